@@ -1,0 +1,125 @@
+# deskprov — one plain Makefile.  `make run` and `make check` are the two
+# commands a newcomer needs; both install missing Debian packages first.
+
+VERSION       = 0.1.0
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+PORT         ?= 8080
+DESKPROV_ETC ?= $(CURDIR)/etc
+DESKPROV_DATA ?= $(CURDIR)/reports
+
+PKGS        = fcgi yaml-0.1 libxml-2.0 json-c
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARNINGS  = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith -Wcast-qual
+DEFINES   = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+            -DDESKPROV_VERSION='"$(VERSION)"' \
+            -DDESKPROV_SCHEMA_DIR='"$(PREFIX)/share/deskprov/schema"'
+ALL_CFLAGS = $(WARNINGS) $(DEFINES) -Isrc/lib $(PKG_CFLAGS) $(CFLAGS)
+SAN_FLAGS  = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=undefined
+
+LIB_SRC   = $(wildcard src/lib/*.c)
+LIB_OBJ   = $(LIB_SRC:src/lib/%.c=build/obj/%.o)
+SAN_OBJ   = $(LIB_SRC:src/lib/%.c=build/asan/obj/%.o)
+FCGI_SRC  = $(wildcard src/*_fcgi.c)
+FCGI_BIN  = $(FCGI_SRC:src/%_fcgi.c=cgi-bin/%.fcgi)
+TEST_SRC  = $(wildcard tests/check_*.c)
+CLI       = build/deskprov
+
+.PHONY: all deps check unit unit-asan e2e run bench install uninstall clean
+.SUFFIXES:
+
+all: $(FCGI_BIN) $(CLI)
+
+deps:
+	@scripts/deps
+
+build/obj/%.o: src/lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/asan/obj/%.o: src/lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -MMD -MP -c -o $@ $<
+
+build/libdeskprov.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/asan/libdeskprov.a: $(SAN_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+cgi-bin/%.fcgi: src/%_fcgi.c build/libdeskprov.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/libdeskprov.a $(PKG_LIBS)
+
+$(CLI): src/deskprov.c build/libdeskprov.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/libdeskprov.a $(PKG_LIBS)
+
+# Each tests/check_<module>.c defines `Suite *<module>_suite(void)`; the list
+# of suites is generated so that adding a test file is all it takes.
+build/suites.h: $(TEST_SRC)
+	@mkdir -p $(@D)
+	sed -n 's/^Suite \*\([a-z0-9_]*_suite\)(void)$$/SUITE(\1)/p' $(TEST_SRC) > $@
+
+build/check_all: tests/check_main.c $(TEST_SRC) build/suites.h build/libdeskprov.a
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Ibuild -Itests -o $@ tests/check_main.c \
+	    $(TEST_SRC) build/libdeskprov.a $(PKG_LIBS) $(CHECK_LIBS)
+
+build/asan/check_all: tests/check_main.c $(TEST_SRC) build/suites.h build/asan/libdeskprov.a
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CHECK_CFLAGS) -Ibuild -Itests -o $@ \
+	    tests/check_main.c $(TEST_SRC) build/asan/libdeskprov.a $(PKG_LIBS) $(CHECK_LIBS)
+
+unit: build/check_all
+	DESKPROV_SHARED=$(CURDIR)/../shared build/check_all
+
+unit-asan: build/asan/check_all
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	    DESKPROV_SHARED=$(CURDIR)/../shared build/asan/check_all
+
+e2e: all
+	tests/e2e/run-all
+
+check: deps
+	$(MAKE) all build/check_all build/asan/check_all
+	$(MAKE) unit
+	$(MAKE) unit-asan
+	$(MAKE) e2e
+
+run: deps
+	$(MAKE) all
+	PORT=$(PORT) DESKPROV_ETC=$(DESKPROV_ETC) DESKPROV_DATA=$(DESKPROV_DATA) scripts/run-lighttpd
+
+bench: deps
+	$(MAKE) all
+	bench/run
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/deskprov/cgi-bin \
+	    $(DESTDIR)$(PREFIX)/share/deskprov/schema $(DESTDIR)$(PREFIX)/share/deskprov/www \
+	    $(DESTDIR)$(PREFIX)/share/doc/deskprov/examples
+	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/deskprov
+	install -m 755 $(FCGI_BIN) $(DESTDIR)$(PREFIX)/lib/deskprov/cgi-bin/
+	install -m 644 schema/schema.yml $(DESTDIR)$(PREFIX)/share/deskprov/schema/
+	cp -R www/. $(DESTDIR)$(PREFIX)/share/deskprov/www/
+	install -m 644 etc/*.yml apache.conf.example lighttpd.conf.example \
+	    nginx.conf.example $(DESTDIR)$(PREFIX)/share/doc/deskprov/examples/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/deskprov
+	rm -rf $(DESTDIR)$(PREFIX)/lib/deskprov $(DESTDIR)$(PREFIX)/share/deskprov \
+	    $(DESTDIR)$(PREFIX)/share/doc/deskprov
+
+clean:
+	rm -rf build run
+	find cgi-bin -name '*.fcgi' -delete
+
+-include $(LIB_OBJ:.o=.d) $(SAN_OBJ:.o=.d)

@@ -1,0 +1,22 @@
+/* A bump allocator: everything a config snapshot holds lives in one arena
+ * and is released at once when the snapshot is replaced. */
+#ifndef DESKPROV_ARENA_H
+#define DESKPROV_ARENA_H
+
+#include <stddef.h>
+
+struct arena_chunk;
+
+struct arena {
+	struct arena_chunk	*head;
+	size_t			 total;	/* bytes handed out, for statistics */
+};
+
+void	 arena_init(struct arena *);
+void	 arena_free(struct arena *);
+/* Memory borrowed until arena_free(); aligned for any type. */
+void	*arena_alloc(struct arena *, size_t);
+void	*arena_calloc(struct arena *, size_t n, size_t size);
+char	*arena_strndup(struct arena *, const char *, size_t);
+
+#endif

@@ -1,0 +1,650 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "config.h"
+#include "render.h"
+#include "text.h"
+#include "yamltree.h"
+
+static const char *const file_names[CF_COUNT] = {
+	"phones.yml", "common.yml", "serviceconfig.yml", "firmware.yml",
+	"comparison.yml", "schema.yml"
+};
+
+/* Only these two must exist: without them there is nothing to serve, and
+ * serving without common.yml would hand phones a blanked profile. */
+static const int file_required[CF_COUNT] = { 1, 1, 0, 0, 0, 0 };
+
+/* Keys of a phone entry that describe the phone and are never emitted. */
+static const char *const meta_keys[] = {
+	"mac", "ip_address", "serial_number", "description", "model",
+	"location", "notes", NULL
+};
+
+struct loader {
+	struct snapshot		*snap;
+	struct ydoc		 docs[CF_COUNT];
+	int			 present[CF_COUNT];
+	enum config_file	 cur;		/* file being checked */
+	struct config_error	*err;
+	struct strmap		 names;		/* interned parameter names */
+};
+
+const char *
+config_file_name(enum config_file f)
+{
+	return file_names[f];
+}
+
+void
+config_paths(const char *etc, const char *schema_dir,
+    char paths[CF_COUNT][4096])
+{
+	struct stat st;
+
+	for (int i = 0; i < CF_COUNT; i++)
+		snprintf(paths[i], 4096, "%s/%s", etc, file_names[i]);
+	if (stat(paths[CF_SCHEMA], &st) < 0 && errno == ENOENT)
+		snprintf(paths[CF_SCHEMA], 4096, "%s/schema.yml", schema_dir);
+}
+
+void
+config_error_format(const struct config_error *e, char *out, size_t n)
+{
+	if (e->line > 0)
+		snprintf(out, n, "%s:%d: %s", e->file, e->line, e->msg);
+	else
+		snprintf(out, n, "%s: %s", e->file, e->msg);
+}
+
+static int
+fail(struct loader *l, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail(struct loader *l, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(l->err->file, sizeof(l->err->file), "%s", file_names[l->cur]);
+	l->err->line = line;
+	va_start(ap, fmt);
+	vsnprintf(l->err->msg, sizeof(l->err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const char *
+intern_name(struct loader *l, const char *s, size_t n)
+{
+	char *p = strmap_get(&l->names, s, n);
+
+	if (p == NULL) {
+		p = arena_strndup(&l->snap->arena, s, n);
+		strmap_put(&l->names, p, n, p);
+	}
+	return p;
+}
+
+/* Reads one parameter: `Name: value` or `Name: {value: v, ua: rw}`. */
+static int
+load_param(struct loader *l, const struct ynode *key, const struct ynode *v,
+    struct param *p)
+{
+	const struct ynode *val = v, *ua = NULL;
+	const char *problem;
+
+	if (!param_name_ok(key->str, key->len))
+		return fail(l, key->line, "invalid parameter name '%.80s' "
+		    "(letters, digits, _ . - only)", key->str);
+	if (v->kind == YN_MAP) {
+		val = ymap_get(v, "value");
+		ua = ymap_get(v, "ua");
+		if (YMAP_N(v) != (size_t)(val != NULL) + (ua != NULL))
+			return fail(l, v->line, "parameter '%.80s': only "
+			    "'value' and 'ua' may be set", key->str);
+		if (val == NULL)
+			return fail(l, v->line, "parameter '%.80s' has no "
+			    "value", key->str);
+	}
+	if (val->kind != YN_SCALAR)
+		return fail(l, val->line, "parameter '%.80s' must have a "
+		    "single value", key->str);
+	if ((problem = xml_text_problem(val->str, val->len)) != NULL)
+		return fail(l, val->line, "parameter '%.80s': %s", key->str,
+		    problem);
+	if (ua != NULL && (ua->kind != YN_SCALAR ||
+	    (strcmp(ua->str, "na") && strcmp(ua->str, "ro") &&
+	    strcmp(ua->str, "rw"))))
+		return fail(l, ua->line, "parameter '%.80s': ua must be na, "
+		    "ro or rw", key->str);
+	p->name = intern_name(l, key->str, key->len);
+	p->name_len = (uint32_t)key->len;
+	if (val->is_null) {
+		p->value = "";
+		p->value_len = 0;
+	} else {
+		p->value = arena_strndup(&l->snap->arena, val->str, val->len);
+		p->value_len = (uint32_t)val->len;
+	}
+	p->ua = ua ? (ua->str[0] == 'n' ? "na" : ua->str[0] == 'r' &&
+	    ua->str[1] == 'o' ? "ro" : "rw") : NULL;
+	p->slot = SLOT_NONE;
+	return 0;
+}
+
+/* The root of a file must be a mapping holding exactly the given key. */
+static const struct ynode *
+root_section(struct loader *l, enum config_file f, const char *key,
+    int *rc)
+{
+	const struct ynode *root = l->docs[f].root, *sec;
+
+	*rc = 0;
+	l->cur = f;
+	if (!l->present[f])
+		return NULL;
+	if (root == NULL || root->kind != YN_MAP) {
+		*rc = fail(l, root ? root->line : 0, "expected a mapping "
+		    "with '%s:' at the top", key);
+		return NULL;
+	}
+	for (size_t i = 0; i < YMAP_N(root); i++)
+		if (strcmp(YMAP_KEY(root, i)->str, key) != 0) {
+			*rc = fail(l, YMAP_KEY(root, i)->line, "unknown key "
+			    "'%.80s' at the top (expected '%s')",
+			    YMAP_KEY(root, i)->str, key);
+			return NULL;
+		}
+	sec = ymap_get(root, key);
+	if (sec == NULL && file_required[f]) {
+		*rc = fail(l, 0, "no '%s:' section", key);
+		return NULL;
+	}
+	if (sec != NULL && !(sec->kind == YN_MAP ||
+	    (sec->kind == YN_SCALAR && sec->is_null))) {
+		*rc = fail(l, sec->line, "'%s' must be a mapping", key);
+		return NULL;
+	}
+	return sec && sec->kind == YN_MAP ? sec : NULL;
+}
+
+static int
+add_base(struct loader *l, const struct ynode *params, size_t max)
+{
+	struct snapshot *s = l->snap;
+
+	for (size_t i = 0; params && i < YMAP_N(params); i++) {
+		const struct ynode *k = YMAP_KEY(params, i);
+		struct param *p = strmap_get(&s->base_slots, k->str, k->len);
+		struct param tmp;
+
+		if (load_param(l, k, YMAP_VAL(params, i), &tmp) < 0)
+			return -1;
+		if (p != NULL)
+			continue;	/* common.yml already set it */
+		if (s->n_base == max)
+			return fail(l, k->line, "too many parameters");
+		p = &s->base[s->n_base];
+		*p = tmp;
+		p->slot = (uint32_t)s->n_base++;
+		strmap_put(&s->base_slots, p->name, p->name_len, p);
+	}
+	return 0;
+}
+
+/* Walks schema.xml_structure: nested element names, exactly one of which
+ * holds 'DYNAMIC_PARAMS'.  Writes the document around the parameters. */
+static int
+walk_structure(struct loader *l, const struct ynode *m, int depth,
+    struct buf *out, long *at)
+{
+	if (depth > 8)
+		return fail(l, m->line, "xml_structure nested too deep");
+	for (size_t i = 0; i < YMAP_N(m); i++) {
+		const struct ynode *k = YMAP_KEY(m, i), *v = YMAP_VAL(m, i);
+
+		if (!param_name_ok(k->str, k->len))
+			return fail(l, k->line, "invalid element name "
+			    "'%.80s'", k->str);
+		buf_printf(out, "%*s<%s>", depth * 2, "", k->str);
+		if (v->kind == YN_MAP) {
+			buf_addc(out, '\n');
+			if (walk_structure(l, v, depth + 1, out, at) < 0)
+				return -1;
+			buf_printf(out, "%*s", depth * 2, "");
+		} else if (v->kind == YN_SCALAR &&
+		    strcmp(v->str, "DYNAMIC_PARAMS") == 0) {
+			if (*at >= 0)
+				return fail(l, v->line, "DYNAMIC_PARAMS "
+				    "appears twice");
+			buf_addc(out, '\n');
+			*at = (long)out->len;
+			l->snap->param_indent = (depth + 1) * 2;
+			buf_printf(out, "%*s", depth * 2, "");
+		} else if (v->kind == YN_SCALAR) {
+			if (xml_text_problem(v->str, v->len))
+				return fail(l, v->line, "bad text in "
+				    "xml_structure");
+			buf_add_xml(out, v->str, v->len);
+		} else
+			return fail(l, v->line, "xml_structure holds element "
+			    "names and DYNAMIC_PARAMS only");
+		buf_printf(out, "</%s>\n", k->str);
+	}
+	return 0;
+}
+
+static int
+load_structure(struct loader *l, const struct ynode *st)
+{
+	struct snapshot *s = l->snap;
+	struct buf out;
+	long at = -1;
+	int rc = 0;
+
+	buf_init(&out);
+	buf_adds(&out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	if (st == NULL) {
+		buf_adds(&out, "<flat-profile>\n");
+		at = (long)out.len;
+		buf_adds(&out, "</flat-profile>\n");
+		s->param_indent = 2;
+	} else if (st->kind != YN_MAP || YMAP_N(st) != 1)
+		rc = fail(l, st->line, "xml_structure must have one root "
+		    "element");
+	else if ((rc = walk_structure(l, st, 0, &out, &at)) == 0 && at < 0)
+		rc = fail(l, st->line, "xml_structure has no DYNAMIC_PARAMS");
+	if (rc == 0) {
+		s->head_len = (size_t)at;
+		s->tail_len = out.len - (size_t)at;
+		s->xml_head = arena_strndup(&s->arena, out.data, s->head_len);
+		s->xml_tail = arena_strndup(&s->arena, out.data + at,
+		    s->tail_len);
+	}
+	buf_free(&out);
+	return rc;
+}
+
+static int
+load_common_and_schema(struct loader *l)
+{
+	struct snapshot *s = l->snap;
+	const struct ynode *common, *schema, *params = NULL, *st = NULL;
+	size_t max;
+	int rc;
+
+	common = root_section(l, CF_COMMON, "common", &rc);
+	if (rc < 0)
+		return -1;
+	schema = root_section(l, CF_SCHEMA, "schema", &rc);
+	if (rc < 0)
+		return -1;
+	if (schema != NULL) {
+		for (size_t i = 0; i < YMAP_N(schema); i++) {
+			const char *k = YMAP_KEY(schema, i)->str;
+			if (strcmp(k, "flat_profile_params") &&
+			    strcmp(k, "xml_structure"))
+				return fail(l, YMAP_KEY(schema, i)->line,
+				    "unknown key '%.80s' in schema", k);
+		}
+		params = ymap_get(schema, "flat_profile_params");
+		st = ymap_get(schema, "xml_structure");
+		if (params && params->kind != YN_MAP && !params->is_null)
+			return fail(l, params->line,
+			    "flat_profile_params must be a mapping");
+		if (params && params->kind != YN_MAP)
+			params = NULL;
+	}
+	max = (common ? YMAP_N(common) : 0) + (params ? YMAP_N(params) : 0);
+	s->base = arena_calloc(&s->arena, max ? max : 1, sizeof(*s->base));
+	strmap_init(&s->base_slots, max);
+	l->cur = CF_COMMON;
+	if (add_base(l, common, max) < 0)
+		return -1;
+	s->n_common = s->n_base;
+	l->cur = CF_SCHEMA;
+	s->n_schema = params ? YMAP_N(params) : 0;
+	if (add_base(l, params, max) < 0)
+		return -1;
+	return load_structure(l, st);
+}
+
+/* Renders the base list once; requests copy ranges of it. */
+static void
+render_base(struct snapshot *s)
+{
+	struct buf out;
+	uint64_t h = HASH_SEED;
+
+	buf_init(&out);
+	s->base_off = arena_alloc(&s->arena, (s->n_base + 1) *
+	    sizeof(*s->base_off));
+	for (size_t i = 0; i < s->n_base; i++) {
+		const struct param *p = &s->base[i];
+		s->base_off[i] = (uint32_t)out.len;
+		render_param_xml(&out, s->param_indent, p,
+		    p->ua ? p->ua : s->svc.default_ua);
+	}
+	s->base_off[s->n_base] = (uint32_t)out.len;
+	s->base_xml = arena_strndup(&s->arena, out.data ? out.data : "",
+	    out.len);
+	h = hash_bytes(h, s->xml_head, s->head_len);
+	h = hash_bytes(h, s->base_xml, out.len);
+	h = hash_bytes(h, s->xml_tail, s->tail_len);
+	h = hash_bytes(h, s->svc.default_ua, strlen(s->svc.default_ua));
+	s->base_hash = h;
+	buf_free(&out);
+}
+
+static int
+load_settings(struct loader *l)
+{
+	struct snapshot *s = l->snap;
+	struct settings_error e = { 0, "" };
+	int rc;
+
+	settings_defaults(&s->svc, &s->fw, &s->cmp);
+	l->cur = CF_SERVICE;
+	rc = service_settings_load(&s->svc, l->docs[CF_SERVICE].root,
+	    &s->arena, &e);
+	if (rc == 0) {
+		l->cur = CF_FIRMWARE;
+		rc = firmware_settings_load(&s->fw, l->docs[CF_FIRMWARE].root,
+		    &s->arena, &e);
+	}
+	if (rc == 0) {
+		l->cur = CF_COMPARISON;
+		rc = comparison_settings_load(&s->cmp,
+		    l->docs[CF_COMPARISON].root, &s->arena, &e);
+	}
+	if (rc < 0)
+		return fail(l, e.line, "%s", e.msg);
+	return 0;
+}
+
+static int
+is_meta(const char *key)
+{
+	for (int i = 0; meta_keys[i]; i++)
+		if (strcmp(meta_keys[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+load_phone_ips(struct loader *l, struct phone *ph, const struct ynode *v)
+{
+	const struct ynode *const *items = (const struct ynode *const *)&v;
+	size_t n = 1;
+	struct ipnet *nets;
+
+	if (v->kind == YN_SCALAR && v->is_null)
+		return 0;
+	if (v->kind == YN_SEQ) {
+		items = (const struct ynode *const *)v->items;
+		n = v->len;
+	}
+	nets = arena_calloc(&l->snap->arena, n ? n : 1, sizeof(*nets));
+	for (size_t i = 0; i < n; i++)
+		if (items[i]->kind != YN_SCALAR ||
+		    ipnet_parse(items[i]->str, &nets[i]) < 0)
+			return fail(l, items[i]->line, "phone '%s': "
+			    "ip_address is not an address or CIDR range",
+			    ph->id);
+	ph->nets = nets;
+	ph->n_nets = (uint32_t)n;
+	return 0;
+}
+
+static int
+load_phone_meta(struct loader *l, struct phone *ph, const char *key,
+    const struct ynode *v)
+{
+	if (strcmp(key, "ip_address") == 0)
+		return load_phone_ips(l, ph, v);
+	if (v->kind != YN_SCALAR)
+		return fail(l, v->line, "phone '%s': %s must be a single value",
+		    ph->id, key);
+	if (strcmp(key, "mac") == 0 && !v->is_null) {
+		if (mac_parse(v->str, v->len, ph->mac) != MAC_OK)
+			return fail(l, v->line, "phone '%s': '%.40s' is not a "
+			    "phone MAC address", ph->id, v->str);
+	} else if (strcmp(key, "serial_number") == 0 && !v->is_null) {
+		if (!ident_plausible(v->str, v->len))
+			return fail(l, v->line, "phone '%s': serial_number may "
+			    "hold only letters, digits and . _ - :", ph->id);
+		ph->serial = arena_strndup(&l->snap->arena, v->str, v->len);
+	}
+	return 0;
+}
+
+/* Orders a phone's parameters by base slot (extras last, in file order),
+ * so that rendering is one pass over the base list. */
+static void
+sort_by_slot(struct param *p, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct param t = p[i];
+		size_t j = i;
+		while (j > 0 && p[j - 1].slot > t.slot) {
+			p[j] = p[j - 1];
+			j--;
+		}
+		p[j] = t;
+	}
+}
+
+static int
+load_phone(struct loader *l, const struct ynode *key, const struct ynode *v,
+    struct phone *ph)
+{
+	struct snapshot *s = l->snap;
+	struct param *params;
+	size_t np = 0;
+
+	if (!ident_plausible(key->str, key->len))
+		return fail(l, key->line, "phone name '%.80s' may hold only "
+		    "letters, digits and . _ - : (at most 64)", key->str);
+	ph->id = arena_strndup(&s->arena, key->str, key->len);
+	ph->line = key->line;
+	if (v->kind == YN_SCALAR && v->is_null)
+		return 0;
+	if (v->kind != YN_MAP)
+		return fail(l, v->line, "phone '%s' must be a mapping", ph->id);
+	params = arena_calloc(&s->arena, YMAP_N(v) ? YMAP_N(v) : 1,
+	    sizeof(*params));
+	for (size_t i = 0; i < YMAP_N(v); i++) {
+		const struct ynode *k = YMAP_KEY(v, i);
+		const struct param *base;
+
+		if (is_meta(k->str)) {
+			if (load_phone_meta(l, ph, k->str, YMAP_VAL(v, i)) < 0)
+				return -1;
+			continue;
+		}
+		if (load_param(l, k, YMAP_VAL(v, i), &params[np]) < 0)
+			return -1;
+		base = strmap_get(&s->base_slots, k->str, k->len);
+		if (base != NULL)
+			params[np].slot = base->slot;
+		np++;
+	}
+	sort_by_slot(params, np);
+	ph->params = params;
+	ph->n_params = (uint32_t)np;
+	return 0;
+}
+
+/* Adds one lookup key; the same key on two phones is an error. */
+static int
+index_key(struct loader *l, struct phone *ph, const char *what,
+    const char *ident)
+{
+	struct snapshot *s = l->snap;
+	char key[IDENT_MAX + 1];
+	const struct phone *other;
+	char *k;
+
+	ident_key(ident, strlen(ident), key);
+	k = arena_strndup(&s->arena, key, strlen(key));
+	other = strmap_put(&s->by_ident, k, strlen(k), ph);
+	if (other != NULL && other != ph)
+		return fail(l, ph->line, "phone '%s': %s '%s' also identifies "
+		    "phone '%s' (line %d)", ph->id, what, ident, other->id,
+		    other->line);
+	return 0;
+}
+
+static void
+index_fleet_ips(struct snapshot *s)
+{
+	size_t ranges = 0;
+
+	strmap_init(&s->fleet_hosts, s->n_phones);
+	for (size_t i = 0; i < s->n_phones; i++)
+		ranges += s->phones[i].n_nets;
+	s->fleet_ranges.nets = arena_calloc(&s->arena, ranges ? ranges : 1,
+	    sizeof(struct ipnet));
+	for (size_t i = 0; i < s->n_phones; i++)
+		for (uint32_t j = 0; j < s->phones[i].n_nets; j++) {
+			const struct ipnet *n = &s->phones[i].nets[j];
+			if (n->prefix == (n->addr.family == 4 ? 32 : 128))
+				strmap_put(&s->fleet_hosts,
+				    (const char *)&n->addr, sizeof(n->addr),
+				    (void *)(uintptr_t)1);
+			else
+				s->fleet_ranges.nets[s->fleet_ranges.n++] = *n;
+		}
+}
+
+static int
+load_phones(struct loader *l)
+{
+	struct snapshot *s = l->snap;
+	const struct ynode *phones;
+	int rc;
+
+	phones = root_section(l, CF_PHONES, "phones", &rc);
+	if (rc < 0)
+		return -1;
+	s->n_phones = phones ? YMAP_N(phones) : 0;
+	s->phones = arena_calloc(&s->arena, s->n_phones ? s->n_phones : 1,
+	    sizeof(*s->phones));
+	strmap_init(&s->by_ident, s->n_phones * 3);
+	l->cur = CF_PHONES;
+	for (size_t i = 0; i < s->n_phones; i++) {
+		struct phone *ph = &s->phones[i];
+		if (load_phone(l, YMAP_KEY(phones, i), YMAP_VAL(phones, i),
+		    ph) < 0 || index_key(l, ph, "name", ph->id) < 0 ||
+		    (ph->mac[0] && index_key(l, ph, "MAC", ph->mac) < 0) ||
+		    (ph->serial && index_key(l, ph, "serial_number",
+		    ph->serial) < 0))
+			return -1;
+	}
+	if (s->svc.ip_policy == IP_POLICY_FLEET)
+		index_fleet_ips(s);
+	return 0;
+}
+
+static int
+read_files(struct loader *l, const char *etc, const char *schema_dir)
+{
+	char paths[CF_COUNT][4096];
+	struct yerror ye;
+	struct stat st;
+
+	config_paths(etc, schema_dir, paths);
+	for (int f = 0; f < CF_COUNT; f++) {
+		l->cur = (enum config_file)f;
+		if (stat(paths[f], &st) < 0 && errno == ENOENT) {
+			if (file_required[f])
+				return fail(l, 0, "missing (looked for %.200s)",
+				    paths[f]);
+			continue;
+		}
+		if (ydoc_load_file(&l->docs[f], paths[f], CONFIG_FILE_MAX,
+		    &ye) < 0)
+			return fail(l, ye.line, "%s", ye.msg);
+		l->present[f] = 1;
+	}
+	return 0;
+}
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct snapshot *
+snapshot_load(const char *etc, const char *schema_dir,
+    struct config_error *err)
+{
+	struct loader l;
+	struct snapshot *s = xcalloc(1, sizeof(*s));
+	double t0 = now_seconds();
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	memset(err, 0, sizeof(*err));
+	l.snap = s;
+	l.err = err;
+	arena_init(&s->arena);
+	strmap_init(&l.names, 1024);
+	rc = read_files(&l, etc, schema_dir);
+	if (rc == 0)
+		rc = load_settings(&l);
+	if (rc == 0)
+		rc = load_common_and_schema(&l);
+	if (rc == 0) {
+		render_base(s);
+		rc = load_phones(&l);
+	}
+	for (int f = 0; f < CF_COUNT; f++)
+		ydoc_free(&l.docs[f]);
+	strmap_free(&l.names);
+	if (rc < 0) {
+		snapshot_free(s);
+		return NULL;
+	}
+	s->loaded_at = time(NULL);
+	s->load_seconds = now_seconds() - t0;
+	return s;
+}
+
+void
+snapshot_free(struct snapshot *s)
+{
+	if (s == NULL)
+		return;
+	strmap_free(&s->by_ident);
+	strmap_free(&s->base_slots);
+	strmap_free(&s->fleet_hosts);
+	arena_free(&s->arena);
+	free(s);
+}
+
+const struct phone *
+snapshot_find(const struct snapshot *s, const char *key)
+{
+	return strmap_get(&s->by_ident, key, strlen(key));
+}
+
+const struct phone *
+snapshot_find_mac(const struct snapshot *s, const char *mac)
+{
+	const struct phone *p = snapshot_find(s, mac);
+
+	/* The key space is shared with names: make sure it is the MAC. */
+	return p != NULL && strcmp(p->mac, mac) == 0 ? p : NULL;
+}

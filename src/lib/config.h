@@ -1,0 +1,106 @@
+/* The configuration snapshot: every YAML file of the config directory parsed, validated and
+ * indexed once, then shared read-only by every request until a file
+ * changes.  All memory lives in the snapshot's arena. */
+#ifndef DESKPROV_CONFIG_H
+#define DESKPROV_CONFIG_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "ident.h"
+#include "ipnet.h"
+#include "settings.h"
+#include "strmap.h"
+
+#define SLOT_NONE	UINT32_MAX
+#define CONFIG_FILE_MAX	(256u * 1024 * 1024)	/* per YAML file */
+
+/* One flat-profile parameter as the admin wrote it. */
+struct param {
+	const char	*name;
+	const char	*value;		/* "" for an empty or null value */
+	const char	*ua;		/* "na", "ro", "rw"; NULL: default */
+	uint32_t	 name_len;
+	uint32_t	 value_len;
+	uint32_t	 slot;		/* index into the base list, or NONE */
+};
+
+struct phone {
+	const char		*id;		/* key in phones.yml */
+	const char		*serial;	/* NULL when not set */
+	char			 mac[MAC_LEN + 1];	/* "" when not set */
+	int			 line;
+	const struct ipnet	*nets;		/* ip_address entries */
+	uint32_t		 n_nets;
+	uint32_t		 n_params;
+	const struct param	*params;	/* by slot, extras last */
+};
+
+struct snapshot {
+	struct arena		 arena;
+	struct phone		*phones;
+	size_t			 n_phones;
+	struct strmap		 by_ident;	/* MAC, id, serial → phone */
+
+	/* The base list: schema defaults overlaid by common.yml, in
+	 * common.yml order then schema order.  Pre-rendered as XML. */
+	struct param		*base;
+	size_t			 n_base;
+	size_t			 n_schema;
+	size_t			 n_common;
+	struct strmap		 base_slots;	/* name → struct param */
+	char			*base_xml;
+	uint32_t		*base_off;	/* n_base + 1 offsets */
+	const char		*xml_head;	/* document up to the params */
+	const char		*xml_tail;
+	size_t			 head_len, tail_len;
+	int			 param_indent;
+	uint64_t		 base_hash;
+
+	struct strmap		 fleet_hosts;	/* IP policy "fleet" */
+	struct netlist		 fleet_ranges;
+
+	struct service_settings	 svc;
+	struct firmware_settings fw;
+	struct comparison_settings cmp;
+	time_t			 loaded_at;
+	double			 load_seconds;
+};
+
+struct config_error {
+	char	file[64];
+	int	line;
+	char	msg[256];
+};
+
+/* The files of a configuration directory, in the order they are read. */
+enum config_file {
+	CF_PHONES, CF_COMMON, CF_SERVICE, CF_FIRMWARE, CF_COMPARISON,
+	CF_SCHEMA, CF_COUNT
+};
+
+/* Where each file is read from: etc/<name>, and schema.yml from etc/ when
+ * present there, else from schema_dir.  Writes CF_COUNT paths. */
+void	config_paths(const char *etc, const char *schema_dir,
+	    char paths[CF_COUNT][4096]);
+const char	*config_file_name(enum config_file);
+
+/* Loads and validates a whole directory.  Returns a new snapshot (caller
+ * frees with snapshot_free) or NULL with err describing the first problem
+ * as file:line: message. */
+struct snapshot	*snapshot_load(const char *etc, const char *schema_dir,
+		    struct config_error *err);
+void		 snapshot_free(struct snapshot *);
+
+/* Finds a phone by a lookup key made with ident_key(). */
+const struct phone	*snapshot_find(const struct snapshot *, const char *key);
+/* Finds a phone by canonical MAC. */
+const struct phone	*snapshot_find_mac(const struct snapshot *,
+			    const char *mac);
+
+/* Formats an error as "file:line: message" into out. */
+void	config_error_format(const struct config_error *, char *out, size_t);
+
+#endif

@@ -1,0 +1,118 @@
+#include <ctype.h>
+#include <string.h>
+
+#include "ident.h"
+
+static int
+hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (unsigned char)tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Copies `count` hex digits from s into out, lowercased. */
+static int
+take_hex(const char *s, size_t count, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		if (hexval((unsigned char)s[i]) < 0)
+			return -1;
+		out[i] = (char)tolower((unsigned char)s[i]);
+	}
+	return 0;
+}
+
+/* Checks a separated spelling: groups of `width` hex digits split by one
+ * separator character, the same one throughout. */
+static int
+take_grouped(const char *s, size_t n, size_t width, char sep, char *out)
+{
+	size_t groups = MAC_LEN / width, g;
+
+	if (n != groups * width + groups - 1)
+		return -1;
+	for (g = 0; g < groups; g++) {
+		const char *p = s + g * (width + 1);
+		if (take_hex(p, width, out + g * width) < 0)
+			return -1;
+		if (g + 1 < groups && p[width] != sep)
+			return -1;
+	}
+	return 0;
+}
+
+enum mac_status
+mac_parse(const char *s, size_t n, char out[MAC_LEN + 1])
+{
+	int rc;
+
+	if (n == MAC_LEN)
+		rc = take_hex(s, MAC_LEN, out);
+	else if (n == 17 && (s[2] == ':' || s[2] == '-'))
+		rc = take_grouped(s, n, 2, s[2], out);
+	else if (n == 14 && s[4] == '.')
+		rc = take_grouped(s, n, 4, '.', out);
+	else
+		rc = -1;
+	if (rc < 0)
+		return MAC_INVALID;
+	out[MAC_LEN] = '\0';
+	/* The group bit of the first octet marks multicast and broadcast
+	 * addresses; all-zero is the placeholder some vendors use for
+	 * "every phone".  Neither is a device. */
+	if ((hexval((unsigned char)out[1]) & 1) ||
+	    strcmp(out, "000000000000") == 0)
+		return MAC_NOT_PHONE;
+	return MAC_OK;
+}
+
+int
+ident_plausible(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > IDENT_MAX || s[0] == '.')
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!isalnum(c) && c != '.' && c != '_' && c != '-' &&
+		    c != ':')
+			return 0;
+	}
+	return 1;
+}
+
+enum mac_status
+ident_key(const char *s, size_t n, char out[IDENT_MAX + 1])
+{
+	enum mac_status st;
+	size_t i;
+
+	if (n > IDENT_MAX)
+		n = IDENT_MAX;
+	st = mac_parse(s, n, out);
+	if (st == MAC_OK)
+		return st;
+	for (i = 0; i < n; i++)
+		out[i] = (char)tolower((unsigned char)s[i]);
+	out[n] = '\0';
+	return st;
+}
+
+void
+mac_format_colons(const char *mac, char out[18])
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < MAC_LEN; i += 2) {
+		out[o++] = mac[i];
+		out[o++] = mac[i + 1];
+		out[o++] = i + 2 < MAC_LEN ? ':' : '\0';
+	}
+}

@@ -1,0 +1,121 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+void
+format_utc(char *out, size_t outsz, long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, outsz, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, outsz, "%lld", t);
+}
+
+void
+log_escape(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char c;
+	size_t i;
+
+	if (s == NULL || n == 0) {
+		buf_addc(b, '-');
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\\' ||
+		    c == '=') {
+			buf_addc(b, '\\');
+			buf_addc(b, 'x');
+			buf_addc(b, hex[c >> 4]);
+			buf_addc(b, hex[c & 15]);
+		} else
+			buf_addc(b, (char)c);
+	}
+}
+
+void
+logline_start(struct logline *l, const char *prog)
+{
+	char ts[32];
+
+	buf_init(&l->b);
+	format_utc(ts, sizeof(ts), (long long)time(NULL));
+	buf_printf(&l->b, "%s deskprov[%s]", ts, prog);
+}
+
+void
+logline_strn(struct logline *l, const char *key, const char *v, size_t n)
+{
+	buf_printf(&l->b, " %s=", key);
+	log_escape(&l->b, v, v ? n : 0);
+}
+
+void
+logline_str(struct logline *l, const char *key, const char *v)
+{
+	logline_strn(l, key, v, v ? strlen(v) : 0);
+}
+
+void
+logline_int(struct logline *l, const char *key, long long v)
+{
+	buf_printf(&l->b, " %s=%lld", key, v);
+}
+
+void
+logline_end(struct logline *l)
+{
+	ssize_t w;
+	size_t off = 0;
+
+	buf_addc(&l->b, '\n');
+	while (off < l->b.len) {
+		w = write(STDERR_FILENO, l->b.data + off, l->b.len - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	buf_free(&l->b);
+}
+
+void
+logline_discard(struct logline *l)
+{
+	buf_free(&l->b);
+}
+
+void
+log_msg(const char *prog, const char *level, const char *fmt, ...)
+{
+	struct logline l;
+	struct buf msg;
+	va_list ap;
+
+	buf_init(&msg);
+	va_start(ap, fmt);
+	buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	logline_start(&l, prog);
+	logline_str(&l, "level", level);
+	/* Messages are written by us but may quote config text: keep them
+	 * readable, escaping only what could break the line. */
+	buf_adds(&l.b, " msg=\"");
+	for (size_t i = 0; i < msg.len; i++) {
+		unsigned char c = (unsigned char)msg.data[i];
+		if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
+			buf_printf(&l.b, "\\x%02x", c);
+		else
+			buf_addc(&l.b, (char)c);
+	}
+	buf_addc(&l.b, '"');
+	buf_free(&msg);
+	logline_end(&l);
+}

@@ -1,0 +1,36 @@
+/* One log line per event, as `key=value` pairs on stderr (the web server's
+ * error log).  Values are escaped so that untrusted bytes can neither forge
+ * a second line nor hide in the terminal: anything outside printable ASCII,
+ * space, quote and backslash becomes \xNN. */
+#ifndef DESKPROV_LOG_H
+#define DESKPROV_LOG_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+struct logline {
+	struct buf	b;
+};
+
+/* Starts a line: `<ISO time> deskprov[<prog>]`. */
+void	logline_start(struct logline *, const char *prog);
+void	logline_str(struct logline *, const char *key, const char *value);
+void	logline_strn(struct logline *, const char *key, const char *, size_t);
+void	logline_int(struct logline *, const char *key, long long);
+/* Writes the line with a single write(2) and releases it. */
+void	logline_end(struct logline *);
+/* Releases a line without writing it. */
+void	logline_discard(struct logline *);
+
+/* A one-off message: `<time> deskprov[<prog>] level=... msg=...`. */
+void	log_msg(const char *prog, const char *level, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* Appends `s` escaped as described above ("-" when empty). */
+void	log_escape(struct buf *, const char *s, size_t n);
+
+/* Formats `t` as 2026-11-23T16:11:25Z into out (at least 21 bytes). */
+void	format_utc(char *out, size_t outsz, long long t);
+
+#endif

@@ -1,0 +1,19 @@
+/* profile.fcgi's request handling: which phone, may it have its profile,
+ * which document (profile or firmware upgrade), and conditional GET. */
+#ifndef DESKPROV_PROFILE_H
+#define DESKPROV_PROFILE_H
+
+#include "http.h"
+#include "log.h"
+#include "reload.h"
+
+/* Answers one request into rs and adds the request's details to the log
+ * line (which the caller starts and ends). */
+void	profile_handle(struct config_state *, const struct request *,
+	    struct response *, struct logline *);
+
+/* GET /health: the configuration state as JSON; 503 when no
+ * configuration could ever be loaded. */
+void	health_handle(struct config_state *, struct response *);
+
+#endif

@@ -1,0 +1,142 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "reload.h"
+
+#ifndef DESKPROV_SCHEMA_DIR
+#define DESKPROV_SCHEMA_DIR	"/usr/local/share/deskprov/schema"
+#endif
+
+static double
+monotonic(void)
+{
+	struct timespec ts;
+
+#ifdef CLOCK_MONOTONIC_COARSE
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+#else
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+#endif
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+take_sigs(const struct config_state *cs, struct file_sig sig[CF_COUNT])
+{
+	char paths[CF_COUNT][4096];
+	struct stat st;
+
+	config_paths(cs->etc, cs->schema_dir, paths);
+	memset(sig, 0, sizeof(struct file_sig) * CF_COUNT);
+	for (int i = 0; i < CF_COUNT; i++) {
+		if (stat(paths[i], &st) < 0)
+			continue;
+		sig[i].exists = 1;
+		sig[i].dev = st.st_dev;
+		sig[i].ino = st.st_ino;
+		sig[i].size = st.st_size;
+		sig[i].mtime = st.st_mtim;
+	}
+}
+
+static int
+sigs_equal(const struct file_sig *a, const struct file_sig *b)
+{
+	for (int i = 0; i < CF_COUNT; i++)
+		if (a[i].exists != b[i].exists || a[i].dev != b[i].dev ||
+		    a[i].ino != b[i].ino || a[i].size != b[i].size ||
+		    a[i].mtime.tv_sec != b[i].mtime.tv_sec ||
+		    a[i].mtime.tv_nsec != b[i].mtime.tv_nsec)
+			return 0;
+	return 1;
+}
+
+static void
+try_load(struct config_state *cs, const struct file_sig *sig)
+{
+	struct config_error err;
+	struct snapshot *s;
+
+	cs->last_attempt = time(NULL);
+	s = snapshot_load(cs->etc, cs->schema_dir, &err);
+	if (s == NULL) {
+		config_error_format(&err, cs->error, sizeof(cs->error));
+		memcpy(cs->bad, sig, sizeof(cs->bad));
+		cs->have_bad = 1;
+		cs->reloads_failed++;
+		log_msg(cs->prog, "error", "config not loaded, %s: %s",
+		    cs->snap ? "still serving the last good one" :
+		    "nothing to serve", cs->error);
+		return;
+	}
+	snapshot_free(cs->snap);
+	cs->snap = s;
+	memcpy(cs->good, sig, sizeof(cs->good));
+	cs->have_bad = 0;
+	cs->error[0] = '\0';
+	cs->last_good = s->loaded_at;
+	cs->reloads_ok++;
+	log_msg(cs->prog, "info", "config loaded: %zu phones, %zu parameters "
+	    "in %.3f s", s->n_phones, s->n_base, s->load_seconds);
+}
+
+const struct snapshot *
+config_state_refresh(struct config_state *cs)
+{
+	struct file_sig now[CF_COUNT];
+
+	cs->next_check = monotonic() + RELOAD_CHECK_INTERVAL;
+	/* Signatures are taken before reading, so a file that changes while
+	 * it is read is read again on the next check. */
+	take_sigs(cs, now);
+	if (cs->snap != NULL && sigs_equal(now, cs->good))
+		return cs->snap;
+	if (cs->have_bad && sigs_equal(now, cs->bad))
+		return cs->snap;
+	try_load(cs, now);
+	return cs->snap;
+}
+
+const struct snapshot *
+config_state_get(struct config_state *cs)
+{
+	if (monotonic() < cs->next_check)
+		return cs->snap;
+	return config_state_refresh(cs);
+}
+
+void
+config_state_init_dirs(struct config_state *cs, const char *prog,
+    const char *etc, const char *schema_dir)
+{
+	memset(cs, 0, sizeof(*cs));
+	cs->prog = prog;
+	snprintf(cs->etc, sizeof(cs->etc), "%s", etc);
+	snprintf(cs->schema_dir, sizeof(cs->schema_dir), "%s", schema_dir);
+	config_state_refresh(cs);
+}
+
+void
+config_state_init(struct config_state *cs, const char *prog)
+{
+	const char *etc = getenv("DESKPROV_ETC");
+	const char *schema = getenv("DESKPROV_SCHEMA_DIR");
+
+	struct stat st;
+
+	/* Uninstalled, from a checkout: the schema beside etc/. */
+	if ((schema == NULL || *schema == '\0') &&
+	    stat(DESKPROV_SCHEMA_DIR, &st) < 0)
+		schema = "./schema";
+	config_state_init_dirs(cs, prog, etc && *etc ? etc : "./etc",
+	    schema && *schema ? schema : DESKPROV_SCHEMA_DIR);
+}
+
+void
+config_state_free(struct config_state *cs)
+{
+	snapshot_free(cs->snap);
+	cs->snap = NULL;
+}

@@ -1,0 +1,50 @@
+/* Keeps the current configuration snapshot of a long-running process and
+ * replaces it when a file changes.  A failed reload keeps the last good
+ * snapshot serving and remembers why. */
+#ifndef DESKPROV_RELOAD_H
+#define DESKPROV_RELOAD_H
+
+#include <sys/stat.h>
+#include <time.h>
+
+#include "config.h"
+
+struct file_sig {
+	int		exists;
+	dev_t		dev;
+	ino_t		ino;
+	off_t		size;
+	struct timespec	mtime;
+};
+
+struct config_state {
+	const char	*prog;
+	char		 etc[2048];
+	char		 schema_dir[2048];
+	struct snapshot	*snap;		/* last good, NULL before the first */
+	struct file_sig	 good[CF_COUNT];	/* files behind snap */
+	struct file_sig	 bad[CF_COUNT];		/* files that failed last */
+	int		 have_bad;
+	char		 error[512];	/* last failure, "" after a success */
+	time_t		 last_attempt;
+	time_t		 last_good;
+	double		 next_check;	/* monotonic seconds */
+	unsigned long	 reloads_ok, reloads_failed;
+};
+
+/* Reads DESKPROV_ETC (default ./etc) and DESKPROV_SCHEMA_DIR (default the
+ * installed schema directory) and loads the first snapshot.  Never fails:
+ * without a good config, config_state_get() returns NULL and says why. */
+void	config_state_init(struct config_state *, const char *prog);
+void	config_state_init_dirs(struct config_state *, const char *prog,
+	    const char *etc, const char *schema_dir);
+/* The snapshot to use for this request (borrowed until the next call). */
+const struct snapshot	*config_state_get(struct config_state *);
+/* Checks the files now, whatever the throttle says. */
+const struct snapshot	*config_state_refresh(struct config_state *);
+void	config_state_free(struct config_state *);
+
+/* Seconds between two looks at the files' mtimes. */
+#define RELOAD_CHECK_INTERVAL	1.0
+
+#endif

@@ -1,0 +1,152 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+#include "version.h"
+
+void
+render_param_xml(struct buf *out, int indent, const struct param *p,
+    const char *ua)
+{
+	buf_reserve(out, (size_t)indent + 2 * p->name_len + p->value_len + 20);
+	buf_printf(out, "%*s<%s ua=\"%s\">", indent, "", p->name, ua);
+	buf_add_xml(out, p->value, p->value_len);
+	buf_printf(out, "</%s>\n", p->name);
+}
+
+/* The phone's own elements, and a hash of them with their base slots. */
+static uint64_t
+phone_fragments(const struct snapshot *s, const struct phone *ph,
+    struct buf *frag, uint32_t *ends)
+{
+	uint64_t h = s->base_hash;
+
+	for (uint32_t i = 0; i < ph->n_params; i++) {
+		const struct param *p = &ph->params[i];
+		render_param_xml(frag, s->param_indent, p,
+		    p->ua ? p->ua : s->svc.default_ua);
+		if (ends != NULL)
+			ends[i] = (uint32_t)frag->len;
+		h = hash_bytes(h, &p->slot, sizeof(p->slot));
+	}
+	return hash_bytes(h, frag->data ? frag->data : "", frag->len);
+}
+
+uint64_t
+profile_hash(const struct snapshot *s, const struct phone *ph)
+{
+	struct buf frag;
+	uint64_t h;
+
+	buf_init(&frag);
+	h = phone_fragments(s, ph, &frag, NULL);
+	buf_free(&frag);
+	return h;
+}
+
+uint64_t
+render_profile(const struct snapshot *s, const struct phone *ph,
+    struct buf *out)
+{
+	uint32_t stack_ends[64], *ends = stack_ends;
+	uint32_t next = 0, prev_end = 0;
+	struct buf frag;
+	uint64_t h;
+
+	buf_init(&frag);
+	if (ph->n_params > 64)
+		ends = xcalloc(ph->n_params, sizeof(*ends));
+	h = phone_fragments(s, ph, &frag, ends);
+	buf_reserve(out, s->head_len + s->base_off[s->n_base] + frag.len +
+	    s->tail_len);
+	buf_add(out, s->xml_head, s->head_len);
+	/* Copy the base in ranges, putting each overridden slot's phone
+	 * element in place of the base one; extras follow the base. */
+	for (uint32_t i = 0; i < ph->n_params; i++) {
+		uint32_t slot = ph->params[i].slot;
+		if (slot == SLOT_NONE)
+			break;
+		buf_add(out, s->base_xml + s->base_off[next],
+		    s->base_off[slot] - s->base_off[next]);
+		buf_add(out, frag.data + prev_end, ends[i] - prev_end);
+		prev_end = ends[i];
+		next = slot + 1;
+	}
+	buf_add(out, s->base_xml + s->base_off[next],
+	    s->base_off[s->n_base] - s->base_off[next]);
+	buf_add(out, frag.data ? frag.data + prev_end : "",
+	    frag.len - prev_end);
+	buf_add(out, s->xml_tail, s->tail_len);
+	if (ends != stack_ends)
+		free(ends);
+	buf_free(&frag);
+	return h;
+}
+
+int
+firmware_decide(const struct snapshot *s, const struct useragent *ua,
+    struct fw_decision *d)
+{
+	const struct firmware_settings *fw = &s->fw;
+	const char *v;
+	int cmp;
+
+	memset(d, 0, sizeof(*d));
+	if (!fw->update_enabled || strcmp(ua->vendor, "cisco") != 0 ||
+	    ua->version[0] == '\0')
+		return 0;
+	d->version = fw->expected_version;
+	d->url = fw->upgrade_url;
+	if (fw->model_specific) {
+		if ((v = strpairs_get_model(&fw->model_versions,
+		    ua->product)) != NULL)
+			d->version = v;
+		if ((v = strpairs_get_model(&fw->model_urls,
+		    ua->product)) != NULL)
+			d->url = v;
+	}
+	cmp = version_compare(ua->version, d->version);
+	if (cmp < 0)
+		return 1;
+	if (cmp > 0 && fw->allow_downgrade) {
+		d->downgrade = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+upgrade_param(struct buf *out, const struct snapshot *s, const char *name,
+    const char *value)
+{
+	struct param p;
+
+	if (value == NULL)
+		return;
+	p.name = name;
+	p.name_len = (uint32_t)strlen(name);
+	p.value = value;
+	p.value_len = (uint32_t)strlen(value);
+	render_param_xml(out, s->param_indent, &p, s->svc.default_ua);
+}
+
+uint64_t
+render_upgrade(const struct snapshot *s, const struct fw_decision *d,
+    struct buf *out)
+{
+	char delay[32];
+	size_t start = out->len;
+
+	snprintf(delay, sizeof(delay), "%ld", s->fw.retry_delay);
+	buf_add(out, s->xml_head, s->head_len);
+	upgrade_param(out, s, "Upgrade_Enable", "Yes");
+	upgrade_param(out, s, "Upgrade_Error_Retry_Delay", delay);
+	upgrade_param(out, s, "Upgrade_Rule", d->url);
+	upgrade_param(out, s, "Log_Upgrade_Request_Msg", s->fw.msg_request);
+	upgrade_param(out, s, "Log_Upgrade_Success_Msg", s->fw.msg_success);
+	upgrade_param(out, s, "Log_Upgrade_Failure_Msg", s->fw.msg_failure);
+	buf_add(out, s->xml_tail, s->tail_len);
+	return hash_bytes(HASH_SEED ^ 0x55, out->data + start,
+	    out->len - start);
+}

@@ -1,0 +1,37 @@
+/* A phone's effective parameters written as flat-profile XML. */
+#ifndef DESKPROV_RENDER_H
+#define DESKPROV_RENDER_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "config.h"
+#include "useragent.h"
+
+/* Appends `<Name ua="..">value</Name>` with the value escaped. */
+void	render_param_xml(struct buf *, int indent, const struct param *,
+	    const char *ua);
+
+/* Appends the whole profile of `ph`: schema defaults < common < phone.
+ * Returns the profile's entity tag hash: equal hashes mean equal bytes. */
+uint64_t	render_profile(const struct snapshot *, const struct phone *,
+		    struct buf *);
+/* The same hash without building the body (for If-None-Match). */
+uint64_t	profile_hash(const struct snapshot *, const struct phone *);
+
+/* What a phone should be told to install, when anything. */
+struct fw_decision {
+	const char	*version;	/* expected version */
+	const char	*url;		/* Upgrade_Rule */
+	int		 downgrade;
+};
+
+/* Decides whether the phone that sent `ua` must change firmware.  Returns
+ * 1 and fills `d` when it must, 0 otherwise. */
+int	firmware_decide(const struct snapshot *, const struct useragent *,
+	    struct fw_decision *);
+/* Appends the upgrade document; returns its hash as above. */
+uint64_t	render_upgrade(const struct snapshot *, const struct fw_decision *,
+		    struct buf *);
+
+#endif

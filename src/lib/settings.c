@@ -1,0 +1,508 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "settings.h"
+#include "text.h"
+#include "useragent.h"
+#include "version.h"
+
+enum ktype {
+	K_SECTION, K_BOOL, K_INT, K_STR, K_VERSION, K_NETLIST, K_MACLIST,
+	K_STRLIST, K_STRPAIRS, K_IPPOLICY, K_UA, K_USERS
+};
+
+/* One row per accepted key; unknown keys are errors. */
+struct keydef {
+	const char		*key;
+	enum ktype		 type;
+	size_t			 offset;
+	const struct keydef	*sub;	/* K_SECTION: the section's keys */
+	long			 min, max;	/* K_INT */
+};
+
+struct ctx {
+	struct arena		*arena;
+	struct settings_error	*err;
+};
+
+#define SVC(f)	offsetof(struct service_settings, f)
+#define FW(f)	offsetof(struct firmware_settings, f)
+#define CMP(f)	offsetof(struct comparison_settings, f)
+#define END	{ NULL, 0, 0, NULL, 0, 0 }
+
+static const struct keydef monitoring_keys[] = {
+	{ "metrics_enabled", K_BOOL, SVC(metrics_enabled), NULL, 0, 0 },
+	{ "metrics_endpoint", K_STR, SVC(metrics_endpoint), NULL, 0, 0 },
+	{ "phone_activity_window", K_INT, SVC(phone_activity_window), NULL,
+	    1, 31L * 86400 },
+	{ "report_activity_window", K_INT, SVC(report_activity_window), NULL,
+	    1, 31L * 86400 },
+	END
+};
+
+static const struct keydef discovery_keys[] = {
+	{ "enabled", K_BOOL, SVC(discovery_enabled), NULL, 0, 0 },
+	{ "exclude_macs", K_MACLIST, SVC(discovery_exclude), NULL, 0, 0 },
+	END
+};
+
+static const struct keydef auth_keys[] = {
+	{ "enabled", K_BOOL, SVC(auth_enabled), NULL, 0, 0 },
+	{ "users", K_USERS, 0, NULL, 0, 0 },
+	END
+};
+
+static const struct keydef service_keys[] = {
+	{ "monitoring", K_SECTION, 0, monitoring_keys, 0, 0 },
+	{ "discovery", K_SECTION, 0, discovery_keys, 0, 0 },
+	{ "ip_whitelist", K_NETLIST, SVC(ip_whitelist), NULL, 0, 0 },
+	{ "trusted_proxies", K_NETLIST, SVC(trusted_proxies), NULL, 0, 0 },
+	{ "ip_authorization", K_IPPOLICY, SVC(ip_policy), NULL, 0, 0 },
+	{ "ua_mac_must_match", K_BOOL, SVC(ua_mac_must_match), NULL, 0, 0 },
+	{ "default_ua", K_UA, SVC(default_ua), NULL, 0, 0 },
+	{ "auth", K_SECTION, 0, auth_keys, 0, 0 },
+	END
+};
+
+static const struct keydef fw_log_keys[] = {
+	{ "upgrade_request", K_STR, FW(msg_request), NULL, 0, 0 },
+	{ "upgrade_success", K_STR, FW(msg_success), NULL, 0, 0 },
+	{ "upgrade_failure", K_STR, FW(msg_failure), NULL, 0, 0 },
+	END
+};
+
+static const struct keydef fw_model_keys[] = {
+	{ "enabled", K_BOOL, FW(model_specific), NULL, 0, 0 },
+	{ "versions", K_STRPAIRS, FW(model_versions), NULL, 0, 0 },
+	{ "urls", K_STRPAIRS, FW(model_urls), NULL, 0, 0 },
+	END
+};
+
+static const struct keydef fw_keys[] = {
+	{ "update_enabled", K_BOOL, FW(update_enabled), NULL, 0, 0 },
+	{ "allow_downgrade", K_BOOL, FW(allow_downgrade), NULL, 0, 0 },
+	{ "expected_version", K_VERSION, FW(expected_version), NULL, 0, 0 },
+	{ "upgrade_url", K_STR, FW(upgrade_url), NULL, 0, 0 },
+	{ "retry_delay", K_INT, FW(retry_delay), NULL, 0, 365L * 86400 },
+	{ "log_messages", K_SECTION, 0, fw_log_keys, 0, 0 },
+	{ "model_specific", K_SECTION, 0, fw_model_keys, 0, 0 },
+	END
+};
+
+static const struct keydef fw_root_keys[] = {
+	{ "firmware", K_SECTION, 0, fw_keys, 0, 0 },
+	END
+};
+
+static const struct keydef cmp_keys[] = {
+	{ "blacklist", K_STRLIST, CMP(blacklist), NULL, 0, 0 },
+	END
+};
+
+static const struct keydef cmp_root_keys[] = {
+	{ "comparison", K_SECTION, 0, cmp_keys, 0, 0 },
+	END
+};
+
+static int
+fail(struct ctx *c, const struct ynode *n, const char *what, const char *key)
+{
+	c->err->line = n ? n->line : 0;
+	snprintf(c->err->msg, sizeof(c->err->msg), "%s '%.100s'", what, key);
+	return -1;
+}
+
+/* A scalar's text copied into the arena; NULL for a YAML null. */
+static int
+get_str(struct ctx *c, const struct ynode *v, const char *key,
+    const char **out)
+{
+	const char *problem;
+
+	if (v->kind != YN_SCALAR)
+		return fail(c, v, "expected a single value for", key);
+	if (v->is_null) {
+		*out = NULL;
+		return 0;
+	}
+	if ((problem = xml_text_problem(v->str, v->len)) != NULL)
+		return fail(c, v, problem, key);
+	*out = arena_strndup(c->arena, v->str, v->len);
+	return 0;
+}
+
+static int
+get_bool(struct ctx *c, const struct ynode *v, const char *key, int *out)
+{
+	static const char *yes[] = { "true", "yes", "on", NULL };
+	static const char *no[] = { "false", "no", "off", NULL };
+
+	if (v->kind == YN_SCALAR && !v->is_null) {
+		for (int i = 0; yes[i]; i++)
+			if (strcasecmp(v->str, yes[i]) == 0)
+				return *out = 1, 0;
+		for (int i = 0; no[i]; i++)
+			if (strcasecmp(v->str, no[i]) == 0)
+				return *out = 0, 0;
+	}
+	return fail(c, v, "expected true or false for", key);
+}
+
+static int
+get_int(struct ctx *c, const struct ynode *v, const struct keydef *k,
+    long *out)
+{
+	char *end;
+	long n;
+
+	if (v->kind != YN_SCALAR || v->is_null || v->len == 0)
+		return fail(c, v, "expected a number for", k->key);
+	errno = 0;
+	n = strtol(v->str, &end, 10);
+	if (errno != 0 || *end != '\0' || n < k->min || n > k->max)
+		return fail(c, v, "number missing or out of range for", k->key);
+	*out = n;
+	return 0;
+}
+
+/* A sequence of scalars (a null means an empty list). */
+static int
+get_seq(struct ctx *c, const struct ynode *v, const char *key)
+{
+	if (v->kind == YN_SCALAR && v->is_null)
+		return 0;
+	if (v->kind != YN_SEQ)
+		return fail(c, v, "expected a list for", key);
+	for (size_t i = 0; i < v->len; i++)
+		if (v->items[i]->kind != YN_SCALAR || v->items[i]->is_null)
+			return fail(c, v->items[i],
+			    "expected single values in the list", key);
+	return 0;
+}
+
+static int
+get_netlist(struct ctx *c, const struct ynode *v, const char *key,
+    struct netlist *out)
+{
+	if (get_seq(c, v, key) < 0)
+		return -1;
+	if (v->kind != YN_SEQ)
+		return 0;
+	out->nets = arena_calloc(c->arena, v->len, sizeof(*out->nets));
+	out->n = v->len;
+	for (size_t i = 0; i < v->len; i++)
+		if (ipnet_parse(v->items[i]->str, &out->nets[i]) < 0)
+			return fail(c, v->items[i],
+			    "not an IP address or CIDR range:",
+			    v->items[i]->str);
+	return 0;
+}
+
+static int
+get_maclist(struct ctx *c, const struct ynode *v, const char *key,
+    struct maclist *out)
+{
+	if (get_seq(c, v, key) < 0)
+		return -1;
+	if (v->kind != YN_SEQ)
+		return 0;
+	out->macs = arena_calloc(c->arena, v->len, sizeof(*out->macs));
+	out->n = v->len;
+	for (size_t i = 0; i < v->len; i++)
+		if (mac_parse(v->items[i]->str, v->items[i]->len,
+		    out->macs[i]) != MAC_OK)
+			return fail(c, v->items[i], "not a phone MAC address:",
+			    v->items[i]->str);
+	return 0;
+}
+
+static int
+get_strlist(struct ctx *c, const struct ynode *v, const char *key,
+    struct strlist *out)
+{
+	if (get_seq(c, v, key) < 0)
+		return -1;
+	if (v->kind != YN_SEQ)
+		return 0;
+	out->items = arena_calloc(c->arena, v->len, sizeof(*out->items));
+	out->n = v->len;
+	for (size_t i = 0; i < v->len; i++)
+		if (get_str(c, v->items[i], key, &out->items[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static int
+get_strpairs(struct ctx *c, const struct ynode *v, const char *key,
+    struct strpairs *out)
+{
+	if (v->kind == YN_SCALAR && v->is_null)
+		return 0;
+	if (v->kind != YN_MAP)
+		return fail(c, v, "expected a mapping for", key);
+	out->keys = arena_calloc(c->arena, v->len, sizeof(*out->keys));
+	out->values = arena_calloc(c->arena, v->len, sizeof(*out->values));
+	out->n = v->len;
+	for (size_t i = 0; i < v->len; i++) {
+		if (get_str(c, YMAP_KEY(v, i), key, &out->keys[i]) < 0 ||
+		    get_str(c, YMAP_VAL(v, i), YMAP_KEY(v, i)->str,
+		    &out->values[i]) < 0)
+			return -1;
+		if (out->keys[i] == NULL || out->values[i] == NULL)
+			return fail(c, YMAP_VAL(v, i), "empty entry in", key);
+	}
+	return 0;
+}
+
+static int
+get_ippolicy(struct ctx *c, const struct ynode *v, const char *key,
+    enum ip_policy *out)
+{
+	static const struct { const char *name; enum ip_policy policy; } t[] = {
+		{ "phone", IP_POLICY_PHONE },
+		{ "fleet", IP_POLICY_FLEET },
+		{ "off", IP_POLICY_OFF },
+		{ "false", IP_POLICY_OFF },
+	};
+
+	for (size_t i = 0; v->kind == YN_SCALAR && i < sizeof(t) / sizeof(t[0]);
+	    i++)
+		if (strcasecmp(v->str, t[i].name) == 0) {
+			*out = t[i].policy;
+			return 0;
+		}
+	return fail(c, v, "expected phone, fleet or off for", key);
+}
+
+static int
+get_ua(struct ctx *c, const struct ynode *v, const char *key,
+    const char **out)
+{
+	if (v->kind != YN_SCALAR || (strcmp(v->str, "na") != 0 &&
+	    strcmp(v->str, "ro") != 0 && strcmp(v->str, "rw") != 0))
+		return fail(c, v, "expected na, ro or rw for", key);
+	*out = arena_strndup(c->arena, v->str, v->len);
+	return 0;
+}
+
+static int
+get_user(struct ctx *c, const struct ynode *id, const struct ynode *v,
+    struct web_user *u)
+{
+	u->id = arena_strndup(c->arena, id->str, id->len);
+	if (v->kind != YN_MAP)
+		return fail(c, v, "expected a mapping for user", id->str);
+	for (size_t i = 0; i < v->len; i++) {
+		const char *k = YMAP_KEY(v, i)->str;
+		const struct ynode *val = YMAP_VAL(v, i);
+		const char **dst = NULL;
+
+		if (strcmp(k, "username") == 0)
+			dst = &u->username;
+		else if (strcmp(k, "role") == 0)
+			dst = &u->role;
+		else if (strcmp(k, "description") == 0)
+			dst = &u->description;
+		else if (strcmp(k, "password") == 0) {
+			/* Kept out of the snapshot on purpose: the web
+			 * server checks passwords, not deskprov. */
+			u->has_password = val->kind == YN_SCALAR &&
+			    !val->is_null;
+			continue;
+		} else
+			return fail(c, YMAP_KEY(v, i), "unknown key", k);
+		if (get_str(c, val, k, dst) < 0)
+			return -1;
+	}
+	if (u->username == NULL)
+		u->username = u->id;
+	if (u->role == NULL || (strcmp(u->role, "admin") != 0 &&
+	    strcmp(u->role, "monitor") != 0))
+		return fail(c, v, "role must be admin or monitor for user",
+		    id->str);
+	return 0;
+}
+
+static int
+get_users(struct ctx *c, const struct ynode *v, struct service_settings *s)
+{
+	if (v->kind == YN_SCALAR && v->is_null)
+		return 0;
+	if (v->kind != YN_MAP)
+		return fail(c, v, "expected a mapping for", "users");
+	s->users = arena_calloc(c->arena, v->len, sizeof(*s->users));
+	s->n_users = v->len;
+	for (size_t i = 0; i < v->len; i++)
+		if (get_user(c, YMAP_KEY(v, i), YMAP_VAL(v, i),
+		    &s->users[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static int load_table(struct ctx *, const struct keydef *,
+    const struct ynode *, void *, const char *);
+
+static int
+load_value(struct ctx *c, const struct keydef *k, const struct ynode *v,
+    void *base)
+{
+	void *dst = (char *)base + k->offset;
+
+	switch (k->type) {
+	case K_SECTION:
+		return load_table(c, k->sub, v, base, k->key);
+	case K_BOOL:
+		return get_bool(c, v, k->key, dst);
+	case K_INT:
+		return get_int(c, v, k, dst);
+	case K_STR:
+		return get_str(c, v, k->key, dst);
+	case K_VERSION:
+		if (get_str(c, v, k->key, dst) < 0)
+			return -1;
+		if (*(const char **)dst && !version_plausible(*(const char **)dst))
+			return fail(c, v, "not a firmware version:", v->str);
+		return 0;
+	case K_NETLIST:
+		return get_netlist(c, v, k->key, dst);
+	case K_MACLIST:
+		return get_maclist(c, v, k->key, dst);
+	case K_STRLIST:
+		return get_strlist(c, v, k->key, dst);
+	case K_STRPAIRS:
+		return get_strpairs(c, v, k->key, dst);
+	case K_IPPOLICY:
+		return get_ippolicy(c, v, k->key, dst);
+	case K_UA:
+		return get_ua(c, v, k->key, dst);
+	case K_USERS:
+		return get_users(c, v, base);
+	}
+	return fail(c, v, "internal: no loader for", k->key);
+}
+
+static int
+load_table(struct ctx *c, const struct keydef *tab, const struct ynode *map,
+    void *base, const char *section)
+{
+	if (map == NULL || (map->kind == YN_SCALAR && map->is_null))
+		return 0;
+	if (map->kind != YN_MAP)
+		return fail(c, map, "expected a mapping for", section);
+	for (size_t i = 0; i < map->len; i++) {
+		const struct ynode *key = YMAP_KEY(map, i);
+		const struct keydef *k;
+
+		for (k = tab; k->key != NULL; k++)
+			if (strcmp(k->key, key->str) == 0)
+				break;
+		if (k->key == NULL) {
+			c->err->line = key->line;
+			snprintf(c->err->msg, sizeof(c->err->msg),
+			    "unknown key '%.80s' in %s", key->str, section);
+			return -1;
+		}
+		if (load_value(c, k, YMAP_VAL(map, i), base) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+settings_defaults(struct service_settings *s, struct firmware_settings *f,
+    struct comparison_settings *cmp)
+{
+	memset(s, 0, sizeof(*s));
+	s->metrics_enabled = 1;
+	s->metrics_endpoint = "/metrics";
+	s->phone_activity_window = 3600;
+	s->report_activity_window = 1800;
+	s->ip_policy = IP_POLICY_PHONE;
+	s->ua_mac_must_match = 1;
+	s->default_ua = "na";
+	memset(f, 0, sizeof(*f));
+	f->retry_delay = 3600;
+	memset(cmp, 0, sizeof(*cmp));
+}
+
+int
+service_settings_load(struct service_settings *s, const struct ynode *root,
+    struct arena *a, struct settings_error *err)
+{
+	struct ctx c = { a, err };
+
+	if (load_table(&c, service_keys, root, s, "serviceconfig") < 0)
+		return -1;
+	if (s->default_ua == NULL)
+		s->default_ua = "na";
+	return 0;
+}
+
+int
+firmware_settings_load(struct firmware_settings *f, const struct ynode *root,
+    struct arena *a, struct settings_error *err)
+{
+	struct ctx c = { a, err };
+
+	if (load_table(&c, fw_root_keys, root, f, "firmware.yml") < 0)
+		return -1;
+	if (f->update_enabled && (f->expected_version == NULL ||
+	    f->upgrade_url == NULL)) {
+		err->line = root ? root->line : 0;
+		snprintf(err->msg, sizeof(err->msg), "update_enabled needs "
+		    "expected_version and upgrade_url");
+		return -1;
+	}
+	for (size_t i = 0; i < f->model_versions.n; i++)
+		if (!version_plausible(f->model_versions.values[i])) {
+			err->line = root ? root->line : 0;
+			snprintf(err->msg, sizeof(err->msg), "not a firmware "
+			    "version: '%.80s'", f->model_versions.values[i]);
+			return -1;
+		}
+	return 0;
+}
+
+int
+comparison_settings_load(struct comparison_settings *cmp,
+    const struct ynode *root, struct arena *a, struct settings_error *err)
+{
+	struct ctx c = { a, err };
+
+	return load_table(&c, cmp_root_keys, root, cmp, "comparison.yml");
+}
+
+int
+maclist_contains(const struct maclist *l, const char *mac)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->macs[i], mac) == 0)
+			return 1;
+	return 0;
+}
+
+int
+netlist_contains(const struct netlist *l, const struct ipaddr *a)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (ipnet_contains(&l->nets[i], a))
+			return 1;
+	return 0;
+}
+
+const char *
+strpairs_get_model(const struct strpairs *p, const char *model)
+{
+	char want[32], have[32];
+
+	model_key(model, want, sizeof(want));
+	for (size_t i = 0; i < p->n; i++) {
+		model_key(p->keys[i], have, sizeof(have));
+		if (strcmp(want, have) == 0)
+			return p->values[i];
+	}
+	return NULL;
+}

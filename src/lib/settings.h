@@ -1,0 +1,105 @@
+/* serviceconfig.yml, firmware.yml and comparison.yml: typed settings,
+ * checked against key tables so that a typo is an error with a line. */
+#ifndef DESKPROV_SETTINGS_H
+#define DESKPROV_SETTINGS_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "ident.h"
+#include "ipnet.h"
+#include "yamltree.h"
+
+enum ip_policy {
+	IP_POLICY_PHONE,	/* a phone's own address, or the whitelist */
+	IP_POLICY_FLEET,	/* any configured phone address, or whitelist */
+	IP_POLICY_OFF		/* anyone: phones behind NAT */
+};
+
+struct netlist {
+	struct ipnet	*nets;
+	size_t		 n;
+};
+
+struct maclist {
+	char		(*macs)[MAC_LEN + 1];
+	size_t		 n;
+};
+
+struct strlist {
+	const char	**items;
+	size_t		  n;
+};
+
+/* A string → string mapping that keeps file order. */
+struct strpairs {
+	const char	**keys;
+	const char	**values;
+	size_t		  n;
+};
+
+struct web_user {
+	const char	*id;		/* key under auth.users */
+	const char	*username;
+	const char	*role;		/* "admin" or "monitor" */
+	const char	*description;
+	int		 has_password;	/* set in YAML: belongs in htpasswd */
+};
+
+struct service_settings {
+	int		 metrics_enabled;
+	const char	*metrics_endpoint;
+	long		 phone_activity_window;
+	long		 report_activity_window;
+	int		 discovery_enabled;
+	struct maclist	 discovery_exclude;
+	struct netlist	 ip_whitelist;
+	struct netlist	 trusted_proxies;
+	enum ip_policy	 ip_policy;
+	int		 ua_mac_must_match;
+	const char	*default_ua;
+	int		 auth_enabled;
+	struct web_user	*users;
+	size_t		 n_users;
+};
+
+struct firmware_settings {
+	int		 update_enabled;
+	int		 allow_downgrade;
+	const char	*expected_version;
+	const char	*upgrade_url;
+	long		 retry_delay;
+	const char	*msg_request;
+	const char	*msg_success;
+	const char	*msg_failure;
+	int		 model_specific;
+	struct strpairs	 model_versions;	/* model key → version */
+	struct strpairs	 model_urls;		/* model key → URL */
+};
+
+struct comparison_settings {
+	struct strlist	 blacklist;
+};
+
+struct settings_error {
+	int	line;
+	char	msg[256];
+};
+
+void	settings_defaults(struct service_settings *, struct firmware_settings *,
+	    struct comparison_settings *);
+/* Each reads the root mapping of its file (NULL for a missing file keeps
+ * the defaults).  Strings are copied into `a`.  -1 with err on a problem. */
+int	service_settings_load(struct service_settings *, const struct ynode *,
+	    struct arena *, struct settings_error *);
+int	firmware_settings_load(struct firmware_settings *, const struct ynode *,
+	    struct arena *, struct settings_error *);
+int	comparison_settings_load(struct comparison_settings *,
+	    const struct ynode *, struct arena *, struct settings_error *);
+
+int	maclist_contains(const struct maclist *, const char *mac);
+int	netlist_contains(const struct netlist *, const struct ipaddr *);
+/* Case-insensitive lookup by model key (see model_key()). */
+const char	*strpairs_get_model(const struct strpairs *, const char *model);
+
+#endif

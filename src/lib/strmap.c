@@ -1,0 +1,100 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "strmap.h"
+
+uint64_t
+hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+void
+strmap_init(struct strmap *m, size_t expected)
+{
+	size_t cap = 16;
+
+	while (cap < expected * 2)
+		cap *= 2;
+	m->slots = xcalloc(cap, sizeof(*m->slots));
+	m->cap = cap;
+	m->n = 0;
+}
+
+void
+strmap_free(struct strmap *m)
+{
+	free(m->slots);
+	m->slots = NULL;
+	m->cap = m->n = 0;
+}
+
+static struct strmap_slot *
+find_slot(const struct strmap *m, const char *key, size_t len, uint64_t h)
+{
+	size_t mask = m->cap - 1, i = (size_t)h & mask;
+	struct strmap_slot *s;
+
+	for (;;) {
+		s = &m->slots[i];
+		if (s->key == NULL || (s->hash == h && s->len == len &&
+		    memcmp(s->key, key, len) == 0))
+			return s;
+		i = (i + 1) & mask;
+	}
+}
+
+static void
+grow(struct strmap *m)
+{
+	struct strmap_slot *old = m->slots, *s;
+	size_t oldcap = m->cap, i;
+
+	m->cap *= 2;
+	m->slots = xcalloc(m->cap, sizeof(*m->slots));
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].key == NULL)
+			continue;
+		s = find_slot(m, old[i].key, old[i].len, old[i].hash);
+		*s = old[i];
+	}
+	free(old);
+}
+
+void *
+strmap_put(struct strmap *m, const char *key, size_t len, void *value)
+{
+	uint64_t h = hash_bytes(HASH_SEED, key, len);
+	struct strmap_slot *s;
+
+	if ((m->n + 1) * 2 > m->cap)
+		grow(m);
+	s = find_slot(m, key, len, h);
+	if (s->key != NULL)
+		return s->value;
+	s->key = key;
+	s->len = len;
+	s->hash = h;
+	s->value = value;
+	m->n++;
+	return NULL;
+}
+
+void *
+strmap_get(const struct strmap *m, const char *key, size_t len)
+{
+	struct strmap_slot *s;
+
+	if (m->cap == 0)
+		return NULL;
+	s = find_slot(m, key, len, hash_bytes(HASH_SEED, key, len));
+	return s->key != NULL ? s->value : NULL;
+}

@@ -1,0 +1,33 @@
+/* A string-keyed hash table with open addressing.  Keys are borrowed: the
+ * caller keeps them alive (in a snapshot they live in its arena). */
+#ifndef DESKPROV_STRMAP_H
+#define DESKPROV_STRMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct strmap_slot {
+	const char	*key;
+	size_t		 len;
+	uint64_t	 hash;
+	void		*value;
+};
+
+struct strmap {
+	struct strmap_slot	*slots;
+	size_t			 cap;	/* power of two */
+	size_t			 n;
+};
+
+void	 strmap_init(struct strmap *, size_t expected);
+void	 strmap_free(struct strmap *);
+/* Inserts key → value unless the key is present; returns the value already
+ * stored in that case, NULL after an insertion. */
+void	*strmap_put(struct strmap *, const char *key, size_t len, void *value);
+void	*strmap_get(const struct strmap *, const char *key, size_t len);
+
+/* 64-bit FNV-1a, continued from `h` (start with HASH_SEED). */
+#define HASH_SEED	UINT64_C(0xcbf29ce484222325)
+uint64_t	hash_bytes(uint64_t h, const void *, size_t);
+
+#endif

@@ -1,0 +1,390 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "buf.h"
+#include "strmap.h"
+#include "yamltree.h"
+
+/* A collection under construction: its children collect in a heap vector
+ * and move into the arena when the collection ends. */
+struct frame {
+	struct ynode	 *node;
+	char		 *anchor;
+	struct ynode	**kids;
+	size_t		  n, cap;
+};
+
+struct builder {
+	struct ydoc	*doc;
+	struct frame	 stack[YAML_MAX_DEPTH];
+	int		 depth;
+	struct strmap	 anchors;	/* name → completed node */
+	struct yerror	*err;
+};
+
+static int
+fail(struct builder *b, int line, const char *msg, const char *arg)
+{
+	b->err->line = line;
+	snprintf(b->err->msg, sizeof(b->err->msg), "%s%s%.200s%s", msg,
+	    arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
+	return -1;
+}
+
+static void
+push_kid(struct frame *f, struct ynode *n)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 16;
+		f->kids = xrealloc(f->kids, f->cap * sizeof(*f->kids));
+	}
+	f->kids[f->n++] = n;
+}
+
+static int
+remember_anchor(struct builder *b, const char *name, struct ynode *n)
+{
+	size_t len = strlen(name);
+	char *key = arena_strndup(&b->doc->arena, name, len);
+
+	/* A later anchor of the same name replaces the earlier one (YAML
+	 * spec); strmap keeps the first, so update in place. */
+	if (strmap_put(&b->anchors, key, len, n) != NULL) {
+		struct strmap_slot *s = b->anchors.slots;
+		for (size_t i = 0; i < b->anchors.cap; i++)
+			if (s[i].key && s[i].len == len &&
+			    memcmp(s[i].key, key, len) == 0)
+				s[i].value = n;
+	}
+	return 0;
+}
+
+/* Hands a finished node to its parent (or makes it the root). */
+static int
+attach(struct builder *b, struct ynode *n, const char *anchor)
+{
+	if (anchor != NULL)
+		remember_anchor(b, anchor, n);
+	if (b->depth == 0) {
+		if (b->doc->root != NULL)
+			return fail(b, n->line, "more than one document", NULL);
+		b->doc->root = n;
+		return 0;
+	}
+	push_kid(&b->stack[b->depth - 1], n);
+	return 0;
+}
+
+static int
+is_merge_key(const struct ynode *k)
+{
+	return k->kind == YN_SCALAR && k->plain && strcmp(k->str, "<<") == 0;
+}
+
+static int
+key_in(struct ynode **kv, size_t pairs, const struct ynode *key)
+{
+	for (size_t i = 0; i < pairs; i++)
+		if (kv[2 * i]->len == key->len &&
+		    memcmp(kv[2 * i]->str, key->str, key->len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Checks the explicit keys of a mapping for duplicates. */
+static int
+check_keys(struct builder *b, struct frame *f)
+{
+	struct strmap seen;
+	size_t i;
+	int rc = 0;
+
+	strmap_init(&seen, f->n / 2);
+	for (i = 0; i + 1 < f->n && rc == 0; i += 2) {
+		struct ynode *k = f->kids[i];
+		if (k->kind != YN_SCALAR)
+			rc = fail(b, k->line, "mapping keys must be scalars",
+			    NULL);
+		else if (!is_merge_key(k) &&
+		    strmap_put(&seen, k->str, k->len, k) != NULL)
+			rc = fail(b, k->line, "duplicate key", k->str);
+	}
+	strmap_free(&seen);
+	return rc;
+}
+
+/* Applies `<<: *base` and `<<: [*a, *b]`: keys written in the mapping win,
+ * then earlier merged mappings win over later ones. */
+static int
+apply_merges(struct builder *b, struct frame *f, struct ynode ***out,
+    size_t *pairs)
+{
+	struct ynode **kv = xmalloc((f->n ? f->n : 1) * sizeof(*kv));
+	size_t n = 0, i, j, k;
+
+	for (i = 0; i + 1 < f->n; i += 2)
+		if (!is_merge_key(f->kids[i])) {
+			kv[2 * n] = f->kids[i];
+			kv[2 * n + 1] = f->kids[i + 1];
+			n++;
+		}
+	for (i = 0; i + 1 < f->n; i += 2) {
+		struct ynode *v = f->kids[i + 1];
+		struct ynode **srcs = &v;
+		size_t nsrc = 1;
+
+		if (!is_merge_key(f->kids[i]))
+			continue;
+		if (v->kind == YN_SEQ) {
+			srcs = v->items;
+			nsrc = v->len;
+		}
+		for (j = 0; j < nsrc; j++) {
+			struct ynode *m = srcs[j];
+			if (m->kind != YN_MAP) {
+				free(kv);
+				return fail(b, f->kids[i]->line,
+				    "'<<' must merge a mapping", NULL);
+			}
+			for (k = 0; k < m->len; k++) {
+				if (key_in(kv, n, YMAP_KEY(m, k)))
+					continue;
+				kv = xrealloc(kv, (n + 1) * 2 * sizeof(*kv));
+				kv[2 * n] = YMAP_KEY(m, k);
+				kv[2 * n + 1] = YMAP_VAL(m, k);
+				n++;
+			}
+		}
+	}
+	*out = kv;
+	*pairs = n;
+	return 0;
+}
+
+static int
+end_collection(struct builder *b)
+{
+	struct frame *f = &b->stack[--b->depth];
+	struct ynode *n = f->node;
+	struct ynode **kv = f->kids;
+	size_t count = f->n;
+	int rc = 0, merged = 0;
+
+	if (n->kind == YN_MAP) {
+		if ((rc = check_keys(b, f)) < 0)
+			goto out;
+		for (size_t i = 0; i + 1 < f->n; i += 2)
+			merged |= is_merge_key(f->kids[i]);
+		if (merged && (rc = apply_merges(b, f, &kv, &count)) < 0)
+			goto out;
+		if (!merged)
+			count /= 2;
+		n->len = count;
+		count *= 2;
+	} else
+		n->len = count;
+	n->items = arena_alloc(&b->doc->arena, (count ? count : 1) *
+	    sizeof(*n->items));
+	if (count)
+		memcpy(n->items, kv, count * sizeof(*kv));
+	rc = attach(b, n, f->anchor);
+out:
+	if (kv != f->kids)
+		free(kv);
+	free(f->kids);
+	free(f->anchor);
+	return rc;
+}
+
+static struct ynode *
+new_node(struct builder *b, enum ynode_kind kind, const yaml_event_t *ev)
+{
+	struct ynode *n = arena_calloc(&b->doc->arena, 1, sizeof(*n));
+
+	n->kind = kind;
+	n->line = (int)ev->start_mark.line + 1;
+	return n;
+}
+
+static int
+start_collection(struct builder *b, enum ynode_kind kind,
+    const yaml_event_t *ev, const yaml_char_t *anchor)
+{
+	struct frame *f;
+
+	if (b->depth == YAML_MAX_DEPTH)
+		return fail(b, (int)ev->start_mark.line + 1,
+		    "nesting deeper than the limit", NULL);
+	f = &b->stack[b->depth++];
+	memset(f, 0, sizeof(*f));
+	f->node = new_node(b, kind, ev);
+	f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
+	return 0;
+}
+
+static int
+scalar(struct builder *b, const yaml_event_t *ev)
+{
+	struct ynode *n = new_node(b, YN_SCALAR, ev);
+	const char *v = (const char *)ev->data.scalar.value;
+	size_t len = ev->data.scalar.length;
+
+	if (memchr(v, '\0', len) != NULL)
+		return fail(b, n->line, "NUL byte in a value", NULL);
+	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	n->is_null = n->plain && (len == 0 || strcmp(v, "~") == 0 ||
+	    strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
+	    strcmp(v, "NULL") == 0);
+	n->str = arena_strndup(&b->doc->arena, v, len);
+	n->len = len;
+	return attach(b, n, (const char *)ev->data.scalar.anchor);
+}
+
+static int
+alias(struct builder *b, const yaml_event_t *ev)
+{
+	const char *name = (const char *)ev->data.alias.anchor;
+	struct ynode *n = strmap_get(&b->anchors, name, strlen(name));
+
+	if (n == NULL)
+		return fail(b, (int)ev->start_mark.line + 1,
+		    "unknown or unfinished anchor", name);
+	if (b->depth == 0)
+		return fail(b, n->line, "an alias cannot be the document",
+		    NULL);
+	push_kid(&b->stack[b->depth - 1], n);
+	return 0;
+}
+
+static int
+handle_event(struct builder *b, const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		return scalar(b, ev);
+	case YAML_ALIAS_EVENT:
+		return alias(b, ev);
+	case YAML_SEQUENCE_START_EVENT:
+		return start_collection(b, YN_SEQ, ev,
+		    ev->data.sequence_start.anchor);
+	case YAML_MAPPING_START_EVENT:
+		return start_collection(b, YN_MAP, ev,
+		    ev->data.mapping_start.anchor);
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		return end_collection(b);
+	default:
+		return 0;
+	}
+}
+
+int
+ydoc_load_string(struct ydoc *doc, const char *s, size_t n,
+    struct yerror *err)
+{
+	struct builder b;
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int rc = 0, done = 0;
+
+	arena_init(&doc->arena);
+	doc->root = NULL;
+	memset(&b, 0, sizeof(b));
+	b.doc = doc;
+	b.err = err;
+	err->line = 0;
+	err->msg[0] = '\0';
+	strmap_init(&b.anchors, 16);
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)s, n);
+	while (!done && rc == 0) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			err->line = (int)parser.problem_mark.line + 1;
+			snprintf(err->msg, sizeof(err->msg), "%s%s%s",
+			    parser.problem ? parser.problem : "syntax error",
+			    parser.context ? " " : "",
+			    parser.context ? parser.context : "");
+			rc = -1;
+			break;
+		}
+		done = ev.type == YAML_STREAM_END_EVENT;
+		rc = handle_event(&b, &ev);
+		yaml_event_delete(&ev);
+	}
+	while (b.depth > 0) {
+		struct frame *f = &b.stack[--b.depth];
+		free(f->kids);
+		free(f->anchor);
+	}
+	yaml_parser_delete(&parser);
+	strmap_free(&b.anchors);
+	return rc;
+}
+
+int
+ydoc_load_file(struct ydoc *doc, const char *path, size_t max_bytes,
+    struct yerror *err)
+{
+	struct stat st;
+	char *data;
+	ssize_t r;
+	size_t off = 0;
+	int fd, rc;
+
+	arena_init(&doc->arena);
+	doc->root = NULL;
+	err->line = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(err->msg, sizeof(err->msg), "cannot open: %s",
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > max_bytes) {
+		if (S_ISREG(st.st_mode))
+			snprintf(err->msg, sizeof(err->msg),
+			    "file larger than %zu bytes", max_bytes);
+		else
+			snprintf(err->msg, sizeof(err->msg),
+			    "not a regular file");
+		close(fd);
+		return -1;
+	}
+	data = xmalloc((size_t)st.st_size + 1);
+	while (off < (size_t)st.st_size &&
+	    (r = read(fd, data + off, (size_t)st.st_size - off)) > 0)
+		off += (size_t)r;
+	close(fd);
+	rc = ydoc_load_string(doc, data, off, err);
+	free(data);
+	return rc;
+}
+
+void
+ydoc_free(struct ydoc *doc)
+{
+	arena_free(&doc->arena);
+	doc->root = NULL;
+}
+
+const struct ynode *
+ymap_get(const struct ynode *m, const char *key)
+{
+	size_t i, len = strlen(key);
+
+	if (m == NULL || m->kind != YN_MAP)
+		return NULL;
+	for (i = 0; i < m->len; i++) {
+		const struct ynode *k = YMAP_KEY(m, i);
+		if (k->len == len && memcmp(k->str, key, len) == 0)
+			return YMAP_VAL(m, i);
+	}
+	return NULL;
+}

@@ -1,0 +1,49 @@
+/* A YAML file as an immutable tree with line numbers, built with libyaml's
+ * event parser.  Aliases share the anchored node (no copies, so no alias
+ * bombs), `<<` merge keys are applied, duplicate keys are errors. */
+#ifndef DESKPROV_YAMLTREE_H
+#define DESKPROV_YAMLTREE_H
+
+#include <stddef.h>
+
+#include "arena.h"
+
+enum ynode_kind { YN_SCALAR, YN_MAP, YN_SEQ };
+
+struct ynode {
+	enum ynode_kind	 kind;
+	int		 line;		/* 1-based line in the file */
+	int		 is_null;	/* plain "", ~, null: no value */
+	int		 plain;		/* scalar written without quotes */
+	const char	*str;		/* scalar text, NUL-terminated */
+	size_t		 len;		/* scalar length, or entries */
+	struct ynode	**items;	/* map: key,value pairs; seq: items */
+};
+
+struct ydoc {
+	struct arena	 arena;		/* owns every node */
+	struct ynode	*root;		/* NULL for an empty file */
+};
+
+struct yerror {
+	int	line;
+	char	msg[256];
+};
+
+#define YAML_MAX_DEPTH	64
+
+/* Parses a whole file (at most max_bytes) into doc; the caller frees it with
+ * ydoc_free() in every case.  On failure returns -1 with err filled in. */
+int	ydoc_load_file(struct ydoc *, const char *path, size_t max_bytes,
+	    struct yerror *);
+int	ydoc_load_string(struct ydoc *, const char *s, size_t n,
+	    struct yerror *);
+void	ydoc_free(struct ydoc *);
+
+/* Looks up a key in a mapping (NULL when absent or not a mapping). */
+const struct ynode	*ymap_get(const struct ynode *, const char *key);
+#define YMAP_N(m)		((m)->len)
+#define YMAP_KEY(m, i)		((m)->items[2 * (i)])
+#define YMAP_VAL(m, i)		((m)->items[2 * (i) + 1])
+
+#endif
