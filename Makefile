@@ -30,7 +30,7 @@ LIB_OBJ   = $(LIB_SRC:src/lib/%.c=build/obj/%.o)
 SAN_OBJ   = $(LIB_SRC:src/lib/%.c=build/asan/obj/%.o)
 FCGI_SRC  = $(wildcard src/*_fcgi.c)
 FCGI_BIN  = $(FCGI_SRC:src/%_fcgi.c=cgi-bin/%.fcgi)
-TEST_SRC  = $(wildcard tests/check_*.c)
+TEST_SRC  = $(filter-out tests/check_main.c,$(wildcard tests/check_*.c))
 CLI       = build/deskprov
 
 .PHONY: all deps check unit unit-asan e2e run bench install uninstall clean
@@ -64,11 +64,12 @@ cgi-bin/%.fcgi: src/%_fcgi.c build/libdeskprov.a
 $(CLI): src/deskprov.c build/libdeskprov.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/libdeskprov.a $(PKG_LIBS)
 
-# Each tests/check_<module>.c defines `Suite *<module>_suite(void)`; the list
-# of suites is generated so that adding a test file is all it takes.
+# Each tests/check_<module>.c defines `Suite *\n<module>_suite(void)` (the
+# name at the start of a line); the list of suites is generated so that
+# adding a test file is all it takes.
 build/suites.h: $(TEST_SRC)
 	@mkdir -p $(@D)
-	sed -n 's/^Suite \*\([a-z0-9_]*_suite\)(void)$$/SUITE(\1)/p' $(TEST_SRC) > $@
+	sed -n 's/^\([a-z0-9_]*_suite\)(void)$$/SUITE(\1)/p' $(TEST_SRC) > $@
 
 build/check_all: tests/check_main.c $(TEST_SRC) build/suites.h build/libdeskprov.a
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Ibuild -Itests -o $@ tests/check_main.c \
