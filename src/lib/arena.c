@@ -1,12 +1,17 @@
 #include <stdalign.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 
 #include "arena.h"
 #include "buf.h"
 
-#define ARENA_CHUNK	(256 * 1024)
+/* Chunks come straight from mmap so that a replaced snapshot's memory goes
+ * back to the system instead of staying in malloc's heap; they are
+ * populated at once, which costs far less than a fault per page. */
+#define ARENA_CHUNK	(1024 * 1024)
 
 struct arena_chunk {
 	struct arena_chunk	*next;
@@ -29,22 +34,26 @@ arena_free(struct arena *a)
 
 	for (c = a->head; c != NULL; c = next) {
 		next = c->next;
-		free(c);
+		munmap(c, sizeof(*c) + c->size);
 	}
 	arena_init(a);
 }
 
-void *
-arena_alloc(struct arena *a, size_t n)
+static void *
+arena_alloc_aligned(struct arena *a, size_t n, size_t align)
 {
 	struct arena_chunk *c = a->head;
-	size_t align = alignof(max_align_t);
-	size_t size;
+	size_t size, pad;
 
-	n = (n + align - 1) & ~(align - 1);
-	if (c == NULL || c->size - c->used < n) {
+	pad = c ? (align - c->used % align) % align : 0;
+	if (c == NULL || c->size - c->used < n + pad) {
 		size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
-		c = xmalloc(sizeof(*c) + size);
+		c = mmap(NULL, sizeof(*c) + size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (c == MAP_FAILED) {
+			fprintf(stderr, "deskprov: out of memory (arena)\n");
+			abort();
+		}
 		c->size = size;
 		c->used = 0;
 		/* A large allocation gets its own chunk behind the current
@@ -56,10 +65,17 @@ arena_alloc(struct arena *a, size_t n)
 			c->next = a->head;
 			a->head = c;
 		}
-	}
+	} else
+		c->used += pad;
 	c->used += n;
 	a->total += n;
 	return c->data + c->used - n;
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	return arena_alloc_aligned(a, n, alignof(max_align_t));
 }
 
 void *
@@ -69,15 +85,15 @@ arena_calloc(struct arena *a, size_t n, size_t size)
 
 	if (size != 0 && n > SIZE_MAX / size)
 		return NULL;
+	/* Chunks come zero-filled from mmap and are never reused. */
 	p = arena_alloc(a, n * size);
-	memset(p, 0, n * size);
 	return p;
 }
 
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_alloc_aligned(a, n + 1, 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';

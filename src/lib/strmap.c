@@ -22,7 +22,7 @@ strmap_init(struct strmap *m, size_t expected)
 {
 	size_t cap = 16;
 
-	while (cap < expected * 2)
+	while (cap / 4 * 3 < expected)
 		cap *= 2;
 	m->slots = xcalloc(cap, sizeof(*m->slots));
 	m->cap = cap;
@@ -38,7 +38,7 @@ strmap_free(struct strmap *m)
 }
 
 static struct strmap_slot *
-find_slot(const struct strmap *m, const char *key, size_t len, uint64_t h)
+find_slot(const struct strmap *m, const char *key, size_t len, uint32_t h)
 {
 	size_t mask = m->cap - 1, i = (size_t)h & mask;
 	struct strmap_slot *s;
@@ -72,16 +72,17 @@ grow(struct strmap *m)
 void *
 strmap_put(struct strmap *m, const char *key, size_t len, void *value)
 {
-	uint64_t h = hash_bytes(HASH_SEED, key, len);
+	uint32_t h = (uint32_t)hash_bytes(HASH_SEED, key, len);
 	struct strmap_slot *s;
 
-	if ((m->n + 1) * 2 > m->cap)
+	/* Linear probing stays short up to three quarters full. */
+	if ((m->n + 1) * 4 > m->cap * 3)
 		grow(m);
 	s = find_slot(m, key, len, h);
 	if (s->key != NULL)
 		return s->value;
 	s->key = key;
-	s->len = len;
+	s->len = (uint32_t)len;
 	s->hash = h;
 	s->value = value;
 	m->n++;
@@ -95,6 +96,6 @@ strmap_get(const struct strmap *m, const char *key, size_t len)
 
 	if (m->cap == 0)
 		return NULL;
-	s = find_slot(m, key, len, hash_bytes(HASH_SEED, key, len));
+	s = find_slot(m, key, len, (uint32_t)hash_bytes(HASH_SEED, key, len));
 	return s->key != NULL ? s->value : NULL;
 }

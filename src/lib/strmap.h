@@ -8,9 +8,9 @@
 
 struct strmap_slot {
 	const char	*key;
-	size_t		 len;
-	uint64_t	 hash;
 	void		*value;
+	uint32_t	 len;
+	uint32_t	 hash;	/* low bits of the key's hash */
 };
 
 struct strmap {
@@ -21,7 +21,7 @@ struct strmap {
 
 void	 strmap_init(struct strmap *, size_t expected);
 void	 strmap_free(struct strmap *);
-/* Inserts key → value unless the key is present; returns the value already
+/* Keys are at most UINT32_MAX bytes.  Inserts key → value unless the key is present; returns the value already
  * stored in that case, NULL after an insertion. */
 void	*strmap_put(struct strmap *, const char *key, size_t len, void *value);
 void	*strmap_get(const struct strmap *, const char *key, size_t len);

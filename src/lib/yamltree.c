@@ -101,16 +101,29 @@ static int
 check_keys(struct builder *b, struct frame *f)
 {
 	struct strmap seen;
-	size_t i;
+	size_t i, j;
 	int rc = 0;
 
+	for (i = 0; i < f->n; i += 2)
+		if (f->kids[i]->kind != YN_SCALAR)
+			return fail(b, f->kids[i]->line,
+			    "mapping keys must be scalars", NULL);
+	/* Small mappings (nearly all) are checked without a table. */
+	if (f->n <= 32) {
+		for (i = 0; i + 1 < f->n; i += 2)
+			for (j = i + 2; j + 1 < f->n; j += 2)
+				if (!is_merge_key(f->kids[i]) &&
+				    f->kids[i]->len == f->kids[j]->len &&
+				    memcmp(f->kids[i]->str, f->kids[j]->str,
+				    f->kids[i]->len) == 0)
+					return fail(b, f->kids[j]->line,
+					    "duplicate key", f->kids[j]->str);
+		return 0;
+	}
 	strmap_init(&seen, f->n / 2);
 	for (i = 0; i + 1 < f->n && rc == 0; i += 2) {
 		struct ynode *k = f->kids[i];
-		if (k->kind != YN_SCALAR)
-			rc = fail(b, k->line, "mapping keys must be scalars",
-			    NULL);
-		else if (!is_merge_key(k) &&
+		if (!is_merge_key(k) &&
 		    strmap_put(&seen, k->str, k->len, k) != NULL)
 			rc = fail(b, k->line, "duplicate key", k->str);
 	}
@@ -184,10 +197,10 @@ end_collection(struct builder *b)
 			goto out;
 		if (!merged)
 			count /= 2;
-		n->len = count;
+		n->len = (uint32_t)count;
 		count *= 2;
 	} else
-		n->len = count;
+		n->len = (uint32_t)count;
 	n->items = arena_alloc(&b->doc->arena, (count ? count : 1) *
 	    sizeof(*n->items));
 	if (count)
@@ -207,7 +220,7 @@ new_node(struct builder *b, enum ynode_kind kind, const yaml_event_t *ev)
 	struct ynode *n = arena_calloc(&b->doc->arena, 1, sizeof(*n));
 
 	n->kind = kind;
-	n->line = (int)ev->start_mark.line + 1;
+	n->line = (int32_t)ev->start_mark.line + 1;
 	return n;
 }
 
@@ -236,12 +249,14 @@ scalar(struct builder *b, const yaml_event_t *ev)
 
 	if (memchr(v, '\0', len) != NULL)
 		return fail(b, n->line, "NUL byte in a value", NULL);
+	if (len > UINT32_MAX / 2)
+		return fail(b, n->line, "value too long", NULL);
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	n->is_null = n->plain && (len == 0 || strcmp(v, "~") == 0 ||
 	    strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
 	    strcmp(v, "NULL") == 0);
 	n->str = arena_strndup(&b->doc->arena, v, len);
-	n->len = len;
+	n->len = (uint32_t)len;
 	return attach(b, n, (const char *)ev->data.scalar.anchor);
 }
 

@@ -5,19 +5,21 @@
 #define DESKPROV_YAMLTREE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 
 enum ynode_kind { YN_SCALAR, YN_MAP, YN_SEQ };
 
+/* Kept small on purpose: a 100,000-phone phones.yml has millions. */
 struct ynode {
-	enum ynode_kind	 kind;
-	int		 line;		/* 1-based line in the file */
-	int		 is_null;	/* plain "", ~, null: no value */
-	int		 plain;		/* scalar written without quotes */
 	const char	*str;		/* scalar text, NUL-terminated */
-	size_t		 len;		/* scalar length, or entries */
 	struct ynode	**items;	/* map: key,value pairs; seq: items */
+	uint32_t	 len;		/* scalar length, or entries */
+	int32_t		 line;		/* 1-based line in the file */
+	uint8_t		 kind;		/* enum ynode_kind */
+	uint8_t		 is_null;	/* plain "", ~, null: no value */
+	uint8_t		 plain;		/* scalar written without quotes */
 };
 
 struct ydoc {
