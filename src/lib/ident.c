@@ -94,8 +94,12 @@ ident_key(const char *s, size_t n, char out[IDENT_MAX + 1])
 	enum mac_status st;
 	size_t i;
 
-	if (n > IDENT_MAX)
-		n = IDENT_MAX;
+	/* Cutting a longer identifier down could make it another phone's
+	 * name: it gets the empty key, which names no phone. */
+	if (n > IDENT_MAX) {
+		out[0] = '\0';
+		return MAC_INVALID;
+	}
 	st = mac_parse(s, n, out);
 	if (st == MAC_OK)
 		return st;

@@ -24,7 +24,8 @@ int	ident_plausible(const char *s, size_t n);
 
 /* Writes the lookup key for an identifier into out (IDENT_MAX + 1 bytes):
  * the canonical MAC when it is one, else the identifier in lowercase.
- * Returns the mac_parse() status (MAC_INVALID for a plain name). */
+ * Returns the mac_parse() status (MAC_INVALID for a plain name).  An
+ * identifier longer than IDENT_MAX gets the empty key, which finds nothing. */
 enum mac_status	ident_key(const char *s, size_t n, char out[IDENT_MAX + 1]);
 
 /* Formats a canonical MAC as 00:11:22:aa:bb:cc into out (18 bytes). */
