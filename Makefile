@@ -33,7 +33,11 @@ FCGI_BIN  = $(FCGI_SRC:src/%_fcgi.c=cgi-bin/%.fcgi)
 TEST_SRC  = $(filter-out tests/check_main.c,$(wildcard tests/check_*.c))
 CLI       = build/deskprov
 
-.PHONY: all deps check unit unit-asan e2e run bench install uninstall clean
+FUZZ_DRIVERS = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps check unit unit-asan fuzz-replay fuzz e2e run bench \
+        install uninstall clean
 .SUFFIXES:
 
 all: $(FCGI_BIN) $(CLI)
@@ -86,6 +90,28 @@ unit-asan: build/asan/check_all
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	    DESKPROV_SHARED=$(CURDIR)/../shared build/asan/check_all
 
+# Every fuzz driver replays its corpus (seeds and past crashes) under
+# ASan+UBSan in `make check`; `make fuzz` fuzzes for real with libFuzzer.
+build/asan/replay_%: fuzz/fuzz_%.c fuzz/replay.c build/asan/libdeskprov.a
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< fuzz/replay.c \
+	    build/asan/libdeskprov.a $(PKG_LIBS)
+
+fuzz-replay: $(FUZZ_DRIVERS:%=build/asan/replay_%)
+	@for d in $(FUZZ_DRIVERS); do \
+	    echo "fuzz corpus $$d:"; build/asan/replay_$$d fuzz/corpus/$$d/* || exit 1; \
+	done
+
+fuzz:
+	@mkdir -p build/fuzz
+	@for d in $(FUZZ_DRIVERS); do \
+	    clang $(WARNINGS) $(DEFINES) -Isrc/lib $(PKG_CFLAGS) -g -O1 \
+	        -fsanitize=fuzzer,address,undefined -o build/fuzz/$$d \
+	        fuzz/fuzz_$$d.c $(LIB_SRC) $(PKG_LIBS) || exit 1; \
+	    mkdir -p build/fuzz/corpus-$$d; \
+	    build/fuzz/$$d -max_total_time=$(FUZZ_SECONDS) \
+	        build/fuzz/corpus-$$d fuzz/corpus/$$d || exit 1; \
+	done
+
 e2e: all
 	tests/e2e/run-all
 
@@ -93,6 +119,7 @@ check: deps
 	$(MAKE) all build/check_all build/asan/check_all
 	$(MAKE) unit
 	$(MAKE) unit-asan
+	$(MAKE) fuzz-replay
 	$(MAKE) e2e
 
 run: deps
