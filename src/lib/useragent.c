@@ -120,6 +120,11 @@ ua_parse(const char *ua, struct useragent *out)
 	memset(out, 0, sizeof(*out));
 	if (ua == NULL || strnlen(ua, UA_MAX + 1) > UA_MAX)
 		return 0;
+	/* No phone sends control bytes; a header with one is not trusted
+	 * for any part, even when the parts read would look fine. */
+	for (i = 0; ua[i] != '\0'; i++)
+		if ((unsigned char)ua[i] < 0x20 || ua[i] == 0x7f)
+			return 0;
 	for (i = 0; i < sizeof(ua_parsers) / sizeof(ua_parsers[0]); i++) {
 		if (ua_parsers[i](ua, out))
 			return 1;

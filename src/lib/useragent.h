@@ -16,7 +16,7 @@ struct useragent {
 
 /* Fills `out` from a User-Agent header value.  Returns 1 when a known
  * phone format matched, 0 otherwise (out is then all empty).  Never reads
- * more than UA_MAX bytes. */
+ * more than UA_MAX bytes; a control byte anywhere makes the answer 0. */
 int	ua_parse(const char *ua, struct useragent *out);
 
 /* Normalises a Cisco model name for comparisons: CP-6841-3PCC, 6841-3PCC

@@ -1,0 +1,284 @@
+/* User-Agent parsing: the Cisco rows of protocols.md §5.1, the other
+ * vendors (not parsed yet), and hostile headers. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "useragent.h"
+
+/* A row the parser must not recognise (yet). */
+#define UNKNOWN	0, NULL, NULL, NULL, NULL, NULL
+
+/* protocols.md §5.1.  Rows 6-24 are other vendors: until their parsers
+ * exist, ua_parse() must say "unknown" rather than guess. */
+static const struct {
+	int		 line;
+	const char	*ua;
+	int		 ok;
+	const char	*vendor, *model, *version, *mac, *product;
+} rows[] = {
+	{ __LINE__, "Cisco-CP-7832-3PCC/11.0.1 (00562b043615)", 1,
+	    "cisco", "7832", "11.0.1", "00562b043615", "CP-7832-3PCC" },
+	{ __LINE__, "Cisco-CP-8841-3PCC/11.3.1 (00562b043615)", 1,
+	    "cisco", "8841", "11.3.1", "00562b043615", "CP-8841-3PCC" },
+	{ __LINE__, "Cisco/SPA508G-7.4.4 (0002FDFF2103)(CBT141400UK)", 1,
+	    "cisco", "SPA508G", "7.4.4", "0002fdff2103", "SPA508G" },
+	{ __LINE__, "Cisco/SPA525G-7.4.7 (CBT141900G7)", 1,
+	    "cisco", "SPA525G", "7.4.7", "", "SPA525G" },
+	{ __LINE__, "Linksys/SPA-942-6.1.5(a) (88019FA42805)", 1,
+	    "cisco", "SPA942", "6.1.5(a)", "", "SPA-942" },
+	/* The example of the foundation issue, and no MAC at all. */
+	{ __LINE__, "Cisco-CP-6841-3PCC/12.0.1 (001122334455)", 1,
+	    "cisco", "6841", "12.0.1", "001122334455", "CP-6841-3PCC" },
+	{ __LINE__, "Cisco-CP-6841-3PCC/12.0.1", 1,
+	    "cisco", "6841", "12.0.1", "", "CP-6841-3PCC" },
+	/* A multicast MAC in the parenthesis is no phone's. */
+	{ __LINE__, "Cisco-CP-6841-3PCC/12.0.1 (010000000001)", 1,
+	    "cisco", "6841", "12.0.1", "", "CP-6841-3PCC" },
+
+	{ __LINE__, "Yealink SIP-T46G 28.72.0.1 00:15:65:4a:a9:37", UNKNOWN },
+	{ __LINE__, "yealink SIP-T28P 2.70.0.140 00:15:65:13:ae:0b", UNKNOWN },
+	{ __LINE__, "Yealink SIP-T38G  38.70.0.125 00:15:65:2f:c3:5e", UNKNOWN },
+	{ __LINE__, "Yealink SIP VP-T49G 51.80.0.10 00:15:65:9b:5a:44", UNKNOWN },
+	{ __LINE__, "Yealink W90DM 130.87.0.10 80:5e:c0:d9:c7:44", UNKNOWN },
+	{ __LINE__, "Yealink-T46G 28.71.0.81 28.1.0.128.0.0.0", UNKNOWN },
+	{ __LINE__, "Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 "
+	    "2010.12-00004-g9ba52f5 000413922D24 SXM:0 UXM:0)", UNKNOWN },
+	{ __LINE__, "Mozilla/4.0 (compatible; snom710-SIP 8.7.5.35 "
+	    "1.1.5-IFX-05.01.12 000413741767)", UNKNOWN },
+	{ __LINE__, "Mozilla/4.0 (compatible; snom320-SIP 8.4.18 1.1.3-s)", UNKNOWN },
+	{ __LINE__, "Grandstream Model HW GXP2200 V2.2A SW 1.0.1.33 DevId "
+	    "000b82462d97", UNKNOWN },
+	{ __LINE__, "Grandstream Model HW GXV3350  V1.3A SW 1.0.1.8 DevId "
+	    "c074ad150b88", UNKNOWN },
+	{ __LINE__, "Grandstream GXP2000 (gxp2000e.bin:1.2.5.3/boot55e.bin:"
+	    "1.1.6.9) DevId 000b822726c8", UNKNOWN },
+	{ __LINE__, "Fanvil X6U Pro 0.0.10 0c383e2cd782", UNKNOWN },
+	{ __LINE__, "Fanvil i53W 2.12.9 0c383e10a440", UNKNOWN },
+	{ __LINE__, "FileTransport PolycomVVX-VVX_400-UA/4.1.4.7430 "
+	    "Type/Application", UNKNOWN },
+	{ __LINE__, "Gigaset N870 IP PRO/83.V2.11.0+build.a546b91;"
+	    "7C2F80E0D605", UNKNOWN },
+	{ __LINE__, "N510 IP PRO/42.245.00.000.000;7C2F804DF9A9", UNKNOWN },
+	{ __LINE__, "Aastra6731i MAC:00-08-5D-23-74-29 V:3.2.0.70-SIP", UNKNOWN },
+	{ __LINE__, "Mitel6940 MAC:14-00-E9-1B-45-24 V:6.4.0.140-SIP", UNKNOWN },
+	{ __LINE__, "curl/8.5.0", UNKNOWN },
+	{ __LINE__, "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0", UNKNOWN },
+};
+
+static void
+assert_empty(const struct useragent *u, int line)
+{
+	ck_assert_msg(u->vendor[0] == '\0' && u->product[0] == '\0' &&
+	    u->model[0] == '\0' && u->version[0] == '\0' && u->mac[0] == '\0',
+	    "line %d: fields left set after a refusal", line);
+}
+
+START_TEST(test_ua_rows)
+{
+	struct useragent u;
+	int got = ua_parse(rows[_i].ua, &u);
+
+	ck_assert_msg(got == rows[_i].ok, "line %d: '%s' gave %d",
+	    rows[_i].line, rows[_i].ua, got);
+	if (!rows[_i].ok) {
+		assert_empty(&u, rows[_i].line);
+		return;
+	}
+	ck_assert_msg(strcmp(u.vendor, rows[_i].vendor) == 0 &&
+	    strcmp(u.model, rows[_i].model) == 0 &&
+	    strcmp(u.version, rows[_i].version) == 0 &&
+	    strcmp(u.mac, rows[_i].mac) == 0 &&
+	    strcmp(u.product, rows[_i].product) == 0,
+	    "line %d: got vendor=%s model=%s version=%s mac=%s product=%s",
+	    rows[_i].line, u.vendor, u.model, u.version, u.mac, u.product);
+}
+END_TEST
+
+/* Headers a phone never sends.  Each must be refused as a whole (0, all
+ * fields empty), without reading out of bounds. */
+static const struct {
+	int		 line;
+	const char	*ua;
+} hostile[] = {
+	{ __LINE__, "" },
+	{ __LINE__, "Cisco-" },
+	{ __LINE__, "Cisco-/" },
+	{ __LINE__, "Cisco-/12.0.1 (001122334455)" },
+	{ __LINE__, "Cisco-CP-6841-3PCC" },
+	{ __LINE__, "Cisco-CP-6841-3PCC/" },
+	{ __LINE__, "Cisco-CP-6841-3PCC/ (001122334455)" },
+	{ __LINE__, "Cisco-CP-6841-3PCC/abc (001122334455)" },
+	{ __LINE__, "Cisco-CP-6841-3PCC/12.0.1;rm -rf (001122334455)" },
+	{ __LINE__, "Cisco-CP-6841<3PCC/12.0.1 (001122334455)" },
+	{ __LINE__, "Cisco-CP 6841/12.0.1" },
+	{ __LINE__, "Cisco/SPA" },
+	{ __LINE__, "Cisco/SPA-" },
+	{ __LINE__, "Cisco/SPA508G" },
+	{ __LINE__, "Cisco/SPA508G-" },
+	{ __LINE__, "Linksys/SPA" },
+	{ __LINE__, "Linksys/SPA-942-6.1.5;x (88019FA42805)" },
+	{ __LINE__, "cisco-CP-6841-3PCC/12.0.1 (001122334455)" },
+	/* Control bytes anywhere. */
+	{ __LINE__, "Cisco-CP-6841-3PCC/12.0.1\t(001122334455)" },
+	{ __LINE__, "Cisco-CP-6841\x01-3PCC/12.0.1 (001122334455)" },
+	{ __LINE__, "Cisco-CP-6841-3PCC/12.0\x1b[2J.1 (001122334455)" },
+	{ __LINE__, "Cisco-CP-6841-3PCC/12.0.1 (0011223344\n5)" },
+	{ __LINE__, "Cisco-CP-6841-3PCC/12.0.1 (001122334455)\r\nX-Evil: 1" },
+	{ __LINE__, "Cisco-CP-6841-3PCC/12.0.1 (001122334455)\x7f" },
+	{ __LINE__, "Cisco/SPA508G-7.4.4 (0002FDFF2103)\n(CBT141400UK)" },
+	/* A version of 64 digits and more does not fit. */
+	{ __LINE__, "Cisco-CP-6841-3PCC/"
+	    "1234567890123456789012345678901234567890123456789012345678901234"
+	    " (001122334455)" },
+	{ __LINE__, "Cisco/SPA508G-"
+	    "1234567890123456789012345678901234567890123456789012345678901234" },
+	/* A product name of 48 characters and more does not fit. */
+	{ __LINE__, "Cisco-CP-"
+	    "123456789012345678901234567890123456789012345678-3PCC/12.0.1" },
+};
+
+START_TEST(test_ua_hostile)
+{
+	struct useragent u;
+
+	memset(&u, 'x', sizeof(u));
+	ck_assert_msg(ua_parse(hostile[_i].ua, &u) == 0,
+	    "line %d: hostile User-Agent accepted (version '%s')",
+	    hostile[_i].line, u.version);
+	assert_empty(&u, hostile[_i].line);
+}
+END_TEST
+
+START_TEST(test_ua_null)
+{
+	struct useragent u;
+
+	memset(&u, 'x', sizeof(u));
+	ck_assert_int_eq(ua_parse(NULL, &u), 0);
+	assert_empty(&u, __LINE__);
+}
+END_TEST
+
+/* UA_MAX bytes are parsed; one more and the header is refused unread. */
+START_TEST(test_ua_overlong)
+{
+	static const char head[] = "Cisco-CP-6841-3PCC/12.0.1 (001122334455)";
+	char ua[UA_MAX + 2];
+	struct useragent u;
+
+	memset(ua, ' ', sizeof(ua));
+	memcpy(ua, head, sizeof(head) - 1);
+	ua[UA_MAX] = '\0';
+	ck_assert_int_eq(ua_parse(ua, &u), 1);
+	ck_assert_str_eq(u.mac, "001122334455");
+	ua[UA_MAX] = ' ';
+	ua[UA_MAX + 1] = '\0';
+	ck_assert_int_eq(ua_parse(ua, &u), 0);
+	assert_empty(&u, __LINE__);
+}
+END_TEST
+
+/* A header of many kilobytes without any terminator in the first
+ * UA_MAX + 1 bytes is refused after reading only those. */
+START_TEST(test_ua_huge)
+{
+	size_t n = 1 << 20;
+	char *ua = malloc(n + 1);
+	struct useragent u;
+
+	ck_assert_ptr_nonnull(ua);
+	memset(ua, '9', n);
+	memcpy(ua, "Cisco-CP-6841-3PCC/", 19);
+	ua[n] = '\0';
+	ck_assert_int_eq(ua_parse(ua, &u), 0);
+	free(ua);
+}
+END_TEST
+
+static const struct {
+	int		 line;
+	const char	*in, *want;
+} models[] = {
+	{ __LINE__, "CP-6841-3PCC", "6841" },
+	{ __LINE__, "6841-3PCC", "6841" },
+	{ __LINE__, "6841", "6841" },
+	{ __LINE__, "cp-8841-3pcc", "8841" },
+	{ __LINE__, "CP-8841", "8841" },
+	{ __LINE__, "SPA508G", "SPA508G" },
+	{ __LINE__, "spa508g", "SPA508G" },
+	{ __LINE__, "-3PCC", "-3PCC" },
+	{ __LINE__, "CP-", "" },
+	{ __LINE__, "", "" },
+};
+
+START_TEST(test_model_key)
+{
+	char out[32];
+
+	model_key(models[_i].in, out, sizeof(out));
+	ck_assert_msg(strcmp(out, models[_i].want) == 0,
+	    "line %d: '%s' gave '%s'", models[_i].line, models[_i].in, out);
+}
+END_TEST
+
+START_TEST(test_model_key_small_buffer)
+{
+	char out[4];
+
+	memset(out, 'x', sizeof(out));
+	model_key("CP-8841-3PCC", out, sizeof(out));
+	ck_assert_str_eq(out, "884");
+	model_key("CP-8841-3PCC", out, 1);
+	ck_assert_str_eq(out, "");
+	out[0] = 'x';
+	model_key("CP-8841-3PCC", out, 0);
+	ck_assert_int_eq(out[0], 'x');
+}
+END_TEST
+
+/* The UA's model key and firmware.yml's model names meet in model_key():
+ * the spellings an admin may use all agree with the phone's. */
+START_TEST(test_model_key_matches_ua)
+{
+	static const char *const admin[] = {
+		"CP-8841-3PCC", "8841-3PCC", "8841", "cp-8841-3pcc",
+	};
+	struct useragent u;
+	char a[32], b[32];
+
+	ck_assert_int_eq(ua_parse("Cisco-CP-8841-3PCC/11.3.1 (00562b043615)",
+	    &u), 1);
+	model_key(u.product, a, sizeof(a));
+	for (size_t i = 0; i < sizeof(admin) / sizeof(admin[0]); i++) {
+		model_key(admin[i], b, sizeof(b));
+		ck_assert_str_eq(a, b);
+	}
+}
+END_TEST
+
+Suite *useragent_suite(void);
+
+Suite *
+useragent_suite(void)
+{
+	Suite *s = suite_create("useragent");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_loop_test(tc, test_ua_rows, 0,
+	    (int)(sizeof(rows) / sizeof(rows[0])));
+	tcase_add_loop_test(tc, test_ua_hostile, 0,
+	    (int)(sizeof(hostile) / sizeof(hostile[0])));
+	tcase_add_test(tc, test_ua_null);
+	tcase_add_test(tc, test_ua_overlong);
+	tcase_add_test(tc, test_ua_huge);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("model_key");
+	tcase_add_loop_test(tc, test_model_key, 0,
+	    (int)(sizeof(models) / sizeof(models[0])));
+	tcase_add_test(tc, test_model_key_small_buffer);
+	tcase_add_test(tc, test_model_key_matches_ua);
+	suite_add_tcase(s, tc);
+	return s;
+}
