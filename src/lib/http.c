@@ -62,8 +62,8 @@ response_error(struct response *rs, int status, const char *outcome,
 	    message);
 }
 
-void
-response_serialize(const struct response *rs, struct buf *out)
+int
+response_serialize_head(const struct response *rs, struct buf *out)
 {
 	buf_printf(out, "Status: %d %s\r\n", rs->status,
 	    http_status_text(rs->status));
@@ -74,8 +74,14 @@ response_serialize(const struct response *rs, struct buf *out)
 	if (rs->headers.len > 0)
 		buf_add(out, rs->headers.data, rs->headers.len);
 	buf_adds(out, "\r\n");
-	if (!rs->omit_body && rs->status != 304 && rs->status != 204 &&
-	    rs->body.len > 0)
+	return !rs->omit_body && rs->status != 304 && rs->status != 204 &&
+	    rs->body.len > 0;
+}
+
+void
+response_serialize(const struct response *rs, struct buf *out)
+{
+	if (response_serialize_head(rs, out))
 		buf_add(out, rs->body.data, rs->body.len);
 }
 

@@ -44,6 +44,10 @@ void	 response_error(struct response *, int status, const char *outcome,
 	    const char *message);
 /* Writes status line, headers and (unless omitted) body in CGI form. */
 void	 response_serialize(const struct response *, struct buf *out);
+/* Writes only the status line and headers (with the blank line); returns
+ * whether the body follows.  Lets a caller send a large body without
+ * copying it once more. */
+int	 response_serialize_head(const struct response *, struct buf *out);
 const char	*http_status_text(int status);
 
 /* Copies the path of a raw REQUEST_URI (query dropped), percent-decoded.

@@ -56,46 +56,62 @@ fill_request(struct request *rq, getparam_fn get, void *ctx)
 		rq->uri = get(ctx, "PATH_INFO");
 }
 
-/* Runs the handler and logs the outcome; the caller writes `out`. */
-static void
+/* Runs the handler and logs the outcome; the caller sends the response
+ * (head in `head`, body in rs->body when the return value says so) and
+ * frees it. */
+static int
 handle(const char *prog, handler_fn fn, void *app, struct request *rq,
-    struct buf *out)
+    struct response *rs, struct buf *head)
 {
-	struct response rs;
 	struct logline log;
 
-	response_init(&rs);
 	logline_start(&log, prog);
 	logline_str(&log, "client", rq->remote_addr);
-	fn(app, rq, &rs, &log);
-	logline_str(&log, "outcome", rs.outcome);
-	logline_int(&log, "status", rs.status);
-	logline_int(&log, "bytes", rs.omit_body || rs.status == 304 ? 0 :
-	    (long long)rs.body.len);
+	fn(app, rq, rs, &log);
+	logline_str(&log, "outcome", rs->outcome);
+	logline_int(&log, "status", rs->status);
+	logline_int(&log, "bytes", rs->omit_body || rs->status == 304 ? 0 :
+	    (long long)rs->body.len);
 	logline_strn(&log, "ua", rq->user_agent, rq->user_agent ?
 	    strnlen(rq->user_agent, 200) : 0);
 	logline_end(&log);
-	response_serialize(&rs, out);
-	response_free(&rs);
+	return response_serialize_head(rs, head);
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }
 
 int
 serve_cgi_once(const char *prog, handler_fn fn, void *app)
 {
 	struct request rq;
-	struct buf out;
-	size_t off = 0;
-	ssize_t w;
+	struct response rs;
+	struct buf head;
+	int rc;
 
-	buf_init(&out);
+	buf_init(&head);
+	response_init(&rs);
 	fill_request(&rq, env_param, NULL);
 	rq.read_body = stdin_read;
-	handle(prog, fn, app, &rq, &out);
-	while (off < out.len &&
-	    (w = write(STDOUT_FILENO, out.data + off, out.len - off)) > 0)
-		off += (size_t)w;
-	buf_free(&out);
-	return off == out.len ? 0 : 1;
+	if (handle(prog, fn, app, &rq, &rs, &head))
+		rc = write_all(STDOUT_FILENO, head.data, head.len) < 0 ||
+		    write_all(STDOUT_FILENO, rs.body.data, rs.body.len) < 0;
+	else
+		rc = write_all(STDOUT_FILENO, head.data, head.len) < 0;
+	buf_free(&head);
+	response_free(&rs);
+	return rc;
 }
 
 int
@@ -103,7 +119,8 @@ serve_main(const char *prog, handler_fn fn, void *app)
 {
 	FCGX_Request req;
 	struct request rq;
-	struct buf out;
+	struct response rs;
+	struct buf head;
 
 	if (FCGX_IsCGI())
 		return serve_cgi_once(prog, fn, app);
@@ -114,16 +131,22 @@ serve_main(const char *prog, handler_fn fn, void *app)
 		    prog);
 		return 1;
 	}
-	buf_init(&out);
+	buf_init(&head);
 	while (FCGX_Accept_r(&req) >= 0) {
 		fill_request(&rq, fcgi_param, &req);
 		rq.read_body = fcgi_read;
 		rq.body_ctx = &req;
-		buf_reset(&out);
-		handle(prog, fn, app, &rq, &out);
-		FCGX_PutStr(out.data, (int)out.len, req.out);
+		buf_reset(&head);
+		response_init(&rs);
+		/* The body goes out straight from the handler's buffer. */
+		if (handle(prog, fn, app, &rq, &rs, &head)) {
+			FCGX_PutStr(head.data, (int)head.len, req.out);
+			FCGX_PutStr(rs.body.data, (int)rs.body.len, req.out);
+		} else
+			FCGX_PutStr(head.data, (int)head.len, req.out);
+		response_free(&rs);
 		FCGX_Finish_r(&req);
 	}
-	buf_free(&out);
+	buf_free(&head);
 	return 0;
 }
