@@ -12,7 +12,7 @@ ipaddr_parse(const char *s, size_t n, struct ipaddr *out)
 {
 	char tmp[64];
 
-	if (n == 0 || n >= sizeof(tmp))
+	if (n == 0 || n >= sizeof(tmp) || memchr(s, '\0', n) != NULL)
 		return -1;
 	memcpy(tmp, s, n);
 	tmp[n] = '\0';
@@ -65,14 +65,17 @@ ipnet_parse(const char *s, struct ipnet *out)
 		return -1;
 	errno = 0;
 	prefix = strtoul(slash + 1, &end, 10);
-	if (errno != 0 || *end != '\0' || prefix > max)
+	if (errno != 0 || *end != '\0')
 		return -1;
-	/* A mapped IPv4 network keeps its IPv4 meaning. */
-	if (max == 32 && strchr(s, ':') != NULL) {
-		if (prefix < 96)
+	/* A mapped IPv4 network keeps its IPv4 meaning: its prefix counts
+	 * the 96 bits of the mapping prefix too. */
+	if (max == 32 && memchr(s, ':', n) != NULL) {
+		if (prefix < 96 || prefix > 128)
 			return -1;
 		prefix -= 96;
 	}
+	if (prefix > max)
+		return -1;
 	if (!host_bits_clear(&out->addr, (unsigned)prefix))
 		return -1;
 	out->prefix = (uint8_t)prefix;
