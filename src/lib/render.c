@@ -84,6 +84,40 @@ render_profile(const struct snapshot *s, const struct phone *ph,
 	return h;
 }
 
+static void
+emit(effective_fn fn, void *ctx, const struct snapshot *s,
+    const struct param *p, enum param_layer layer)
+{
+	struct effective_param e;
+
+	e.param = p;
+	e.ua = p->ua ? p->ua : s->svc.default_ua;
+	e.layer = layer;
+	fn(ctx, &e);
+}
+
+void
+effective_params(const struct snapshot *s, const struct phone *ph,
+    effective_fn fn, void *ctx)
+{
+	uint32_t next = 0, i = 0;
+
+	/* The same merge as render_profile(): phone parameters are sorted
+	 * by the base slot they replace, extras come last. */
+	for (; i < ph->n_params && ph->params[i].slot != SLOT_NONE; i++) {
+		for (; next < ph->params[i].slot; next++)
+			emit(fn, ctx, s, &s->base[next], next < s->n_common ?
+			    LAYER_COMMON : LAYER_SCHEMA);
+		emit(fn, ctx, s, &ph->params[i], LAYER_PHONE);
+		next = ph->params[i].slot + 1;
+	}
+	for (; next < s->n_base; next++)
+		emit(fn, ctx, s, &s->base[next], next < s->n_common ?
+		    LAYER_COMMON : LAYER_SCHEMA);
+	for (; i < ph->n_params; i++)
+		emit(fn, ctx, s, &ph->params[i], LAYER_PHONE);
+}
+
 int
 firmware_decide(const struct snapshot *s, const struct useragent *ua,
     struct fw_decision *d)

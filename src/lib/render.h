@@ -19,6 +19,23 @@ uint64_t	render_profile(const struct snapshot *, const struct phone *,
 /* The same hash without building the body (for If-None-Match). */
 uint64_t	profile_hash(const struct snapshot *, const struct phone *);
 
+/* Where a parameter's value came from, lowest layer first. */
+enum param_layer { LAYER_SCHEMA, LAYER_COMMON, LAYER_PHONE };
+
+struct effective_param {
+	const struct param	*param;	/* name, value, ua as written */
+	const char		*ua;	/* the ua attribute actually sent */
+	enum param_layer	 layer;
+};
+
+typedef void	(*effective_fn)(void *ctx, const struct effective_param *);
+
+/* Calls fn for every parameter the phone's profile carries, in the order
+ * the profile lists them — exactly what render_profile() writes.  The
+ * pointers are borrowed from the snapshot. */
+void	effective_params(const struct snapshot *, const struct phone *,
+	    effective_fn fn, void *ctx);
+
 /* What a phone should be told to install, when anything. */
 struct fw_decision {
 	const char	*version;	/* expected version */
