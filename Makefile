@@ -8,7 +8,7 @@ PORT         ?= 8080
 DESKPROV_ETC ?= $(CURDIR)/etc
 DESKPROV_DATA ?= $(CURDIR)/reports
 
-PKGS        = fcgi yaml-0.1 libxml-2.0 json-c
+PKGS        = fcgi yaml-0.1 libxml-2.0 json-c libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
