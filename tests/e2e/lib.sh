@@ -1,0 +1,606 @@
+# shellcheck shell=bash
+# The end-to-end harness, sourced by every tests/e2e/test_*.sh.
+#
+# It gives each test a private temporary directory, starts real servers on
+# a random loopback port, sends requests with curl (or raw bytes with
+# rawhttp.py) and counts the checks.  Every process a test starts is
+# stopped on exit -- by the EXIT trap if the test dies half way -- and the
+# test fails when one of them had to be killed or is still running.
+#
+# Processes are ours when their command line, environment or working
+# directory names the test's temporary directory (every server is started
+# with DESKPROV_E2E_MARK set to it and from inside it), or when their parent
+# is ours (nginx workers overwrite their command line and environment).
+#
+# After `req`, these describe the answer:
+#   R_STATUS  HTTP status ("000" when nothing came back)
+#   R_HDRS    file with the response headers (CRs removed)
+#   R_BODY    file with the response body
+#   R_LOG     the deskprov log lines written while the request ran
+
+set -u
+umask 022
+export LC_ALL=C	# byte semantics: ${#var}, grep -P '\xff'
+
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+E2E_TOP=$(cd "$E2E_DIR/../.." && pwd)
+E2E_NAME=$(basename "$0" .sh)
+E2E_PASS=0
+E2E_FAIL=0
+E2E_SKIP=0
+E2E_PIDS=()
+E2E_STOPPED=
+E2E_TMP=
+E2E_LOG=/dev/null
+E2E_PROCS='lighttpd|apache2|nginx|spawn-fcgi|profile.fcgi'
+# The system's python3 (scripts/deps installs it): a version-manager shim
+# earlier in PATH can take a second to start.
+if [ -x /usr/bin/python3 ]; then E2E_PY=/usr/bin/python3; else E2E_PY=python3; fi
+
+# ---------------------------------------------------------------- counting
+
+pass() {
+	E2E_PASS=$((E2E_PASS + 1))
+	[ -n "${E2E_VERBOSE:-}" ] && printf '  ok    %s\n' "$*"
+	return 0
+}
+
+fail() {
+	E2E_FAIL=$((E2E_FAIL + 1))
+	printf '  FAIL  %s\n' "$*"
+	return 0
+}
+
+skip() {
+	E2E_SKIP=$((E2E_SKIP + 1))
+	printf '  skip  %s\n' "$*"
+	return 0
+}
+
+note() {
+	printf '  note  %s\n' "$*"
+}
+
+# check DESCRIPTION COMMAND...: one check that passes when COMMAND does.
+check() {
+	local what=$1
+	shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+# What the last answer looked like, for failure messages.
+r_show() {
+	local b=${R_TEXT:0:200}
+	printf '        status %s; body: %s\n' "$R_STATUS" "${b//[^[:print:]]/.}"
+}
+
+# ---------------------------------------------------------------- setup
+
+# A free TCP port on 127.0.0.1 (the kernel's choice of an ephemeral port).
+free_port() {
+	"$E2E_PY" -c 'import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Creates the test's temporary directory and the traps.  The directory is
+# world-readable: servers running as www-data must reach their sockets,
+# the configuration and the binaries' logs inside it.
+e2e_init() {
+	E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/deskprov-e2e.$E2E_NAME.XXXXXX") ||
+	    { echo "$E2E_NAME: cannot create a temporary directory" >&2; exit 1; }
+	chmod 755 "$E2E_TMP"
+	mkdir -p "$E2E_TMP/run" "$E2E_TMP/data"
+	chmod 777 "$E2E_TMP/data"
+	export DESKPROV_E2E_MARK="$E2E_TMP"
+	trap 'e2e_stop_all quiet; e2e_cleanup_dir' EXIT
+	trap 'exit 130' INT TERM HUP
+	R_STATUS=000 R_HDRS=$E2E_TMP/r.headers R_BODY=$E2E_TMP/r.body R_LOG=
+	R_TEXT= R_HEADERS= R_PATH=
+	: >"$R_HDRS"
+	: >"$R_BODY"
+}
+
+e2e_cleanup_dir() {
+	if [ -n "${E2E_KEEP:-}" ] || [ "$E2E_FAIL" -gt 0 ]; then
+		[ -n "$E2E_TMP" ] && echo "  (kept $E2E_TMP)"
+	elif [ -n "$E2E_TMP" ]; then
+		rm -rf "$E2E_TMP"
+	fi
+}
+
+# Stops the test for a reason that makes the rest meaningless.
+e2e_abort() {
+	fail "$*"
+	e2e_finish
+}
+
+# Ends the test: stops everything, prints the counts and the line
+# run-all reads, exits 1 on any failure.
+e2e_finish() {
+	e2e_stop_all
+	printf '%s: %d passed, %d failed, %d skipped\n' "$E2E_NAME" \
+	    "$E2E_PASS" "$E2E_FAIL" "$E2E_SKIP"
+	printf 'E2E-RESULT pass=%d fail=%d skip=%d\n' "$E2E_PASS" "$E2E_FAIL" \
+	    "$E2E_SKIP"
+	[ "$E2E_FAIL" -eq 0 ]
+	exit $?
+}
+
+# Skips the whole test (a missing prerequisite, not a failure).
+e2e_skip_all() {
+	skip "$*"
+	e2e_finish
+}
+
+# e2e_copy_etc SRC: a private copy of a config directory, as $E2E_ETC.
+e2e_copy_etc() {
+	E2E_ETC=$E2E_TMP/etc
+	E2E_ETC_ORIG=$E2E_TMP/etc.orig
+	rm -rf "$E2E_ETC" "$E2E_ETC_ORIG"
+	cp -R "$1" "$E2E_ETC" && chmod -R a+rX "$E2E_ETC" ||
+	    e2e_abort "copy $1"
+}
+
+# Remembers the config as it is now, for etc_restore.
+etc_snapshot() {
+	rm -rf "$E2E_ETC_ORIG"
+	cp -R "$E2E_ETC" "$E2E_ETC_ORIG"
+}
+
+# etc_write FILE < content: replaces a config file atomically (a server
+# process must never read it half written).
+etc_write() {
+	cat >"$E2E_ETC/.$1.tmp" && mv -f "$E2E_ETC/.$1.tmp" "$E2E_ETC/$1"
+}
+
+# etc_sed FILE SED-SCRIPT: edits a config file atomically; fails the test
+# when the edit changed nothing (the sample config moved on).
+etc_sed() {
+	sed -e "$2" "$E2E_ETC/$1" >"$E2E_ETC/.$1.tmp" || return 1
+	if cmp -s "$E2E_ETC/.$1.tmp" "$E2E_ETC/$1"; then
+		rm -f "$E2E_ETC/.$1.tmp"
+		fail "config edit of $1 changed nothing: $2"
+		return 1
+	fi
+	mv -f "$E2E_ETC/.$1.tmp" "$E2E_ETC/$1"
+}
+
+# etc_restore FILE...: puts files back as etc_snapshot saw them.
+etc_restore() {
+	local f
+	for f in "$@"; do
+		cp "$E2E_ETC_ORIG/$f" "$E2E_ETC/.$f.tmp" &&
+		    mv -f "$E2E_ETC/.$f.tmp" "$E2E_ETC/$f"
+	done
+}
+
+# Each FastCGI process looks at the config files' mtimes at most once a
+# second, so an edit is certainly seen by every process after this.
+config_wait() {
+	sleep 1.2
+}
+
+# ---------------------------------------------------------------- processes
+# Written with shell builtins where it matters: forking is slow on a busy
+# machine, and these run often.
+
+# Is process $1 one of ours?
+e2e_is_ours() {
+	local -a words
+	local w
+	[ -n "$E2E_TMP" ] || return 1
+	local f
+	for f in cmdline environ; do
+		mapfile -d '' words 2>/dev/null <"/proc/$1/$f" || continue
+		for w in "${words[@]}"; do
+			[[ $w == *"$E2E_TMP"* ]] && return 0
+		done
+	done
+	[[ /proc/$1/cwd -ef $E2E_TMP ]]
+}
+
+# The parent of process $1.
+e2e_ppid() {
+	local stat
+	read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+	stat=${stat##*) }		# after "pid (comm) "
+	stat=${stat#* }			# after the state
+	echo "${stat%% *}"
+}
+
+# The pids of our server and FastCGI processes still running.
+e2e_own_pids() {
+	local pid ppid ours=" " all
+	all=$(pgrep -x "$E2E_PROCS")
+	for pid in $all; do
+		e2e_is_ours "$pid" && ours="$ours$pid "
+	done
+	for pid in $all; do
+		case $ours in *" $pid "*) continue ;; esac
+		ppid=$(e2e_ppid "$pid")
+		case $ours in *" $ppid "*) ours="$ours$pid " ;; esac
+	done
+	for pid in $ours; do
+		e2e_alive "$pid" && echo "$pid"
+	done
+}
+
+# Running (a zombie waiting for us to reap it is not).
+e2e_alive() {
+	local stat
+	read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" != Z ]
+}
+
+# e2e_spawned PID: remember a process to stop at the end.
+e2e_spawned() {
+	E2E_PIDS+=("$1")
+}
+
+# Stops every process this test started: SIGTERM to the servers and pools,
+# up to 5 s for them and their children to go, then SIGKILL for whatever
+# is left -- which fails the test, as does anything still running after.
+# With "quiet" (the EXIT trap) nothing is counted.
+e2e_stop_all() {
+	local mode=${1:-} pid left i
+	[ -n "$E2E_STOPPED" ] && return 0
+	E2E_STOPPED=1
+	[ -n "$E2E_TMP" ] || return 0
+	for pid in "${E2E_PIDS[@]}" $(e2e_own_pids); do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for i in $(seq 50); do
+		left=$(e2e_own_pids)
+		for pid in "${E2E_PIDS[@]}"; do
+			e2e_alive "$pid" && left="$left $pid"
+		done
+		[ -z "${left//[$' \n']/}" ] && break
+		sleep 0.1
+	done
+	left=$(echo $left)
+	if [ -n "$left" ]; then
+		[ "$mode" = quiet ] ||
+		    fail "processes still running 5 s after SIGTERM:" \
+		    "$(ps -o pid=,user=,args= -p "${left// /,}" 2>/dev/null | tr '\n' ';')"
+		for pid in $left; do kill -KILL "$pid" 2>/dev/null; done
+		sleep 0.2
+	fi
+	for pid in "${E2E_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+	left=$(e2e_own_pids)
+	[ "$mode" = quiet ] && return 0
+	if [ -z "$left" ]; then
+		pass "no lighttpd/apache2/nginx/spawn-fcgi/profile.fcgi process of this test left (pgrep)"
+	else
+		fail "processes left: $left"
+	fi
+}
+
+# The pids of our FastCGI processes, sorted, on one line (a process that
+# crashed and was replaced changes it).
+fcgi_pids() {
+	local pid comm
+	for pid in $(e2e_own_pids); do
+		read -r comm 2>/dev/null <"/proc/$pid/comm"
+		[ "$comm" = profile.fcgi ] && echo "$pid"
+	done | sort -n | tr '\n' ' '
+}
+
+# wait_ready PID: waits until the server answers /health (at most 10 s),
+# giving up early when the process PID has died.
+wait_ready() {
+	local code i
+	for i in $(seq 100); do
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 \
+		    "$E2E_BASE/health" 2>/dev/null)
+		[ "$code" = 200 ] && return 0
+		e2e_alive "$1" || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# The environment of every deskprov process a test starts.
+deskprov_env() {
+	export DESKPROV_ETC="$E2E_ETC"
+	export DESKPROV_SCHEMA_DIR="$E2E_TOP/schema"
+	export DESKPROV_DATA="$E2E_TMP/data"
+}
+
+# Starts lighttpd with the configuration `make run` uses (lighttpd.conf.example
+# through scripts/lighttpd-conf).  Its error log and its stderr -- where the
+# FastCGI processes it spawns write their log lines when it runs in the
+# foreground -- both go to one file in the temporary directory.
+start_lighttpd() {
+	local conf=$E2E_TMP/lighttpd.conf pid try
+	log_follow "$E2E_TMP/error.log"
+	for try in 1 2 3; do
+		E2E_PORT=$(free_port)
+		E2E_BASE=http://127.0.0.1:$E2E_PORT
+		PORT=$E2E_PORT BIND=127.0.0.1 DESKPROV_ETC="$E2E_ETC" \
+		    DESKPROV_DATA="$E2E_TMP/data" DESKPROV_RUN="$E2E_TMP/run" \
+		    "$E2E_TOP/scripts/lighttpd-conf" >"$conf" ||
+		    e2e_abort "scripts/lighttpd-conf"
+		printf 'server.errorlog = "%s"\n' "$E2E_LOG" >>"$conf"
+		lighttpd -tt -f "$conf" >"$E2E_TMP/lighttpd.check" 2>&1 ||
+		    e2e_abort "lighttpd -tt: $(cat "$E2E_TMP/lighttpd.check")"
+		(cd "$E2E_TMP" && deskprov_env && exec lighttpd -D -f "$conf") \
+		    >>"$E2E_LOG" 2>&1 </dev/null &
+		pid=$!
+		e2e_spawned "$pid"
+		if wait_ready "$pid"; then
+			pass "lighttpd answers on $E2E_BASE"
+			log_read
+			return 0
+		fi
+		e2e_alive "$pid" && break	# running but not answering
+	done
+	e2e_abort "lighttpd did not start: $(tail -5 "$E2E_LOG")"
+}
+
+# start_pool USER: a spawn-fcgi pool of 4 profile.fcgi processes on the unix
+# socket $E2E_SOCK, running as USER (when we are root) and writing its log
+# lines to $E2E_LOG.  The socket belongs to USER, mode 0660, so only the
+# web server's children (the same user) can connect.
+start_pool() {
+	local user=$1 opts=() pid
+	E2E_SOCK=$E2E_TMP/run/profile.sock
+	log_follow "$E2E_TMP/fcgi.log"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown "$user" "$E2E_TMP/run"
+		opts=(-u "$user" -g "$user" -U "$user" -G "$user")
+	fi
+	(cd "$E2E_TMP" && deskprov_env &&
+	    exec spawn-fcgi -s "$E2E_SOCK" -M 0660 -F 4 "${opts[@]}" \
+	    -P "$E2E_TMP/run/pool.pids" -- "$E2E_TOP/cgi-bin/profile.fcgi") \
+	    >>"$E2E_LOG" 2>&1 </dev/null
+	[ $? -eq 0 ] || e2e_abort "spawn-fcgi failed: $(tail -3 "$E2E_LOG")"
+	for pid in $(cat "$E2E_TMP/run/pool.pids" 2>/dev/null); do
+		e2e_spawned "$pid"
+	done
+	[ -S "$E2E_SOCK" ] || e2e_abort "spawn-fcgi made no socket"
+	check "spawn-fcgi pool: 4 profile.fcgi processes" \
+	    test "$(fcgi_pids | wc -w)" -eq 4
+}
+
+# ---------------------------------------------------------------- requests
+
+# Opens the deskprov log for reading from its current end: every request
+# then reads the lines written since (the FastCGI processes write their
+# line before they answer, so when the answer is here the line is too).
+log_follow() {
+	E2E_LOG=$1
+	[ -e "$E2E_LOG" ] || : >"$E2E_LOG"
+	exec {E2E_LOGFD}<"$E2E_LOG"
+	log_read
+}
+
+# Reads what was appended to the log since the last call into R_LOG (the
+# request lines only, those with outcome=).
+log_read() {
+	local line
+	R_LOG=
+	[ -n "${E2E_LOGFD:-}" ] || return 0
+	while IFS= read -r -u "$E2E_LOGFD" line; do
+		[[ $line == *" outcome="* ]] && R_LOG+="$line"$'\n'
+	done
+}
+
+# Loads the answer's files into R_TEXT and R_HEADERS.
+r_load() {
+	local line
+	R_TEXT=
+	IFS= read -r -d '' R_TEXT <"$R_BODY"
+	R_HEADERS=
+	while IFS= read -r line; do
+		R_HEADERS+="${line%$'\r'}"$'\n'
+	done <"$R_HDRS"
+}
+
+# req [curl options...] PATH: one request to the server under test.  The
+# path is sent as written (no ../ folding, no globbing).
+req() {
+	local path=${*: -1}
+	local opts=("${@:1:$#-1}")
+	log_read
+	: >"$R_BODY"
+	: >"$R_HDRS"
+	curl -sS -g --path-as-is --max-time 10 -o "$R_BODY" -D "$R_HDRS" \
+	    -w '%{http_code}' "${opts[@]}" "$E2E_BASE$path" \
+	    >"$E2E_TMP/r.status" 2>"$E2E_TMP/curl.err"
+	R_STATUS=
+	read -r R_STATUS <"$E2E_TMP/r.status"
+	R_STATUS=${R_STATUS:-000}
+	R_PATH=$path
+	[ "${#path}" -gt 72 ] && R_PATH="${path:0:60}...(${#path} bytes)"
+	r_load
+	log_read
+}
+
+# raw_req BYTES: sends printf-format bytes over a raw socket, to see what
+# curl would hide or refuse to send.
+raw_req() {
+	log_read
+	# shellcheck disable=SC2059
+	printf "$1" >"$E2E_TMP/raw.req"
+	: >"$R_BODY"
+	: >"$R_HDRS"
+	"$E2E_PY" "$E2E_DIR/rawhttp.py" "$E2E_PORT" "$E2E_TMP/raw.req" \
+	    "$R_HDRS" "$R_BODY" 2>/dev/null
+	r_load
+	R_STATUS=${R_HEADERS%%$'\n'*}
+	R_STATUS=${R_STATUS#* }
+	R_STATUS=${R_STATUS%% *}
+	[[ $R_STATUS =~ ^[0-9]{3}$ ]] || R_STATUS=000
+	R_PATH="(raw)"
+	log_read
+}
+
+# ---------------------------------------------------------------- expectations
+
+# expect_status PATTERN [WHAT]: PATTERN is a status or a glob like 4??.
+expect_status() {
+	local what="${2:-$R_PATH}"
+	# shellcheck disable=SC2254
+	case $R_STATUS in
+	$1) pass "$what: status $R_STATUS" ;;
+	*) fail "$what: status $R_STATUS, expected $1"; r_show ;;
+	esac
+}
+
+# The value of a header of the last answer ("" when absent).
+header_value() {
+	local line name
+	while IFS= read -r line; do
+		name=${line%%:*}
+		if [ "${name,,}" = "${1,,}" ] && [ "$name" != "$line" ]; then
+			line=${line#*:}
+			echo "${line# }"
+			return 0
+		fi
+	done <<<"$R_HEADERS"
+	return 1
+}
+
+# expect_header NAME [ERE] [WHAT]: the header is present (and matches).
+expect_header() {
+	local v
+	if ! v=$(header_value "$1"); then
+		fail "${3:-$R_PATH}: no $1 header"
+	elif [ -n "${2:-}" ] && ! [[ $v =~ $2 ]]; then
+		fail "${3:-$R_PATH}: $1: $v does not match $2"
+	else
+		pass "${3:-$R_PATH}: $1: $v"
+	fi
+}
+
+expect_no_header() {
+	local v
+	if v=$(header_value "$1"); then
+		fail "${2:-$R_PATH}: unexpected header $1: $v"
+	else
+		pass "${2:-$R_PATH}: no $1 header"
+	fi
+}
+
+expect_body_contains() {
+	if [[ $R_TEXT == *"$1"* ]]; then
+		pass "${2:-$R_PATH}: body has $1"
+	else
+		fail "${2:-$R_PATH}: body lacks $1"
+		r_show
+	fi
+}
+
+expect_body_lacks() {
+	if [[ $R_TEXT == *"$1"* ]]; then
+		fail "${2:-$R_PATH}: body has $1"
+		r_show
+	else
+		pass "${2:-$R_PATH}: body lacks $1"
+	fi
+}
+
+expect_body_empty() {
+	if [ -s "$R_BODY" ]; then
+		fail "${1:-$R_PATH}: body of ${#R_TEXT} bytes, expected none"
+	else
+		pass "${1:-$R_PATH}: empty body"
+	fi
+}
+
+# expect_body_same FILE: byte for byte the body in FILE.
+expect_body_same() {
+	local want=
+	IFS= read -r -d '' want <"$1"
+	if [ "$want" = "$R_TEXT" ]; then
+		pass "${2:-$R_PATH}: body identical to ${1##*/}"
+	else
+		fail "${2:-$R_PATH}: body differs from ${1##*/}"
+		diff "$1" "$R_BODY" | head -6 | sed 's/^/        /'
+	fi
+}
+
+# Content-Length present, equal to the body, and no chunking.
+expect_length() {
+	local cl te
+	cl=$(header_value Content-Length)
+	te=$(header_value Transfer-Encoding)
+	if [ -z "$cl" ]; then
+		fail "${1:-$R_PATH}: no Content-Length (Transfer-Encoding: $te)"
+	elif [ "$cl" != "${#R_TEXT}" ]; then
+		fail "${1:-$R_PATH}: Content-Length $cl but ${#R_TEXT} bytes"
+	elif [ -n "$te" ]; then
+		fail "${1:-$R_PATH}: Transfer-Encoding: $te and Content-Length"
+	else
+		pass "${1:-$R_PATH}: Content-Length $cl, not chunked"
+	fi
+}
+
+# expect_log OUTCOME [ERE] [WHAT]: the request left exactly one deskprov
+# line, with this outcome (an ERE too), the answer's status, and matching
+# ERE.
+expect_log() {
+	local n=0 line
+	while IFS= read -r line; do
+		[ -n "$line" ] && n=$((n + 1))
+	done <<<"$R_LOG"
+	if [ "$n" -ne 1 ]; then
+		fail "${3:-$R_PATH}: $n log lines, expected 1 with outcome=$1"
+		[ -n "$R_LOG" ] && printf '        %s' "$R_LOG"
+	elif ! [[ $R_LOG =~ \ outcome=$1\ status=$R_STATUS\  ]]; then
+		fail "${3:-$R_PATH}: log line is not outcome=$1 status=$R_STATUS: $R_LOG"
+	elif [ -n "${2:-}" ] && ! [[ $R_LOG =~ $2 ]]; then
+		fail "${3:-$R_PATH}: log line does not match $2: $R_LOG"
+	else
+		pass "${3:-$R_PATH}: logged outcome=$1"
+	fi
+}
+
+# A refusal of a hostile path.  It may come from the web server (which then
+# logs it itself) or from deskprov; deskprov's must be logged with one of
+# the outcomes listed in ERE.  Never a profile.
+expect_refused() {
+	local outcomes=$1 what="$R_PATH"
+	case $R_STATUS in
+	4??) pass "$what: refused with $R_STATUS" ;;
+	*) fail "$what: status $R_STATUS, expected a 4xx refusal"; r_show ;;
+	esac
+	if [[ $R_TEXT == *"<flat-profile>"* ]]; then
+		fail "$what: a profile came back"
+	else
+		pass "$what: no profile in the answer"
+	fi
+	if [ -n "$R_LOG" ]; then
+		expect_log "($outcomes)" "" "$what"
+	elif [[ $R_TEXT =~ ^[0-9]{3}\ [A-Za-z\ ]+:\  ]]; then
+		fail "$what: deskprov answered but logged nothing"
+	else
+		pass "$what: refused by the web server before deskprov"
+	fi
+}
+
+# expect_json PYTHON-EXPR [WHAT]: the body is JSON and the expression
+# (over `j`) is true.
+expect_json() {
+	if "$E2E_PY" -c 'import json, re, sys
+j = json.load(open(sys.argv[1]))
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$R_BODY" "$1" 2>/dev/null; then
+		pass "${2:-$R_PATH}: JSON $1"
+	else
+		fail "${2:-$R_PATH}: JSON not $1: ${R_TEXT:0:300}"
+	fi
+}
+
+# No raw control or non-ASCII bytes in a log file (tab and newline aside).
+expect_log_clean() {
+	local bad
+	bad=$(grep -acP '[\x00-\x08\x0b-\x1f\x7f-\xff]' "$1")
+	if [ "$bad" -eq 0 ]; then
+		pass "no raw control bytes in ${1##*/}"
+	else
+		fail "$bad lines of ${1##*/} have raw control bytes:"
+		grep -naP '[\x00-\x08\x0b-\x1f\x7f-\xff]' "$1" |
+		    head -3 | cat -v | sed 's/^/        /'
+	fi
+}
