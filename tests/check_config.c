@@ -1,0 +1,493 @@
+/* Loading a configuration directory: the good fixture and how each phone
+ * is found, then every kind of mistake, each reported with its file and
+ * line.  Fixtures live in tests/data/config/<case>/ (make runs the tests
+ * from the top of the tree). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "testutil.h"
+
+#define FIXTURES	"tests/data/config/"
+#define GOOD		FIXTURES "good"
+
+/* Loads a fixture; schema.yml, when any, is in the same directory. */
+static struct snapshot *
+load(const char *dir, struct config_error *err)
+{
+	return snapshot_load(dir, dir, err);
+}
+
+static struct snapshot *
+load_good(void)
+{
+	struct config_error err;
+	struct snapshot *s = load(GOOD, &err);
+	char msg[512];
+
+	config_error_format(&err, msg, sizeof(msg));
+	ck_assert_msg(s != NULL, "good fixture refused: %s", msg);
+	return s;
+}
+
+static const struct phone *
+find(const struct snapshot *s, const char *ident)
+{
+	char key[IDENT_MAX + 1];
+
+	ident_key(ident, strlen(ident), key);
+	return snapshot_find(s, key);
+}
+
+static const struct param *
+phone_param(const struct phone *ph, const char *name)
+{
+	for (uint32_t i = 0; i < ph->n_params; i++)
+		if (strcmp(ph->params[i].name, name) == 0)
+			return &ph->params[i];
+	return NULL;
+}
+
+START_TEST(test_good_loads)
+{
+	struct snapshot *s = load_good();
+
+	ck_assert_uint_eq(s->n_phones, 4);
+	/* common.yml's 10 parameters, then the schema's not set there. */
+	ck_assert_uint_eq(s->n_common, 10);
+	ck_assert_uint_eq(s->n_schema, 9);
+	ck_assert_uint_eq(s->n_base, 10 + 5);
+	ck_assert_str_eq(s->base[0].name, "Proxy_1_");
+	ck_assert_str_eq(s->base[10].name, "User_Password");
+	ck_assert_str_eq(s->svc.default_ua, "na");
+	ck_assert_uint_eq(s->svc.ip_whitelist.n, 2);
+	ck_assert_uint_eq(s->svc.trusted_proxies.n, 1);
+	ck_assert_int_eq(s->svc.ip_policy, IP_POLICY_PHONE);
+	ck_assert_int_eq(s->svc.ua_mac_must_match, 1);
+	ck_assert_int_eq(s->fw.update_enabled, 1);
+	ck_assert_str_eq(s->fw.expected_version, "12.0.1");
+	ck_assert_int_eq(s->fw.retry_delay, 600);
+	ck_assert_str_eq(strpairs_get_model(&s->fw.model_versions, "8841"),
+	    "12.0.10");
+	ck_assert_uint_eq(s->cmp.blacklist.n, 2);
+	ck_assert_int_gt(s->loaded_at, 0);
+	snapshot_free(s);
+}
+END_TEST
+
+/* Values as written: no YAML type guessing, null and '' both empty. */
+START_TEST(test_good_values)
+{
+	static const struct {
+		int		 line;
+		const char	*name, *value;
+	} want[] = {
+		{ __LINE__, "Daylight_Saving_Time_Enable", "Yes" },
+		{ __LINE__, "Resync_Periodic", "3600" },
+		{ __LINE__, "Empty_Param_", "" },
+		{ __LINE__, "Null_Param_", "" },
+		{ __LINE__, "Special_Chars_", "a & b < c > d \" e ' f" },
+		{ __LINE__, "Time_Format", "12hr" },
+	};
+	struct snapshot *s = load_good();
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct param *p = strmap_get(&s->base_slots,
+		    want[i].name, strlen(want[i].name));
+		ck_assert_msg(p != NULL, "line %d: no %s", want[i].line,
+		    want[i].name);
+		ck_assert_msg(strcmp(p->value, want[i].value) == 0 &&
+		    p->value_len == strlen(want[i].value),
+		    "line %d: %s is '%s'", want[i].line, want[i].name,
+		    p->value);
+	}
+	snapshot_free(s);
+}
+END_TEST
+
+START_TEST(test_good_phone)
+{
+	struct snapshot *s = load_good();
+	const struct phone *ph = find(s, "phone-01");
+	const struct param *p;
+
+	ck_assert_ptr_nonnull(ph);
+	ck_assert_str_eq(ph->id, "phone-01");
+	ck_assert_str_eq(ph->mac, "001122334455");
+	ck_assert_str_eq(ph->serial, "FCH2201A0AA");
+	ck_assert_uint_eq(ph->n_nets, 1);
+	/* Meta keys describe the phone; they are not parameters. */
+	ck_assert_ptr_null(phone_param(ph, "mac"));
+	ck_assert_ptr_null(phone_param(ph, "ip_address"));
+	ck_assert_ptr_null(phone_param(ph, "serial_number"));
+	ck_assert_ptr_null(phone_param(ph, "model"));
+	ck_assert_ptr_null(phone_param(ph, "description"));
+	ck_assert_str_eq(phone_param(ph, "Display_Name_1_")->value, "Yes");
+	ck_assert_str_eq(phone_param(ph, "Ringer_Volume")->value, "05");
+	p = phone_param(ph, "Short_Name_2_");
+	ck_assert_str_eq(p->value, "Lobby");
+	ck_assert_str_eq(p->ua, "rw");
+	ck_assert_ptr_null(phone_param(ph, "Station_Name")->ua);
+
+	/* Aliases resolve to the anchored value. */
+	ph = find(s, "Reception");
+	ck_assert_str_eq(phone_param(ph, "Station_Display_Name")->value,
+	    "Reception");
+	ck_assert_str_eq(phone_param(ph, "Dial_Plan_1_")->value,
+	    "(*xx|[3469]11|0|00|[2-9]xxxxxx)");
+	ck_assert_uint_eq(ph->n_nets, 2);
+
+	/* A phone without MAC and with a null ip_address. */
+	ph = find(s, "spare");
+	ck_assert_str_eq(ph->mac, "");
+	ck_assert_uint_eq(ph->n_nets, 0);
+	snapshot_free(s);
+}
+END_TEST
+
+/* Every way of naming a phone finds it; nothing else does. */
+static const struct {
+	int		 line;
+	const char	*ident;
+	const char	*id;	/* NULL: no phone */
+} lookups[] = {
+	{ __LINE__, "001122334455", "phone-01" },
+	{ __LINE__, "00:11:22:33:44:55", "phone-01" },
+	{ __LINE__, "00-11-22-33-44-55", "phone-01" },
+	{ __LINE__, "0011.2233.4455", "phone-01" },
+	{ __LINE__, "00:11:22:33:44:55", "phone-01" },
+	{ __LINE__, "phone-01", "phone-01" },
+	{ __LINE__, "PHONE-01", "phone-01" },
+	{ __LINE__, "FCH2201A0AA", "phone-01" },
+	{ __LINE__, "fch2201a0aa", "phone-01" },
+	{ __LINE__, "001122334466", "Reception" },
+	{ __LINE__, "reception", "Reception" },
+	{ __LINE__, "RECEPTION", "Reception" },
+	{ __LINE__, "00:11:22:33:44:77", "warehouse" },
+	{ __LINE__, "0011.2233.4477", "warehouse" },
+	{ __LINE__, "Warehouse", "warehouse" },
+	{ __LINE__, "SPARE-0001", "spare" },
+	{ __LINE__, "spare", "spare" },
+	{ __LINE__, "001122334488", NULL },
+	{ __LINE__, "phone-02", NULL },
+	{ __LINE__, "phone-0", NULL },
+	{ __LINE__, "FCH2201A0A", NULL },
+	{ __LINE__, "Desk One", NULL },
+	{ __LINE__, "", NULL },
+};
+
+START_TEST(test_lookup)
+{
+	struct snapshot *s = load_good();
+	const struct phone *ph = find(s, lookups[_i].ident);
+
+	if (lookups[_i].id == NULL)
+		ck_assert_msg(ph == NULL, "line %d: '%s' found %s",
+		    lookups[_i].line, lookups[_i].ident, ph->id);
+	else
+		ck_assert_msg(ph != NULL && strcmp(ph->id, lookups[_i].id) == 0,
+		    "line %d: '%s' found %s", lookups[_i].line,
+		    lookups[_i].ident, ph ? ph->id : "nothing");
+	snapshot_free(s);
+}
+END_TEST
+
+START_TEST(test_find_mac)
+{
+	struct snapshot *s = load_good();
+
+	ck_assert_str_eq(snapshot_find_mac(s, "001122334455")->id, "phone-01");
+	/* Names and serials share the table but are not MACs. */
+	ck_assert_ptr_null(snapshot_find_mac(s, "phone-01"));
+	ck_assert_ptr_null(snapshot_find_mac(s, "spare-0001"));
+	ck_assert_ptr_null(snapshot_find_mac(s, "0011223344ff"));
+	snapshot_free(s);
+}
+END_TEST
+
+START_TEST(test_minimal)
+{
+	struct config_error err;
+	struct snapshot *s = load(FIXTURES "minimal", &err);
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(s->n_phones, 1);
+	ck_assert_uint_eq(s->n_schema, 0);
+	/* Without serviceconfig.yml the safe defaults hold. */
+	ck_assert_int_eq(s->svc.ip_policy, IP_POLICY_PHONE);
+	ck_assert_int_eq(s->svc.ua_mac_must_match, 1);
+	ck_assert_int_eq(s->svc.discovery_enabled, 0);
+	ck_assert_int_eq(s->fw.update_enabled, 0);
+	ck_assert_str_eq(s->svc.default_ua, "na");
+	snapshot_free(s);
+}
+END_TEST
+
+/* Each broken fixture: the file and line the admin is sent to, and a
+ * fragment of the message. */
+static const struct {
+	int		 line;
+	const char	*dir;
+	const char	*file;
+	int		 err_line;
+	const char	*msg;
+} broken[] = {
+	{ __LINE__, "bad-yaml", "common.yml", 4, "expected key" },
+	{ __LINE__, "dup-mac", "phones.yml", 5, "also identifies phone 'desk' "
+	    "(line 2)" },
+	{ __LINE__, "dup-key", "phones.yml", 5, "duplicate key 'Station_Name'" },
+	{ __LINE__, "bad-param-name", "common.yml", 3, "invalid parameter "
+	    "name 'Bad<Name>'" },
+	{ __LINE__, "unknown-service-key", "serviceconfig.yml", 4,
+	    "unknown key 'exclude_mac'" },
+	{ __LINE__, "bad-ip", "phones.yml", 4, "ip_address" },
+	{ __LINE__, "missing-phones", "phones.yml", 0, "missing" },
+	{ __LINE__, "missing-common", "common.yml", 0, "missing" },
+	{ __LINE__, "control-char", "common.yml", 3, "control character" },
+	{ __LINE__, "bad-ua", "phones.yml", 4, "ua must be na, ro or rw" },
+	{ __LINE__, "no-dynamic-params", "schema.yml", 5, "DYNAMIC_PARAMS" },
+	{ __LINE__, "does-not-exist", "phones.yml", 0, "missing" },
+};
+
+START_TEST(test_broken)
+{
+	struct config_error err;
+	char dir[256], msg[600];
+	struct snapshot *s;
+
+	snprintf(dir, sizeof(dir), FIXTURES "%s", broken[_i].dir);
+	s = load(dir, &err);
+	config_error_format(&err, msg, sizeof(msg));
+	ck_assert_msg(s == NULL, "line %d: %s loaded", broken[_i].line, dir);
+	ck_assert_msg(strcmp(err.file, broken[_i].file) == 0 &&
+	    err.line == broken[_i].err_line &&
+	    strstr(err.msg, broken[_i].msg) != NULL && err.msg[0] != '\0',
+	    "line %d: got '%s'", broken[_i].line, msg);
+}
+END_TEST
+
+START_TEST(test_error_format)
+{
+	struct config_error err;
+	char msg[600];
+
+	ck_assert_ptr_null(load(FIXTURES "dup-key", &err));
+	config_error_format(&err, msg, sizeof(msg));
+	ck_assert_msg(strncmp(msg, "phones.yml:5: ", 14) == 0, "got '%s'", msg);
+	ck_assert_ptr_null(load(FIXTURES "missing-common", &err));
+	config_error_format(&err, msg, sizeof(msg));
+	ck_assert_msg(strncmp(msg, "common.yml: missing", 19) == 0, "got '%s'",
+	    msg);
+}
+END_TEST
+
+/* More mistakes, each written over one file of a copy of the good
+ * fixture. */
+static const struct {
+	int		 line;
+	const char	*file;
+	const char	*text;
+	int		 err_line;
+	const char	*msg;
+} overlays[] = {
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    mac: \"01:11:22:33:44:55\"\n", 3,
+	    "not a phone MAC" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    mac: \"00:11:22:33:44\"\n", 3,
+	    "not a phone MAC" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    mac: \"000000000000\"\n", 3,
+	    "not a phone MAC" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    ip_address: \"192.0.2.1/24\"\n", 3,
+	    "ip_address" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    ip_address: [\"192.0.2.1\", \"bad\"]\n", 3,
+	    "ip_address" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  Desk:\n    Station_Name: x\n  desk:\n"
+	    "    Station_Name: y\n", 4, "also identifies phone 'Desk'" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  desk:\n    serial_number: lobby\n  lobby:\n"
+	    "    Station_Name: y\n", 4, "also identifies phone 'desk'" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  desk:\n    mac: \"001122334455\"\n"
+	    "  00-11-22-33-44-55:\n    Station_Name: y\n", 4,
+	    "also identifies phone 'desk'" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  bad/name:\n    Station_Name: x\n", 2, "phone name" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    serial_number: \"has space\"\n", 3,
+	    "serial_number" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    \"Station Name\": x\n", 3,
+	    "invalid parameter name" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    Station_Name: {value: x, colour: red}\n", 3,
+	    "only 'value' and 'ua'" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    Station_Name: {ua: rw}\n", 3, "no value" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    Station_Name: [x, y]\n", 3,
+	    "single value" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    Station_Name: \"x\\0y\"\n", 3, "NUL" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a: [1]\n", 2, "must be a mapping" },
+	{ __LINE__, "phones.yml",
+	    "phone:\n  a:\n    Station_Name: x\n", 1, "unknown key 'phone'" },
+	{ __LINE__, "phones.yml", "- a\n- b\n", 1, "expected a mapping" },
+	{ __LINE__, "common.yml",
+	    "common:\n  Station_Name: \"\\uFFFF\"\n", 2, "U+FFFE" },
+	{ __LINE__, "common.yml",
+	    "common:\n  Station_Name: \"a\\x1bb\"\n", 2, "control character" },
+	{ __LINE__, "common.yml",
+	    "common:\n  Station_Name: x\nextra: 1\n", 3, "unknown key 'extra'" },
+	{ __LINE__, "common.yml", "common: [a]\n", 1, "must be a mapping" },
+	{ __LINE__, "common.yml", "", 0, "expected a mapping" },
+	{ __LINE__, "serviceconfig.yml", "default_ua: admin\n", 1,
+	    "na, ro or rw" },
+	{ __LINE__, "serviceconfig.yml", "ip_authorization: nobody\n", 1,
+	    "phone, fleet or off" },
+	{ __LINE__, "serviceconfig.yml", "trusted_proxies: [\"10.0.0.1/8\"]\n",
+	    1, "10.0.0.1/8" },
+	{ __LINE__, "serviceconfig.yml",
+	    "ip_whitelist:\n  - 192.0.2.1\n  - example.net\n", 3,
+	    "example.net" },
+	{ __LINE__, "serviceconfig.yml",
+	    "discovery:\n  exclude_macs: [\"01:00:5e:00:00:01\"]\n", 2,
+	    "not a phone MAC" },
+	{ __LINE__, "serviceconfig.yml", "ua_mac_must_match: maybe\n", 1,
+	    "true or false" },
+	{ __LINE__, "serviceconfig.yml",
+	    "monitoring:\n  phone_activity_window: -5\n", 2, "out of range" },
+	{ __LINE__, "serviceconfig.yml",
+	    "auth:\n  users:\n    bob: {role: root}\n", 3, "role" },
+	{ __LINE__, "firmware.yml", "firmware:\n  update: true\n", 2,
+	    "unknown key 'update'" },
+	{ __LINE__, "firmware.yml",
+	    "firmware:\n  expected_version: \"twelve\"\n", 2,
+	    "not a firmware version" },
+	{ __LINE__, "firmware.yml",
+	    "firmware:\n  update_enabled: true\n  upgrade_url: http://x/\n", 1,
+	    "expected_version" },
+	{ __LINE__, "firmware.yml",
+	    "firmware:\n  retry_delay: 1e3\n", 2, "retry_delay" },
+	{ __LINE__, "comparison.yml", "comparison:\n  blacklist: x\n", 2,
+	    "expected a list" },
+	{ __LINE__, "schema.yml",
+	    "schema:\n  flat_profile_params: {}\n  other: 1\n", 3,
+	    "unknown key 'other'" },
+	{ __LINE__, "schema.yml",
+	    "schema:\n  xml_structure:\n    a:\n      b: DYNAMIC_PARAMS\n"
+	    "      c: DYNAMIC_PARAMS\n", 5, "twice" },
+	{ __LINE__, "schema.yml",
+	    "schema:\n  xml_structure:\n    a: DYNAMIC_PARAMS\n"
+	    "    b: text\n", 3, "one root element" },
+	{ __LINE__, "schema.yml",
+	    "schema:\n  xml_structure:\n    \"a b\": DYNAMIC_PARAMS\n", 3,
+	    "invalid element name" },
+	{ __LINE__, "schema.yml",
+	    "schema:\n  flat_profile_params:\n    \"x&y\": ''\n", 3,
+	    "invalid parameter name" },
+};
+
+START_TEST(test_overlay)
+{
+	struct config_error err;
+	char dir[TU_DIR_MAX], msg[600];
+	struct snapshot *s;
+
+	tu_copy_dir(GOOD, dir);
+	tu_write(dir, overlays[_i].file, overlays[_i].text);
+	s = load(dir, &err);
+	config_error_format(&err, msg, sizeof(msg));
+	tu_remove_dir(dir);
+	ck_assert_msg(s == NULL, "line %d: loaded", overlays[_i].line);
+	ck_assert_msg(strcmp(err.file, overlays[_i].file) == 0 &&
+	    err.line == overlays[_i].err_line &&
+	    strstr(err.msg, overlays[_i].msg) != NULL,
+	    "line %d: got '%s'", overlays[_i].line, msg);
+}
+END_TEST
+
+/* A schema found beside the other files wins over the schema directory;
+ * without one there, the schema directory's is used. */
+START_TEST(test_schema_lookup)
+{
+	struct config_error err;
+	char dir[TU_DIR_MAX], path[512];
+	struct snapshot *s;
+
+	tu_copy_dir(GOOD, dir);
+	s = snapshot_load(dir, FIXTURES "no-dynamic-params", &err);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(s->n_schema, 9);
+	snapshot_free(s);
+	snprintf(path, sizeof(path), "%s/schema.yml", dir);
+	ck_assert_int_eq(unlink(path), 0);
+	s = snapshot_load(dir, FIXTURES "no-dynamic-params", &err);
+	ck_assert_ptr_null(s);
+	ck_assert_str_eq(err.file, "schema.yml");
+	s = snapshot_load(dir, FIXTURES "does-not-exist", &err);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(s->n_schema, 0);
+	snapshot_free(s);
+	tu_remove_dir(dir);
+}
+END_TEST
+
+/* The Flask peer's sample directory loads unchanged (users move their
+ * config over as it is), and its phone-01 is found by name. */
+START_TEST(test_peer_config)
+{
+	const char *shared = getenv("DESKPROV_SHARED");
+	struct config_error err;
+	char dir[1024], msg[600];
+	struct snapshot *s;
+
+	snprintf(dir, sizeof(dir), "%s/peer-data/cisco-mpp/upstream-config",
+	    shared && *shared ? shared : "../shared");
+	s = snapshot_load(dir, dir, &err);
+	config_error_format(&err, msg, sizeof(msg));
+	ck_assert_msg(s != NULL, "%s: %s", dir, msg);
+	ck_assert_uint_eq(s->n_phones, 2);
+	ck_assert_uint_eq(s->n_common, 1126);
+	ck_assert_uint_eq(s->n_schema, 1104);
+	ck_assert_str_eq(find(s, "phone-01")->mac, "001122334455");
+	ck_assert_str_eq(find(s, "00:11:22:33:44:66")->id, "phone-02");
+	snapshot_free(s);
+}
+END_TEST
+
+Suite *config_suite(void);
+
+Suite *
+config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("good");
+
+	tcase_add_test(tc, test_good_loads);
+	tcase_add_test(tc, test_good_values);
+	tcase_add_test(tc, test_good_phone);
+	tcase_add_loop_test(tc, test_lookup, 0,
+	    (int)(sizeof(lookups) / sizeof(lookups[0])));
+	tcase_add_test(tc, test_find_mac);
+	tcase_add_test(tc, test_minimal);
+	tcase_add_test(tc, test_schema_lookup);
+	tcase_add_test(tc, test_peer_config);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_loop_test(tc, test_broken, 0,
+	    (int)(sizeof(broken) / sizeof(broken[0])));
+	tcase_add_test(tc, test_error_format);
+	tcase_add_loop_test(tc, test_overlay, 0,
+	    (int)(sizeof(overlays) / sizeof(overlays[0])));
+	suite_add_tcase(s, tc);
+	return s;
+}
