@@ -1,0 +1,185 @@
+/* Runs the official Mustache specification (mustache/spec JSON files) on
+ * the engine: mustache_spec <spec directory>.  Prints "<file>: N passed,
+ * M failed" per file, each failure with what was expected and what came,
+ * then "N passed, M failed" for all files; exits 1 if anything failed.
+ * ~lambdas needs code in the data and is skipped.  A missing directory is
+ * skipped too (exit 0): the suite lives beside the checkout, not in it. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "buf.h"
+#include "mustache.h"
+
+struct totals {
+	unsigned	 passed, failed;
+};
+
+/* Partials come from the test's "partials" object. */
+static int
+spec_loader(void *ctx, const char *name, char **out, size_t *len)
+{
+	json_object *partials = ctx, *p;
+
+	if (partials == NULL || !json_object_object_get_ex(partials, name, &p) ||
+	    !json_object_is_type(p, json_type_string))
+		return MUSTACHE_LOAD_MISSING;
+	*len = (size_t)json_object_get_string_len(p);
+	*out = xstrndup(json_object_get_string(p), *len);
+	return MUSTACHE_LOAD_OK;
+}
+
+static const char *
+str_field(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static void
+show(const char *label, const char *s, size_t n)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_add_json_str(&b, s, n);
+	printf("    %s %s\n", label, b.data);
+	buf_free(&b);
+}
+
+/* Returns 1 when the test passes. */
+static int
+run_test(json_object *test)
+{
+	struct mustache_opts opts = { 0 };
+	struct mustache_error err;
+	const char *tmpl = str_field(test, "template");
+	const char *want = str_field(test, "expected");
+	json_object *data = NULL, *partials = NULL;
+	struct buf out;
+	int ok;
+
+	if (tmpl == NULL || want == NULL) {
+		printf("  FAIL %s: no template or expected text\n",
+		    str_field(test, "name"));
+		return 0;
+	}
+	json_object_object_get_ex(test, "data", &data);
+	json_object_object_get_ex(test, "partials", &partials);
+	opts.loader_ctx = partials;
+	opts.loader = spec_loader;
+	buf_init(&out);
+	if (mustache_render_text(tmpl, strlen(tmpl), "template", data, &opts,
+	    &out, &err) == -1) {
+		buf_free(&out);
+		buf_printf(&out, "error: %s:%u: %s", err.name, err.line, err.msg);
+	}
+	ok = out.len == strlen(want) && memcmp(out.data ? out.data : "", want,
+	    out.len) == 0;
+	if (!ok) {
+		printf("  FAIL %s\n", str_field(test, "name"));
+		show("template:", tmpl, strlen(tmpl));
+		show("expected:", want, strlen(want));
+		show("got:     ", out.data ? out.data : "", out.len);
+	}
+	buf_free(&out);
+	return ok;
+}
+
+static int
+run_file(const char *dir, const char *file, struct totals *all)
+{
+	char path[4096];
+	json_object *spec, *tests;
+	struct totals t = { 0, 0 };
+	size_t i, n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if ((spec = json_object_from_file(path)) == NULL ||
+	    !json_object_object_get_ex(spec, "tests", &tests) ||
+	    !json_object_is_type(tests, json_type_array)) {
+		printf("%s: cannot read the tests\n", file);
+		json_object_put(spec);
+		all->failed++;
+		return -1;
+	}
+	n = json_object_array_length(tests);
+	for (i = 0; i < n; i++) {
+		if (run_test(json_object_array_get_idx(tests, i)))
+			t.passed++;
+		else
+			t.failed++;
+	}
+	printf("%s: %u passed, %u failed\n", file, t.passed, t.failed);
+	all->passed += t.passed;
+	all->failed += t.failed;
+	json_object_put(spec);
+	return 0;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.json files of `dir`, sorted; caller frees each and the array. */
+static char **
+spec_files(DIR *d, size_t *count)
+{
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, len;
+
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names[n++] = xstrdup(e->d_name);
+	}
+	if (n > 0)
+		qsort(names, n, sizeof(*names), cmp_names);
+	*count = n;
+	return names;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct totals all = { 0, 0 };
+	char **files;
+	size_t i, n;
+	DIR *d;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: mustache_spec <spec directory>\n");
+		return 2;
+	}
+	if ((d = opendir(argv[1])) == NULL) {
+		printf("mustache spec: %s: %s, skipped\n", argv[1],
+		    strerror(errno));
+		return 0;
+	}
+	files = spec_files(d, &n);
+	closedir(d);
+	for (i = 0; i < n; i++) {
+		if (strncmp(files[i], "~lambdas", 8) == 0)
+			printf("%s: skipped (lambdas need code in the data)\n",
+			    files[i]);
+		else
+			run_file(argv[1], files[i], &all);
+		free(files[i]);
+	}
+	free(files);
+	printf("%u passed, %u failed\n", all.passed, all.failed);
+	return all.failed > 0 ? 1 : 0;
+}
