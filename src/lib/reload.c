@@ -91,8 +91,13 @@ config_state_refresh(struct config_state *cs)
 	/* Signatures are taken before reading, so a file that changes while
 	 * it is read is read again on the next check. */
 	take_sigs(cs, now);
-	if (cs->snap != NULL && sigs_equal(now, cs->good))
+	if (cs->snap != NULL && sigs_equal(now, cs->good)) {
+		/* The very files behind the snapshot are back (an edit
+		 * undone with mv): the failure in between is over. */
+		cs->have_bad = 0;
+		cs->error[0] = '\0';
 		return cs->snap;
+	}
 	if (cs->have_bad && sigs_equal(now, cs->bad))
 		return cs->snap;
 	try_load(cs, now);
