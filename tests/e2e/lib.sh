@@ -180,6 +180,32 @@ config_wait() {
 	sleep 1.2
 }
 
+# Makes every FastCGI process hold the configuration now on disk.  An
+# edit reaches a process only when it next answers a request, and a
+# process that was idle while a good config was on disk keeps an older
+# one as its "last good" when the next edit is broken.  So every file is
+# replaced (a new inode: every process reloads on its next request), and
+# bursts of parallel requests go out until each process has logged its
+# reload.
+config_sync() {
+	local f want got=0 i urls=()
+	want=$(fcgi_pids | wc -w)
+	for f in "$E2E_ETC"/*.yml; do
+		cp "$f" "$f.sync" && mv -f "$f.sync" "$f"
+	done
+	config_wait
+	log_read
+	for i in $(seq 32); do urls+=(-o /dev/null "$E2E_BASE/health"); done
+	for i in $(seq 15); do
+		curl -s -Z --parallel-max 32 --max-time 10 "${urls[@]}" 2>/dev/null
+		log_read
+		got=$((got + R_RELOADS))
+		[ "$got" -ge "$want" ] && break
+	done
+	check "all $want FastCGI processes reloaded the config ($got)" \
+	    test "$got" -eq "$want"
+}
+
 # ---------------------------------------------------------------- processes
 # Written with shell builtins where it matters: forking is slow on a busy
 # machine, and these run often.
@@ -286,6 +312,15 @@ fcgi_pids() {
 	done | sort -n | tr '\n' ' '
 }
 
+# own_users COMM: the users our processes named COMM run as, sorted.
+own_users() {
+	local pid comm
+	for pid in $(e2e_own_pids); do
+		read -r comm 2>/dev/null <"/proc/$pid/comm"
+		[ "$comm" = "$1" ] && ps -o user= -p "$pid"
+	done | sort -u | tr '\n' ' '
+}
+
 # wait_ready PID: waits until the server answers /health (at most 10 s),
 # giving up early when the process PID has died.
 wait_ready() {
@@ -339,26 +374,30 @@ start_lighttpd() {
 }
 
 # start_pool USER: a spawn-fcgi pool of 4 profile.fcgi processes on the unix
-# socket $E2E_SOCK, running as USER (when we are root) and writing its log
-# lines to $E2E_LOG.  The socket belongs to USER, mode 0660, so only the
-# web server's children (the same user) can connect.
+# socket $E2E_SOCK, running as USER (when we are root).  The socket belongs
+# to USER, mode 0660, so only the web server's children (the same user)
+# can connect.  spawn-fcgi points its children's stderr at /dev/null, so
+# each is started through sh to append its log lines to $E2E_LOG -- as
+# apache.conf.example and nginx.conf.example tell admins to do.
 start_pool() {
 	local user=$1 opts=() pid
 	E2E_SOCK=$E2E_TMP/run/profile.sock
 	log_follow "$E2E_TMP/fcgi.log"
 	if [ "$(id -u)" -eq 0 ]; then
-		chown "$user" "$E2E_TMP/run"
+		chown "$user" "$E2E_TMP/run" "$E2E_LOG"
 		opts=(-u "$user" -g "$user" -U "$user" -G "$user")
 	fi
 	(cd "$E2E_TMP" && deskprov_env &&
 	    exec spawn-fcgi -s "$E2E_SOCK" -M 0660 -F 4 "${opts[@]}" \
-	    -P "$E2E_TMP/run/pool.pids" -- "$E2E_TOP/cgi-bin/profile.fcgi") \
-	    >>"$E2E_LOG" 2>&1 </dev/null
-	[ $? -eq 0 ] || e2e_abort "spawn-fcgi failed: $(tail -3 "$E2E_LOG")"
+	    -P "$E2E_TMP/run/pool.pids" -- /bin/sh -c \
+	    "exec '$E2E_TOP/cgi-bin/profile.fcgi' 2>>'$E2E_LOG'") \
+	    >"$E2E_TMP/spawn-fcgi.out" 2>&1 </dev/null
+	[ $? -eq 0 ] || e2e_abort "spawn-fcgi failed: $(cat "$E2E_TMP/spawn-fcgi.out")"
 	for pid in $(cat "$E2E_TMP/run/pool.pids" 2>/dev/null); do
 		e2e_spawned "$pid"
 	done
 	[ -S "$E2E_SOCK" ] || e2e_abort "spawn-fcgi made no socket"
+	sleep 0.2	# until sh has exec'd profile.fcgi
 	check "spawn-fcgi pool: 4 profile.fcgi processes" \
 	    test "$(fcgi_pids | wc -w)" -eq 4
 }
@@ -380,9 +419,14 @@ log_follow() {
 log_read() {
 	local line
 	R_LOG=
+	R_RELOADS=0
 	[ -n "${E2E_LOGFD:-}" ] || return 0
 	while IFS= read -r -u "$E2E_LOGFD" line; do
-		[[ $line == *" outcome="* ]] && R_LOG+="$line"$'\n'
+		if [[ $line == *" outcome="* ]]; then
+			R_LOG+="$line"$'\n'
+		elif [[ $line == *' msg="config loaded'* ]]; then
+			R_RELOADS=$((R_RELOADS + 1))
+		fi
 	done
 }
 
