@@ -397,7 +397,10 @@ start_pool() {
 		e2e_spawned "$pid"
 	done
 	[ -S "$E2E_SOCK" ] || e2e_abort "spawn-fcgi made no socket"
-	sleep 0.2	# until sh has exec'd profile.fcgi
+	for pid in $(seq 50); do	# until each sh has exec'd profile.fcgi
+		[ "$(fcgi_pids | wc -w)" -eq 4 ] && break
+		sleep 0.1
+	done
 	check "spawn-fcgi pool: 4 profile.fcgi processes" \
 	    test "$(fcgi_pids | wc -w)" -eq 4
 }

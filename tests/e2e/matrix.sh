@@ -25,8 +25,8 @@ matrix_prepare_etc() {
     serial_number: "FCH2299Z9ZZ"
     Station_Name: "Lab"
 EOF
-	"$E2E_TOP/build/deskprov" check "$E2E_ETC" >/dev/null 2>&1 ||
-	    e2e_abort "deskprov check rejects the test config"
+	"$E2E_TOP/build/deskprov" check "$E2E_ETC" >"$E2E_TMP/check.out" 2>&1 ||
+	    e2e_abort "deskprov check rejects the test config: $(cat "$E2E_TMP/check.out")"
 	etc_snapshot
 }
 
