@@ -174,6 +174,18 @@ static const struct {
 	{ __LINE__, LINE, 1, "a\n  {{>p}}\nz\n", "{}",
 	    "{\"p\":\"b\\n  {{>q}}\\n\",\"q\":\"c\\nd\\n\"}",
 	    "a\n  b\n    c\n    d\nz\n", NULL, NULL, 0 },
+	/* Dynamic parents, closed by the same dynamic name. */
+	{ __LINE__, HTML, 1, "{{<*x}}{{$b}}B{{/b}}{{/*x}}", "{\"x\":\"base\"}",
+	    "{\"base\":\"[{{$b}}d{{/b}}]\"}", "[B]", NULL, NULL, 0 },
+	{ __LINE__, HTML, 1, "{{<*x}}\n{{/x}}", "{}", NULL, NULL,
+	    "{{/x}} does not close {{<*x}} opened at line 1", "main", 2 },
+	/* A parent's partials take part: their blocks can be overridden. */
+	{ __LINE__, HTML, 1, "{{<base}}{{$t}}T{{/t}}{{/base}}", "{}",
+	    "{\"base\":\"<{{>head}}>\",\"head\":\"{{$t}}default{{/t}}\"}",
+	    "<T>", NULL, NULL, 0 },
+	/* CRLF templates lose their standalone lines whole. */
+	{ __LINE__, LINE, 1, "{{#a}}\r\nk={{a}}\r\n{{/a}}\r\n", "{\"a\":1}",
+	    NULL, "k=1\r\n", NULL, NULL, 0 },
 	/* Blank lines get no indentation. */
 	{ __LINE__, LINE, 1, "  {{>p}}\n", "{}", "{\"p\":\"a\\n\\nb\\n\"}",
 	    "  a\n\n  b\n", NULL, NULL, 0 },
@@ -238,25 +250,28 @@ static const struct {
 	unsigned long	 max_steps;
 	const char	*tmpl;
 	const char	*err;	/* NULL: renders */
+	unsigned	 err_line;
 } limits[] = {
-	{ __LINE__, 10, 0, 0, 0, "0123456789", NULL },
+	{ __LINE__, 10, 0, 0, 0, "0123456789", NULL, 0 },
 	{ __LINE__, 10, 0, 0, 0, "0123456789A",
-	    "template is 11 bytes, more than the limit of 10" },
-	{ __LINE__, 0, 24, 0, 0, "{{#l}}{{.}}{{/l}}", NULL },
+	    "template is 11 bytes, more than the limit of 10", 0 },
+	{ __LINE__, 0, 24, 0, 0, "{{#l}}{{.}}{{/l}}", NULL, 0 },
 	{ __LINE__, 0, 23, 0, 0, "{{#l}}{{.}}{{/l}}",
-	    "output larger than 23 bytes" },
+	    "output larger than 23 bytes", 0 },
 	{ __LINE__, 0, 23, 0, 0, "{{#l}}x{{/l}}{{#l}}x{{/l}}{{#l}}x{{/l}}",
-	    "output larger than 23 bytes" },
-	{ __LINE__, 0, 0, 3, 0, "{{#l}}{{#l}}{{#l}}{{/l}}{{/l}}{{/l}}", NULL },
+	    "output larger than 23 bytes", 0 },
+	{ __LINE__, 0, 0, 3, 0, "{{#l}}{{#l}}{{#l}}{{/l}}{{/l}}{{/l}}", NULL, 0 },
 	{ __LINE__, 0, 0, 3, 0, "{{#l}}{{#l}}{{#l}}{{#l}}{{/l}}{{/l}}{{/l}}"
-	    "{{/l}}", "sections nested deeper than 3" },
-	{ __LINE__, 0, 0, 2, 0, "{{#l}}{{#l}}{{/l}}{{>p}}{{/l}}", NULL },
+	    "{{/l}}", "sections nested deeper than 3", 1 },
+	{ __LINE__, 0, 0, 2, 0, "{{#l}}{{#l}}{{/l}}{{>p}}{{/l}}", NULL, 0 },
 	{ __LINE__, 0, 0, 2, 0, "{{#l}}{{#l}}{{>p}}{{/l}}{{/l}}",
-	    "templates nested deeper than 2 at {{>p}}" },
+	    "templates nested deeper than 2 at {{>p}}", 1 },
 	/* 12 items, 12^5 visits, but the output stays empty. */
 	{ __LINE__, 0, 0, 0, 100000,
 	    "{{#l}}{{#l}}{{#l}}{{#l}}{{#l}}{{/l}}{{/l}}{{/l}}{{/l}}{{/l}}",
-	    "rendering takes more than 100000 steps" },
+	    "rendering takes more than 100000 steps", 0 },
+	{ __LINE__, 0, 0, 0, 5, "a\nb\nc\nd\ne\nf\n",
+	    "rendering takes more than 5 steps", 6 },
 };
 
 START_TEST(test_limits)
@@ -281,8 +296,10 @@ START_TEST(test_limits)
 	if (limits[_i].err == NULL)
 		ck_assert_msg(rc == 0, "line %d: %s", limits[_i].line, err.msg);
 	else
-		ck_assert_msg(rc == -1 && strstr(err.msg, limits[_i].err),
-		    "line %d: rc %d, \"%s\"", limits[_i].line, rc, err.msg);
+		ck_assert_msg(rc == -1 && strstr(err.msg, limits[_i].err) &&
+		    (limits[_i].err_line == 0 || err.line == limits[_i].err_line),
+		    "line %d: rc %d, %u: \"%s\"", limits[_i].line, rc, err.line,
+		    err.msg);
 	buf_free(&out);
 	json_object_put(data);
 }

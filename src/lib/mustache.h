@@ -16,7 +16,15 @@
  *
  * Nothing here prints or exits: every failure is returned with a message,
  * the template's name and the line.  Every size, depth and amount of work
- * is bounded, so a hostile template or data costs an error, not a crash. */
+ * is bounded, so a hostile template or data costs an error, not a crash.
+ *
+ * Choices the specification leaves open:
+ * - false for a section: a miss, null, false, "" and []; numbers, even 0,
+ *   and {} are true;
+ * - numbers print as JSON has them, doubles in the shortest form that
+ *   reads back the same (1.21); objects and arrays print as compact JSON;
+ * - blocks of a parent's partials can be overridden like the parent's own;
+ * - a standalone partial's indentation is not put on its blank lines. */
 #ifndef DESKPROV_MUSTACHE_H
 #define DESKPROV_MUSTACHE_H
 
@@ -95,7 +103,8 @@ void		 mustache_free(struct mustache *);
 const char	*mustache_name(const struct mustache *);
 
 /* Renders `t` with `data` (borrowed; NULL renders like JSON null) and
- * appends to `out`.  Returns 0, or -1 with *err filled and `out` cut back to
+ * appends to `out`.  json-c caches the text of the numbers it prints inside
+ * the data, so two threads must not render from the same data at once.  Returns 0, or -1 with *err filled and `out` cut back to
  * its length before the call, so no partial output is ever used. */
 int		 mustache_render(const struct mustache *t, json_object *data,
 		    const struct mustache_opts *opts, struct buf *out,

@@ -58,6 +58,13 @@ struct open {
 	size_t		  indent, indent_len;
 };
 
+/* Counts lines forward from `pos`.  Tags and text each get a counter, as a
+ * tag pair is scanned before the text in front of it is placed. */
+struct counter {
+	unsigned	 line;	/* line number at pos */
+	size_t		 pos;
+};
+
 struct parser {
 	struct mustache		*t;
 	struct mustache_error	*err;
@@ -67,8 +74,7 @@ struct parser {
 	size_t			 line_start;
 	int			 dirty;	/* non-blank before pos on this line */
 	int			 carry_bol; /* next node starts a line */
-	unsigned		 line;	/* line number at line_pos */
-	size_t			 line_pos;
+	struct counter		 tag_lines, text_lines;
 	char			 otag[DELIM_MAX + 1], ctag[DELIM_MAX + 1];
 	size_t			 olen, clen;
 	struct open		*stack;	/* stack[0] is the template itself */
@@ -83,8 +89,6 @@ static int	tag_value(struct parser *, const struct tag *,
 static int	tag_open(struct parser *, const struct tag *,
 		    const struct placement *);
 static int	tag_close(struct parser *, const struct tag *,
-		    const struct placement *);
-static int	tag_partial(struct parser *, const struct tag *,
 		    const struct placement *);
 static int	tag_comment(struct parser *, const struct tag *,
 		    const struct placement *);
@@ -115,7 +119,7 @@ static const struct kind_info {
 	[K_INVERTED] =	{ "^", 0,   1, N_DATA, NODE_INVERTED, tag_open },
 	[K_CLOSE] =	{ "/", 0,   1, N_CLOSE, NODE_TYPES, tag_close },
 	[K_COMMENT] =	{ "!", 0,   1, N_NONE, NODE_TYPES, tag_comment },
-	[K_PARTIAL] =	{ ">", 0,   1, N_TEMPLATE, NODE_PARTIAL, tag_partial },
+	[K_PARTIAL] =	{ ">", 0,   1, N_TEMPLATE, NODE_PARTIAL, tag_value },
 	[K_PARENT] =	{ "<", 0,   1, N_TEMPLATE, NODE_PARENT, tag_open },
 	[K_BLOCK] =	{ "$", 0,   1, N_BLOCK, NODE_BLOCK, tag_open },
 	[K_DELIM] =	{ "=", '=', 1, N_NONE, NODE_TYPES, tag_delim },
@@ -166,20 +170,19 @@ perr(struct parser *p, unsigned line, const char *fmt, ...)
 	return -1;
 }
 
-/* Line numbers are counted forward only: tags are scanned in order. */
 static unsigned
-line_of(struct parser *p, size_t off)
+line_of(const struct parser *p, struct counter *c, size_t off)
 {
 	const char *nl;
 
-	while (p->line_pos < off &&
-	    (nl = memchr(p->src + p->line_pos, '\n', off - p->line_pos))) {
-		p->line++;
-		p->line_pos = (size_t)(nl - p->src) + 1;
+	while (c->pos < off &&
+	    (nl = memchr(p->src + c->pos, '\n', off - c->pos)) != NULL) {
+		c->line++;
+		c->pos = (size_t)(nl - p->src) + 1;
 	}
-	if (p->line_pos < off)
-		p->line_pos = off;
-	return p->line;
+	if (c->pos < off)
+		c->pos = off;
+	return c->line;
 }
 
 /* True when only blanks follow `off` up to a line end or the end of the
@@ -259,7 +262,7 @@ add_text(struct parser *p, size_t from, size_t to)
 	while (from < to) {
 		nl = memchr(p->src + from, '\n', to - from);
 		end = nl ? (size_t)(nl - p->src) + 1 : to;
-		n = new_node(p, NODE_TEXT, 0);
+		n = new_node(p, NODE_TEXT, line_of(p, &p->text_lines, from));
 		n->text = p->src + from;
 		n->len = end - from;
 		n->bol = (unsigned char)take_bol(p, from);
@@ -276,7 +279,7 @@ scan_tag(struct parser *p, size_t at, struct tag *t)
 	size_t k = at + p->olen, i, clen = 0;
 
 	t->start = at;
-	t->line = line_of(p, at);
+	t->line = line_of(p, &p->tag_lines, at);
 	t->kind = K_VAR;
 	for (i = 0; k < p->len && i < sizeof(sigils) / sizeof(sigils[0]); i++)
 		if (s[k] == sigils[i].c) {
@@ -374,9 +377,21 @@ split_name(struct parser *p, const struct tag *t, struct mname *m)
 }
 
 static int
-parse_name(struct parser *p, const struct tag *t, struct mname *m)
+bad_name(struct parser *p, const struct tag *t, const char *s, size_t n)
 {
 	char shown[64 + 4];
+
+	mustache_quote(shown, 64, s, n);
+	if (n > MUSTACHE_NAME_MAX)
+		return perr(p, t->line, "name \"%s\" is longer than %d bytes",
+		    shown, MUSTACHE_NAME_MAX);
+	return perr(p, t->line, "bad name \"%s\": a name has no blanks or "
+	    "control characters", shown);
+}
+
+static int
+parse_name(struct parser *p, const struct tag *t, struct mname *m)
+{
 	const char *s;
 	size_t n, i;
 	int dyn;
@@ -386,14 +401,11 @@ parse_name(struct parser *p, const struct tag *t, struct mname *m)
 	if (n == 0)
 		return perr(p, t->line, "empty name in %.*s%s tag",
 		    (int)p->olen, p->otag, kinds[t->kind].sigil);
-	mustache_quote(shown, 64, s, n);
 	if (n > MUSTACHE_NAME_MAX)
-		return perr(p, t->line, "name \"%s\" is longer than %d bytes",
-		    shown, MUSTACHE_NAME_MAX);
+		return bad_name(p, t, s, n);
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
-			return perr(p, t->line, "bad name \"%s\": a name has "
-			    "no blanks or control characters", shown);
+			return bad_name(p, t, s, n);
 	m->text = pool_strndup(&p->t->pool, s, n);
 	m->len = n;
 	if (kinds[t->kind].names == N_DATA || dyn)
@@ -427,12 +439,6 @@ tag_value(struct parser *p, const struct tag *t, const struct placement *pl)
 		return -1;
 	append(p, n);
 	return 0;
-}
-
-static int
-tag_partial(struct parser *p, const struct tag *t, const struct placement *pl)
-{
-	return tag_value(p, t, pl);
 }
 
 static int
@@ -555,21 +561,27 @@ carry_if_bol(struct parser *p, const struct tag *t,
 }
 
 static int
-tag_close(struct parser *p, const struct tag *t, const struct placement *pl)
+close_error(struct parser *p, const struct tag *t, const struct open *o)
 {
-	struct open *o = &p->stack[p->depth];
 	char shown[64 + 4];
 
 	mustache_quote(shown, 64, p->src + t->body, t->blen);
 	if (p->depth == 0)
 		return perr(p, t->line, "%.*s/%s%.*s closes nothing",
 		    (int)p->olen, p->otag, shown, (int)p->clen, p->ctag);
-	if (!closes(p, t, o->node))
-		return perr(p, t->line, "%.*s/%s%.*s does not close "
-		    "{{%s%s%s}} opened at line %u", (int)p->olen, p->otag,
-		    shown, (int)p->clen, p->ctag, kinds[o->kind].sigil,
-		    o->node->name.dynamic ? "*" : "", o->node->name.text,
-		    o->node->line);
+	return perr(p, t->line, "%.*s/%s%.*s does not close {{%s%s%s}} "
+	    "opened at line %u", (int)p->olen, p->otag, shown, (int)p->clen,
+	    p->ctag, kinds[o->kind].sigil, o->node->name.dynamic ? "*" : "",
+	    o->node->name.text, o->node->line);
+}
+
+static int
+tag_close(struct parser *p, const struct tag *t, const struct placement *pl)
+{
+	struct open *o = &p->stack[p->depth];
+
+	if (p->depth == 0 || !closes(p, t, o->node))
+		return close_error(p, t, o);
 	if (o->kind == K_BLOCK)
 		block_indent(p, o, pl->before);
 	if (o->kind == K_PARENT && parent_blocks(p, o->node) == -1)
@@ -781,7 +793,7 @@ parser_init(struct parser *p, struct mustache *t, unsigned max_depth,
 	p->err = err;
 	p->src = t->src;
 	p->len = t->len;
-	p->line = 1;
+	p->tag_lines.line = p->text_lines.line = 1;
 	memcpy(p->otag, "{{", 2);
 	memcpy(p->ctag, "}}", 2);
 	p->olen = p->clen = 2;
