@@ -237,7 +237,7 @@ e2e_ppid() {
 # The pids of our server and FastCGI processes still running.
 e2e_own_pids() {
 	local pid ppid ours=" " all
-	all=$(pgrep -x "$E2E_PROCS")
+	all=$(pgrep -x "$E2E_PROCS" 2>/dev/null)
 	for pid in $all; do
 		e2e_is_ours "$pid" && ours="$ours$pid "
 	done
@@ -481,6 +481,34 @@ raw_req() {
 	[[ $R_STATUS =~ ^[0-9]{3}$ ]] || R_STATUS=000
 	R_PATH="(raw)"
 	log_read
+}
+
+# cgi_run [VAR=VALUE...]: profile.fcgi as plain CGI -- the request in the
+# environment, nothing else inherited.  DESKPROV_ETC defaults to $E2E_ETC
+# and REQUEST_METHOD to GET.  Sets R_STATUS (from the Status: header),
+# R_BODY/R_TEXT, R_HEADERS, R_LOG (its log lines, from stderr) and R_EXIT.
+cgi_run() {
+	local out=$E2E_TMP/cgi.out err=$E2E_TMP/cgi.err
+	env -i PATH=/usr/bin:/bin GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET \
+	    DESKPROV_ETC="${E2E_ETC:-$E2E_TOP/etc}" \
+	    DESKPROV_SCHEMA_DIR="$E2E_TOP/schema" DESKPROV_DATA="$E2E_TMP/data" \
+	    DESKPROV_E2E_MARK="$E2E_TMP" "$@" \
+	    "$E2E_TOP/cgi-bin/profile.fcgi" </dev/null >"$out" 2>"$err"
+	R_EXIT=$?
+	"$E2E_PY" -c 'import sys
+d = open(sys.argv[1], "rb").read()
+h, _, b = d.partition(b"\r\n\r\n")
+open(sys.argv[2], "wb").write(h + b"\r\n")
+open(sys.argv[3], "wb").write(b)' "$out" "$R_HDRS" "$R_BODY"
+	r_load
+	R_STATUS=$(header_value Status)
+	R_STATUS=${R_STATUS%% *}
+	R_STATUS=${R_STATUS:-000}
+	R_LOG=
+	while IFS= read -r line; do
+		[[ $line == *" outcome="* ]] && R_LOG+="$line"$'\n'
+	done <"$err"
+	R_PATH="CGI"
 }
 
 # ---------------------------------------------------------------- expectations

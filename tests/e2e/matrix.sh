@@ -44,6 +44,8 @@ run_matrix() {
 	check "the FastCGI processes never crashed (same pids: $pids_before)" \
 	    test "$(fcgi_pids)" = "$pids_before"
 	expect_log_clean "$E2E_LOG"
+	check "no password from the config in the log (Password_1_, Admin_Password)" \
+	    test -z "$(grep -a -e change-me- -e change-this-admin-password "$E2E_LOG")"
 }
 
 # --------------------------------------------------------------- identifiers
