@@ -164,6 +164,7 @@ START_TEST(test_null_store)
 	metrics_add(NULL, METRIC_PHONE_ACTIVITY_RECENT, NULL, 1);
 	metrics_observe(NULL, METRIC_PHONE_CONFIG_REQUEST_DURATION, NULL, 1);
 	ck_assert(metrics_value(NULL, METRIC_PHONE_CONFIG_REQUESTS, mac) == 0);
+	ck_assert(metrics_total(NULL, METRIC_PHONE_CONFIG_REQUESTS) == 0);
 	buf_init(&out);
 	metrics_write_exposition(NULL, &out);
 	ck_assert_uint_eq(out.len, 0);
@@ -317,6 +318,10 @@ START_TEST(test_concurrent_processes)
 	    PROCS * ROUNDS);
 	ck_assert(metrics_value(m, METRIC_PHONE_CONFIG_REQUEST_DURATION,
 	    NULL) == PROCS * ROUNDS);
+	ck_assert(metrics_total(m, METRIC_PHONE_CONFIG_REQUESTS) ==
+	    2 * PROCS * ROUNDS);
+	ck_assert(metrics_total(m, METRIC_PHONE_REPORTS_RECEIVED) ==
+	    PROCS * SHARED_NEW);
 	report[0] = mac;
 	report[1] = "config";
 	for (i = 0; i < SHARED_NEW; i++) {
@@ -907,6 +912,10 @@ START_TEST(test_exposition_series)
 	metrics_inc(m, METRIC_PHONE_REPORTS_RECEIVED, r3, 2);
 	for (i = 0; i < 4; i++)
 		metrics_set(m, METRIC_PHONE_LAST_PROFILE_FETCH, f[i], fv[i]);
+	/* Totals sum every series of one metric, "unknown" included. */
+	ck_assert(metrics_total(m, METRIC_PHONE_REPORTS_RECEIVED) == 9);
+	ck_assert(metrics_total(m, METRIC_PHONE_CONFIG_REQUESTS) == 0);
+	ck_assert(metrics_total(m, METRIC__COUNT) == 0);
 	block = exposition_block(m, "phone_reports_received_total");
 	ck_assert_str_eq(block, want_reports);
 	free(block);

@@ -655,24 +655,30 @@ histogram_count(const struct metric_def *d, _Atomic uint64_t *v)
 	return (double)n;
 }
 
+/* A series' value as metrics_value() reports it. */
+static double
+slot_value(unsigned id, struct slot *s)
+{
+	uint64_t v;
+
+	if (defs[id].type == METRIC_HISTOGRAM)
+		return histogram_count(&defs[id], s->val);
+	v = atomic_load_explicit(&s->val[0], memory_order_relaxed);
+	return defs[id].type == METRIC_GAUGE ? bits_double(v) : (double)v;
+}
+
 double
 metrics_value(struct metrics *m, enum metric_id id,
     const char *const labels[])
 {
 	struct key k;
 	struct slot *s;
-	uint64_t v;
 
 	if (m == NULL || (unsigned)id >= METRIC__COUNT)
 		return 0;
 	key_build(&k, id, labels);
 	s = k.unknown ? fixed_slot(m, id) : table_find(m, &k, false);
-	if (s == NULL)
-		return 0;
-	if (defs[id].type == METRIC_HISTOGRAM)
-		return histogram_count(&defs[id], s->val);
-	v = atomic_load_explicit(&s->val[0], memory_order_relaxed);
-	return defs[id].type == METRIC_GAUGE ? bits_double(v) : (double)v;
+	return s == NULL ? 0 : slot_value(id, s);
 }
 
 /* ---- the file ---- */
@@ -953,10 +959,15 @@ struct entries {
 	size_t		 n, cap;
 };
 
+/* Called for each series found in the store. */
+typedef void	series_fn(void *arg, struct slot *, unsigned metric,
+		    const unsigned char *text, size_t len);
+
 static void
-entries_add(struct entries *es, struct slot *s, unsigned metric,
+entries_add(void *arg, struct slot *s, unsigned metric,
     const unsigned char *text, size_t len)
 {
+	struct entries *es = arg;
 	struct entry *e;
 
 	if (es->n == es->cap) {
@@ -1003,8 +1014,8 @@ text_valid(const unsigned char *t, size_t len, size_t nlabels)
 /* Adds the published, well-formed series of one table, walking its bitmap
  * so that a scrape touches only pages that hold series. */
 static void
-collect_table(struct metrics *m, const struct table_class *c,
-    struct entries *es)
+collect_table(struct metrics *m, const struct table_class *c, series_fn *fn,
+    void *arg)
 {
 	_Atomic uint64_t *map = table_map(m, c);
 	uint64_t bits;
@@ -1024,7 +1035,7 @@ collect_table(struct metrics *m, const struct table_class *c,
 			    !text_valid(slot_text(s, c), s->len,
 			    def_nlabels(&defs[s->metric])))
 				continue;
-			entries_add(es, s, s->metric, slot_text(s, c), s->len);
+			fn(arg, s, s->metric, slot_text(s, c), s->len);
 		}
 	}
 }
@@ -1032,7 +1043,7 @@ collect_table(struct metrics *m, const struct table_class *c,
 /* The fixed slots: a metric without labels always, an `unknown` series
  * once updated. */
 static void
-collect_fixed(struct metrics *m, struct entries *es)
+collect_fixed(struct metrics *m, series_fn *fn, void *arg)
 {
 	static const unsigned char unknowns[] =
 	    "unknown\0unknown\0unknown\0unknown";
@@ -1045,9 +1056,48 @@ collect_fixed(struct metrics *m, struct entries *es)
 		if (nl > 0 && atomic_load_explicit(&s->state,
 		    memory_order_relaxed) != ST_READY)
 			continue;
-		entries_add(es, s, (unsigned)i, unknowns,
+		fn(arg, s, (unsigned)i, unknowns,
 		    nl == 0 ? 0 : nl * sizeof(METRICS_UNKNOWN) - 1);
 	}
+}
+
+/* Every series to export, in no particular order. */
+static void
+series_each(struct metrics *m, series_fn *fn, void *arg)
+{
+	size_t t;
+
+	collect_fixed(m, fn, arg);
+	for (t = 0; t < TABLE__COUNT; t++)
+		collect_table(m, &tables[t], fn, arg);
+}
+
+struct total {
+	unsigned	id;
+	double		sum;
+};
+
+static void
+total_add(void *arg, struct slot *s, unsigned metric,
+    const unsigned char *text, size_t len)
+{
+	struct total *t = arg;
+
+	(void)text;
+	(void)len;
+	if (metric == t->id)
+		t->sum += slot_value(metric, s);
+}
+
+double
+metrics_total(struct metrics *m, enum metric_id id)
+{
+	struct total t = { (unsigned)id, 0 };
+
+	if (m == NULL || (unsigned)id >= METRIC__COUNT)
+		return 0;
+	series_each(m, total_add, &t);
+	return t.sum;
 }
 
 /* Metric in table order, then label values bytewise: NUL sorts before any
@@ -1238,13 +1288,11 @@ void
 metrics_write_exposition(struct metrics *m, struct buf *out)
 {
 	struct entries es = { NULL, 0, 0 };
-	size_t i, next = 0, t;
+	size_t i, next = 0;
 
 	if (m == NULL)
 		return;
-	collect_fixed(m, &es);
-	for (t = 0; t < TABLE__COUNT; t++)
-		collect_table(m, &tables[t], &es);
+	series_each(m, entries_add, &es);
 	qsort(es.v, es.n, sizeof(*es.v), entry_cmp);
 	for (i = 0; i < METRIC__COUNT; i++) {
 		put_header(out, &defs[i]);

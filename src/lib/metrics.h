@@ -132,6 +132,12 @@ void	metrics_observe(struct metrics *, enum metric_id,
 double	metrics_value(struct metrics *, enum metric_id,
 	    const char *const labels[]);
 
+/* The sum of a metric over all its series (for a histogram, observations),
+ * for /status: "config requests from every phone".  It walks the in-use
+ * bitmaps like a scrape does, so it costs milliseconds with 100,000
+ * phones; not for the request path. */
+double	metrics_total(struct metrics *, enum metric_id);
+
 /* Appends the whole store to `out` in the Prometheus text format 0.0.4
  * (Content-Type: text/plain; version=0.0.4): every metric in table order
  * with # HELP and # TYPE, its series sorted by label values, histograms as
