@@ -132,8 +132,9 @@ check_phone(const struct snapshot *s, const struct phone *ph,
 		    "unparseable client address");
 		return -1;
 	}
-	if (s->svc.discovery_enabled ||
-	    (why = profile_access(s, ph, &client)) == NULL)
+	/* Discovery mode changes nothing for the excluded phones: their
+	 * profiles still go to their own addresses only. */
+	if ((why = profile_access(s, ph, &client)) == NULL)
 		return 0;
 	ipaddr_format(&client, ip, sizeof(ip));
 	logline_str(log, "client_ip", ip);

@@ -1,0 +1,695 @@
+/* profile.fcgi's handler end to end, in process: a request built by hand,
+ * a config_state over a copy of the good fixture, and the response a
+ * phone (or an attacker) would get. */
+#include <check.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "profile.h"
+#include "testutil.h"
+
+#define GOOD	"tests/data/config/good"
+
+#define UA_P1	"Cisco-CP-6841-3PCC/12.0.1 (001122334455)"
+#define UA_P1_OLD "Cisco-CP-6841-3PCC/11.3.7 (001122334455)"
+#define UA_P2	"Cisco-CP-6841-3PCC/12.0.1 (001122334466)"
+#define UA_NEW	"Cisco-CP-6841-3PCC/12.0.1 (0011223344aa)"
+
+/* Every secret in the good fixture, and the phone it belongs to (NULL:
+ * common to all phones). */
+static const struct {
+	const char	*secret, *owner;
+} secrets[] = {
+	{ "secret-one-1001", "phone-01" },
+	{ "secret-two-1002", "Reception" },
+	{ "secret-three-1003", "warehouse" },
+	{ "warehouse-admin", "warehouse" },
+	{ "secret-four-1004", "spare" },
+	{ "common-admin-secret", NULL },
+};
+
+static const char svc_discovery[] =
+    "discovery:\n"
+    "  enabled: true\n"
+    "  exclude_macs: [\"00:11:22:33:44:66\"]\n"
+    "ip_whitelist: [\"203.0.113.5\"]\n";
+static const char svc_no_ua_check[] =
+    "ua_mac_must_match: false\n"
+    "ip_whitelist: [\"203.0.113.5\"]\n";
+
+/* A state over a copy of the good fixture, serviceconfig.yml replaced
+ * when `service` is set; state_free() removes the copy. */
+struct fixture {
+	struct config_state	cs;
+	char			dir[TU_DIR_MAX];
+};
+
+static void
+state(struct fixture *f, const char *service)
+{
+	tu_copy_dir(GOOD, f->dir);
+	if (service != NULL)
+		tu_write(f->dir, "serviceconfig.yml", service);
+	config_state_init_dirs(&f->cs, "test", f->dir, f->dir);
+	ck_assert_msg(f->cs.snap != NULL, "%s", f->cs.error);
+}
+
+static void
+state_free(struct fixture *f)
+{
+	config_state_free(&f->cs);
+	tu_remove_dir(f->dir);
+}
+
+/* Runs one request; the log line's fields go into `log` (caller frees). */
+static void
+handle(struct config_state *cs, const struct request *rq,
+    struct response *rs, struct buf *log)
+{
+	struct logline l;
+
+	response_init(rs);
+	logline_start(&l, "test");
+	profile_handle(cs, rq, rs, &l);
+	buf_init(log);
+	buf_add(log, l.b.data, l.b.len);
+	logline_discard(&l);
+}
+
+static const char *
+header(const struct response *rs, const char *name, char *out, size_t n)
+{
+	const char *h = rs->headers.data, *end;
+	size_t len = strlen(name);
+
+	for (; h != NULL && *h != '\0'; h = strstr(h, "\r\n") + 2)
+		if (strncmp(h, name, len) == 0 && h[len] == ':') {
+			end = strstr(h, "\r\n");
+			snprintf(out, n, "%.*s", (int)(end - h - len - 2),
+			    h + len + 2);
+			return out;
+		}
+	return NULL;
+}
+
+/* Nothing but the requested phone's own secrets, and common ones only in
+ * a profile: in the body, and never any in the log line. */
+static void
+assert_no_leak(int line, const struct response *rs, const struct buf *log,
+    const char *owner)
+{
+	const char *body = rs->body.data ? rs->body.data : "";
+
+	for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++) {
+		int may = owner != NULL && (secrets[i].owner == NULL ||
+		    strcmp(secrets[i].owner, owner) == 0);
+		ck_assert_msg(may || strstr(body, secrets[i].secret) == NULL,
+		    "line %d: body (status %d) holds '%s'", line, rs->status,
+		    secrets[i].secret);
+		ck_assert_msg(strstr(log->data, secrets[i].secret) == NULL,
+		    "line %d: log holds '%s'", line, secrets[i].secret);
+	}
+}
+
+static const struct {
+	int		 line;
+	const char	*service;	/* serviceconfig.yml, NULL: fixture's */
+	const char	*method, *uri, *remote, *xff, *ua;
+	int		 status;
+	const char	*outcome;
+	const char	*owner;		/* whose profile the 200 body is */
+	const char	*body;		/* a fragment the body must hold */
+} rows[] = {
+	/* Every spelling of a phone's identifier. */
+	{ __LINE__, NULL, "GET", "/001122334455.xml", "192.0.2.10", NULL, UA_P1,
+	    200, "served", "phone-01",
+	    "<Station_Name ua=\"na\">Desk One</Station_Name>" },
+	{ __LINE__, NULL, "GET", "/00:11:22:33:44:55.xml", "192.0.2.10", NULL,
+	    NULL, 200, "served", "phone-01", "secret-one-1001" },
+	{ __LINE__, NULL, "GET", "/00-11-22-33-44-55.xml", "192.0.2.10", NULL,
+	    NULL, 200, "served", "phone-01", "Desk One" },
+	{ __LINE__, NULL, "GET", "/00%3A11%3A22%3A33%3A44%3A55.xml",
+	    "192.0.2.10", NULL, NULL, 200, "served", "phone-01", "Desk One" },
+	{ __LINE__, NULL, "GET", "/0011.2233.4455.xml", "192.0.2.10", NULL,
+	    NULL, 200, "served", "phone-01", "Desk One" },
+	{ __LINE__, NULL, "GET", "/001122334455.xml?x=1", "192.0.2.10", NULL,
+	    NULL, 200, "served", "phone-01", "Desk One" },
+	{ __LINE__, NULL, "GET", "/phone-01.xml", "192.0.2.10", NULL, NULL,
+	    200, "served", "phone-01", "Desk One" },
+	{ __LINE__, NULL, "GET", "/PHONE-01.xml", "192.0.2.10", NULL, NULL,
+	    200, "served", "phone-01", "Desk One" },
+	{ __LINE__, NULL, "GET", "/FCH2201A0AA.xml", "192.0.2.10", NULL, NULL,
+	    200, "served", "phone-01", "Desk One" },
+	{ __LINE__, NULL, "GET", "/reception.xml", "2001:db8::20", NULL, UA_P2,
+	    200, "served", "Reception", "secret-two-1002" },
+	{ __LINE__, NULL, "GET", "/spare-0001.xml", "203.0.113.5", NULL, NULL,
+	    200, "served", "spare", "secret-four-1004" },
+	/* Other methods. */
+	{ __LINE__, NULL, "POST", "/001122334455.xml", "192.0.2.10", NULL,
+	    NULL, 405, "bad_method", NULL, NULL },
+	{ __LINE__, NULL, "PUT", "/001122334455.xml", "192.0.2.10", NULL,
+	    NULL, 405, "bad_method", NULL, NULL },
+	{ __LINE__, NULL, "DELETE", "/health", "192.0.2.10", NULL,
+	    NULL, 405, "bad_method", NULL, NULL },
+	{ __LINE__, NULL, "get", "/001122334455.xml", "192.0.2.10", NULL,
+	    NULL, 405, "bad_method", NULL, NULL },
+	{ __LINE__, NULL, NULL, "/001122334455.xml", "192.0.2.10", NULL,
+	    NULL, 405, "bad_method", NULL, NULL },
+	/* Identifiers that are no identifier. */
+	{ __LINE__, NULL, "GET", "/../x.xml", "192.0.2.10", NULL, NULL,
+	    400, "bad_identifier", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/%2e%2e.xml", "192.0.2.10", NULL, NULL,
+	    400, "bad_identifier", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/%2e%2e/phone-01.xml", "192.0.2.10", NULL,
+	    NULL, 400, "bad_identifier", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/%2fetc%2fpasswd.xml", "192.0.2.10", NULL,
+	    NULL, 400, "bad_identifier", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/phone-01%00.xml", "192.0.2.10", NULL, NULL,
+	    400, "bad_path", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/%00.xml", "192.0.2.10", NULL, NULL,
+	    400, "bad_path", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/%zz.xml", "192.0.2.10", NULL, NULL,
+	    400, "bad_path", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/a b.xml", "192.0.2.10", NULL, NULL,
+	    400, "bad_identifier", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/.xml", "192.0.2.10", NULL, NULL,
+	    400, "bad_identifier", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/.hidden.xml", "192.0.2.10", NULL, NULL,
+	    400, "bad_identifier", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/<script>.xml", "192.0.2.10", NULL, NULL,
+	    400, "bad_identifier", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/01:11:22:33:44:55.xml", "192.0.2.10", NULL,
+	    NULL, 400, "bad_identifier", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/000000000000.xml", "192.0.2.10", NULL,
+	    NULL, 400, "bad_identifier", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/"
+	    "01234567890123456789012345678901234567890123456789012345678901234"
+	    ".xml", "192.0.2.10", NULL, NULL, 400, "bad_identifier", NULL,
+	    NULL },
+	/* 64 characters is a possible name, just not a known one. */
+	{ __LINE__, NULL, "GET", "/"
+	    "0123456789012345678901234567890123456789012345678901234567890123"
+	    ".xml", "192.0.2.10", NULL, NULL, 404, "unknown_phone", NULL,
+	    NULL },
+	/* Not a profile path at all. */
+	{ __LINE__, NULL, "GET", "/phone-01", "192.0.2.10", NULL, NULL,
+	    404, "no_route", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/phone-01.cfg", "192.0.2.10", NULL, NULL,
+	    404, "no_route", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/", "192.0.2.10", NULL, NULL,
+	    404, "no_route", NULL, NULL },
+	{ __LINE__, NULL, "GET", "phone-01.xml", "192.0.2.10", NULL, NULL,
+	    400, "bad_path", NULL, NULL },
+	/* Unknown phones. */
+	{ __LINE__, NULL, "GET", "/001122334499.xml", "192.0.2.10", NULL, NULL,
+	    404, "unknown_phone", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/nobody.xml", "192.0.2.10", NULL, NULL,
+	    404, "unknown_phone", NULL, NULL },
+	/* Only known phones are steered to new firmware. */
+	{ __LINE__, NULL, "GET", "/001122334499.xml", "192.0.2.10", NULL,
+	    "Cisco-CP-6841-3PCC/11.3.7 (001122334499)", 404, "unknown_phone",
+	    NULL, NULL },
+	/* The wrong address. */
+	{ __LINE__, NULL, "GET", "/phone-01.xml", "192.0.2.99", NULL, NULL,
+	    403, "not_phone_ip", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/phone-01.xml", "192.0.2.20", NULL, NULL,
+	    403, "not_phone_ip", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/phone-01.xml", "2001:db8::20", NULL, NULL,
+	    403, "not_phone_ip", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/reception.xml", "2001:db8::21", NULL, NULL,
+	    403, "not_phone_ip", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/phone-01.xml", "203.0.113.5", NULL, NULL,
+	    200, "served", "phone-01", "Desk One" },
+	{ __LINE__, NULL, "GET", "/phone-01.xml", "garbage", NULL, NULL,
+	    400, "bad_client_address", NULL, NULL },
+	/* X-Forwarded-For, believed from the trusted proxy only. */
+	{ __LINE__, NULL, "GET", "/phone-01.xml", "10.0.0.1", "192.0.2.10",
+	    NULL, 200, "served", "phone-01", "Desk One" },
+	{ __LINE__, NULL, "GET", "/phone-01.xml", "10.0.0.1", "192.0.2.99",
+	    NULL, 403, "not_phone_ip", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/phone-01.xml", "10.0.0.1",
+	    "192.0.2.10, 192.0.2.99", NULL, 403, "not_phone_ip", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/phone-01.xml", "192.0.2.99", "192.0.2.10",
+	    NULL, 403, "not_phone_ip", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/phone-01.xml", "10.0.0.1", "garbage",
+	    NULL, 400, "bad_client_address", NULL, NULL },
+	/* A phone asking for another phone's file. */
+	{ __LINE__, NULL, "GET", "/phone-01.xml", "192.0.2.10", NULL, UA_P2,
+	    403, "ua_mismatch", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/reception.xml", "203.0.113.5", NULL, UA_P1,
+	    403, "ua_mismatch", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/spare.xml", "203.0.113.5", NULL, UA_P1,
+	    403, "ua_mismatch", NULL, NULL },
+	/* A MAC no phone has may fetch a phone without one... */
+	{ __LINE__, NULL, "GET", "/spare.xml", "203.0.113.5", NULL, UA_NEW,
+	    200, "served", "spare", "Spare" },
+	/* ...and the check can be switched off. */
+	{ __LINE__, svc_no_ua_check, "GET", "/phone-01.xml", "192.0.2.10",
+	    NULL, UA_P2, 200, "served", "phone-01", "Desk One" },
+	/* Discovery: 404 for all but the excluded phones, whose profiles
+	 * still go to their own addresses only. */
+	{ __LINE__, svc_discovery, "GET", "/phone-01.xml", "192.0.2.10", NULL,
+	    UA_P1, 404, "discovery", NULL, NULL },
+	{ __LINE__, svc_discovery, "GET", "/spare.xml", "203.0.113.5", NULL,
+	    NULL, 404, "discovery", NULL, NULL },
+	{ __LINE__, svc_discovery, "GET", "/reception.xml", "192.0.2.20", NULL,
+	    UA_P2, 200, "served", "Reception", "Reception" },
+	{ __LINE__, svc_discovery, "GET", "/reception.xml", "192.0.2.99", NULL,
+	    NULL, 403, "not_phone_ip", NULL, NULL },
+	{ __LINE__, svc_discovery, "GET", "/nobody.xml", "192.0.2.20", NULL,
+	    NULL, 404, "unknown_phone", NULL, NULL },
+	/* Firmware: an older phone gets the upgrade document. */
+	{ __LINE__, NULL, "GET", "/phone-01.xml", "192.0.2.10", NULL,
+	    UA_P1_OLD, 200, "upgrade", "phone-01",
+	    "<Upgrade_Rule ua=\"na\">http://fw.example.net/"
+	    "sip68xx.12-0-1MPP0001-245.loads</Upgrade_Rule>" },
+	{ __LINE__, NULL, "GET", "/phone-01.xml", "192.0.2.99", NULL,
+	    UA_P1_OLD, 403, "not_phone_ip", NULL, NULL },
+	{ __LINE__, NULL, "GET", "/phone-01.xml", "192.0.2.10", NULL,
+	    "Cisco-CP-6841-3PCC/12.0.2 (001122334455)", 200, "served",
+	    "phone-01", "Desk One" },
+	/* Health. */
+	{ __LINE__, NULL, "GET", "/health", "192.0.2.99", NULL, NULL,
+	    200, "health", NULL, "\"status\":\"ok\"" },
+	{ __LINE__, NULL, "GET", "/health?verbose", "192.0.2.99", NULL, NULL,
+	    200, "health", NULL, "\"phones\":4" },
+};
+
+START_TEST(test_rows)
+{
+	struct fixture f;
+	struct request rq;
+	struct response rs;
+	struct buf log;
+	const char *body;
+
+	state(&f, rows[_i].service);
+	memset(&rq, 0, sizeof(rq));
+	rq.method = rows[_i].method;
+	rq.uri = rows[_i].uri;
+	rq.remote_addr = rows[_i].remote;
+	rq.forwarded_for = rows[_i].xff;
+	rq.user_agent = rows[_i].ua;
+	handle(&f.cs, &rq, &rs, &log);
+	body = rs.body.data ? rs.body.data : "";
+	ck_assert_msg(rs.status == rows[_i].status &&
+	    strcmp(rs.outcome, rows[_i].outcome) == 0,
+	    "line %d: %d %s: %s", rows[_i].line, rs.status, rs.outcome, body);
+	if (rows[_i].body != NULL)
+		ck_assert_msg(strstr(body, rows[_i].body) != NULL,
+		    "line %d: body lacks '%s':\n%s", rows[_i].line,
+		    rows[_i].body, body);
+	assert_no_leak(rows[_i].line, &rs, &log, rows[_i].owner);
+	if (rs.status == 200 && strcmp(rs.outcome, "health") != 0) {
+		ck_assert_str_eq(rs.content_type,
+		    "application/xml; charset=utf-8");
+		ck_assert_int_eq(rs.omit_body, 0);
+	} else if (rs.status >= 400) {
+		/* A refusal says why in plain text, and no more. */
+		ck_assert_str_eq(rs.content_type, "text/plain; charset=utf-8");
+		ck_assert_ptr_null(strstr(body, "<"));
+	}
+	/* The log line carries the request, escaped. */
+	if (rows[_i].method != NULL)
+		ck_assert_ptr_nonnull(strstr(log.data, " method="));
+	ck_assert_ptr_null(strchr(log.data, '\n'));
+	response_free(&rs);
+	buf_free(&log);
+	state_free(&f);
+}
+END_TEST
+
+START_TEST(test_405_allow)
+{
+	struct fixture f;
+	struct request rq = { .method = "POST", .uri = "/phone-01.xml",
+	    .remote_addr = "192.0.2.10" };
+	struct response rs;
+	struct buf log;
+	char allow[64];
+
+	state(&f, NULL);
+	handle(&f.cs, &rq, &rs, &log);
+	ck_assert_int_eq(rs.status, 405);
+	ck_assert_ptr_nonnull(header(&rs, "Allow", allow, sizeof(allow)));
+	ck_assert_str_eq(allow, "GET, HEAD");
+	response_free(&rs);
+	buf_free(&log);
+	state_free(&f);
+}
+END_TEST
+
+START_TEST(test_uri_too_long)
+{
+	struct fixture f;
+	struct request rq = { .method = "GET", .remote_addr = "192.0.2.10" };
+	struct response rs;
+	struct buf log;
+	char uri[URI_MAX + 16];
+
+	state(&f, NULL);
+	memset(uri, 'a', sizeof(uri));
+	uri[0] = '/';
+	memcpy(uri + sizeof(uri) - 5, ".xml", 5);
+	rq.uri = uri;
+	handle(&f.cs, &rq, &rs, &log);
+	ck_assert_int_eq(rs.status, 414);
+	/* The log keeps the head of it only. */
+	ck_assert_uint_lt(log.len, 600);
+	response_free(&rs);
+	buf_free(&log);
+	/* Shorter than URI_MAX, longer than any path. */
+	uri[400] = '\0';
+	memcpy(uri + 396, ".xml", 4);
+	handle(&f.cs, &rq, &rs, &log);
+	ck_assert_int_eq(rs.status, 400);
+	response_free(&rs);
+	buf_free(&log);
+	state_free(&f);
+}
+END_TEST
+
+/* The request, with If-None-Match set or not; returns the ETag. */
+static void
+get(struct config_state *cs, const char *method, const char *ua,
+    const char *inm, struct response *rs, char etag[64])
+{
+	struct request rq = { .method = method, .uri = "/phone-01.xml",
+	    .remote_addr = "192.0.2.10", .user_agent = ua,
+	    .if_none_match = inm };
+	struct buf log;
+
+	handle(cs, &rq, rs, &log);
+	buf_free(&log);
+	if (header(rs, "ETag", etag, 64) == NULL)
+		etag[0] = '\0';
+}
+
+START_TEST(test_conditional_get)
+{
+	struct fixture f;
+	struct response rs;
+	struct buf out;
+	char etag[64], tag2[64], weak[80], list[160];
+	size_t len;
+
+	state(&f, NULL);
+	get(&f.cs, "GET", UA_P1, NULL, &rs, etag);
+	ck_assert_int_eq(rs.status, 200);
+	ck_assert_uint_eq(strlen(etag), 18);
+	ck_assert_int_eq(etag[0], '"');
+	len = rs.body.len;
+	response_free(&rs);
+
+	/* The same tag every time. */
+	get(&f.cs, "GET", UA_P1, NULL, &rs, tag2);
+	ck_assert_str_eq(tag2, etag);
+	response_free(&rs);
+
+	get(&f.cs, "GET", UA_P1, etag, &rs, tag2);
+	ck_assert_int_eq(rs.status, 304);
+	ck_assert_str_eq(rs.outcome, "not_modified");
+	ck_assert_str_eq(tag2, etag);
+	buf_init(&out);
+	response_serialize(&rs, &out);
+	ck_assert_ptr_null(strstr(out.data, "Content-Length"));
+	ck_assert_msg(strcmp(out.data + out.len - 4, "\r\n\r\n") == 0,
+	    "304 has a body:\n%s", out.data);
+	buf_free(&out);
+	response_free(&rs);
+
+	snprintf(weak, sizeof(weak), "W/%s", etag);
+	get(&f.cs, "GET", UA_P1, weak, &rs, tag2);
+	ck_assert_int_eq(rs.status, 304);
+	response_free(&rs);
+	snprintf(list, sizeof(list), "\"other\", %s", etag);
+	get(&f.cs, "GET", UA_P1, list, &rs, tag2);
+	ck_assert_int_eq(rs.status, 304);
+	response_free(&rs);
+	get(&f.cs, "GET", UA_P1, "*", &rs, tag2);
+	ck_assert_int_eq(rs.status, 304);
+	response_free(&rs);
+	get(&f.cs, "HEAD", UA_P1, etag, &rs, tag2);
+	ck_assert_int_eq(rs.status, 304);
+	response_free(&rs);
+
+	/* A stale tag gets the whole profile, same as without one. */
+	get(&f.cs, "GET", UA_P1, "\"0000000000000000\"", &rs, tag2);
+	ck_assert_int_eq(rs.status, 200);
+	ck_assert_uint_eq(rs.body.len, len);
+	ck_assert_str_eq(tag2, etag);
+	response_free(&rs);
+
+	/* The upgrade document has its own tag: a phone holding the
+	 * profile's tag still gets told to upgrade. */
+	get(&f.cs, "GET", UA_P1_OLD, etag, &rs, tag2);
+	ck_assert_int_eq(rs.status, 200);
+	ck_assert_str_eq(rs.outcome, "upgrade");
+	ck_assert_str_ne(tag2, etag);
+	response_free(&rs);
+	get(&f.cs, "GET", UA_P1_OLD, tag2, &rs, etag);
+	ck_assert_int_eq(rs.status, 304);
+	response_free(&rs);
+	state_free(&f);
+}
+END_TEST
+
+/* HEAD: the headers of the GET, Content-Length included, no body. */
+START_TEST(test_head)
+{
+	struct fixture f;
+	struct response rs;
+	struct buf out, get_out;
+	char etag[64], tag2[64], *blank;
+
+	state(&f, NULL);
+	get(&f.cs, "GET", UA_P1, NULL, &rs, etag);
+	buf_init(&get_out);
+	response_serialize(&rs, &get_out);
+	response_free(&rs);
+
+	get(&f.cs, "HEAD", UA_P1, NULL, &rs, tag2);
+	ck_assert_int_eq(rs.status, 200);
+	ck_assert_str_eq(tag2, etag);
+	buf_init(&out);
+	response_serialize(&rs, &out);
+	blank = strstr(get_out.data, "\r\n\r\n");
+	ck_assert_ptr_nonnull(blank);
+	/* Byte for byte the GET's head, and nothing after it. */
+	ck_assert_uint_eq(out.len, (size_t)(blank - get_out.data) + 4);
+	ck_assert(memcmp(out.data, get_out.data, out.len) == 0);
+	ck_assert_ptr_nonnull(strstr(out.data, "Content-Length: "));
+	buf_free(&out);
+	buf_free(&get_out);
+	response_free(&rs);
+	state_free(&f);
+}
+END_TEST
+
+/* The upgrade reply carries no parameter of the phone's profile. */
+START_TEST(test_upgrade_reply)
+{
+	struct fixture f;
+	struct response rs;
+	char etag[64];
+
+	state(&f, NULL);
+	get(&f.cs, "GET", UA_P1_OLD, NULL, &rs, etag);
+	ck_assert_int_eq(rs.status, 200);
+	ck_assert_str_eq(rs.outcome, "upgrade");
+	ck_assert_ptr_nonnull(strstr(rs.body.data,
+	    "<Upgrade_Enable ua=\"na\">Yes</Upgrade_Enable>"));
+	ck_assert_ptr_null(strstr(rs.body.data, "Password"));
+	ck_assert_ptr_null(strstr(rs.body.data, "Station_Name"));
+	response_free(&rs);
+	state_free(&f);
+}
+END_TEST
+
+/* Parses a /health answer. */
+static json_object *
+health(struct config_state *cs, const char *method, struct response *rs)
+{
+	struct request rq = { .method = method, .uri = "/health",
+	    .remote_addr = "192.0.2.99" };
+	struct buf log;
+	json_object *o;
+
+	handle(cs, &rq, rs, &log);
+	buf_free(&log);
+	ck_assert_str_eq(rs->content_type, "application/json");
+	o = json_tokener_parse(rs->body.data);
+	ck_assert_msg(o != NULL, "not JSON: %s", rs->body.data);
+	return o;
+}
+
+static json_object *
+field(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	ck_assert_msg(json_object_object_get_ex(o, key, &v), "no %s", key);
+	return v;
+}
+
+START_TEST(test_health)
+{
+	struct config_state cs;
+	struct response rs;
+	json_object *o;
+	char dir[TU_DIR_MAX];
+
+	tu_copy_dir(GOOD, dir);
+	config_state_init_dirs(&cs, "test", dir, dir);
+	o = health(&cs, "GET", &rs);
+	ck_assert_int_eq(rs.status, 200);
+	ck_assert_str_eq(json_object_get_string(field(o, "status")), "ok");
+	ck_assert(json_object_get_boolean(field(o, "config_loaded")));
+	ck_assert_int_eq(json_object_get_int(field(o, "phones")), 4);
+	ck_assert(json_object_is_type(field(o, "last_reload"),
+	    json_type_string));
+	ck_assert_ptr_null(field(o, "last_reload_error"));
+	ck_assert(!json_object_get_boolean(field(o, "discovery_mode")));
+	json_object_put(o);
+	response_free(&rs);
+
+	/* Broken on disk: still serving, and saying why. */
+	tu_write(dir, "common.yml", "common:\n  a: 1\n b: 2\n");
+	o = health(&cs, "GET", &rs);
+	ck_assert_int_eq(rs.status, 200);
+	ck_assert_str_eq(json_object_get_string(field(o, "status")),
+	    "degraded");
+	ck_assert_int_eq(json_object_get_int(field(o, "phones")), 4);
+	ck_assert_msg(strncmp(json_object_get_string(field(o,
+	    "last_reload_error")), "common.yml:3: ", 14) == 0, "%s",
+	    rs.body.data);
+	json_object_put(o);
+	response_free(&rs);
+
+	/* HEAD: no body, the same status. */
+	{
+		struct request rq = { .method = "HEAD", .uri = "/health",
+		    .remote_addr = "192.0.2.99" };
+		struct buf log, out;
+
+		handle(&cs, &rq, &rs, &log);
+		buf_free(&log);
+		ck_assert_int_eq(rs.status, 200);
+		buf_init(&out);
+		response_serialize(&rs, &out);
+		ck_assert_ptr_null(strstr(out.data, "{"));
+		buf_free(&out);
+	}
+	response_free(&rs);
+	config_state_free(&cs);
+	tu_remove_dir(dir);
+}
+END_TEST
+
+/* Nothing could ever be loaded: /health says so with 503, and every
+ * profile request is a 503 too (never an empty profile). */
+START_TEST(test_no_config)
+{
+	struct config_state cs;
+	struct request rq = { .method = "GET", .uri = "/phone-01.xml",
+	    .remote_addr = "192.0.2.10" };
+	struct response rs;
+	struct buf log;
+	json_object *o;
+
+	config_state_init_dirs(&cs, "test", "/nonexistent/etc",
+	    "/nonexistent/etc");
+	o = health(&cs, "GET", &rs);
+	ck_assert_int_eq(rs.status, 503);
+	ck_assert_str_eq(json_object_get_string(field(o, "status")),
+	    "unavailable");
+	ck_assert(!json_object_get_boolean(field(o, "config_loaded")));
+	ck_assert_int_eq(json_object_get_int(field(o, "phones")), 0);
+	ck_assert_ptr_null(field(o, "last_reload"));
+	ck_assert_ptr_nonnull(strstr(json_object_get_string(field(o,
+	    "last_reload_error")), "phones.yml"));
+	json_object_put(o);
+	response_free(&rs);
+
+	handle(&cs, &rq, &rs, &log);
+	ck_assert_int_eq(rs.status, 503);
+	ck_assert_str_eq(rs.outcome, "no_config");
+	response_free(&rs);
+	buf_free(&log);
+	/* A bad identifier is still a 400: it is wrong whatever the
+	 * configuration. */
+	rq.uri = "/../x.xml";
+	handle(&cs, &rq, &rs, &log);
+	ck_assert_int_eq(rs.status, 400);
+	response_free(&rs);
+	buf_free(&log);
+	config_state_free(&cs);
+}
+END_TEST
+
+/* Untrusted bytes in the request never break the log line. */
+START_TEST(test_log_escaped)
+{
+	struct fixture f;
+	struct request rq = { .method = "GET",
+	    .uri = "/x\"y%0a.xml?a=\nb c", .remote_addr = "192.0.2.10",
+	    .user_agent = "evil\r\nline" };
+	struct response rs;
+	struct buf log;
+
+	state(&f, NULL);
+	handle(&f.cs, &rq, &rs, &log);
+	ck_assert_int_eq(rs.status, 400);
+	ck_assert_ptr_null(strchr(log.data, '\n'));
+	ck_assert_ptr_null(strchr(log.data, '"'));
+	ck_assert_ptr_nonnull(strstr(log.data, "uri=/x\\x22y%0a.xml?a\\x3d\\x0ab"
+	    "\\x20c"));
+	response_free(&rs);
+	buf_free(&log);
+
+	/* A phone found by any spelling is logged by its canonical key. */
+	rq.uri = "/00-11-22-33-44-55.xml";
+	rq.user_agent = UA_P1;
+	handle(&f.cs, &rq, &rs, &log);
+	ck_assert_int_eq(rs.status, 200);
+	ck_assert_ptr_nonnull(strstr(log.data, " ident=001122334455"));
+	ck_assert_ptr_nonnull(strstr(log.data, " phone=phone-01"));
+	response_free(&rs);
+	buf_free(&log);
+
+	/* A refusal for the address names the address. */
+	rq.remote_addr = "::ffff:192.0.2.99";
+	handle(&f.cs, &rq, &rs, &log);
+	ck_assert_int_eq(rs.status, 403);
+	ck_assert_ptr_nonnull(strstr(log.data, " client_ip=192.0.2.99"));
+	response_free(&rs);
+	buf_free(&log);
+	state_free(&f);
+}
+END_TEST
+
+Suite *profile_suite(void);
+
+Suite *
+profile_suite(void)
+{
+	Suite *s = suite_create("profile");
+	TCase *tc = tcase_create("requests");
+
+	tcase_add_loop_test(tc, test_rows, 0,
+	    (int)(sizeof(rows) / sizeof(rows[0])));
+	tcase_add_test(tc, test_405_allow);
+	tcase_add_test(tc, test_uri_too_long);
+	tcase_add_test(tc, test_conditional_get);
+	tcase_add_test(tc, test_head);
+	tcase_add_test(tc, test_upgrade_reply);
+	tcase_add_test(tc, test_log_escaped);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("health");
+	tcase_add_test(tc, test_health);
+	tcase_add_test(tc, test_no_config);
+	suite_add_tcase(s, tc);
+	return s;
+}
