@@ -1,4 +1,5 @@
 /* profile.fcgi: phones fetch their configuration here. */
+#include "instrument.h"
 #include "profile.h"
 #include "reload.h"
 #include "serve.h"
@@ -14,10 +15,13 @@ int
 main(void)
 {
 	struct config_state cs;
+	struct metrics *m = instrument_open("profile");
 	int rc;
 
 	config_state_init(&cs, "profile");
-	rc = serve_main("profile", handle, &cs);
+	config_state_attach_metrics(&cs, m);
+	rc = serve_main("profile", handle, &cs, m);
 	config_state_free(&cs);
+	metrics_close(m);
 	return rc;
 }

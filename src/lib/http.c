@@ -35,6 +35,8 @@ response_init(struct response *rs)
 	buf_init(&rs->body);
 	rs->omit_body = 0;
 	rs->outcome = "error";
+	rs->phone_mac = NULL;
+	rs->fw_current = rs->fw_expected = rs->fw_model = NULL;
 }
 
 void

@@ -81,6 +81,9 @@ answer(const struct snapshot *s, const struct phone *ph,
 		h = render_upgrade(s, &fw, &rs->body);
 		logline_str(log, "firmware", ua->version);
 		logline_str(log, "expected", fw.version);
+		rs->fw_expected = fw.version;
+		rs->fw_current = fw_configured_version(s, ua->version);
+		rs->fw_model = fw_configured_model(s, ua->product);
 	} else if (rq->if_none_match != NULL)
 		h = profile_hash(s, ph);
 	else
@@ -162,6 +165,7 @@ serve_phone(const struct snapshot *s, const char *ident,
 		return;
 	}
 	logline_str(log, "phone", ph->id);
+	rs->phone_mac = ph->mac[0] ? ph->mac : NULL;
 	ua_parse(rq->user_agent, &ua);
 	if (check_phone(s, ph, &ua, rq, rs, log) == 0)
 		answer(s, ph, &ua, rq, rs, log);

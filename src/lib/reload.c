@@ -54,6 +54,25 @@ sigs_equal(const struct file_sig *a, const struct file_sig *b)
 }
 
 static void
+count_load(struct config_state *cs, int ok)
+{
+	const char *result[1] = { ok ? "ok" : "error" };
+
+	metrics_inc(cs->metrics, METRIC_CONFIG_RELOADS, result, 1);
+	if (ok)
+		metrics_set(cs->metrics, METRIC_CONFIG_LAST_RELOAD, NULL,
+		    (double)cs->last_good);
+}
+
+void
+config_state_attach_metrics(struct config_state *cs, struct metrics *m)
+{
+	cs->metrics = m;
+	if (cs->snap != NULL || cs->have_bad)
+		count_load(cs, cs->have_bad == 0);
+}
+
+static void
 try_load(struct config_state *cs, const struct file_sig *sig)
 {
 	struct config_error err;
@@ -69,6 +88,7 @@ try_load(struct config_state *cs, const struct file_sig *sig)
 		log_msg(cs->prog, "error", "config not loaded, %s: %s",
 		    cs->snap ? "still serving the last good one" :
 		    "nothing to serve", cs->error);
+		count_load(cs, 0);
 		return;
 	}
 	snapshot_free(cs->snap);
@@ -80,6 +100,7 @@ try_load(struct config_state *cs, const struct file_sig *sig)
 	cs->reloads_ok++;
 	log_msg(cs->prog, "info", "config loaded: %zu phones, %zu parameters "
 	    "in %.3f s", s->n_phones, s->n_base, s->load_seconds);
+	count_load(cs, 1);
 }
 
 const struct snapshot *

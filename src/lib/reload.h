@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "metrics.h"
 
 struct file_sig {
 	int		exists;
@@ -30,6 +31,7 @@ struct config_state {
 	time_t		 last_good;
 	double		 next_check;	/* monotonic seconds */
 	unsigned long	 reloads_ok, reloads_failed;
+	struct metrics	*metrics;	/* borrowed; NULL: not counted */
 };
 
 /* Reads DESKPROV_ETC (default ./etc) and DESKPROV_SCHEMA_DIR (default the
@@ -43,6 +45,8 @@ const struct snapshot	*config_state_get(struct config_state *);
 /* Checks the files now, whatever the throttle says. */
 const struct snapshot	*config_state_refresh(struct config_state *);
 void	config_state_free(struct config_state *);
+/* Counts this and every later load in `m` (borrowed). */
+void	config_state_attach_metrics(struct config_state *, struct metrics *);
 
 /* Seconds between two looks at the files' mtimes. */
 #define RELOAD_CHECK_INTERVAL	1.0

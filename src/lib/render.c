@@ -150,6 +150,37 @@ firmware_decide(const struct snapshot *s, const struct useragent *ua,
 	return 0;
 }
 
+const char *
+fw_configured_version(const struct snapshot *s, const char *v)
+{
+	const struct strpairs *p = &s->fw.model_versions;
+
+	if (s->fw.expected_version &&
+	    version_compare(v, s->fw.expected_version) == 0)
+		return s->fw.expected_version;
+	for (size_t i = 0; i < p->n; i++)
+		if (version_compare(v, p->values[i]) == 0)
+			return p->values[i];
+	return NULL;
+}
+
+const char *
+fw_configured_model(const struct snapshot *s, const char *product)
+{
+	const struct strpairs *lists[2] = { &s->fw.model_versions,
+	    &s->fw.model_urls };
+	char want[32], have[32];
+
+	model_key(product, want, sizeof(want));
+	for (int l = 0; l < 2; l++)
+		for (size_t i = 0; i < lists[l]->n; i++) {
+			model_key(lists[l]->keys[i], have, sizeof(have));
+			if (strcmp(want, have) == 0)
+				return lists[l]->keys[i];
+		}
+	return NULL;
+}
+
 static void
 upgrade_param(struct buf *out, const struct snapshot *s, const char *name,
     const char *value)

@@ -47,6 +47,12 @@ struct fw_decision {
  * 1 and fills `d` when it must, 0 otherwise. */
 int	firmware_decide(const struct snapshot *, const struct useragent *,
 	    struct fw_decision *);
+/* The configured spelling of a version or model (expected_version,
+ * model_specific keys and versions) equal to the one given, or NULL: metric
+ * labels take only values the admin wrote. */
+const char	*fw_configured_version(const struct snapshot *, const char *);
+const char	*fw_configured_model(const struct snapshot *, const char *);
+
 /* Appends the upgrade document; returns its hash as above. */
 uint64_t	render_upgrade(const struct snapshot *, const struct fw_decision *,
 		    struct buf *);

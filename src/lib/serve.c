@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "instrument.h"
 #include "serve.h"
 
 typedef const char	*(*getparam_fn)(void *, const char *);
@@ -60,14 +61,16 @@ fill_request(struct request *rq, getparam_fn get, void *ctx)
  * (head in `head`, body in rs->body when the return value says so) and
  * frees it. */
 static int
-handle(const char *prog, handler_fn fn, void *app, struct request *rq,
-    struct response *rs, struct buf *head)
+handle(const char *prog, handler_fn fn, void *app, struct metrics *m,
+    struct request *rq, struct response *rs, struct buf *head)
 {
 	struct logline log;
+	double t0 = instrument_clock();
 
 	logline_start(&log, prog);
 	logline_str(&log, "client", rq->remote_addr);
 	fn(app, rq, rs, &log);
+	instrument_request(m, prog, rs, instrument_clock() - t0);
 	logline_str(&log, "outcome", rs->outcome);
 	logline_int(&log, "status", rs->status);
 	logline_int(&log, "bytes", rs->omit_body || rs->status == 304 ? 0 :
@@ -93,7 +96,7 @@ write_all(int fd, const char *p, size_t n)
 }
 
 int
-serve_cgi_once(const char *prog, handler_fn fn, void *app)
+serve_cgi_once(const char *prog, handler_fn fn, void *app, struct metrics *m)
 {
 	struct request rq;
 	struct response rs;
@@ -104,7 +107,7 @@ serve_cgi_once(const char *prog, handler_fn fn, void *app)
 	response_init(&rs);
 	fill_request(&rq, env_param, NULL);
 	rq.read_body = stdin_read;
-	if (handle(prog, fn, app, &rq, &rs, &head))
+	if (handle(prog, fn, app, m, &rq, &rs, &head))
 		rc = write_all(STDOUT_FILENO, head.data, head.len) < 0 ||
 		    write_all(STDOUT_FILENO, rs.body.data, rs.body.len) < 0;
 	else
@@ -115,7 +118,7 @@ serve_cgi_once(const char *prog, handler_fn fn, void *app)
 }
 
 int
-serve_main(const char *prog, handler_fn fn, void *app)
+serve_main(const char *prog, handler_fn fn, void *app, struct metrics *m)
 {
 	FCGX_Request req;
 	struct request rq;
@@ -123,7 +126,7 @@ serve_main(const char *prog, handler_fn fn, void *app)
 	struct buf head;
 
 	if (FCGX_IsCGI())
-		return serve_cgi_once(prog, fn, app);
+		return serve_cgi_once(prog, fn, app, m);
 	/* A phone hanging up mid-answer must not kill the process. */
 	signal(SIGPIPE, SIG_IGN);
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&req, 0, 0) != 0) {
@@ -139,7 +142,7 @@ serve_main(const char *prog, handler_fn fn, void *app)
 		buf_reset(&head);
 		response_init(&rs);
 		/* The body goes out straight from the handler's buffer. */
-		if (handle(prog, fn, app, &rq, &rs, &head)) {
+		if (handle(prog, fn, app, m, &rq, &rs, &head)) {
 			FCGX_PutStr(head.data, (int)head.len, req.out);
 			FCGX_PutStr(rs.body.data, (int)rs.body.len, req.out);
 		} else

@@ -1,0 +1,157 @@
+#include <json-c/json.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth.h"
+#include "monitor.h"
+
+void
+monitor_update_windows(struct metrics *m, const struct snapshot *s,
+    time_t now)
+{
+	double fetch_after = (double)(now - s->svc.phone_activity_window);
+	double report_after = (double)(now - s->svc.report_activity_window);
+	size_t active = 0, reported = 0;
+
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < s->n_phones; i++) {
+		const char *mac[1] = { s->phones[i].mac };
+		if (mac[0][0] == '\0')
+			continue;
+		active += metrics_value(m, METRIC_PHONE_LAST_PROFILE_FETCH,
+		    mac) >= fetch_after;
+		reported += metrics_value(m, METRIC_PHONE_LAST_REPORT,
+		    mac) >= report_after;
+	}
+	metrics_set(m, METRIC_PHONE_ACTIVITY_RECENT, NULL, (double)active);
+	metrics_set(m, METRIC_REPORTS_RECENT, NULL, (double)reported);
+}
+
+static void
+metrics_page(struct monitor_app *app, const struct snapshot *s,
+    struct response *rs)
+{
+	if (!s->svc.metrics_enabled) {
+		response_error(rs, 404, "metrics_disabled",
+		    "metrics are disabled in serviceconfig.yml");
+		return;
+	}
+	if (app->metrics == NULL) {
+		response_error(rs, 503, "no_metrics_store",
+		    "the metrics store could not be opened (see the log)");
+		return;
+	}
+	monitor_update_windows(app->metrics, s, time(NULL));
+	metrics_write_exposition(app->metrics, &rs->body);
+	rs->status = 200;
+	rs->outcome = "metrics";
+	rs->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	response_header(rs, "Cache-Control", "no-store");
+}
+
+static json_object *
+number(struct metrics *m, enum metric_id id)
+{
+	return json_object_new_double(m ? metrics_total(m, id) : 0);
+}
+
+static void
+status_page(struct monitor_app *app, const struct snapshot *s,
+    struct response *rs)
+{
+	struct config_state *cs = &app->cs;
+	json_object *o = json_object_new_object(), *d, *x, *c, *mt;
+	char when[32];
+
+	if (app->metrics)
+		monitor_update_windows(app->metrics, s, time(NULL));
+	json_object_object_add(o, "status", json_object_new_string(
+	    cs->error[0] ? "degraded" : "active"));
+	format_utc(when, sizeof(when), (long long)time(NULL));
+	json_object_object_add(o, "timestamp", json_object_new_string(when));
+	d = json_object_new_object();
+	json_object_object_add(d, "enabled",
+	    json_object_new_boolean(s->svc.discovery_enabled));
+	x = json_object_new_array();
+	for (size_t i = 0; i < s->svc.discovery_exclude.n; i++)
+		json_object_array_add(x, json_object_new_string(
+		    s->svc.discovery_exclude.macs[i]));
+	json_object_object_add(d, "exclude_macs", x);
+	json_object_object_add(o, "discovery_mode", d);
+	json_object_object_add(o, "phones_configured",
+	    json_object_new_int64((int64_t)s->n_phones));
+	c = json_object_new_object();
+	format_utc(when, sizeof(when), (long long)cs->last_good);
+	json_object_object_add(c, "last_reload", json_object_new_string(when));
+	json_object_object_add(c, "last_reload_error", cs->error[0] ?
+	    json_object_new_string(cs->error) : NULL);
+	json_object_object_add(c, "firmware_expected_version",
+	    s->fw.expected_version ?
+	    json_object_new_string(s->fw.expected_version) : NULL);
+	json_object_object_add(o, "config", c);
+	mt = json_object_new_object();
+	json_object_object_add(mt, "phone_activity_recent",
+	    number(app->metrics, METRIC_PHONE_ACTIVITY_RECENT));
+	json_object_object_add(mt, "reports_recent",
+	    number(app->metrics, METRIC_REPORTS_RECENT));
+	json_object_object_add(mt, "phone_config_differences",
+	    number(app->metrics, METRIC_PHONE_CONFIG_DIFFERENCES));
+	json_object_object_add(mt, "phone_unexpected_params",
+	    number(app->metrics, METRIC_PHONE_UNEXPECTED_PARAMS));
+	json_object_object_add(mt, "requests_total",
+	    number(app->metrics, METRIC_REQUESTS));
+	json_object_object_add(mt, "rejections_total",
+	    number(app->metrics, METRIC_REJECTIONS));
+	json_object_object_add(mt, "firmware_updates_total",
+	    number(app->metrics, METRIC_PHONE_FIRMWARE_UPDATES));
+	json_object_object_add(o, "metrics", mt);
+	buf_adds(&rs->body, json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN));
+	buf_addc(&rs->body, '\n');
+	json_object_put(o);
+	rs->status = 200;
+	rs->outcome = "status";
+	rs->content_type = "application/json";
+	response_header(rs, "Cache-Control", "no-store");
+}
+
+/* Only the path matters: a query string is refused rather than ignored,
+ * so that a typo is noticed. */
+static int
+route_is(const char *uri, const char *path)
+{
+	return uri != NULL && strcmp(uri, path) == 0;
+}
+
+void
+monitor_handle(struct monitor_app *app, const struct request *rq,
+    struct response *rs, struct logline *log)
+{
+	const struct snapshot *s;
+
+	logline_str(log, "method", rq->method);
+	logline_strn(log, "uri", rq->uri, rq->uri ? strnlen(rq->uri, 200) : 0);
+	logline_str(log, "user", rq->remote_user);
+	if (rq->method == NULL || (strcmp(rq->method, "GET") != 0 &&
+	    strcmp(rq->method, "HEAD") != 0)) {
+		response_error(rs, 405, "bad_method", "use GET or HEAD");
+		response_header(rs, "Allow", "GET, HEAD");
+		return;
+	}
+	if ((s = config_state_get(&app->cs)) == NULL) {
+		response_error(rs, 503, "no_config",
+		    "no valid configuration loaded");
+		return;
+	}
+	if (auth_require(s, rq, ROLE_MONITOR, rs) < 0)
+		return;
+	if (route_is(rq->uri, "/metrics") ||
+	    route_is(rq->uri, s->svc.metrics_endpoint))
+		metrics_page(app, s, rs);
+	else if (route_is(rq->uri, "/status"))
+		status_page(app, s, rs);
+	else
+		response_error(rs, 404, "no_route", "no such page");
+	rs->omit_body = strcmp(rq->method, "HEAD") == 0;
+}

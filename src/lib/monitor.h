@@ -1,0 +1,25 @@
+/* metrics.fcgi: /metrics (Prometheus text format) and /status (JSON) for
+ * users with the monitor or admin role. */
+#ifndef DESKPROV_MONITOR_H
+#define DESKPROV_MONITOR_H
+
+#include "http.h"
+#include "log.h"
+#include "metrics.h"
+#include "reload.h"
+
+struct monitor_app {
+	struct config_state	 cs;
+	struct metrics		*metrics;	/* may be NULL: metrics off */
+};
+
+void	monitor_handle(struct monitor_app *, const struct request *,
+	    struct response *, struct logline *);
+
+/* Recomputes the gauges that depend on time windows (phones active and
+ * phones that reported within the configured windows) from the per-phone
+ * timestamps: one lookup per configured phone, no file read. */
+void	monitor_update_windows(struct metrics *, const struct snapshot *,
+	    time_t now);
+
+#endif
