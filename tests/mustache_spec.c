@@ -45,19 +45,16 @@ str_field(json_object *o, const char *key)
 }
 
 static void
-show(const char *label, const char *s, size_t n)
+show(struct buf *report, const char *label, const char *s, size_t n)
 {
-	struct buf b;
-
-	buf_init(&b);
-	buf_add_json_str(&b, s, n);
-	printf("    %s %s\n", label, b.data);
-	buf_free(&b);
+	buf_printf(report, "    %s ", label);
+	buf_add_json_str(report, s, n);
+	buf_addc(report, '\n');
 }
 
-/* Returns 1 when the test passes. */
+/* Returns 1 when the test passes; otherwise says why in `report`. */
 static int
-run_test(json_object *test)
+run_test(json_object *test, struct buf *report)
 {
 	struct mustache_opts opts = { 0 };
 	struct mustache_error err;
@@ -68,7 +65,7 @@ run_test(json_object *test)
 	int ok;
 
 	if (tmpl == NULL || want == NULL) {
-		printf("  FAIL %s: no template or expected text\n",
+		buf_printf(report, "  FAIL %s: no template or expected text\n",
 		    str_field(test, "name"));
 		return 0;
 	}
@@ -85,10 +82,10 @@ run_test(json_object *test)
 	ok = out.len == strlen(want) && memcmp(out.data ? out.data : "", want,
 	    out.len) == 0;
 	if (!ok) {
-		printf("  FAIL %s\n", str_field(test, "name"));
-		show("template:", tmpl, strlen(tmpl));
-		show("expected:", want, strlen(want));
-		show("got:     ", out.data ? out.data : "", out.len);
+		buf_printf(report, "  FAIL %s\n", str_field(test, "name"));
+		show(report, "template:", tmpl, strlen(tmpl));
+		show(report, "expected:", want, strlen(want));
+		show(report, "got:     ", out.data ? out.data : "", out.len);
 	}
 	buf_free(&out);
 	return ok;
@@ -100,6 +97,7 @@ run_file(const char *dir, const char *file, struct totals *all)
 	char path[4096];
 	json_object *spec, *tests;
 	struct totals t = { 0, 0 };
+	struct buf report;
 	size_t i, n;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
@@ -111,14 +109,17 @@ run_file(const char *dir, const char *file, struct totals *all)
 		all->failed++;
 		return -1;
 	}
+	buf_init(&report);
 	n = json_object_array_length(tests);
 	for (i = 0; i < n; i++) {
-		if (run_test(json_object_array_get_idx(tests, i)))
+		if (run_test(json_object_array_get_idx(tests, i), &report))
 			t.passed++;
 		else
 			t.failed++;
 	}
-	printf("%s: %u passed, %u failed\n", file, t.passed, t.failed);
+	printf("%s: %u passed, %u failed\n%s", file, t.passed, t.failed,
+	    report.data ? report.data : "");
+	buf_free(&report);
 	all->passed += t.passed;
 	all->failed += t.failed;
 	json_object_put(spec);
