@@ -95,7 +95,7 @@ e2e_init() {
 	trap 'e2e_stop_all quiet; e2e_cleanup_dir' EXIT
 	trap 'exit 130' INT TERM HUP
 	R_STATUS=000 R_HDRS=$E2E_TMP/r.headers R_BODY=$E2E_TMP/r.body R_LOG=
-	R_TEXT= R_HEADERS= R_PATH=
+	R_TEXT='' R_HEADERS='' R_PATH=''
 	: >"$R_HDRS"
 	: >"$R_BODY"
 }
@@ -284,7 +284,8 @@ e2e_stop_all() {
 		[ -z "${left//[$' \n']/}" ] && break
 		sleep 0.1
 	done
-	left=$(echo $left)
+	left=$(printf '%s ' $left)
+	left=${left% }
 	if [ -n "$left" ]; then
 		[ "$mode" = quiet ] ||
 		    fail "processes still running 5 s after SIGTERM:" \
@@ -347,9 +348,9 @@ deskprov_env() {
 # FastCGI processes it spawns write their log lines when it runs in the
 # foreground -- both go to one file in the temporary directory.
 start_lighttpd() {
-	local conf=$E2E_TMP/lighttpd.conf pid try
+	local conf=$E2E_TMP/lighttpd.conf pid
 	log_follow "$E2E_TMP/error.log"
-	for try in 1 2 3; do
+	for _ in 1 2 3; do
 		E2E_PORT=$(free_port)
 		E2E_BASE=http://127.0.0.1:$E2E_PORT
 		PORT=$E2E_PORT BIND=127.0.0.1 DESKPROV_ETC="$E2E_ETC" \

@@ -59,8 +59,8 @@ EOF
 }
 
 start_apache() {
-	local conf=$E2E_TMP/apache.conf pid try
-	for try in 1 2 3; do
+	local conf=$E2E_TMP/apache.conf pid
+	for _ in 1 2 3; do
 		E2E_PORT=$(free_port)
 		E2E_BASE=http://127.0.0.1:$E2E_PORT
 		write_apache_conf

@@ -55,8 +55,8 @@ EOF
 }
 
 start_nginx() {
-	local conf=$E2E_TMP/nginx.conf pid try
-	for try in 1 2 3; do
+	local conf=$E2E_TMP/nginx.conf pid
+	for _ in 1 2 3; do
 		E2E_PORT=$(free_port)
 		E2E_BASE=http://127.0.0.1:$E2E_PORT
 		write_nginx_conf
