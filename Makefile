@@ -34,9 +34,11 @@ TEST_SRC  = $(filter-out tests/check_main.c,$(wildcard tests/check_*.c))
 CLI       = build/deskprov
 
 FUZZ_DRIVERS = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+# The Mustache specification beside the checkout; skipped when absent.
+MUSTACHE_SPEC ?= $(CURDIR)/../shared/conformance/mustache-spec
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps check unit unit-asan fuzz-replay fuzz e2e run bench \
+.PHONY: all deps check unit unit-asan mustache-spec fuzz-replay fuzz e2e run bench \
         install uninstall clean
 .SUFFIXES:
 
@@ -83,6 +85,17 @@ build/asan/check_all: tests/check_main.c $(TEST_SRC) build/suites.h build/asan/l
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CHECK_CFLAGS) -Ibuild -Itests -o $@ \
 	    tests/check_main.c $(TEST_SRC) build/asan/libdeskprov.a $(PKG_LIBS) $(CHECK_LIBS)
 
+build/mustache_spec: tests/mustache_spec.c build/libdeskprov.a
+	$(CC) $(ALL_CFLAGS) -o $@ tests/mustache_spec.c build/libdeskprov.a $(PKG_LIBS)
+
+build/asan/mustache_spec: tests/mustache_spec.c build/asan/libdeskprov.a
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ tests/mustache_spec.c \
+	    build/asan/libdeskprov.a $(PKG_LIBS)
+
+mustache-spec: build/mustache_spec build/asan/mustache_spec
+	build/mustache_spec $(MUSTACHE_SPEC)
+	ASAN_OPTIONS=detect_leaks=1 build/asan/mustache_spec $(MUSTACHE_SPEC)
+
 unit: build/check_all
 	DESKPROV_SHARED=$(CURDIR)/../shared build/check_all
 
@@ -119,6 +132,7 @@ check: deps
 	$(MAKE) all build/check_all build/asan/check_all
 	$(MAKE) unit
 	$(MAKE) unit-asan
+	$(MAKE) mustache-spec
 	$(MAKE) fuzz-replay
 	$(MAKE) e2e
 
