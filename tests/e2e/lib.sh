@@ -2,8 +2,8 @@
 # The end-to-end harness, sourced by every tests/e2e/test_*.sh.
 #
 # It gives each test a private temporary directory, starts real servers on
-# a random loopback port, sends requests with curl (or raw bytes with
-# rawhttp.py) and counts the checks.  Every process a test starts is
+# a random loopback port, sends requests through one long-running client
+# (httpc.py) and counts the checks.  Every process a test starts is
 # stopped on exit -- by the EXIT trap if the test dies half way -- and the
 # test fails when one of them had to be killed or is still running.
 #
@@ -14,8 +14,9 @@
 #
 # After `req`, these describe the answer:
 #   R_STATUS  HTTP status ("000" when nothing came back)
-#   R_HDRS    file with the response headers (CRs removed)
-#   R_BODY    file with the response body
+#   R_HDRS    file with the response's header block, as received
+#   R_HEADERS the same, CRs removed
+#   R_BODY    file with the response body (R_TEXT: the same in a variable)
 #   R_LOG     the deskprov log lines written while the request ran
 
 set -u
@@ -272,6 +273,7 @@ e2e_stop_all() {
 	local mode=${1:-} pid left i
 	[ -n "$E2E_STOPPED" ] && return 0
 	E2E_STOPPED=1
+	httpc_stop
 	[ -n "$E2E_TMP" ] || return 0
 	for pid in "${E2E_PIDS[@]}" $(e2e_own_pids); do
 		kill -TERM "$pid" 2>/dev/null
@@ -445,42 +447,66 @@ r_load() {
 	done <"$R_HDRS"
 }
 
-# req [curl options...] PATH: one request to the server under test.  The
-# path is sent as written (no ../ folding, no globbing).
-req() {
-	local path=${*: -1}
-	local opts=("${@:1:$#-1}")
-	log_read
-	: >"$R_BODY"
-	: >"$R_HDRS"
-	curl -sS -g --path-as-is --max-time 10 -o "$R_BODY" -D "$R_HDRS" \
-	    -w '%{http_code}' "${opts[@]}" "$E2E_BASE$path" \
-	    >"$E2E_TMP/r.status" 2>"$E2E_TMP/curl.err"
+# The client process (httpc.py), started on first use.
+httpc_start() {
+	[ -n "${E2E_HTTPC_PID:-}" ] && return 0
+	coproc E2E_HTTPC { exec "$E2E_PY" "$E2E_DIR/httpc.py" "$R_HDRS" "$R_BODY"; }
+	E2E_HTTPC_IN=${E2E_HTTPC[1]} E2E_HTTPC_OUT=${E2E_HTTPC[0]}
+}
+
+httpc_stop() {
+	[ -n "${E2E_HTTPC_PID:-}" ] || return 0
+	exec {E2E_HTTPC_IN}>&- {E2E_HTTPC_OUT}<&-
+	wait "$E2E_HTTPC_PID" 2>/dev/null
+	E2E_HTTPC_PID=
+}
+
+# httpc_send FIELD...: one record to the client, then its answer.
+httpc_send() {
+	httpc_start
+	printf '%s\0' "$@" >&"$E2E_HTTPC_IN"
 	R_STATUS=
-	read -r R_STATUS <"$E2E_TMP/r.status"
+	read -r -t 30 R_STATUS <&"$E2E_HTTPC_OUT"
 	R_STATUS=${R_STATUS:-000}
+}
+
+# req [options...] PATH: one request to the server under test, the path sent
+# as written (no ../ folding, no escaping).  The options are curl's
+# spelling of what the tests need: -A UA, -H 'Name: value', -X METHOD,
+# --data-binary BODY, -I (HEAD).
+req() {
+	local path=${*: -1} method=GET has_body=0 body= headers=()
+	local opts=("${@:1:$#-1}")
+	set -- "${opts[@]}"
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-A) headers+=("User-Agent: $2"); shift ;;
+		-H) headers+=("$2"); shift ;;
+		-X) method=$2; shift ;;
+		--data-binary) has_body=1 body=$2; [ "$method" = GET ] && method=POST; shift ;;
+		-I) method=HEAD ;;
+		*) e2e_abort "req: unknown option $1" ;;
+		esac
+		shift
+	done
+	log_read
+	httpc_send REQ "$E2E_PORT" "$method" "$path" "$has_body" "$body" \
+	    "${headers[@]}" ''
 	R_PATH=$path
 	[ "${#path}" -gt 72 ] && R_PATH="${path:0:60}...(${#path} bytes)"
 	r_load
 	log_read
 }
 
-# raw_req BYTES: sends printf-format bytes over a raw socket, to see what
-# curl would hide or refuse to send.
+# raw_req BYTES: sends printf-format bytes as they are, to see what a
+# client library would hide or refuse to send.
 raw_req() {
 	log_read
 	# shellcheck disable=SC2059
 	printf "$1" >"$E2E_TMP/raw.req"
-	: >"$R_BODY"
-	: >"$R_HDRS"
-	"$E2E_PY" "$E2E_DIR/rawhttp.py" "$E2E_PORT" "$E2E_TMP/raw.req" \
-	    "$R_HDRS" "$R_BODY" 2>/dev/null
-	r_load
-	R_STATUS=${R_HEADERS%%$'\n'*}
-	R_STATUS=${R_STATUS#* }
-	R_STATUS=${R_STATUS%% *}
-	[[ $R_STATUS =~ ^[0-9]{3}$ ]] || R_STATUS=000
+	httpc_send RAW "$E2E_PORT" "$E2E_TMP/raw.req" ''
 	R_PATH="(raw)"
+	r_load
 	log_read
 }
 
@@ -489,18 +515,22 @@ raw_req() {
 # and REQUEST_METHOD to GET.  Sets R_STATUS (from the Status: header),
 # R_BODY/R_TEXT, R_HEADERS, R_LOG (its log lines, from stderr) and R_EXIT.
 cgi_run() {
-	local out=$E2E_TMP/cgi.out err=$E2E_TMP/cgi.err
+	local out=$E2E_TMP/cgi.out err=$E2E_TMP/cgi.err line
 	env -i PATH=/usr/bin:/bin GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET \
 	    DESKPROV_ETC="${E2E_ETC:-$E2E_TOP/etc}" \
 	    DESKPROV_SCHEMA_DIR="$E2E_TOP/schema" DESKPROV_DATA="$E2E_TMP/data" \
 	    DESKPROV_E2E_MARK="$E2E_TMP" "$@" \
 	    "$E2E_TOP/cgi-bin/profile.fcgi" </dev/null >"$out" 2>"$err"
 	R_EXIT=$?
-	"$E2E_PY" -c 'import sys
-d = open(sys.argv[1], "rb").read()
-h, _, b = d.partition(b"\r\n\r\n")
-open(sys.argv[2], "wb").write(h + b"\r\n")
-open(sys.argv[3], "wb").write(b)' "$out" "$R_HDRS" "$R_BODY"
+	local all=''
+	IFS= read -r -d '' all <"$out"
+	if [[ $all == *$'\r\n\r\n'* ]]; then
+		printf '%s\r\n' "${all%%$'\r\n\r\n'*}" >"$R_HDRS"
+		printf '%s' "${all#*$'\r\n\r\n'}" >"$R_BODY"
+	else
+		printf '%s' "$all" >"$R_HDRS"
+		: >"$R_BODY"
+	fi
 	r_load
 	R_STATUS=$(header_value Status)
 	R_STATUS=${R_STATUS%% *}
