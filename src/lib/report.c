@@ -1,0 +1,571 @@
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/globals.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlerror.h>
+
+#include "buf.h"
+#include "report.h"
+#include "text.h"
+
+/* ---- the parameter list ---- */
+
+void
+report_init(struct report *r, enum report_kind kind)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	arena_init(&r->arena);
+	strmap_init(&r->index, 64);
+}
+
+void
+report_free(struct report *r)
+{
+	free(r->params);
+	strmap_free(&r->index);
+	arena_free(&r->arena);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+report_set(struct report *r, const char *name, size_t name_len,
+    const char *value, size_t value_len)
+{
+	struct report_param *p;
+	uintptr_t at;
+
+	at = (uintptr_t)strmap_get(&r->index, name, name_len);
+	if (at != 0) {
+		p = &r->params[at - 1];
+	} else {
+		if (r->n == r->cap) {
+			r->cap = r->cap ? r->cap * 2 : 64;
+			r->params = xrealloc(r->params,
+			    r->cap * sizeof(*r->params));
+		}
+		p = &r->params[r->n++];
+		p->name = arena_strndup(&r->arena, name, name_len);
+		p->name_len = name_len;
+		strmap_put(&r->index, p->name, name_len, (void *)(uintptr_t)r->n);
+	}
+	p->value = arena_strndup(&r->arena, value, value_len);
+	p->value_len = value_len;
+}
+
+const struct report_param *
+report_get(const struct report *r, const char *name)
+{
+	uintptr_t at = (uintptr_t)strmap_get(&r->index, name, strlen(name));
+
+	return at ? &r->params[at - 1] : NULL;
+}
+
+void
+report_merge(struct report *dst, const struct report *src)
+{
+	for (size_t i = 0; i < src->n; i++)
+		report_set(dst, src->params[i].name, src->params[i].name_len,
+		    src->params[i].value, src->params[i].value_len);
+}
+
+/* ---- names and codes ---- */
+
+static const char *const kind_names[] = {
+	[REPORT_CONFIG] = "config",
+	[REPORT_DELTA] = "delta",
+	[REPORT_STATUS] = "status",
+};
+
+const char *
+report_kind_name(enum report_kind k)
+{
+	return (unsigned)k < sizeof(kind_names) / sizeof(kind_names[0]) ?
+	    kind_names[k] : "config";
+}
+
+int
+report_kind_parse(const char *s, size_t n, enum report_kind *out)
+{
+	static const struct { const char *name; enum report_kind kind; } t[] = {
+		{ "config", REPORT_CONFIG },
+		{ "full", REPORT_CONFIG },
+		{ "delta", REPORT_DELTA },
+		{ "status", REPORT_STATUS },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strlen(t[i].name) == n && memcmp(t[i].name, s, n) == 0) {
+			*out = t[i].kind;
+			return 0;
+		}
+	return -1;
+}
+
+static const struct {
+	int		 status;
+	const char	*name;
+} errors[REPORT_E_COUNT] = {
+	[REPORT_OK] = { 200, "ok" },
+	[REPORT_E_EMPTY] = { 400, "empty body" },
+	[REPORT_E_TOO_LARGE] = { 413, "body too large" },
+	[REPORT_E_ENCODING] = { 400, "not UTF-8" },
+	[REPORT_E_NOT_XML] = { 400, "not well-formed XML" },
+	[REPORT_E_DOCTYPE] = { 400, "DOCTYPE not allowed" },
+	[REPORT_E_SHAPE] = { 400, "not a report document" },
+	[REPORT_E_TOO_DEEP] = { 400, "nested too deep" },
+	[REPORT_E_TOO_MANY] = { 400, "too many parameters" },
+	[REPORT_E_NAME] = { 400, "bad parameter name" },
+	[REPORT_E_VALUE] = { 400, "bad parameter value" },
+};
+
+int
+report_error_status(enum report_error e)
+{
+	return (unsigned)e < REPORT_E_COUNT ? errors[e].status : 500;
+}
+
+const char *
+report_error_name(enum report_error e)
+{
+	return (unsigned)e < REPORT_E_COUNT ? errors[e].name : "unknown";
+}
+
+void
+report_limits_default(struct report_limits *l)
+{
+	l->max_body = REPORT_BODY_MAX_DEFAULT;
+	l->max_params = REPORT_PARAMS_MAX;
+}
+
+/* ---- the SAX parser ---- */
+
+/* What an element name means at the top of a report. */
+enum role { ROLE_WRAPPER, ROLE_CONFIG, ROLE_STATUS };
+
+static const struct {
+	const char	*name;
+	enum role	 role;
+} shapes[] = {
+	{ "env", ROLE_WRAPPER },
+	{ "device", ROLE_WRAPPER },
+	{ "flat-profile", ROLE_CONFIG },
+	{ "status", ROLE_STATUS },
+};
+
+struct sax {
+	xmlParserCtxtPtr		 ctxt;
+	struct report			*out;
+	const struct report_limits	*lim;
+	int				 depth;	/* open elements */
+	int				 param_depth; /* 0 until a container */
+	int				 containers;
+	int				 status;	/* a <status> container */
+	int				 in_param;	/* depth of it, or 0 */
+	size_t				 elements;	/* parameter elements */
+	struct buf			 value;
+	char				 name[PARAM_NAME_MAX + 1];
+	size_t				 name_len;
+	enum report_error		 err;
+	char				 msg[REPORT_MSG_MAX];
+};
+
+/* Copies s as printable ASCII (anything else becomes '?'), so that a
+ * message quoting the body is safe in a log line or a JSON answer. */
+static void
+msg_clean(char *dst, size_t dstsz, const char *s)
+{
+	size_t j = 0;
+
+	for (; *s != '\0' && j + 1 < dstsz; s++) {
+		unsigned char c = (unsigned char)*s;
+		dst[j++] = c == '\n' || c == '\t' ? ' ' :
+		    (c < 0x20 || c > 0x7e) ? '?' : (char)c;
+	}
+	while (j > 0 && dst[j - 1] == ' ')
+		j--;
+	dst[j] = '\0';
+}
+
+/* Records the first error and stops libxml2: a cap is enforced as soon as
+ * it is crossed, not after the whole body was parsed. */
+static void __attribute__((format(printf, 3, 4)))
+sax_fail(struct sax *s, enum report_error e, const char *fmt, ...)
+{
+	char raw[REPORT_MSG_MAX];
+	va_list ap;
+
+	if (s->err == REPORT_OK) {
+		va_start(ap, fmt);
+		vsnprintf(raw, sizeof(raw), fmt, ap);
+		va_end(ap);
+		s->err = e;
+		snprintf(s->msg, sizeof(s->msg), "line %d: ",
+		    xmlSAX2GetLineNumber(s->ctxt));
+		msg_clean(s->msg + strlen(s->msg),
+		    sizeof(s->msg) - strlen(s->msg), raw);
+	}
+	xmlStopParser(s->ctxt);
+}
+
+static int
+role_of(const char *name, enum role *role)
+{
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++)
+		if (strcmp(shapes[i].name, name) == 0) {
+			*role = shapes[i].role;
+			return 0;
+		}
+	return -1;
+}
+
+/* An element at depth 1 or 2 opens the report: a wrapper at the root, or
+ * the one container (flat-profile or status) holding the parameters. */
+static void
+open_frame(struct sax *s, const char *name)
+{
+	enum role role;
+
+	if (role_of(name, &role) < 0 || (s->depth == 2 && role == ROLE_WRAPPER)) {
+		sax_fail(s, REPORT_E_SHAPE, "<%.60s> is not a report element%s",
+		    name, s->depth == 1 ? "" : " inside the wrapper");
+		return;
+	}
+	if (role == ROLE_WRAPPER)
+		return;
+	if (s->containers++ > 0) {
+		sax_fail(s, REPORT_E_SHAPE, "more than one parameter list");
+		return;
+	}
+	s->status = role == ROLE_STATUS;
+	s->param_depth = s->depth + 1;
+}
+
+/* Attributes are not kept, but a megabyte of ua="" is refused. */
+static void
+check_attrs(struct sax *s, int nb, const xmlChar **attrs)
+{
+	if (nb > REPORT_ATTRS_MAX) {
+		sax_fail(s, REPORT_E_VALUE, "%d attributes on <%s>", nb,
+		    s->name);
+		return;
+	}
+	for (int i = 0; i < nb; i++) {
+		const xmlChar *v = attrs[5 * i + 3], *end = attrs[5 * i + 4];
+
+		if (end - v > REPORT_ATTR_VALUE_MAX) {
+			sax_fail(s, REPORT_E_VALUE, "attribute of <%s> longer "
+			    "than %d bytes", s->name, REPORT_ATTR_VALUE_MAX);
+			return;
+		}
+	}
+}
+
+static void
+open_param(struct sax *s, const char *name, int nb_attrs,
+    const xmlChar **attrs)
+{
+	size_t n = strlen(name);
+
+	if (!param_name_ok(name, n)) {
+		sax_fail(s, REPORT_E_NAME, "<%.60s> is not a parameter name",
+		    name);
+		return;
+	}
+	/* Elements, not distinct names: a million copies of one name are
+	 * refused as well. */
+	if (s->elements++ >= s->lim->max_params) {
+		sax_fail(s, REPORT_E_TOO_MANY, "more than %zu parameters",
+		    s->lim->max_params);
+		return;
+	}
+	memcpy(s->name, name, n + 1);
+	s->name_len = n;
+	check_attrs(s, nb_attrs, attrs);
+	s->in_param = s->depth;
+	buf_reset(&s->value);
+}
+
+static void
+on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nb_ns, const xmlChar **ns, int nb_attrs,
+    int nb_defaulted, const xmlChar **attrs)
+{
+	struct sax *s = ctx;
+	const char *name = (const char *)localname;
+
+	(void)uri; (void)nb_ns; (void)ns; (void)nb_defaulted;
+	if (s->err != REPORT_OK)
+		return;
+	s->depth++;
+	if (s->depth > REPORT_DEPTH_MAX)
+		sax_fail(s, REPORT_E_TOO_DEEP, "elements nested deeper than "
+		    "%d levels", REPORT_DEPTH_MAX);
+	else if (prefix != NULL)
+		sax_fail(s, REPORT_E_NAME, "<%.40s:%.60s> has a namespace "
+		    "prefix", (const char *)prefix, name);
+	else if (s->in_param)
+		sax_fail(s, REPORT_E_SHAPE, "parameter <%s> contains <%.60s>",
+		    s->name, name);
+	else if (s->param_depth == 0 || s->depth < s->param_depth)
+		open_frame(s, name);
+	else
+		open_param(s, name, nb_attrs, attrs);
+}
+
+static void
+close_param(struct sax *s)
+{
+	const char *v = s->value.data ? s->value.data : "";
+	const char *problem;
+
+	s->in_param = 0;
+	if ((problem = xml_text_problem(v, s->value.len)) != NULL) {
+		sax_fail(s, REPORT_E_VALUE, "<%s>: %s", s->name, problem);
+		return;
+	}
+	report_set(s->out, s->name, s->name_len, v, s->value.len);
+}
+
+static void
+on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	struct sax *s = ctx;
+
+	(void)localname; (void)prefix; (void)uri;
+	if (s->err != REPORT_OK)
+		return;
+	if (s->in_param == s->depth)
+		close_param(s);
+	s->depth--;
+}
+
+static int
+all_blank(const xmlChar *ch, int len)
+{
+	for (int i = 0; i < len; i++)
+		if (ch[i] != ' ' && ch[i] != '\t' && ch[i] != '\n' &&
+		    ch[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* Text (CDATA included, merged by XML_PARSE_NOCDATA) belongs to the open
+ * parameter; between elements only whitespace may appear. */
+static void
+on_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct sax *s = ctx;
+
+	if (s->err != REPORT_OK)
+		return;
+	if (!s->in_param) {
+		if (!all_blank(ch, len))
+			sax_fail(s, REPORT_E_SHAPE, "text outside a parameter");
+		return;
+	}
+	if (s->value.len + (size_t)len > PARAM_VALUE_MAX) {
+		sax_fail(s, REPORT_E_VALUE, "<%s>: value longer than %d bytes",
+		    s->name, PARAM_VALUE_MAX);
+		return;
+	}
+	buf_add(&s->value, ch, (size_t)len);
+}
+
+/* Called as soon as `<!DOCTYPE name` is read, before any declaration of
+ * the internal subset: no entity is ever declared, let alone expanded. */
+static void
+on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
+    const xmlChar *sys)
+{
+	(void)name; (void)ext; (void)sys;
+	sax_fail(ctx, REPORT_E_DOCTYPE, "a DOCTYPE is not allowed in a report");
+}
+
+static void
+on_entity(void *ctx, const xmlChar *name, int type, const xmlChar *pub,
+    const xmlChar *sys, xmlChar *content)
+{
+	(void)name; (void)type; (void)pub; (void)sys; (void)content;
+	sax_fail(ctx, REPORT_E_DOCTYPE, "entity declarations are not allowed");
+}
+
+static int
+utf8_name(const xmlChar *enc)
+{
+	static const char *const ok[] = { "UTF-8", "UTF8", "US-ASCII",
+	    "ASCII", NULL };
+
+	for (int i = 0; ok[i] != NULL; i++)
+		if (strcasecmp((const char *)enc, ok[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* After the XML declaration: a body declared as anything but UTF-8 is
+ * refused rather than transcoded, so every stored byte is what the phone
+ * meant. */
+static void
+on_start_document(void *ctx)
+{
+	struct sax *s = ctx;
+	const xmlChar *enc = s->ctxt->input ? s->ctxt->input->encoding : NULL;
+
+	if (enc == NULL)
+		enc = s->ctxt->encoding;
+	if (enc != NULL && !utf8_name(enc))
+		sax_fail(s, REPORT_E_ENCODING, "encoding %.40s declared; "
+		    "reports must be UTF-8", (const char *)enc);
+}
+
+static void
+on_xml_error(void *ctx, xmlErrorPtr e)
+{
+	struct sax *s = ctx;
+
+	if (s == NULL || e == NULL || e->level < XML_ERR_ERROR ||
+	    s->err != REPORT_OK)
+		return;
+	s->err = REPORT_E_NOT_XML;
+	snprintf(s->msg, sizeof(s->msg), "line %d: ", e->line);
+	/* libxml2 says "Extra content at the end of the document" when a
+	 * push parse ends early too: name both cases. */
+	msg_clean(s->msg + strlen(s->msg), sizeof(s->msg) - strlen(s->msg),
+	    e->code == XML_ERR_DOCUMENT_END ? "the document ends early, is "
+	    "empty, or goes on after its root element" :
+	    e->message ? e->message : "XML error");
+}
+
+/* Errors raised outside a parser context (allocation) would go to the
+ * global handlers; this one swallows them while a report is parsed. */
+static void
+on_global_error(void *ctx, xmlErrorPtr e)
+{
+	(void)ctx; (void)e;
+}
+
+static xmlParserInputPtr
+no_external(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)url; (void)id; (void)ctxt;
+	return NULL;
+}
+
+static void
+sax_handler(xmlSAXHandler *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->initialized = XML_SAX2_MAGIC;
+	h->startDocument = on_start_document;
+	h->startElementNs = on_start;
+	h->endElementNs = on_end;
+	h->characters = on_text;
+	h->ignorableWhitespace = on_text;
+	h->cdataBlock = on_text;
+	h->internalSubset = on_doctype;
+	h->externalSubset = on_doctype;
+	h->entityDecl = on_entity;
+	h->serror = on_xml_error;
+}
+
+/* Bytes libxml2 never sees: NUL (UTF-16 and friends) and invalid UTF-8. */
+static enum report_error
+check_bytes(const char *body, size_t len, const struct report_limits *lim,
+    char *msg)
+{
+	if (len == 0) {
+		snprintf(msg, REPORT_MSG_MAX, "the report body is empty");
+		return REPORT_E_EMPTY;
+	}
+	if (len > lim->max_body || len > REPORT_BODY_MAX_LIMIT) {
+		snprintf(msg, REPORT_MSG_MAX, "the body has %zu bytes; at most "
+		    "%zu are accepted", len, lim->max_body);
+		return REPORT_E_TOO_LARGE;
+	}
+	if (memchr(body, '\0', len) != NULL || !utf8_ok(body, len)) {
+		snprintf(msg, REPORT_MSG_MAX, "the body is not UTF-8 text");
+		return REPORT_E_ENCODING;
+	}
+	return REPORT_OK;
+}
+
+static const int parse_options = XML_PARSE_NONET | XML_PARSE_NOCDATA |
+    XML_PARSE_NOWARNING;
+
+/* One libxml2 push parse of the whole body with our SAX handler.  The
+ * global error handler and entity loader are swapped for the duration
+ * and put back, so nothing outlives the call. */
+static void
+run_sax(struct sax *s, const char *body, size_t len)
+{
+	xmlSAXHandler h;
+	xmlStructuredErrorFunc old_err = xmlStructuredError;
+	void *old_err_ctx = xmlStructuredErrorContext;
+	xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
+
+	xmlSetStructuredErrorFunc(NULL, on_global_error);
+	xmlSetExternalEntityLoader(no_external);
+	sax_handler(&h);
+	s->ctxt = xmlCreatePushParserCtxt(&h, s, NULL, 0, NULL);
+	if (s->ctxt == NULL) {
+		s->err = REPORT_E_NOT_XML;
+		snprintf(s->msg, sizeof(s->msg), "cannot create an XML parser");
+	} else {
+		xmlCtxtUseOptions(s->ctxt, parse_options);
+		xmlParseChunk(s->ctxt, body, (int)len, 1);
+		if (s->err == REPORT_OK && !s->ctxt->wellFormed) {
+			s->err = REPORT_E_NOT_XML;
+			snprintf(s->msg, sizeof(s->msg), "not well-formed XML");
+		}
+		xmlFreeParserCtxt(s->ctxt);
+	}
+	xmlSetExternalEntityLoader(old_loader);
+	xmlSetStructuredErrorFunc(old_err_ctx, old_err);
+}
+
+enum report_error
+report_parse(const char *body, size_t len, enum report_kind kind,
+    const struct report_limits *lim, struct report *out, char *msg)
+{
+	struct report_limits deflim;
+	char scratch[REPORT_MSG_MAX];
+	struct sax s;
+
+	if (msg == NULL)
+		msg = scratch;
+	msg[0] = '\0';
+	if (lim == NULL) {
+		report_limits_default(&deflim);
+		lim = &deflim;
+	}
+	report_init(out, kind);
+	memset(&s, 0, sizeof(s));
+	if ((s.err = check_bytes(body, len, lim, msg)) != REPORT_OK)
+		return s.err;
+	s.out = out;
+	s.lim = lim;
+	buf_init(&s.value);
+	run_sax(&s, body, len);
+	buf_free(&s.value);
+	if (s.err == REPORT_OK && s.containers == 0) {
+		s.err = REPORT_E_SHAPE;
+		snprintf(s.msg, sizeof(s.msg), "no <flat-profile> or <status> "
+		    "element");
+	}
+	if (s.err != REPORT_OK) {
+		snprintf(msg, REPORT_MSG_MAX, "%s", s.msg);
+		report_free(out);
+		report_init(out, kind);
+		return s.err;
+	}
+	if (s.status)
+		out->kind = REPORT_STATUS;
+	return REPORT_OK;
+}
