@@ -55,6 +55,13 @@ static const struct keydef auth_keys[] = {
 	END
 };
 
+static const struct keydef report_keys[] = {
+	{ "max_body_bytes", K_INT, SVC(report_max_body), NULL,
+	    1024, 64L * 1024 * 1024 },
+	{ "retention", K_INT, SVC(report_retention), NULL, 1, 100000 },
+	END
+};
+
 static const struct keydef service_keys[] = {
 	{ "monitoring", K_SECTION, 0, monitoring_keys, 0, 0 },
 	{ "discovery", K_SECTION, 0, discovery_keys, 0, 0 },
@@ -64,6 +71,7 @@ static const struct keydef service_keys[] = {
 	{ "ua_mac_must_match", K_BOOL, SVC(ua_mac_must_match), NULL, 0, 0 },
 	{ "default_ua", K_UA, SVC(default_ua), NULL, 0, 0 },
 	{ "auth", K_SECTION, 0, auth_keys, 0, 0 },
+	{ "reports", K_SECTION, 0, report_keys, 0, 0 },
 	END
 };
 
@@ -99,6 +107,10 @@ static const struct keydef fw_root_keys[] = {
 
 static const struct keydef cmp_keys[] = {
 	{ "blacklist", K_STRLIST, CMP(blacklist), NULL, 0, 0 },
+	{ "secrets", K_STRLIST, CMP(secrets), NULL, 0, 0 },
+	{ "trim_whitespace", K_BOOL, CMP(trim_whitespace), NULL, 0, 0 },
+	{ "case_insensitive", K_STRLIST, CMP(case_insensitive), NULL, 0, 0 },
+	{ "booleans", K_STRLIST, CMP(booleans), NULL, 0, 0 },
 	END
 };
 
@@ -423,9 +435,12 @@ settings_defaults(struct service_settings *s, struct firmware_settings *f,
 	s->ip_policy = IP_POLICY_PHONE;
 	s->ua_mac_must_match = 1;
 	s->default_ua = "na";
+	s->report_max_body = 1024L * 1024;
+	s->report_retention = 50;
 	memset(f, 0, sizeof(*f));
 	f->retry_delay = 3600;
 	memset(cmp, 0, sizeof(*cmp));
+	cmp->trim_whitespace = 1;
 }
 
 int

@@ -61,6 +61,8 @@ struct service_settings {
 	int		 auth_enabled;
 	struct web_user	*users;
 	size_t		 n_users;
+	long		 report_max_body;	/* reports.max_body_bytes */
+	long		 report_retention;	/* reports.retention */
 };
 
 struct firmware_settings {
@@ -77,8 +79,13 @@ struct firmware_settings {
 	struct strpairs	 model_urls;		/* model key → URL */
 };
 
+/* Every name list holds parameter names or shell patterns (fnmatch). */
 struct comparison_settings {
-	struct strlist	 blacklist;
+	struct strlist	 blacklist;	/* left out of comparisons */
+	struct strlist	 secrets;	/* stored hashed, beyond the rule */
+	int		 trim_whitespace;	/* default on */
+	struct strlist	 case_insensitive;	/* values compared in any case */
+	struct strlist	 booleans;	/* Yes/true/on and No/false/off alike */
 };
 
 struct settings_error {

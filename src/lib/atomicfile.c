@@ -1,0 +1,87 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "atomicfile.h"
+
+int
+af_write_all(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		if (w == 0)
+			return -EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+af_read_all(int fd, void *data, size_t n)
+{
+	char *p = data;
+
+	while (n > 0) {
+		ssize_t r = read(fd, p, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -EIO;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+void
+af_discard(int dirfd, const char *tmp)
+{
+	int saved = errno;
+
+	unlinkat(dirfd, tmp, 0);
+	errno = saved;
+}
+
+int
+af_write_tmp(int dirfd, const char *tmp, const void *data, size_t n,
+    mode_t mode)
+{
+	int fd, rc;
+
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, mode);
+	if (fd < 0)
+		return -errno;
+	rc = af_write_all(fd, data, n);
+	if (rc == 0 && fsync(fd) < 0)
+		rc = -errno;
+	/* close() can report a delayed write error (NFS): count it. */
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	if (rc < 0)
+		af_discard(dirfd, tmp);
+	return rc;
+}
+
+int
+af_publish(int dirfd, const char *tmp, const char *final)
+{
+	if (linkat(dirfd, tmp, dirfd, final, 0) < 0)
+		return -errno;
+	af_discard(dirfd, tmp);
+	/* The new name must survive a power cut too. */
+	if (fsync(dirfd) < 0)
+		return -errno;
+	return 0;
+}

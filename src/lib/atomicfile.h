@@ -1,0 +1,32 @@
+/* Files that appear whole or not at all: written under a temporary name
+ * in the same directory, flushed to disk, then given their final name with
+ * link(2), which (unlike rename) never replaces an existing file.  Used for
+ * stored reports and the report key, where an overwrite would lose data. */
+#ifndef DESKPROV_ATOMICFILE_H
+#define DESKPROV_ATOMICFILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Creates dirfd/tmp (O_EXCL, O_NOFOLLOW, `mode`), writes all n bytes and
+ * fsyncs it.  Returns 0, or -errno with tmp removed again: a full disk
+ * leaves nothing behind. */
+int	af_write_tmp(int dirfd, const char *tmp, const void *data, size_t n,
+	    mode_t mode);
+
+/* Gives tmp the name `final` unless that name exists, then removes tmp and
+ * fsyncs the directory.  Returns 0, or -errno (-EEXIST when the name is
+ * taken) with tmp left in place for the caller to retry or discard.  A
+ * failed directory fsync is -errno too, with the file already in place. */
+int	af_publish(int dirfd, const char *tmp, const char *final);
+
+/* Removes tmp, ignoring errors (used on the failure paths). */
+void	af_discard(int dirfd, const char *tmp);
+
+/* Writes all n bytes, retrying short writes and EINTR; 0 or -errno. */
+int	af_write_all(int fd, const void *data, size_t n);
+
+/* Reads exactly n bytes; 0, -errno, or -EIO when the file is shorter. */
+int	af_read_all(int fd, void *data, size_t n);
+
+#endif
