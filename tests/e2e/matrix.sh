@@ -24,6 +24,9 @@ matrix_prepare_etc() {
     ip_address: "127.0.0.1"
     serial_number: "FCH2299Z9ZZ"
     Station_Name: "Lab"
+    # Markup characters and UTF-8 in values: escaped, never breaking the XML.
+    Display_Name_1_: "Lab <&> \"quoted\" 'single' ]]> Café ☎"
+    Station_Display_Name: "</Station_Display_Name><Admin_Password>x"
 EOF
 	"$E2E_TOP/build/deskprov" check "$E2E_ETC" >"$E2E_TMP/check.out" 2>&1 ||
 	    e2e_abort "deskprov check rejects the test config: $(cat "$E2E_TMP/check.out")"
@@ -84,6 +87,14 @@ m_identifiers() {
 	    0A-1B-2C-3D-4E-5F 0A1B.2C3D.4E5F 0a1b.2c3d.4e5f LAB FCH2299Z9ZZ; do
 		get_profile "/$p.xml" "$LAB_MARK" lab
 	done
+	req /lab.xml
+	expect_body_contains '<Display_Name_1_ ua="na">Lab &lt;&amp;&gt; '
+	expect_body_contains ' ]]&gt; Café ☎</Display_Name_1_>'
+	expect_body_contains '<Station_Display_Name ua="na">&lt;/Station_Display_Name&gt;&lt;Admin_Password&gt;x</Station_Display_Name>'
+	check "lab's profile (markup in values) is well-formed XML" \
+	    xmllint --noout --nonet "$R_BODY"
+	check "lab's profile has one Admin_Password, the common one" \
+	    test "$(grep -c '<Admin_Password' "$R_BODY")" -eq 1
 	get_profile /conference-room.xml '<Station_Name ua="na">Conference</Station_Name>' conference-room
 	expect_body_contains '<Short_Name_2_ ua="rw">Lobby</Short_Name_2_>'
 	get_profile /Conference-Room.xml 'Conference Room' conference-room
