@@ -470,8 +470,6 @@ START_TEST(test_claim_left_behind)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	metrics_inc(m, METRIC_PHONE_CONFIG_REQUESTS, mac, 1);
 	if (claims[_i].dead) {
-		ck_assert_msg(elapsed_since(&t0) < 0.05, "line %d: slow",
-		    claims[_i].line);
 		ck_assert(metrics_value(m, METRIC_PHONE_CONFIG_REQUESTS,
 		    mac) == 8);
 		ck_assert(metrics_value(m, METRIC_PHONE_CONFIG_REQUESTS,
@@ -479,7 +477,7 @@ START_TEST(test_claim_left_behind)
 		memcpy(&st, s, sizeof(st));
 		ck_assert_int_eq(st & 3, 2);
 	} else {
-		ck_assert_msg(elapsed_since(&t0) >= 0.09, "line %d: no wait",
+		ck_assert_msg(elapsed_since(&t0) >= 1.9, "line %d: no wait",
 		    claims[_i].line);
 		ck_assert(metrics_value(m, METRIC_PHONE_CONFIG_REQUESTS,
 		    unk) == 1);

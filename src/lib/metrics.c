@@ -187,11 +187,13 @@ enum { ST_EMPTY, ST_CLAIMING, ST_READY, ST_BAD };
 	(((uint64_t)(tag) << 32) | ((uint64_t)(pid) & 0x3fffffff) << 2 | \
 	(uint64_t)(status))
 
-/* How long a prober waits for another process to publish a series it is
- * claiming before counting under "unknown": far beyond the few stores a
- * claim takes, short enough that a stopped claimer cannot stall requests. */
+/* How long a prober waits for a live process to publish a series it is
+ * claiming before counting under "unknown".  A claim is a few stores, but
+ * on a loaded machine the claimer can be descheduled for tens of
+ * milliseconds, and giving up then would make the counts inexact; two
+ * seconds is only ever reached by a stopped claimer. */
 #define SPIN_ROUNDS	64
-#define CLAIM_WAIT_NS	100000000LL
+#define CLAIM_WAIT_NS	2000000000LL
 /* Probes before a table counts as full; only a corrupt file gets near. */
 #define PROBE_MAX	4096
 
