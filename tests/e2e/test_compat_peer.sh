@@ -22,7 +22,7 @@
 #    The answers must be byte for byte the CGI ones.
 . "$(dirname "$0")/lib.sh"
 
-PEER=$E2E_TOP/../shared/peer-data/cisco-mpp
+PEER=${DESKPROV_PEER_DATA:-$E2E_TOP/../shared/peer-data/cisco-mpp}
 UPSTREAM=$PEER/upstream-config
 GOLDEN=$PEER/golden
 UA_CURRENT='Cisco-CP-6841-3PCC/12.0.1 (001122334455)'
