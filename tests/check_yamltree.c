@@ -398,7 +398,7 @@ START_TEST(test_alias_bomb)
 	load(&doc, b.data, 1, &err);
 	ck_assert_msg(doc.arena.total < 64 * 1024, "tree holds %zu bytes",
 	    doc.arena.total);
-	ck_assert_msg(now() - t0 < 1.0, "took %.3f s", now() - t0);
+	ck_assert_msg(now() - t0 < 5.0, "took %.3f s", now() - t0);
 	n = top(&doc, "i");
 	for (int level = 0; level < 8; level++) {
 		ck_assert_uint_eq(n->len, 9);
