@@ -17,7 +17,7 @@ main(void)
 	int rc;
 
 	app.metrics = instrument_open("metrics");
-	config_state_init(&app.cs, "metrics");
+	config_state_init_server(&app.cs, "metrics");
 	config_state_attach_metrics(&app.cs, app.metrics);
 	rc = serve_main("metrics", handle, &app, app.metrics);
 	config_state_free(&app.cs);

@@ -18,7 +18,7 @@ main(void)
 	struct metrics *m = instrument_open("profile");
 	int rc;
 
-	config_state_init(&cs, "profile");
+	config_state_init_server(&cs, "profile");
 	config_state_attach_metrics(&cs, m);
 	rc = serve_main("profile", handle, &cs, m);
 	config_state_free(&cs);

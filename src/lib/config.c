@@ -34,6 +34,7 @@ struct loader {
 	enum config_file	 cur;		/* file being checked */
 	struct config_error	*err;
 	struct strmap		 names;		/* interned parameter names */
+	struct config_files	 files;		/* raw bytes, for the hash */
 };
 
 const char *
@@ -569,8 +570,8 @@ read_files(struct loader *l, const char *etc, const char *schema_dir)
 				    paths[f]);
 			continue;
 		}
-		if (ydoc_load_file(&l->docs[f], paths[f], CONFIG_FILE_MAX,
-		    &ye) < 0)
+		if (ydoc_load_file_raw(&l->docs[f], paths[f], CONFIG_FILE_MAX,
+		    &ye, &l->files.data[f], &l->files.len[f]) < 0)
 			return fail(l, ye.line, "%s", ye.msg);
 		l->present[f] = 1;
 	}
@@ -586,9 +587,41 @@ now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+void
+config_files_free(struct config_files *files)
+{
+	for (int f = 0; f < CF_COUNT; f++) {
+		free(files->data[f]);
+		files->data[f] = NULL;
+		files->len[f] = 0;
+	}
+}
+
+/* Identifies a configuration by its bytes: equal hashes, same files. */
+static uint64_t
+files_hash(const struct config_files *files)
+{
+	uint64_t h = HASH_SEED;
+
+	for (int f = 0; f < CF_COUNT; f++) {
+		uint64_t len = files->data[f] ? files->len[f] : UINT64_MAX;
+		h = hash_bytes(h, &len, sizeof(len));
+		if (files->data[f])
+			h = hash_bytes(h, files->data[f], files->len[f]);
+	}
+	return h;
+}
+
 struct snapshot *
 snapshot_load(const char *etc, const char *schema_dir,
     struct config_error *err)
+{
+	return snapshot_load_files(etc, schema_dir, err, NULL);
+}
+
+struct snapshot *
+snapshot_load_files(const char *etc, const char *schema_dir,
+    struct config_error *err, struct config_files *files)
 {
 	struct loader l;
 	struct snapshot *s = xcalloc(1, sizeof(*s));
@@ -613,6 +646,12 @@ snapshot_load(const char *etc, const char *schema_dir,
 	for (int f = 0; f < CF_COUNT; f++)
 		ydoc_free(&l.docs[f]);
 	strmap_free(&l.names);
+	if (rc == 0)
+		s->source_hash = files_hash(&l.files);
+	if (files != NULL)
+		*files = l.files;
+	else
+		config_files_free(&l.files);
 	if (rc < 0) {
 		snapshot_free(s);
 		return NULL;

@@ -17,6 +17,12 @@
 #define SLOT_NONE	UINT32_MAX
 #define CONFIG_FILE_MAX	(256u * 1024 * 1024)	/* per YAML file */
 
+/* The files of a configuration directory, in the order they are read. */
+enum config_file {
+	CF_PHONES, CF_COMMON, CF_SERVICE, CF_FIRMWARE, CF_COMPARISON,
+	CF_SCHEMA, CF_COUNT
+};
+
 /* One flat-profile parameter as the admin wrote it. */
 struct param {
 	const char	*name;
@@ -67,6 +73,13 @@ struct snapshot {
 	struct comparison_settings cmp;
 	time_t			 loaded_at;
 	double			 load_seconds;
+	uint64_t		 source_hash;	/* of every file's bytes */
+};
+
+/* The bytes a snapshot was built from, for keeping a last-good copy. */
+struct config_files {
+	char	*data[CF_COUNT];	/* NULL: file absent */
+	size_t	 len[CF_COUNT];
 };
 
 struct config_error {
@@ -75,11 +88,6 @@ struct config_error {
 	char	msg[256];
 };
 
-/* The files of a configuration directory, in the order they are read. */
-enum config_file {
-	CF_PHONES, CF_COMMON, CF_SERVICE, CF_FIRMWARE, CF_COMPARISON,
-	CF_SCHEMA, CF_COUNT
-};
 
 /* Where each file is read from: etc/<name>, and schema.yml from etc/ when
  * present there, else from schema_dir.  Writes CF_COUNT paths. */
@@ -93,6 +101,11 @@ const char	*config_file_name(enum config_file);
 struct snapshot	*snapshot_load(const char *etc, const char *schema_dir,
 		    struct config_error *err);
 void		 snapshot_free(struct snapshot *);
+/* snapshot_load() that also hands over the files' bytes (in `files`, which
+ * the caller releases with config_files_free, also after a failure). */
+struct snapshot	*snapshot_load_files(const char *etc, const char *schema_dir,
+		    struct config_error *err, struct config_files *files);
+void		 config_files_free(struct config_files *);
 
 /* Finds a phone by a lookup key made with ident_key(). */
 const struct phone	*snapshot_find(const struct snapshot *, const char *key);

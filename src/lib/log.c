@@ -70,6 +70,16 @@ logline_int(struct logline *l, const char *key, long long v)
 	buf_printf(&l->b, " %s=%lld", key, v);
 }
 
+static log_sink_fn	 sink;
+static void		*sink_ctx;
+
+void
+log_set_sink(log_sink_fn fn, void *ctx)
+{
+	sink = fn;
+	sink_ctx = ctx;
+}
+
 void
 logline_end(struct logline *l)
 {
@@ -77,6 +87,11 @@ logline_end(struct logline *l)
 	size_t off = 0;
 
 	buf_addc(&l->b, '\n');
+	if (sink != NULL) {
+		sink(sink_ctx, l->b.data, l->b.len);
+		buf_free(&l->b);
+		return;
+	}
 	while (off < l->b.len) {
 		w = write(STDERR_FILENO, l->b.data + off, l->b.len - off);
 		if (w <= 0)

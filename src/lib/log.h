@@ -30,6 +30,13 @@ void	log_msg(const char *prog, const char *level, const char *fmt, ...)
 /* Appends `s` escaped as described above ("-" when empty). */
 void	log_escape(struct buf *, const char *s, size_t n);
 
+/* Where finished lines go: by default stderr.  Under FastCGI the serving
+ * loop points this at the request's error stream, so the lines reach the
+ * web server's error log even when the process's own stderr goes nowhere
+ * (spawn-fcgi connects it to /dev/null).  NULL restores stderr. */
+typedef void	(*log_sink_fn)(void *ctx, const char *line, size_t n);
+void	log_set_sink(log_sink_fn, void *ctx);
+
 /* Formats `t` as 2026-11-23T16:11:25Z into out (at least 21 bytes). */
 void	format_utc(char *out, size_t outsz, long long t);
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lastgood.h"
 #include "log.h"
 #include "reload.h"
 
@@ -73,14 +74,49 @@ config_state_attach_metrics(struct config_state *cs, struct metrics *m)
 }
 
 static void
-try_load(struct config_state *cs, const struct file_sig *sig)
+install(struct config_state *cs, struct snapshot *s)
+{
+	snapshot_free(cs->snap);
+	cs->snap = s;
+	cs->last_good = s->loaded_at;
+}
+
+/* After a failed load: another process may have loaded (and kept) a
+ * newer good configuration than ours; serve that one, as they do. */
+static void
+fall_back(struct config_state *cs)
 {
 	struct config_error err;
 	struct snapshot *s;
+	char msg[512];
+
+	if (cs->data_dir[0] == '\0')
+		return;
+	s = lastgood_load(cs->data_dir, cs->etc, cs->snap, &err);
+	if (s == NULL) {
+		if (err.msg[0] != '\0') {
+			config_error_format(&err, msg, sizeof(msg));
+			log_msg(cs->prog, "error", "the kept last good config "
+			    "does not load either: %s", msg);
+		}
+		return;
+	}
+	install(cs, s);
+	log_msg(cs->prog, "warning", "serving the last good config kept in "
+	    "%s: %zu phones", cs->data_dir, s->n_phones);
+}
+
+static void
+try_load(struct config_state *cs, const struct file_sig *sig)
+{
+	struct config_error err;
+	struct config_files files;
+	struct snapshot *s;
 
 	cs->last_attempt = time(NULL);
-	s = snapshot_load(cs->etc, cs->schema_dir, &err);
+	s = snapshot_load_files(cs->etc, cs->schema_dir, &err, &files);
 	if (s == NULL) {
+		config_files_free(&files);
 		config_error_format(&err, cs->error, sizeof(cs->error));
 		memcpy(cs->bad, sig, sizeof(cs->bad));
 		cs->have_bad = 1;
@@ -89,14 +125,16 @@ try_load(struct config_state *cs, const struct file_sig *sig)
 		    cs->snap ? "still serving the last good one" :
 		    "nothing to serve", cs->error);
 		count_load(cs, 0);
+		fall_back(cs);
 		return;
 	}
-	snapshot_free(cs->snap);
-	cs->snap = s;
+	if (cs->data_dir[0] != '\0')
+		lastgood_save(cs->data_dir, cs->etc, s, &files, cs->prog);
+	config_files_free(&files);
+	install(cs, s);
 	memcpy(cs->good, sig, sizeof(cs->good));
 	cs->have_bad = 0;
 	cs->error[0] = '\0';
-	cs->last_good = s->loaded_at;
 	cs->reloads_ok++;
 	log_msg(cs->prog, "info", "config loaded: %zu phones, %zu parameters "
 	    "in %.3f s", s->n_phones, s->n_base, s->load_seconds);
@@ -144,20 +182,44 @@ config_state_init_dirs(struct config_state *cs, const char *prog,
 	config_state_refresh(cs);
 }
 
+/* The directories from the environment, as every executable reads them. */
+static void
+env_dirs(const char **etc, const char **schema)
+{
+	struct stat st;
+
+	*etc = getenv("DESKPROV_ETC");
+	*schema = getenv("DESKPROV_SCHEMA_DIR");
+	if (*etc == NULL || **etc == '\0')
+		*etc = "./etc";
+	/* Uninstalled, from a checkout: the schema beside etc/. */
+	if (*schema == NULL || **schema == '\0')
+		*schema = stat(DESKPROV_SCHEMA_DIR, &st) == 0 ?
+		    DESKPROV_SCHEMA_DIR : "./schema";
+}
+
 void
 config_state_init(struct config_state *cs, const char *prog)
 {
-	const char *etc = getenv("DESKPROV_ETC");
-	const char *schema = getenv("DESKPROV_SCHEMA_DIR");
+	const char *etc, *schema;
 
-	struct stat st;
+	env_dirs(&etc, &schema);
+	config_state_init_dirs(cs, prog, etc, schema);
+}
 
-	/* Uninstalled, from a checkout: the schema beside etc/. */
-	if ((schema == NULL || *schema == '\0') &&
-	    stat(DESKPROV_SCHEMA_DIR, &st) < 0)
-		schema = "./schema";
-	config_state_init_dirs(cs, prog, etc && *etc ? etc : "./etc",
-	    schema && *schema ? schema : DESKPROV_SCHEMA_DIR);
+void
+config_state_init_server(struct config_state *cs, const char *prog)
+{
+	const char *etc, *schema, *data = getenv("DESKPROV_DATA");
+
+	env_dirs(&etc, &schema);
+	memset(cs, 0, sizeof(*cs));
+	cs->prog = prog;
+	snprintf(cs->etc, sizeof(cs->etc), "%s", etc);
+	snprintf(cs->schema_dir, sizeof(cs->schema_dir), "%s", schema);
+	snprintf(cs->data_dir, sizeof(cs->data_dir), "%s",
+	    data && *data ? data : "./reports");
+	config_state_refresh(cs);
 }
 
 void

@@ -32,6 +32,7 @@ struct config_state {
 	double		 next_check;	/* monotonic seconds */
 	unsigned long	 reloads_ok, reloads_failed;
 	struct metrics	*metrics;	/* borrowed; NULL: not counted */
+	char		 data_dir[2048];	/* last-good copy; "": none */
 };
 
 /* Reads DESKPROV_ETC (default ./etc) and DESKPROV_SCHEMA_DIR (default the
@@ -40,6 +41,10 @@ struct config_state {
 void	config_state_init(struct config_state *, const char *prog);
 void	config_state_init_dirs(struct config_state *, const char *prog,
 	    const char *etc, const char *schema_dir);
+/* For the long-running FastCGI processes: config_state_init(), and the
+ * processes share the last good configuration through $DESKPROV_DATA
+ * (see lastgood.h), also when the files are broken at start-up. */
+void	config_state_init_server(struct config_state *, const char *prog);
 /* The snapshot to use for this request (borrowed until the next call). */
 const struct snapshot	*config_state_get(struct config_state *);
 /* Checks the files now, whatever the throttle says. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "instrument.h"
@@ -30,6 +31,12 @@ fcgi_read(void *ctx, char *p, size_t n)
 	    ((FCGX_Request *)ctx)->in);
 
 	return r < 0 ? -1 : r;
+}
+
+static void
+fcgi_log(void *ctx, const char *line, size_t n)
+{
+	FCGX_PutStr(line, (int)n, (FCGX_Stream *)ctx);
 }
 
 static ssize_t
@@ -117,6 +124,21 @@ serve_cgi_once(const char *prog, handler_fn fn, void *app, struct metrics *m)
 	return rc;
 }
 
+/* spawn-fcgi connects its children's stderr to /dev/null (or closes it):
+ * then the log lines go to the request's FastCGI error stream, which the
+ * web server writes to its error log.  Otherwise (lighttpd's own spawning,
+ * systemd, a shell redirect) stderr is where the admin wants them. */
+static int
+stderr_goes_nowhere(void)
+{
+	struct stat err, null;
+
+	if (fstat(STDERR_FILENO, &err) < 0)
+		return 1;
+	return stat("/dev/null", &null) == 0 && S_ISCHR(err.st_mode) &&
+	    err.st_rdev == null.st_rdev;
+}
+
 int
 serve_main(const char *prog, handler_fn fn, void *app, struct metrics *m)
 {
@@ -124,6 +146,7 @@ serve_main(const char *prog, handler_fn fn, void *app, struct metrics *m)
 	struct request rq;
 	struct response rs;
 	struct buf head;
+	int to_fcgi_err;
 
 	if (FCGX_IsCGI())
 		return serve_cgi_once(prog, fn, app, m);
@@ -135,12 +158,15 @@ serve_main(const char *prog, handler_fn fn, void *app, struct metrics *m)
 		return 1;
 	}
 	buf_init(&head);
+	to_fcgi_err = stderr_goes_nowhere();
 	while (FCGX_Accept_r(&req) >= 0) {
 		fill_request(&rq, fcgi_param, &req);
 		rq.read_body = fcgi_read;
 		rq.body_ctx = &req;
 		buf_reset(&head);
 		response_init(&rs);
+		if (to_fcgi_err)
+			log_set_sink(fcgi_log, req.err);
 		/* The body goes out straight from the handler's buffer. */
 		if (handle(prog, fn, app, m, &rq, &rs, &head)) {
 			FCGX_PutStr(head.data, (int)head.len, req.out);
@@ -148,6 +174,7 @@ serve_main(const char *prog, handler_fn fn, void *app, struct metrics *m)
 		} else
 			FCGX_PutStr(head.data, (int)head.len, req.out);
 		response_free(&rs);
+		log_set_sink(NULL, NULL);
 		FCGX_Finish_r(&req);
 	}
 	buf_free(&head);

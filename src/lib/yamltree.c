@@ -345,6 +345,13 @@ int
 ydoc_load_file(struct ydoc *doc, const char *path, size_t max_bytes,
     struct yerror *err)
 {
+	return ydoc_load_file_raw(doc, path, max_bytes, err, NULL, NULL);
+}
+
+int
+ydoc_load_file_raw(struct ydoc *doc, const char *path, size_t max_bytes,
+    struct yerror *err, char **raw, size_t *rawlen)
+{
 	struct stat st;
 	char *data;
 	ssize_t r;
@@ -354,7 +361,9 @@ ydoc_load_file(struct ydoc *doc, const char *path, size_t max_bytes,
 	arena_init(&doc->arena);
 	doc->root = NULL;
 	err->line = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* Symbolic links are followed: config files are the admin's, and
+	 * linking them in from a managed location is common. */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		snprintf(err->msg, sizeof(err->msg), "cannot open: %s",
 		    strerror(errno));
@@ -378,7 +387,11 @@ ydoc_load_file(struct ydoc *doc, const char *path, size_t max_bytes,
 		off += (size_t)r;
 	close(fd);
 	rc = ydoc_load_string(doc, data, off, err);
-	free(data);
+	if (raw != NULL && rc == 0) {
+		*raw = data;
+		*rawlen = off;
+	} else
+		free(data);
 	return rc;
 }
 

@@ -38,6 +38,10 @@ struct yerror {
  * ydoc_free() in every case.  On failure returns -1 with err filled in. */
 int	ydoc_load_file(struct ydoc *, const char *path, size_t max_bytes,
 	    struct yerror *);
+/* The same, also handing the file's bytes to the caller (who frees *raw,
+ * NULL after an error). */
+int	ydoc_load_file_raw(struct ydoc *, const char *path, size_t max_bytes,
+	    struct yerror *, char **raw, size_t *rawlen);
 int	ydoc_load_string(struct ydoc *, const char *s, size_t n,
 	    struct yerror *);
 void	ydoc_free(struct ydoc *);

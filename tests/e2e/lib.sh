@@ -518,7 +518,7 @@ cgi_run() {
 	local out=$E2E_TMP/cgi.out err=$E2E_TMP/cgi.err line
 	env -i PATH=/usr/bin:/bin GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET \
 	    DESKPROV_ETC="${E2E_ETC:-$E2E_TOP/etc}" \
-	    DESKPROV_SCHEMA_DIR="$E2E_TOP/schema" DESKPROV_DATA="$E2E_TMP/data" \
+	    DESKPROV_SCHEMA_DIR="$E2E_TOP/schema" DESKPROV_DATA="${E2E_DATA:-$E2E_TMP/data}" \
 	    DESKPROV_E2E_MARK="$E2E_TMP" "$@" \
 	    "$E2E_TOP/cgi-bin/profile.fcgi" </dev/null >"$out" 2>"$err"
 	R_EXIT=$?

@@ -98,11 +98,23 @@ E2E_ETC=$E2E_TMP/nonexistent cgi_run REQUEST_URI=/health REMOTE_ADDR=127.0.0.1
 expect_status 503 "CGI: /health without config"
 expect_json 'j["status"] == "unavailable" and j["config_loaded"] is False and j["last_reload_error"]' "CGI: /health without config"
 
-# ... or with a broken one: 503, never a blank profile.
+# ... or with a broken one.  The earlier requests kept the last good
+# config in the data directory: a process started now serves exactly that.
+cgi_run REQUEST_URI=/reception.xml REMOTE_ADDR=127.0.0.1
+cp "$R_BODY" "$E2E_TMP/good-profile.xml"
 printf 'common:\n  Proxy_1_: [unclosed\n' | etc_write common.yml
 cgi_run REQUEST_URI=/reception.xml REMOTE_ADDR=127.0.0.1
-expect_status 503 "CGI: broken common.yml at start"
-expect_body_lacks '<flat-profile>' "CGI: broken common.yml at start"
+expect_status 200 "CGI: broken common.yml at start, last good kept"
+check "CGI: broken common.yml at start: the kept last good profile, byte for byte" \
+    cmp -s "$R_BODY" "$E2E_TMP/good-profile.xml"
+check "CGI: broken common.yml at start: the log says the last good is served" \
+    grep -qa 'serving the last good config' "$E2E_TMP/cgi.err"
+cgi_run REQUEST_URI=/health REMOTE_ADDR=127.0.0.1
+expect_json 'j["status"] == "degraded" and j["config_loaded"] is True' "CGI: /health degraded on the kept config"
+# Without a kept copy (a new data directory): 503, never a blank profile.
+E2E_DATA=$E2E_TMP/fresh-data cgi_run REQUEST_URI=/reception.xml REMOTE_ADDR=127.0.0.1
+expect_status 503 "CGI: broken common.yml at start, nothing kept"
+expect_body_lacks '<flat-profile>' "CGI: broken common.yml at start, nothing kept"
 check "CGI: broken common.yml: the log names common.yml:line" \
     grep -qaE 'level=error .*common\.yml:[0-9]+' "$E2E_TMP/cgi.err"
 cgi_run REQUEST_URI=/health REMOTE_ADDR=127.0.0.1

@@ -1,0 +1,184 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomicfile.h"
+#include "lastgood.h"
+#include "log.h"
+
+#define LINK_NAME	"config-last-good"
+#define GEN_FILE	"GENERATION"
+
+/* GENERATION holds "<hash> <saved_at> <etc path>\n". */
+struct generation {
+	uint64_t	hash;
+	long long	saved_at;
+	char		etc[2048];
+};
+
+static int
+read_generation(const char *data_dir, struct generation *g)
+{
+	char path[4096], line[2200];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", data_dir, LINK_NAME,
+	    GEN_FILE);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	ok = fgets(line, sizeof(line), f) != NULL &&
+	    sscanf(line, "%" SCNx64 " %lld %2047[^\n]", &g->hash, &g->saved_at,
+	    g->etc) == 3;
+	fclose(f);
+	return ok ? 0 : -1;
+}
+
+/* Writes the files into a new directory dir/name, fsynced. */
+static int
+write_copy(int dfd, const char *name, const struct config_files *files,
+    const struct generation *g)
+{
+	char gen[2200];
+	int cfd, rc = 0;
+
+	if (mkdirat(dfd, name, 0750) < 0)
+		return -errno;
+	if ((cfd = openat(dfd, name, O_RDONLY | O_DIRECTORY)) < 0)
+		return -errno;
+	for (int f = 0; f < CF_COUNT && rc == 0; f++)
+		if (files->data[f] != NULL)
+			rc = af_write_tmp(cfd, config_file_name(f),
+			    files->data[f], files->len[f], 0640);
+	snprintf(gen, sizeof(gen), "%016" PRIx64 " %lld %s\n", g->hash,
+	    g->saved_at, g->etc);
+	if (rc == 0)
+		rc = af_write_tmp(cfd, GEN_FILE, gen, strlen(gen), 0640);
+	if (rc == 0 && fsync(cfd) < 0)
+		rc = -errno;
+	close(cfd);
+	return rc;
+}
+
+static void
+remove_copy(int dfd, const char *name)
+{
+	int cfd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+
+	if (cfd >= 0) {
+		for (int f = 0; f < CF_COUNT; f++)
+			unlinkat(cfd, config_file_name(f), 0);
+		unlinkat(cfd, GEN_FILE, 0);
+		close(cfd);
+	}
+	unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+/* Removes copies other than the current and the previous one (a process
+ * may still be reading the previous one through the old link). */
+static void
+prune(int dfd, const char *keep1, const char *keep2)
+{
+	DIR *d = fdopendir(dup(dfd));
+	struct dirent *e;
+	char names[16][64];
+	int n = 0;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL && n < 16) {
+		size_t len = strlen(e->d_name);
+		if (strncmp(e->d_name, LINK_NAME ".", sizeof(LINK_NAME)) != 0 ||
+		    len >= sizeof(names[0]) || strcmp(e->d_name, keep1) == 0 ||
+		    strcmp(e->d_name, keep2) == 0)
+			continue;
+		memcpy(names[n++], e->d_name, len + 1);
+	}
+	closedir(d);
+	for (int i = 0; i < n; i++)
+		remove_copy(dfd, names[i]);
+}
+
+/* Points the link at `target`, atomically (a new link renamed over). */
+static int
+swing_link(int dfd, const char *target)
+{
+	char tmp[64];
+
+	snprintf(tmp, sizeof(tmp), LINK_NAME ".link.%ld", (long)getpid());
+	unlinkat(dfd, tmp, 0);
+	if (symlinkat(target, dfd, tmp) < 0)
+		return -errno;
+	if (renameat(dfd, tmp, dfd, LINK_NAME) < 0) {
+		int e = errno;
+		unlinkat(dfd, tmp, 0);
+		return -e;
+	}
+	return fsync(dfd) < 0 ? -errno : 0;
+}
+
+int
+lastgood_save(const char *data_dir, const char *etc,
+    const struct snapshot *s, const struct config_files *files,
+    const char *prog)
+{
+	struct generation g = { s->source_hash, (long long)time(NULL), "" };
+	char name[64], tmp[96], old[128] = "";
+	ssize_t n;
+	int dfd, rc;
+
+	snprintf(g.etc, sizeof(g.etc), "%s", etc);
+	snprintf(name, sizeof(name), LINK_NAME ".%016" PRIx64, g.hash);
+	if ((dfd = open(data_dir, O_RDONLY | O_DIRECTORY)) < 0) {
+		log_msg(prog, "warning", "cannot keep the last good config in "
+		    "%s: %s", data_dir, strerror(errno));
+		return -1;
+	}
+	n = readlinkat(dfd, LINK_NAME, old, sizeof(old) - 1);
+	old[n > 0 ? n : 0] = '\0';
+	if (strcmp(old, name) == 0) {
+		close(dfd);
+		return 0;	/* this configuration is the one kept */
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", name, (long)getpid());
+	remove_copy(dfd, tmp);
+	rc = write_copy(dfd, tmp, files, &g);
+	/* Another process may have kept the same files meanwhile. */
+	if (rc == 0 && renameat(dfd, tmp, dfd, name) < 0 &&
+	    errno != EEXIST && errno != ENOTEMPTY)
+		rc = -errno;
+	remove_copy(dfd, tmp);
+	if (rc == 0)
+		rc = swing_link(dfd, name);
+	if (rc == 0)
+		prune(dfd, name, old);
+	else
+		log_msg(prog, "warning", "cannot keep the last good config in "
+		    "%s: %s", data_dir, strerror(-rc));
+	close(dfd);
+	return rc == 0 ? 0 : -1;
+}
+
+struct snapshot *
+lastgood_load(const char *data_dir, const char *etc,
+    const struct snapshot *current, struct config_error *err)
+{
+	struct generation g;
+	char dir[4096];
+
+	memset(err, 0, sizeof(*err));
+	if (read_generation(data_dir, &g) < 0 || strcmp(g.etc, etc) != 0)
+		return NULL;
+	if (current != NULL && (g.hash == current->source_hash ||
+	    g.saved_at < (long long)current->loaded_at))
+		return NULL;
+	snprintf(dir, sizeof(dir), "%s/%s", data_dir, LINK_NAME);
+	/* The copy holds its own schema.yml when there was one. */
+	return snapshot_load(dir, dir, err);
+}
