@@ -1,0 +1,524 @@
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <yaml.h>
+
+#include "compare.h"
+#include "render.h"
+#include "strmap.h"
+
+/* ---- the expected side ---- */
+
+void
+cmp_expected_init(struct cmp_expected *e)
+{
+	memset(e, 0, sizeof(*e));
+}
+
+void
+cmp_expected_free(struct cmp_expected *e)
+{
+	free(e->items);
+	memset(e, 0, sizeof(*e));
+}
+
+void
+cmp_expected_add(struct cmp_expected *e, const char *name, const char *value)
+{
+	if (e->n == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 256;
+		e->items = xrealloc(e->items, e->cap * sizeof(*e->items));
+	}
+	e->items[e->n].name = name;
+	e->items[e->n++].value = value;
+}
+
+static void
+add_effective(void *ctx, const struct effective_param *p)
+{
+	cmp_expected_add(ctx, p->param->name, p->param->value);
+}
+
+void
+cmp_expected_from_phone(struct cmp_expected *e, const struct snapshot *s,
+    const struct phone *ph)
+{
+	effective_params(s, ph, add_effective, e);
+}
+
+/* ---- normalisation ---- */
+
+static const struct {
+	const char	*word;
+	const char	*canon;
+} bool_words[] = {
+	{ "yes", "yes" }, { "true", "yes" }, { "on", "yes" },
+	{ "no", "no" }, { "false", "no" }, { "off", "no" },
+};
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static const char *
+bool_canon(const char *s, size_t n)
+{
+	for (size_t i = 0; i < sizeof(bool_words) / sizeof(bool_words[0]); i++)
+		if (strlen(bool_words[i].word) == n &&
+		    strncasecmp(bool_words[i].word, s, n) == 0)
+			return bool_words[i].canon;
+	return NULL;
+}
+
+/* The form a value is compared in, written to b (data may stay NULL for
+ * an empty result; compare lengths first). */
+static void
+normalize(const struct comparison_settings *cmp, const char *name,
+    const char *v, struct buf *b)
+{
+	size_t n = strlen(v);
+	const char *canon;
+
+	buf_reset(b);
+	if (cmp == NULL || cmp->trim_whitespace) {
+		while (n > 0 && is_space(*v))
+			v++, n--;
+		while (n > 0 && is_space(v[n - 1]))
+			n--;
+	}
+	if (cmp != NULL && namelist_match(&cmp->booleans, name) &&
+	    (canon = bool_canon(v, n)) != NULL) {
+		buf_adds(b, canon);
+		return;
+	}
+	buf_add(b, v, n);
+	if (cmp != NULL && namelist_match(&cmp->case_insensitive, name))
+		for (size_t i = 0; i < b->len; i++)
+			b->data[i] = (char)tolower((unsigned char)b->data[i]);
+}
+
+static int
+equal_in(const struct comparison_settings *cmp, const char *name,
+    const char *a, const char *b, struct buf *na, struct buf *nb)
+{
+	normalize(cmp, name, a, na);
+	normalize(cmp, name, b, nb);
+	return na->len == nb->len &&
+	    (na->len == 0 || memcmp(na->data, nb->data, na->len) == 0);
+}
+
+int
+compare_values_equal(const struct comparison_settings *cmp, const char *name,
+    const char *a, const char *b)
+{
+	struct buf na, nb;
+	int eq;
+
+	buf_init(&na);
+	buf_init(&nb);
+	eq = equal_in(cmp, name, a, b, &na, &nb);
+	buf_free(&na);
+	buf_free(&nb);
+	return eq;
+}
+
+/* ---- the comparison ---- */
+
+static void
+list_add(struct cmp_list *l, const char *name, const char *expected,
+    const char *reported, int secret, enum cmp_verdict v)
+{
+	struct cmp_item *it;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 32;
+		l->items = xrealloc(l->items, l->cap * sizeof(*l->items));
+	}
+	it = &l->items[l->n++];
+	it->name = name;
+	it->expected = secret ? NULL : expected;
+	it->reported = secret ? NULL : reported;
+	it->secret = secret;
+	it->verdict = v;
+}
+
+void
+cmp_list_free(struct cmp_list *l)
+{
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Working state of one compare_run(). */
+struct run {
+	const struct comparison_settings	*cmp;
+	const struct secret_key			*key;
+	struct cmp_result			*out;
+	struct buf				 na, nb;
+};
+
+/* A stored hash marks a secret even when the name rule has changed since
+ * the report was stored. */
+static int
+is_secret(const struct run *r, const char *name, const char *reported)
+{
+	return secret_name(name, r->cmp) ||
+	    (reported != NULL && secret_is_hash(reported));
+}
+
+static void
+compare_secret(struct run *r, const struct cmp_param *e, const char *got)
+{
+	int ok;
+
+	if (r->key == NULL) {
+		r->out->n_unverified++;
+		return;
+	}
+	ok = secret_matches(r->key, e->name, e->value, strlen(e->value), got);
+	list_add(&r->out->secrets, e->name, NULL, NULL, 1,
+	    ok ? CMP_MATCH : CMP_DIFFERS);
+	if (ok)
+		r->out->n_matches++;
+	else
+		list_add(&r->out->mismatches, e->name, NULL, NULL, 1,
+		    CMP_DIFFERS);
+}
+
+static void
+compare_one(struct run *r, const struct cmp_param *e, const struct report *rep)
+{
+	const struct report_param *p = report_get(rep, e->name);
+	int secret = is_secret(r, e->name, p ? p->value : NULL);
+
+	r->out->n_expected++;
+	if (p == NULL)
+		list_add(&r->out->missing, e->name, e->value, NULL, secret,
+		    CMP_MISSING);
+	else if (secret)
+		compare_secret(r, e, p->value);
+	else if (equal_in(r->cmp, e->name, e->value, p->value, &r->na, &r->nb))
+		r->out->n_matches++;
+	else
+		list_add(&r->out->mismatches, e->name, e->value, p->value, 0,
+		    CMP_DIFFERS);
+}
+
+static int
+blacklisted(const struct comparison_settings *cmp, const char *name)
+{
+	return cmp != NULL && namelist_match(&cmp->blacklist, name);
+}
+
+/* Expected names → position of their last occurrence (the one that
+ * counts, as in a profile): filled from the end, since strmap_put keeps
+ * the first value it is given for a key. */
+static void
+index_expected(const struct cmp_expected *exp, struct strmap *m)
+{
+	strmap_init(m, exp->n);
+	for (size_t i = exp->n; i-- > 0;)
+		strmap_put(m, exp->items[i].name, strlen(exp->items[i].name),
+		    (void *)(uintptr_t)(i + 1));
+}
+
+static void
+find_unexpected(struct run *r, const struct strmap *m,
+    const struct report *rep)
+{
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct report_param *p = &rep->params[i];
+
+		if (blacklisted(r->cmp, p->name)) {
+			if (strmap_get(m, p->name, p->name_len) == NULL)
+				r->out->n_excluded++;
+			continue;
+		}
+		r->out->n_reported++;
+		if (strmap_get(m, p->name, p->name_len) == NULL)
+			list_add(&r->out->unexpected, p->name, NULL, p->value,
+			    is_secret(r, p->name, p->value), CMP_UNEXPECTED);
+	}
+}
+
+void
+compare_run(const struct cmp_expected *exp, const struct report *rep,
+    const struct comparison_settings *cmp, const struct secret_key *key,
+    struct cmp_result *out)
+{
+	struct run r = { cmp, key, out, { NULL, 0, 0 }, { NULL, 0, 0 } };
+	struct strmap m;
+
+	memset(out, 0, sizeof(*out));
+	index_expected(exp, &m);
+	for (size_t i = 0; i < exp->n; i++) {
+		const struct cmp_param *e = &exp->items[i];
+
+		if ((uintptr_t)strmap_get(&m, e->name, strlen(e->name)) != i + 1)
+			continue;	/* a later duplicate wins */
+		if (blacklisted(cmp, e->name))
+			out->n_excluded++;
+		else
+			compare_one(&r, e, rep);
+	}
+	find_unexpected(&r, &m, rep);
+	strmap_free(&m);
+	buf_free(&r.na);
+	buf_free(&r.nb);
+}
+
+void
+cmp_result_free(struct cmp_result *r)
+{
+	cmp_list_free(&r->mismatches);
+	cmp_list_free(&r->missing);
+	cmp_list_free(&r->unexpected);
+	cmp_list_free(&r->secrets);
+	memset(r, 0, sizeof(*r));
+}
+
+size_t
+cmp_differences(const struct cmp_result *r)
+{
+	return r->mismatches.n + r->missing.n + r->unexpected.n;
+}
+
+/* ---- the fleet ---- */
+
+int
+compare_in_common(void *ctx, const char *name)
+{
+	const struct snapshot *s = ctx;
+	const struct param *p = strmap_get(&s->base_slots, name, strlen(name));
+
+	return p != NULL && (size_t)(p - s->base) < s->n_common;
+}
+
+static int
+item_name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct cmp_item *)a)->name,
+	    ((const struct cmp_item *)b)->name);
+}
+
+/* By name; qsort() must not be given a NULL array, even for none. */
+static void
+sort_items(struct cmp_item *items, size_t n)
+{
+	if (n > 1)
+		qsort(items, n, sizeof(*items), item_name_cmp);
+}
+
+static int
+same_everywhere(const struct report *const *states, size_t n,
+    const struct report_param *p)
+{
+	for (size_t i = 1; i < n; i++) {
+		const struct report_param *q = report_get(states[i], p->name);
+
+		if (q == NULL || q->value_len != p->value_len ||
+		    memcmp(q->value, p->value, p->value_len) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+void
+compare_fleet_common(const struct report *const *states, size_t n,
+    int (*in_common)(void *, const char *), void *ctx,
+    const struct comparison_settings *cmp, struct cmp_list *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; n > 0 && i < states[0]->n; i++) {
+		const struct report_param *p = &states[0]->params[i];
+
+		if (blacklisted(cmp, p->name) || secret_name(p->name, cmp) ||
+		    secret_is_hash(p->value) || in_common(ctx, p->name) ||
+		    !same_everywhere(states, n, p))
+			continue;
+		list_add(out, p->name, NULL, p->value, 0, CMP_UNEXPECTED);
+	}
+	sort_items(out->items, out->n);
+}
+
+/* ---- YAML export ---- */
+
+static int
+yaml_to_buf(void *data, unsigned char *bytes, size_t n)
+{
+	buf_add(data, bytes, n);
+	return 1;
+}
+
+/* Names a YAML 1.1 loader would read as a boolean or null: quoted as
+ * keys so that `On: 'x'` does not come back as true: x. */
+static int
+key_needs_quotes(const char *name)
+{
+	static const char *const words[] = { "y", "n", "yes", "no", "true",
+	    "false", "on", "off", "null", NULL };
+
+	for (int i = 0; words[i] != NULL; i++)
+		if (strcasecmp(name, words[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+emit_scalar(yaml_emitter_t *em, const char *s, yaml_scalar_style_t style)
+{
+	yaml_event_t ev;
+
+	yaml_scalar_event_initialize(&ev, NULL, NULL, (const yaml_char_t *)s,
+	    (int)strlen(s), 1, 1, style);
+	return yaml_emitter_emit(em, &ev);
+}
+
+static int
+emit_event(yaml_emitter_t *em, int ok, yaml_event_t *ev)
+{
+	return ok && yaml_emitter_emit(em, ev);
+}
+
+static int
+emit_open(yaml_emitter_t *em)
+{
+	yaml_event_t ev;
+
+	return emit_event(em, yaml_stream_start_event_initialize(&ev,
+	    YAML_UTF8_ENCODING), &ev) &&
+	    emit_event(em, yaml_document_start_event_initialize(&ev, NULL,
+	    NULL, NULL, 1), &ev) &&
+	    emit_event(em, yaml_mapping_start_event_initialize(&ev, NULL, NULL,
+	    1, YAML_BLOCK_MAPPING_STYLE), &ev) &&
+	    emit_scalar(em, "common", YAML_PLAIN_SCALAR_STYLE) &&
+	    emit_event(em, yaml_mapping_start_event_initialize(&ev, NULL, NULL,
+	    1, YAML_BLOCK_MAPPING_STYLE), &ev);
+}
+
+static int
+emit_close(yaml_emitter_t *em)
+{
+	yaml_event_t ev;
+
+	return emit_event(em, yaml_mapping_end_event_initialize(&ev), &ev) &&
+	    emit_event(em, yaml_mapping_end_event_initialize(&ev), &ev) &&
+	    emit_event(em, yaml_document_end_event_initialize(&ev, 1), &ev) &&
+	    emit_event(em, yaml_stream_end_event_initialize(&ev), &ev);
+}
+
+/* Quotes keep every value a string that reads back byte for byte: single
+ * quotes as a rule, double quotes (with \n escapes) when the value spans
+ * lines or holds a tab, where single quotes would fold it over several
+ * lines of the snippet.  libyaml itself switches to double quotes for
+ * anything single quotes cannot hold. */
+static yaml_scalar_style_t
+value_style(const char *v)
+{
+	return strpbrk(v, "\n\r\t") != NULL ?
+	    YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_SINGLE_QUOTED_SCALAR_STYLE;
+}
+
+static int
+emit_pairs(yaml_emitter_t *em, const struct cmp_item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!emit_scalar(em, items[i].name,
+		    key_needs_quotes(items[i].name) ?
+		    YAML_SINGLE_QUOTED_SCALAR_STYLE : YAML_PLAIN_SCALAR_STYLE) ||
+		    !emit_scalar(em, items[i].reported,
+		    value_style(items[i].reported)))
+			return 0;
+	return 1;
+}
+
+static int
+emit_yaml(const struct cmp_item *items, size_t n, struct buf *out)
+{
+	yaml_emitter_t em;
+	int ok;
+
+	if (!yaml_emitter_initialize(&em))
+		return 0;
+	yaml_emitter_set_output(&em, yaml_to_buf, out);
+	yaml_emitter_set_unicode(&em, 1);
+	yaml_emitter_set_width(&em, -1);
+	ok = emit_open(&em) && emit_pairs(&em, items, n) && emit_close(&em) &&
+	    yaml_emitter_flush(&em);
+	yaml_emitter_delete(&em);
+	return ok;
+}
+
+/* The exportable items of l (no secret, no hash), sorted by name, then
+ * the header comment and the YAML.  Returns the count or -1. */
+static int
+export_list(const struct cmp_item *src, size_t n, const char *header,
+    const struct comparison_settings *cmp, struct buf *out)
+{
+	struct cmp_item *items = xcalloc(n ? n : 1, sizeof(*items));
+	size_t k = 0, mark = out->len;
+
+	for (size_t i = 0; i < n; i++)
+		if (!src[i].secret && src[i].reported != NULL &&
+		    !secret_name(src[i].name, cmp) &&
+		    !secret_is_hash(src[i].reported))
+			items[k++] = src[i];
+	sort_items(items, k);
+	buf_adds(out, header);
+	if (!emit_yaml(items, k, out)) {
+		out->len = mark;
+		if (out->data != NULL)
+			out->data[mark] = '\0';
+		free(items);
+		return -1;
+	}
+	free(items);
+	return (int)k;
+}
+
+static void
+format_when(time_t when, char out[32])
+{
+	struct tm tm;
+
+	if (gmtime_r(&when, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "unknown time");
+}
+
+int
+compare_export_unexpected(const struct cmp_result *r, const char *mac,
+    time_t when, const struct comparison_settings *cmp, struct buf *out)
+{
+	char header[512], ts[32];
+
+	format_when(when, ts);
+	/* mac is canonical hex: nothing in it can end the comment line. */
+	snprintf(header, sizeof(header),
+	    "# Parameters phone %.12s reports but deskprov does not send it,\n"
+	    "# exported %s.  Secrets are never exported.\n"
+	    "# Paste the lines below `common:` into common.yml.\n", mac, ts);
+	return export_list(r->unexpected.items, r->unexpected.n, header, cmp,
+	    out);
+}
+
+int
+compare_export_fleet(const struct cmp_list *l, size_t n_phones, time_t when,
+    const struct comparison_settings *cmp, struct buf *out)
+{
+	char header[512], ts[32];
+
+	format_when(when, ts);
+	snprintf(header, sizeof(header),
+	    "# Parameters all %zu reporting phones report with the same value\n"
+	    "# and common.yml does not set, exported %s.  Secrets are never\n"
+	    "# exported.  Paste the lines below `common:` into common.yml.\n",
+	    n_phones, ts);
+	return export_list(l->items, l->n, header, cmp, out);
+}
