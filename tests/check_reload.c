@@ -311,6 +311,9 @@ START_TEST(test_init_from_environment)
 	/* schema.yml beside the other files wins. */
 	ck_assert_uint_eq(cs.snap->n_schema, 9);
 	config_state_free(&cs);
+	/* The suites may share one process (CK_FORK=no). */
+	unsetenv("DESKPROV_ETC");
+	unsetenv("DESKPROV_SCHEMA_DIR");
 	tu_remove_dir(dir);
 }
 END_TEST

@@ -459,12 +459,6 @@ START_TEST(test_load_file)
 	ck_assert_ptr_nonnull(strstr(err.msg, "not a regular file"));
 	ydoc_free(&doc);
 
-	/* Symbolic links are not followed. */
-	snprintf(path, sizeof(path), "%s/link.yml", dir);
-	ck_assert_int_eq(symlink("ok.yml", path), 0);
-	ck_assert_int_lt(ydoc_load_file(&doc, path, 1024, &err), 0);
-	ydoc_free(&doc);
-
 	/* The syntax error names its line. */
 	tu_write(dir, "bad.yml", "a: 1\nb: [2\nc: 3\n");
 	snprintf(path, sizeof(path), "%s/bad.yml", dir);
