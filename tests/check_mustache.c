@@ -61,7 +61,7 @@ static const struct {
 } cases[] = {
 	/* Escaping per format. */
 	{ __LINE__, HTML, 0, "{{x}}", "{\"x\":\"<a b=\\\"c\\\">&'\"}", NULL,
-	    "&lt;a b=&quot;c&quot;&gt;&amp;'", NULL, NULL, 0 },
+	    "&lt;a b=&quot;c&quot;&gt;&amp;&#39;", NULL, NULL, 0 },
 	{ __LINE__, HTML, 0, "{{{x}}}{{&x}}", "{\"x\":\"<&>\"}", NULL,
 	    "<&><&>", NULL, NULL, 0 },
 	{ __LINE__, XML, 0, "<v>{{x}}</v>", "{\"x\":\"<a b=\\\"c\\\">&'\"}",
