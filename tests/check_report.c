@@ -321,8 +321,14 @@ START_TEST(test_silent)
 }
 END_TEST
 
+#if LIBXML_VERSION >= 21200
+#define XMLERROR	const xmlError
+#else
+#define XMLERROR	xmlError
+#endif
+
 static void
-dummy_error(void *ctx, xmlErrorPtr e)
+dummy_error(void *ctx, XMLERROR *e)
 {
 	(void)ctx; (void)e;
 }

@@ -9,10 +9,18 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
 
 #include "buf.h"
 #include "report.h"
 #include "text.h"
+
+/* libxml2 2.12 made the error handlers take a const error. */
+#if LIBXML_VERSION >= 21200
+#define XMLERROR	const xmlError
+#else
+#define XMLERROR	xmlError
+#endif
 
 /* ---- the parameter list ---- */
 
@@ -426,7 +434,7 @@ on_start_document(void *ctx)
 }
 
 static void
-on_xml_error(void *ctx, xmlErrorPtr e)
+on_xml_error(void *ctx, XMLERROR *e)
 {
 	struct sax *s = ctx;
 
@@ -446,7 +454,7 @@ on_xml_error(void *ctx, xmlErrorPtr e)
 /* Errors raised outside a parser context (allocation) would go to the
  * global handlers; this one swallows them while a report is parsed. */
 static void
-on_global_error(void *ctx, xmlErrorPtr e)
+on_global_error(void *ctx, XMLERROR *e)
 {
 	(void)ctx; (void)e;
 }

@@ -24,7 +24,9 @@
  * XML_PARSE_HUGE); any DOCTYPE stops the parse before its internal subset
  * is read, so no entity is ever declared.  External entity loading is
  * refused for the duration of the parse.  Errors go to a structured handler
- * (nothing on stderr) and become a report_error code plus a message. */
+ * (nothing on stderr) and become a report_error code plus a message.
+ * Swapping libxml2's global handlers makes report_parse() unsafe to call
+ * from two threads at once; the FastCGI programs are single-threaded. */
 #ifndef DESKPROV_REPORT_H
 #define DESKPROV_REPORT_H
 

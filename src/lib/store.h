@@ -126,7 +126,10 @@ enum store_status	store_save(const struct store *st,
 			    char id_out[STORE_ID_MAX + 1], char *msg);
 
 /* Lists reports newest first, of one phone (mac) or all (mac NULL),
- * skipping `offset` and returning at most `limit`. */
+ * skipping `offset` and returning at most `limit`.  A phone without
+ * reports gives an empty page; a missing data directory gives
+ * STORE_E_NOT_FOUND.  Every phone directory is read: the cost grows with
+ * the number of stored reports, the memory only with offset + limit. */
 enum store_status	store_list(const struct store *st, const char *mac,
 			    size_t offset, size_t limit,
 			    struct store_page *out, char *msg);
