@@ -33,7 +33,7 @@ E2E_PIDS=()
 E2E_STOPPED=
 E2E_TMP=
 E2E_LOG=/dev/null
-E2E_PROCS='lighttpd|apache2|nginx|spawn-fcgi|profile.fcgi'
+E2E_PROCS='lighttpd|apache2|nginx|spawn-fcgi|profile.fcgi|metrics.fcgi|prometheus'
 # The system's python3 (scripts/deps installs it): a version-manager shim
 # earlier in PATH can take a second to start.
 if [ -x /usr/bin/python3 ]; then E2E_PY=/usr/bin/python3; else E2E_PY=python3; fi
@@ -92,6 +92,8 @@ e2e_init() {
 	chmod 755 "$E2E_TMP"
 	mkdir -p "$E2E_TMP/run" "$E2E_TMP/data"
 	chmod 777 "$E2E_TMP/data"
+	# The web servers' basic-auth users (htpasswd_write), for /metrics.
+	E2E_HTPASSWD=$E2E_TMP/htpasswd
 	export DESKPROV_E2E_MARK="$E2E_TMP"
 	trap 'e2e_stop_all quiet; e2e_cleanup_dir' EXIT
 	trap 'exit 130' INT TERM HUP
@@ -299,19 +301,20 @@ e2e_stop_all() {
 	left=$(e2e_own_pids)
 	[ "$mode" = quiet ] && return 0
 	if [ -z "$left" ]; then
-		pass "no lighttpd/apache2/nginx/spawn-fcgi/profile.fcgi process of this test left (pgrep)"
+		pass "no lighttpd/apache2/nginx/spawn-fcgi/profile.fcgi/metrics.fcgi/prometheus process of this test left (pgrep)"
 	else
 		fail "processes left: $left"
 	fi
 }
 
 # The pids of our FastCGI processes, sorted, on one line (a process that
-# crashed and was replaced changes it).
+# crashed and was replaced changes it): profile.fcgi, or the executable
+# named as the argument (metrics.fcgi).
 fcgi_pids() {
-	local pid comm
+	local pid comm want=${1:-profile.fcgi}
 	for pid in $(e2e_own_pids); do
 		read -r comm 2>/dev/null <"/proc/$pid/comm"
-		[ "$comm" = profile.fcgi ] && echo "$pid"
+		[ "$comm" = "$want" ] && echo "$pid"
 	done | sort -n | tr '\n' ' '
 }
 
@@ -357,6 +360,7 @@ start_lighttpd() {
 		E2E_BASE=http://127.0.0.1:$E2E_PORT
 		PORT=$E2E_PORT BIND=127.0.0.1 DESKPROV_ETC="$E2E_ETC" \
 		    DESKPROV_DATA="$E2E_TMP/data" DESKPROV_RUN="$E2E_TMP/run" \
+		    DESKPROV_HTPASSWD="$E2E_HTPASSWD" \
 		    "$E2E_TOP/scripts/lighttpd-conf" >"$conf" ||
 		    e2e_abort "scripts/lighttpd-conf"
 		printf 'server.errorlog = "%s"\n' "$E2E_LOG" >>"$conf"
@@ -406,6 +410,90 @@ start_pool() {
 	done
 	check "spawn-fcgi pool: 4 profile.fcgi processes" \
 	    test "$(fcgi_pids | wc -w)" -eq 4
+}
+
+# start_metrics_pool USER: after start_pool, a second spawn-fcgi pool of 2
+# metrics.fcgi processes on the unix socket $E2E_METRICS_SOCK, started the
+# same way (same user, same data directory: the counters are shared through
+# $E2E_TMP/data/metrics.state), its log lines appended to the same file.
+start_metrics_pool() {
+	local user=$1 opts=() pid
+	E2E_METRICS_SOCK=$E2E_TMP/run/metrics.sock
+	[ "$(id -u)" -eq 0 ] &&
+	    opts=(-u "$user" -g "$user" -U "$user" -G "$user")
+	if ! (cd "$E2E_TMP" && deskprov_env &&
+	    exec spawn-fcgi -s "$E2E_METRICS_SOCK" -M 0660 -F 2 "${opts[@]}" \
+	    -P "$E2E_TMP/run/metrics-pool.pids" -- /bin/sh -c \
+	    "exec '$E2E_TOP/cgi-bin/metrics.fcgi' 2>>'$E2E_LOG'") \
+	    >"$E2E_TMP/spawn-fcgi-metrics.out" 2>&1 </dev/null; then
+		e2e_abort "spawn-fcgi (metrics) failed: $(cat "$E2E_TMP/spawn-fcgi-metrics.out")"
+	fi
+	while read -r pid; do
+		e2e_spawned "$pid"
+	done <"$E2E_TMP/run/metrics-pool.pids"
+	[ -S "$E2E_METRICS_SOCK" ] || e2e_abort "spawn-fcgi made no metrics socket"
+	for pid in $(seq 50); do	# until each sh has exec'd metrics.fcgi
+		[ "$(fcgi_pids metrics.fcgi | wc -w)" -eq 2 ] && break
+		sleep 0.1
+	done
+	check "spawn-fcgi pool: 2 metrics.fcgi processes" \
+	    test "$(fcgi_pids metrics.fcgi | wc -w)" -eq 2
+}
+
+# htpasswd_write USER:PASSWORD...: the web server's basic-auth users in
+# $E2E_HTPASSWD (bcrypt, as the examples tell admins), readable by the
+# servers' children.
+htpasswd_write() {
+	local u flag=-c
+	for u in "$@"; do
+		htpasswd -b -B $flag "$E2E_HTPASSWD" "${u%%:*}" "${u#*:}" \
+		    >/dev/null 2>&1 || e2e_abort "htpasswd failed for ${u%%:*}"
+		flag=
+	done
+	chmod 644 "$E2E_HTPASSWD"
+}
+
+# metrics_auth_checks: /metrics and /status through the web server under
+# test, which must check the password itself (deskprov never sees a
+# request without a valid one), while phones still need none.  Uses the
+# users of the sample serviceconfig.yml (monitor, admin) and one user the
+# web server knows but deskprov does not (stranger).
+metrics_auth_checks() {
+	local what=${1:-web server}
+	htpasswd_write monitor:e2e-monitor-pw admin:e2e-admin-pw \
+	    stranger:e2e-stranger-pw
+	req /metrics
+	expect_status 401 "$what: /metrics without credentials"
+	expect_header WWW-Authenticate '^Basic ' "$what: /metrics without credentials"
+	check "$what: /metrics without credentials refused before deskprov" \
+	    test -z "$R_LOG"
+	req -u monitor:wrong-password /metrics
+	expect_status 401 "$what: /metrics with a wrong password"
+	check "$what: wrong password refused before deskprov" test -z "$R_LOG"
+	req -u monitor:e2e-monitor-pw /metrics
+	expect_status 200 "$what: /metrics as monitor"
+	expect_header Content-Type '^text/plain; version=0\.0\.4(;|$)' "$what: /metrics"
+	expect_log metrics 'user=monitor ' "$what: /metrics as monitor"
+	# The profile pool's counts, read by the metrics pool: one store.
+	if [[ $R_TEXT =~ phone_config_requests_total\{phone_mac=\"001122334455\"\}\ ([0-9]+) ]] &&
+	    [ "${BASH_REMATCH[1]}" -gt 0 ]; then
+		pass "$what: /metrics counts reception's fetches (${BASH_REMATCH[1]})"
+	else
+		fail "$what: /metrics has no count of reception's fetches"
+	fi
+	req -u stranger:e2e-stranger-pw /metrics
+	expect_status 403 "$what: /metrics as a user without a deskprov role"
+	expect_log forbidden_role 'user=stranger ' "$what: /metrics as stranger"
+	req -u admin:e2e-admin-pw /status
+	expect_status 200 "$what: /status as admin"
+	expect_json 'j["phones_configured"] >= 3 and j["status"] == "active"' \
+	    "$what: /status as admin"
+	req /status
+	expect_status 401 "$what: /status without credentials"
+	req /reception.xml
+	expect_status 200 "$what: phones still fetch without credentials"
+	check "$what: no basic-auth password in the log" \
+	    test -z "$(grep -a -e e2e-monitor-pw -e e2e-admin-pw "$E2E_LOG")"
 }
 
 # ---------------------------------------------------------------- requests
@@ -473,7 +561,7 @@ httpc_send() {
 # req [options...] PATH: one request to the server under test, the path sent
 # as written (no ../ folding, no escaping).  The options are curl's
 # spelling of what the tests need: -A UA, -H 'Name: value', -X METHOD,
-# --data-binary BODY, -I (HEAD).
+# --data-binary BODY, -I (HEAD), -u USER:PASSWORD (basic auth).
 req() {
 	local path=${*: -1} method=GET has_body=0 body= headers=()
 	local opts=("${@:1:$#-1}")
@@ -485,6 +573,7 @@ req() {
 		-X) method=$2; shift ;;
 		--data-binary) has_body=1 body=$2; [ "$method" = GET ] && method=POST; shift ;;
 		-I) method=HEAD ;;
+		-u) headers+=("Authorization: Basic $(printf '%s' "$2" | base64 -w0)"); shift ;;
 		*) e2e_abort "req: unknown option $1" ;;
 		esac
 		shift

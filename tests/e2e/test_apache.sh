@@ -1,9 +1,11 @@
 #!/bin/bash
 # profile.fcgi behind Apache 2.4 (event MPM, mod_proxy_fcgi) and a
-# spawn-fcgi pool of four processes: apache.conf.example is included
-# unchanged from a minimal main configuration written here, and the whole
-# request matrix of matrix.sh runs against it.  As root, Apache's children
-# and the pool run as www-data, as they would on a Debian server.
+# spawn-fcgi pool of four processes, metrics.fcgi in a second pool of two:
+# apache.conf.example is included unchanged from a minimal main
+# configuration written here, and the whole request matrix of matrix.sh
+# runs against it, then the basic-auth checks of /metrics and /status.  As
+# root, Apache's children and the pools run as www-data, as they would on a
+# Debian server.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/matrix.sh"
 
@@ -35,7 +37,8 @@ ErrorLog "$E2E_TMP/apache-error.log"
 LogLevel warn
 $user
 EOF
-		for m in mpm_event authz_core proxy proxy_fcgi env; do
+		for m in mpm_event authz_core proxy proxy_fcgi env \
+		    auth_basic authn_core authn_file authz_user; do
 			echo "LoadModule ${m}_module $APACHE_MODULES/mod_$m.so"
 		done
 		cat <<EOF
@@ -53,6 +56,8 @@ CustomLog "$E2E_TMP/apache-access.log" short
 Define DESKPROV_PORT $E2E_PORT
 Define DESKPROV_SOCKET $E2E_SOCK
 Define DESKPROV_WWW $E2E_TOP/www
+Define DESKPROV_METRICS_SOCKET $E2E_METRICS_SOCK
+Define DESKPROV_HTPASSWD $E2E_HTPASSWD
 Include "$E2E_TOP/apache.conf.example"
 EOF
 	} >"$conf"
@@ -83,6 +88,7 @@ start_apache() {
 e2e_init
 matrix_prepare_etc
 start_pool www-data
+start_metrics_pool www-data
 start_apache
 if [ "$(id -u)" -eq 0 ]; then
 	check "Apache runs as root, its children as www-data" \
@@ -101,4 +107,5 @@ req /nosuchphone.xml
 expect_length "404 through mod_proxy_fcgi"
 
 run_matrix
+metrics_auth_checks Apache
 e2e_finish

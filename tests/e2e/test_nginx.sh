@@ -1,9 +1,11 @@
 #!/bin/bash
-# profile.fcgi behind nginx and a spawn-fcgi pool of four processes:
-# nginx.conf.example is included in a minimal main configuration written
-# here.  Only its three lines marked "deskprov:" are changed (port, socket,
-# document root).  The whole request matrix of matrix.sh runs against it.
-# As root, nginx's workers and the pool run as www-data.
+# profile.fcgi behind nginx and a spawn-fcgi pool of four processes,
+# metrics.fcgi in a second pool of two: nginx.conf.example is included in a
+# minimal main configuration written here.  Only its five lines marked
+# "deskprov:" are changed (port, sockets, document root, htpasswd).  The
+# whole request matrix of matrix.sh runs against it, then the basic-auth
+# checks of /metrics and /status.  As root, nginx's workers and the pools
+# run as www-data.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/matrix.sh"
 
@@ -16,13 +18,16 @@ command -v spawn-fcgi >/dev/null || e2e_skip_all "spawn-fcgi is not installed"
 write_server_block() {
 	local out=$E2E_TMP/deskprov-nginx.conf n
 	sed -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: socket\)|\1server unix:$E2E_SOCK;\2|" \
+	    -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: metrics socket\)|\1server unix:$E2E_METRICS_SOCK;\2|" \
 	    -e "s|^\( *\)listen [^;]*;\( *# deskprov: listen\)|\1listen 127.0.0.1:$E2E_PORT;\2|" \
 	    -e "s|^\( *\)root [^;]*;\( *# deskprov: www\)|\1root $E2E_TOP/www;\2|" \
+	    -e "s|^\( *\)auth_basic_user_file [^;]*;\( *# deskprov: htpasswd\)|\1auth_basic_user_file $E2E_HTPASSWD;\2|" \
 	    "$E2E_TOP/nginx.conf.example" >"$out"
-	n=$(grep -c -e "unix:$E2E_SOCK;" -e "listen 127.0.0.1:$E2E_PORT;" \
-	    -e "root $E2E_TOP/www;" "$out")
-	[ "$n" -eq 3 ] ||
-	    e2e_abort "nginx.conf.example: expected 3 lines marked deskprov:, set $n"
+	n=$(grep -c -e "unix:$E2E_SOCK;" -e "unix:$E2E_METRICS_SOCK;" \
+	    -e "listen 127.0.0.1:$E2E_PORT;" -e "root $E2E_TOP/www;" \
+	    -e "auth_basic_user_file $E2E_HTPASSWD;" "$out")
+	[ "$n" -eq 5 ] ||
+	    e2e_abort "nginx.conf.example: expected 5 lines marked deskprov:, set $n"
 }
 
 write_nginx_conf() {
@@ -81,6 +86,7 @@ start_nginx() {
 e2e_init
 matrix_prepare_etc
 start_pool www-data
+start_metrics_pool www-data
 start_nginx
 if [ "$(id -u)" -eq 0 ]; then
 	check "nginx's master runs as root, its workers as www-data" \
@@ -95,4 +101,5 @@ req /nosuchphone.xml
 expect_length "404 through nginx"
 
 run_matrix
+metrics_auth_checks nginx
 e2e_finish
