@@ -77,11 +77,13 @@ build/suites.h: $(TEST_SRC)
 	@mkdir -p $(@D)
 	sed -n 's/^\([a-z0-9_]*_suite\)(void)$$/SUITE(\1)/p' $(TEST_SRC) > $@
 
-build/check_all: tests/check_main.c $(TEST_SRC) build/suites.h build/libdeskprov.a
+TEST_HDR  = $(wildcard tests/*.h)
+
+build/check_all: tests/check_main.c $(TEST_SRC) $(TEST_HDR) build/suites.h build/libdeskprov.a
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Ibuild -Itests -o $@ tests/check_main.c \
 	    $(TEST_SRC) build/libdeskprov.a $(PKG_LIBS) $(CHECK_LIBS)
 
-build/asan/check_all: tests/check_main.c $(TEST_SRC) build/suites.h build/asan/libdeskprov.a
+build/asan/check_all: tests/check_main.c $(TEST_SRC) $(TEST_HDR) build/suites.h build/asan/libdeskprov.a
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CHECK_CFLAGS) -Ibuild -Itests -o $@ \
 	    tests/check_main.c $(TEST_SRC) build/asan/libdeskprov.a $(PKG_LIBS) $(CHECK_LIBS)
 

@@ -69,7 +69,7 @@ static const struct {
 	{ __LINE__, XML, 0, "{{{x}}}", "{\"x\":\"<b>&</b>\"}", NULL,
 	    "<b>&</b>", NULL, NULL, 0 },
 	{ __LINE__, XML, 0, "{{x}}", "{\"x\":\"tab\\there\\nnew\\r\\n\"}",
-	    NULL, "tab\there\nnew\r\n", NULL, NULL, 0 },
+	    NULL, "tab\there\nnew&#13;\n", NULL, NULL, 0 },
 	{ __LINE__, XML, 0, "a\n<v>{{x}}</v>", "{\"x\":\"a\\u0001b\"}", NULL,
 	    NULL, "value of {{x}} holds control character 0x01, which XML",
 	    "main", 2 },

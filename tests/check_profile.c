@@ -366,6 +366,12 @@ START_TEST(test_uri_too_long)
 	ck_assert_int_eq(rs.status, 400);
 	response_free(&rs);
 	buf_free(&log);
+	/* No URI at all (a broken gateway) is a bad request, not a long one. */
+	rq.uri = NULL;
+	handle(&f.cs, &rq, &rs, &log);
+	ck_assert_int_eq(rs.status, 400);
+	response_free(&rs);
+	buf_free(&log);
 	state_free(&f);
 }
 END_TEST

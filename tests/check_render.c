@@ -527,6 +527,16 @@ static const struct {
 	{ __LINE__, "  model_specific:\n    enabled: true\n"
 	    "    versions: {\"8841-3PCC\": \"12.0.10\"}\n",
 	    "Cisco-CP-7841-3PCC/12.0.9", 0, 0, NULL, NULL },
+	/* SPA phones and ATAs run another firmware line: the common MPP
+	 * version never applies to them, their own model_specific entry
+	 * does. */
+	{ __LINE__, NULL, "Cisco/SPA508G-7.4.4 (0002FDFF2103)(CBT141400UK)", 0,
+	    0, NULL, NULL },
+	{ __LINE__, "  model_specific:\n    enabled: true\n"
+	    "    versions: {\"SPA508G\": \"7.6.2\"}\n"
+	    "    urls: {\"SPA508G\": \"http://fw.example.net/spa508g.bin\"}\n",
+	    "Cisco/SPA508G-7.4.4 (0002FDFF2103)(CBT141400UK)", 1, 0, "7.6.2",
+	    "http://fw.example.net/spa508g.bin" },
 	/* Updates switched off. */
 	{ __LINE__, "  update_enabled: false\n",
 	    "Cisco-CP-6841-3PCC/11.3.7", 0, 0, NULL, NULL },

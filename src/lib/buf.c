@@ -157,6 +157,9 @@ buf_add_xml(struct buf *b, const char *s, size_t n)
 		case '>': ent = "&gt;"; break;
 		case '"': ent = "&quot;"; break;
 		case '\'': ent = "&#39;"; break;
+		/* A raw CR would reach the phone as LF (XML end-of-line
+		 * handling); the reference keeps it. */
+		case '\r': ent = "&#13;"; break;
 		default: continue;
 		}
 		buf_add(b, s + start, i - start);

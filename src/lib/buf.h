@@ -24,7 +24,8 @@ void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 buf_vprintf(struct buf *, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
-/* Text or attribute content for XML and HTML: & < > " ' become entities. */
+/* Text or attribute content for XML and HTML: & < > " ' become entities,
+ * and CR a character reference so that it survives XML parsing. */
 void	 buf_add_xml(struct buf *, const char *, size_t);
 /* A JSON string literal, quotes included. */
 void	 buf_add_json_str(struct buf *, const char *, size_t);

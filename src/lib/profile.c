@@ -18,7 +18,11 @@ parse_profile_path(const char *uri, struct response *rs, char *ident,
 	char path[PATH_MAX_LEN + 1];
 	size_t n;
 
-	if (uri == NULL || strlen(uri) > URI_MAX) {
+	if (uri == NULL) {
+		response_error(rs, 400, "bad_path", "no request URI");
+		return -1;
+	}
+	if (strlen(uri) > URI_MAX) {
 		response_error(rs, 414, "bad_path", "request URI too long");
 		return -1;
 	}

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "render.h"
 #include "version.h"
@@ -118,6 +119,14 @@ effective_params(const struct snapshot *s, const struct phone *ph,
 		emit(fn, ctx, s, &ph->params[i], LAYER_PHONE);
 }
 
+static int
+is_mpp(const char *product)
+{
+	size_t n = strlen(product);
+
+	return n > 5 && strcasecmp(product + n - 5, "-3PCC") == 0;
+}
+
 int
 firmware_decide(const struct snapshot *s, const struct useragent *ua,
     struct fw_decision *d)
@@ -140,6 +149,12 @@ firmware_decide(const struct snapshot *s, const struct useragent *ua,
 		    ua->product)) != NULL)
 			d->url = v;
 	}
+	/* The global version and URL are for MPP (3PCC) phones: an SPA or
+	 * an ATA runs another firmware line and is steered only by its own
+	 * model_specific entry. */
+	if (!is_mpp(ua->product) && (!fw->model_specific ||
+	    strpairs_get_model(&fw->model_versions, ua->product) == NULL))
+		return 0;
 	cmp = version_compare(ua->version, d->version);
 	if (cmp < 0)
 		return 1;
