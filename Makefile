@@ -149,6 +149,8 @@ bench: deps
 	$(MAKE) all
 	bench/run
 
+# The schema directory is compiled in: build and install with the same
+# PREFIX (`make PREFIX=/usr && make install PREFIX=/usr DESTDIR=...`).
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/deskprov/cgi-bin \
 	    $(DESTDIR)$(PREFIX)/share/deskprov/schema $(DESTDIR)$(PREFIX)/share/deskprov/www \
@@ -157,8 +159,10 @@ install: all
 	install -m 755 $(FCGI_BIN) $(DESTDIR)$(PREFIX)/lib/deskprov/cgi-bin/
 	install -m 644 schema/schema.yml $(DESTDIR)$(PREFIX)/share/deskprov/schema/
 	cp -R www/. $(DESTDIR)$(PREFIX)/share/deskprov/www/
-	install -m 644 etc/*.yml apache.conf.example lighttpd.conf.example \
-	    nginx.conf.example $(DESTDIR)$(PREFIX)/share/doc/deskprov/examples/
+	install -m 644 etc/*.yml etc/grafana-dashboard.json \
+	    etc/prometheus.yml.example apache.conf.example \
+	    lighttpd.conf.example nginx.conf.example \
+	    $(DESTDIR)$(PREFIX)/share/doc/deskprov/examples/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/deskprov
