@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -34,7 +36,7 @@ struct loader {
 	enum config_file	 cur;		/* file being checked */
 	struct config_error	*err;
 	struct strmap		 names;		/* interned parameter names */
-	struct config_files	 files;		/* raw bytes, for the hash */
+	uint64_t		 hash;		/* of the files' bytes so far */
 };
 
 const char *
@@ -554,25 +556,43 @@ load_phones(struct loader *l)
 	return 0;
 }
 
+/* One file's part of a configuration's identity; NULL for an absent file. */
+static uint64_t
+hash_file(uint64_t h, const char *data, size_t len)
+{
+	uint64_t n = data ? (uint64_t)len : UINT64_MAX;
+
+	h = hash_bytes(h, &n, sizeof(n));
+	return data ? hash_bytes(h, data, len) : h;
+}
+
 static int
 read_files(struct loader *l, const char *etc, const char *schema_dir)
 {
 	char paths[CF_COUNT][4096];
 	struct yerror ye;
 	struct stat st;
+	char *raw;
+	size_t len;
 
 	config_paths(etc, schema_dir, paths);
+	l->hash = HASH_SEED;
 	for (int f = 0; f < CF_COUNT; f++) {
 		l->cur = (enum config_file)f;
 		if (stat(paths[f], &st) < 0 && errno == ENOENT) {
 			if (file_required[f])
 				return fail(l, 0, "missing (looked for %.200s)",
 				    paths[f]);
+			l->hash = hash_file(l->hash, NULL, 0);
 			continue;
 		}
 		if (ydoc_load_file_raw(&l->docs[f], paths[f], CONFIG_FILE_MAX,
-		    &ye, &l->files.data[f], &l->files.len[f]) < 0)
+		    &ye, &raw, &len) < 0)
 			return fail(l, ye.line, "%s", ye.msg);
+		/* Hashed and dropped at once: the bytes of a large phones.yml
+		 * should not sit in memory beside its tree. */
+		l->hash = hash_file(l->hash, raw, len);
+		free(raw);
 		l->present[f] = 1;
 	}
 	return 0;
@@ -597,31 +617,54 @@ config_files_free(struct config_files *files)
 	}
 }
 
-/* Identifies a configuration by its bytes: equal hashes, same files. */
-static uint64_t
-files_hash(const struct config_files *files)
+static int
+read_whole(const char *path, char **out, size_t *len)
 {
+	struct stat st;
+	size_t off = 0;
+	ssize_t r;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? 1 : -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size > CONFIG_FILE_MAX) {
+		close(fd);
+		return -1;
+	}
+	*out = xmalloc((size_t)st.st_size + 1);
+	while (off < (size_t)st.st_size &&
+	    (r = read(fd, *out + off, (size_t)st.st_size - off)) > 0)
+		off += (size_t)r;
+	close(fd);
+	*len = off;
+	return 0;
+}
+
+int
+config_files_read(const char *etc, const char *schema_dir,
+    struct config_files *files, uint64_t *hash)
+{
+	char paths[CF_COUNT][4096];
 	uint64_t h = HASH_SEED;
 
+	memset(files, 0, sizeof(*files));
+	config_paths(etc, schema_dir, paths);
 	for (int f = 0; f < CF_COUNT; f++) {
-		uint64_t len = files->data[f] ? files->len[f] : UINT64_MAX;
-		h = hash_bytes(h, &len, sizeof(len));
-		if (files->data[f])
-			h = hash_bytes(h, files->data[f], files->len[f]);
+		int rc = read_whole(paths[f], &files->data[f], &files->len[f]);
+		if (rc < 0) {
+			config_files_free(files);
+			return -1;
+		}
+		h = hash_file(h, files->data[f], files->len[f]);
 	}
-	return h;
+	*hash = h;
+	return 0;
 }
 
 struct snapshot *
 snapshot_load(const char *etc, const char *schema_dir,
     struct config_error *err)
-{
-	return snapshot_load_files(etc, schema_dir, err, NULL);
-}
-
-struct snapshot *
-snapshot_load_files(const char *etc, const char *schema_dir,
-    struct config_error *err, struct config_files *files)
 {
 	struct loader l;
 	struct snapshot *s = xcalloc(1, sizeof(*s));
@@ -647,11 +690,7 @@ snapshot_load_files(const char *etc, const char *schema_dir,
 		ydoc_free(&l.docs[f]);
 	strmap_free(&l.names);
 	if (rc == 0)
-		s->source_hash = files_hash(&l.files);
-	if (files != NULL)
-		*files = l.files;
-	else
-		config_files_free(&l.files);
+		s->source_hash = l.hash;
 	if (rc < 0) {
 		snapshot_free(s);
 		return NULL;

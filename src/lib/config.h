@@ -101,10 +101,11 @@ const char	*config_file_name(enum config_file);
 struct snapshot	*snapshot_load(const char *etc, const char *schema_dir,
 		    struct config_error *err);
 void		 snapshot_free(struct snapshot *);
-/* snapshot_load() that also hands over the files' bytes (in `files`, which
- * the caller releases with config_files_free, also after a failure). */
-struct snapshot	*snapshot_load_files(const char *etc, const char *schema_dir,
-		    struct config_error *err, struct config_files *files);
+/* Reads the bytes of every file snapshot_load() would read (caller frees
+ * with config_files_free) and their hash, comparable with a snapshot's
+ * source_hash.  -1 when a file cannot be read. */
+int		 config_files_read(const char *etc, const char *schema_dir,
+		    struct config_files *, uint64_t *hash);
 void		 config_files_free(struct config_files *);
 
 /* Finds a phone by a lookup key made with ident_key(). */

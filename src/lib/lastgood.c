@@ -124,12 +124,13 @@ swing_link(int dfd, const char *target)
 }
 
 int
-lastgood_save(const char *data_dir, const char *etc,
-    const struct snapshot *s, const struct config_files *files,
-    const char *prog)
+lastgood_save(const char *data_dir, const char *etc, const char *schema_dir,
+    const struct snapshot *s, const char *prog)
 {
 	struct generation g = { s->source_hash, (long long)time(NULL), "" };
 	char name[64], tmp[96], old[128] = "";
+	struct config_files files;
+	uint64_t now_hash;
 	ssize_t n;
 	int dfd, rc;
 
@@ -146,9 +147,18 @@ lastgood_save(const char *data_dir, const char *etc,
 		close(dfd);
 		return 0;	/* this configuration is the one kept */
 	}
+	/* The files may have changed since they were loaded: keep them only
+	 * when they are still the bytes of this snapshot. */
+	if (config_files_read(etc, schema_dir, &files, &now_hash) < 0 ||
+	    now_hash != s->source_hash) {
+		config_files_free(&files);
+		close(dfd);
+		return 0;
+	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", name, (long)getpid());
 	remove_copy(dfd, tmp);
-	rc = write_copy(dfd, tmp, files, &g);
+	rc = write_copy(dfd, tmp, &files, &g);
+	config_files_free(&files);
 	/* Another process may have kept the same files meanwhile. */
 	if (rc == 0 && renameat(dfd, tmp, dfd, name) < 0 &&
 	    errno != EEXIST && errno != ENOTEMPTY)

@@ -15,11 +15,13 @@
 
 #include "config.h"
 
-/* Keeps `files` (which built `s`, loaded from `etc`) as the last good
- * configuration unless it is already the one kept.  0, or -1 after one log
- * line (the data directory is not writable, the disk is full, ...). */
+/* Keeps the files `s` was loaded from (etc, schema_dir) as the last good
+ * configuration unless they are already the ones kept.  The files are read
+ * again and kept only when their bytes are still those of `s`.  0, or -1
+ * after one log line (the data directory is not writable, the disk is
+ * full, ...). */
 int	lastgood_save(const char *data_dir, const char *etc,
-	    const struct snapshot *s, const struct config_files *files,
+	    const char *schema_dir, const struct snapshot *s,
 	    const char *prog);
 
 /* Loads the kept configuration when it was kept for `etc`, differs from

@@ -110,13 +110,11 @@ static void
 try_load(struct config_state *cs, const struct file_sig *sig)
 {
 	struct config_error err;
-	struct config_files files;
 	struct snapshot *s;
 
 	cs->last_attempt = time(NULL);
-	s = snapshot_load_files(cs->etc, cs->schema_dir, &err, &files);
+	s = snapshot_load(cs->etc, cs->schema_dir, &err);
 	if (s == NULL) {
-		config_files_free(&files);
 		config_error_format(&err, cs->error, sizeof(cs->error));
 		memcpy(cs->bad, sig, sizeof(cs->bad));
 		cs->have_bad = 1;
@@ -129,8 +127,8 @@ try_load(struct config_state *cs, const struct file_sig *sig)
 		return;
 	}
 	if (cs->data_dir[0] != '\0')
-		lastgood_save(cs->data_dir, cs->etc, s, &files, cs->prog);
-	config_files_free(&files);
+		lastgood_save(cs->data_dir, cs->etc, cs->schema_dir, s,
+		    cs->prog);
 	install(cs, s);
 	memcpy(cs->good, sig, sizeof(cs->good));
 	cs->have_bad = 0;
