@@ -36,6 +36,7 @@ response_init(struct response *rs)
 	rs->omit_body = 0;
 	rs->outcome = "error";
 	rs->phone_mac = NULL;
+	rs->phone_found = 0;
 	rs->fw_current = rs->fw_expected = rs->fw_model = NULL;
 }
 

@@ -39,13 +39,14 @@ profile_metrics(struct metrics *m, const struct response *rs,
 
 	metrics_observe(m, METRIC_PHONE_CONFIG_REQUEST_DURATION, NULL,
 	    seconds);
-	if (rs->phone_mac != NULL && rs->status < 400) {
+	/* Every request that named a phone counts, whatever the answer:
+	 * under the phone's MAC, or "unknown" for a phone the config does
+	 * not have or configures without a MAC. */
+	if (rs->phone_found || strcmp(rs->outcome, "unknown_phone") == 0)
 		metrics_inc(m, METRIC_PHONE_CONFIG_REQUESTS, mac, 1);
+	if (rs->phone_mac != NULL && rs->status < 400)
 		metrics_set(m, METRIC_PHONE_LAST_PROFILE_FETCH, mac,
 		    (double)time(NULL));
-	} else if (strcmp(rs->outcome, "unknown_phone") == 0 ||
-	    rs->phone_mac != NULL)
-		metrics_inc(m, METRIC_PHONE_CONFIG_REQUESTS, mac, 1);
 	if (rs->fw_expected != NULL && rs->status == 200)
 		metrics_inc(m, METRIC_PHONE_FIRMWARE_UPDATES, fw, 1);
 }

@@ -170,6 +170,7 @@ serve_phone(const struct snapshot *s, const char *ident,
 	}
 	logline_str(log, "phone", ph->id);
 	rs->phone_mac = ph->mac[0] ? ph->mac : NULL;
+	rs->phone_found = 1;
 	ua_parse(rq->user_agent, &ua);
 	if (check_phone(s, ph, &ua, rq, rs, log) == 0)
 		answer(s, ph, &ua, rq, rs, log);

@@ -207,6 +207,15 @@ e2e_copy_etc "$E2E_TOP/etc"
 # Loopback is a trusted proxy here, so that an X-Forwarded-For from outside
 # the phones' addresses gives a not_phone_ip refusal without a reload.
 etc_sed serviceconfig.yml 's/^trusted_proxies: \[\]/trusted_proxies: ["127.0.0.1"]/'
+# A phone known by name only: its fetches count under "unknown" (it has no
+# MAC to be a label value), not nowhere.
+cat >>"$E2E_ETC/phones.yml" <<'EOF'
+
+  # Added by tests/e2e/test_metrics.sh: a phone without a MAC.
+  lobby:
+    ip_address: "127.0.0.1"
+    Station_Name: "Lobby"
+EOF
 "$E2E_TOP/build/deskprov" check "$E2E_ETC" >"$E2E_TMP/check.out" 2>&1 ||
     e2e_abort "deskprov check rejects the test config: $(cat "$E2E_TMP/check.out")"
 htpasswd_write "$MONITOR" admin:e2e-admin-pw stranger:e2e-stranger-pw
@@ -256,6 +265,7 @@ before=$(ctxt_switches)
 burst served 40 200 GET /reception.xml "User-Agent: $UA_OK"
 burst served 25 200 GET /001122334466.xml 'User-Agent: Cisco-CP-8841-3PCC/12.0.2 (001122334466)'
 burst served 15 200 GET /warehouse.xml
+burst 'served (no MAC configured)' 8 200 GET /lobby.xml
 # 304: the profile, and the upgrade document.
 burst not_modified 12 304 GET /reception.xml "User-Agent: $UA_OK" "If-None-Match: $ETAG"
 burst 'not_modified (upgrade)' 2 304 GET /reception.xml "User-Agent: $UA_OLD" "If-None-Match: $UP_ETAG"
@@ -288,10 +298,10 @@ scrape "$M1"
 expect_count "phone_config_requests_total{phone_mac=\"$RECEPTION\"}" 371
 expect_count "phone_config_requests_total{phone_mac=\"$CONFERENCE\"}" 30
 expect_count "phone_config_requests_total{phone_mac=\"$WAREHOUSE\"}" 18
-expect_count 'phone_config_requests_total{phone_mac="unknown"}' 3009
+expect_count 'phone_config_requests_total{phone_mac="unknown"}' 3017
 expect_count 'phone_firmware_updates_total{current_version="unknown",expected_version="12.0.1",phone_model="unknown"}' 310
 expect_count 'phone_firmware_updates_total{current_version="12.0.1",expected_version="12.0.2",phone_model="CP-8841-3PCC"}' 5
-expect_count 'deskprov_requests_total{executable="profile",status="200"}' 395
+expect_count 'deskprov_requests_total{executable="profile",status="200"}' 403
 expect_count 'deskprov_requests_total{executable="profile",status="304"}' 14
 expect_count 'deskprov_requests_total{executable="profile",status="400"}' 5
 expect_count 'deskprov_requests_total{executable="profile",status="403"}' 10
@@ -305,8 +315,8 @@ expect_count 'deskprov_rejections_total{reason="not_phone_ip"}' 4
 expect_count 'deskprov_rejections_total{reason="bad_identifier"}' 5
 expect_count 'deskprov_rejections_total{reason="bad_method"}' 3
 expect_count 'deskprov_rejections_total{reason="bad_path"}' 2
-expect_count phone_config_request_duration_seconds_count 3438
-expect_count 'phone_config_request_duration_seconds_bucket{le="+Inf"}' 3438
+expect_count phone_config_request_duration_seconds_count 3446
+expect_count 'phone_config_request_duration_seconds_bucket{le="+Inf"}' 3446
 expect_count 'deskprov_config_reloads_total{result="ok"}' 0
 expect_value "$M1" phone_activity_recent 3
 expect_value "$M1" reports_recent 0
@@ -322,7 +332,7 @@ done
 
 # Bounded labels: the random MACs, versions and models all went to
 # "unknown"; only configured values appear.
-check "phone_config_requests_total: the 3 phones and unknown, nothing else" \
+check "phone_config_requests_total: the 3 phones with a MAC and unknown, nothing else" \
     test "$(label_values "$M1" phone_config_requests_total)" = \
     "{phone_mac=\"$RECEPTION\"} {phone_mac=\"$CONFERENCE\"} {phone_mac=\"$WAREHOUSE\"} {phone_mac=\"unknown\"} "
 check "last profile fetch: the 3 phones only" \
@@ -344,7 +354,7 @@ req -u "$MONITOR" /status
 expect_status 200 "/status as monitor"
 expect_header Content-Type '^application/json' "/status"
 expect_log status 'uri=/status user=monitor ' "/status as monitor"
-expect_json 'j["status"] == "active" and j["phones_configured"] == 3' "/status"
+expect_json 'j["status"] == "active" and j["phones_configured"] == 4' "/status"
 expect_json 'j["discovery_mode"]["enabled"] is False and j["discovery_mode"]["exclude_macs"] == []' "/status"
 expect_json 'j["config"]["firmware_expected_version"] == "12.0.1" and j["config"]["last_reload_error"] is None' "/status"
 expect_json 're.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", j["config"]["last_reload"]) and re.match(r"\d{4}-", j["timestamp"])' "/status"
