@@ -96,6 +96,12 @@ static const struct metric_def defs[METRIC__COUNT] = {
 	    "deskprov_phone_last_report_timestamp_seconds",
 	    METRIC_GAUGE, "Unix time of the phone's last report",
 	    { "phone_mac" }, NULL, 0 },
+	[METRIC_PHONE_DIFFERENCES] = { "deskprov_phone_differences",
+	    METRIC_GAUGE, "Mismatched, missing and unexpected parameters in "
+	    "the phone's last reported state", { "phone_mac" }, NULL, 0 },
+	[METRIC_PHONE_UNEXPECTED] = { "deskprov_phone_unexpected_params",
+	    METRIC_GAUGE, "Parameters the phone reports that its "
+	    "configuration does not set", { "phone_mac" }, NULL, 0 },
 };
 
 /* ---- file layout (see metrics.h) ---- */

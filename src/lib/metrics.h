@@ -41,11 +41,12 @@
  *
  * A table accepts new series up to three quarters full: 786,432 narrow
  * series, enough for 100,000 phones with seven per-phone series each
- * (requests, last fetch, last report, reports by type).  The file is
- * allocated on creation (posix_fallocate: extents reserved, no page
- * written) so that a full disk fails metrics_open() instead of killing a
- * process with SIGBUS later; pages cost memory only once a series lands on
- * them.
+ * (requests, last fetch, last report, one or two report types, the two
+ * drift gauges of a phone that reported), or 87,000 phones that use all
+ * nine.  The file is allocated on creation (posix_fallocate: extents
+ * reserved, no page written) so that a full disk fails metrics_open()
+ * instead of killing a process with SIGBUS later; pages cost memory only
+ * once a series lands on them.
  *
  * A file that is truncated, foreign, of another format version or built for
  * another metric table is detected by metrics_open(), logged, and replaced
@@ -88,6 +89,8 @@ enum metric_id {
 	METRIC_CONFIG_LAST_RELOAD,
 	METRIC_PHONE_LAST_PROFILE_FETCH,	/* phone_mac */
 	METRIC_PHONE_LAST_REPORT,		/* phone_mac */
+	METRIC_PHONE_DIFFERENCES,		/* phone_mac */
+	METRIC_PHONE_UNEXPECTED,		/* phone_mac */
 	METRIC__COUNT
 };
 

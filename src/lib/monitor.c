@@ -11,7 +11,7 @@ monitor_update_windows(struct metrics *m, const struct snapshot *s,
 {
 	double fetch_after = (double)(now - s->svc.phone_activity_window);
 	double report_after = (double)(now - s->svc.report_activity_window);
-	size_t active = 0, reported = 0;
+	size_t active = 0, reported = 0, drifting = 0, unexpected = 0;
 
 	if (m == NULL)
 		return;
@@ -23,9 +23,16 @@ monitor_update_windows(struct metrics *m, const struct snapshot *s,
 		    mac) >= fetch_after;
 		reported += metrics_value(m, METRIC_PHONE_LAST_REPORT,
 		    mac) >= report_after;
+		/* report.fcgi keeps these per phone as reports arrive. */
+		drifting += metrics_value(m, METRIC_PHONE_DIFFERENCES, mac) > 0;
+		unexpected += metrics_value(m, METRIC_PHONE_UNEXPECTED,
+		    mac) > 0;
 	}
 	metrics_set(m, METRIC_PHONE_ACTIVITY_RECENT, NULL, (double)active);
 	metrics_set(m, METRIC_REPORTS_RECENT, NULL, (double)reported);
+	metrics_set(m, METRIC_PHONE_CONFIG_DIFFERENCES, NULL, (double)drifting);
+	metrics_set(m, METRIC_PHONE_UNEXPECTED_PARAMS, NULL,
+	    (double)unexpected);
 }
 
 static void

@@ -16,9 +16,12 @@ struct monitor_app {
 void	monitor_handle(struct monitor_app *, const struct request *,
 	    struct response *, struct logline *);
 
-/* Recomputes the gauges that depend on time windows (phones active and
- * phones that reported within the configured windows) from the per-phone
- * timestamps: one lookup per configured phone, no file read. */
+/* Recomputes the fleet gauges from the per-phone series: phones active and
+ * phones that reported within the configured windows (from the per-phone
+ * timestamps), phones with configuration differences and phones with
+ * unexpected parameters (from the drift gauges report.fcgi keeps as
+ * reports arrive).  One lookup per configured phone and series, no file
+ * read. */
 void	monitor_update_windows(struct metrics *, const struct snapshot *,
 	    time_t now);
 

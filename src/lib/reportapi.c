@@ -1,0 +1,458 @@
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "access.h"
+#include "compare.h"
+#include "report.h"
+#include "reportapi.h"
+#include "store.h"
+#include "useragent.h"
+
+#define PATH_MAX_LEN	256
+#define REPORT_PREFIX	"/report"
+
+/* What the URL says about a report. */
+struct report_target {
+	char			mac[MAC_LEN + 1];	/* "" when not in the URL */
+	enum report_kind	kind;
+};
+
+void
+report_app_init(struct report_app *app, const char *prog, struct metrics *m)
+{
+	const char *data = getenv("DESKPROV_DATA");
+
+	memset(app, 0, sizeof(*app));
+	config_state_init_server(&app->cs, prog);
+	app->metrics = m;
+	snprintf(app->data_dir, sizeof(app->data_dir), "%s",
+	    data && *data ? data : "./reports");
+}
+
+void
+report_app_free(struct report_app *app)
+{
+	config_state_free(&app->cs);
+	secret_key_wipe(&app->key);
+	app->have_key = 0;
+}
+
+/* Every answer is JSON, refusals too: a phone ignores the body, a person
+ * running curl reads the message. */
+static void
+answer_json(struct response *rs, int status, const char *outcome,
+    json_object *o)
+{
+	rs->status = status;
+	rs->outcome = outcome;
+	rs->content_type = "application/json";
+	buf_reset(&rs->body);
+	buf_adds(&rs->body, json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN));
+	buf_addc(&rs->body, '\n');
+	json_object_put(o);
+	response_header(rs, "Cache-Control", "no-store");
+}
+
+static void
+refuse(struct response *rs, int status, const char *outcome,
+    const char *message)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "status", json_object_new_string("error"));
+	json_object_object_add(o, "message", json_object_new_string(message));
+	answer_json(rs, status, outcome, o);
+}
+
+/* ---- the URL ---- */
+
+/* The query keys a report URL may carry; anything else is a 400. */
+static int
+query_type(const char *v, size_t n, struct report_target *t)
+{
+	return report_kind_parse(v, n, &t->kind) < 0 ? -1 : 0;
+}
+
+static const struct {
+	const char	*key;
+	int		(*parse)(const char *, size_t, struct report_target *);
+} query_keys[] = {
+	{ "type", query_type },
+};
+#define N_QUERY_KEYS	(sizeof(query_keys) / sizeof(query_keys[0]))
+
+/* Reads "k=v&k=v" against the table: unknown keys, repeated keys and bad
+ * values are refused; empty pieces ("a=1&&b=2", a lone "?") are not. */
+static int
+parse_query(const char *q, struct report_target *t, struct response *rs)
+{
+	int seen[N_QUERY_KEYS] = { 0 };
+
+	while (q != NULL && *q != '\0') {
+		const char *end = q + strcspn(q, "&#"), *eq;
+		size_t i, klen;
+
+		eq = memchr(q, '=', (size_t)(end - q));
+		klen = (size_t)((eq ? eq : end) - q);
+		for (i = 0; i < N_QUERY_KEYS; i++)
+			if (strlen(query_keys[i].key) == klen &&
+			    memcmp(query_keys[i].key, q, klen) == 0)
+				break;
+		if (end > q && (i == N_QUERY_KEYS || seen[i]++ || eq == NULL ||
+		    query_keys[i].parse(eq + 1, (size_t)(end - eq - 1),
+		    t) < 0)) {
+			refuse(rs, 400, "bad_query", "the query may only hold "
+			    "type=config, type=delta or type=status, once");
+			return -1;
+		}
+		q = *end == '&' ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+/* "/report", "/report/" or "/report/<mac>", and the query. */
+static int
+parse_target(const char *uri, struct report_target *t, struct response *rs)
+{
+	char path[PATH_MAX_LEN + 1];
+	const char *rest;
+
+	memset(t, 0, sizeof(*t));
+	t->kind = REPORT_CONFIG;
+	if (uri == NULL || strlen(uri) > URI_MAX) {
+		refuse(rs, uri ? 414 : 400, "bad_path", "bad request URI");
+		return -1;
+	}
+	if (uri_path_decode(uri, path, sizeof(path)) < 0) {
+		refuse(rs, 400, "bad_path", "malformed request path");
+		return -1;
+	}
+	if (strncmp(path, REPORT_PREFIX, strlen(REPORT_PREFIX)) != 0 ||
+	    (path[strlen(REPORT_PREFIX)] != '\0' &&
+	    path[strlen(REPORT_PREFIX)] != '/')) {
+		refuse(rs, 404, "no_route", "reports go to /report/<mac>");
+		return -1;
+	}
+	rest = path + strlen(REPORT_PREFIX);
+	if (*rest == '/' && rest[1] != '\0' &&
+	    mac_parse(rest + 1, strlen(rest + 1), t->mac) != MAC_OK) {
+		refuse(rs, 400, "bad_mac", "not a phone's MAC address");
+		return -1;
+	}
+	return parse_query(strchr(uri, '?') ? strchr(uri, '?') + 1 : NULL,
+	    t, rs);
+}
+
+/* ---- who is reporting ---- */
+
+/* The MAC from the URL, else from the User-Agent.  Both present must
+ * agree when serviceconfig asks User-Agent MACs to match. */
+static int
+resolve_mac(const struct snapshot *s, const struct request *rq,
+    struct report_target *t, struct response *rs, struct logline *log)
+{
+	struct useragent ua;
+
+	ua_parse(rq->user_agent, &ua);
+	if (t->mac[0] == '\0' && ua.mac[0] == '\0') {
+		refuse(rs, 400, "no_mac", "no MAC address in the URL or the "
+		    "User-Agent");
+		return -1;
+	}
+	if (t->mac[0] == '\0')
+		memcpy(t->mac, ua.mac, sizeof(t->mac));
+	logline_str(log, "mac", t->mac);
+	if (s->svc.ua_mac_must_match && ua.mac[0] != '\0' &&
+	    strcmp(ua.mac, t->mac) != 0) {
+		logline_str(log, "ua_mac", ua.mac);
+		refuse(rs, 403, "ua_mismatch", "User-Agent MAC does not match "
+		    "the MAC in the URL");
+		return -1;
+	}
+	return 0;
+}
+
+/* A configured phone from an address the profile rules allow, or any
+ * phone from anywhere in discovery mode.  *ph is NULL for an unknown phone
+ * accepted in discovery mode. */
+static int
+check_sender(const struct snapshot *s, const struct request *rq,
+    const char *mac, const struct phone **ph, char *ip, size_t ipsz,
+    struct response *rs, struct logline *log)
+{
+	struct ipaddr client;
+	const char *why;
+
+	if (client_address(&s->svc, rq->remote_addr, rq->forwarded_for,
+	    &client) < 0) {
+		refuse(rs, 400, "bad_client_address",
+		    "unparseable client address");
+		return -1;
+	}
+	ipaddr_format(&client, ip, ipsz);
+	*ph = snapshot_find_mac(s, mac);
+	if (*ph != NULL)
+		logline_str(log, "phone", (*ph)->id);
+	if (s->svc.discovery_enabled)
+		return 0;
+	if (*ph == NULL) {
+		refuse(rs, 403, "unknown_phone", "no configured phone has that "
+		    "MAC address");
+		return -1;
+	}
+	if ((why = profile_access(s, *ph, &client)) == NULL)
+		return 0;
+	logline_str(log, "client_ip", ip);
+	refuse(rs, 403, why, "this address may not report for that phone");
+	return -1;
+}
+
+/* ---- the body ---- */
+
+/* Content-Length as a number: -1 when absent, -2 when not a number. */
+static long long
+content_length(const char *cl)
+{
+	size_t n;
+
+	if (cl == NULL)
+		return -1;
+	n = strlen(cl);
+	if (n == 0 || n > 18 || strspn(cl, "0123456789") != n)
+		return -2;
+	return strtoll(cl, NULL, 10);
+}
+
+/* Reads exactly the announced length, which the caller has capped.
+ * Returns the body (caller frees) or NULL with the refusal in rs. */
+static char *
+read_body(const struct request *rq, size_t cap, size_t *len,
+    struct response *rs)
+{
+	long long want = content_length(rq->content_length);
+	size_t got = 0;
+	ssize_t r;
+	char *body;
+
+	if (want == -1 || want == -2) {
+		refuse(rs, want == -1 ? 411 : 400, want == -1 ? "no_length" :
+		    "bad_length", "a report needs a valid Content-Length");
+		return NULL;
+	}
+	if ((unsigned long long)want > cap) {
+		refuse(rs, 413, "too_large", "the report is larger than "
+		    "reports.max_body_bytes");
+		return NULL;
+	}
+	if (want == 0 || rq->read_body == NULL) {
+		refuse(rs, 400, "empty_body", "the report body is empty");
+		return NULL;
+	}
+	body = xmalloc((size_t)want + 1);
+	while (got < (size_t)want && (r = rq->read_body(rq->body_ctx,
+	    body + got, (size_t)want - got)) > 0)
+		got += (size_t)r;
+	if (got < (size_t)want) {
+		free(body);
+		refuse(rs, 400, "bad_body", "the body is shorter than its "
+		    "Content-Length");
+		return NULL;
+	}
+	body[got] = '\0';
+	*len = got;
+	return body;
+}
+
+/* Parses; on error the refusal names what is wrong (element names and
+ * positions, never a value) and the log only the kind of error. */
+static int
+parse_body(const struct snapshot *s, const char *body, size_t len,
+    enum report_kind kind, struct report *r, struct response *rs,
+    struct logline *log)
+{
+	struct report_limits lim;
+	enum report_error e;
+	char msg[REPORT_MSG_MAX];
+
+	report_limits_default(&lim);
+	lim.max_body = (size_t)s->svc.report_max_body;
+	if ((e = report_parse(body, len, kind, &lim, r, msg)) == REPORT_OK)
+		return 0;
+	logline_str(log, "error", report_error_name(e));
+	refuse(rs, report_error_status(e), e == REPORT_E_TOO_LARGE ?
+	    "too_large" : "bad_body", msg);
+	return -1;
+}
+
+/* ---- storing ---- */
+
+static int
+key_ready(struct report_app *app, struct logline *log)
+{
+	char err[256];
+
+	if (app->have_key)
+		return 0;
+	if (secret_key_load(app->data_dir, &app->key, err, sizeof(err)) < 0) {
+		logline_str(log, "error", err);
+		return -1;
+	}
+	app->have_key = 1;
+	return 0;
+}
+
+static void
+store_of(struct report_app *app, const struct snapshot *s, struct store *st)
+{
+	st->dir = app->data_dir;
+	st->key = &app->key;
+	st->cmp = &s->cmp;
+	st->retention = (size_t)s->svc.report_retention;
+}
+
+/* Saves the report; a full disk or an unwritable directory is a 503 with
+ * the reason in the log (not in the answer: it names paths). */
+static int
+save(struct report_app *app, const struct snapshot *s,
+    const struct store_meta *meta, const struct report *r,
+    char id[STORE_ID_MAX + 1], struct response *rs, struct logline *log)
+{
+	struct store st;
+	enum store_status e;
+	char msg[STORE_MSG_MAX];
+
+	if (key_ready(app, log) < 0) {
+		refuse(rs, 503, "store_failed", "the report could not be "
+		    "stored; try again later");
+		return -1;
+	}
+	store_of(app, s, &st);
+	if ((e = store_save(&st, meta, r, id, msg)) == STORE_OK)
+		return 0;
+	logline_str(log, "error", msg);
+	refuse(rs, store_status_http(e), "store_failed", "the report could "
+	    "not be stored; try again later");
+	return -1;
+}
+
+void
+report_update_drift(struct report_app *app, const struct snapshot *s,
+    const struct phone *ph)
+{
+	const char *mac[1] = { ph->mac };
+	struct cmp_expected exp;
+	struct cmp_result res;
+	struct store_state state;
+	struct store st;
+	char msg[STORE_MSG_MAX];
+
+	if (app->metrics == NULL || ph->mac[0] == '\0' || !app->have_key)
+		return;
+	store_of(app, s, &st);
+	if (store_current(&st, ph->mac, &state, msg) != STORE_OK)
+		return;
+	cmp_expected_init(&exp);
+	cmp_expected_from_phone(&exp, s, ph);
+	compare_run(&exp, &state.params, &s->cmp, &app->key, &res);
+	metrics_set(app->metrics, METRIC_PHONE_DIFFERENCES, mac,
+	    (double)cmp_differences(&res));
+	metrics_set(app->metrics, METRIC_PHONE_UNEXPECTED, mac,
+	    (double)res.unexpected.n);
+	cmp_result_free(&res);
+	cmp_expected_free(&exp);
+	store_state_free(&state);
+}
+
+/* Counts the report under the phone's MAC (configured phones only: the
+ * label set stays bounded in discovery mode) and refreshes its gauges. */
+static void
+count_report(struct report_app *app, const struct snapshot *s,
+    const struct phone *ph, enum report_kind kind)
+{
+	const char *labels[2] = { ph ? ph->mac : NULL, report_kind_name(kind) };
+
+	if (app->metrics == NULL)
+		return;
+	metrics_inc(app->metrics, METRIC_PHONE_REPORTS_RECEIVED, labels, 1);
+	if (ph == NULL)
+		return;
+	metrics_set(app->metrics, METRIC_PHONE_LAST_REPORT, labels,
+	    (double)time(NULL));
+	if (kind != REPORT_STATUS)
+		report_update_drift(app, s, ph);
+}
+
+static void
+answer_stored(struct response *rs, const char *mac, const char *id)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "status", json_object_new_string("success"));
+	json_object_object_add(o, "mac", json_object_new_string(mac));
+	json_object_object_add(o, "report", json_object_new_string(id));
+	answer_json(rs, 200, "stored", o);
+}
+
+/* From an accepted sender on: body, parse, store, count, answer. */
+static void
+receive(struct report_app *app, const struct snapshot *s,
+    const struct request *rq, const struct report_target *t,
+    const struct phone *ph, const char *ip, struct response *rs,
+    struct logline *log)
+{
+	struct store_meta meta = { t->mac, ip, rq->user_agent, { 0, 0 } };
+	char id[STORE_ID_MAX + 1], *body;
+	struct report r;
+	size_t len = 0;
+
+	if ((body = read_body(rq, (size_t)s->svc.report_max_body, &len,
+	    rs)) == NULL)
+		return;
+	logline_int(log, "length", (long long)len);
+	if (parse_body(s, body, len, t->kind, &r, rs, log) == 0) {
+		logline_str(log, "type", report_kind_name(r.kind));
+		logline_int(log, "params", (long long)r.n);
+		if (save(app, s, &meta, &r, id, rs, log) == 0) {
+			logline_str(log, "report", id);
+			count_report(app, s, ph, r.kind);
+			answer_stored(rs, t->mac, id);
+		}
+	}
+	report_free(&r);
+	free(body);
+}
+
+void
+report_handle(struct report_app *app, const struct request *rq,
+    struct response *rs, struct logline *log)
+{
+	const struct snapshot *s;
+	const struct phone *ph;
+	struct report_target t;
+	char ip[64];
+
+	logline_str(log, "method", rq->method);
+	logline_strn(log, "uri", rq->uri, rq->uri ? strnlen(rq->uri, 200) : 0);
+	if (rq->method == NULL || (strcmp(rq->method, "POST") != 0 &&
+	    strcmp(rq->method, "PUT") != 0)) {
+		refuse(rs, 405, "bad_method", "reports are sent with POST or "
+		    "PUT");
+		response_header(rs, "Allow", "POST, PUT");
+		return;
+	}
+	if (parse_target(rq->uri, &t, rs) < 0)
+		return;
+	if ((s = config_state_get(&app->cs)) == NULL) {
+		refuse(rs, 503, "no_config", "no valid configuration loaded");
+		return;
+	}
+	if (resolve_mac(s, rq, &t, rs, log) < 0 ||
+	    check_sender(s, rq, t.mac, &ph, ip, sizeof(ip), rs, log) < 0)
+		return;
+	rs->phone_mac = ph ? ph->mac : NULL;
+	receive(app, s, rq, &t, ph, ip, rs, log);
+}

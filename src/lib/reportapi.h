@@ -1,0 +1,65 @@
+/* report.fcgi's request handling: phones upload the configuration they
+ * run (Cisco MPP Report_Rule) with POST or PUT to
+ *
+ *   /report[/<mac>][?type=config|delta|status]
+ *
+ * In order: the method, the path and query (a whitelist: only `type`, at
+ * most once), a configuration snapshot, the phone's MAC (from the URL, else
+ * from the User-Agent; normalised with mac_parse), the phone (configured,
+ * or any valid phone MAC in discovery mode), the client's address (the
+ * profile rules of access.h; any address in discovery mode), the body (its
+ * Content-Length checked against reports.max_body_bytes before a byte is
+ * read), the parse (report.h), the store (store.h: secrets hashed, atomic,
+ * retention).  Every answer is JSON:
+ *   200 {"status":"success","mac":"001122334455","report":"<id>"}
+ *   4xx/5xx {"status":"error","message":"..."}
+ *
+ * On arrival of a stored report the shared metrics are updated:
+ * phone_reports_received_total{phone_mac,report_type} (phone_mac is
+ * "unknown" for a phone the configuration does not name), the phone's last
+ * report time, and -- for configuration and delta reports of a configured
+ * phone -- its comparison against the current snapshot, kept as the
+ * per-phone gauges deskprov_phone_differences and
+ * deskprov_phone_unexpected_params that monitor_update_windows() sums at
+ * scrape time.  A failed request counts only in the request and rejection
+ * totals (instrument.h). */
+#ifndef DESKPROV_REPORTAPI_H
+#define DESKPROV_REPORTAPI_H
+
+#include "http.h"
+#include "log.h"
+#include "metrics.h"
+#include "reload.h"
+#include "secret.h"
+
+struct report_app {
+	struct config_state	 cs;
+	struct metrics		*metrics;	/* borrowed; NULL: metrics off */
+	char			 data_dir[2048];	/* $DESKPROV_DATA */
+	struct secret_key	 key;		/* loaded on first use */
+	int			 have_key;
+};
+
+/* For report.fcgi: the configuration as config_state_init_server() finds
+ * it, the data directory from $DESKPROV_DATA (default ./reports), and the
+ * metrics store `m` (borrowed, may be NULL).  The secret key is read, or
+ * created, on the first report, so a data directory that appears later
+ * still works.  Free with report_app_free(). */
+void	report_app_init(struct report_app *, const char *prog,
+	    struct metrics *m);
+/* Releases the snapshot and wipes the key; the metrics stay open. */
+void	report_app_free(struct report_app *);
+
+/* Answers one request into rs and adds the request's details -- never a
+ * parameter value -- to the log line (which the caller starts and ends). */
+void	report_handle(struct report_app *, const struct request *,
+	    struct response *, struct logline *);
+
+/* Brings phone `mac`'s drift gauges up to date: expected (what
+ * profile.fcgi would serve it under snapshot s) against its current
+ * stored state.  Does nothing for a phone without configuration reports.
+ * Exposed for the tests and for tools that rebuild the gauges. */
+void	report_update_drift(struct report_app *, const struct snapshot *s,
+	    const struct phone *ph);
+
+#endif
