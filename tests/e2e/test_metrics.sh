@@ -470,6 +470,39 @@ prom_expect() {
 	fi
 }
 
+# prom_ok EXPR: Prometheus accepts the query (valid PromQL).
+prom_ok() {
+	curl -s --max-time 5 "http://127.0.0.1:$PROM_PORT/api/v1/query" \
+	    --data-urlencode "query=$1" 2>/dev/null |
+	    grep -q '^{"status":"success"'
+}
+
+# Every query of etc/grafana-dashboard.json must be valid PromQL that names
+# only metrics deskprov exports (a histogram through _bucket, _sum, _count)
+# and label names they carry.
+dashboard_checks() {
+	local expr name bad n=0
+	"$E2E_PY" -c 'import json, sys
+for p in json.load(open(sys.argv[1]))["panels"]:
+    for t in p.get("targets", []):
+        print(t["expr"])' "$E2E_TOP/etc/grafana-dashboard.json" \
+	    >"$E2E_TMP/dashboard.exprs" ||
+	    { fail "etc/grafana-dashboard.json does not parse"; return; }
+	while IFS= read -r expr; do
+		n=$((n + 1))
+		bad=
+		for name in $(grep -oE '\b(phone|deskprov|reports)_[a-z_]+' <<<"$expr"); do
+			grep -q "[{,]$name=\"" "$M2" && continue	# a label name
+			grep -qE "^# TYPE (${name}|${name%_bucket}|${name%_sum}|${name%_count}) " "$M2" ||
+			    bad="$bad $name"
+		done
+		check "dashboard query names exported metrics${bad:+ (not:$bad)}: $expr" \
+		    test -z "$bad"
+		check "Prometheus accepts the dashboard query: $expr" prom_ok "$expr"
+	done <"$E2E_TMP/dashboard.exprs"
+	check "the dashboard has queries ($n)" test "$n" -ge 10
+}
+
 run_prometheus() {
 	local pid ready=
 	PROM_PORT=$(free_port)
@@ -533,6 +566,7 @@ EOF
 	    "$(sum_metric "$M2" phone_firmware_updates_total)"
 	prom_expect 'phone_config_request_duration_seconds_count' \
 	    "$(mval "$M2" phone_config_request_duration_seconds_count)"
+	dashboard_checks
 	log_read
 	check "Prometheus scraped through lighttpd as monitor (deskprov's log)" \
 	    grep -qa 'deskprov\[metrics\] .*uri=/metrics user=monitor outcome=metrics status=200 .*ua=Prometheus/' "$E2E_LOG"
