@@ -1,0 +1,321 @@
+/* GET /compare/<phone>: what profile.fcgi would serve the phone against
+ * its current reported state (newest full report plus later deltas).
+ * GET /export-unexpected/<phone> and ?scope=fleet: YAML for common.yml.
+ * Secrets only ever show as "matches" or "differs" (compare.h gives no
+ * value for them). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "page.h"
+
+static void
+count_card(struct buf *b, const char *label, size_t n, const char *cls)
+{
+	buf_adds(b, "<div");
+	html_attr(b, "class", cls);
+	buf_printf(b, "><span class=\"n\">%zu</span> ", n);
+	html_text(b, label);
+	buf_adds(b, "</div>\n");
+}
+
+static void
+counts(struct buf *b, const struct cmp_result *r)
+{
+	buf_adds(b, "<div class=\"cards\">\n");
+	count_card(b, "expected", r->n_expected, "card");
+	count_card(b, "reported", r->n_reported, "card");
+	count_card(b, "matching", r->n_matches, "card ok");
+	count_card(b, "mismatches", r->mismatches.n,
+	    r->mismatches.n ? "card drift" : "card");
+	count_card(b, "missing", r->missing.n, r->missing.n ? "card drift" :
+	    "card");
+	count_card(b, "unexpected", r->unexpected.n,
+	    r->unexpected.n ? "card drift" : "card");
+	count_card(b, "secrets compared", r->secrets.n, "card");
+	count_card(b, "excluded (blacklist)", r->n_excluded, "card muted");
+	buf_adds(b, "</div>\n");
+}
+
+static void
+secret_cell(struct buf *b, const struct cmp_item *it)
+{
+	html_elem(b, "span", it->verdict == CMP_MATCH ? "badge ok" :
+	    "badge drift", it->verdict == CMP_MATCH ? "matches" : "differs");
+}
+
+/* One row; which value columns a table has depends on the list. */
+static void
+item_row(struct buf *b, const struct cmp_item *it, int expected,
+    int reported)
+{
+	buf_adds(b, "<tr>");
+	html_elem(b, "th", NULL, it->name);
+	if (it->secret) {
+		buf_printf(b, "<td colspan=\"%d\">", expected + reported);
+		if (it->verdict == CMP_MATCH || it->verdict == CMP_DIFFERS)
+			secret_cell(b, it);
+		else
+			html_elem(b, "span", "badge secret", "secret");
+		buf_adds(b, "</td></tr>\n");
+		return;
+	}
+	if (expected) {
+		buf_adds(b, "<td>");
+		page_value(b, it->expected);
+		buf_adds(b, "</td>");
+	}
+	if (reported) {
+		buf_adds(b, "<td>");
+		page_value(b, it->reported);
+		buf_adds(b, "</td>");
+	}
+	buf_adds(b, "</tr>\n");
+}
+
+static void
+item_table(struct buf *b, const char *title, const char *empty,
+    const struct cmp_list *l, int expected, int reported)
+{
+	buf_printf(b, "<h2>");
+	html_text(b, title);
+	buf_printf(b, " <span class=\"count\">%zu</span></h2>\n", l->n);
+	if (l->n == 0) {
+		html_elem(b, "p", "muted", empty);
+		return;
+	}
+	buf_adds(b, "<div class=\"scroll\"><table class=\"params\">\n"
+	    "<thead><tr><th scope=\"col\">Parameter</th>");
+	if (expected)
+		buf_adds(b, "<th scope=\"col\">Expected</th>");
+	if (reported)
+		buf_adds(b, "<th scope=\"col\">Reported</th>");
+	buf_adds(b, "</tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < l->n; i++)
+		item_row(b, &l->items[i], expected, reported);
+	buf_adds(b, "</tbody></table></div>\n");
+}
+
+static void
+basis(struct buf *b, const struct phone_view *v)
+{
+	struct buf url;
+
+	buf_init(&url);
+	buf_adds(b, "<p>Expected: exactly the profile deskprov serves this "
+	    "phone. Reported: ");
+	if (v->state.base_id[0] != '\0') {
+		buf_adds(&url, "/report-detail/");
+		url_segment(&url, v->state.base_id);
+		html_link(b, url.data, NULL, "the newest full report");
+	} else {
+		html_text(b, "delta reports only (no full report yet)");
+	}
+	if (v->state.n_deltas > 0)
+		buf_printf(b, " with %zu later delta report%s", v->state.n_deltas,
+		    v->state.n_deltas == 1 ? "" : "s");
+	buf_adds(b, ". ");
+	buf_reset(&url);
+	buf_adds(&url, "/export-unexpected/");
+	url_segment(&url, v->mac);
+	html_link(b, url.data, NULL, "Export the unexpected parameters as "
+	    "YAML");
+	buf_adds(b, ".</p>\n");
+	buf_free(&url);
+}
+
+static void
+compare_body(struct page *pg, const struct phone_view *v)
+{
+	struct buf *b = &pg->rs->body;
+	const struct cmp_result *r = &v->result;
+
+	buf_adds(b, "<dl class=\"facts\"><dt>MAC</dt><dd>");
+	page_mac(b, v->mac);
+	buf_adds(b, "</dd><dt>Status</dt><dd>");
+	page_badge(b, v->badge);
+	buf_adds(b, "</dd><dt>Last report</dt><dd>");
+	page_time(b, v->latest.timestamp, 0);
+	buf_adds(b, "</dd></dl>\n");
+	basis(b, v);
+	counts(b, r);
+	item_table(b, "Mismatches", "Every reported value matches.",
+	    &r->mismatches, 1, 1);
+	item_table(b, "Missing", "The phone reports every expected parameter.",
+	    &r->missing, 1, 0);
+	item_table(b, "Unexpected", "The phone reports nothing beyond the "
+	    "expected parameters.", &r->unexpected, 0, 1);
+	item_table(b, "Secrets", "No secret is both expected and reported.",
+	    &r->secrets, 0, 1);
+	if (r->n_unverified > 0)
+		buf_printf(b, "<p class=\"notice\">%zu secret%s could not be "
+		    "verified: the report key is missing.</p>\n",
+		    r->n_unverified, r->n_unverified == 1 ? "" : "s");
+}
+
+/* The phone and its compared view, or the status to return. */
+static int
+load_view(struct page *pg, const char *ident, struct phone_view *v)
+{
+	const struct phone *ph;
+	enum store_status rc;
+	int status;
+
+	if ((status = page_find_phone(pg, ident, &ph)) != 0)
+		return status;
+	if (ph->mac[0] == '\0')
+		return page_fail(pg, 404, "no_mac", "This phone has no MAC "
+		    "address in phones.yml, so its reports cannot be found.");
+	rc = phone_view_load(v, &pg->src, ph, NULL, pg->msgbuf);
+	if (rc != STORE_OK)
+		return page_store_fail(pg, rc);
+	if (!v->compared)
+		return page_fail(pg, 404, "never_reported", "This phone has not "
+		    "reported its configuration yet.");
+	return 0;
+}
+
+int
+page_compare(struct page *pg)
+{
+	struct phone_view v;
+	struct buf title;
+	int status;
+
+	memset(&v, 0, sizeof(v));
+	if ((status = load_view(pg, pg->arg, &v)) != 0)
+		goto out;
+	buf_init(&title);
+	buf_printf(&title, "Compare %s", v.phone->id);
+	page_begin(pg, title.data, NAV_FLEET);
+	compare_body(pg, &v);
+	buf_free(&title);
+	status = page_end(pg, "compare");
+out:
+	phone_view_free(&v);
+	return status;
+}
+
+/* Sends body (YAML) as an attachment named <stem>_<time>.yml. */
+static int
+yaml_answer(struct page *pg, const char *stem, time_t now,
+    const char *outcome)
+{
+	struct buf cd;
+	char when[20];
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y%m%d_%H%M%S", &tm);
+	buf_init(&cd);
+	/* stem is a canonical MAC or a word from the code: no quoting. */
+	buf_printf(&cd, "attachment; filename=\"%s_%s.yml\"", stem, when);
+	response_header(pg->rs, "Content-Disposition", cd.data);
+	buf_free(&cd);
+	pg->rs->content_type = "text/yaml; charset=utf-8";
+	pg->rs->outcome = outcome;
+	return 200;
+}
+
+static int
+export_phone(struct page *pg)
+{
+	struct phone_view v;
+	struct buf stem;
+	int status;
+
+	memset(&v, 0, sizeof(v));
+	buf_init(&stem);
+	if ((status = load_view(pg, pg->arg, &v)) != 0)
+		goto out;
+	buf_reset(&pg->rs->body);
+	if (compare_export_unexpected(&v.result, v.mac, pg->src.now,
+	    &pg->snap->cmp, &pg->rs->body) < 0) {
+		status = page_fail(pg, 500, "export_failed", "The YAML could "
+		    "not be written.");
+		goto out;
+	}
+	buf_printf(&stem, "unexpected_params_%s", v.mac);
+	status = yaml_answer(pg, stem.data, pg->src.now, "export");
+out:
+	buf_free(&stem);
+	phone_view_free(&v);
+	return status;
+}
+
+/* The current state of every configured phone that has one. */
+static enum store_status
+fleet_states(struct page *pg, struct store_state **states, size_t *n)
+{
+	enum store_status rc;
+
+	*states = xcalloc(pg->snap->n_phones + 1, sizeof(**states));
+	*n = 0;
+	for (size_t i = 0; i < pg->snap->n_phones; i++) {
+		const char *mac = pg->snap->phones[i].mac;
+		if (mac[0] == '\0')
+			continue;
+		rc = store_current(&pg->store, mac, &(*states)[*n], pg->msgbuf);
+		if (rc == STORE_OK)
+			(*n)++;
+		else if (rc != STORE_E_NOT_FOUND)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+static int
+export_fleet(struct page *pg)
+{
+	struct store_state *states;
+	const struct report **reports = NULL;
+	struct cmp_list common = { NULL, 0, 0 };
+	enum store_status rc;
+	size_t n;
+	int status;
+
+	if ((rc = fleet_states(pg, &states, &n)) != STORE_OK) {
+		status = page_store_fail(pg, rc);
+		goto out;
+	}
+	if (n == 0) {
+		status = page_fail(pg, 404, "never_reported", "No configured "
+		    "phone has reported its configuration yet.");
+		goto out;
+	}
+	reports = xcalloc(n, sizeof(*reports));
+	for (size_t i = 0; i < n; i++)
+		reports[i] = &states[i].params;
+	compare_fleet_common(reports, n, compare_in_common,
+	    (void *)(uintptr_t)pg->snap,
+	    &pg->snap->cmp, &common);
+	buf_reset(&pg->rs->body);
+	if (compare_export_fleet(&common, n, pg->src.now, &pg->snap->cmp,
+	    &pg->rs->body) < 0)
+		status = page_fail(pg, 500, "export_failed", "The YAML could "
+		    "not be written.");
+	else
+		status = yaml_answer(pg, "common_params_fleet", pg->src.now,
+		    "export_fleet");
+	cmp_list_free(&common);
+out:
+	for (size_t i = 0; i < n; i++)
+		store_state_free(&states[i]);
+	free(states);
+	free(reports);
+	return status;
+}
+
+/* With scope=fleet the path names no phone: /export-unexpected/?scope=fleet
+ * (a phone given anyway is refused, so that a wrong link is noticed). */
+int
+page_export(struct page *pg)
+{
+	if (pg->query[0] == NULL || strcmp(pg->query[0], "phone") == 0)
+		return export_phone(pg);
+	if (pg->arg[0] != '\0')
+		return page_fail(pg, 400, "bad_scope", "A fleet export names no "
+		    "phone: use /export-unexpected/?scope=fleet.");
+	return export_fleet(pg);
+}

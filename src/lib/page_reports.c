@@ -1,0 +1,199 @@
+/* GET /reports?page=N: every stored report, newest first, PAGE_PER_PAGE
+ * to a page.  GET /report-detail/<id>: one report with its parameters;
+ * secrets (stored as keyed hashes) show as "hashed", never their hash. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "page.h"
+
+/* The phone's name when it is configured, else a muted note. */
+static void
+phone_name(struct buf *b, const struct snapshot *s, const char *mac)
+{
+	const struct phone *ph = snapshot_find_mac(s, mac);
+
+	if (ph != NULL)
+		html_text(b, ph->id);
+	else
+		html_elem(b, "span", "muted", "not configured");
+}
+
+static void
+report_row(struct page *pg, const struct store_entry *e)
+{
+	struct buf *b = &pg->rs->body, url;
+
+	buf_init(&url);
+	buf_adds(&url, "/report-detail/");
+	url_segment(&url, e->id);
+	buf_adds(b, "<tr><td>");
+	page_time(b, e->timestamp, 0);
+	buf_adds(b, "</td><td>");
+	phone_name(b, pg->snap, e->mac);
+	buf_adds(b, "</td><td>");
+	page_mac(b, e->mac);
+	buf_adds(b, "</td><td>");
+	html_text(b, report_kind_name(e->kind));
+	buf_adds(b, "</td><td>");
+	html_link(b, url.data, NULL, "details");
+	buf_adds(b, "</td></tr>\n");
+	buf_free(&url);
+}
+
+static void
+pager_link(struct buf *b, size_t page, const char *label, const char *rel)
+{
+	struct buf url, n;
+
+	buf_init(&url);
+	buf_init(&n);
+	buf_printf(&n, "%zu", page);
+	buf_adds(&url, "/reports");
+	url_arg(&url, "page", n.data);
+	buf_adds(b, "<a");
+	html_attr(b, "href", url.data);
+	html_attr(b, "rel", rel);
+	buf_addc(b, '>');
+	html_text(b, label);
+	buf_adds(b, "</a>");
+	buf_free(&url);
+	buf_free(&n);
+}
+
+static void
+pager(struct buf *b, size_t page, size_t pages, size_t total)
+{
+	buf_adds(b, "<nav class=\"pager\" aria-label=\"Pages\">");
+	if (page > 1)
+		pager_link(b, page - 1, "\xe2\x86\x90 Newer", "prev");
+	buf_printf(b, " <span>Page %zu of %zu (%zu report%s)</span> ", page,
+	    pages, total, total == 1 ? "" : "s");
+	if (page < pages)
+		pager_link(b, page + 1, "Older \xe2\x86\x92", "next");
+	buf_adds(b, "</nav>\n");
+}
+
+int
+page_reports(struct page *pg)
+{
+	size_t page = pg->query[0] ? (size_t)strtol(pg->query[0], NULL, 10) :
+	    1, pages;
+	struct store_page list = { NULL, 0, 0 };
+	enum store_status rc;
+	struct buf *b = &pg->rs->body;
+
+	rc = store_list(&pg->store, NULL, (page - 1) * PAGE_PER_PAGE,
+	    PAGE_PER_PAGE, &list, pg->msgbuf);
+	if (rc != STORE_OK && rc != STORE_E_NOT_FOUND)
+		return page_store_fail(pg, rc);
+	pages = list.total ? (list.total + PAGE_PER_PAGE - 1) / PAGE_PER_PAGE :
+	    1;
+	if (page > pages) {
+		store_page_free(&list);
+		return page_fail(pg, 404, "no_page", "There is no such page of "
+		    "reports.");
+	}
+	page_begin(pg, "Reports", NAV_REPORTS);
+	if (list.total == 0) {
+		html_elem(b, "p", "muted", "No phone has reported yet.");
+	} else {
+		pager(b, page, pages, list.total);
+		buf_adds(b, "<div class=\"scroll\"><table class=\"list\">\n"
+		    "<caption>Reports, newest first</caption>\n<thead><tr>"
+		    "<th scope=\"col\">Received</th><th scope=\"col\">Phone</th>"
+		    "<th scope=\"col\">MAC</th><th scope=\"col\">Type</th>"
+		    "<th scope=\"col\">Report</th></tr></thead>\n<tbody>\n");
+		for (size_t i = 0; i < list.n; i++)
+			report_row(pg, &list.entries[i]);
+		buf_adds(b, "</tbody></table></div>\n");
+		pager(b, page, pages, list.total);
+	}
+	if (rc == STORE_OK)
+		store_page_free(&list);
+	return page_end(pg, "reports");
+}
+
+static void
+dl_item(struct buf *b, const char *term)
+{
+	buf_adds(b, "<dt>");
+	html_text(b, term);
+	buf_adds(b, "</dt><dd>");
+}
+
+static void
+report_facts(struct page *pg, const struct stored_report *r)
+{
+	struct buf *b = &pg->rs->body, url;
+
+	buf_adds(b, "<dl class=\"facts\">");
+	dl_item(b, "Phone");
+	phone_name(b, pg->snap, r->head.mac);
+	if (snapshot_find_mac(pg->snap, r->head.mac) != NULL) {
+		buf_init(&url);
+		buf_adds(&url, "/compare/");
+		url_segment(&url, r->head.mac);
+		buf_adds(b, " (");
+		html_link(b, url.data, NULL, "compare");
+		buf_adds(b, ")");
+		buf_free(&url);
+	}
+	dl_item(b, "MAC");
+	page_mac(b, r->head.mac);
+	dl_item(b, "Received");
+	page_time(b, r->head.timestamp, 0);
+	dl_item(b, "Type");
+	html_text(b, report_kind_name(r->head.kind));
+	dl_item(b, "Client address");
+	page_value(b, r->client_ip);
+	dl_item(b, "User-Agent");
+	page_value(b, r->user_agent);
+	dl_item(b, "Report id");
+	html_elem(b, "code", NULL, r->head.id);
+	buf_printf(b, "</dd></dl>\n");
+}
+
+/* A secret is never shown, not even as its hash: only that it is one. */
+static void
+param_row(struct page *pg, const struct report_param *p)
+{
+	struct buf *b = &pg->rs->body;
+
+	buf_adds(b, "<tr>");
+	html_elem(b, "th", NULL, p->name);
+	buf_adds(b, "<td>");
+	if (secret_is_hash(p->value) || secret_name(p->name, &pg->snap->cmp))
+		html_elem(b, "span", "badge secret", "hashed");
+	else
+		page_value(b, p->value);
+	buf_adds(b, "</td></tr>\n");
+}
+
+int
+page_report_detail(struct page *pg)
+{
+	struct stored_report r;
+	enum store_status rc;
+	struct buf *b = &pg->rs->body, title;
+
+	if (!store_id_valid(pg->arg, strlen(pg->arg)))
+		return page_fail(pg, 400, "bad_report_id", "That is not a "
+		    "report id.");
+	if ((rc = store_load(&pg->store, pg->arg, &r, pg->msgbuf)) != STORE_OK)
+		return page_store_fail(pg, rc);
+	buf_init(&title);
+	buf_printf(&title, "Report %.20s", r.head.timestamp);
+	page_begin(pg, title.data, NAV_REPORTS);
+	report_facts(pg, &r);
+	buf_printf(b, "<h2>Parameters <span class=\"count\">%zu</span></h2>\n",
+	    r.data.n);
+	buf_adds(b, "<div class=\"scroll\"><table class=\"params\">\n"
+	    "<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Value"
+	    "</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < r.data.n; i++)
+		param_row(pg, &r.data.params[i]);
+	buf_adds(b, "</tbody></table></div>\n");
+	buf_free(&title);
+	stored_report_free(&r);
+	return page_end(pg, "report_detail");
+}
