@@ -257,9 +257,12 @@ fleet_states(struct page *pg, struct store_state **states, size_t *n)
 		if (mac[0] == '\0')
 			continue;
 		rc = store_current(&pg->store, mac, &(*states)[*n], pg->msgbuf);
-		if (rc == STORE_OK)
+		if (rc == STORE_OK) {
 			(*n)++;
-		else if (rc != STORE_E_NOT_FOUND)
+			continue;
+		}
+		store_state_free(&(*states)[*n]);
+		if (rc != STORE_E_NOT_FOUND)
 			return rc;
 	}
 	return STORE_OK;

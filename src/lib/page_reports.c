@@ -179,8 +179,10 @@ page_report_detail(struct page *pg)
 	if (!store_id_valid(pg->arg, strlen(pg->arg)))
 		return page_fail(pg, 400, "bad_report_id", "That is not a "
 		    "report id.");
-	if ((rc = store_load(&pg->store, pg->arg, &r, pg->msgbuf)) != STORE_OK)
+	if ((rc = store_load(&pg->store, pg->arg, &r, pg->msgbuf)) != STORE_OK) {
+		stored_report_free(&r);
 		return page_store_fail(pg, rc);
+	}
 	buf_init(&title);
 	buf_printf(&title, "Report %.20s", r.head.timestamp);
 	page_begin(pg, title.data, NAV_REPORTS);

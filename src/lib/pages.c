@@ -135,13 +135,16 @@ query_parse(struct page *pg, const struct query_key *keys, struct buf *store)
 	size_t off[PAGE_QUERY_MAX] = { 0 };
 	int seen[PAGE_QUERY_MAX] = { 0 };
 
-	if (q == NULL)
+	/* A bare "?" is no query; an empty pair ("a=1&") is an error. */
+	if (q == NULL || q[1] == '\0')
 		return 0;
-	for (q++; *q != '\0'; q = *end ? end + 1 : end) {
+	for (q++;; q = end + 1) {
 		end = q + strcspn(q, "&");
 		if (query_pair(keys, q, (size_t)(end - q), store, off,
 		    seen) < 0)
 			return -1;
+		if (*end == '\0')
+			break;
 	}
 	for (int i = 0; i < PAGE_QUERY_MAX; i++)
 		pg->query[i] = seen[i] ? store->data + off[i] : NULL;

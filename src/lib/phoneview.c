@@ -82,8 +82,11 @@ load_latest(struct phone_view *v, const struct store *st, char *msg)
 	store_page_free(&page);
 	if (!v->have_report)
 		return STORE_OK;
-	if ((rc = store_load(st, v->latest.id, &sr, msg)) != STORE_OK)
+	/* store_load() and store_current() need their free on failure too. */
+	if ((rc = store_load(st, v->latest.id, &sr, msg)) != STORE_OK) {
+		stored_report_free(&sr);
 		return rc == STORE_E_NOT_FOUND ? STORE_OK : rc;
+	}
 	if (ua_parse(sr.user_agent, &ua)) {
 		copy_str(v->model, sizeof(v->model), ua.product);
 		copy_str(v->firmware, sizeof(v->firmware), ua.version);
@@ -141,7 +144,9 @@ phone_view_load(struct phone_view *v, const struct view_source *src,
 	rc = store_current(src->store, v->mac, &v->state, msg);
 	if (rc == STORE_OK)
 		v->have_state = 1;
-	else if (rc != STORE_E_NOT_FOUND)
+	else
+		store_state_free(&v->state);
+	if (rc != STORE_OK && rc != STORE_E_NOT_FOUND)
 		return rc;
 	if (v->have_state && v->firmware[0] == '\0' &&
 	    param_value(&v->state.params, "Software_Version") != NULL)
@@ -204,4 +209,74 @@ unconfigured_macs(const char *dir, const struct snapshot *s,
 		qsort(macs, *n, sizeof(*macs), mac_cmp);
 	*out = macs;
 	return 0;
+}
+
+/* A value for a terminal: in double quotes, printable ASCII as it is,
+ * everything else (controls, escape sequences, non-ASCII) as \xNN. */
+static void
+text_value(struct buf *b, const char *s)
+{
+	buf_addc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+			buf_addc(b, (char)*p);
+		else
+			buf_printf(b, "\\x%02x", *p);
+	}
+	buf_addc(b, '"');
+}
+
+static void
+text_list(struct buf *b, const char *title, const struct cmp_list *l)
+{
+	buf_printf(b, "\n%s (%zu):\n", title, l->n);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct cmp_item *it = &l->items[i];
+		buf_printf(b, "  %s", it->name);
+		if (it->secret) {
+			buf_adds(b, it->verdict == CMP_MATCH ? ": secret, matches" :
+			    it->verdict == CMP_DIFFERS ? ": secret, differs" :
+			    ": secret");
+		} else {
+			if (it->expected != NULL) {
+				buf_adds(b, "\n    expected: ");
+				text_value(b, it->expected);
+			}
+			if (it->reported != NULL) {
+				buf_adds(b, "\n    reported: ");
+				text_value(b, it->reported);
+			}
+		}
+		buf_addc(b, '\n');
+	}
+}
+
+void
+phone_view_text(const struct phone_view *v, struct buf *b)
+{
+	const struct cmp_result *r = &v->result;
+	char mac[18];
+
+	mac_format_colons(v->mac, mac);
+	buf_printf(b, "phone %s (%s): %s\n", v->phone ? v->phone->id : "-",
+	    mac, phone_badge_text(v->badge));
+	if (!v->compared) {
+		buf_adds(b, "no configuration report to compare\n");
+		return;
+	}
+	buf_printf(b, "reported state: %s%s + %zu delta%s\n",
+	    v->state.base_id[0] ? "report " : "no full report",
+	    v->state.base_id, v->state.n_deltas,
+	    v->state.n_deltas == 1 ? "" : "s");
+	buf_printf(b, "expected %zu, reported %zu, matching %zu; mismatches "
+	    "%zu, missing %zu, unexpected %zu, secrets %zu, excluded %zu\n",
+	    r->n_expected, r->n_reported, r->n_matches, r->mismatches.n,
+	    r->missing.n, r->unexpected.n, r->secrets.n, r->n_excluded);
+	text_list(b, "mismatches", &r->mismatches);
+	text_list(b, "missing", &r->missing);
+	text_list(b, "unexpected", &r->unexpected);
+	text_list(b, "secrets", &r->secrets);
+	if (r->n_unverified > 0)
+		buf_printf(b, "\n%zu secrets unverified: no report key\n",
+		    r->n_unverified);
 }

@@ -71,6 +71,11 @@ enum store_status	phone_view_load(struct phone_view *v,
 			    char *msg);
 void	phone_view_free(struct phone_view *);
 
+/* The comparison as text for a terminal (`deskprov compare`): counts,
+ * then each list; values quoted with every byte outside printable ASCII
+ * as \xNN, secrets only as "matches" or "differs". */
+void	phone_view_text(const struct phone_view *, struct buf *);
+
 /* "in sync", "drift", "never reported", "stale", "not configured". */
 const char	*phone_badge_text(enum phone_badge);
 /* A CSS class for the badge: "ok", "drift", "never", "stale", "new". */

@@ -1,0 +1,633 @@
+/* The admin pages in-process: a fixture configuration and data directory
+ * with stored reports, then every route with its statuses, roles, query
+ * validation, the exact differences of a known report, and no secret on
+ * any page. */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pages.h"
+#include "phoneview.h"
+#include "store.h"
+#include "testutil.h"
+
+#define MAC1	"001122334455"		/* desk-1: drift, known differences */
+#define MAC2	"001122334466"		/* desk-2: in sync but stale */
+#define MAC3	"001122334477"		/* desk-3: never reported */
+#define MACX	"00aabbccddee"		/* not configured: discovered */
+
+/* Every one of these is a secret value: none may appear on a page. */
+static const char *const secrets[] = {
+	"admin-secret-xyz", "wrong-admin-pw", "sekret-1001", "sekret-other",
+	"pw-blacklisted-1001", "pw-reported-1001", "hmac-sha256", "factory-pin",
+};
+
+static const char phones_yml[] =
+    "phones:\n"
+    "  desk-1:\n"
+    "    mac: \"00:11:22:33:44:55\"\n"
+    "    ip_address: \"127.0.0.1\"\n"
+    "    Station_Name: \"<b>Desk</b> & 'one'\"\n"
+    "    User_ID_1_: \"1001\"\n"
+    "    Password_1_: \"pw-blacklisted-1001\"\n"
+    "    SIP_Secret_1_: \"sekret-1001\"\n"
+    "  desk-2:\n"
+    "    mac: \"00-11-22-33-44-66\"\n"
+    "    ip_address: \"127.0.0.1\"\n"
+    "  desk-3:\n"
+    "    mac: \"0011.2233.4477\"\n"
+    "    ip_address: \"127.0.0.1\"\n"
+    "  nomac:\n"
+    "    ip_address: \"127.0.0.1\"\n";
+
+static const char common_yml[] =
+    "common:\n"
+    "  Time_Zone: 'GMT+01:00'\n"
+    "  Admin_Password: 'admin-secret-xyz'\n"
+    "  Primary_NTP_Server: 'pool.ntp.org'\n"
+    "  Host_Name: 'deskhost'\n";
+
+static const char service_yml[] =
+    "monitoring:\n"
+    "  report_activity_window: 1800\n"
+    "auth:\n"
+    "  enabled: true\n"
+    "  users:\n"
+    "    admin: {username: admin, role: admin}\n"
+    "    monitor: {username: monitor, role: monitor}\n";
+
+static const char comparison_yml[] =
+    "comparison:\n"
+    "  blacklist: [Password_1_]\n";
+
+static const char schema_yml[] =
+    "schema:\n"
+    "  flat_profile_params:\n"
+    "    Time_Zone: 'GMT-08:00'\n"
+    "    Host_Name: ''\n"
+    "    Station_Name: ''\n"
+    "    User_ID_1_: ''\n"
+    "    Password_1_: ''\n"
+    "    Admin_Password: ''\n"
+    "    Primary_NTP_Server: ''\n"
+    "    Resync_Periodic: '3600'\n"
+    "  xml_structure:\n"
+    "    device:\n"
+    "      flat-profile: DYNAMIC_PARAMS\n";
+
+static char etc[TU_DIR_MAX], data[TU_DIR_MAX];
+static char id_desk1[STORE_ID_MAX + 1], id_status[STORE_ID_MAX + 1];
+static struct pages_app app;
+
+static void
+rm_tree(const char *path)
+{
+	char sub[1024];
+	struct dirent *e;
+	DIR *d = opendir(path);
+
+	if (d == NULL) {
+		unlink(path);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		rm_tree(sub);
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+static void
+set(struct report *r, const char *name, const char *value)
+{
+	report_set(r, name, strlen(name), value, strlen(value));
+}
+
+static void
+save(const struct store *st, const char *mac, const struct report *r,
+    time_t when, char id[STORE_ID_MAX + 1])
+{
+	struct store_meta meta = { mac, "192.0.2.7",
+	    "Cisco-CP-6841-3PCC/12.0.1 (" MAC1 ")", { when, 0 } };
+	char msg[STORE_MSG_MAX];
+
+	ck_assert_msg(store_save(st, &meta, r, id, msg) == STORE_OK, "%s", msg);
+}
+
+/* desk-1's configuration report: see test_differences for what it makes. */
+static void
+report_desk1(struct report *r)
+{
+	report_init(r, REPORT_CONFIG);
+	set(r, "Time_Zone", "GMT+02:00");		/* mismatch */
+	set(r, "Station_Name", "  <b>Desk</b> & 'one'  "); /* trimmed: same */
+	set(r, "User_ID_1_", "1001");
+	set(r, "Password_1_", "pw-reported-1001");	/* blacklisted */
+	set(r, "Admin_Password", "wrong-admin-pw");	/* secret differs */
+	set(r, "SIP_Secret_1_", "sekret-1001");		/* secret matches */
+	set(r, "Primary_NTP_Server", "pool.ntp.org");
+	set(r, "Resync_Periodic", "3600");
+	set(r, "New_Param_X", "val & <x> \"q\"");	/* unexpected */
+	set(r, "Another_Unexpected", "<script>alert(1)</script>");
+	/* Host_Name is missing. */
+}
+
+/* What desk-2 is expected to report, exactly. */
+static void
+report_in_sync(struct report *r)
+{
+	report_init(r, REPORT_CONFIG);
+	set(r, "Time_Zone", "GMT+01:00");
+	set(r, "Admin_Password", "admin-secret-xyz");
+	set(r, "Primary_NTP_Server", "pool.ntp.org");
+	set(r, "Host_Name", "deskhost");
+	set(r, "Station_Name", "");
+	set(r, "User_ID_1_", "");
+	set(r, "Password_1_", "");
+	set(r, "Resync_Periodic", "3600");
+}
+
+static void
+seed_reports(void)
+{
+	struct secret_key key;
+	struct store st;
+	struct report r;
+	char err[256], id[STORE_ID_MAX + 1];
+	time_t now = time(NULL);
+
+	ck_assert_msg(secret_key_load(data, &key, err, sizeof(err)) == 0,
+	    "%s", err);
+	memset(&st, 0, sizeof(st));
+	st.dir = data;
+	st.key = &key;
+	report_desk1(&r);
+	save(&st, MAC1, &r, now - 60, id_desk1);
+	report_free(&r);
+	report_init(&r, REPORT_STATUS);
+	set(&r, "Software_Version", "sip68xx.12-0-1<b>MPP");
+	set(&r, "Factory_PIN", "factory-pin");
+	save(&st, MAC1, &r, now - 30, id_status);
+	report_free(&r);
+	report_in_sync(&r);
+	save(&st, MAC2, &r, now - 7200, id);
+	report_free(&r);
+	report_init(&r, REPORT_CONFIG);
+	set(&r, "Station_Name", "factory");
+	set(&r, "Admin_Password", "sekret-other");
+	save(&st, MACX, &r, now - 10, id);
+	report_free(&r);
+	secret_key_wipe(&key);
+}
+
+static void
+fixture_up(void)
+{
+	const char *mac1[1] = { MAC1 };
+	char path[256];
+
+	tu_mkdtemp(etc);
+	tu_mkdtemp(data);
+	tu_write(etc, "phones.yml", phones_yml);
+	tu_write(etc, "common.yml", common_yml);
+	tu_write(etc, "serviceconfig.yml", service_yml);
+	tu_write(etc, "comparison.yml", comparison_yml);
+	tu_write(etc, "schema.yml", schema_yml);
+	seed_reports();
+	pages_app_init(&app);
+	snprintf(app.data_dir, sizeof(app.data_dir), "%s", data);
+	config_state_init_dirs(&app.cs, "test", etc, etc);
+	ck_assert_msg(app.cs.snap != NULL, "%s", app.cs.error);
+	snprintf(path, sizeof(path), "%s/metrics.state", data);
+	app.metrics = metrics_open(path, "test");
+	metrics_set(app.metrics, METRIC_PHONE_LAST_PROFILE_FETCH, mac1,
+	    1795000000.0);			/* 2026-11-18 11:06:40 UTC */
+}
+
+static void
+fixture_down(void)
+{
+	metrics_close(app.metrics);
+	config_state_free(&app.cs);
+	pages_app_free(&app);
+	rm_tree(etc);
+	rm_tree(data);
+}
+
+/* Runs one request; the caller frees rs. */
+static void
+run(const char *method, const char *uri, const char *user,
+    struct response *rs)
+{
+	struct request rq;
+	struct logline log;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.method = method;
+	rq.uri = uri;
+	rq.remote_user = user;
+	rq.remote_addr = "127.0.0.1";
+	response_init(rs);
+	logline_start(&log, "test");
+	pages_handle(&app, &rq, rs, &log);
+	logline_discard(&log);
+}
+
+/* %s in a row's uri stands for desk-1's report id. */
+static const struct {
+	int		 line;
+	const char	*method, *uri, *user;
+	int		 status;
+	const char	*has, *lacks;
+} routes[] = {
+	{ __LINE__, "GET", "/", "admin", 200, "<th>desk-1</th>", NULL },
+	{ __LINE__, "GET", "/", "monitor", 200, "<th>desk-2</th>", "/compare/" },
+	{ __LINE__, "GET", "/", "monitor", 200, "desk-3", "href=\"/reports\"" },
+	{ __LINE__, "GET", "/", NULL, 401, "needs a user name", "desk-1" },
+	{ __LINE__, "GET", "/", "", 401, NULL, "desk-1" },
+	{ __LINE__, "GET", "/", "stranger", 403, "no deskprov role", "desk-1" },
+	{ __LINE__, "HEAD", "/", "admin", 200, NULL, NULL },
+	{ __LINE__, "POST", "/", "admin", 405, "GET or HEAD", NULL },
+	{ __LINE__, "PUT", "/compare/desk-1", "admin", 405, NULL, NULL },
+	{ __LINE__, "GET", "/?x=1", "admin", 400, "query", "desk-1" },
+	{ __LINE__, "GET", "/nowhere", "admin", 404, "no such page", NULL },
+	{ __LINE__, "GET", "/%zz", "admin", 400, "malformed", NULL },
+	{ __LINE__, "GET", "/%00", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/reports", "admin", 200, "Page 1 of 1 (4 reports)",
+	    NULL },
+	{ __LINE__, "GET", "/reports", "monitor", 403, "admin role", MAC1 },
+	{ __LINE__, "GET", "/reports", NULL, 401, NULL, MAC1 },
+	{ __LINE__, "GET", "/reports?page=1", "admin", 200, "/report-detail/",
+	    NULL },
+	{ __LINE__, "GET", "/reports?page=%31", "admin", 200, NULL, NULL },
+	{ __LINE__, "GET", "/reports?page=2", "admin", 404, NULL, NULL },
+	{ __LINE__, "GET", "/reports?page=0", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/reports?page=01", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/reports?page=-1", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/reports?page=abc", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/reports?page=99999999", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/reports?page=1&page=1", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/reports?page=1&x=2", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/reports?x=2", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/reports?page", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/reports?page=1&", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/reports?page=1%00", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/reports?page=%", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/reports/", "admin", 404, NULL, NULL },
+	{ __LINE__, "GET", "/report-detail/%s", "admin", 200, "192.0.2.7",
+	    NULL },
+	{ __LINE__, "GET", "/report-detail/%s", "monitor", 403, NULL,
+	    "192.0.2.7" },
+	{ __LINE__, "GET", "/report-detail/%s?x=1", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/report-detail/", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/report-detail/..", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/report-detail/..%2F..%2Fetc%2Fpasswd", "admin", 400,
+	    NULL, "root:" },
+	{ __LINE__, "GET", "/report-detail/001122334455-20261122T100753."
+	    "100655Z-config-00003039-00000007-9f86d081", "admin", 404, NULL,
+	    NULL },
+	{ __LINE__, "GET", "/compare/" MAC1, "admin", 200, "Compare desk-1",
+	    NULL },
+	{ __LINE__, "GET", "/compare/00:11:22:33:44:55", "admin", 200,
+	    "Compare desk-1", NULL },
+	{ __LINE__, "GET", "/compare/00-11-22-33-44-55", "admin", 200, NULL,
+	    NULL },
+	{ __LINE__, "GET", "/compare/desk-1", "admin", 200, NULL, NULL },
+	{ __LINE__, "GET", "/compare/DESK-1", "admin", 200, NULL, NULL },
+	{ __LINE__, "GET", "/compare/desk-2", "admin", 200, "badge stale",
+	    NULL },
+	{ __LINE__, "GET", "/compare/desk-1", "monitor", 403, NULL, "Time_Zone" },
+	{ __LINE__, "GET", "/compare/desk-1", NULL, 401, NULL, "Time_Zone" },
+	{ __LINE__, "GET", "/compare/desk-3", "admin", 404, "not reported",
+	    NULL },
+	{ __LINE__, "GET", "/compare/nomac", "admin", 404, "no MAC", NULL },
+	{ __LINE__, "GET", "/compare/001122334499", "admin", 404,
+	    "No phone", NULL },
+	{ __LINE__, "GET", "/compare/" MACX, "admin", 404, NULL, NULL },
+	{ __LINE__, "GET", "/compare/", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/compare/..%2Fx", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/compare/%3Cscript%3E", "admin", 400, NULL,
+	    "<script" },
+	{ __LINE__, "GET", "/compare/desk-1?scope=fleet", "admin", 400, NULL,
+	    NULL },
+	{ __LINE__, "GET", "/export-unexpected/desk-1", "admin", 200,
+	    "New_Param_X", "Admin_Password" },
+	{ __LINE__, "GET", "/export-unexpected/desk-1?scope=phone", "admin",
+	    200, "Another_Unexpected", NULL },
+	{ __LINE__, "GET", "/export-unexpected/desk-1", "monitor", 403, NULL,
+	    "New_Param_X" },
+	{ __LINE__, "GET", "/export-unexpected/desk-3", "admin", 404, NULL,
+	    NULL },
+	{ __LINE__, "GET", "/export-unexpected/?scope=fleet", "admin", 200,
+	    "all 2 reporting phones", NULL },
+	{ __LINE__, "GET", "/export-unexpected/desk-1?scope=fleet", "admin",
+	    400, NULL, NULL },
+	{ __LINE__, "GET", "/export-unexpected/desk-1?scope=all", "admin", 400,
+	    NULL, NULL },
+	{ __LINE__, "GET", "/export-unexpected/desk-1?scope=fleet&scope=fleet",
+	    "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/export-unexpected/", "admin", 400, NULL, NULL },
+};
+
+static void
+route_uri(int i, char *out, size_t n)
+{
+	if (strstr(routes[i].uri, "%s") != NULL)
+		snprintf(out, n, "/report-detail/%s%s", id_desk1,
+		    strchr(routes[i].uri, '?') ? "?x=1" : "");
+	else
+		snprintf(out, n, "%s", routes[i].uri);
+}
+
+START_TEST(test_routes)
+{
+	struct response rs;
+	char uri[256];
+
+	route_uri(_i, uri, sizeof(uri));
+	run(routes[_i].method, uri, routes[_i].user, &rs);
+	ck_assert_msg(rs.status == routes[_i].status, "line %d: %s gave %d",
+	    routes[_i].line, uri, rs.status);
+	if (routes[_i].has != NULL)
+		ck_assert_msg(rs.body.data && strstr(rs.body.data,
+		    routes[_i].has), "line %d: no %s", routes[_i].line,
+		    routes[_i].has);
+	if (routes[_i].lacks != NULL && rs.body.data != NULL)
+		ck_assert_msg(strstr(rs.body.data, routes[_i].lacks) == NULL,
+		    "line %d: %s on the page", routes[_i].line,
+		    routes[_i].lacks);
+	/* Every page: no secret, no markup from the data, no script. */
+	for (size_t k = 0; k < sizeof(secrets) / sizeof(secrets[0]); k++)
+		ck_assert_msg(rs.body.data == NULL ||
+		    strstr(rs.body.data, secrets[k]) == NULL,
+		    "line %d: secret %s on the page", routes[_i].line,
+		    secrets[k]);
+	ck_assert_msg(rs.body.data == NULL || (rs.status == 200 &&
+	    strncmp(uri, "/export", 7) == 0) ||
+	    (strstr(rs.body.data, "<script") == NULL &&
+	    strstr(rs.body.data, "<b>") == NULL && strstr(rs.body.data,
+	    "<x>") == NULL), "line %d: markup from data", routes[_i].line);
+	if (rs.status != 200 || strncmp(uri, "/export", 7) != 0) {
+		ck_assert_str_eq(rs.content_type, "text/html; charset=utf-8");
+		ck_assert_ptr_nonnull(strstr(rs.body.data, "<!DOCTYPE html>"));
+		ck_assert_ptr_nonnull(strstr(rs.body.data, "</html>\n"));
+	}
+	ck_assert_ptr_nonnull(strstr(rs.headers.data,
+	    "Cache-Control: no-store\r\n"));
+	ck_assert_int_eq(rs.omit_body, strcmp(routes[_i].method, "HEAD") == 0);
+	if (rs.status == 401)
+		ck_assert_ptr_nonnull(strstr(rs.headers.data,
+		    "WWW-Authenticate: Basic"));
+	if (rs.status == 405)
+		ck_assert_ptr_nonnull(strstr(rs.headers.data,
+		    "Allow: GET, HEAD\r\n"));
+	response_free(&rs);
+}
+END_TEST
+
+static void
+assert_names(const struct cmp_list *l, const char *const *names, size_t n)
+{
+	ck_assert_uint_eq(l->n, n);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_str_eq(l->items[i].name, names[i]);
+}
+
+/* The known report gives exactly these differences. */
+START_TEST(test_differences)
+{
+	static const char *const mismatches[] = { "Time_Zone",
+	    "Admin_Password" };
+	static const char *const missing[] = { "Host_Name" };
+	static const char *const unexpected[] = { "New_Param_X",
+	    "Another_Unexpected" };
+	static const char *const secret_names[] = { "Admin_Password",
+	    "SIP_Secret_1_" };
+	const struct snapshot *s = config_state_get(&app.cs);
+	struct secret_key key;
+	struct store st = { data, NULL, &s->cmp, 0 };
+	struct view_source src = { &st, s, &key, app.metrics, time(NULL) };
+	struct phone_view v;
+	char msg[STORE_MSG_MAX], err[256];
+
+	ck_assert_int_eq(secret_key_load(data, &key, err, sizeof(err)), 0);
+	st.key = &key;
+	ck_assert_int_eq(phone_view_load(&v, &src, snapshot_find_mac(s, MAC1),
+	    NULL, msg), STORE_OK);
+	ck_assert(v.compared);
+	assert_names(&v.result.mismatches, mismatches, 2);
+	assert_names(&v.result.missing, missing, 1);
+	assert_names(&v.result.unexpected, unexpected, 2);
+	assert_names(&v.result.secrets, secret_names, 2);
+	ck_assert_int_eq(v.result.secrets.items[0].verdict, CMP_DIFFERS);
+	ck_assert_int_eq(v.result.secrets.items[1].verdict, CMP_MATCH);
+	ck_assert_uint_eq(v.result.n_excluded, 1);
+	ck_assert_uint_eq(cmp_differences(&v.result), 5);
+	ck_assert_int_eq(v.badge, BADGE_DRIFT);
+	ck_assert_str_eq(v.model, "CP-6841-3PCC");
+	ck_assert_str_eq(v.firmware, "sip68xx.12-0-1<b>MPP");
+	ck_assert_double_eq(v.last_fetch, 1795000000.0);
+	phone_view_free(&v);
+	ck_assert_int_eq(phone_view_load(&v, &src, snapshot_find_mac(s, MAC2),
+	    NULL, msg), STORE_OK);
+	ck_assert_uint_eq(cmp_differences(&v.result), 0);
+	ck_assert_int_eq(v.badge, BADGE_STALE);
+	phone_view_free(&v);
+	ck_assert_int_eq(phone_view_load(&v, &src, snapshot_find_mac(s, MAC3),
+	    NULL, msg), STORE_OK);
+	ck_assert_int_eq(v.badge, BADGE_NEVER);
+	phone_view_free(&v);
+	secret_key_wipe(&key);
+}
+END_TEST
+
+static char *
+page(const char *uri, const char *user)
+{
+	struct response rs;
+	char *body;
+
+	run("GET", uri, user, &rs);
+	ck_assert_msg(rs.status == 200, "%s: %d", uri, rs.status);
+	body = buf_detach(&rs.body);
+	response_free(&rs);
+	return body;
+}
+
+/* The same differences as the compare page shows them. */
+START_TEST(test_compare_page)
+{
+	char *b = page("/compare/desk-1", "admin");
+
+	ck_assert_ptr_nonnull(strstr(b, "<span class=\"n\">2</span> "
+	    "mismatches"));
+	ck_assert_ptr_nonnull(strstr(b, "<span class=\"n\">1</span> missing"));
+	ck_assert_ptr_nonnull(strstr(b, "<span class=\"n\">2</span> "
+	    "unexpected"));
+	ck_assert_ptr_nonnull(strstr(b, "<span class=\"n\">1</span> excluded"));
+	ck_assert_ptr_nonnull(strstr(b, "<tr><th>Time_Zone</th><td><code "
+	    "class=\"value\">GMT+01:00</code></td><td><code class=\"value\">"
+	    "GMT+02:00</code></td></tr>"));
+	ck_assert_ptr_nonnull(strstr(b, "<tr><th>Admin_Password</th><td "
+	    "colspan=\"2\"><span class=\"badge drift\">differs</span>"));
+	ck_assert_ptr_nonnull(strstr(b, "<tr><th>SIP_Secret_1_</th><td "
+	    "colspan=\"1\"><span class=\"badge ok\">matches</span>"));
+	ck_assert_ptr_nonnull(strstr(b, "<tr><th>Host_Name</th><td><code "
+	    "class=\"value\">deskhost</code></td></tr>"));
+	ck_assert_ptr_nonnull(strstr(b, "<tr><th>New_Param_X</th><td><code "
+	    "class=\"value\">val &amp; &lt;x&gt; &quot;q&quot;</code>"));
+	ck_assert_ptr_nonnull(strstr(b, "&lt;script&gt;alert(1)&lt;/script"
+	    "&gt;"));
+	ck_assert_ptr_null(strstr(b, "Password_1_"));	/* blacklisted */
+	ck_assert_ptr_nonnull(strstr(b, "href=\"/export-unexpected/" MAC1
+	    "\""));
+	free(b);
+}
+END_TEST
+
+START_TEST(test_fleet_page)
+{
+	char *b = page("/", "admin");
+
+	ck_assert_ptr_nonnull(strstr(b, "4 configured phones: 0 <span class="
+	    "\"badge ok\">in sync</span> 1 <span class=\"badge drift\">drift"
+	    "</span> 1 <span class=\"badge stale\">stale</span> 2"));
+	ck_assert_ptr_nonnull(strstr(b, "<td>sip68xx.12-0-1&lt;b&gt;MPP</td>"));
+	ck_assert_ptr_nonnull(strstr(b, "<td>CP-6841-3PCC</td>"));
+	ck_assert_ptr_nonnull(strstr(b, "<time datetime=\"2026-11-18T11:06:40Z\""
+	    ">2026-11-18 11:06:40 UTC</time>"));
+	ck_assert_ptr_nonnull(strstr(b, "<a href=\"/compare/" MAC1 "\">5</a>"));
+	ck_assert_ptr_nonnull(strstr(b, "Discovered phones"));
+	ck_assert_ptr_nonnull(strstr(b, "<code>00:aa:bb:cc:dd:ee</code>"));
+	ck_assert_ptr_nonnull(strstr(b, "badge new"));
+	free(b);
+	b = page("/", "monitor");
+	ck_assert_ptr_null(strstr(b, "<a href=\"/compare/"));
+	ck_assert_ptr_null(strstr(b, "<a href=\"/report-detail/"));
+	ck_assert_ptr_nonnull(strstr(b, "<td class=\"num\">5</td>"));
+	free(b);
+}
+END_TEST
+
+/* Secrets in a report's detail page say "hashed", nothing more. */
+START_TEST(test_detail_page)
+{
+	char uri[128], *b;
+
+	snprintf(uri, sizeof(uri), "/report-detail/%s", id_desk1);
+	b = page(uri, "admin");
+	ck_assert_ptr_nonnull(strstr(b, "<tr><th>Admin_Password</th><td><span "
+	    "class=\"badge secret\">hashed</span></td></tr>"));
+	ck_assert_ptr_nonnull(strstr(b, "<tr><th>Password_1_</th><td><span "
+	    "class=\"badge secret\">hashed</span></td></tr>"));
+	ck_assert_ptr_nonnull(strstr(b, "<tr><th>Station_Name</th><td><code "
+	    "class=\"value\">  &lt;b&gt;Desk&lt;/b&gt; &amp; &#39;one&#39;  "
+	    "</code></td></tr>"));
+	ck_assert_ptr_nonnull(strstr(b, "Parameters <span class=\"count\">10"
+	    "</span>"));
+	free(b);
+	snprintf(uri, sizeof(uri), "/report-detail/%s", id_status);
+	b = page(uri, "admin");
+	ck_assert_ptr_nonnull(strstr(b, "<tr><th>Factory_PIN</th><td><span "
+	    "class=\"badge secret\">hashed</span></td></tr>"));
+	free(b);
+}
+END_TEST
+
+/* The YAML exports: attachment headers, values quoted, no secret. */
+START_TEST(test_exports)
+{
+	struct response rs;
+
+	run("GET", "/export-unexpected/desk-1", "admin", &rs);
+	ck_assert_int_eq(rs.status, 200);
+	ck_assert_str_eq(rs.content_type, "text/yaml; charset=utf-8");
+	ck_assert_ptr_nonnull(strstr(rs.headers.data, "Content-Disposition: "
+	    "attachment; filename=\"unexpected_params_" MAC1 "_"));
+	ck_assert_ptr_nonnull(strstr(rs.body.data,
+	    "New_Param_X: 'val & <x> \"q\"'"));
+	ck_assert_ptr_null(strstr(rs.body.data, "SIP_Secret"));
+	ck_assert_ptr_null(strstr(rs.body.data, "Admin_Password"));
+	response_free(&rs);
+	run("GET", "/export-unexpected/?scope=fleet", "admin", &rs);
+	ck_assert_int_eq(rs.status, 200);
+	ck_assert_ptr_nonnull(strstr(rs.headers.data,
+	    "filename=\"common_params_fleet_"));
+	/* Reported identically by desk-1 and desk-2, not in common.yml. */
+	ck_assert_ptr_nonnull(strstr(rs.body.data, "Resync_Periodic: '3600'"));
+	ck_assert_ptr_null(strstr(rs.body.data, "Time_Zone"));
+	response_free(&rs);
+}
+END_TEST
+
+/* With auth disabled everyone is an admin, signed in or not. */
+START_TEST(test_auth_disabled)
+{
+	struct response rs;
+
+	tu_write(etc, "serviceconfig.yml", "auth:\n  enabled: false\n");
+	ck_assert_ptr_nonnull(config_state_refresh(&app.cs));
+	run("GET", "/compare/desk-1", NULL, &rs);
+	ck_assert_int_eq(rs.status, 200);
+	response_free(&rs);
+	tu_write(etc, "serviceconfig.yml", service_yml);
+	ck_assert_ptr_nonnull(config_state_refresh(&app.cs));
+	run("GET", "/compare/desk-1", NULL, &rs);
+	ck_assert_int_eq(rs.status, 401);
+	response_free(&rs);
+}
+END_TEST
+
+/* An empty data directory: pages still answer. */
+START_TEST(test_no_reports)
+{
+	struct response rs;
+	char saved[sizeof(app.data_dir)];
+
+	memcpy(saved, app.data_dir, sizeof(saved));
+	snprintf(app.data_dir, sizeof(app.data_dir), "%s/missing", data);
+	run("GET", "/reports", "admin", &rs);
+	ck_assert_int_eq(rs.status, 200);
+	ck_assert_ptr_nonnull(strstr(rs.body.data, "No phone has reported"));
+	response_free(&rs);
+	run("GET", "/", "admin", &rs);
+	ck_assert_int_eq(rs.status, 200);
+	ck_assert_ptr_nonnull(strstr(rs.body.data, "4 <span class=\"badge "
+	    "never\">"));
+	response_free(&rs);
+	run("GET", "/export-unexpected/?scope=fleet", "admin", &rs);
+	ck_assert_int_eq(rs.status, 404);
+	response_free(&rs);
+	memcpy(app.data_dir, saved, sizeof(saved));
+}
+END_TEST
+
+Suite *pages_suite(void);
+
+Suite *
+pages_suite(void)
+{
+	Suite *s = suite_create("pages");
+	TCase *tc = tcase_create("pages");
+
+	tcase_add_unchecked_fixture(tc, fixture_up, fixture_down);
+	tcase_add_loop_test(tc, test_routes, 0,
+	    (int)(sizeof(routes) / sizeof(routes[0])));
+	tcase_add_test(tc, test_differences);
+	tcase_add_test(tc, test_compare_page);
+	tcase_add_test(tc, test_fleet_page);
+	tcase_add_test(tc, test_detail_page);
+	tcase_add_test(tc, test_exports);
+	tcase_add_test(tc, test_auth_disabled);
+	tcase_add_test(tc, test_no_reports);
+	suite_add_tcase(s, tc);
+	return s;
+}
