@@ -354,6 +354,12 @@ static const struct {
 	    NULL, NULL, BODY_OK }, 400, "bad_query", NULL, NULL },
 	{ __LINE__, NULL, { "POST", "/report/" MAC1 "?=delta", NULL, NULL,
 	    NULL, NULL, BODY_OK }, 400, "bad_query", NULL, NULL },
+	{ __LINE__, NULL, { "POST", "/report/" MAC1 "?type=delta&", NULL,
+	    NULL, NULL, NULL, BODY_OK }, 400, "bad_query", NULL, NULL },
+	{ __LINE__, NULL, { "POST", "/report/" MAC1 "?&type=delta", NULL,
+	    NULL, NULL, NULL, BODY_OK }, 400, "bad_query", NULL, NULL },
+	{ __LINE__, NULL, { "POST", "/report/" MAC1 "?&", NULL, NULL, NULL,
+	    NULL, BODY_OK }, 400, "bad_query", NULL, NULL },
 	/* The length: required, a number, within the cap, not zero. */
 	{ __LINE__, NULL, { "POST", "/report/" MAC1, NULL, NULL, NULL, "-",
 	    BODY_OK }, 411, "no_length", NULL, NULL },

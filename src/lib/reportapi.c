@@ -85,14 +85,15 @@ static const struct {
 };
 #define N_QUERY_KEYS	(sizeof(query_keys) / sizeof(query_keys[0]))
 
-/* Reads "k=v&k=v" against the table: unknown keys, repeated keys and bad
- * values are refused; empty pieces ("a=1&&b=2", a lone "?") are not. */
+/* Reads "k=v&k=v" against the table: unknown keys, repeated keys, bad
+ * values and empty pieces ("type=delta&") are refused, as on the admin
+ * pages; an empty query (a lone "?") is no query. */
 static int
 parse_query(const char *q, struct report_target *t, struct response *rs)
 {
-	int seen[N_QUERY_KEYS] = { 0 };
+	int seen[N_QUERY_KEYS] = { 0 }, first = 1;
 
-	while (q != NULL && *q != '\0') {
+	while (q != NULL && (*q != '\0' || !first)) {
 		const char *end = q + strcspn(q, "&#"), *eq;
 		size_t i, klen;
 
@@ -102,14 +103,15 @@ parse_query(const char *q, struct report_target *t, struct response *rs)
 			if (strlen(query_keys[i].key) == klen &&
 			    memcmp(query_keys[i].key, q, klen) == 0)
 				break;
-		if (end > q && (i == N_QUERY_KEYS || seen[i]++ || eq == NULL ||
+		if (i == N_QUERY_KEYS || seen[i]++ || eq == NULL ||
 		    query_keys[i].parse(eq + 1, (size_t)(end - eq - 1),
-		    t) < 0)) {
+		    t) < 0) {
 			refuse(rs, 400, "bad_query", "the query may only hold "
 			    "type=config, type=delta or type=status, once");
 			return -1;
 		}
 		q = *end == '&' ? end + 1 : NULL;
+		first = 0;
 	}
 	return 0;
 }
