@@ -1,15 +1,22 @@
 /* deskprov: the command-line tool.  It links the same library as the
  * FastCGI executables, so what it checks and renders is exactly what they
  * would do. */
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "phoneview.h"
 #include "profile.h"
 #include "reload.h"
+#include "schematool.h"
 #include "settings.h"
+#include "store.h"
 
 static void
 usage(void)
@@ -17,9 +24,16 @@ usage(void)
 	fputs("usage: deskprov check [ETC]\n"
 	    "       deskprov render IDENT [--ua USER-AGENT] [--ip ADDRESS] "
 	    "[--etc ETC]\n"
+	    "       deskprov compare PHONE [--etc ETC] [--data DATA]\n"
+	    "       deskprov schema generate --from-report FILE|PHONE "
+	    "[--etc ETC] [--data DATA]\n"
+	    "       deskprov schema verify [--etc ETC] [--data DATA]\n"
 	    "       deskprov version\n"
 	    "ETC defaults to $DESKPROV_ETC, else ./etc; schema.yml is read "
-	    "from ETC, else $DESKPROV_SCHEMA_DIR.\n", stderr);
+	    "from ETC, else $DESKPROV_SCHEMA_DIR.\n"
+	    "DATA (the reports) defaults to $DESKPROV_DATA, else ./reports.\n"
+	    "PHONE is a MAC in any spelling or a name from phones.yml.\n",
+	    stderr);
 	exit(2);
 }
 
@@ -104,18 +118,456 @@ cmd_render(int argc, char **argv)
 	return rc;
 }
 
+static int
+cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("deskprov %s\n", DESKPROV_VERSION);
+	return 0;
+}
+
+/* ---- options shared by compare and schema ---- */
+
+struct options {
+	const char	*from;		/* --from-report */
+	const char	*data;		/* --data, else $DESKPROV_DATA */
+};
+
+/* Reads --etc, --data and (when `from` is allowed) --from-report from
+ * argv[first..]; --etc goes to the environment like `render` does.
+ * Positional arguments go to pos (at most npos). */
+static void
+parse_options(int argc, char **argv, int first, struct options *o,
+    int allow_from, const char **pos, int npos)
+{
+	const char *env = getenv("DESKPROV_DATA");
+	int got = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->data = env && *env ? env : "./reports";
+	for (int i = first; i < argc; i++) {
+		if (strcmp(argv[i], "--etc") == 0 && i + 1 < argc)
+			setenv("DESKPROV_ETC", argv[++i], 1);
+		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+			o->data = argv[++i];
+		else if (allow_from && strcmp(argv[i], "--from-report") == 0 &&
+		    i + 1 < argc)
+			o->from = argv[++i];
+		else if (argv[i][0] != '-' && got < npos)
+			pos[got++] = argv[i];
+		else
+			usage();
+	}
+	if (got != npos)
+		usage();
+}
+
+/* The configuration, or NULL after a message. */
+static const struct snapshot *
+load_config(struct config_state *cs, const char *prog)
+{
+	config_state_init(cs, prog);
+	if (cs->snap == NULL)
+		fprintf(stderr, "deskprov: %s\n", cs->error);
+	return cs->snap;
+}
+
+/* The report key when it exists: the tool must not create it (as root,
+ * say), or the web server could no longer read it. */
+static const struct secret_key *
+existing_key(const char *data, struct secret_key *key)
+{
+	char path[4096], err[256];
+
+	snprintf(path, sizeof(path), "%s/%s", data, SECRET_KEY_FILE);
+	if (access(path, F_OK) < 0 ||
+	    secret_key_load(data, key, err, sizeof(err)) < 0)
+		return NULL;
+	return key;
+}
+
+/* ---- deskprov compare ---- */
+
+static const struct phone *
+find_phone(const struct snapshot *s, const char *ident)
+{
+	char key[IDENT_MAX + 1];
+	const struct phone *ph = NULL;
+
+	if (ident_plausible(ident, strlen(ident))) {
+		ident_key(ident, strlen(ident), key);
+		ph = snapshot_find(s, key);
+	}
+	if (ph == NULL)
+		fprintf(stderr, "deskprov: no phone '%.64s' in phones.yml\n",
+		    ident);
+	else if (ph->mac[0] == '\0')
+		fprintf(stderr, "deskprov: phone %s has no MAC address\n",
+		    ph->id);
+	return ph != NULL && ph->mac[0] != '\0' ? ph : NULL;
+}
+
+/* Exit status as diff(1): 0 in sync, 1 differences, 2 trouble. */
+static int
+cmd_compare(int argc, char **argv)
+{
+	struct config_state cs;
+	const struct snapshot *s;
+	const struct phone *ph;
+	const char *ident;
+	struct options o;
+	struct secret_key key;
+	struct store st;
+	struct view_source src;
+	struct phone_view v;
+	struct buf out;
+	char msg[STORE_MSG_MAX];
+	int rc = 2;
+
+	parse_options(argc, argv, 1, &o, 0, &ident, 1);
+	if ((s = load_config(&cs, "compare")) == NULL ||
+	    (ph = find_phone(s, ident)) == NULL)
+		goto out_cs;
+	st = (struct store){ o.data, existing_key(o.data, &key), &s->cmp, 0 };
+	src = (struct view_source){ &st, s, st.key, NULL, time(NULL) };
+	buf_init(&out);
+	if (phone_view_load(&v, &src, ph, NULL, msg) != STORE_OK) {
+		fprintf(stderr, "deskprov: %s\n", msg);
+	} else {
+		phone_view_text(&v, &out);
+		fwrite(out.data, 1, out.len, stdout);
+		rc = !v.compared ? 2 : cmp_differences(&v.result) > 0;
+	}
+	phone_view_free(&v);
+	buf_free(&out);
+	secret_key_wipe(&key);
+out_cs:
+	config_state_free(&cs);
+	return rc;
+}
+
+/* ---- deskprov schema generate ---- */
+
+/* The report named by `from`: a file, else a phone's current state in
+ * the store (MAC or name), else a stored report's id. */
+static int
+source_report(const char *from, const struct snapshot *s, const char *data,
+    struct report *r)
+{
+	struct store st = { data, NULL, s ? &s->cmp : NULL, 0 };
+	struct store_state state;
+	struct stored_report sr;
+	char mac[MAC_LEN + 1], msg[STORE_MSG_MAX], err[300];
+	const struct phone *ph = NULL;
+	struct stat sb;
+
+	if (stat(from, &sb) == 0) {
+		if (schema_report_from_file(from, r, err, sizeof(err)) == 0)
+			return 0;
+		report_free(r);
+		fprintf(stderr, "deskprov: %s\n", err);
+		return -1;
+	}
+	if (store_id_valid(from, strlen(from))) {
+		report_init(r, REPORT_CONFIG);
+		if (store_load(&st, from, &sr, msg) != STORE_OK)
+			fprintf(stderr, "deskprov: %s\n", msg);
+		else if (sr.head.kind == REPORT_STATUS)
+			fprintf(stderr, "deskprov: %s is a status report, not a "
+			    "configuration\n", from);
+		else
+			report_merge(r, &sr.data);
+		stored_report_free(&sr);
+		return r->n > 0 ? 0 : -1;
+	}
+	if (mac_parse(from, strlen(from), mac) != MAC_OK) {
+		if (s == NULL || (ph = find_phone(s, from)) == NULL)
+			return -1;
+		memcpy(mac, ph->mac, sizeof(mac));
+	}
+	if (store_current(&st, mac, &state, msg) != STORE_OK) {
+		store_state_free(&state);
+		fprintf(stderr, "deskprov: %s\n", msg);
+		return -1;
+	}
+	*r = state.params;	/* the state's report changes hands */
+	return 0;
+}
+
+/* The old schema's xml_structure is kept; a schema that does not load
+ * gives the default structure. */
+static int
+write_schema(struct config_state *cs, const struct report *r,
+    const struct comparison_settings *cmp, const char *from)
+{
+	char paths[CF_COUNT][4096], err[512], backup[128];
+	const struct ynode *structure = NULL;
+	struct ydoc doc;
+	struct strmap names;
+	struct buf out;
+	time_t now = time(NULL);
+	int secrets, rc = -1;
+
+	config_paths(cs->etc, cs->schema_dir, paths);
+	if (schema_names(paths[CF_SCHEMA], &doc, &names, &structure, err,
+	    sizeof(err)) < 0)
+		structure = NULL;
+	buf_init(&out);
+	if ((secrets = schema_generate(r, cmp, structure, from, now,
+	    &out)) < 0)
+		fprintf(stderr, "deskprov: the YAML emitter failed\n");
+	else if (schema_install(cs->etc, out.data, out.len, now, backup,
+	    sizeof(backup), err, sizeof(err)) < 0)
+		fprintf(stderr, "deskprov: %s\n", err);
+	else {
+		printf("wrote %s/%s: %zu parameters, %d secret%s left empty\n",
+		    cs->etc, SCHEMA_FILE, r->n, secrets, secrets == 1 ? "" : "s");
+		if (backup[0] != '\0')
+			printf("the previous schema is %s/%s\n", cs->etc, backup);
+		rc = 0;
+	}
+	buf_free(&out);
+	strmap_free(&names);
+	ydoc_free(&doc);
+	return rc;
+}
+
+static int
+cmd_schema_generate(int argc, char **argv)
+{
+	struct config_state cs, check;
+	struct comparison_settings cmp;
+	struct service_settings svc;
+	struct firmware_settings fw;
+	struct options o;
+	struct report r;
+	int rc = 1;
+
+	parse_options(argc, argv, 2, &o, 1, NULL, 0);
+	if (o.from == NULL)
+		usage();
+	/* A broken config must not stop the workflow that repairs it. */
+	config_state_init(&cs, "schema");
+	settings_defaults(&svc, &fw, &cmp);
+	if (cs.snap == NULL)
+		fprintf(stderr, "deskprov: note: %s\n", cs.error);
+	if (source_report(o.from, cs.snap, o.data, &r) < 0)
+		goto out;
+	if (r.n == 0)
+		fprintf(stderr, "deskprov: the report has no parameters\n");
+	else if (write_schema(&cs, &r, cs.snap ? &cs.snap->cmp : &cmp,
+	    o.from) == 0) {
+		config_state_init_dirs(&check, "schema", cs.etc, cs.schema_dir);
+		if (check.snap == NULL)
+			fprintf(stderr, "deskprov: the configuration does not "
+			    "load with the new schema: %s\n", check.error);
+		rc = check.snap == NULL;
+		config_state_free(&check);
+	}
+	report_free(&r);
+out:
+	config_state_free(&cs);
+	return rc;
+}
+/* ---- deskprov schema verify ---- */
+
+/* Every name reported (current state of every phone in the store, in or
+ * out of phones.yml), with the number of phones reporting it. */
+struct reported {
+	struct store_state	*states;
+	size_t			 n_states;
+	struct strmap		 names;		/* name → count */
+	const char		**list;		/* distinct names */
+	size_t			 n;
+};
+
+static int
+collect_phone(struct reported *rp, const struct store *st, const char *mac)
+{
+	struct store_state *state = &rp->states[rp->n_states];
+	char msg[STORE_MSG_MAX];
+	enum store_status rc = store_current(st, mac, state, msg);
+
+	if (rc != STORE_OK) {
+		store_state_free(state);
+		if (rc != STORE_E_NOT_FOUND)
+			fprintf(stderr, "deskprov: %s\n", msg);
+		return rc == STORE_E_NOT_FOUND ? 0 : -1;
+	}
+	rp->n_states++;
+	for (size_t i = 0; i < state->params.n; i++) {
+		const struct report_param *p = &state->params.params[i];
+		uintptr_t *c = strmap_get(&rp->names, p->name, p->name_len);
+		if (c != NULL) {
+			(*c)++;
+			continue;
+		}
+		c = xmalloc(sizeof(*c));
+		*c = 1;
+		strmap_put(&rp->names, p->name, p->name_len, c);
+		rp->list = xrealloc(rp->list, (rp->n + 1) * sizeof(*rp->list));
+		rp->list[rp->n++] = p->name;
+	}
+	return 0;
+}
+
+static int
+collect(struct reported *rp, const struct snapshot *s, const char *data)
+{
+	struct store st = { data, NULL, &s->cmp, 0 };
+	char (*macs)[MAC_LEN + 1];
+	size_t n = 0;
+	int rc = 0;
+
+	memset(rp, 0, sizeof(*rp));
+	strmap_init(&rp->names, 4096);
+	if (unconfigured_macs(data, s, &macs, &n) < 0) {
+		fprintf(stderr, "deskprov: %s: cannot read\n", data);
+		return -1;
+	}
+	rp->states = xcalloc(s->n_phones + n + 1, sizeof(*rp->states));
+	for (size_t i = 0; i < s->n_phones && rc == 0; i++)
+		if (s->phones[i].mac[0] != '\0')
+			rc = collect_phone(rp, &st, s->phones[i].mac);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = collect_phone(rp, &st, macs[i]);
+	free(macs);
+	return rc;
+}
+
+static void
+reported_free(struct reported *rp)
+{
+	for (size_t i = 0; i < rp->n; i++)
+		free(strmap_get(&rp->names, rp->list[i], strlen(rp->list[i])));
+	strmap_free(&rp->names);
+	free(rp->list);
+	for (size_t i = 0; i < rp->n_states; i++)
+		store_state_free(&rp->states[i]);
+	free(rp->states);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static size_t
+print_missing(const struct reported *rp, const struct strmap *schema)
+{
+	const char **names = xcalloc(rp->n + 1, sizeof(*names));
+	size_t k = 0;
+
+	for (size_t i = 0; i < rp->n; i++)
+		if (strmap_get(schema, rp->list[i], strlen(rp->list[i])) == NULL)
+			names[k++] = rp->list[i];
+	qsort(names, k, sizeof(*names), str_cmp);
+	printf("\nreported but not in schema.yml (%zu):\n", k);
+	for (size_t i = 0; i < k; i++) {
+		uintptr_t *c = strmap_get(&rp->names, names[i], strlen(names[i]));
+		printf("  %-48s reported by %zu of %zu phone%s\n", names[i],
+		    (size_t)*c, rp->n_states, rp->n_states == 1 ? "" : "s");
+	}
+	free(names);
+	return k;
+}
+
+static size_t
+print_unreported(const struct reported *rp, const struct ydoc *doc)
+{
+	const struct ynode *params = ymap_get(ymap_get(doc->root, "schema"),
+	    "flat_profile_params");
+	const char **names = xcalloc(YMAP_N(params) + 1, sizeof(*names));
+	size_t k = 0;
+
+	for (uint32_t i = 0; i < YMAP_N(params); i++) {
+		const struct ynode *key = YMAP_KEY(params, i);
+		if (strmap_get(&rp->names, key->str, key->len) == NULL)
+			names[k++] = key->str;
+	}
+	qsort(names, k, sizeof(*names), str_cmp);
+	printf("\nin schema.yml but not reported (%zu):\n", k);
+	for (size_t i = 0; i < k; i++)
+		printf("  %s\n", names[i]);
+	free(names);
+	return k;
+}
+
+/* Exit status as diff(1): 0 when both lists are empty, 1 when not, 2
+ * when there is nothing to compare or an error. */
+static int
+cmd_schema_verify(int argc, char **argv)
+{
+	char paths[CF_COUNT][4096], err[512];
+	const struct ynode *structure;
+	struct config_state cs;
+	const struct snapshot *s;
+	struct reported rp;
+	struct strmap schema;
+	struct ydoc doc;
+	struct options o;
+	size_t missing, unreported;
+	int rc = 2;
+
+	parse_options(argc, argv, 2, &o, 0, NULL, 0);
+	if ((s = load_config(&cs, "schema")) == NULL)
+		goto out_cs;
+	config_paths(cs.etc, cs.schema_dir, paths);
+	if (schema_names(paths[CF_SCHEMA], &doc, &schema, &structure, err,
+	    sizeof(err)) < 0) {
+		fprintf(stderr, "deskprov: %s\n", err);
+		goto out_schema;
+	}
+	if (collect(&rp, s, o.data) == 0 && rp.n_states == 0)
+		fprintf(stderr, "deskprov: no phone in %s has reported its "
+		    "configuration\n", o.data);
+	else if (rp.n_states > 0) {
+		printf("schema: %s (%zu parameters)\nreported: %zu phone%s, "
+		    "%zu distinct parameters\n", paths[CF_SCHEMA], schema.n,
+		    rp.n_states, rp.n_states == 1 ? "" : "s", rp.n);
+		missing = print_missing(&rp, &schema);
+		unreported = print_unreported(&rp, &doc);
+		printf("\n%zu reported but missing from schema.yml, %zu in "
+		    "schema.yml but not reported\n", missing, unreported);
+		rc = missing + unreported > 0;
+	}
+	reported_free(&rp);
+out_schema:
+	strmap_free(&schema);
+	ydoc_free(&doc);
+out_cs:
+	config_state_free(&cs);
+	return rc;
+}
+
+/* ---- the command table ---- */
+
+static const struct command {
+	const char	*name;
+	const char	*sub;		/* second word, or NULL */
+	int		(*fn)(int argc, char **argv);
+} commands[] = {
+	{ "check", NULL, cmd_check },
+	{ "render", NULL, cmd_render },
+	{ "compare", NULL, cmd_compare },
+	{ "schema", "generate", cmd_schema_generate },
+	{ "schema", "verify", cmd_schema_verify },
+	{ "version", NULL, cmd_version },
+};
+
 int
 main(int argc, char **argv)
 {
 	if (argc < 2)
 		usage();
-	if (strcmp(argv[1], "check") == 0)
-		return cmd_check(argc - 1, argv + 1);
-	if (strcmp(argv[1], "render") == 0)
-		return cmd_render(argc - 1, argv + 1);
-	if (strcmp(argv[1], "version") == 0) {
-		printf("deskprov %s\n", DESKPROV_VERSION);
-		return 0;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		const struct command *c = &commands[i];
+		if (strcmp(argv[1], c->name) != 0 || (c->sub != NULL &&
+		    (argc < 3 || strcmp(argv[2], c->sub) != 0)))
+			continue;
+		return c->fn(argc - 1, argv + 1);
 	}
 	usage();
 	return 2;

@@ -181,7 +181,7 @@ START_TEST(test_page_frame)
 	    "<h1>&lt;i&gt;Fleet&lt;/i&gt;</h1>"));
 	ck_assert_ptr_nonnull(strstr(b.data, "<a href=\"/\">Fleet</a>"));
 	ck_assert_ptr_nonnull(strstr(b.data,
-	    "<a href=\"/reports\" aria-current=\"page\">Reports</a>"));
+	    "<a href=\"/reports\" class=\"current\">Reports</a>"));
 	ck_assert_ptr_nonnull(strstr(b.data,
 	    "<span class=\"user\">eve&quot;&lt;img src=x&gt;</span>"));
 	ck_assert_ptr_null(strstr(b.data, "<img"));
@@ -196,7 +196,7 @@ START_TEST(test_page_frame)
 	html_head(&b, &hp);
 	ck_assert_ptr_null(strstr(b.data, "/reports"));
 	ck_assert_ptr_nonnull(strstr(b.data,
-	    "<a href=\"/\" aria-current=\"page\">Fleet</a>"));
+	    "<a href=\"/\" class=\"current\">Fleet</a>"));
 	ck_assert_ptr_null(strstr(b.data, "class=\"user\""));
 	buf_free(&b);
 }

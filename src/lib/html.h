@@ -51,7 +51,7 @@ enum html_nav { NAV_NONE, NAV_FLEET, NAV_REPORTS };
 /* What the header shows; every string is borrowed for the call. */
 struct html_page {
 	const char	*title;		/* <title> and <h1> */
-	enum html_nav	 active;	/* marked with aria-current */
+	enum html_nav	 active;	/* marked with class="current" */
 	const char	*user;		/* REMOTE_USER; NULL: not signed in */
 	const char	*role;		/* "admin", "monitor"; NULL: none */
 	int		 show_reports;	/* the Reports entry (admins only) */
