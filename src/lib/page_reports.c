@@ -106,7 +106,8 @@ page_reports(struct page *pg)
 		for (size_t i = 0; i < list.n; i++)
 			report_row(pg, &list.entries[i]);
 		buf_adds(b, "</tbody></table></div>\n");
-		pager(b, page, pages, list.total);
+		if (pages > 1)
+			pager(b, page, pages, list.total);
 	}
 	if (rc == STORE_OK)
 		store_page_free(&list);
@@ -169,6 +170,20 @@ param_row(struct page *pg, const struct report_param *p)
 	buf_adds(b, "</td></tr>\n");
 }
 
+/* "Config report of reception" (the MAC when it is no configured phone). */
+static void
+report_title(struct buf *t, const struct snapshot *s,
+    const struct store_entry *e)
+{
+	const struct phone *ph = snapshot_find_mac(s, e->mac);
+	const char *kind = report_kind_name(e->kind);
+	char colons[18];
+
+	mac_format_colons(e->mac, colons);
+	buf_printf(t, "%c%s report of %s", kind[0] - 'a' + 'A', kind + 1,
+	    ph != NULL ? ph->id : colons);
+}
+
 int
 page_report_detail(struct page *pg)
 {
@@ -184,7 +199,7 @@ page_report_detail(struct page *pg)
 		return page_store_fail(pg, rc);
 	}
 	buf_init(&title);
-	buf_printf(&title, "Report %.20s", r.head.timestamp);
+	report_title(&title, pg->snap, &r.head);
 	page_begin(pg, title.data, NAV_REPORTS);
 	report_facts(pg, &r);
 	buf_printf(b, "<h2>Parameters <span class=\"count\">%zu</span></h2>\n",
