@@ -37,8 +37,11 @@ profile_metrics(struct metrics *m, const struct response *rs,
 	const char *mac[1] = { rs->phone_mac };
 	const char *fw[3] = { rs->fw_current, rs->fw_expected, rs->fw_model };
 
-	metrics_observe(m, METRIC_PHONE_CONFIG_REQUEST_DURATION, NULL,
-	    seconds);
+	/* Health polls are not config requests: they would pull the
+	 * percentiles down. */
+	if (strcmp(rs->outcome, "health") != 0)
+		metrics_observe(m, METRIC_PHONE_CONFIG_REQUEST_DURATION, NULL,
+		    seconds);
 	/* Every request that named a phone counts, whatever the answer:
 	 * under the phone's MAC, or "unknown" for a phone the config does
 	 * not have or configures without a MAC. */

@@ -48,18 +48,18 @@ write_copy(int dfd, const char *name, const struct config_files *files,
 	char gen[2200];
 	int cfd, rc = 0;
 
-	if (mkdirat(dfd, name, 0750) < 0)
+	if (mkdirat(dfd, name, 0700) < 0)
 		return -errno;
 	if ((cfd = openat(dfd, name, O_RDONLY | O_DIRECTORY)) < 0)
 		return -errno;
 	for (int f = 0; f < CF_COUNT && rc == 0; f++)
 		if (files->data[f] != NULL)
 			rc = af_write_tmp(cfd, config_file_name(f),
-			    files->data[f], files->len[f], 0640);
+			    files->data[f], files->len[f], 0600);
 	snprintf(gen, sizeof(gen), "%016" PRIx64 " %lld %s\n", g->hash,
 	    g->saved_at, g->etc);
 	if (rc == 0)
-		rc = af_write_tmp(cfd, GEN_FILE, gen, strlen(gen), 0640);
+		rc = af_write_tmp(cfd, GEN_FILE, gen, strlen(gen), 0600);
 	if (rc == 0 && fsync(cfd) < 0)
 		rc = -errno;
 	close(cfd);

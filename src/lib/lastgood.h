@@ -7,7 +7,8 @@
  * phones would get different profiles from different processes.  So the
  * first process that loads a configuration keeps a copy of its files in
  * $DESKPROV_DATA/config-last-good/, and a process whose reload fails (or
- * that starts while the files are broken) serves that copy. */
+ * that starts while the files are broken) serves that copy.  The copy holds
+ * the passwords the config holds: owner-only permissions. */
 #ifndef DESKPROV_LASTGOOD_H
 #define DESKPROV_LASTGOOD_H
 
