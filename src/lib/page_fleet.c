@@ -173,9 +173,9 @@ discovered(struct page *pg)
 		free(macs);
 		return 0;
 	}
-	html_elem(b, "p", NULL, "These phones reported but are not in "
-	    "phones.yml. Use a report with `deskprov schema generate` or add "
-	    "the phone to phones.yml.");
+	buf_adds(b, "<p>These phones reported but are not in phones.yml. "
+	    "Write a schema from one with <code>deskprov schema generate "
+	    "--from-report MAC</code>, or add the phone to phones.yml.</p>\n");
 	table_head(b, "Phones not in phones.yml", 0);
 	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
 		rc = phone_view_load(&v, &pg->src, NULL, macs[i], pg->msgbuf);

@@ -3,7 +3,9 @@
 # `make run` starts it (lighttpd.conf.example through scripts/lighttpd-conf),
 # with basic auth from an htpasswd file.
 #
-#  1. A known report: reception's own profile as lighttpd serves it, with
+#  1. Discovery mode on (reception excluded, so it keeps its profile), and
+#     a report from a phone in no config, listed apart on the fleet page.
+#     A known report: reception's own profile as lighttpd serves it, with
 #     Time_Zone changed, Station_Name padded with spaces (equal once
 #     trimmed), Host_Name removed, two parameters added (one holding
 #     markup) and Admin_Password changed (blacklisted).  It is uploaded
@@ -25,6 +27,7 @@
 
 E2E_PROCS+='|compare.fcgi|report.fcgi|chromium|chrome_crashpad'
 MAC=001122334455
+NEW=02aabbccddee	# in no config: a discovery-mode reporter
 ADMIN=admin:e2e-admin-pw
 MONITOR=monitor:e2e-monitor-pw
 STRANGER=stranger:e2e-stranger-pw
@@ -32,7 +35,7 @@ UA='Cisco-CP-6841-3PCC/12.0.1 (001122334455)'
 # Values that must never reach a page: the configured passwords, the one
 # the phone reported, the basic-auth passwords, a stored hash.
 SECRETS=(change-this-admin-password change-me-1001 change-me-1002
-    reported-admin-pw-42 e2e-admin-pw e2e-monitor-pw hmac-sha256)
+    reported-admin-pw-42 factory-pw-7 e2e-admin-pw e2e-monitor-pw hmac-sha256)
 SHOTS=$E2E_TOP/build/screenshots
 PAGES=()	# "name path" of every page checked in the browser
 
@@ -157,6 +160,8 @@ browse() {
 
 e2e_init
 e2e_copy_etc "$E2E_TOP/etc"
+etc_sed serviceconfig.yml 's/^  enabled: false$/  enabled: true/'
+etc_sed serviceconfig.yml 's/^  exclude_macs: \[\]$/  exclude_macs: ["00:11:22:33:44:55"]/'
 "$E2E_TOP/build/deskprov" check "$E2E_ETC" >"$E2E_TMP/check.out" 2>&1 ||
     e2e_abort "deskprov check rejects the test config: $(cat "$E2E_TMP/check.out")"
 htpasswd_write "$ADMIN" "$MONITOR" "$STRANGER"
@@ -176,6 +181,13 @@ cp "$R_BODY" "$E2E_TMP/profile.xml"
 make_report "$E2E_TMP/profile.xml" "$E2E_TMP/report.xml" ||
     e2e_abort "cannot build the known report from the profile"
 upload_report "$E2E_TMP/report.xml"
+KNOWN_ID=$REPORT_ID
+if grep -q '^var.deskprov_report' "$E2E_TOP/lighttpd.conf.example"; then
+	printf '<flat-profile><Station_Name>factory &amp; &lt;new&gt;</Station_Name><Admin_Password>factory-pw-7</Admin_Password></flat-profile>\n' \
+	    >"$E2E_TMP/new.xml"
+	MAC=$NEW UA="Cisco-CP-8851-3PCC/12.0.3 ($NEW)" upload_report "$E2E_TMP/new.xml"
+fi
+REPORT_ID=$KNOWN_ID
 
 # ---------------------------------------------------------------- 2. auth
 
@@ -218,8 +230,15 @@ expect_body_contains '<th>reception</th>' "/ as admin"
 expect_body_contains '<span class="badge drift">drift</span>' "/ as admin"
 expect_body_contains "<a href=\"/compare/$MAC\">4</a>" "/ as admin: 4 differences"
 expect_body_contains '<td>CP-6841-3PCC</td><td>12.0.1</td>' "/ as admin: model, firmware"
+expect_body_contains 'Discovery mode is on' "/ as admin"
+if [ -d "$E2E_TMP/data/$NEW" ]; then
+	expect_body_contains '<code>02:aa:bb:cc:dd:ee</code></td><td>CP-8851-3PCC</td><td>12.0.3</td>' \
+	    "/ as admin: the discovered phone listed apart"
+	expect_body_contains '<span class="badge new">not configured</span>' "/ as admin"
+fi
 page "$ADMIN" /reports 200 "/reports"
 expect_body_contains "/report-detail/$REPORT_ID" "/reports"
+page "$ADMIN" /compare/$NEW 404 "/compare of a discovered phone (not configured)"
 page "$ADMIN" '/reports?page=1' 200 "/reports?page=1"
 page "$ADMIN" '/reports?page=2' 404 "/reports?page=2 (none)"
 page "$ADMIN" '/reports?page=0' 400 "/reports?page=0"
@@ -298,7 +317,7 @@ check "deskprov compare: no password" test -z "$(grep -e reported-admin-pw \
 cli schema verify
 check "deskprov schema verify: exit 1 (New_Param_X is not in the schema)" test $? -eq 1
 check "deskprov schema verify: lists New_Param_X" grep -q \
-    '^  New_Param_X  *reported by 1 of 1 phone$' "$E2E_TMP/cli.out"
+    '^  New_Param_X  *reported by 1 of 2 phones$' "$E2E_TMP/cli.out"
 cp "$E2E_TOP/schema/schema.yml" "$E2E_ETC/schema.yml"
 cli schema generate --from-report "$MAC"
 check "deskprov schema generate: exit 0 $(cat "$E2E_TMP/cli.err")" test $? -eq 0
