@@ -57,6 +57,20 @@ metrics_page(struct monitor_app *app, const struct snapshot *s,
 	response_header(rs, "Cache-Control", "no-store");
 }
 
+/* The totals /status shows, each a metric summed over its series. */
+static const struct {
+	const char	*key;
+	enum metric_id	 id;
+} status_totals[] = {
+	{ "phone_activity_recent", METRIC_PHONE_ACTIVITY_RECENT },
+	{ "reports_recent", METRIC_REPORTS_RECENT },
+	{ "phone_config_differences", METRIC_PHONE_CONFIG_DIFFERENCES },
+	{ "phone_unexpected_params", METRIC_PHONE_UNEXPECTED_PARAMS },
+	{ "requests_total", METRIC_REQUESTS },
+	{ "rejections_total", METRIC_REJECTIONS },
+	{ "firmware_updates_total", METRIC_PHONE_FIRMWARE_UPDATES },
+};
+
 static json_object *
 number(struct metrics *m, enum metric_id id)
 {
@@ -98,20 +112,10 @@ status_page(struct monitor_app *app, const struct snapshot *s,
 	    json_object_new_string(s->fw.expected_version) : NULL);
 	json_object_object_add(o, "config", c);
 	mt = json_object_new_object();
-	json_object_object_add(mt, "phone_activity_recent",
-	    number(app->metrics, METRIC_PHONE_ACTIVITY_RECENT));
-	json_object_object_add(mt, "reports_recent",
-	    number(app->metrics, METRIC_REPORTS_RECENT));
-	json_object_object_add(mt, "phone_config_differences",
-	    number(app->metrics, METRIC_PHONE_CONFIG_DIFFERENCES));
-	json_object_object_add(mt, "phone_unexpected_params",
-	    number(app->metrics, METRIC_PHONE_UNEXPECTED_PARAMS));
-	json_object_object_add(mt, "requests_total",
-	    number(app->metrics, METRIC_REQUESTS));
-	json_object_object_add(mt, "rejections_total",
-	    number(app->metrics, METRIC_REJECTIONS));
-	json_object_object_add(mt, "firmware_updates_total",
-	    number(app->metrics, METRIC_PHONE_FIRMWARE_UPDATES));
+	for (size_t i = 0; i < sizeof(status_totals) / sizeof(status_totals[0]);
+	    i++)
+		json_object_object_add(mt, status_totals[i].key,
+		    number(app->metrics, status_totals[i].id));
 	json_object_object_add(o, "metrics", mt);
 	buf_adds(&rs->body, json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN));
