@@ -135,14 +135,17 @@ enum store_status	store_list(const struct store *st, const char *mac,
 			    struct store_page *out, char *msg);
 void	store_page_free(struct store_page *);
 
-/* Reads the report with this id (NUL-terminated). */
+/* Reads the report with this id (NUL-terminated).  The caller frees `out`
+ * with stored_report_free() whatever the result: a failure can leave
+ * parts allocated. */
 enum store_status	store_load(const struct store *st, const char *id,
 			    struct stored_report *out, char *msg);
 void	stored_report_free(struct stored_report *);
 
 /* The current state of a phone (status reports are not configuration and
  * are left out).  STORE_E_NOT_FOUND when it has neither full report nor
- * delta. */
+ * delta.  The caller frees `out` with store_state_free() whatever the
+ * result. */
 enum store_status	store_current(const struct store *st, const char *mac,
 			    struct store_state *out, char *msg);
 void	store_state_free(struct store_state *);
