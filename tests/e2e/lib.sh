@@ -412,32 +412,51 @@ start_pool() {
 	    test "$(fcgi_pids | wc -w)" -eq 4
 }
 
-# start_metrics_pool USER: after start_pool, a second spawn-fcgi pool of 2
-# metrics.fcgi processes on the unix socket $E2E_METRICS_SOCK, started the
-# same way (same user, same data directory: the counters are shared through
-# $E2E_TMP/data/metrics.state), its log lines appended to the same file.
-start_metrics_pool() {
-	local user=$1 opts=() pid
-	E2E_METRICS_SOCK=$E2E_TMP/run/metrics.sock
+# start_fcgi_pool NAME COUNT USER: after start_pool, another spawn-fcgi pool
+# of COUNT NAME.fcgi processes (metrics, report, compare) on the unix socket
+# $E2E_TMP/run/NAME.sock, started the same way (same user, same data
+# directory: the counters are shared through $E2E_TMP/data/metrics.state),
+# its log lines appended to the same file.  Sets E2E_FCGI_SOCK.
+start_fcgi_pool() {
+	local name=$1 count=$2 user=$3 opts=() pid
+	E2E_FCGI_SOCK=$E2E_TMP/run/$name.sock
 	[ "$(id -u)" -eq 0 ] &&
 	    opts=(-u "$user" -g "$user" -U "$user" -G "$user")
+	[ -x "$E2E_TOP/cgi-bin/$name.fcgi" ] ||
+	    e2e_abort "cgi-bin/$name.fcgi is not built"
 	if ! (cd "$E2E_TMP" && deskprov_env &&
-	    exec spawn-fcgi -s "$E2E_METRICS_SOCK" -M 0660 -F 2 "${opts[@]}" \
-	    -P "$E2E_TMP/run/metrics-pool.pids" -- /bin/sh -c \
-	    "exec '$E2E_TOP/cgi-bin/metrics.fcgi' 2>>'$E2E_LOG'") \
-	    >"$E2E_TMP/spawn-fcgi-metrics.out" 2>&1 </dev/null; then
-		e2e_abort "spawn-fcgi (metrics) failed: $(cat "$E2E_TMP/spawn-fcgi-metrics.out")"
+	    exec spawn-fcgi -s "$E2E_FCGI_SOCK" -M 0660 -F "$count" "${opts[@]}" \
+	    -P "$E2E_TMP/run/$name-pool.pids" -- /bin/sh -c \
+	    "exec '$E2E_TOP/cgi-bin/$name.fcgi' 2>>'$E2E_LOG'") \
+	    >"$E2E_TMP/spawn-fcgi-$name.out" 2>&1 </dev/null; then
+		e2e_abort "spawn-fcgi ($name) failed: $(cat "$E2E_TMP/spawn-fcgi-$name.out")"
 	fi
 	while read -r pid; do
 		e2e_spawned "$pid"
-	done <"$E2E_TMP/run/metrics-pool.pids"
-	[ -S "$E2E_METRICS_SOCK" ] || e2e_abort "spawn-fcgi made no metrics socket"
-	for pid in $(seq 50); do	# until each sh has exec'd metrics.fcgi
-		[ "$(fcgi_pids metrics.fcgi | wc -w)" -eq 2 ] && break
+	done <"$E2E_TMP/run/$name-pool.pids"
+	[ -S "$E2E_FCGI_SOCK" ] || e2e_abort "spawn-fcgi made no $name socket"
+	for pid in $(seq 50); do	# until each sh has exec'd NAME.fcgi
+		[ "$(fcgi_pids "$name.fcgi" | wc -w)" -eq "$count" ] && break
 		sleep 0.1
 	done
-	check "spawn-fcgi pool: 2 metrics.fcgi processes" \
-	    test "$(fcgi_pids metrics.fcgi | wc -w)" -eq 2
+	check "spawn-fcgi pool: $count $name.fcgi processes" \
+	    test "$(fcgi_pids "$name.fcgi" | wc -w)" -eq "$count"
+}
+
+# start_metrics_pool USER: 2 metrics.fcgi processes on $E2E_METRICS_SOCK.
+start_metrics_pool() {
+	start_fcgi_pool metrics 2 "$1"
+	E2E_METRICS_SOCK=$E2E_FCGI_SOCK
+}
+
+# start_admin_pools USER: 3 report.fcgi processes on $E2E_REPORT_SOCK and
+# 2 compare.fcgi processes on $E2E_COMPARE_SOCK, as lighttpd.conf.example
+# starts them.
+start_admin_pools() {
+	start_fcgi_pool report 3 "$1"
+	E2E_REPORT_SOCK=$E2E_FCGI_SOCK
+	start_fcgi_pool compare 2 "$1"
+	E2E_COMPARE_SOCK=$E2E_FCGI_SOCK
 }
 
 # htpasswd_write USER:PASSWORD...: the web server's basic-auth users in
@@ -494,6 +513,111 @@ metrics_auth_checks() {
 	expect_status 200 "$what: phones still fetch without credentials"
 	check "$what: no basic-auth password in the log" \
 	    test -z "$(grep -a -e e2e-monitor-pw -e e2e-admin-pw "$E2E_LOG")"
+}
+
+# report_pages_checks [WHAT]: after start_admin_pools, through the web
+# server under test: reception (127.0.0.1, whitelisted) uploads a known
+# report -- its own profile with Time_Zone changed, Host_Name removed and
+# New_Param_X added -- to /report/<MAC> without a password; a 3 MiB body is
+# refused with 413 (the web server's 2 MiB limit) and stores nothing; the
+# compare page needs a password and, as admin, shows exactly those three
+# differences; the overview works for monitor; /deskprov.css is static.
+report_pages_checks() {
+	local what=${1:-web server} mac=001122334455 body id n0
+	local ua='Cisco-CP-6841-3PCC/12.0.1 (001122334455)'
+	local admin=admin:e2e-admin-pw monitor=monitor:e2e-monitor-pw
+	local c="$what: /compare/$mac"
+	htpasswd_write "$monitor" "$admin" stranger:e2e-stranger-pw
+	req /reception.xml
+	expect_status 200 "$what: reception's profile for the report"
+	"$E2E_PY" - "$R_BODY" "$E2E_TMP/known-report.xml" <<'PYEOF' ||
+import sys
+import xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+fp = root if root.tag == "flat-profile" else root.find("flat-profile")
+def el(name):
+    e = fp.find(name)
+    assert e is not None, name
+    return e
+el("Time_Zone").text = "GMT+05:00"
+fp.remove(el("Host_Name"))
+ET.SubElement(fp, "New_Param_X").text = 'val & <x> "q"'
+open(sys.argv[2], "w").write('<?xml version="1.0" encoding="UTF-8"?>\n' +
+    ET.tostring(fp, encoding="unicode") + "\n")
+PYEOF
+	    e2e_abort "$what: cannot build the known report"
+	IFS= read -r -d '' body <"$E2E_TMP/known-report.xml"
+	req -A "$ua" --data-binary "$body" "/report/$mac"
+	expect_status 200 "$what: POST /report/$mac, no password"
+	expect_header Content-Type '^application/json' "$what: POST /report/$mac"
+	expect_json "j['status'] == 'success' and j['mac'] == '$mac'" \
+	    "$what: POST /report/$mac"
+	expect_log stored " mac=$mac " "$what: POST /report/$mac"
+	id=$("$E2E_PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["report"])' \
+	    "$R_BODY" 2>/dev/null)
+	check "$what: report stored as $id" \
+	    test -n "$id" -a -f "$E2E_TMP/data/$mac/$id.json"
+	n0=$(find "$E2E_TMP/data/$mac" -maxdepth 1 -name '*.json' ! -name '.*' | wc -l)
+	body=$("$E2E_PY" -c 'import sys
+sys.stdout.write("<flat-profile><A>" + "x" * (3 * 1024 * 1024) + "</A></flat-profile>")')
+	req -A "$ua" -X PUT --data-binary "$body" "/report/$mac"
+	body=
+	expect_status 413 "$what: 3 MiB report (over the web server's 2 MiB)"
+	check "$what: 3 MiB report: nothing stored" test "$(find "$E2E_TMP/data/$mac" \
+	    -maxdepth 1 -name '*.json' ! -name '.*' | wc -l)" -eq "$n0"
+	req "/compare/$mac"
+	expect_status 401 "$c without credentials"
+	expect_header WWW-Authenticate '^Basic ' "$c without credentials"
+	check "$c without credentials refused before deskprov" test -z "$R_LOG"
+	req -u admin:wrong "/compare/$mac"
+	expect_status 401 "$c with a wrong password"
+	req -u "$monitor" "/compare/$mac"
+	expect_status 403 "$c as monitor"
+	req -u "$admin" "/compare/$mac"
+	expect_status 200 "$c as admin"
+	expect_header Content-Type '^text/html; charset=utf-8$' "$c"
+	expect_log compare 'user=admin ' "$c"
+	expect_body_contains '<span class="n">1</span> mismatches' "$c: 1 mismatch"
+	expect_body_contains '<span class="n">1</span> missing' "$c: 1 missing"
+	expect_body_contains '<span class="n">1</span> unexpected' "$c: 1 unexpected"
+	expect_body_contains '<tr><th>Time_Zone</th><td><code class="value">GMT+01:00</code></td><td><code class="value">GMT+05:00</code></td></tr>' \
+	    "$c: Time_Zone expected GMT+01:00, reported GMT+05:00"
+	expect_body_contains '<tr><th>Host_Name</th>' "$c: Host_Name missing"
+	expect_body_contains '<tr><th>New_Param_X</th><td><code class="value">val &amp; &lt;x&gt; &quot;q&quot;</code></td></tr>' \
+	    "$c: New_Param_X unexpected, escaped"
+	expect_body_lacks 'Station_Name' "$c: Station_Name equal"
+	expect_length "$c"
+	req -u "$admin" "/report-detail/$id"
+	expect_status 200 "$what: /report-detail/<id> as admin"
+	req -u "$admin" /reports
+	expect_status 200 "$what: /reports as admin"
+	expect_body_contains "/report-detail/$id" "$what: /reports"
+	req -u "$admin" "/export-unexpected/$mac"
+	expect_status 200 "$what: /export-unexpected/$mac"
+	expect_header Content-Type '^text/yaml; charset=utf-8$' "$what: /export-unexpected"
+	req -u "$admin" '/export-unexpected/?scope=fleet'
+	expect_status 200 "$what: /export-unexpected/?scope=fleet"
+	req /
+	expect_status 401 "$what: / without credentials"
+	req -u stranger:e2e-stranger-pw /
+	expect_status 403 "$what: / as a user without a deskprov role"
+	req -u "$monitor" /
+	expect_status 200 "$what: / as monitor"
+	expect_header Content-Type '^text/html; charset=utf-8$' "$what: / as monitor"
+	expect_log fleet 'user=monitor ' "$what: / as monitor"
+	expect_length "$what: / as monitor"
+	req -u "$admin" /
+	expect_body_contains "<a href=\"/compare/$mac\">3</a>" "$what: / as admin: 3 differences"
+	req /deskprov.css
+	expect_status 200 "$what: /deskprov.css, static, no password"
+	expect_header Content-Type '^text/css' "$what: /deskprov.css"
+	req -u "$admin" /reports.xml
+	expect_status 4?? "$what: /reports.xml is a phone profile path, not a page"
+	expect_body_lacks '<!DOCTYPE html>' "$what: /reports.xml"
+	req /reception.xml
+	expect_status 200 "$what: phones still fetch without a password"
+	check "$what: no password in the log" \
+	    test -z "$(grep -a -e e2e-admin-pw -e e2e-monitor-pw "$E2E_LOG")"
 }
 
 # ---------------------------------------------------------------- requests

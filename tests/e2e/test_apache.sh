@@ -1,9 +1,11 @@
 #!/bin/bash
 # profile.fcgi behind Apache 2.4 (event MPM, mod_proxy_fcgi) and a
-# spawn-fcgi pool of four processes, metrics.fcgi in a second pool of two:
+# spawn-fcgi pool of four processes, metrics.fcgi in a second pool of two,
+# report.fcgi (three) and compare.fcgi (two) in their own pools:
 # apache.conf.example is included unchanged from a minimal main
 # configuration written here, and the whole request matrix of matrix.sh
-# runs against it, then the basic-auth checks of /metrics and /status.  As
+# runs against it, then the basic-auth checks of /metrics and /status, then
+# a report upload and the admin pages (report_pages_checks).  As
 # root, Apache's children and the pools run as www-data, as they would on a
 # Debian server.
 . "$(dirname "$0")/lib.sh"
@@ -38,7 +40,7 @@ LogLevel warn
 $user
 EOF
 		for m in mpm_event authz_core proxy proxy_fcgi env \
-		    auth_basic authn_core authn_file authz_user; do
+		    auth_basic authn_core authn_file authz_user alias mime; do
 			echo "LoadModule ${m}_module $APACHE_MODULES/mod_$m.so"
 		done
 		cat <<EOF
@@ -46,6 +48,7 @@ StartServers 1
 ServerLimit 2
 ThreadsPerChild 8
 MaxRequestWorkers 16
+TypesConfig /etc/mime.types
 LogFormat "%h \"%r\" %>s %b \"%{User-Agent}i\"" short
 CustomLog "$E2E_TMP/apache-access.log" short
 <Directory />
@@ -57,6 +60,8 @@ Define DESKPROV_PORT $E2E_PORT
 Define DESKPROV_SOCKET $E2E_SOCK
 Define DESKPROV_WWW $E2E_TOP/www
 Define DESKPROV_METRICS_SOCKET $E2E_METRICS_SOCK
+Define DESKPROV_REPORT_SOCKET $E2E_REPORT_SOCK
+Define DESKPROV_COMPARE_SOCKET $E2E_COMPARE_SOCK
 Define DESKPROV_HTPASSWD $E2E_HTPASSWD
 Include "$E2E_TOP/apache.conf.example"
 EOF
@@ -89,6 +94,7 @@ e2e_init
 matrix_prepare_etc
 start_pool www-data
 start_metrics_pool www-data
+start_admin_pools www-data
 start_apache
 if [ "$(id -u)" -eq 0 ]; then
 	check "Apache runs as root, its children as www-data" \
@@ -108,4 +114,5 @@ expect_length "404 through mod_proxy_fcgi"
 
 run_matrix
 metrics_auth_checks Apache
+report_pages_checks Apache
 e2e_finish
