@@ -1,10 +1,12 @@
 #!/bin/bash
 # profile.fcgi behind nginx and a spawn-fcgi pool of four processes,
-# metrics.fcgi in a second pool of two: nginx.conf.example is included in a
-# minimal main configuration written here.  Only its five lines marked
-# "deskprov:" are changed (port, sockets, document root, htpasswd).  The
-# whole request matrix of matrix.sh runs against it, then the basic-auth
-# checks of /metrics and /status.  As root, nginx's workers and the pools
+# metrics.fcgi in a second pool of two, report.fcgi (three) and compare.fcgi
+# (two) in their own pools: nginx.conf.example is included in a minimal main
+# configuration written here.  Only its ten lines marked "deskprov:" are
+# changed (port, sockets, document root, htpasswd).  The whole request
+# matrix of matrix.sh runs against it, then the basic-auth checks of
+# /metrics and /status, then a report upload and the admin pages
+# (report_pages_checks).  As root, nginx's workers and the pools
 # run as www-data.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/matrix.sh"
@@ -19,15 +21,18 @@ write_server_block() {
 	local out=$E2E_TMP/deskprov-nginx.conf n
 	sed -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: socket\)|\1server unix:$E2E_SOCK;\2|" \
 	    -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: metrics socket\)|\1server unix:$E2E_METRICS_SOCK;\2|" \
+	    -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: report socket\)|\1server unix:$E2E_REPORT_SOCK;\2|" \
+	    -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: compare socket\)|\1server unix:$E2E_COMPARE_SOCK;\2|" \
 	    -e "s|^\( *\)listen [^;]*;\( *# deskprov: listen\)|\1listen 127.0.0.1:$E2E_PORT;\2|" \
 	    -e "s|^\( *\)root [^;]*;\( *# deskprov: www\)|\1root $E2E_TOP/www;\2|" \
 	    -e "s|^\( *\)auth_basic_user_file [^;]*;\( *# deskprov: htpasswd\)|\1auth_basic_user_file $E2E_HTPASSWD;\2|" \
 	    "$E2E_TOP/nginx.conf.example" >"$out"
 	n=$(grep -c -e "unix:$E2E_SOCK;" -e "unix:$E2E_METRICS_SOCK;" \
+	    -e "unix:$E2E_REPORT_SOCK;" -e "unix:$E2E_COMPARE_SOCK;" \
 	    -e "listen 127.0.0.1:$E2E_PORT;" -e "root $E2E_TOP/www;" \
 	    -e "auth_basic_user_file $E2E_HTPASSWD;" "$out")
-	[ "$n" -eq 5 ] ||
-	    e2e_abort "nginx.conf.example: expected 5 lines marked deskprov:, set $n"
+	[ "$n" -eq 10 ] ||
+	    e2e_abort "nginx.conf.example: expected 10 lines marked deskprov:, set $n"
 }
 
 write_nginx_conf() {
@@ -87,6 +92,7 @@ e2e_init
 matrix_prepare_etc
 start_pool www-data
 start_metrics_pool www-data
+start_admin_pools www-data
 start_nginx
 if [ "$(id -u)" -eq 0 ]; then
 	check "nginx's master runs as root, its workers as www-data" \
@@ -102,4 +108,5 @@ expect_length "404 through nginx"
 
 run_matrix
 metrics_auth_checks nginx
+report_pages_checks nginx
 e2e_finish
