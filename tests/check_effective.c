@@ -51,6 +51,27 @@ START_TEST(test_effective_matches_profile)
 }
 END_TEST
 
+/* phones.yml's model: is kept for the pages, and never sent to a phone. */
+START_TEST(test_model_meta_kept_not_sent)
+{
+	struct config_error err;
+	struct snapshot *s = snapshot_load("etc", "schema", &err);
+	const struct phone *ph;
+	struct buf body;
+
+	ck_assert_msg(s != NULL, "etc/ does not load: %s", err.msg);
+	ck_assert_ptr_nonnull(ph = snapshot_find(s, "reception"));
+	ck_assert_str_eq(ph->model, "CP-6841-3PCC");
+	ck_assert_ptr_null(snapshot_find(s, "warehouse")->model);
+	buf_init(&body);
+	render_profile(s, ph, &body);
+	ck_assert_ptr_null(strstr(body.data, "CP-6841-3PCC"));
+	ck_assert_ptr_null(strstr(body.data, "<model"));
+	buf_free(&body);
+	snapshot_free(s);
+}
+END_TEST
+
 Suite *effective_suite(void);
 
 Suite *
@@ -60,6 +81,7 @@ effective_suite(void)
 	TCase *tc = tcase_create("effective");
 
 	tcase_add_test(tc, test_effective_matches_profile);
+	tcase_add_test(tc, test_model_meta_kept_not_sent);
 	suite_add_tcase(s, tc);
 	return s;
 }

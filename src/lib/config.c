@@ -419,6 +419,11 @@ load_phone_meta(struct loader *l, struct phone *ph, const char *key,
 		if (mac_parse(v->str, v->len, ph->mac) != MAC_OK)
 			return fail(l, v->line, "phone '%s': '%.40s' is not a "
 			    "phone MAC address", ph->id, v->str);
+	} else if (strcmp(key, "model") == 0 && !v->is_null) {
+		if (xml_text_problem(v->str, v->len) != NULL || v->len > 47)
+			return fail(l, v->line, "phone '%s': model must be a "
+			    "short line of text", ph->id);
+		ph->model = arena_strndup(&l->snap->arena, v->str, v->len);
 	} else if (strcmp(key, "serial_number") == 0 && !v->is_null) {
 		if (!ident_plausible(v->str, v->len))
 			return fail(l, v->line, "phone '%s': serial_number may "

@@ -36,6 +36,7 @@ struct param {
 struct phone {
 	const char		*id;		/* key in phones.yml */
 	const char		*serial;	/* NULL when not set */
+	const char		*model;		/* phones.yml model:, or NULL */
 	char			 mac[MAC_LEN + 1];	/* "" when not set */
 	int			 line;
 	const struct ipnet	*nets;		/* ip_address entries */

@@ -121,6 +121,9 @@ view_init(struct phone_view *v, const struct phone *ph, const char *mac)
 	memset(v, 0, sizeof(*v));
 	v->phone = ph;
 	copy_str(v->mac, sizeof(v->mac), ph != NULL ? ph->mac : mac);
+	/* What the admin wrote, until the phone says what it is. */
+	if (ph != NULL && ph->model != NULL)
+		copy_str(v->model, sizeof(v->model), ph->model);
 	v->latest_time = -1;
 	cmp_expected_init(&v->expected);
 }

@@ -5,7 +5,7 @@
  *
  * Where the columns of the fleet overview come from:
  *   model     the product the phone names in the User-Agent of its newest
- *             report ("CP-6841-3PCC"); phones.yml's model is only a note;
+ *             report ("CP-6841-3PCC"), else phones.yml's model:;
  *   firmware  the parameter Software_Version of the newest report (status
  *             reports carry it), else of the current state, else the
  *             version in the newest report's User-Agent ("12.0.1");
