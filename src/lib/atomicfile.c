@@ -1,8 +1,12 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "buf.h"
 
 int
 af_write_all(int fd, const void *data, size_t n)
@@ -41,6 +45,31 @@ af_read_all(int fd, void *data, size_t n)
 		p += r;
 		n -= (size_t)r;
 	}
+	return 0;
+}
+
+int
+af_read_fd(int fd, size_t max, char **out, size_t *len)
+{
+	struct stat st;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((uintmax_t)st.st_size > max)
+		return -EFBIG;
+	*out = xmalloc((size_t)st.st_size + 1);
+	if ((rc = af_read_all(fd, *out, (size_t)st.st_size)) < 0) {
+		free(*out);
+		*out = NULL;
+		return rc;
+	}
+	(*out)[st.st_size] = '\0';
+	*len = (size_t)st.st_size;
 	return 0;
 }
 

@@ -29,4 +29,10 @@ int	af_write_all(int fd, const void *data, size_t n);
 /* Reads exactly n bytes; 0, -errno, or -EIO when the file is shorter. */
 int	af_read_all(int fd, void *data, size_t n);
 
+/* Reads the whole regular file open on fd (at most max bytes) into a
+ * NUL-terminated buffer the caller frees.  0, -EINVAL (not a regular
+ * file), -EFBIG (larger than max), -EIO (it shrank while read) or -errno;
+ * *out is NULL after a failure.  The caller opens and closes fd. */
+int	af_read_fd(int fd, size_t max, char **out, size_t *len);
+
 #endif

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "atomicfile.h"
 #include "config.h"
 #include "render.h"
 #include "text.h"
@@ -622,28 +623,18 @@ config_files_free(struct config_files *files)
 	}
 }
 
+/* 1 when the file is absent, 0 with its bytes, -1 otherwise. */
 static int
 read_whole(const char *path, char **out, size_t *len)
 {
-	struct stat st;
-	size_t off = 0;
-	ssize_t r;
-	int fd;
+	int fd, rc;
 
+	*out = NULL;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return errno == ENOENT ? 1 : -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (size_t)st.st_size > CONFIG_FILE_MAX) {
-		close(fd);
-		return -1;
-	}
-	*out = xmalloc((size_t)st.st_size + 1);
-	while (off < (size_t)st.st_size &&
-	    (r = read(fd, *out + off, (size_t)st.st_size - off)) > 0)
-		off += (size_t)r;
+	rc = af_read_fd(fd, CONFIG_FILE_MAX, out, len);
 	close(fd);
-	*len = off;
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 int

@@ -193,25 +193,20 @@ fail:
 static int
 read_all(const char *path, char **data, size_t *len, char *err, size_t errsz)
 {
-	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int rc;
 
 	*data = NULL;
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > (off_t)REPORT_BODY_MAX_LIMIT) {
-		snprintf(err, errsz, "%s: %s", path, fd < 0 ? strerror(errno) :
-		    "not a regular file of at most 64 MiB");
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	*len = (size_t)st.st_size;
-	*data = xmalloc(*len + 1);
-	rc = af_read_all(fd, *data, *len);
+	rc = af_read_fd(fd, REPORT_BODY_MAX_LIMIT, data, len);
 	close(fd);
-	(*data)[*len] = '\0';
-	if (rc < 0)
+	if (rc == -EINVAL || rc == -EFBIG)
+		snprintf(err, errsz, "%s: not a regular file of at most 64 MiB",
+		    path);
+	else if (rc < 0)
 		snprintf(err, errsz, "%s: %s", path, strerror(-rc));
 	return rc < 0 ? -1 : 0;
 }

@@ -653,7 +653,6 @@ static enum store_status
 read_file(int mfd, const char *id, char **out, size_t *len, char *msg)
 {
 	char name[STORE_ID_MAX + 8];
-	struct stat st;
 	int fd, rc;
 
 	*out = NULL;
@@ -661,22 +660,13 @@ read_file(int mfd, const char *id, char **out, size_t *len, char *msg)
 	snprintf(name, sizeof(name), "%s.json", id);
 	if ((fd = openat(mfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return open_fail("report", id, msg);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (uintmax_t)st.st_size > STORE_FILE_MAX) {
-		close(fd);
-		return fail(STORE_E_CORRUPT, msg, "%s is not a report file", id);
-	}
-	*len = (size_t)st.st_size;
-	*out = xmalloc(*len + 1);
-	rc = af_read_all(fd, *out, *len);
+	rc = af_read_fd(fd, STORE_FILE_MAX, out, len);
 	close(fd);
-	(*out)[*len] = '\0';
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
+	if (rc == -EINVAL || rc == -EFBIG)
+		return fail(STORE_E_CORRUPT, msg, "%s is not a report file", id);
+	if (rc < 0)
 		return fail(STORE_E_IO, msg, "cannot read %s: %s", id,
 		    strerror(-rc));
-	}
 	return STORE_OK;
 }
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "atomicfile.h"
 #include "buf.h"
 #include "strmap.h"
 #include "yamltree.h"
@@ -352,10 +353,8 @@ int
 ydoc_load_file_raw(struct ydoc *doc, const char *path, size_t max_bytes,
     struct yerror *err, char **raw, size_t *rawlen)
 {
-	struct stat st;
 	char *data;
-	ssize_t r;
-	size_t off = 0;
+	size_t off;
 	int fd, rc;
 
 	arena_init(&doc->arena);
@@ -363,29 +362,23 @@ ydoc_load_file_raw(struct ydoc *doc, const char *path, size_t max_bytes,
 	err->line = 0;
 	/* Symbolic links are followed: config files are the admin's, and
 	 * linking them in from a managed location is common. */
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		snprintf(err->msg, sizeof(err->msg), "cannot open: %s",
 		    strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > max_bytes) {
-		if (S_ISREG(st.st_mode))
-			snprintf(err->msg, sizeof(err->msg),
-			    "file larger than %zu bytes", max_bytes);
-		else
-			snprintf(err->msg, sizeof(err->msg),
-			    "not a regular file");
-		close(fd);
-		return -1;
-	}
-	data = xmalloc((size_t)st.st_size + 1);
-	while (off < (size_t)st.st_size &&
-	    (r = read(fd, data + off, (size_t)st.st_size - off)) > 0)
-		off += (size_t)r;
+	rc = af_read_fd(fd, max_bytes, &data, &off);
 	close(fd);
+	if (rc == -EFBIG)
+		snprintf(err->msg, sizeof(err->msg),
+		    "file larger than %zu bytes", max_bytes);
+	else if (rc == -EINVAL)
+		snprintf(err->msg, sizeof(err->msg), "not a regular file");
+	else if (rc < 0)
+		snprintf(err->msg, sizeof(err->msg), "cannot read: %s",
+		    strerror(-rc));
+	if (rc < 0)
+		return -1;
 	rc = ydoc_load_string(doc, data, off, err);
 	if (raw != NULL && rc == 0) {
 		*raw = data;
