@@ -169,15 +169,25 @@ config_state_get(struct config_state *cs)
 	return config_state_refresh(cs);
 }
 
-void
-config_state_init_dirs(struct config_state *cs, const char *prog,
-    const char *etc, const char *schema_dir)
+/* data_dir NULL: no shared last-good copy (tests, the command-line tool). */
+static void
+init_state(struct config_state *cs, const char *prog, const char *etc,
+    const char *schema_dir, const char *data_dir)
 {
 	memset(cs, 0, sizeof(*cs));
 	cs->prog = prog;
 	snprintf(cs->etc, sizeof(cs->etc), "%s", etc);
 	snprintf(cs->schema_dir, sizeof(cs->schema_dir), "%s", schema_dir);
+	if (data_dir != NULL)
+		snprintf(cs->data_dir, sizeof(cs->data_dir), "%s", data_dir);
 	config_state_refresh(cs);
+}
+
+void
+config_state_init_dirs(struct config_state *cs, const char *prog,
+    const char *etc, const char *schema_dir)
+{
+	init_state(cs, prog, etc, schema_dir, NULL);
 }
 
 /* The directories from the environment, as every executable reads them. */
@@ -211,13 +221,7 @@ config_state_init_server(struct config_state *cs, const char *prog)
 	const char *etc, *schema, *data = getenv("DESKPROV_DATA");
 
 	env_dirs(&etc, &schema);
-	memset(cs, 0, sizeof(*cs));
-	cs->prog = prog;
-	snprintf(cs->etc, sizeof(cs->etc), "%s", etc);
-	snprintf(cs->schema_dir, sizeof(cs->schema_dir), "%s", schema);
-	snprintf(cs->data_dir, sizeof(cs->data_dir), "%s",
-	    data && *data ? data : "./reports");
-	config_state_refresh(cs);
+	init_state(cs, prog, etc, schema, data && *data ? data : "./reports");
 }
 
 void
