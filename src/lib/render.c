@@ -184,15 +184,11 @@ fw_configured_model(const struct snapshot *s, const char *product)
 {
 	const struct strpairs *lists[2] = { &s->fw.model_versions,
 	    &s->fw.model_urls };
-	char want[32], have[32];
+	int i;
 
-	model_key(product, want, sizeof(want));
 	for (int l = 0; l < 2; l++)
-		for (size_t i = 0; i < lists[l]->n; i++) {
-			model_key(lists[l]->keys[i], have, sizeof(have));
-			if (strcmp(want, have) == 0)
-				return lists[l]->keys[i];
-		}
+		if ((i = strpairs_find_model(lists[l], product)) >= 0)
+			return lists[l]->keys[i];
 	return NULL;
 }
 

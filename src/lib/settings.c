@@ -508,8 +508,8 @@ netlist_contains(const struct netlist *l, const struct ipaddr *a)
 	return 0;
 }
 
-const char *
-strpairs_get_model(const struct strpairs *p, const char *model)
+int
+strpairs_find_model(const struct strpairs *p, const char *model)
 {
 	char want[32], have[32];
 
@@ -517,7 +517,15 @@ strpairs_get_model(const struct strpairs *p, const char *model)
 	for (size_t i = 0; i < p->n; i++) {
 		model_key(p->keys[i], have, sizeof(have));
 		if (strcmp(want, have) == 0)
-			return p->values[i];
+			return (int)i;
 	}
-	return NULL;
+	return -1;
+}
+
+const char *
+strpairs_get_model(const struct strpairs *p, const char *model)
+{
+	int i = strpairs_find_model(p, model);
+
+	return i < 0 ? NULL : p->values[i];
 }

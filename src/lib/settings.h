@@ -106,7 +106,9 @@ int	comparison_settings_load(struct comparison_settings *,
 
 int	maclist_contains(const struct maclist *, const char *mac);
 int	netlist_contains(const struct netlist *, const struct ipaddr *);
-/* Case-insensitive lookup by model key (see model_key()). */
+/* Lookup by model key (see model_key()): the entry's index or -1, and
+ * its value or NULL. */
+int		 strpairs_find_model(const struct strpairs *, const char *model);
 const char	*strpairs_get_model(const struct strpairs *, const char *model);
 
 #endif
