@@ -1,0 +1,12 @@
+{{! snom<model>.xml: settings every phone of one model shares (protocols.md
+    §1.4).  Rendered without secrets: any phone of the model may fetch it.
+    Raw params are written as <name perm="R">value</name>. }}
+<?xml version="1.0" encoding="utf-8"?>
+<settings>
+  <phone-settings>
+{{>settings}}
+{{#params}}
+    <{{name}} perm="R">{{value}}</{{name}}>
+{{/params}}
+  </phone-settings>
+</settings>
