@@ -1,0 +1,83 @@
+{{! cfg<mac>.xml: one phone's P-values, with its secrets (protocols.md §1.5
+    syntax v1, §2 Grandstream column).  Accounts take their P-value names
+    from maps.line (line_map), keys from maps.key (key_map) and the account
+    of their line (line_map).  Only dotted names open sections on those
+    maps: opening line_map itself would hide the account's own user,
+    password and voicemail behind the map's keys of the same names.  <mac> makes the phone check the file is its
+    own.  Blocks a local template can replace: accounts, keys, extra. }}
+<?xml version="1.0" encoding="UTF-8"?>
+<gs_provision version="1">
+  <mac>{{phone.mac}}</mac>
+  <config version="1">
+{{>provisioning}}
+{{#admin_password}}
+    <P2>{{admin_password}}</P2>
+{{/admin_password}}
+{{#user_password}}
+    <P196>{{user_password}}</P196>
+{{/user_password}}
+{{#ntp_primary}}
+    <P30>{{ntp_primary}}</P30>
+{{/ntp_primary}}
+{{#timezone}}
+    <P64>{{posix}}</P64>
+{{/timezone}}
+{{#language_name}}
+    <P1362>{{language_name}}</P1362>
+{{/language_name}}
+{{$accounts}}
+{{#accounts}}
+{{#line_map.enable}}
+    <{{line_map.enable}}>{{#enabled}}1{{/enabled}}{{^enabled}}0{{/enabled}}</{{line_map.enable}}>
+{{#server.host}}
+    <{{line_map.server}}>{{server.host}}:{{server.port}}</{{line_map.server}}>
+{{/server.host}}
+{{#server.transport_code}}
+    <{{line_map.transport}}>{{server.transport_code}}</{{line_map.transport}}>
+{{/server.transport_code}}
+{{#user}}
+    <{{line_map.user}}>{{user}}</{{line_map.user}}>
+{{/user}}
+{{#auth_user}}
+    <{{line_map.auth}}>{{auth_user}}</{{line_map.auth}}>
+{{/auth_user}}
+{{#password}}
+    <{{line_map.password}}>{{password}}</{{line_map.password}}>
+{{/password}}
+{{#display_name}}
+    <{{line_map.display}}>{{display_name}}</{{line_map.display}}>
+{{/display_name}}
+{{#label}}
+    <{{line_map.name}}>{{label}}</{{line_map.name}}>
+{{/label}}
+{{#voicemail}}
+    <{{line_map.voicemail}}>{{voicemail}}</{{line_map.voicemail}}>
+{{/voicemail}}
+{{/line_map.enable}}
+{{/accounts}}
+{{/accounts}}
+{{$keys}}
+{{#line_keys}}
+{{#key_map.mode}}
+{{#type_code}}
+    <{{key_map.mode}}>{{type_code}}</{{key_map.mode}}>
+{{#line_map.account}}
+    <{{key_map.account}}>{{line_map.account}}</{{key_map.account}}>
+{{/line_map.account}}
+{{#label}}
+    <{{key_map.name}}>{{label}}</{{key_map.name}}>
+{{/label}}
+{{#value}}
+    <{{key_map.value}}>{{value}}</{{key_map.value}}>
+{{/value}}
+{{/type_code}}
+{{/key_map.mode}}
+{{/line_keys}}
+{{/keys}}
+{{$extra}}
+{{/extra}}
+{{#params}}
+    <{{name}}>{{value}}</{{name}}>
+{{/params}}
+  </config>
+</gs_provision>
