@@ -1,0 +1,61 @@
+{{! <mac>.cfg: one phone's configuration, with its secrets (protocols.md
+    §1.6 syntax B, §2 Fanvil column; text names from TC fanvil-X5.tmpl).
+    Keys: a key whose type has a maps.key_type code is a memory key
+    (Type 1, value@line/code); one without (a line key) is Type 2 SIP<line>.
+    All keys are written on the first DSS page.  Raw params end up in
+    <SIP CONFIG MODULE>; the extra block, last, may open any module.
+    Blocks a local template can replace: lines, keys, extra. }}
+<<VOIP CONFIG FILE>>Version:2.0000000000
+{{>settings}}
+<DSSKEY CONFIG MODULE>
+{{$keys}}
+--Dsskey Config1-- :
+{{#line_keys}}
+{{#type_code}}
+{{#value}}
+Fkey{{key}} Type               :1
+Fkey{{key}} Value              :{{value}}@{{line}}/{{type_code}}
+{{/value}}
+{{/type_code}}
+{{^type_code}}
+Fkey{{key}} Type               :2
+Fkey{{key}} Value              :SIP{{line}}
+{{/type_code}}
+{{#label}}
+Fkey{{key}} Title              :{{label}}
+{{/label}}
+{{/line_keys}}
+{{/keys}}
+<SIP CONFIG MODULE>
+{{$lines}}
+{{#accounts}}
+SIP{{line}} Enable Reg         :{{#enabled}}1{{/enabled}}{{^enabled}}0{{/enabled}}
+{{#user}}
+SIP{{line}} Phone Number       :{{user}}
+{{/user}}
+{{#display_name}}
+SIP{{line}} Display Name       :{{display_name}}
+{{/display_name}}
+{{#server.host}}
+SIP{{line}} Register Addr      :{{server.host}}
+SIP{{line}} Register Port      :{{server.port}}
+{{/server.host}}
+{{#auth_user}}
+SIP{{line}} Register User      :{{auth_user}}
+{{/auth_user}}
+{{#password}}
+SIP{{line}} Register Pswd      :{{password}}
+{{/password}}
+{{#server.transport_code}}
+SIP{{line}} Transport          :{{server.transport_code}}
+{{/server.transport_code}}
+{{#voicemail}}
+SIP{{line}} MWI Num            :{{voicemail}}
+{{/voicemail}}
+{{/accounts}}
+{{/lines}}
+{{#params}}
+{{name}} :{{value}}
+{{/params}}
+{{$extra}}
+{{/extra}}

@@ -1,0 +1,64 @@
+{{! Modules shared by the model file and <mac>.cfg.  Names: TC
+    fanvil-X5.tmpl (text form of protocols.md §2's Fanvil column).
+    Flash Server IP takes deskprov's URL, the phone adds Flash File Name;
+    Flash Mode 2 = check every Flash Interval hours.  Time Zone is in
+    quarter hours (protocols.md §1.6); DST Type 2 = manual rule, week 5 =
+    last, weekday 0 = Sunday. }}
+<AUTOUPDATE CONFIG MODULE>
+{{#provisioning.url}}
+Flash Server IP    :{{provisioning.url}}
+Flash File Name    :$mac.cfg
+{{/provisioning.url}}
+{{#provisioning.interval_hours}}
+Flash Mode         :2
+Flash Interval     :{{provisioning.interval_hours}}
+{{/provisioning.interval_hours}}
+{{#firmware.offer}}
+{{#firmware.url}}
+Auto Image Url     :{{firmware.url}}
+{{/firmware.url}}
+{{/firmware.offer}}
+<PHONE FEATURE MODULE>
+{{#admin_password}}
+Menu Password      :{{admin_password}}
+{{/admin_password}}
+{{#language_name}}
+Default Language   :{{language_name}}
+{{/language_name}}
+{{#ntp_primary}}
+Enable SNTP        :1
+SNTP Server        :{{ntp_primary}}
+{{/ntp_primary}}
+{{#ntp_secondary}}
+Second SNTP Server :{{ntp_secondary}}
+{{/ntp_secondary}}
+{{#timezone}}
+Time Zone          :{{offset_quarters}}
+{{#dst}}
+DST Type           :2
+DST Rule Mode      :0
+DST Min Offset     :{{saving_minutes}}
+DST Start Mon      :{{start.month}}
+DST Start Week     :{{start.week}}
+DST Start Wday     :{{start.weekday}}
+DST Start Hour     :{{start.hour}}
+DST End Mon        :{{end.month}}
+DST End Week       :{{end.week}}
+DST End Wday       :{{end.weekday}}
+DST End Hour       :{{end.hour}}
+{{/dst}}
+{{^dst}}
+DST Type           :0
+{{/dst}}
+{{/timezone}}
+<MMI CONFIG MODULE>
+{{#admin_password}}
+Account1 Name      :admin
+Account1 Password  :{{admin_password}}
+Account1 Level     :10
+{{/admin_password}}
+{{#user_password}}
+Account2 Name      :guest
+Account2 Password  :{{user_password}}
+Account2 Level     :5
+{{/user_password}}
