@@ -43,8 +43,9 @@ static const struct {
 	{ __LINE__, "0x1122aabbcc", MAC_INVALID, NULL },
 	{ __LINE__, "+01122aabbcc", MAC_INVALID, NULL },
 	{ __LINE__, "", MAC_INVALID, NULL },
-	/* The PnP and Gigaset forms carry a prefix or suffix that their own
-	 * parsers strip (see test_mac_prefixed); whole, they are no MAC. */
+	/* The PnP and Gigaset forms carry a prefix or suffix that only
+	 * mac_parse_any() strips (see table52[]); to mac_parse, which reads
+	 * admin input and file names, they are no MAC. */
 	{ __LINE__, "MAC%3a001122AABBCC", MAC_INVALID, NULL },
 	{ __LINE__, "MAC%3A001122aabbcc", MAC_INVALID, NULL },
 	{ __LINE__, "MAC001122aabbcc", MAC_INVALID, NULL },
@@ -102,6 +103,146 @@ START_TEST(test_mac_prefixed)
 	ck_assert_str_eq(out, "001122aabbcc");
 	ck_assert_int_eq(mac_parse("7C2F80E0D605-ABCD", 12, out), MAC_OK);
 	ck_assert_str_eq(out, "7c2f80e0d605");
+}
+END_TEST
+
+/* protocols.md §5.2, every row and every input of it, in its order: the
+ * plain spellings through mac_parse, the prefixed and Gigaset ones through
+ * mac_parse_any (which gives the same answer for the plain ones, see
+ * test_mac_any_agrees). */
+enum mac_fn { PLAIN, ANY };
+
+static const struct {
+	int		 line;
+	enum mac_fn	 fn;
+	const char	*in;
+	enum mac_status	 want;
+	const char	*mac;	/* canonical form when not MAC_INVALID */
+	const char	*crc;	/* mac_parse_any only */
+} table52[] = {
+	{ __LINE__, PLAIN, "00:11:22:AA:BB:CC", MAC_OK, "001122aabbcc", NULL },
+	{ __LINE__, PLAIN, "00:11:22:aa:bb:cc", MAC_OK, "001122aabbcc", NULL },
+	{ __LINE__, PLAIN, "00:11:22:Aa:bB:cc", MAC_OK, "001122aabbcc", NULL },
+	{ __LINE__, PLAIN, "00-11-22-AA-BB-CC", MAC_OK, "001122aabbcc", NULL },
+	{ __LINE__, PLAIN, "00-11-22-aa-bb-cc", MAC_OK, "001122aabbcc", NULL },
+	{ __LINE__, PLAIN, "001122AABBCC", MAC_OK, "001122aabbcc", NULL },
+	{ __LINE__, PLAIN, "001122aabbcc", MAC_OK, "001122aabbcc", NULL },
+	{ __LINE__, PLAIN, "0011.22aa.bbcc", MAC_OK, "001122aabbcc", NULL },
+	{ __LINE__, ANY, "MAC%3a001122AABBCC", MAC_OK, "001122aabbcc", "" },
+	{ __LINE__, ANY, "MAC%3A001122aabbcc", MAC_OK, "001122aabbcc", "" },
+	{ __LINE__, ANY, "MAC001122aabbcc", MAC_OK, "001122aabbcc", "" },
+	{ __LINE__, ANY, "7C2F80E0D605-ABCD", MAC_OK, "7c2f80e0d605", "ABCD" },
+	/* Decision: octets of one digit are refused, by both parsers (WPD's
+	 * to_mac would take them; no phone or vendor file spells a MAC so). */
+	{ __LINE__, PLAIN, "0:11:22:a:bb:cc", MAC_INVALID, NULL, NULL },
+	{ __LINE__, ANY, "0:11:22:a:bb:cc", MAC_INVALID, NULL, "" },
+	{ __LINE__, PLAIN, "00:11-22:aa:bb:cc", MAC_INVALID, NULL, NULL },
+	{ __LINE__, PLAIN, "00:11:22:aa:bb", MAC_INVALID, NULL, NULL },
+	{ __LINE__, PLAIN, "001122aabbc", MAC_INVALID, NULL, NULL },
+	{ __LINE__, PLAIN, "00112233aabbcc", MAC_INVALID, NULL, NULL },
+	{ __LINE__, PLAIN, "00:11:22:aa:bb:cg", MAC_INVALID, NULL, NULL },
+	{ __LINE__, PLAIN, "000000000000", MAC_NOT_PHONE, "000000000000", NULL },
+	{ __LINE__, PLAIN, "01:11:22:aa:bb:cc", MAC_NOT_PHONE, "011122aabbcc",
+	    NULL },
+
+	/* Beyond the table: the other prefixes of §3, any case; and what
+	 * neither form allows. */
+	{ __LINE__, ANY, "MAC:001122aabbcc", MAC_OK, "001122aabbcc", "" },
+	{ __LINE__, ANY, "mac%3a001122aabbcc", MAC_OK, "001122aabbcc", "" },
+	{ __LINE__, ANY, "Mac:001122AABBCC", MAC_OK, "001122aabbcc", "" },
+	{ __LINE__, ANY, "mac000413a11fa7", MAC_OK, "000413a11fa7", "" },
+	{ __LINE__, ANY, "MAC%3a000000000000", MAC_NOT_PHONE, "000000000000",
+	    "" },
+	{ __LINE__, ANY, "MAC011122aabbcc", MAC_NOT_PHONE, "011122aabbcc", "" },
+	{ __LINE__, ANY, "7c2f80e0d605-abcd", MAC_OK, "7c2f80e0d605", "abcd" },
+	{ __LINE__, ANY, "7C2F80E0D605-0000", MAC_OK, "7c2f80e0d605", "0000" },
+	{ __LINE__, ANY, "017C2F80E0D6-ABCD", MAC_NOT_PHONE, "017c2f80e0d6",
+	    "ABCD" },
+	/* Plain spellings still parse, with no check code. */
+	{ __LINE__, ANY, "00:11:22:AA:BB:CC", MAC_OK, "001122aabbcc", "" },
+	{ __LINE__, ANY, "0011.22aa.bbcc", MAC_OK, "001122aabbcc", "" },
+	{ __LINE__, ANY, "00-11-22-aa-bb-cc", MAC_OK, "001122aabbcc", "" },
+	/* A prefix before 12 bare hex digits only. */
+	{ __LINE__, ANY, "MAC:00:11:22:aa:bb:cc", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "MAC:00-08-5D-23-74-29", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "MAC7C2F80E0D605-ABCD", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "MAC%3a001122aabbc", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "MAC%3a001122aabbccd", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "MAC%3b001122aabbcc", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "MAC%001122aabbcc", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "MAC::001122aabbcc", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "MA001122aabbcc", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "MAC 001122aabbcc", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "MAC%3a00112233445g", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "MAC", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "MAC%3a", MAC_INVALID, NULL, "" },
+	/* A MAC-ID suffix is exactly 4 letters or digits. */
+	{ __LINE__, ANY, "7C2F80E0D605-ABC", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "7C2F80E0D605-ABCDE", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "7C2F80E0D605-AB_D", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "7C2F80E0D605-AB D", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "7C2F80E0D605-", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "7C2F80E0D605_ABCD", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "7C2F80E0D6G5-ABCD", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "7C:2F:80:E0:D6:05-ABCD", MAC_INVALID, NULL, "" },
+	{ __LINE__, ANY, "", MAC_INVALID, NULL, "" },
+};
+
+START_TEST(test_mac_spellings)
+{
+	char out[MAC_LEN + 1], crc[5] = "junk";
+	const char *in = table52[_i].in;
+	int line = table52[_i].line;
+	enum mac_status got = table52[_i].fn == ANY ?
+	    mac_parse_any(in, strlen(in), out, crc) :
+	    mac_parse(in, strlen(in), out);
+
+	ck_assert_msg(got == table52[_i].want, "line %d: '%s' gave %d, "
+	    "want %d", line, in, got, table52[_i].want);
+	if (table52[_i].mac != NULL)
+		ck_assert_msg(strcmp(out, table52[_i].mac) == 0,
+		    "line %d: '%s' became '%s'", line, in, out);
+	if (table52[_i].crc != NULL)
+		ck_assert_msg(strcmp(crc, table52[_i].crc) == 0,
+		    "line %d: '%s' gave check code '%s'", line, in, crc);
+}
+END_TEST
+
+/* mac_parse_any() answers as mac_parse() for every spelling mac_parse()
+ * accepts, and crc may be NULL. */
+START_TEST(test_mac_any_agrees)
+{
+	char a[MAC_LEN + 1], b[MAC_LEN + 1];
+	const char *in = macs[_i].in;
+	enum mac_status plain = mac_parse(in, strlen(in), a);
+
+	if (plain == MAC_INVALID)
+		return;
+	ck_assert_msg(mac_parse_any(in, strlen(in), b, NULL) == plain,
+	    "line %d: '%s'", macs[_i].line, in);
+	ck_assert_str_eq(a, b);
+}
+END_TEST
+
+/* Only s[0..n) is read, for the longer forms too. */
+START_TEST(test_mac_any_bounds)
+{
+	char out[MAC_LEN + 1], crc[5];
+
+	ck_assert_int_eq(mac_parse_any("MAC%3a001122aabbccXX", 18, out, crc),
+	    MAC_OK);
+	ck_assert_str_eq(out, "001122aabbcc");
+	ck_assert_int_eq(mac_parse_any("7C2F80E0D605-ABCDE", 17, out, crc),
+	    MAC_OK);
+	ck_assert_str_eq(crc, "ABCD");
+	ck_assert_int_eq(mac_parse_any("MAC%3a001122aabbcc", 17, out, crc),
+	    MAC_INVALID);
+	ck_assert_int_eq(mac_parse_any("MA\0" "001122aabbcc", 15, out, crc),
+	    MAC_INVALID);
+	ck_assert_int_eq(mac_parse_any("7C2F80E0D605-AB\0D", 17, out, crc),
+	    MAC_INVALID);
+	ck_assert_str_eq(crc, "");
+	ck_assert_int_eq(mac_parse_any("M", 1, out, NULL), MAC_INVALID);
 }
 END_TEST
 
@@ -250,6 +391,11 @@ ident_suite(void)
 	    (int)(sizeof(macs) / sizeof(macs[0])));
 	tcase_add_test(tc, test_mac_parse_bounds);
 	tcase_add_test(tc, test_mac_prefixed);
+	tcase_add_loop_test(tc, test_mac_spellings, 0,
+	    (int)(sizeof(table52) / sizeof(table52[0])));
+	tcase_add_loop_test(tc, test_mac_any_agrees, 0,
+	    (int)(sizeof(macs) / sizeof(macs[0])));
+	tcase_add_test(tc, test_mac_any_bounds);
 	tcase_add_test(tc, test_mac_format_colons);
 	suite_add_tcase(s, tc);
 

@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ident.h"
 
@@ -47,6 +48,18 @@ take_grouped(const char *s, size_t n, size_t width, char sep, char *out)
 	return 0;
 }
 
+/* The group bit of the first octet marks multicast and broadcast
+ * addresses; all-zero is the placeholder some vendors use for "every
+ * phone".  Neither is a device. */
+static enum mac_status
+mac_status_of(const char *mac)
+{
+	if ((hexval((unsigned char)mac[1]) & 1) ||
+	    strcmp(mac, "000000000000") == 0)
+		return MAC_NOT_PHONE;
+	return MAC_OK;
+}
+
 enum mac_status
 mac_parse(const char *s, size_t n, char out[MAC_LEN + 1])
 {
@@ -63,13 +76,53 @@ mac_parse(const char *s, size_t n, char out[MAC_LEN + 1])
 	if (rc < 0)
 		return MAC_INVALID;
 	out[MAC_LEN] = '\0';
-	/* The group bit of the first octet marks multicast and broadcast
-	 * addresses; all-zero is the placeholder some vendors use for
-	 * "every phone".  Neither is a device. */
-	if ((hexval((unsigned char)out[1]) & 1) ||
-	    strcmp(out, "000000000000") == 0)
-		return MAC_NOT_PHONE;
-	return MAC_OK;
+	return mac_status_of(out);
+}
+
+/* The user part of a SIP PnP SUBSCRIBE: "MAC%3a", "MAC:" or "MAC" before
+ * the 12 hex digits (protocols.md §3).  Each prefix has its own length,
+ * so the length of s alone picks the one to compare. */
+static const char *const pnp_prefixes[] = { "mac%3a", "mac:", "mac" };
+
+static int
+take_pnp(const char *s, size_t n, char *out)
+{
+	for (size_t i = 0; i < sizeof(pnp_prefixes) / sizeof(pnp_prefixes[0]);
+	    i++) {
+		size_t p = strlen(pnp_prefixes[i]);
+		if (n == p + MAC_LEN && strncasecmp(s, pnp_prefixes[i], p) == 0)
+			return take_hex(s + p, MAC_LEN, out);
+	}
+	return -1;
+}
+
+/* A Gigaset MAC-ID: 12 hex digits, '-', 4 letters or digits (a check
+ * code printed on the device), which goes to crc as given. */
+static int
+take_gigaset(const char *s, size_t n, char *out, char crc[5])
+{
+	if (n != MAC_LEN + 5 || s[MAC_LEN] != '-' ||
+	    take_hex(s, MAC_LEN, out) < 0)
+		return -1;
+	for (size_t i = MAC_LEN + 1; i < n; i++)
+		if (!isalnum((unsigned char)s[i]))
+			return -1;
+	if (crc != NULL) {
+		memcpy(crc, s + MAC_LEN + 1, 4);
+		crc[4] = '\0';
+	}
+	return 0;
+}
+
+enum mac_status
+mac_parse_any(const char *s, size_t n, char out[MAC_LEN + 1], char crc[5])
+{
+	if (crc != NULL)
+		crc[0] = '\0';
+	if (take_pnp(s, n, out) < 0 && take_gigaset(s, n, out, crc) < 0)
+		return mac_parse(s, n, out);
+	out[MAC_LEN] = '\0';
+	return mac_status_of(out);
 }
 
 int

@@ -1,0 +1,41 @@
+/* The last check on a rendered vendor file before it is served: a file
+ * that fails here is never sent, so a broken template cannot reach a
+ * phone (docs/packs.md, "Syntaxes"). */
+#ifndef DESKPROV_FILECHECK_H
+#define DESKPROV_FILECHECK_H
+
+#include <stddef.h>
+
+/* Larger files are refused whatever their syntax: no phone configuration
+ * comes near it, so one that does is a runaway template. */
+#define FILECHECK_MAX	(4u * 1024 * 1024)
+
+enum file_syntax {
+	SYNTAX_XML,
+	SYNTAX_YEALINK,
+	SYNTAX_FANVIL,
+	SYNTAX_TEXT
+};
+
+struct filecheck_error {
+	unsigned	line;		/* 1-based line in the file, 0 if n/a */
+	char		key[64];	/* parameter/element involved, or "" */
+	char		msg[160];	/* one sentence, printable ASCII */
+};
+
+/* "xml", "yealink", "fanvil", "text" (exactly, lowercase): 0 with *out
+ * set; anything else (NULL included): -1, *out untouched. */
+int		 file_syntax_parse(const char *name, enum file_syntax *out);
+/* The name file_syntax_parse() reads; "unknown" outside the enum. */
+const char	*file_syntax_name(enum file_syntax syntax);
+
+/* 0 when buf[0..len) is a valid file of that syntax; else -1 with *e
+ * describing the first problem (e may be NULL).  Every syntax refuses a
+ * NUL byte, invalid UTF-8 and more than FILECHECK_MAX bytes.  key and msg
+ * hold printable ASCII only (other bytes become '?'), so they are safe in
+ * a log line or a page once escaped as usual.  Reentrant: libxml2 errors
+ * are caught per call and never printed. */
+int		 filecheck(enum file_syntax syntax, const char *buf, size_t len,
+		    struct filecheck_error *e);
+
+#endif
