@@ -14,16 +14,20 @@
 #include "phoneview.h"
 #include "profile.h"
 #include "reload.h"
+#include "render.h"
 #include "schematool.h"
+#include "secret.h"
 #include "settings.h"
 #include "store.h"
+#include "vendor.h"
 
 static void
 usage(void)
 {
 	fputs("usage: deskprov check [ETC]\n"
-	    "       deskprov render IDENT [--ua USER-AGENT] [--ip ADDRESS] "
-	    "[--etc ETC]\n"
+	    "       deskprov render IDENT [FILE] [--ua USER-AGENT] "
+	    "[--ip ADDRESS] [--etc ETC]\n"
+	    "       deskprov explain IDENT [FILE] [--etc ETC]\n"
 	    "       deskprov compare PHONE [--etc ETC] [--data DATA]\n"
 	    "       deskprov schema generate --from-report FILE|PHONE "
 	    "[--etc ETC] [--data DATA]\n"
@@ -70,6 +74,36 @@ cmd_check(int argc, char **argv)
 	return 0;
 }
 
+/* The file a render or explain is about: FILE when given, else the
+ * device's main file, else (a Cisco flat-profile phone) IDENT.xml. */
+static int
+request_path(const struct snapshot *s, const char *ident, const char *file,
+    struct buf *uri)
+{
+	char key[IDENT_MAX + 1], name[256];
+	const struct phone *ph;
+	const struct pack_file *f;
+
+	if (file != NULL) {
+		buf_printf(uri, "/%s", file);
+		return 0;
+	}
+	ident_key(ident, strlen(ident), key);
+	if (s == NULL || (ph = snapshot_find(s, key)) == NULL ||
+	    ph->pack == NULL) {
+		buf_printf(uri, "/%s.xml", ident);
+		return 0;
+	}
+	if ((f = vendor_main_file(ph->pack)) == NULL ||
+	    vendor_file_name(f, ph, ph->pmodel, name, sizeof(name)) < 0) {
+		fprintf(stderr, "pack %s has no file of its own for phone "
+		    "%s\n", ph->pack->name, ph->id);
+		return -1;
+	}
+	buf_printf(uri, "/%s", name);
+	return 0;
+}
+
 static int
 cmd_render(int argc, char **argv)
 {
@@ -78,14 +112,17 @@ cmd_render(int argc, char **argv)
 	struct logline log;
 	struct config_state cs;
 	struct buf uri, out;
-	int rc;
+	const char *file = NULL;
+	int rc, i = 2;
 
 	if (argc < 2)
 		usage();
 	memset(&rq, 0, sizeof(rq));
 	rq.method = "GET";
 	rq.remote_addr = "127.0.0.1";
-	for (int i = 2; i < argc; i++) {
+	if (argc > 2 && strncmp(argv[2], "--", 2) != 0)
+		file = argv[i++];
+	for (; i < argc; i++) {
 		if (i + 1 >= argc)
 			usage();
 		if (strcmp(argv[i], "--ua") == 0)
@@ -97,14 +134,21 @@ cmd_render(int argc, char **argv)
 		else
 			usage();
 	}
-	buf_init(&uri);
-	buf_printf(&uri, "/%s.xml", argv[1]);
-	rq.uri = uri.data;
 	config_state_init(&cs, "render");
+	buf_init(&uri);
+	if (request_path(cs.snap, argv[1], file, &uri) < 0) {
+		buf_free(&uri);
+		config_state_free(&cs);
+		return 1;
+	}
+	rq.uri = uri.data;
 	response_init(&rs);
 	logline_start(&log, "render");
 	profile_handle(&cs, &rq, &rs, &log);
-	logline_discard(&log);
+	if (rs.status >= 500)
+		logline_end(&log);	/* the reason, on stderr */
+	else
+		logline_discard(&log);
 	buf_init(&out);
 	response_serialize(&rs, &out);
 	fwrite(out.data, 1, out.len, stdout);
@@ -114,6 +158,158 @@ cmd_render(int argc, char **argv)
 	buf_free(&out);
 	buf_free(&uri);
 	response_free(&rs);
+	config_state_free(&cs);
+	return rc;
+}
+
+/* ---- explain ---- */
+
+static int
+secret_path(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	const char *last = dot ? dot + 1 : path;
+	char name[256];
+	size_t n;
+
+	if (strncmp(path, "params[", 7) == 0) {
+		n = strlen(path + 7);
+		snprintf(name, sizeof(name), "%.*s", (int)(n ? n - 1 : 0),
+		    path + 7);
+		return secret_name_rule(name);
+	}
+	return strcmp(last, "password") == 0 ||
+	    strcmp(last, "admin_password") == 0 ||
+	    strcmp(last, "user_password") == 0;
+}
+
+static void
+print_values(json_object *prov)
+{
+	json_object_object_foreach(prov, path, o) {
+		json_object *layer, *value;
+		json_object_object_get_ex(o, "layer", &layer);
+		json_object_object_get_ex(o, "value", &value);
+		printf("  %-40s %-8s %s\n", path, json_object_get_string(layer),
+		    secret_path(path) ? "(secret, not shown)" :
+		    json_object_to_json_string_ext(value,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	}
+}
+
+static void
+print_lookup(const struct snapshot *s, const struct vendor_file_req *vr,
+    const struct vendor_result *res)
+{
+	char cand[TEMPLATE_CANDIDATES][256];
+	int n = packset_template_candidates(&s->packs, vr->pack, vr->fname,
+	    vr->file->tpl, vr->model, cand);
+
+	printf("template lookup (first that exists wins):\n");
+	for (int i = 0; i < n; i++)
+		printf("  %s %s\n", res->template_rel != NULL &&
+		    strcmp(cand[i], res->template_rel) == 0 ? "*" : " ",
+		    cand[i]);
+	for (size_t i = 0; i < res->n_used; i++)
+		printf("  partial or parent: %s\n", res->used[i]);
+}
+
+static void
+flat_layer(void *ctx, const struct effective_param *e)
+{
+	static const char *const names[] = { "schema", "common", "phone" };
+
+	(void)ctx;
+	printf("  %-40s %-8s %s\n", e->param->name, names[e->layer],
+	    secret_name_rule(e->param->name) ? "(secret, not shown)" :
+	    e->param->value);
+}
+
+static int
+explain_device(const struct snapshot *s, const struct phone *ph,
+    const char *fname)
+{
+	struct pack_match m[8];
+	size_t n = packset_match(&s->packs, fname, m, 8), i;
+	struct vendor_result res;
+	struct buf out;
+	json_object *prov, *data;
+	char err[256];
+
+	for (i = 0; i < n && m[i].pack != ph->pack; i++)
+		;
+	if (i == n) {
+		fprintf(stderr, "%s is not a file of pack %s\n", fname,
+		    ph->pack->name);
+		return 1;
+	}
+	struct vendor_file_req vr = { s, m[i].pack, m[i].file,
+	    m[i].mac[0] ? ph->pmodel : m[i].model ? m[i].model : ph->pmodel,
+	    m[i].mac[0] ? ph : NULL, NULL, fname };
+	printf("phone: %s (%s)  pack: %s  model: %s\n", ph->id, ph->mac,
+	    ph->pack->name, ph->pmodel->name);
+	printf("file: %s  scope: %s  syntax: %s  secrets: %s\n", fname,
+	    m[i].file->scope == SCOPE_PHONE ? "phone" :
+	    m[i].file->scope == SCOPE_MODEL ? "model" : "common",
+	    file_syntax_name(m[i].file->syntax),
+	    m[i].file->secrets ? "yes" : "no (stripped)");
+	buf_init(&out);
+	vendor_render(&vr, &out, &res);
+	buf_free(&out);
+	print_lookup(s, &vr, &res);
+	if (res.error[0])
+		printf("render error: %s\n", res.error);
+	prov = json_object_new_object();
+	data = vendor_data(&vr, prov, err, sizeof(err));
+	printf("values (path, layer, value):\n");
+	print_values(prov);
+	json_object_put(data);
+	json_object_put(prov);
+	return res.error[0] ? 1 : 0;
+}
+
+static int
+cmd_explain(int argc, char **argv)
+{
+	struct config_state cs;
+	const struct snapshot *s;
+	const struct phone *ph;
+	const char *file = NULL;
+	char key[IDENT_MAX + 1];
+	struct buf uri;
+	int rc = 1, i = 2;
+
+	if (argc < 2)
+		usage();
+	if (argc > 2 && strncmp(argv[2], "--", 2) != 0)
+		file = argv[i++];
+	for (; i < argc; i++) {
+		if (i + 1 >= argc || strcmp(argv[i], "--etc") != 0)
+			usage();
+		setenv("DESKPROV_ETC", argv[++i], 1);
+	}
+	config_state_init(&cs, "explain");
+	if ((s = cs.snap) == NULL) {
+		fprintf(stderr, "%s\n", cs.error);
+		goto out;
+	}
+	ident_key(argv[1], strlen(argv[1]), key);
+	if ((ph = snapshot_find(s, key)) == NULL) {
+		fprintf(stderr, "no phone '%s'\n", argv[1]);
+		goto out;
+	}
+	if (ph->pack == NULL) {
+		printf("phone: %s  Cisco flat profile (no vendor pack)\n"
+		    "values (parameter, layer, value):\n", ph->id);
+		effective_params(s, ph, flat_layer, NULL);
+		rc = 0;
+		goto out;
+	}
+	buf_init(&uri);
+	if (request_path(s, argv[1], file, &uri) == 0)
+		rc = explain_device(s, ph, uri.data + 1);
+	buf_free(&uri);
+out:
 	config_state_free(&cs);
 	return rc;
 }
@@ -551,6 +747,7 @@ static const struct command {
 } commands[] = {
 	{ "check", NULL, cmd_check },
 	{ "render", NULL, cmd_render },
+	{ "explain", NULL, cmd_explain },
 	{ "compare", NULL, cmd_compare },
 	{ "schema", "generate", cmd_schema_generate },
 	{ "schema", "verify", cmd_schema_verify },

@@ -72,3 +72,16 @@ profile_access(const struct snapshot *s, const struct phone *ph,
 	}
 	return "policy";
 }
+
+const char *
+common_access(const struct snapshot *s, const struct ipaddr *client)
+{
+	if (s->svc.ip_policy == IP_POLICY_OFF)
+		return NULL;
+	if (strmap_get(&s->fleet_hosts, (const char *)client,
+	    sizeof(*client)) != NULL ||
+	    netlist_contains(&s->fleet_ranges, client) ||
+	    netlist_contains(&s->svc.ip_whitelist, client))
+		return NULL;
+	return "not_fleet_ip";
+}

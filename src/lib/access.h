@@ -16,4 +16,10 @@ int	client_address(const struct service_settings *, const char *remote,
 const char	*profile_access(const struct snapshot *, const struct phone *,
 		    const struct ipaddr *client);
 
+/* The same for a file that carries no secrets (a vendor's common, model
+ * or index file): any address of the fleet (or the whitelist) may have
+ * it, or anyone when the policy is off. */
+const char	*common_access(const struct snapshot *,
+		    const struct ipaddr *client);
+
 #endif

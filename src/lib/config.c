@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "atomicfile.h"
+#include "device.h"
+#include "extrafiles.h"
 #include "config.h"
 #include "render.h"
 #include "text.h"
@@ -17,12 +19,12 @@
 
 static const char *const file_names[CF_COUNT] = {
 	"phones.yml", "common.yml", "serviceconfig.yml", "firmware.yml",
-	"comparison.yml", "schema.yml"
+	"comparison.yml", "devices.yml", "vendors.yml", "schema.yml"
 };
 
 /* Only these two must exist: without them there is nothing to serve, and
  * serving without common.yml would hand phones a blanked profile. */
-static const int file_required[CF_COUNT] = { 1, 1, 0, 0, 0, 0 };
+static const int file_required[CF_COUNT] = { 1, 1, 0, 0, 0, 0, 0, 0 };
 
 /* Keys of a phone entry that describe the phone and are never emitted. */
 static const char *const meta_keys[] = {
@@ -38,6 +40,7 @@ struct loader {
 	struct config_error	*err;
 	struct strmap		 names;		/* interned parameter names */
 	uint64_t		 hash;		/* of the files' bytes so far */
+	struct extra_files	 extra;		/* until the packs own them */
 };
 
 const char *
@@ -450,6 +453,49 @@ sort_by_slot(struct param *p, size_t n)
 	}
 }
 
+/* A phone described with the device model: its own keys, then every
+ * other key checked against the device fields and kept as JSON. */
+static int
+load_device(struct loader *l, const struct ynode *v, struct phone *ph)
+{
+	const struct ynode *vendor = ymap_get(v, "vendor");
+	const struct ynode *model = ymap_get(v, "model");
+	struct device_error de;
+	json_object *layer;
+	const char *text;
+
+	for (size_t i = 0; i < YMAP_N(v); i++) {
+		const char *k = YMAP_KEY(v, i)->str;
+		if (is_meta(k) && strcmp(k, "model") != 0 &&
+		    load_phone_meta(l, ph, k, YMAP_VAL(v, i)) < 0)
+			return -1;
+	}
+	if (vendor->kind != YN_SCALAR || vendor->is_null ||
+	    (ph->pack = packset_find(&l->snap->packs, vendor->str)) == NULL)
+		return fail(l, vendor->line, "phone '%s': no vendor pack "
+		    "'%.40s' (the packs are the directories of the schema "
+		    "directory holding a pack.yml)", ph->id,
+		    vendor->kind == YN_SCALAR ? vendor->str : "");
+	if (model == NULL || model->kind != YN_SCALAR || model->is_null)
+		return fail(l, v->line, "phone '%s': a device needs a model "
+		    "of the %s catalogue", ph->id, ph->pack->name);
+	if ((ph->pmodel = pack_find_model(ph->pack, model->str)) == NULL)
+		return fail(l, model->line, "phone '%s': no model '%.40s' in "
+		    "the %s catalogue (add it to etc/vendors.yml)", ph->id,
+		    model->str, ph->pack->name);
+	ph->model = ph->pmodel->name;
+	if (ph->mac[0] == '\0')
+		return fail(l, v->line, "phone '%s': a device needs its mac",
+		    ph->id);
+	if (device_layer_parse(v, 1, &layer, &de) < 0)
+		return fail(l, de.line, "phone '%s': %s", ph->id, de.msg);
+	text = json_object_to_json_string_ext(layer, JSON_C_TO_STRING_PLAIN);
+	ph->device = arena_strndup(&l->snap->arena, text, strlen(text));
+	json_object_put(layer);
+	l->snap->n_devices++;
+	return 0;
+}
+
 static int
 load_phone(struct loader *l, const struct ynode *key, const struct ynode *v,
     struct phone *ph)
@@ -467,6 +513,8 @@ load_phone(struct loader *l, const struct ynode *key, const struct ynode *v,
 		return 0;
 	if (v->kind != YN_MAP)
 		return fail(l, v->line, "phone '%s' must be a mapping", ph->id);
+	if (ymap_get(v, "vendor") != NULL)
+		return load_device(l, v, ph);
 	params = arena_calloc(&s->arena, YMAP_N(v) ? YMAP_N(v) : 1,
 	    sizeof(*params));
 	for (size_t i = 0; i < YMAP_N(v); i++) {
@@ -557,7 +605,8 @@ load_phones(struct loader *l)
 		    ph->serial) < 0))
 			return -1;
 	}
-	if (s->svc.ip_policy == IP_POLICY_FLEET)
+	/* Vendor files without secrets go to any phone of the fleet. */
+	if (s->svc.ip_policy == IP_POLICY_FLEET || s->n_devices > 0)
 		index_fleet_ips(s);
 	return 0;
 }
@@ -601,7 +650,30 @@ read_files(struct loader *l, const char *etc, const char *schema_dir)
 		free(raw);
 		l->present[f] = 1;
 	}
+	l->cur = CF_SCHEMA;
+	if (extra_files_read(etc, schema_dir, &l->extra, l->err->msg,
+	    sizeof(l->err->msg)) < 0) {
+		snprintf(l->err->file, sizeof(l->err->file), "packs");
+		return -1;
+	}
+	l->hash = extra_files_hash(l->hash, &l->extra);
 	return 0;
+}
+
+/* The vendor packs and templates, with etc/vendors.yml and
+ * etc/devices.yml: before the phones, which name packs and models. */
+static int
+load_packs(struct loader *l)
+{
+	struct pack_error pe;
+
+	if (packset_load(&l->snap->packs, &l->extra, l->docs[CF_VENDORS].root,
+	    l->docs[CF_DEVICES].root, &pe) == 0)
+		return 0;
+	snprintf(l->err->file, sizeof(l->err->file), "%s", pe.file);
+	l->err->line = pe.line;
+	snprintf(l->err->msg, sizeof(l->err->msg), "%s", pe.msg);
+	return -1;
 }
 
 static double
@@ -621,6 +693,7 @@ config_files_free(struct config_files *files)
 		files->data[f] = NULL;
 		files->len[f] = 0;
 	}
+	extra_files_free(&files->extra);
 }
 
 /* 1 when the file is absent, 0 with its bytes, -1 otherwise. */
@@ -641,7 +714,7 @@ int
 config_files_read(const char *etc, const char *schema_dir,
     struct config_files *files, uint64_t *hash)
 {
-	char paths[CF_COUNT][4096];
+	char paths[CF_COUNT][4096], err[256];
 	uint64_t h = HASH_SEED;
 
 	memset(files, 0, sizeof(*files));
@@ -654,7 +727,12 @@ config_files_read(const char *etc, const char *schema_dir,
 		}
 		h = hash_file(h, files->data[f], files->len[f]);
 	}
-	*hash = h;
+	if (extra_files_read(etc, schema_dir, &files->extra, err,
+	    sizeof(err)) < 0) {
+		config_files_free(files);
+		return -1;
+	}
+	*hash = extra_files_hash(h, &files->extra);
 	return 0;
 }
 
@@ -678,12 +756,15 @@ snapshot_load(const char *etc, const char *schema_dir,
 		rc = load_settings(&l);
 	if (rc == 0)
 		rc = load_common_and_schema(&l);
+	if (rc == 0)
+		rc = load_packs(&l);
 	if (rc == 0) {
 		render_base(s);
 		rc = load_phones(&l);
 	}
 	for (int f = 0; f < CF_COUNT; f++)
 		ydoc_free(&l.docs[f]);
+	extra_files_free(&l.extra);
 	strmap_free(&l.names);
 	if (rc == 0)
 		s->source_hash = l.hash;
@@ -704,6 +785,7 @@ snapshot_free(struct snapshot *s)
 	strmap_free(&s->by_ident);
 	strmap_free(&s->base_slots);
 	strmap_free(&s->fleet_hosts);
+	packset_free(&s->packs);
 	arena_free(&s->arena);
 	free(s);
 }

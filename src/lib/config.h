@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "ident.h"
 #include "ipnet.h"
+#include "pack.h"
 #include "settings.h"
 #include "strmap.h"
 
@@ -20,7 +21,7 @@
 /* The files of a configuration directory, in the order they are read. */
 enum config_file {
 	CF_PHONES, CF_COMMON, CF_SERVICE, CF_FIRMWARE, CF_COMPARISON,
-	CF_SCHEMA, CF_COUNT
+	CF_DEVICES, CF_VENDORS, CF_SCHEMA, CF_COUNT
 };
 
 /* One flat-profile parameter as the admin wrote it. */
@@ -43,6 +44,11 @@ struct phone {
 	uint32_t		 n_nets;
 	uint32_t		 n_params;
 	const struct param	*params;	/* by slot, extras last */
+	/* A device (a phones.yml entry with vendor:); NULL for a Cisco
+	 * flat-profile phone. */
+	const struct pack	*pack;
+	const struct pack_model	*pmodel;
+	const char		*device;	/* its own layer, as JSON */
 };
 
 struct snapshot {
@@ -75,16 +81,19 @@ struct snapshot {
 	time_t			 loaded_at;
 	double			 load_seconds;
 	uint64_t		 source_hash;	/* of every file's bytes */
+	struct packset		 packs;		/* vendor packs, templates */
+	size_t			 n_devices;	/* phones with a pack */
 };
 
 /* The bytes a snapshot was built from, for keeping a last-good copy. */
 struct config_files {
-	char	*data[CF_COUNT];	/* NULL: file absent */
-	size_t	 len[CF_COUNT];
+	char			*data[CF_COUNT];	/* NULL: file absent */
+	size_t			 len[CF_COUNT];
+	struct extra_files	 extra;		/* packs and templates */
 };
 
 struct config_error {
-	char	file[64];
+	char	file[128];
 	int	line;
 	char	msg[256];
 };

@@ -40,6 +40,23 @@ read_generation(const char *data_dir, struct generation *g)
 	return ok ? 0 : -1;
 }
 
+/* A pack or template file, under its relative name ("yealink/base.tpl",
+ * "templates/yealink/base.tpl"): the copy is then a config directory and
+ * a schema directory in one. */
+static int
+write_extra(int cfd, const struct extra_file *f)
+{
+	char dir[512];
+
+	for (const char *c = strchr(f->rel, '/'); c != NULL;
+	    c = strchr(c + 1, '/')) {
+		snprintf(dir, sizeof(dir), "%.*s", (int)(c - f->rel), f->rel);
+		if (mkdirat(cfd, dir, 0700) < 0 && errno != EEXIST)
+			return -errno;
+	}
+	return af_write_tmp(cfd, f->rel, f->data, f->len, 0600);
+}
+
 /* Writes the files into a new directory dir/name, fsynced. */
 static int
 write_copy(int dfd, const char *name, const struct config_files *files,
@@ -56,6 +73,8 @@ write_copy(int dfd, const char *name, const struct config_files *files,
 		if (files->data[f] != NULL)
 			rc = af_write_tmp(cfd, config_file_name(f),
 			    files->data[f], files->len[f], 0600);
+	for (size_t i = 0; i < files->extra.n && rc == 0; i++)
+		rc = write_extra(cfd, &files->extra.v[i]);
 	snprintf(gen, sizeof(gen), "%016" PRIx64 " %lld %s\n", g->hash,
 	    g->saved_at, g->etc);
 	if (rc == 0)
@@ -66,18 +85,35 @@ write_copy(int dfd, const char *name, const struct config_files *files,
 	return rc;
 }
 
+/* Removes dfd/name and everything below it (a copy is at most three
+ * levels deep: templates/<pack>/<file>). */
+static void
+remove_tree(int dfd, const char *name, int depth)
+{
+	int cfd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+	struct dirent *e;
+	DIR *d;
+
+	if (cfd >= 0 && depth < 4 && (d = fdopendir(dup(cfd))) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
+				continue;
+			if (unlinkat(cfd, e->d_name, 0) < 0 && (errno == EISDIR ||
+			    errno == EPERM))
+				remove_tree(cfd, e->d_name, depth + 1);
+		}
+		closedir(d);
+	}
+	if (cfd >= 0)
+		close(cfd);
+	unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
 static void
 remove_copy(int dfd, const char *name)
 {
-	int cfd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-
-	if (cfd >= 0) {
-		for (int f = 0; f < CF_COUNT; f++)
-			unlinkat(cfd, config_file_name(f), 0);
-		unlinkat(cfd, GEN_FILE, 0);
-		close(cfd);
-	}
-	unlinkat(dfd, name, AT_REMOVEDIR);
+	remove_tree(dfd, name, 0);
 }
 
 /* Removes copies other than the current and the previous one (a process

@@ -7,6 +7,7 @@
 #include "profile.h"
 #include "render.h"
 #include "useragent.h"
+#include "vendor.h"
 
 #define PATH_MAX_LEN	256
 
@@ -168,6 +169,13 @@ serve_phone(const struct snapshot *s, const char *ident,
 		    "no phone with that identifier");
 		return;
 	}
+	if (ph->pack != NULL) {
+		/* A device gets its vendor's files, never a Cisco profile. */
+		logline_str(log, "phone", ph->id);
+		response_error(rs, 404, "not_this_vendor",
+		    "that phone is a device of another vendor");
+		return;
+	}
 	logline_str(log, "phone", ph->id);
 	rs->phone_mac = ph->mac[0] ? ph->mac : NULL;
 	rs->phone_found = 1;
@@ -176,12 +184,199 @@ serve_phone(const struct snapshot *s, const char *ident,
 		answer(s, ph, &ua, rq, rs, log);
 }
 
+/* Vendor files. */
+
+#define MATCHES_MAX	8
+
+/* The User-Agent, read by the built-in parsers or else by the packs'
+ * own patterns. */
+static void
+read_ua(const struct snapshot *s, const char *header, struct useragent *ua)
+{
+	if (!ua_parse(header, ua) && !packset_ua_parse(&s->packs, header, ua))
+		memset(ua, 0, sizeof(*ua));
+}
+
+/* A phone asking for another vendor's file, or with a MAC that is not
+ * the file's: refused.  Returns 0 or -1 with the refusal in rs. */
+static int
+ua_contradicts(const struct snapshot *s, const struct pack_match *m,
+    const struct useragent *ua, struct response *rs, struct logline *log)
+{
+	if (ua->vendor[0] != '\0' && strcmp(ua->vendor, m->pack->ua_vendor)) {
+		logline_str(log, "ua_vendor", ua->vendor);
+		response_error(rs, 403, "ua_mismatch", "User-Agent names "
+		    "another vendor than the file requested");
+		return -1;
+	}
+	if (s->svc.ua_mac_must_match && m->mac[0] && ua->mac[0] &&
+	    strcmp(m->mac, ua->mac) != 0) {
+		logline_str(log, "ua_mac", ua->mac);
+		response_error(rs, 403, "ua_mismatch", "User-Agent MAC does "
+		    "not match the requested file");
+		return -1;
+	}
+	return 0;
+}
+
+/* Discovery mode, then the address: a file with secrets goes only where
+ * its phone's profile would, any other to any phone of the fleet. */
+static int
+vendor_access(const struct snapshot *s, const struct pack_match *m,
+    const struct phone *ph, const struct request *rq, struct response *rs,
+    struct logline *log)
+{
+	struct ipaddr client;
+	const char *why;
+	char ip[64];
+
+	if (s->svc.discovery_enabled && !(ph != NULL &&
+	    maclist_contains(&s->svc.discovery_exclude, ph->mac))) {
+		response_error(rs, 404, "discovery",
+		    "discovery mode: no configuration served");
+		return -1;
+	}
+	if (client_address(&s->svc, rq->remote_addr, rq->forwarded_for,
+	    &client) < 0) {
+		response_error(rs, 400, "bad_client_address",
+		    "unparseable client address");
+		return -1;
+	}
+	why = m->file->secrets ? profile_access(s, ph, &client) :
+	    common_access(s, &client);
+	if (why == NULL)
+		return 0;
+	ipaddr_format(&client, ip, sizeof(ip));
+	logline_str(log, "client_ip", ip);
+	response_error(rs, 403, why, "this address may not fetch that file");
+	return -1;
+}
+
+static void
+vendor_answer(const struct snapshot *s, const struct pack_match *m,
+    const struct phone *ph, const struct useragent *ua, const char *fname,
+    const struct request *rq, struct response *rs, struct logline *log)
+{
+	struct vendor_file_req vr = { s, m->pack, m->file,
+	    ph != NULL ? ph->pmodel : m->model, ph, ua, fname };
+	struct vendor_result res;
+	char etag[24];
+
+	if (vendor_render(&vr, &rs->body, &res) < 0) {
+		logline_str(log, "error", res.error);
+		response_error(rs, 500, "render_error", "the file could not be "
+		    "rendered; the server log says why");
+		return;
+	}
+	logline_str(log, "template", res.template_rel);
+	set_etag(rs, hash_bytes(HASH_SEED, rs->body.data, rs->body.len), etag,
+	    sizeof(etag));
+	if (etag_matches(rq->if_none_match, etag)) {
+		buf_reset(&rs->body);
+		rs->status = 304;
+		rs->outcome = "not_modified";
+		return;
+	}
+	rs->status = 200;
+	rs->outcome = "served";
+	rs->content_type = m->file->content_type;
+	response_header(rs, "Cache-Control", "private, no-cache");
+	rs->omit_body = strcmp(rq->method, "HEAD") == 0;
+}
+
+/* Picks what a file name means: a configured device's own file first
+ * (the phone's pack decides between packs sharing a name, as Cisco and
+ * Gigaset share <mac>.xml), else a model or common file.  NULL when the
+ * name is only a phone file of a phone that is not a device of that
+ * pack; *flat is set when it names a Cisco flat-profile phone instead. */
+static const struct pack_match *
+pick_match(const struct snapshot *s, const struct pack_match *m, size_t n,
+    const struct phone **phone, int *flat)
+{
+	const struct pack_match *shared = NULL;
+
+	*phone = NULL;
+	*flat = 0;
+	for (size_t i = 0; i < n; i++) {
+		char mac[MAC_LEN + 1];
+		const struct phone *ph;
+		if (m[i].mac[0] == '\0') {
+			if (shared == NULL)
+				shared = &m[i];
+			continue;
+		}
+		if (mac_parse(m[i].mac, MAC_LEN, mac) != MAC_OK ||
+		    (ph = snapshot_find_mac(s, mac)) == NULL)
+			continue;
+		if (ph->pack == NULL)
+			*flat = 1;
+		else if (ph->pack == m[i].pack) {
+			*phone = ph;
+			return &m[i];
+		}
+	}
+	return shared;
+}
+
+/* 1 when the request was a vendor file and rs holds the answer; 0 when
+ * it is none (the Cisco flat-profile route may still know it). */
+static int
+serve_vendor_file(const struct snapshot *s, const char *fname,
+    const struct request *rq, struct response *rs, struct logline *log)
+{
+	struct pack_match all[MATCHES_MAX];
+	const struct pack_match *m;
+	const struct phone *ph;
+	struct useragent ua;
+	size_t n = packset_match(&s->packs, fname, all, MATCHES_MAX);
+	int flat;
+
+	if (n == 0)
+		return 0;
+	m = pick_match(s, all, n, &ph, &flat);
+	if (m == NULL) {
+		if (flat)
+			return 0;
+		logline_str(log, "pack", all[0].pack->name);
+		response_error(rs, 404, "unknown_phone",
+		    "no device with that MAC uses this file");
+		return 1;
+	}
+	logline_str(log, "pack", m->pack->name);
+	logline_str(log, "file", fname);
+	if (ph != NULL) {
+		logline_str(log, "phone", ph->id);
+		rs->phone_mac = ph->mac;
+		rs->phone_found = 1;
+	}
+	read_ua(s, rq->user_agent, &ua);
+	if (ua_contradicts(s, m, &ua, rs, log) == 0 &&
+	    vendor_access(s, m, ph, rq, rs, log) == 0)
+		vendor_answer(s, m, ph, &ua, fname, rq, rs, log);
+	return 1;
+}
+
+/* The last segment of the request path, decoded, when the path is one
+ * segment: vendors name files, not directories. */
+static int
+request_file_name(const char *uri, char *out, size_t outsz)
+{
+	char path[PATH_MAX_LEN + 1];
+
+	if (uri == NULL || strlen(uri) > URI_MAX ||
+	    uri_path_decode(uri, path, sizeof(path)) < 0 || path[0] != '/' ||
+	    strchr(path + 1, '/') != NULL || strlen(path + 1) >= outsz)
+		return -1;
+	memcpy(out, path + 1, strlen(path + 1) + 1);
+	return 0;
+}
+
 void
 profile_handle(struct config_state *cs, const struct request *rq,
     struct response *rs, struct logline *log)
 {
 	const struct snapshot *s;
-	char ident[IDENT_MAX + 1];
+	char ident[IDENT_MAX + 1], fname[PATH_MAX_LEN + 1];
 
 	logline_str(log, "method", rq->method);
 	logline_strn(log, "uri", rq->uri, rq->uri ? strnlen(rq->uri, 200) : 0);
@@ -197,9 +392,14 @@ profile_handle(struct config_state *cs, const struct request *rq,
 		rs->omit_body = strcmp(rq->method, "HEAD") == 0;
 		return;
 	}
+	s = config_state_get(cs);
+	if (s != NULL && s->packs.n > 0 &&
+	    request_file_name(rq->uri, fname, sizeof(fname)) == 0 &&
+	    serve_vendor_file(s, fname, rq, rs, log))
+		return;
 	if (parse_profile_path(rq->uri, rs, ident, sizeof(ident)) < 0)
 		return;
-	if ((s = config_state_get(cs)) == NULL) {
+	if (s == NULL) {
 		response_error(rs, 503, "no_config",
 		    "no valid configuration loaded");
 		return;

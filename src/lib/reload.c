@@ -4,6 +4,7 @@
 
 #include "lastgood.h"
 #include "log.h"
+#include "extrafiles.h"
 #include "reload.h"
 
 #ifndef DESKPROV_SCHEMA_DIR
@@ -24,13 +25,16 @@ monotonic(void)
 }
 
 static void
-take_sigs(const struct config_state *cs, struct file_sig sig[CF_COUNT])
+take_sigs(const struct config_state *cs, struct file_sig sig[SIG_COUNT])
 {
 	char paths[CF_COUNT][4096];
 	struct stat st;
 
 	config_paths(cs->etc, cs->schema_dir, paths);
-	memset(sig, 0, sizeof(struct file_sig) * CF_COUNT);
+	memset(sig, 0, sizeof(struct file_sig) * SIG_COUNT);
+	/* Packs and templates: one hash over their stat(2) data. */
+	sig[CF_COUNT].exists = 1;
+	sig[CF_COUNT].size = (off_t)extra_files_sig(cs->etc, cs->schema_dir);
 	for (int i = 0; i < CF_COUNT; i++) {
 		if (stat(paths[i], &st) < 0)
 			continue;
@@ -45,7 +49,7 @@ take_sigs(const struct config_state *cs, struct file_sig sig[CF_COUNT])
 static int
 sigs_equal(const struct file_sig *a, const struct file_sig *b)
 {
-	for (int i = 0; i < CF_COUNT; i++)
+	for (int i = 0; i < SIG_COUNT; i++)
 		if (a[i].exists != b[i].exists || a[i].dev != b[i].dev ||
 		    a[i].ino != b[i].ino || a[i].size != b[i].size ||
 		    a[i].mtime.tv_sec != b[i].mtime.tv_sec ||
@@ -142,7 +146,7 @@ try_load(struct config_state *cs, const struct file_sig *sig)
 const struct snapshot *
 config_state_refresh(struct config_state *cs)
 {
-	struct file_sig now[CF_COUNT];
+	struct file_sig now[SIG_COUNT];
 
 	cs->next_check = monotonic() + RELOAD_CHECK_INTERVAL;
 	/* Signatures are taken before reading, so a file that changes while

@@ -18,13 +18,16 @@ struct file_sig {
 	struct timespec	mtime;
 };
 
+/* One signature per config file, and one for all packs and templates. */
+#define SIG_COUNT	(CF_COUNT + 1)
+
 struct config_state {
 	const char	*prog;
 	char		 etc[2048];
 	char		 schema_dir[2048];
 	struct snapshot	*snap;		/* last good, NULL before the first */
-	struct file_sig	 good[CF_COUNT];	/* files behind snap */
-	struct file_sig	 bad[CF_COUNT];		/* files that failed last */
+	struct file_sig	 good[SIG_COUNT];	/* files behind snap */
+	struct file_sig	 bad[SIG_COUNT];		/* files that failed last */
 	int		 have_bad;
 	char		 error[512];	/* last failure, "" after a success */
 	time_t		 last_attempt;

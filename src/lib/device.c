@@ -1,0 +1,618 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "device.h"
+#include "secret.h"
+#include "text.h"
+#include "tz.h"
+
+enum ftype {
+	F_STR,		/* one line of text */
+	F_INT,		/* integer within min..max */
+	F_BOOL,
+	F_CHOICE,	/* one of choices */
+	F_TZ,		/* IANA zone the system zoneinfo knows */
+	F_LANG,		/* en, pt-BR */
+	F_STRLIST,	/* a string or a list of them */
+	F_MAP,		/* a mapping checked against sub */
+	F_LIST,		/* a list of mappings checked against sub */
+	F_PARAMS	/* raw vendor parameters: name → scalar */
+};
+
+struct field {
+	const char		*name;
+	enum ftype		 type;
+	long			 min, max;
+	const char *const	*choices;
+	const struct field	*sub;
+	const char		*id;	/* F_LIST: the key entries merge by */
+};
+
+static const char *const transports[] = { "udp", "tcp", "tls", NULL };
+static const char *const key_types[] = { "line", "blf", "speed_dial", NULL };
+
+static const struct field server_fields[] = {
+	{ "host", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "port", F_INT, 1, 65535, NULL, NULL, NULL },
+	{ "transport", F_CHOICE, 0, 0, transports, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
+static const struct field account_fields[] = {
+	{ "line", F_INT, 1, DEVICE_LINES_MAX, NULL, NULL, NULL },
+	{ "enabled", F_BOOL, 0, 0, NULL, NULL, NULL },
+	{ "display_name", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "label", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "user", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "auth_user", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "password", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "server", F_MAP, 0, 0, NULL, server_fields, NULL },
+	{ "voicemail", F_STR, 0, 0, NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
+static const struct field key_fields[] = {
+	{ "key", F_INT, 1, DEVICE_KEYS_MAX, NULL, NULL, NULL },
+	{ "type", F_CHOICE, 0, 0, key_types, NULL, NULL },
+	{ "value", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "label", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "line", F_INT, 1, DEVICE_LINES_MAX, NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
+static const struct field provisioning_fields[] = {
+	{ "url", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "interval", F_INT, 60, 31536000, NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
+static const struct field firmware_fields[] = {
+	{ "version", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "url", F_STR, 0, 0, NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
+static const struct field device_fields[] = {
+	{ "timezone", F_TZ, 0, 0, NULL, NULL, NULL },
+	{ "ntp", F_STRLIST, 0, 0, NULL, NULL, NULL },
+	{ "language", F_LANG, 0, 0, NULL, NULL, NULL },
+	{ "admin_password", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "user_password", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "provisioning", F_MAP, 0, 0, NULL, provisioning_fields, NULL },
+	{ "firmware", F_MAP, 0, 0, NULL, firmware_fields, NULL },
+	/* Fields every account gets unless it sets them: the PBX. */
+	{ "account_defaults", F_MAP, 0, 0, NULL, account_fields + 1, NULL },
+	{ "accounts", F_LIST, 0, 0, NULL, account_fields, "line" },
+	{ "line_keys", F_LIST, 0, 0, NULL, key_fields, "key" },
+	{ "params", F_PARAMS, 0, 0, NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
+static const char *const phone_keys[] = {
+	"mac", "ip_address", "serial_number", "description", "location",
+	"notes", "vendor", "model", NULL
+};
+
+static const char *const layer_names[DL_COUNT] = {
+	"default", "common", "vendor", "model", "phone"
+};
+
+const char *
+device_layer_name(enum device_layer l)
+{
+	return (unsigned)l < DL_COUNT ? layer_names[l] : "?";
+}
+
+int
+device_is_phone_key(const char *key)
+{
+	for (size_t i = 0; phone_keys[i] != NULL; i++)
+		if (strcmp(phone_keys[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+fail(struct device_error *e, const struct ynode *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail(struct device_error *e, const struct ynode *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->line = n ? n->line : 0;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* One line of UTF-8 text: no control character can reach a file, so no
+ * value can start a new line in a line-based format. */
+static int
+text_ok(const char *s, size_t n)
+{
+	if (n > DEVICE_VALUE_MAX || !utf8_ok(s, n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int
+get_text(const struct ynode *v, const char *name, json_object **out,
+    struct device_error *e)
+{
+	if (v->kind != YN_SCALAR)
+		return fail(e, v, "%s must be a single value", name);
+	if (!text_ok(v->str, v->len))
+		return fail(e, v, "%s: control characters (a newline?), "
+		    "invalid UTF-8 or more than %d bytes", name,
+		    DEVICE_VALUE_MAX);
+	*out = json_object_new_string_len(v->is_null ? "" : v->str,
+	    v->is_null ? 0 : (int)v->len);
+	return 0;
+}
+
+static int
+get_int(const struct ynode *v, const struct field *f, json_object **out,
+    struct device_error *e)
+{
+	char *end;
+	long n;
+
+	if (v->kind != YN_SCALAR || v->is_null)
+		return fail(e, v, "%s must be a number", f->name);
+	errno = 0;
+	n = strtol(v->str, &end, 10);
+	if (errno || end == v->str || *end != '\0' || n < f->min ||
+	    n > f->max)
+		return fail(e, v, "%s must be a number from %ld to %ld",
+		    f->name, f->min, f->max);
+	*out = json_object_new_int64(n);
+	return 0;
+}
+
+static int
+get_bool(const struct ynode *v, const char *name, json_object **out,
+    struct device_error *e)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1", NULL };
+	static const char *const no[] = { "false", "no", "off", "0", NULL };
+
+	if (v->kind == YN_SCALAR && !v->is_null)
+		for (int i = 0; yes[i] != NULL; i++) {
+			if (strcasecmp(v->str, yes[i]) == 0) {
+				*out = json_object_new_boolean(1);
+				return 0;
+			}
+			if (strcasecmp(v->str, no[i]) == 0) {
+				*out = json_object_new_boolean(0);
+				return 0;
+			}
+		}
+	return fail(e, v, "%s must be true or false", name);
+}
+
+static int
+get_choice(const struct ynode *v, const struct field *f, json_object **out,
+    struct device_error *e)
+{
+	if (v->kind == YN_SCALAR && !v->is_null)
+		for (int i = 0; f->choices[i] != NULL; i++)
+			if (strcmp(v->str, f->choices[i]) == 0) {
+				*out = json_object_new_string(v->str);
+				return 0;
+			}
+	return fail(e, v, "%s: '%.40s' is not one of the allowed values",
+	    f->name, v->kind == YN_SCALAR ? v->str : "");
+}
+
+static int
+get_tz(const struct ynode *v, json_object **out, struct device_error *e)
+{
+	struct tzinfo tz;
+	char why[160];
+
+	if (v->kind != YN_SCALAR || v->is_null || !tz_name_ok(v->str))
+		return fail(e, v, "timezone must be an IANA zone name such as "
+		    "Europe/Rome");
+	if (tz_load(NULL, v->str, &tz, why, sizeof(why)) < 0)
+		return fail(e, v, "timezone '%.64s': %s", v->str, why);
+	*out = json_object_new_string(v->str);
+	return 0;
+}
+
+/* en, it, pt-BR, zh-Hans: a language tag, short. */
+static int
+get_lang(const struct ynode *v, json_object **out, struct device_error *e)
+{
+	size_t n = v->kind == YN_SCALAR ? v->len : 0;
+	int ok = n >= 2 && n <= 16 && strspn(v->str, "abcdefghijklmnopqrstuvwxyz")
+	    >= 2;
+
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (v->str[i] >= 'a' && v->str[i] <= 'z') ||
+		    (v->str[i] >= 'A' && v->str[i] <= 'Z') ||
+		    (v->str[i] >= '0' && v->str[i] <= '9') || v->str[i] == '-' ||
+		    v->str[i] == '_';
+	if (!ok)
+		return fail(e, v, "language must be a language code such as "
+		    "en or pt-BR");
+	*out = json_object_new_string(v->str);
+	return 0;
+}
+
+static int
+get_strlist(const struct ynode *v, const char *name, json_object **out,
+    struct device_error *e)
+{
+	json_object *a = json_object_new_array(), *s;
+	const struct ynode *const *items = (const struct ynode *const *)&v;
+	size_t n = 1;
+
+	if (v->kind == YN_SEQ) {
+		items = (const struct ynode *const *)v->items;
+		n = v->len;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (get_text(items[i], name, &s, e) < 0) {
+			json_object_put(a);
+			return -1;
+		}
+		json_object_array_add(a, s);
+	}
+	*out = a;
+	return 0;
+}
+
+/* A raw parameter name: what vendors use, and nothing that could end an
+ * element, an attribute or a line. */
+static int
+param_key_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > 128 || s[0] == ' ' || s[n - 1] == ' ')
+		return 0;
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789_.-[]/ ") == n;
+}
+
+static int
+get_params(const struct ynode *v, json_object **out, struct device_error *e)
+{
+	json_object *o, *s;
+
+	if (v->kind == YN_SCALAR && v->is_null) {
+		*out = json_object_new_object();
+		return 0;
+	}
+	if (v->kind != YN_MAP)
+		return fail(e, v, "params must be a mapping of parameter "
+		    "names to values");
+	o = json_object_new_object();
+	for (size_t i = 0; i < YMAP_N(v); i++) {
+		const struct ynode *k = YMAP_KEY(v, i);
+		if (!param_key_ok(k->str, k->len)) {
+			json_object_put(o);
+			return fail(e, k, "params: '%.60s' is not a parameter "
+			    "name (letters, digits, _ . - [ ] / and inner "
+			    "spaces)", k->str);
+		}
+		if (get_text(YMAP_VAL(v, i), k->str, &s, e) < 0) {
+			json_object_put(o);
+			return -1;
+		}
+		json_object_object_add(o, k->str, s);
+	}
+	*out = o;
+	return 0;
+}
+
+static int parse_table(const struct ynode *, const struct field *,
+    const char *, int, json_object **, struct device_error *);
+
+static int
+get_list(const struct ynode *v, const struct field *f, json_object **out,
+    struct device_error *e)
+{
+	json_object *a, *item;
+
+	if (v->kind != YN_SEQ)
+		return fail(e, v, "%s must be a list", f->name);
+	a = json_object_new_array();
+	for (size_t i = 0; i < v->len; i++) {
+		if (parse_table(v->items[i], f->sub, f->name, 0, &item,
+		    e) < 0) {
+			json_object_put(a);
+			return -1;
+		}
+		if (!json_object_object_get_ex(item, f->id, NULL)) {
+			json_object_put(item);
+			json_object_put(a);
+			return fail(e, v->items[i], "every entry of %s needs "
+			    "'%s'", f->name, f->id);
+		}
+		for (size_t j = 0; j < json_object_array_length(a); j++) {
+			json_object *o = json_object_array_get_idx(a, j), *x,
+			    *y;
+			json_object_object_get_ex(o, f->id, &x);
+			json_object_object_get_ex(item, f->id, &y);
+			long long same = (long long)json_object_get_int64(y);
+			if (json_object_get_int64(x) == same) {
+				json_object_put(item);
+				json_object_put(a);
+				return fail(e, v->items[i], "%s: two entries "
+				    "with %s %lld", f->name, f->id, same);
+			}
+		}
+		json_object_array_add(a, item);
+	}
+	*out = a;
+	return 0;
+}
+
+static int
+get_value(const struct ynode *v, const struct field *f, json_object **out,
+    struct device_error *e)
+{
+	switch (f->type) {
+	case F_STR:	return get_text(v, f->name, out, e);
+	case F_INT:	return get_int(v, f, out, e);
+	case F_BOOL:	return get_bool(v, f->name, out, e);
+	case F_CHOICE:	return get_choice(v, f, out, e);
+	case F_TZ:	return get_tz(v, out, e);
+	case F_LANG:	return get_lang(v, out, e);
+	case F_STRLIST:	return get_strlist(v, f->name, out, e);
+	case F_MAP:	return parse_table(v, f->sub, f->name, 0, out, e);
+	case F_LIST:	return get_list(v, f, out, e);
+	case F_PARAMS:	return get_params(v, out, e);
+	}
+	return fail(e, v, "internal: field type");
+}
+
+static const struct field *
+find_field(const struct field *tab, const char *name)
+{
+	for (; tab->name != NULL; tab++)
+		if (strcmp(tab->name, name) == 0)
+			return tab;
+	return NULL;
+}
+
+/* A mapping against a key table; unknown keys are errors. */
+static int
+parse_table(const struct ynode *map, const struct field *tab,
+    const char *what, int phone_entry, json_object **out,
+    struct device_error *e)
+{
+	json_object *o, *v;
+
+	if (map->kind == YN_SCALAR && map->is_null) {
+		*out = json_object_new_object();
+		return 0;
+	}
+	if (map->kind != YN_MAP)
+		return fail(e, map, "%s must be a mapping", what);
+	o = json_object_new_object();
+	for (size_t i = 0; i < YMAP_N(map); i++) {
+		const struct ynode *k = YMAP_KEY(map, i), *val = YMAP_VAL(map, i);
+		const struct field *f = find_field(tab, k->str);
+		if (f == NULL && phone_entry && device_is_phone_key(k->str))
+			continue;
+		if (f == NULL) {
+			json_object_put(o);
+			return fail(e, k, "%s: unknown key '%.60s' (see "
+			    "docs/packs.md for the device fields)", what,
+			    k->str);
+		}
+		if (val->kind == YN_SCALAR && val->is_null && f->type != F_STR)
+			continue;	/* "key:" with nothing: not set */
+		if (get_value(val, f, &v, e) < 0) {
+			json_object_put(o);
+			return -1;
+		}
+		json_object_object_add(o, f->name, v);
+	}
+	*out = o;
+	return 0;
+}
+
+int
+device_layer_parse(const struct ynode *map, int phone_entry,
+    json_object **out, struct device_error *err)
+{
+	memset(err, 0, sizeof(*err));
+	*out = NULL;
+	if (map == NULL) {
+		*out = json_object_new_object();
+		return 0;
+	}
+	return parse_table(map, device_fields, "device", phone_entry, out,
+	    err);
+}
+
+/* Merging. */
+
+/* prov[path] = {"layer": ..., "value": ...}: where a value came from. */
+static void
+note(json_object *prov, const char *path, enum device_layer l,
+    json_object *value)
+{
+	json_object *o;
+
+	if (prov == NULL)
+		return;
+	o = json_object_new_object();
+	json_object_object_add(o, "layer",
+	    json_object_new_string(layer_names[l]));
+	json_object_object_add(o, "value", json_object_get(value));
+	json_object_object_add(prov, path, o);
+}
+
+static json_object *
+deep_copy(json_object *src)
+{
+	json_object *dst = NULL;
+
+	if (json_object_deep_copy(src, &dst, NULL) < 0)
+		return NULL;
+	return dst;
+}
+
+static void merge_object(json_object *, json_object *, enum device_layer,
+    const char *, json_object *);
+
+/* Every leaf below path gets the layer (a replaced list or object). */
+static void
+note_all(json_object *v, const char *path, enum device_layer l,
+    json_object *prov)
+{
+	char sub[512];
+
+	if (prov == NULL)
+		return;
+	if (json_object_is_type(v, json_type_object)) {
+		json_object_object_foreach(v, k, x) {
+			snprintf(sub, sizeof(sub), "%s.%s", path, k);
+			note_all(x, sub, l, prov);
+		}
+	} else
+		note(prov, path, l, v);
+}
+
+static json_object *
+find_entry(json_object *list, const char *id, int64_t want)
+{
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		json_object *o = json_object_array_get_idx(list, i), *x;
+		if (json_object_object_get_ex(o, id, &x) &&
+		    json_object_get_int64(x) == want)
+			return o;
+	}
+	return NULL;
+}
+
+/* accounts by line, line_keys by key: an entry of a higher layer adds to
+ * the lower layers' entry with the same number, field by field. */
+static void
+merge_list(json_object *dst, json_object *src, const char *id,
+    enum device_layer l, const char *name, json_object *prov)
+{
+	char path[256];
+
+	for (size_t i = 0; i < json_object_array_length(src); i++) {
+		json_object *s = json_object_array_get_idx(src, i), *x, *d;
+		int64_t n;
+
+		json_object_object_get_ex(s, id, &x);
+		n = json_object_get_int64(x);
+		snprintf(path, sizeof(path), "%s[%lld]", name, (long long)n);
+		if ((d = find_entry(dst, id, n)) == NULL) {
+			d = json_object_new_object();
+			json_object_array_add(dst, d);
+		}
+		merge_object(d, s, l, path, prov);
+	}
+}
+
+static int
+by_id(const void *a, const void *b, const char *id)
+{
+	json_object *x = *(json_object *const *)a, *y = *(json_object *const *)b;
+	json_object *p, *q;
+
+	json_object_object_get_ex(x, id, &p);
+	json_object_object_get_ex(y, id, &q);
+	return json_object_get_int64(p) < json_object_get_int64(q) ? -1 :
+	    json_object_get_int64(p) > json_object_get_int64(q);
+}
+
+static int by_line(const void *a, const void *b) { return by_id(a, b, "line"); }
+static int by_key(const void *a, const void *b) { return by_id(a, b, "key"); }
+
+static void
+merge_object(json_object *dst, json_object *src, enum device_layer l,
+    const char *path, json_object *prov)
+{
+	char sub[512];
+
+	json_object_object_foreach(src, k, v) {
+		json_object *d;
+		snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", k);
+		if (strcmp(k, "params") == 0 && *path == '\0') {
+			if (!json_object_object_get_ex(dst, k, &d)) {
+				d = json_object_new_object();
+				json_object_object_add(dst, k, d);
+			}
+			json_object_object_foreach(v, pk, pv) {
+				snprintf(sub, sizeof(sub), "params[%s]", pk);
+				json_object_object_add(d, pk, deep_copy(pv));
+				note(prov, sub, l, pv);
+			}
+		} else if ((strcmp(k, "accounts") == 0 ||
+		    strcmp(k, "line_keys") == 0) && *path == '\0') {
+			const char *id = k[0] == 'a' ? "line" : "key";
+			if (!json_object_object_get_ex(dst, k, &d)) {
+				d = json_object_new_array();
+				json_object_object_add(dst, k, d);
+			}
+			merge_list(d, v, id, l, k, prov);
+			json_object_array_sort(d, k[0] == 'a' ? by_line :
+			    by_key);
+		} else if (json_object_is_type(v, json_type_object) &&
+		    json_object_object_get_ex(dst, k, &d) &&
+		    json_object_is_type(d, json_type_object)) {
+			merge_object(d, v, l, sub, prov);
+		} else {
+			json_object_object_add(dst, k, deep_copy(v));
+			note_all(v, sub, l, prov);
+		}
+	}
+}
+
+json_object *
+device_merge(json_object *const layers[DL_COUNT], json_object *prov)
+{
+	json_object *dst = json_object_new_object();
+
+	for (int l = 0; l < DL_COUNT; l++)
+		if (layers[l] != NULL)
+			merge_object(dst, layers[l], (enum device_layer)l, "",
+			    prov);
+	return dst;
+}
+
+void
+device_strip_secrets(json_object *d)
+{
+	json_object *a, *p;
+
+	json_object_object_del(d, "admin_password");
+	json_object_object_del(d, "user_password");
+	if (json_object_object_get_ex(d, "accounts", &a))
+		for (size_t i = 0; i < json_object_array_length(a); i++)
+			json_object_object_del(json_object_array_get_idx(a, i),
+			    "password");
+	if (json_object_object_get_ex(d, "params", &p)) {
+		const char *drop[256];
+		size_t n = 0;
+		json_object_object_foreach(p, k, v) {
+			(void)v;
+			if (secret_name_rule(k) && n < 256)
+				drop[n++] = k;
+		}
+		/* A name that looks secret beyond 256 of them: drop all. */
+		if (n == 256)
+			json_object_object_add(d, "params",
+			    json_object_new_object());
+		else
+			for (size_t i = 0; i < n; i++)
+				json_object_object_del(p, drop[i]);
+	}
+}

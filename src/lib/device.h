@@ -1,0 +1,57 @@
+/* The vendor-neutral device model: what an admin says about a phone once
+ * (lines, SIP server, time zone, NTP, passwords, keys, raw parameters),
+ * whatever its vendor.  See docs/packs.md for the fields.
+ *
+ * Each layer (pack defaults, common, vendor, model, phone) is checked
+ * against a key table when the configuration loads and kept as JSON; a
+ * request merges the layers of its phone, lowest first. */
+#ifndef DESKPROV_DEVICE_H
+#define DESKPROV_DEVICE_H
+
+#include <json-c/json.h>
+
+#include "yamltree.h"
+
+enum device_layer {
+	DL_DEFAULT, DL_COMMON, DL_VENDOR, DL_MODEL, DL_PHONE, DL_COUNT
+};
+
+#define DEVICE_VALUE_MAX	512	/* bytes in one value */
+#define DEVICE_LINES_MAX	32
+#define DEVICE_KEYS_MAX		256
+
+struct device_error {
+	int	line;
+	char	msg[256];
+};
+
+/* "default", "common", "vendor", "model", "phone". */
+const char	*device_layer_name(enum device_layer);
+
+/* 1 for the keys of a phones.yml entry that identify or describe the
+ * phone (mac, ip_address, serial_number, description, location, notes,
+ * vendor, model): they are not device fields. */
+int	device_is_phone_key(const char *key);
+
+/* Checks one layer, a mapping of device fields (a phone entry's own keys
+ * are skipped when phone_entry is set) and converts it to JSON: strings,
+ * with line, key, port and interval as integers and enabled as a
+ * boolean.  Returns 0 and *out (caller owns it; an empty object for a null
+ * node) or -1 with err set. */
+int	device_layer_parse(const struct ynode *map, int phone_entry,
+	    json_object **out, struct device_error *err);
+
+/* Merges the layers (NULL entries are skipped), lowest first, into a new
+ * object the caller owns.  Scalars and lists are replaced, mappings merged
+ * key by key, accounts merged by line and line_keys by key.  When prov is
+ * not NULL, it receives one entry per value, in merge order:
+ * "accounts[1].server.host" → {"layer": "phone", "value": "pbx.example"}. */
+json_object	*device_merge(json_object *const layers[DL_COUNT],
+		    json_object *prov);
+
+/* Removes what must not reach a file that is not one phone's own: the
+ * admin and user passwords, account passwords and the params whose names
+ * look secret. */
+void	device_strip_secrets(json_object *device);
+
+#endif

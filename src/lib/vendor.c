@@ -1,0 +1,423 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "device.h"
+#include "filecheck.h"
+#include "tz.h"
+#include "vendor.h"
+#include "version.h"
+
+/* The five layers of a request's device, lowest first.  The phone's own
+ * layer is parsed from its JSON text (caller puts *phone_layer). */
+static void
+gather_layers(const struct vendor_file_req *rq, json_object *layers[DL_COUNT],
+    json_object **phone_layer)
+{
+	const struct packset *set = &rq->snap->packs;
+
+	layers[DL_DEFAULT] = rq->pack->defaults;
+	layers[DL_COMMON] = set->common_layer;
+	layers[DL_VENDOR] = rq->pack->vendor_layer;
+	layers[DL_MODEL] = packset_model_layer(set, rq->pack, rq->model);
+	*phone_layer = NULL;
+	if (rq->phone != NULL && rq->phone->device != NULL)
+		*phone_layer = json_tokener_parse(rq->phone->device);
+	layers[DL_PHONE] = *phone_layer;
+}
+
+static const char *
+str_of(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* maps.<map>.<key> as a string, or NULL. */
+static json_object *
+map_lookup(const struct pack *p, const char *map, const char *key)
+{
+	json_object *m, *v;
+
+	if (key == NULL || !json_object_object_get_ex(p->maps, map, &m) ||
+	    !json_object_object_get_ex(m, key, &v))
+		return NULL;
+	return v;
+}
+
+static void
+add_code(json_object *o, const struct pack *p, const char *map,
+    const char *key, const char *field)
+{
+	json_object *v = map_lookup(p, map, key);
+
+	if (v != NULL)
+		json_object_object_add(o, field, json_object_get(v));
+}
+
+static void
+set_default(json_object *o, const char *key, json_object *v)
+{
+	if (json_object_object_get_ex(o, key, NULL))
+		json_object_put(v);
+	else
+		json_object_object_add(o, key, v);
+}
+
+/* Fills what an account leaves unset from account_defaults (the server
+ * mapping field by field). */
+static void
+apply_account_defaults(json_object *acct, json_object *defs)
+{
+	json_object_object_foreach(defs, k, v) {
+		json_object *mine;
+		if (!json_object_object_get_ex(acct, k, &mine)) {
+			json_object *copy = NULL;
+			json_object_deep_copy(v, &copy, NULL);
+			json_object_object_add(acct, k, copy);
+		} else if (json_object_is_type(v, json_type_object) &&
+		    json_object_is_type(mine, json_type_object))
+			apply_account_defaults(mine, v);
+	}
+}
+
+/* An account without a user cannot register: it was only ever partly
+ * described (a lower layer's line the phone does not use). */
+static void
+drop_userless(json_object *a)
+{
+	for (size_t i = json_object_array_length(a); i-- > 0;) {
+		json_object *v;
+		if (!json_object_object_get_ex(json_object_array_get_idx(a, i),
+		    "user", &v) || json_object_get_string_len(v) == 0)
+			json_object_array_del_idx(a, i, 1);
+	}
+}
+
+static void
+finish_accounts(json_object *d, const struct pack *p)
+{
+	json_object *a, *srv, *defs;
+	char line[16];
+
+	if (!json_object_object_get_ex(d, "accounts", &a))
+		return;
+	if (json_object_object_get_ex(d, "account_defaults", &defs))
+		for (size_t i = 0; i < json_object_array_length(a); i++)
+			apply_account_defaults(json_object_array_get_idx(a, i),
+			    defs);
+	drop_userless(a);
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		json_object *o = json_object_array_get_idx(a, i), *v;
+		int64_t n;
+
+		json_object_object_get_ex(o, "line", &v);
+		n = json_object_get_int64(v);
+		json_object_object_add(o, "index0", json_object_new_int64(n - 1));
+		json_object_object_add(o, "first", json_object_new_boolean(i == 0));
+		set_default(o, "enabled", json_object_new_boolean(1));
+		if (str_of(o, "user") != NULL)
+			set_default(o, "auth_user", json_object_new_string(
+			    str_of(o, "user")));
+		if (!json_object_object_get_ex(o, "server", &srv)) {
+			srv = json_object_new_object();
+			json_object_object_add(o, "server", srv);
+		}
+		set_default(srv, "port", json_object_new_int(5060));
+		set_default(srv, "transport", json_object_new_string("udp"));
+		add_code(srv, p, "transport", str_of(srv, "transport"),
+		    "transport_code");
+		snprintf(line, sizeof(line), "%lld", (long long)n);
+		add_code(o, p, "line", line, "line_map");
+	}
+}
+
+static json_object *
+account_of(json_object *d, int64_t line)
+{
+	json_object *a, *v;
+
+	if (!json_object_object_get_ex(d, "accounts", &a))
+		return NULL;
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		json_object *o = json_object_array_get_idx(a, i);
+		if (json_object_object_get_ex(o, "line", &v) &&
+		    json_object_get_int64(v) == line)
+			return o;
+	}
+	return NULL;
+}
+
+static void
+finish_keys(json_object *d, const struct pack *p)
+{
+	json_object *a;
+
+	if (!json_object_object_get_ex(d, "line_keys", &a))
+		return;
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		json_object *o = json_object_array_get_idx(a, i), *v, *acct, *s;
+		json_object_object_get_ex(o, "key", &v);
+		json_object_object_add(o, "index0",
+		    json_object_new_int64(json_object_get_int64(v) - 1));
+		set_default(o, "type", json_object_new_string("line"));
+		set_default(o, "line", json_object_new_int(1));
+		add_code(o, p, "key_type", str_of(o, "type"), "type_code");
+		json_object_object_get_ex(o, "line", &v);
+		acct = account_of(d, json_object_get_int64(v));
+		if (acct != NULL && json_object_object_get_ex(acct, "server",
+		    &s) && str_of(s, "host") != NULL)
+			json_object_object_add(o, "server_host",
+			    json_object_new_string(str_of(s, "host")));
+	}
+}
+
+/* params: a mapping in the layers, a list of {name, value} for templates
+ * (Mustache cannot iterate over a mapping's keys). */
+static void
+finish_params(json_object *d)
+{
+	json_object *m, *list = json_object_new_array();
+
+	if (!json_object_object_get_ex(d, "params", &m)) {
+		json_object_object_add(d, "params", list);
+		return;
+	}
+	json_object_object_foreach(m, k, v) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "name", json_object_new_string(k));
+		json_object_object_add(o, "value", json_object_get(v));
+		json_object_array_add(list, o);
+	}
+	json_object_object_add(d, "params", list);
+}
+
+static void
+finish_ntp(json_object *d)
+{
+	json_object *a;
+	size_t n;
+
+	if (!json_object_object_get_ex(d, "ntp", &a))
+		return;
+	n = json_object_array_length(a);
+	json_object_object_add(d, "ntp_primary", json_object_new_string(n > 0 ?
+	    json_object_get_string(json_object_array_get_idx(a, 0)) : ""));
+	json_object_object_add(d, "ntp_secondary", json_object_new_string(n > 1 ?
+	    json_object_get_string(json_object_array_get_idx(a, 1)) : ""));
+}
+
+/* The device says which firmware the phone should run; offer its URL
+ * unless the User-Agent shows that version (or a newer one) running:
+ * deskprov never steers a phone to a downgrade. */
+static void
+finish_firmware(json_object *d, const struct useragent *ua)
+{
+	json_object *fw;
+	const char *want;
+	int offer;
+
+	if (!json_object_object_get_ex(d, "firmware", &fw))
+		return;
+	want = str_of(fw, "version");
+	offer = str_of(fw, "url") != NULL;
+	if (offer && want != NULL && ua != NULL && ua->version[0] != '\0')
+		offer = version_compare(ua->version, want) < 0;
+	json_object_object_add(fw, "offer", json_object_new_boolean(offer));
+}
+
+static int
+finish_timezone(json_object *d, char *err, size_t errsz)
+{
+	const char *name = str_of(d, "timezone");
+	struct tzinfo tz;
+	char why[160];
+
+	if (name == NULL)
+		return 0;
+	if (tz_load(NULL, name, &tz, why, sizeof(why)) < 0) {
+		snprintf(err, errsz, "timezone '%s': %s", name, why);
+		return -1;
+	}
+	json_object_object_add(d, "timezone", tz_to_json(&tz));
+	return 0;
+}
+
+static void
+add_phone(json_object *d, const struct phone *ph)
+{
+	json_object *o = json_object_new_object();
+	char upper[MAC_LEN + 1], colons[18];
+
+	for (int i = 0; i <= MAC_LEN; i++)
+		upper[i] = (char)(ph->mac[i] >= 'a' && ph->mac[i] <= 'f' ?
+		    ph->mac[i] - 'a' + 'A' : ph->mac[i]);
+	mac_format_colons(ph->mac, colons);
+	json_object_object_add(o, "id", json_object_new_string(ph->id));
+	json_object_object_add(o, "mac", json_object_new_string(ph->mac));
+	json_object_object_add(o, "MAC", json_object_new_string(upper));
+	json_object_object_add(o, "mac_colons", json_object_new_string(colons));
+	if (ph->serial != NULL)
+		json_object_object_add(o, "serial",
+		    json_object_new_string(ph->serial));
+	json_object_object_add(d, "phone", o);
+}
+
+json_object *
+vendor_data(const struct vendor_file_req *rq, json_object *prov, char *err,
+    size_t errsz)
+{
+	json_object *layers[DL_COUNT], *own, *d;
+	const char *lang;
+
+	gather_layers(rq, layers, &own);
+	d = device_merge(layers, prov);
+	json_object_put(own);
+	if (!rq->file->secrets)
+		device_strip_secrets(d);
+	if (finish_timezone(d, err, errsz) < 0) {
+		json_object_put(d);
+		return NULL;
+	}
+	json_object_object_add(d, "file", json_object_new_string(rq->fname));
+	json_object_object_add(d, "vendor", json_object_new_string(
+	    rq->pack->name));
+	if (rq->model != NULL) {
+		json_object_object_add(d, "model",
+		    json_object_new_string(rq->model->name));
+		json_object_object_add(d, "model_info",
+		    json_object_get(rq->model->info));
+	}
+	if (rq->phone != NULL && rq->file->scope == SCOPE_PHONE)
+		add_phone(d, rq->phone);
+	finish_ntp(d);
+	if ((lang = str_of(d, "language")) != NULL)
+		add_code(d, rq->pack, "language", lang, "language_name");
+	finish_accounts(d, rq->pack);
+	finish_keys(d, rq->pack);
+	finish_params(d);
+	finish_firmware(d, rq->ua);
+	return d;
+}
+
+static int
+render_checked(const struct vendor_file_req *rq, const struct mustache *t,
+    json_object *data, struct buf *out, struct vendor_result *res)
+{
+	struct template_scope scope;
+	struct mustache_opts opts;
+	struct mustache_error me;
+	struct filecheck_error fe;
+	size_t start = out->len;
+
+	memset(&scope, 0, sizeof(scope));
+	memset(&opts, 0, sizeof(opts));
+	scope.set = &rq->snap->packs;
+	scope.pack = rq->pack;
+	opts.escape = rq->file->syntax == SYNTAX_XML ? MUSTACHE_ESCAPE_XML :
+	    MUSTACHE_ESCAPE_NONE_LINE;
+	opts.strict = 1;
+	opts.loader = pack_template_loader;
+	opts.loader_ctx = &scope;
+	if (mustache_render(t, data, &opts, out, &me) < 0) {
+		snprintf(res->error, sizeof(res->error), "template %s:%u: %s",
+		    me.name[0] ? me.name : res->template_rel, me.line, me.msg);
+		return -1;
+	}
+	memcpy(res->used, scope.used, sizeof(res->used));
+	res->n_used = scope.n_used;
+	if (filecheck(rq->file->syntax, out->data + start, out->len - start,
+	    &fe) < 0) {
+		out->len = start;
+		snprintf(res->error, sizeof(res->error), "template %s rendered "
+		    "%s that is not valid %s: line %u%s%s%s: %s",
+		    res->template_rel, rq->fname,
+		    file_syntax_name(rq->file->syntax), fe.line,
+		    fe.key[0] ? " (" : "", fe.key, fe.key[0] ? ")" : "", fe.msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+vendor_render(const struct vendor_file_req *rq, struct buf *out,
+    struct vendor_result *res)
+{
+	const struct mustache *t;
+	json_object *data;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	t = packset_template(&rq->snap->packs, rq->pack, rq->fname,
+	    rq->file->tpl, rq->model, &res->template_rel);
+	if (t == NULL) {
+		snprintf(res->error, sizeof(res->error), "no template '%s' for "
+		    "%s in pack %s", rq->file->tpl, rq->fname, rq->pack->name);
+		return -1;
+	}
+	if ((data = vendor_data(rq, NULL, res->error, sizeof(res->error))) ==
+	    NULL)
+		return -1;
+	rc = render_checked(rq, t, data, out, res);
+	json_object_put(data);
+	return rc;
+}
+
+const struct pack_file *
+vendor_main_file(const struct pack *p)
+{
+	const struct pack_file *first = NULL;
+
+	for (size_t i = 0; i < p->n_files; i++) {
+		if (p->files[i].scope != SCOPE_PHONE)
+			continue;
+		if (p->files[i].secrets)
+			return &p->files[i];
+		if (first == NULL)
+			first = &p->files[i];
+	}
+	return first;
+}
+
+int
+vendor_file_name(const struct pack_file *f, const struct phone *ph,
+    const struct pack_model *m, char *out, size_t outsz)
+{
+	struct buf b;
+	const char *p = f->pattern;
+	int rc = 0;
+
+	buf_init(&b);
+	while (*p && rc == 0) {
+		if (strncmp(p, "{mac}", 5) == 0 || strncmp(p, "{MAC}", 5) == 0) {
+			if (ph == NULL || ph->mac[0] == '\0')
+				rc = -1;
+			for (int i = 0; rc == 0 && i < MAC_LEN; i++)
+				buf_addc(&b, p[1] == 'M' && ph->mac[i] >= 'a' ?
+				    (char)(ph->mac[i] - 'a' + 'A') : ph->mac[i]);
+			p += 5;
+		} else if (strncmp(p, "{model}", 7) == 0) {
+			if (m == NULL)
+				rc = -1;
+			else
+				buf_adds(&b, m->name);
+			p += 7;
+		} else if (strncmp(p, "{file_id}", 9) == 0) {
+			if (m == NULL || m->file_id == NULL)
+				rc = -1;
+			else
+				buf_adds(&b, m->file_id);
+			p += 9;
+		} else
+			buf_addc(&b, *p++);
+	}
+	if (rc == 0 && b.len < outsz)
+		memcpy(out, b.data ? b.data : "", b.len + 1);
+	else
+		rc = -1;
+	buf_free(&b);
+	return rc;
+}

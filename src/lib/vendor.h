@@ -1,0 +1,52 @@
+/* Rendering one vendor file: the device layers of its phone (or of its
+ * model, or the common ones) merged, turned into the data templates see
+ * (docs/packs.md), rendered through the template lookup, and checked
+ * against the file's syntax before anyone may send it. */
+#ifndef DESKPROV_VENDOR_H
+#define DESKPROV_VENDOR_H
+
+#include <json-c/json.h>
+
+#include "buf.h"
+#include "config.h"
+#include "pack.h"
+#include "useragent.h"
+
+struct vendor_file_req {
+	const struct snapshot	*snap;
+	const struct pack	*pack;
+	const struct pack_file	*file;
+	const struct pack_model	*model;	/* NULL for a common file */
+	const struct phone	*phone;	/* a phone file's phone, else NULL */
+	const struct useragent	*ua;	/* NULL: nothing known */
+	const char		*fname;	/* the file name requested */
+};
+
+struct vendor_result {
+	const char	*template_rel;	/* the template rendered */
+	const char	*used[32];	/* partials and parents it reached */
+	size_t		 n_used;
+	char		 error[512];	/* why it failed */
+};
+
+/* The template data for a request (caller owns it), or NULL with err set
+ * (a time zone the system no longer knows).  prov (may be NULL) receives
+ * the layer of every device value, as device_merge() gives it. */
+json_object	*vendor_data(const struct vendor_file_req *, json_object *prov,
+		    char *err, size_t errsz);
+
+/* Renders the file into out.  0, or -1 with res->error naming the
+ * template, the line and the value or element at fault; out then holds
+ * nothing of the failed file. */
+int	vendor_render(const struct vendor_file_req *, struct buf *out,
+	    struct vendor_result *res);
+
+/* The file a device is mostly about: the first phone file with secrets
+ * of its pack (else its first phone file), or NULL. */
+const struct pack_file	*vendor_main_file(const struct pack *);
+/* A pattern's file name for a phone and model: {mac}, {MAC}, {model}
+ * and {file_id} filled in.  -1 when a placeholder has no value. */
+int	vendor_file_name(const struct pack_file *, const struct phone *,
+	    const struct pack_model *, char *out, size_t outsz);
+
+#endif

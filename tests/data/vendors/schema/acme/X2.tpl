@@ -1,0 +1,6 @@
+{{<base}}
+{{$keys}}
+  <x2keys/>
+{{>keys}}
+{{/keys}}
+{{/base}}

@@ -1,0 +1,2 @@
+acme index for {{phone.MAC}}
+acme-{{phone.mac}}.xml
