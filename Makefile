@@ -158,6 +158,10 @@ install: all
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/deskprov
 	install -m 755 $(FCGI_BIN) $(DESTDIR)$(PREFIX)/lib/deskprov/cgi-bin/
 	install -m 644 schema/schema.yml $(DESTDIR)$(PREFIX)/share/deskprov/schema/
+	for p in schema/*/pack.yml; do d=$$(dirname $$p); \
+	    install -d $(DESTDIR)$(PREFIX)/share/deskprov/$$d && \
+	    install -m 644 $$d/pack.yml $$d/*.tpl \
+	        $(DESTDIR)$(PREFIX)/share/deskprov/$$d/ || exit 1; done
 	cp -R www/. $(DESTDIR)$(PREFIX)/share/deskprov/www/
 	install -m 644 etc/*.yml etc/grafana-dashboard.json \
 	    etc/prometheus.yml.example apache.conf.example \
