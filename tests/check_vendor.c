@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lastgood.h"
 #include "profile.h"
 #include "vendor.h"
 #include "testutil.h"
@@ -718,6 +719,46 @@ START_TEST(test_template_reload)
 }
 END_TEST
 
+/* The last-good copy holds the packs and the local templates: a process
+ * that falls back to it renders exactly what the others render. */
+START_TEST(test_last_good_copy)
+{
+	static const char *const files[] = {
+		"templates/acme/common.tpl", "<kept>{{ntp_primary}}</kept>\n",
+		NULL
+	};
+	struct fixture f;
+	struct config_error err;
+	struct snapshot *copy;
+	char data[TU_DIR_MAX], cmd[128];
+	struct pack_match m[4];
+	struct buf out;
+	struct vendor_result res;
+
+	fixture_with(&f, files);
+	tu_mkdtemp(data);
+	ck_assert_int_eq(lastgood_save(data, f.dir, SCHEMA, f.cs.snap, "test"),
+	    0);
+	copy = lastgood_load(data, f.dir, NULL, &err);
+	ck_assert_msg(copy != NULL, "%s", err.msg);
+	ck_assert_uint_eq(copy->packs.n, 2);
+	ck_assert_uint_eq(copy->source_hash, f.cs.snap->source_hash);
+	ck_assert_uint_eq(packset_match(&copy->packs, "acme-common.xml", m, 4),
+	    1);
+	struct vendor_file_req vr = { copy, m[0].pack, m[0].file, NULL, NULL,
+	    NULL, "acme-common.xml" };
+	buf_init(&out);
+	ck_assert_int_eq(vendor_render(&vr, &out, &res), 0);
+	ck_assert_str_eq(res.template_rel, "templates/acme/common.tpl");
+	ck_assert_str_eq(out.data, "<kept>ntp1.example.net</kept>\n");
+	buf_free(&out);
+	snapshot_free(copy);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", data);
+	ck_assert_int_eq(system(cmd), 0);
+	fixture_free(&f);
+}
+END_TEST
+
 Suite	*vendor_suite(void);
 
 Suite *
@@ -743,6 +784,7 @@ vendor_suite(void)
 	tcase_add_test(tc, test_catalogue_extension);
 	tcase_add_test(tc, test_provenance);
 	tcase_add_test(tc, test_template_reload);
+	tcase_add_test(tc, test_last_good_copy);
 	suite_add_tcase(s, tc);
 	return s;
 }
