@@ -1,0 +1,32 @@
+{{! The settings that are not one line's: shared by spa-phone.xml and
+    the phone's own file.  Time_Zone is GMT+hh:mm; the DST rule is
+    start=<month>/<day>/<weekday>/<time>;end=...;save=<hours> with weekday
+    1 = Monday .. 7 = Sunday, day -1 = the last such weekday of the month
+    and day n = the first one on or after the n-th (WZ
+    wazo_cisco_spa/common/common.py).  save=1: every zone saves one hour
+    except Australia/Lord_Howe and Antarctica/Troll, for which
+    Daylight_Saving_Time_Rule goes in params. }}
+<Resync_On_Reset>Yes</Resync_On_Reset>
+<Resync_From_SIP>Yes</Resync_From_SIP>
+{{#provisioning.interval}}
+<Resync_Periodic>{{provisioning.interval}}</Resync_Periodic>
+{{/provisioning.interval}}
+{{#ntp_primary}}
+<Primary_NTP_Server>{{ntp_primary}}</Primary_NTP_Server>
+{{/ntp_primary}}
+{{#ntp_secondary}}
+<Secondary_NTP_Server>{{ntp_secondary}}</Secondary_NTP_Server>
+{{/ntp_secondary}}
+{{#timezone}}
+<Time_Zone>{{gmt}}</Time_Zone>
+{{#dst}}
+<Daylight_Saving_Time_Enable>Yes</Daylight_Saving_Time_Enable>
+<Daylight_Saving_Time_Rule>start={{start.month}}/{{start.mday}}/{{start.weekday_mon1}}/{{start.time}};end={{end.month}}/{{end.mday}}/{{end.weekday_mon1}}/{{end.time}};save=1</Daylight_Saving_Time_Rule>
+{{/dst}}
+{{^dst}}
+<Daylight_Saving_Time_Enable>No</Daylight_Saving_Time_Enable>
+{{/dst}}
+{{/timezone}}
+{{#language_name}}
+<Language_Selection>{{language_name}}</Language_Selection>
+{{/language_name}}
