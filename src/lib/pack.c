@@ -74,7 +74,7 @@ template_name_ok(const char *s)
 
 /* Placeholders a pattern may hold; anything else in braces is an error. */
 static const char *const placeholders[] = {
-	"{mac}", "{MAC}", "{model}", "{file_id}", NULL
+	"{mac}", "{MAC}", "{model}", "{model_lc}", "{file_id}", NULL
 };
 
 static int
@@ -171,7 +171,7 @@ parse_file(struct pack *p, const struct ynode *n, const char *file,
 	if (name == NULL || !pattern_ok(name, &has_mac, &has_model))
 		return fail(e, file, n, "file name pattern missing or invalid "
 		    "(one path segment; placeholders {mac} {MAC} {model} "
-		    "{file_id})");
+		    "{model_lc} {file_id})");
 	if (tpl == NULL || !template_name_ok(tpl))
 		return fail(e, file, n, "file '%s': template missing or not a "
 		    "name", name);
@@ -875,6 +875,8 @@ match_at(const struct pack *p, const char *pat, const char *s,
 		}
 		if (strncmp(pat, "{model}", 7) == 0)
 			return match_model(p, pat + 7, s, 0, m);
+		if (strncmp(pat, "{model_lc}", 10) == 0)
+			return match_model(p, pat + 10, s, 0, m);
 		if (strncmp(pat, "{file_id}", 9) == 0)
 			return match_model(p, pat + 9, s, 1, m);
 		if (*pat != *s)

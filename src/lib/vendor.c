@@ -405,6 +405,13 @@ vendor_file_name(const struct pack_file *f, const struct phone *ph,
 			else
 				buf_adds(&b, m->name);
 			p += 7;
+		} else if (strncmp(p, "{model_lc}", 10) == 0) {
+			if (m == NULL)
+				rc = -1;
+			for (const char *c = m ? m->name : ""; *c; c++)
+				buf_addc(&b, *c >= 'A' && *c <= 'Z' ?
+				    (char)(*c - 'A' + 'a') : *c);
+			p += 10;
 		} else if (strncmp(p, "{file_id}", 9) == 0) {
 			if (m == NULL || m->file_id == NULL)
 				rc = -1;
