@@ -290,9 +290,9 @@ static const struct {
 	{ __LINE__, "/acme-00a0b0000009.xml", "127.0.0.1", NULL, 404,
 	    "unknown_phone" },
 	{ __LINE__, "/acme-00a0b0000003.xml", "127.0.0.1", NULL, 404,
-	    "unknown_phone" },
+	    "not_this_vendor" },
 	{ __LINE__, "/00a0b0000001.acfg", "127.0.0.1", NULL, 404,
-	    "unknown_phone" },
+	    "not_this_vendor" },
 	{ __LINE__, "/acme-000000000000.xml", "127.0.0.1", NULL, 404,
 	    "unknown_phone" },
 	/* The Cisco route: flat phones as before, never a device. */

@@ -284,19 +284,24 @@ vendor_answer(const struct snapshot *s, const struct pack_match *m,
 	rs->omit_body = strcmp(rq->method, "HEAD") == 0;
 }
 
+/* What the MAC of a file name names, when it is not a device of the
+ * file's pack. */
+enum mac_owner { OWNER_NONE, OWNER_FLAT, OWNER_OTHER_PACK };
+
 /* Picks what a file name means: a configured device's own file first
  * (the phone's pack decides between packs sharing a name, as Cisco and
  * Gigaset share <mac>.xml), else a model or common file.  NULL when the
  * name is only a phone file of a phone that is not a device of that
- * pack; *flat is set when it names a Cisco flat-profile phone instead. */
+ * pack; *owner then says whether that MAC is a Cisco flat-profile phone
+ * or a device of another pack. */
 static const struct pack_match *
 pick_match(const struct snapshot *s, const struct pack_match *m, size_t n,
-    const struct phone **phone, int *flat)
+    const struct phone **phone, enum mac_owner *owner)
 {
 	const struct pack_match *shared = NULL;
 
 	*phone = NULL;
-	*flat = 0;
+	*owner = OWNER_NONE;
 	for (size_t i = 0; i < n; i++) {
 		char mac[MAC_LEN + 1];
 		const struct phone *ph;
@@ -309,8 +314,10 @@ pick_match(const struct snapshot *s, const struct pack_match *m, size_t n,
 		    (ph = snapshot_find_mac(s, mac)) == NULL)
 			continue;
 		if (ph->pack == NULL)
-			*flat = 1;
-		else if (ph->pack == m[i].pack) {
+			*owner = OWNER_FLAT;
+		else if (ph->pack != m[i].pack)
+			*owner = OWNER_OTHER_PACK;
+		else {
 			*phone = ph;
 			return &m[i];
 		}
@@ -329,17 +336,21 @@ serve_vendor_file(const struct snapshot *s, const char *fname,
 	const struct phone *ph;
 	struct useragent ua;
 	size_t n = packset_match(&s->packs, fname, all, MATCHES_MAX);
-	int flat;
+	enum mac_owner owner;
 
 	if (n == 0)
 		return 0;
-	m = pick_match(s, all, n, &ph, &flat);
+	m = pick_match(s, all, n, &ph, &owner);
 	if (m == NULL) {
-		if (flat)
-			return 0;
+		if (owner == OWNER_FLAT)
+			return 0;	/* the Cisco route's <mac>.xml */
 		logline_str(log, "pack", all[0].pack->name);
-		response_error(rs, 404, "unknown_phone",
-		    "no device with that MAC uses this file");
+		if (owner == OWNER_OTHER_PACK)
+			response_error(rs, 404, "not_this_vendor", "that phone "
+			    "is a device of another vendor");
+		else
+			response_error(rs, 404, "unknown_phone",
+			    "no device with that MAC uses this file");
 		return 1;
 	}
 	logline_str(log, "pack", m->pack->name);
