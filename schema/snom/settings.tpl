@@ -1,8 +1,10 @@
 {{! <phone-settings> lines shared by snom<model>.xml and <MAC>.xml
     (protocols.md §2 Snom column; perm "R": the user cannot change them,
-    setting_server "RW" as WZ does).  DST: the dst setting's week-rule form,
-    offset in seconds then month.week.weekday(Mon=1) and time for start and
-    end (service.snom.com wiki "dst"). }}
+    setting_server "RW" as WZ does).  firmware_status names the phone's own
+    firmware document in <MAC>.xml, the model's in snom<model>.xml.  DST:
+    the dst setting's week-rule form, offset in seconds then
+    month.week.weekday(Mon=1) and time for start and end
+    (service.snom.com wiki "dst"). }}
 {{#provisioning.url}}
     <setting_server perm="RW">{{provisioning.url}}</setting_server>
 {{/provisioning.url}}
@@ -12,7 +14,12 @@
 {{#firmware.offer}}
 {{#firmware.url}}
 {{#provisioning.url}}
+{{#phone.MAC}}
+    <firmware_status perm="R">{{provisioning.url}}snom{{model}}-{{phone.MAC}}-firmware.xml</firmware_status>
+{{/phone.MAC}}
+{{^phone.MAC}}
     <firmware_status perm="R">{{provisioning.url}}snom{{model}}-firmware.xml</firmware_status>
+{{/phone.MAC}}
     <update_policy perm="R">auto_update</update_policy>
 {{/provisioning.url}}
 {{/firmware.url}}
