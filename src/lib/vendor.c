@@ -155,6 +155,7 @@ static void
 finish_keys(json_object *d, const struct pack *p)
 {
 	json_object *a;
+	char num[24];
 
 	if (!json_object_object_get_ex(d, "line_keys", &a))
 		return;
@@ -166,6 +167,15 @@ finish_keys(json_object *d, const struct pack *p)
 		set_default(o, "type", json_object_new_string("line"));
 		set_default(o, "line", json_object_new_int(1));
 		add_code(o, p, "key_type", str_of(o, "type"), "type_code");
+		/* Per-key and per-line tables, for vendors whose parameter
+		 * names are numbered per key (Grandstream P-values). */
+		snprintf(num, sizeof(num), "%lld", (long long)json_object_get_int64(
+		    json_object_object_get_ex(o, "key", &v) ? v : NULL));
+		add_code(o, p, "key", num, "key_map");
+		json_object_object_get_ex(o, "line", &v);
+		snprintf(num, sizeof(num), "%lld",
+		    (long long)json_object_get_int64(v));
+		add_code(o, p, "line", num, "line_map");
 		json_object_object_get_ex(o, "line", &v);
 		acct = account_of(d, json_object_get_int64(v));
 		if (acct != NULL && json_object_object_get_ex(acct, "server",
@@ -227,6 +237,24 @@ finish_firmware(json_object *d, const struct useragent *ua)
 	if (offer && want != NULL && ua != NULL && ua->version[0] != '\0')
 		offer = version_compare(ua->version, want) < 0;
 	json_object_object_add(fw, "offer", json_object_new_boolean(offer));
+}
+
+/* Vendors count the resync interval in minutes or hours; Mustache
+ * cannot divide. */
+static void
+finish_provisioning(json_object *d)
+{
+	json_object *prov, *v;
+	int64_t secs;
+
+	if (!json_object_object_get_ex(d, "provisioning", &prov) ||
+	    !json_object_object_get_ex(prov, "interval", &v))
+		return;
+	secs = json_object_get_int64(v);
+	json_object_object_add(prov, "interval_minutes",
+	    json_object_new_int64(secs / 60 > 0 ? secs / 60 : 1));
+	json_object_object_add(prov, "interval_hours",
+	    json_object_new_int64(secs / 3600 > 0 ? secs / 3600 : 1));
 }
 
 static int
@@ -299,6 +327,7 @@ vendor_data(const struct vendor_file_req *rq, json_object *prov, char *err,
 	finish_accounts(d, rq->pack);
 	finish_keys(d, rq->pack);
 	finish_params(d);
+	finish_provisioning(d);
 	finish_firmware(d, rq->ua);
 	return d;
 }

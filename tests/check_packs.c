@@ -1,0 +1,281 @@
+/* The shipped vendor packs (schema/<pack>/) against the golden fleet of
+ * tests/data/vendors/fleet: every file of every pack, rendered for one
+ * device per vendor, must equal tests/data/vendors/golden/<pack>/<file>
+ * byte for byte; shared files must hold no password; hostile values must
+ * come out escaped (XML) or verbatim on their one line (line formats).
+ *
+ * After a deliberate template change, regenerate the golden files with
+ *   DESKPROV_UPDATE_GOLDEN=1 CK_RUN_SUITE=packs build/check_all
+ * and review the diff. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "profile.h"
+#include "vendor.h"
+#include "testutil.h"
+
+#define FLEET	"tests/data/vendors/fleet"
+#define GOLDEN	"tests/data/vendors/golden"
+#define SCHEMA	"schema"
+
+/* Every password of the golden fleet. */
+static const char *const passwords[] = {
+	"fleet-admin-pw", "fleet-user-pw", "pw-", NULL
+};
+
+static void
+fetch(struct config_state *cs, const char *file, struct response *rs)
+{
+	struct request rq;
+	struct logline l;
+	char uri[300];
+
+	snprintf(uri, sizeof(uri), "/%s", file);
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "GET";
+	rq.uri = uri;
+	rq.remote_addr = "127.0.0.1";
+	response_init(rs);
+	logline_start(&l, "test");
+	profile_handle(cs, &rq, rs, &l);
+	logline_discard(&l);
+}
+
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *data;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	data = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(data);
+	ck_assert_uint_eq(fread(data, 1, (size_t)n, f), (size_t)n);
+	data[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return data;
+}
+
+static void
+compare_golden(const char *pack, const char *file, const struct buf *body)
+{
+	char path[512];
+	size_t len;
+	char *want;
+
+	snprintf(path, sizeof(path), GOLDEN "/%s/%s", pack, file);
+	if (getenv("DESKPROV_UPDATE_GOLDEN") != NULL) {
+		char dir[256];
+		snprintf(dir, sizeof(dir), GOLDEN "/%s", pack);
+		mkdir(GOLDEN, 0755);
+		mkdir(dir, 0755);
+		tu_write_n(dir, file, body->data ? body->data : "", body->len);
+		return;
+	}
+	want = read_file(path, &len);
+	ck_assert_msg(want != NULL, "no golden file %s", path);
+	ck_assert_msg(len == body->len && memcmp(want, body->data, len) == 0,
+	    "%s differs from what deskprov renders now:\n%.*s", path,
+	    (int)body->len, body->data);
+	free(want);
+}
+
+/* Calls fn for every file name of every device's pack: the device's own
+ * files, its model's files and the common files. */
+typedef void (*file_fn)(struct config_state *, const struct phone *,
+    const struct pack_file *, const char *name);
+
+static size_t
+each_file(struct config_state *cs, file_fn fn)
+{
+	const struct snapshot *s = cs->snap;
+	size_t n = 0;
+	char name[256];
+
+	for (size_t i = 0; i < s->n_phones; i++) {
+		const struct phone *ph = &s->phones[i];
+		for (size_t j = 0; ph->pack && j < ph->pack->n_files; j++) {
+			const struct pack_file *f = &ph->pack->files[j];
+			if (vendor_file_name(f, ph, ph->pmodel, name,
+			    sizeof(name)) < 0)
+				continue;	/* no {file_id} for this model */
+			fn(cs, ph, f, name);
+			n++;
+		}
+	}
+	return n;
+}
+
+static const char *
+text_of(const struct response *rs)
+{
+	return rs->body.data ? rs->body.data : "";
+}
+
+static void
+golden_file(struct config_state *cs, const struct phone *ph,
+    const struct pack_file *f, const char *name)
+{
+	struct response rs;
+
+	fetch(cs, name, &rs);
+	ck_assert_msg(rs.status == 200, "%s/%s: %d %s", ph->pack->name, name,
+	    rs.status, rs.body.data);
+	compare_golden(ph->pack->name, name, &rs.body);
+	for (int i = 0; !f->secrets && passwords[i] != NULL; i++)
+		ck_assert_msg(strstr(text_of(&rs), passwords[i]) == NULL,
+		    "%s/%s: shared file holds a password", ph->pack->name,
+		    name);
+	/* A phone's own file holds its own passwords, nobody else's. */
+	if (f->secrets) {
+		char mine[128];
+		snprintf(mine, sizeof(mine), "pw-%s-", ph->id);
+		for (const char *p = text_of(&rs); (p = strstr(p, "pw-")) !=
+		    NULL; p++)
+			ck_assert_msg(strncmp(p, mine, strlen(mine)) == 0,
+			    "%s/%s: holds another phone's password",
+			    ph->pack->name, name);
+	}
+	response_free(&rs);
+}
+
+START_TEST(test_golden)
+{
+	struct config_state cs;
+	size_t n;
+
+	config_state_init_dirs(&cs, "test", FLEET, SCHEMA);
+	ck_assert_msg(cs.snap != NULL, "%s", cs.error);
+	ck_assert_uint_eq(cs.snap->n_devices, 8);
+	n = each_file(&cs, golden_file);
+	ck_assert_uint_ge(n, 24);
+	config_state_free(&cs);
+}
+END_TEST
+
+/* Every pack's own files as the device would find them: each phone file
+ * with secrets holds the device's first line, and its own password. */
+static void
+holds_line(struct config_state *cs, const struct phone *ph,
+    const struct pack_file *f, const char *name)
+{
+	struct response rs;
+	char pw[128];
+
+	if (!f->secrets)
+		return;
+	fetch(cs, name, &rs);
+	snprintf(pw, sizeof(pw), "pw-%s-1", ph->id);
+	ck_assert_msg(rs.status == 200 && strstr(text_of(&rs), pw) != NULL,
+	    "%s/%s: line 1's password is missing", ph->pack->name, name);
+	response_free(&rs);
+}
+
+START_TEST(test_lines_reach_every_pack)
+{
+	struct config_state cs;
+
+	config_state_init_dirs(&cs, "test", FLEET, SCHEMA);
+	ck_assert_msg(cs.snap != NULL, "%s", cs.error);
+	for (size_t i = 0; i < cs.snap->packs.n; i++)
+		ck_assert_msg(vendor_main_file(&cs.snap->packs.packs[i]) !=
+		    NULL && vendor_main_file(&cs.snap->packs.packs[i])->secrets,
+		    "pack %s has no file with the lines",
+		    cs.snap->packs.packs[i].name);
+	each_file(&cs, holds_line);
+	config_state_free(&cs);
+}
+END_TEST
+
+/* Hostile values: the golden fleet with every display name and the
+ * admin password full of markup, quotes, Yealink's %NULL% and UTF-8. */
+#define HOSTILE_NAME	"Front & <Desk> \\\"q\\\" 'x' \xc3\xa9 %NULL% "
+#define HOSTILE_SEEN	"Front & <Desk> \"q\" 'x' \xc3\xa9 %NULL% "
+
+static void
+hostile_file(struct config_state *cs, const struct phone *ph,
+    const struct pack_file *f, const char *name)
+{
+	struct response rs;
+
+	fetch(cs, name, &rs);
+	ck_assert_msg(rs.status == 200, "%s/%s: %d", ph->pack->name, name,
+	    rs.status);
+	if (f->syntax == SYNTAX_XML)
+		ck_assert_msg(strstr(text_of(&rs), "<Desk>") == NULL &&
+		    strstr(text_of(&rs), "\"q\"") == NULL,
+		    "%s/%s: markup not escaped:\n%s", ph->pack->name, name,
+		    rs.body.data);
+	else if (f->secrets)
+		ck_assert_msg(strstr(text_of(&rs), HOSTILE_SEEN) != NULL,
+		    "%s/%s: the value is not there verbatim:\n%s",
+		    ph->pack->name, name, rs.body.data);
+	response_free(&rs);
+}
+
+static char *
+replace_all(const char *s, const char *from, const char *to)
+{
+	struct buf b;
+	const char *p;
+
+	buf_init(&b);
+	while ((p = strstr(s, from)) != NULL) {
+		buf_add(&b, s, (size_t)(p - s));
+		buf_adds(&b, to);
+		s = p + strlen(from);
+	}
+	buf_adds(&b, s);
+	return buf_detach(&b);
+}
+
+START_TEST(test_hostile_values)
+{
+	struct config_state cs;
+	char dir[TU_DIR_MAX], *phones, *devices, *t;
+	size_t len;
+
+	tu_copy_dir(FLEET, dir);
+	phones = read_file(FLEET "/phones.yml", &len);
+	t = replace_all(phones, "display_name: \"Desk ", "display_name: \""
+	    HOSTILE_NAME);
+	tu_write(dir, "phones.yml", t);
+	free(t);
+	devices = read_file(FLEET "/devices.yml", &len);
+	t = replace_all(devices, "\"fleet-admin-pw\"",
+	    "\"a&<b>\\\"c\\\"'d\xc3\xa9 %NULL%\"");
+	tu_write(dir, "devices.yml", t);
+	free(t);
+	config_state_init_dirs(&cs, "test", dir, SCHEMA);
+	ck_assert_msg(cs.snap != NULL, "%s", cs.error);
+	each_file(&cs, hostile_file);
+	config_state_free(&cs);
+	free(phones);
+	free(devices);
+	tu_remove_dir(dir);
+}
+END_TEST
+
+Suite	*packs_suite(void);
+
+Suite *
+packs_suite(void)
+{
+	Suite *s = suite_create("packs");
+	TCase *tc = tcase_create("shipped");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_golden);
+	tcase_add_test(tc, test_lines_reach_every_pack);
+	tcase_add_test(tc, test_hostile_values);
+	suite_add_tcase(s, tc);
+	return s;
+}
