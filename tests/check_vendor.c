@@ -293,8 +293,10 @@ static const struct {
 	    "not_this_vendor" },
 	{ __LINE__, "/00a0b0000001.acfg", "127.0.0.1", NULL, 404,
 	    "not_this_vendor" },
-	{ __LINE__, "/acme-000000000000.xml", "127.0.0.1", NULL, 404,
-	    "unknown_phone" },
+	{ __LINE__, "/acme-000000000000.xml", "127.0.0.1", NULL, 400,
+	    "bad_identifier" },
+	{ __LINE__, "/acme-010000000000.xml", "127.0.0.1", NULL, 400,
+	    "bad_identifier" },
 	/* The Cisco route: flat phones as before, never a device. */
 	{ __LINE__, "/001122334455.xml", "127.0.0.1", NULL, 200, "served" },
 	{ __LINE__, "/flat.xml", "127.0.0.1", NULL, 200, "served" },

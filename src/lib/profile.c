@@ -286,7 +286,7 @@ vendor_answer(const struct snapshot *s, const struct pack_match *m,
 
 /* What the MAC of a file name names, when it is not a device of the
  * file's pack. */
-enum mac_owner { OWNER_NONE, OWNER_FLAT, OWNER_OTHER_PACK };
+enum mac_owner { OWNER_NONE, OWNER_NOT_PHONE, OWNER_FLAT, OWNER_OTHER_PACK };
 
 /* Picks what a file name means: a configured device's own file first
  * (the phone's pack decides between packs sharing a name, as Cisco and
@@ -310,8 +310,12 @@ pick_match(const struct snapshot *s, const struct pack_match *m, size_t n,
 				shared = &m[i];
 			continue;
 		}
-		if (mac_parse(m[i].mac, MAC_LEN, mac) != MAC_OK ||
-		    (ph = snapshot_find_mac(s, mac)) == NULL)
+		if (mac_parse(m[i].mac, MAC_LEN, mac) == MAC_NOT_PHONE) {
+			if (*owner == OWNER_NONE)
+				*owner = OWNER_NOT_PHONE;
+			continue;
+		}
+		if ((ph = snapshot_find_mac(s, mac)) == NULL)
 			continue;
 		if (ph->pack == NULL)
 			*owner = OWNER_FLAT;
@@ -345,7 +349,10 @@ serve_vendor_file(const struct snapshot *s, const char *fname,
 		if (owner == OWNER_FLAT)
 			return 0;	/* the Cisco route's <mac>.xml */
 		logline_str(log, "pack", all[0].pack->name);
-		if (owner == OWNER_OTHER_PACK)
+		if (owner == OWNER_NOT_PHONE)
+			response_error(rs, 400, "bad_identifier",
+			    "multicast or all-zero MAC address");
+		else if (owner == OWNER_OTHER_PACK)
 			response_error(rs, 404, "not_this_vendor", "that phone "
 			    "is a device of another vendor");
 		else
