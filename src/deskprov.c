@@ -51,11 +51,49 @@ warn_passwords(const struct snapshot *s)
 			    "password file (htpasswd)\n", s->svc.users[i].id);
 }
 
+/* Renders every file of every device, as phones would ask for them, so
+ * that a template error shows before deployment, not on a phone's 500.
+ * Returns how many failed, after printing each. */
+static size_t
+check_devices(const struct snapshot *s, size_t *files)
+{
+	size_t failed = 0;
+	char name[256];
+
+	*files = 0;
+	for (size_t i = 0; i < s->n_phones; i++) {
+		const struct phone *ph = &s->phones[i];
+		for (size_t j = 0; ph->pack != NULL && j < ph->pack->n_files;
+		    j++) {
+			const struct pack_file *f = &ph->pack->files[j];
+			struct vendor_file_req vr = { s, ph->pack, f,
+			    ph->pmodel, f->scope == SCOPE_PHONE ? ph : NULL,
+			    NULL, name };
+			struct vendor_result res;
+			struct buf out;
+
+			if (vendor_file_name(f, ph, ph->pmodel, name,
+			    sizeof(name)) < 0)
+				continue;
+			buf_init(&out);
+			(*files)++;
+			if (vendor_render(&vr, &out, &res) < 0) {
+				printf("error: phone %s: %s\n", ph->id,
+				    res.error);
+				failed++;
+			}
+			buf_free(&out);
+		}
+	}
+	return failed;
+}
+
 static int
 cmd_check(int argc, char **argv)
 {
 	struct config_state cs;
 	const struct snapshot *s;
+	size_t failed, files;
 
 	if (argc > 1)
 		setenv("DESKPROV_ETC", argv[1], 1);
@@ -66,9 +104,15 @@ cmd_check(int argc, char **argv)
 		config_state_free(&cs);
 		return 1;
 	}
-	printf("ok: %s: %zu phones, %zu common and %zu schema parameters, "
-	    "loaded in %.3f s\n", cs.etc, s->n_phones, s->n_common,
-	    s->n_schema, s->load_seconds);
+	if ((failed = check_devices(s, &files)) > 0) {
+		printf("%zu of %zu device files do not render\n", failed, files);
+		config_state_free(&cs);
+		return 1;
+	}
+	printf("ok: %s: %zu phones (%zu devices, %zu files rendered), %zu "
+	    "common and %zu schema parameters, %zu vendor packs, loaded in "
+	    "%.3f s\n", cs.etc, s->n_phones, s->n_devices, files, s->n_common,
+	    s->n_schema, s->packs.n, s->load_seconds);
 	warn_passwords(s);
 	config_state_free(&cs);
 	return 0;

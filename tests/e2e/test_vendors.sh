@@ -150,10 +150,22 @@ expect_status 500 "yealink: a template rendering an invalid file"
 expect_log render_error 'error=template\\x20templates/001565aabb01\.cfg\.tpl' \
     "yealink: the 500 names the template"
 expect_body_lacks "this is not a setting" "yealink: no part of the broken file"
+# deskprov check renders every device file: it finds the same error
+# before deployment.
+out=$(DESKPROV_SCHEMA_DIR="$E2E_TOP/schema" "$E2E_TOP/build/deskprov" check \
+    "$E2E_ETC" 2>/dev/null)
+check "deskprov check fails on a template that renders an invalid file" \
+    test $? -eq 1
+check "deskprov check names the phone and the template" \
+    grep -q 'error: phone yealink-desk: template templates/001565aabb01.cfg.tpl' <<<"$out"
 rm -f "$E2E_ETC/templates/001565aabb01.cfg.tpl"
 config_wait
 req /001565aabb01.cfg
 expect_body_same "$GOLDEN/yealink/001565aabb01.cfg" "yealink: shipped template back"
+out=$(DESKPROV_SCHEMA_DIR="$E2E_TOP/schema" "$E2E_TOP/build/deskprov" check \
+    "$E2E_ETC" 2>/dev/null)
+check "deskprov check: every file of the 8 devices renders" \
+    grep -q '8 devices, 30 files rendered' <<<"$out"
 
 log_read
 expect_log_clean "$E2E_LOG"
