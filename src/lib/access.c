@@ -63,12 +63,7 @@ profile_access(const struct snapshot *s, const struct phone *ph,
 			return NULL;
 		return "not_phone_ip";
 	case IP_POLICY_FLEET:
-		if (strmap_get(&s->fleet_hosts, (const char *)client,
-		    sizeof(*client)) != NULL ||
-		    netlist_contains(&s->fleet_ranges, client) ||
-		    netlist_contains(&s->svc.ip_whitelist, client))
-			return NULL;
-		return "not_fleet_ip";
+		return common_access(s, client);
 	}
 	return "policy";
 }

@@ -110,25 +110,19 @@ answer(const struct snapshot *s, const struct phone *ph,
 	rs->omit_body = strcmp(rq->method, "HEAD") == 0;
 }
 
-/* Checks, in order: the phone exists, the User-Agent agrees, discovery
- * mode, the client's address.  Returns 0 when the phone may have its
- * document, else -1 with the refusal in rs. */
+/* Discovery mode, then the client's address.  ph is NULL for a shared
+ * vendor file, which discovery mode withholds like every file.  A file
+ * with secrets goes where its phone's profile would, any other to any
+ * phone of the fleet.  Returns 0, or -1 with the refusal in rs. */
 static int
-check_phone(const struct snapshot *s, const struct phone *ph,
-    const struct useragent *ua, const struct request *rq,
-    struct response *rs, struct logline *log)
+admit(const struct snapshot *s, const struct phone *ph, int secrets,
+    const struct request *rq, struct response *rs, struct logline *log)
 {
 	struct ipaddr client;
 	const char *why;
 	char ip[64];
 
-	if (ua_mac_conflicts(s, ph, ua)) {
-		logline_str(log, "ua_mac", ua->mac);
-		response_error(rs, 403, "ua_mismatch",
-		    "User-Agent MAC does not match the requested phone");
-		return -1;
-	}
-	if (s->svc.discovery_enabled && !(ph->mac[0] &&
+	if (s->svc.discovery_enabled && !(ph != NULL && ph->mac[0] &&
 	    maclist_contains(&s->svc.discovery_exclude, ph->mac))) {
 		response_error(rs, 404, "discovery",
 		    "discovery mode: no configuration served");
@@ -142,12 +136,32 @@ check_phone(const struct snapshot *s, const struct phone *ph,
 	}
 	/* Discovery mode changes nothing for the excluded phones: their
 	 * profiles still go to their own addresses only. */
-	if ((why = profile_access(s, ph, &client)) == NULL)
+	why = secrets ? profile_access(s, ph, &client) :
+	    common_access(s, &client);
+	if (why == NULL)
 		return 0;
 	ipaddr_format(&client, ip, sizeof(ip));
 	logline_str(log, "client_ip", ip);
-	response_error(rs, 403, why, "this address may not fetch that profile");
+	response_error(rs, 403, why, secrets ? "this address may not fetch "
+	    "that profile" : "this address may not fetch that file");
 	return -1;
+}
+
+/* Checks, in order: the User-Agent agrees, discovery mode, the client's
+ * address.  Returns 0 when the phone may have its document, else -1 with
+ * the refusal in rs. */
+static int
+check_phone(const struct snapshot *s, const struct phone *ph,
+    const struct useragent *ua, const struct request *rq,
+    struct response *rs, struct logline *log)
+{
+	if (ua_mac_conflicts(s, ph, ua)) {
+		logline_str(log, "ua_mac", ua->mac);
+		response_error(rs, 403, "ua_mismatch",
+		    "User-Agent MAC does not match the requested phone");
+		return -1;
+	}
+	return admit(s, ph, 1, rq, rs, log);
 }
 
 static void
@@ -217,39 +231,6 @@ ua_contradicts(const struct snapshot *s, const struct pack_match *m,
 		return -1;
 	}
 	return 0;
-}
-
-/* Discovery mode, then the address: a file with secrets goes only where
- * its phone's profile would, any other to any phone of the fleet. */
-static int
-vendor_access(const struct snapshot *s, const struct pack_match *m,
-    const struct phone *ph, const struct request *rq, struct response *rs,
-    struct logline *log)
-{
-	struct ipaddr client;
-	const char *why;
-	char ip[64];
-
-	if (s->svc.discovery_enabled && !(ph != NULL &&
-	    maclist_contains(&s->svc.discovery_exclude, ph->mac))) {
-		response_error(rs, 404, "discovery",
-		    "discovery mode: no configuration served");
-		return -1;
-	}
-	if (client_address(&s->svc, rq->remote_addr, rq->forwarded_for,
-	    &client) < 0) {
-		response_error(rs, 400, "bad_client_address",
-		    "unparseable client address");
-		return -1;
-	}
-	why = m->file->secrets ? profile_access(s, ph, &client) :
-	    common_access(s, &client);
-	if (why == NULL)
-		return 0;
-	ipaddr_format(&client, ip, sizeof(ip));
-	logline_str(log, "client_ip", ip);
-	response_error(rs, 403, why, "this address may not fetch that file");
-	return -1;
 }
 
 static void
@@ -369,7 +350,7 @@ serve_vendor_file(const struct snapshot *s, const char *fname,
 	}
 	read_ua(s, rq->user_agent, &ua);
 	if (ua_contradicts(s, m, &ua, rs, log) == 0 &&
-	    vendor_access(s, m, ph, rq, rs, log) == 0)
+	    admit(s, ph, m->file->secrets, rq, rs, log) == 0)
 		vendor_answer(s, m, ph, &ua, fname, rq, rs, log);
 	return 1;
 }
