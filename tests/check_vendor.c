@@ -761,6 +761,40 @@ START_TEST(test_last_good_copy)
 }
 END_TEST
 
+/* Discovery mode withholds vendor files too, but for excluded phones. */
+START_TEST(test_discovery)
+{
+	static const char *const files[] = {
+		"serviceconfig.yml", "discovery:\n  enabled: true\n"
+		"  exclude_macs: [\"00:a0:b0:00:00:01\"]\n", NULL
+	};
+	static const struct {
+		const char	*uri;
+		int		 status;
+	} rows[] = {
+		{ "/acme-00a0b0000001.xml", 200 },
+		{ "/00a0b0000003.acfg", 404 },
+		{ "/acme-common.xml", 404 },
+	};
+	struct fixture f;
+	struct response rs;
+	struct buf log;
+
+	fixture_with(&f, files);
+	ck_assert_msg(f.cs.snap != NULL, "%s", f.cs.error);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		request(&f, rows[i].uri, "127.0.0.1", NULL, &rs, &log);
+		ck_assert_msg(rs.status == rows[i].status, "%s: %d",
+		    rows[i].uri, rs.status);
+		if (rs.status == 404)
+			ck_assert_str_eq(rs.outcome, "discovery");
+		response_free(&rs);
+		buf_free(&log);
+	}
+	fixture_free(&f);
+}
+END_TEST
+
 Suite	*vendor_suite(void);
 
 Suite *
@@ -787,6 +821,7 @@ vendor_suite(void)
 	tcase_add_test(tc, test_provenance);
 	tcase_add_test(tc, test_template_reload);
 	tcase_add_test(tc, test_last_good_copy);
+	tcase_add_test(tc, test_discovery);
 	suite_add_tcase(s, tc);
 	return s;
 }
