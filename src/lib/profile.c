@@ -240,29 +240,37 @@ vendor_answer(const struct snapshot *s, const struct pack_match *m,
 {
 	struct vendor_file_req vr = { s, m->pack, m->file,
 	    ph != NULL ? ph->pmodel : m->model, ph, ua, fname };
+	struct vendor_prepared p;
 	struct vendor_result res;
 	char etag[24];
 
-	if (vendor_render(&vr, &rs->body, &res) < 0) {
-		logline_str(log, "error", res.error);
-		response_error(rs, 500, "render_error", "the file could not be "
-		    "rendered; the server log says why");
-		return;
-	}
+	if (vendor_prepare(&vr, &p, &res) < 0)
+		goto out_error;
 	logline_str(log, "template", res.template_rel);
-	set_etag(rs, hash_bytes(HASH_SEED, rs->body.data, rs->body.len), etag,
-	    sizeof(etag));
+	set_etag(rs, p.etag, etag, sizeof(etag));
 	if (etag_matches(rq->if_none_match, etag)) {
-		buf_reset(&rs->body);
+		vendor_prepared_free(&p);
 		rs->status = 304;
 		rs->outcome = "not_modified";
 		return;
 	}
+	if (vendor_render_prepared(&vr, &p, &rs->body, &res) < 0) {
+		vendor_prepared_free(&p);
+		goto out_error;
+	}
+	vendor_prepared_free(&p);
 	rs->status = 200;
 	rs->outcome = "served";
 	rs->content_type = m->file->content_type;
 	response_header(rs, "Cache-Control", "private, no-cache");
 	rs->omit_body = strcmp(rq->method, "HEAD") == 0;
+	return;
+out_error:
+	/* The tag set above must not go out with the error. */
+	buf_reset(&rs->headers);
+	logline_str(log, "error", res.error);
+	response_error(rs, 500, "render_error", "the file could not be "
+	    "rendered; the server log says why");
 }
 
 /* What the MAC of a file name names, when it is not a device of the

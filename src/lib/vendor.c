@@ -3,6 +3,7 @@
 
 #include "device.h"
 #include "filecheck.h"
+#include "strmap.h"
 #include "tz.h"
 #include "vendor.h"
 #include "version.h"
@@ -372,26 +373,58 @@ render_checked(const struct vendor_file_req *rq, const struct mustache *t,
 }
 
 int
-vendor_render(const struct vendor_file_req *rq, struct buf *out,
+vendor_prepare(const struct vendor_file_req *rq, struct vendor_prepared *p,
     struct vendor_result *res)
 {
-	const struct mustache *t;
-	json_object *data;
-	int rc;
+	const char *json;
 
 	memset(res, 0, sizeof(*res));
-	t = packset_template(&rq->snap->packs, rq->pack, rq->fname,
+	memset(p, 0, sizeof(*p));
+	p->t = packset_template(&rq->snap->packs, rq->pack, rq->fname,
 	    rq->file->tpl, rq->model, &res->template_rel);
-	if (t == NULL) {
+	if (p->t == NULL) {
 		snprintf(res->error, sizeof(res->error), "no template '%s' for "
 		    "%s in pack %s", rq->file->tpl, rq->fname, rq->pack->name);
 		return -1;
 	}
-	if ((data = vendor_data(rq, NULL, res->error, sizeof(res->error))) ==
-	    NULL)
+	if ((p->data = vendor_data(rq, NULL, res->error,
+	    sizeof(res->error))) == NULL)
 		return -1;
-	rc = render_checked(rq, t, data, out, res);
-	json_object_put(data);
+	json = json_object_to_json_string_ext(p->data, JSON_C_TO_STRING_PLAIN);
+	p->etag = hash_bytes(HASH_SEED, &rq->snap->source_hash,
+	    sizeof(rq->snap->source_hash));
+	p->etag = hash_bytes(p->etag, res->template_rel,
+	    strlen(res->template_rel) + 1);
+	p->etag = hash_bytes(p->etag, json, strlen(json));
+	return 0;
+}
+
+void
+vendor_prepared_free(struct vendor_prepared *p)
+{
+	json_object_put(p->data);
+	p->data = NULL;
+}
+
+int
+vendor_render_prepared(const struct vendor_file_req *rq,
+    const struct vendor_prepared *p, struct buf *out,
+    struct vendor_result *res)
+{
+	return render_checked(rq, p->t, p->data, out, res);
+}
+
+int
+vendor_render(const struct vendor_file_req *rq, struct buf *out,
+    struct vendor_result *res)
+{
+	struct vendor_prepared p;
+	int rc;
+
+	if (vendor_prepare(rq, &p, res) < 0)
+		return -1;
+	rc = vendor_render_prepared(rq, &p, out, res);
+	vendor_prepared_free(&p);
 	return rc;
 }
 
