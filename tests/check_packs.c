@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compare.h"
 #include "profile.h"
 #include "vendor.h"
 #include "testutil.h"
@@ -265,6 +266,48 @@ START_TEST(test_hostile_values)
 }
 END_TEST
 
+/* The compare page and the drift gauges: a Cisco device (MPP or SPA
+ * through its pack) is compared against its rendered flat profile; a
+ * Yealink has nothing a report could be compared with. */
+START_TEST(test_expected_for_compare)
+{
+	static const struct {
+		const char	*phone;
+		int		 comparable;
+		const char	*name, *value;
+	} rows[] = {
+		{ "mpp-desk", 1, "Display_Name_2_", "Desk 2072" },
+		{ "spa-desk", 1, "Admin_Passwd", "fleet-admin-pw" },
+		{ "yealink-desk", 0, NULL, NULL },
+		{ "polycom-desk", 0, NULL, NULL },
+	};
+	struct config_state cs;
+
+	config_state_init_dirs(&cs, "test", FLEET, SCHEMA);
+	ck_assert_msg(cs.snap != NULL, "%s", cs.error);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct cmp_expected e;
+		const struct phone *ph = snapshot_find(cs.snap, rows[i].phone);
+		size_t j;
+
+		ck_assert_ptr_nonnull(ph);
+		cmp_expected_init(&e);
+		cmp_expected_from_phone(&e, cs.snap, ph);
+		ck_assert_int_eq(e.comparable, rows[i].comparable);
+		for (j = 0; rows[i].name != NULL && j < e.n; j++)
+			if (strcmp(e.items[j].name, rows[i].name) == 0)
+				break;
+		if (rows[i].name != NULL) {
+			ck_assert_msg(j < e.n, "%s: no %s", rows[i].phone,
+			    rows[i].name);
+			ck_assert_str_eq(e.items[j].value, rows[i].value);
+		}
+		cmp_expected_free(&e);
+	}
+	config_state_free(&cs);
+}
+END_TEST
+
 Suite	*packs_suite(void);
 
 Suite *
@@ -277,6 +320,7 @@ packs_suite(void)
 	tcase_add_test(tc, test_golden);
 	tcase_add_test(tc, test_lines_reach_every_pack);
 	tcase_add_test(tc, test_hostile_values);
+	tcase_add_test(tc, test_expected_for_compare);
 	suite_add_tcase(s, tc);
 	return s;
 }

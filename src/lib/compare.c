@@ -8,6 +8,7 @@
 #include <yaml.h>
 
 #include "compare.h"
+#include "vendor.h"
 #include "render.h"
 #include "strmap.h"
 
@@ -23,6 +24,10 @@ void
 cmp_expected_free(struct cmp_expected *e)
 {
 	free(e->items);
+	if (e->rendered != NULL) {
+		report_free(e->rendered);
+		free(e->rendered);
+	}
 	memset(e, 0, sizeof(*e));
 }
 
@@ -43,11 +48,46 @@ add_effective(void *ctx, const struct effective_param *p)
 	cmp_expected_add(ctx, p->param->name, p->param->value);
 }
 
+/* A device's main file, rendered as the phone would get it and read back
+ * with the report parser: only a flat profile parses. */
+static void
+expected_from_device(struct cmp_expected *e, const struct snapshot *s,
+    const struct phone *ph)
+{
+	const struct pack_file *f = vendor_main_file(ph->pack);
+	struct report_limits lim;
+	struct vendor_result res;
+	struct buf out;
+	char name[256];
+
+	if (f == NULL || f->syntax != SYNTAX_XML ||
+	    vendor_file_name(f, ph, ph->pmodel, name, sizeof(name)) < 0)
+		return;
+	struct vendor_file_req vr = { s, ph->pack, f, ph->pmodel, ph, NULL,
+	    name };
+	buf_init(&out);
+	e->rendered = xcalloc(1, sizeof(*e->rendered));
+	report_limits_default(&lim);
+	if (vendor_render(&vr, &out, &res) == 0 && report_parse(out.data,
+	    out.len, REPORT_CONFIG, &lim, e->rendered, NULL) == REPORT_OK) {
+		for (size_t i = 0; i < e->rendered->n; i++)
+			cmp_expected_add(e, e->rendered->params[i].name,
+			    e->rendered->params[i].value);
+		e->comparable = 1;
+	}
+	buf_free(&out);
+}
+
 void
 cmp_expected_from_phone(struct cmp_expected *e, const struct snapshot *s,
     const struct phone *ph)
 {
+	if (ph->pack != NULL) {
+		expected_from_device(e, s, ph);
+		return;
+	}
 	effective_params(s, ph, add_effective, e);
+	e->comparable = 1;
 }
 
 /* ---- normalisation ---- */

@@ -36,6 +36,10 @@ struct cmp_expected {
 	struct cmp_param	*items;
 	size_t			 n;
 	size_t			 cap;
+	/* A device's expected values, read back from its rendered
+	 * flat-profile file: the strings of items live here. */
+	struct report		*rendered;
+	int			 comparable;	/* 0: nothing to compare */
 };
 
 enum cmp_verdict {
@@ -79,8 +83,12 @@ void	cmp_expected_init(struct cmp_expected *);
 void	cmp_expected_free(struct cmp_expected *);
 void	cmp_expected_add(struct cmp_expected *, const char *name,
 	    const char *value);
-/* Everything profile.fcgi would serve the phone (effective_params());
- * strings borrowed from the snapshot. */
+/* Everything profile.fcgi would serve the phone: effective_params() for
+ * a Cisco flat-profile phone (strings borrowed from the snapshot); for a
+ * device, the parameters of its main file when that is a flat profile
+ * (Cisco MPP or SPA through a pack; strings owned by e).  Devices of
+ * vendors whose files are no flat profile leave e->comparable 0: their
+ * phones report nothing deskprov could compare. */
 void	cmp_expected_from_phone(struct cmp_expected *,
 	    const struct snapshot *, const struct phone *);
 

@@ -170,6 +170,10 @@ load_view(struct page *pg, const char *ident, struct phone_view *v)
 	rc = phone_view_load(v, &pg->src, ph, NULL, pg->msgbuf);
 	if (rc != STORE_OK)
 		return page_store_fail(pg, rc);
+	if (!v->compared && v->have_state)
+		return page_fail(pg, 404, "not_comparable", "This phone is a "
+		    "device whose configuration files are not a flat "
+		    "profile: there is nothing to compare its reports with.");
 	if (!v->compared)
 		return page_fail(pg, 404, "never_reported", "This phone has not "
 		    "reported its configuration yet.");

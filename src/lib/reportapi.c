@@ -359,6 +359,12 @@ report_update_drift(struct report_app *app, const struct snapshot *s,
 		return;
 	cmp_expected_init(&exp);
 	cmp_expected_from_phone(&exp, s, ph);
+	if (!exp.comparable) {
+		/* A device whose files are no flat profile: no drift. */
+		cmp_expected_free(&exp);
+		store_state_free(&state);
+		return;
+	}
 	compare_run(&exp, &state.params, &s->cmp, &app->key, &res);
 	metrics_set(app->metrics, METRIC_PHONE_DIFFERENCES, mac,
 	    (double)cmp_differences(&res));
