@@ -512,7 +512,9 @@ merge_list(json_object *dst, json_object *src, const char *id,
 
 		json_object_object_get_ex(s, id, &x);
 		n = json_object_get_int64(x);
-		snprintf(path, sizeof(path), "%s[%lld]", name, (long long)n);
+		if (prov != NULL)
+			snprintf(path, sizeof(path), "%s[%lld]", name,
+			    (long long)n);
 		if ((d = find_entry(dst, id, n)) == NULL) {
 			d = json_object_new_object();
 			json_object_array_add(dst, d);
@@ -544,15 +546,20 @@ merge_object(json_object *dst, json_object *src, enum device_layer l,
 
 	json_object_object_foreach(src, k, v) {
 		json_object *d;
-		snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", k);
+		/* Paths only for explain: a request merges without them. */
+		if (prov != NULL)
+			snprintf(sub, sizeof(sub), "%s%s%s", path,
+			    *path ? "." : "", k);
 		if (strcmp(k, "params") == 0 && *path == '\0') {
 			if (!json_object_object_get_ex(dst, k, &d)) {
 				d = json_object_new_object();
 				json_object_object_add(dst, k, d);
 			}
 			json_object_object_foreach(v, pk, pv) {
-				snprintf(sub, sizeof(sub), "params[%s]", pk);
 				json_object_object_add(d, pk, deep_copy(pv));
+				if (prov == NULL)
+					continue;
+				snprintf(sub, sizeof(sub), "params[%s]", pk);
 				note(prov, sub, l, pv);
 			}
 		} else if ((strcmp(k, "accounts") == 0 ||

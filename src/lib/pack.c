@@ -201,6 +201,9 @@ parse_file(struct pack *p, const struct ynode *n, const char *file,
 	f->content_type = xstrdup(v ? v : p->content_type);
 	f->pattern = xstrdup(name);
 	f->tpl = xstrdup(tpl);
+	f->head_len = strcspn(f->pattern, "{");
+	f->tail = strrchr(f->pattern, '}');
+	f->tail = f->tail != NULL ? f->tail + 1 : f->pattern + strlen(f->pattern);
 	return 0;
 }
 
@@ -522,6 +525,9 @@ packset_free(struct packset *s)
 	extra_files_free(&s->files);
 	json_object_put(s->common_layer);
 	json_object_put(s->model_layers);
+	if (s->tz_cache != NULL)
+		json_object_put(*s->tz_cache);
+	free(s->tz_cache);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -786,6 +792,7 @@ packset_load(struct packset *s, struct extra_files *files,
 	memset(e, 0, sizeof(*e));
 	s->files = *files;
 	memset(files, 0, sizeof(*files));
+	s->tz_cache = xcalloc(1, sizeof(*s->tz_cache));
 	if (load_packs(s, e) < 0 || parse_templates(s, e) < 0 ||
 	    extend_packs(s, vendors_root, e) < 0 ||
 	    check_templates(s, e) < 0 || load_layers(s, devices_root, e) < 0)
@@ -890,14 +897,22 @@ size_t
 packset_match(const struct packset *s, const char *name,
     struct pack_match *out, size_t max)
 {
-	size_t n = 0;
+	size_t n = 0, len = strlen(name);
 
 	for (size_t i = 0; i < s->n && n < max; i++)
 		for (size_t j = 0; j < s->packs[i].n_files && n < max; j++) {
+			const struct pack_file *f = &s->packs[i].files[j];
+			size_t tl = strlen(f->tail);
 			struct pack_match m;
+
+			/* Most names fail on the literal head or tail, before
+			 * any catalogue is searched. */
+			if (strncmp(name, f->pattern, f->head_len) != 0 ||
+			    len < f->head_len + tl ||
+			    strcmp(name + len - tl, f->tail) != 0)
+				continue;
 			memset(&m, 0, sizeof(m));
-			if (!match_at(&s->packs[i], s->packs[i].files[j].pattern,
-			    name, &m))
+			if (!match_at(&s->packs[i], f->pattern, name, &m))
 				continue;
 			m.pack = &s->packs[i];
 			m.file = &s->packs[i].files[j];

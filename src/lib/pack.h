@@ -27,6 +27,10 @@ struct pack_file {
 	int			 secrets;
 	enum file_syntax	 syntax;
 	char			*content_type;
+	/* The pattern's literal head and tail, for a quick refusal:
+	 * "y0000000000" and ".cfg" of "y0000000000{file_id}.cfg". */
+	size_t			 head_len;
+	const char		*tail;
 };
 
 struct pack_model {
@@ -74,6 +78,10 @@ struct packset {
 	size_t			 n_tpls;
 	json_object		*common_layer;	/* etc/devices.yml common: */
 	json_object		*model_layers;	/* pack → model → layer */
+	/* Time zones as templates see them, read from zoneinfo once per
+	 * snapshot: the only part of a snapshot filled in after loading
+	 * (one request at a time per process). */
+	json_object		**tz_cache;	/* one slot, allocated */
 };
 
 struct pack_error {

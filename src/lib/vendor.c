@@ -259,19 +259,27 @@ finish_provisioning(json_object *d)
 }
 
 static int
-finish_timezone(json_object *d, char *err, size_t errsz)
+finish_timezone(json_object *d, json_object **cache, char *err,
+    size_t errsz)
 {
 	const char *name = str_of(d, "timezone");
 	struct tzinfo tz;
+	json_object *tj;
 	char why[160];
 
 	if (name == NULL)
 		return 0;
-	if (tz_load(NULL, name, &tz, why, sizeof(why)) < 0) {
-		snprintf(err, errsz, "timezone '%s': %s", name, why);
-		return -1;
+	if (*cache == NULL)
+		*cache = json_object_new_object();
+	if (!json_object_object_get_ex(*cache, name, &tj)) {
+		if (tz_load(NULL, name, &tz, why, sizeof(why)) < 0) {
+			snprintf(err, errsz, "timezone '%s': %s", name, why);
+			return -1;
+		}
+		tj = tz_to_json(&tz);
+		json_object_object_add(*cache, name, tj);
 	}
-	json_object_object_add(d, "timezone", tz_to_json(&tz));
+	json_object_object_add(d, "timezone", json_object_get(tj));
 	return 0;
 }
 
@@ -307,7 +315,9 @@ vendor_data(const struct vendor_file_req *rq, json_object *prov, char *err,
 	json_object_put(own);
 	if (!rq->file->secrets)
 		device_strip_secrets(d);
-	if (finish_timezone(d, err, errsz) < 0) {
+	/* The cache belongs to the snapshot, which is otherwise read-only:
+	 * a process answers one request at a time. */
+	if (finish_timezone(d, rq->snap->packs.tz_cache, err, errsz) < 0) {
 		json_object_put(d);
 		return NULL;
 	}
@@ -372,12 +382,29 @@ render_checked(const struct vendor_file_req *rq, const struct mustache *t,
 	return 0;
 }
 
+/* Everything a file's bytes depend on besides the snapshot: the file, its
+ * template, its phone and model, and the firmware the User-Agent reports
+ * (which decides whether firmware is offered).  Time zones are read once
+ * per snapshot, so they add nothing. */
+static uint64_t
+file_etag(const struct vendor_file_req *rq, const char *template_rel)
+{
+	const char *parts[5] = { rq->fname, template_rel,
+	    rq->phone != NULL && rq->file->scope == SCOPE_PHONE ?
+	    rq->phone->id : "", rq->model != NULL ? rq->model->name : "",
+	    rq->ua != NULL ? rq->ua->version : "" };
+	uint64_t h = hash_bytes(HASH_SEED, &rq->snap->source_hash,
+	    sizeof(rq->snap->source_hash));
+
+	for (int i = 0; i < 5; i++)
+		h = hash_bytes(h, parts[i], strlen(parts[i]) + 1);
+	return h;
+}
+
 int
 vendor_prepare(const struct vendor_file_req *rq, struct vendor_prepared *p,
     struct vendor_result *res)
 {
-	const char *json;
-
 	memset(res, 0, sizeof(*res));
 	memset(p, 0, sizeof(*p));
 	p->t = packset_template(&rq->snap->packs, rq->pack, rq->fname,
@@ -387,23 +414,14 @@ vendor_prepare(const struct vendor_file_req *rq, struct vendor_prepared *p,
 		    "%s in pack %s", rq->file->tpl, rq->fname, rq->pack->name);
 		return -1;
 	}
-	if ((p->data = vendor_data(rq, NULL, res->error,
-	    sizeof(res->error))) == NULL)
-		return -1;
-	json = json_object_to_json_string_ext(p->data, JSON_C_TO_STRING_PLAIN);
-	p->etag = hash_bytes(HASH_SEED, &rq->snap->source_hash,
-	    sizeof(rq->snap->source_hash));
-	p->etag = hash_bytes(p->etag, res->template_rel,
-	    strlen(res->template_rel) + 1);
-	p->etag = hash_bytes(p->etag, json, strlen(json));
+	p->etag = file_etag(rq, res->template_rel);
 	return 0;
 }
 
 void
 vendor_prepared_free(struct vendor_prepared *p)
 {
-	json_object_put(p->data);
-	p->data = NULL;
+	(void)p;
 }
 
 int
@@ -411,7 +429,15 @@ vendor_render_prepared(const struct vendor_file_req *rq,
     const struct vendor_prepared *p, struct buf *out,
     struct vendor_result *res)
 {
-	return render_checked(rq, p->t, p->data, out, res);
+	json_object *data;
+	int rc;
+
+	if ((data = vendor_data(rq, NULL, res->error, sizeof(res->error))) ==
+	    NULL)
+		return -1;
+	rc = render_checked(rq, p->t, data, out, res);
+	json_object_put(data);
+	return rc;
 }
 
 int

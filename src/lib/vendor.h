@@ -35,24 +35,25 @@ struct vendor_result {
 json_object	*vendor_data(const struct vendor_file_req *, json_object *prov,
 		    char *err, size_t errsz);
 
-/* A file ready to render: its template, its data, and its entity tag,
- * known before rendering.  The bytes are a function of the snapshot (every
- * template is in it), the template chosen and the data, so a hash of those
- * is a strong tag: a 304 costs no render. */
+/* A file ready to render: its template and its entity tag, known
+ * without rendering.  The bytes are a function of the snapshot (every
+ * template and the device layers are in it, time zones are read once per
+ * snapshot), the file, its template, phone and model, and the firmware
+ * version the User-Agent reports; the tag hashes exactly those, so a 304
+ * costs neither data nor render. */
 struct vendor_prepared {
 	const struct mustache	*t;
-	json_object		*data;
 	uint64_t		 etag;
 };
 
-/* 0 and *p filled (free with vendor_prepared_free), or -1 with
+/* 0 and *p filled (release with vendor_prepared_free), or -1 with
  * res->error set. */
 int	vendor_prepare(const struct vendor_file_req *,
 	    struct vendor_prepared *p, struct vendor_result *res);
 void	vendor_prepared_free(struct vendor_prepared *);
-/* Renders a prepared file into out.  0, or -1 with res->error naming the
- * template, the line and the value or element at fault; out then holds
- * nothing of the failed file. */
+/* Builds the data and renders a prepared file into out.  0, or -1 with
+ * res->error naming the template, the line and the value or element at
+ * fault; out then holds nothing of the failed file. */
 int	vendor_render_prepared(const struct vendor_file_req *,
 	    const struct vendor_prepared *, struct buf *out,
 	    struct vendor_result *res);
