@@ -318,6 +318,19 @@ pick_match(const struct snapshot *s, const struct pack_match *m, size_t n,
 	return shared;
 }
 
+/* For the log of an unknown phone: the pack whose MAC prefixes (OUIs)
+ * hold the file name's MAC, when several packs share the name (<mac>.cfg
+ * is Yealink's, Fanvil's and Polycom's). */
+static const struct pack *
+likely_pack(const struct pack_match *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; m[i].mac[0] && j < m[i].pack->n_ouis; j++)
+			if (strncmp(m[i].mac, m[i].pack->ouis[j], 6) == 0)
+				return m[i].pack;
+	return m[0].pack;
+}
+
 /* 1 when the request was a vendor file and rs holds the answer; 0 when
  * it is none (the Cisco flat-profile route may still know it). */
 static int
@@ -337,7 +350,7 @@ serve_vendor_file(const struct snapshot *s, const char *fname,
 	if (m == NULL) {
 		if (owner == OWNER_FLAT)
 			return 0;	/* the Cisco route's <mac>.xml */
-		logline_str(log, "pack", all[0].pack->name);
+		logline_str(log, "pack", likely_pack(all, n)->name);
 		if (owner == OWNER_NOT_PHONE)
 			response_error(rs, 400, "bad_identifier",
 			    "multicast or all-zero MAC address");

@@ -515,6 +515,49 @@ metrics_auth_checks() {
 	    test -z "$(grep -a -e e2e-monitor-pw -e e2e-admin-pw "$E2E_LOG")"
 }
 
+# vendor_routing_checks SERVER: the web server's example routes vendor
+# file names (.boot .cfg .htm .xml) to profile.fcgi: two devices are added
+# to the config, and their boot files come back through SERVER with a
+# Content-Length.  tests/e2e/test_vendors.sh covers every vendor behind
+# lighttpd; this covers the routing of the other two fronts.
+vendor_routing_checks() {
+	local f
+	{ cat "$E2E_ETC/phones.yml"; cat <<'EOF'
+
+  # Added by vendor_routing_checks: devices of two vendor packs.
+  yealink-desk:
+    mac: "00:15:65:aa:bb:01"
+    ip_address: "127.0.0.1"
+    vendor: yealink
+    model: T46S
+    accounts: [{line: 1, user: "2001", password: "pw-yealink"}]
+  snom-desk:
+    mac: "00:04:13:aa:bb:02"
+    ip_address: "127.0.0.1"
+    vendor: snom
+    model: D785
+    accounts: [{line: 1, user: "2011", password: "pw-snom"}]
+EOF
+	} | etc_write phones.yml
+	config_sync
+	for f in 001565aabb01.boot y000000000066.cfg 001565aabb01.cfg; do
+		req -A "Yealink SIP-T46S 66.86.0.15 00:15:65:aa:bb:01" "/$f"
+		expect_status 200 "$1: Yealink /$f"
+		expect_length "$1: Yealink /$f"
+	done
+	expect_body_contains "account.1.password = pw-yealink" "$1: Yealink /001565aabb01.cfg"
+	for f in snomD785.htm snomD785-000413AABB02.htm 000413AABB02.xml; do
+		req -A "Mozilla/4.0 (compatible; snomD785-SIP 10.1.54.13 2010.12-00004-g9ba52f5 000413AABB02 SXM:0 UXM:0)" "/$f"
+		expect_status 200 "$1: Snom /$f"
+		expect_length "$1: Snom /$f"
+	done
+	expect_body_contains '<user_pass idx="1" perm="R">pw-snom</user_pass>' "$1: Snom /000413AABB02.xml"
+	req /001565aabb99.cfg
+	expect_status 404 "$1: an unknown Yealink"
+	expect_log unknown_phone "pack=yealink" "$1: an unknown Yealink, answered by profile.fcgi"
+	etc_restore phones.yml
+}
+
 # report_pages_checks [WHAT]: after start_admin_pools, through the web
 # server under test: reception (127.0.0.1, whitelisted) uploads a known
 # report -- its own profile with Time_Zone changed, Host_Name removed and

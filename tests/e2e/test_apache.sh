@@ -115,4 +115,5 @@ expect_length "404 through mod_proxy_fcgi"
 run_matrix
 metrics_auth_checks Apache
 report_pages_checks Apache
+vendor_routing_checks Apache
 e2e_finish

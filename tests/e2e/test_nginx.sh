@@ -109,4 +109,5 @@ expect_length "404 through nginx"
 run_matrix
 metrics_auth_checks nginx
 report_pages_checks nginx
+vendor_routing_checks nginx
 e2e_finish
