@@ -39,7 +39,7 @@ MUSTACHE_SPEC ?= $(CURDIR)/../shared/conformance/mustache-spec
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps check unit unit-asan mustache-spec fuzz-replay fuzz e2e run bench \
-        install uninstall clean
+        bench-vendors install uninstall clean
 .SUFFIXES:
 
 all: $(FCGI_BIN) $(CLI)
@@ -148,6 +148,11 @@ run: deps
 bench: deps
 	$(MAKE) all
 	bench/run
+
+# The same measurement for the Mustache-rendered vendor files (bench/README.md).
+bench-vendors: deps
+	$(MAKE) all
+	bench/vendors
 
 # The schema directory is compiled in: build and install with the same
 # PREFIX (`make PREFIX=/usr && make install PREFIX=/usr DESTDIR=...`).
