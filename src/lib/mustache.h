@@ -82,6 +82,11 @@ struct mustache_opts {
 	size_t			 max_output;	/* 0: MUSTACHE_OUTPUT_MAX */
 	unsigned		 max_depth;	/* 0: MUSTACHE_DEPTH_MAX */
 	unsigned long		 max_steps;	/* 0: MUSTACHE_STEPS_MAX */
+	/* Optional, tried before the loader: a template the caller parsed
+	 * already (borrowed; it must outlive the render), or NULL.  Lets a
+	 * caller that keeps its templates parse each one once.  Called with
+	 * loader_ctx. */
+	const struct mustache	*(*find)(void *ctx, const char *name);
 };
 
 /* Why parsing or rendering failed: "<name>:<line>: <msg>" for a log. */

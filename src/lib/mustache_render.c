@@ -8,6 +8,7 @@
  * its length by max_steps, so neither a template that includes itself nor
  * sections nested over large lists can run away. */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -407,18 +408,26 @@ template_name(const struct scope *s, const struct node *n)
 
 static int
 load_new(struct render *r, const struct scope *s, const struct node *n,
-    const char *name, struct mustache **t)
+    const char *name, const struct mustache **t)
 {
 	size_t len = 0;
 	char *text = NULL;
+	struct mustache *parsed;
 	int rc;
 
 	if (r->ncached >= MUSTACHE_PARTIALS_MAX)
 		return fail(r, s->t, n->line, "more than %d different partials",
 		    MUSTACHE_PARTIALS_MAX);
+	r->ncached++;
+	if (r->o->find != NULL &&
+	    (*t = r->o->find(r->o->loader_ctx, name)) != NULL) {
+		/* Borrowed: cached for this render, never freed here. */
+		strmap_put(&r->cache, pool_strndup(&r->pool, name, strlen(name)),
+		    strlen(name), (void *)(uintptr_t)*t);
+		return 0;
+	}
 	rc = r->o->loader == NULL ? MUSTACHE_LOAD_MISSING :
 	    r->o->loader(r->o->loader_ctx, name, &text, &len);
-	r->ncached++;
 	if (rc == MUSTACHE_LOAD_MISSING) {
 		*t = NULL;
 		strmap_put(&r->cache, pool_strndup(&r->pool, name, strlen(name)),
@@ -428,12 +437,13 @@ load_new(struct render *r, const struct scope *s, const struct node *n,
 	if (rc != MUSTACHE_LOAD_OK)
 		return fail(r, s->t, n->line, "template \"%s\" could not be "
 		    "loaded", name);
-	*t = mustache_parse(text, len, name, r->o, r->err);
+	parsed = mustache_parse(text, len, name, r->o, r->err);
 	free(text);
-	if (*t == NULL)
+	if (parsed == NULL)
 		return -1;
-	r->loaded[r->nloaded++] = *t;
-	strmap_put(&r->cache, (*t)->name, strlen(name), *t);
+	r->loaded[r->nloaded++] = parsed;
+	strmap_put(&r->cache, parsed->name, strlen(name), parsed);
+	*t = parsed;
 	return 0;
 }
 
@@ -442,14 +452,14 @@ static int
 load(struct render *r, const struct scope *s, const struct node *n,
     const char *name, const struct mustache **t)
 {
-	struct mustache *found = NULL;
-	void *hit;
+	const struct mustache *found = NULL;
+	const void *hit;
 
 	hit = strmap_get(&r->cache, name, strlen(name));
 	if (hit == NULL) {
 		if (load_new(r, s, n, name, &found) == -1)
 			return -1;
-		hit = found != NULL ? (void *)found : &missing;
+		hit = found != NULL ? (const void *)found : &missing;
 	}
 	*t = hit == &missing ? NULL : hit;
 	if (*t == NULL && r->o->strict)

@@ -1035,10 +1035,10 @@ note_used(struct template_scope *sc, const char *rel)
 		sc->used[sc->n_used++] = rel;
 }
 
-int
-pack_template_loader(void *ctx, const char *name, char **out, size_t *len)
+/* The file a partial or parent name leads to, or NULL. */
+static const struct extra_file *
+resolve(struct template_scope *sc, const char *name)
 {
-	struct template_scope *sc = ctx;
 	const struct extra_file *f = NULL;
 	char rel[256];
 	int shipped = strncmp(name, "pack/", 5) == 0;
@@ -1046,7 +1046,7 @@ pack_template_loader(void *ctx, const char *name, char **out, size_t *len)
 	if (shipped)
 		name += 5;
 	if (!template_name_ok(name))
-		return MUSTACHE_LOAD_MISSING;
+		return NULL;
 	if (!shipped) {
 		snprintf(rel, sizeof(rel), "templates/%s/%s.tpl",
 		    sc->pack->name, name);
@@ -1056,10 +1056,31 @@ pack_template_loader(void *ctx, const char *name, char **out, size_t *len)
 		snprintf(rel, sizeof(rel), "%s/%s.tpl", sc->pack->name, name);
 		f = extra_files_find(&sc->set->files, rel);
 	}
+	if (f != NULL)
+		note_used(sc, f->rel);
+	return f;
+}
+
+int
+pack_template_loader(void *ctx, const char *name, char **out, size_t *len)
+{
+	const struct extra_file *f = resolve(ctx, name);
+
 	if (f == NULL)
 		return MUSTACHE_LOAD_MISSING;
-	note_used(sc, f->rel);
 	*out = xstrndup(f->data, f->len);
 	*len = f->len;
 	return MUSTACHE_LOAD_OK;
+}
+
+const struct mustache *
+pack_template_find(void *ctx, const char *name)
+{
+	struct template_scope *sc = ctx;
+	const struct extra_file *f = resolve(sc, name);
+	const struct template_entry *t;
+
+	if (f == NULL || (t = find_tpl(sc->set, f->rel)) == NULL)
+		return NULL;
+	return t->t;
 }

@@ -151,5 +151,9 @@ struct template_scope {
 };
 int	pack_template_loader(void *ctx, const char *name, char **out,
 	    size_t *len);
+/* The same lookup for mustache_opts.find: the template as parsed when the
+ * snapshot loaded (every .tpl is parsed then), so a render parses
+ * nothing. */
+const struct mustache	*pack_template_find(void *ctx, const char *name);
 
 #endif

@@ -361,6 +361,7 @@ render_checked(const struct vendor_file_req *rq, const struct mustache *t,
 	    MUSTACHE_ESCAPE_NONE_LINE;
 	opts.strict = 1;
 	opts.loader = pack_template_loader;
+	opts.find = pack_template_find;
 	opts.loader_ctx = &scope;
 	if (mustache_render(t, data, &opts, out, &me) < 0) {
 		snprintf(res->error, sizeof(res->error), "template %s:%u: %s",
@@ -424,19 +425,99 @@ vendor_prepared_free(struct vendor_prepared *p)
 	(void)p;
 }
 
+/* Rendered files, per process: a phone fetches the same file at every
+ * boot and resync, and its bytes depend only on what file_etag() hashes.
+ * The key is that whole input, compared byte for byte (a User-Agent is
+ * attacker-chosen: a hash alone could be made to collide with another
+ * phone's file).  Direct-mapped by tag, bounded in bytes; a process
+ * answers one request at a time. */
+#define FILE_CACHE_SLOTS	256
+#define FILE_CACHE_BYTES	(8u * 1024 * 1024)
+
+struct cached_file {
+	char	*key;		/* the inputs, NUL-separated */
+	size_t	 key_len;
+	char	*body;
+	size_t	 len;
+};
+
+static struct cached_file file_cache[FILE_CACHE_SLOTS];
+static size_t file_cache_bytes;
+
+static void
+cache_key(const struct vendor_file_req *rq, const char *template_rel,
+    struct buf *k)
+{
+	buf_add(k, &rq->snap->source_hash, sizeof(rq->snap->source_hash));
+	buf_add(k, rq->fname, strlen(rq->fname) + 1);
+	buf_add(k, template_rel, strlen(template_rel) + 1);
+	if (rq->phone != NULL && rq->file->scope == SCOPE_PHONE)
+		buf_add(k, rq->phone->id, strlen(rq->phone->id));
+	buf_addc(k, '\0');
+	if (rq->model != NULL)
+		buf_add(k, rq->model->name, strlen(rq->model->name));
+	buf_addc(k, '\0');
+	if (rq->ua != NULL)
+		buf_add(k, rq->ua->version, strlen(rq->ua->version));
+}
+
+static void
+cache_drop(struct cached_file *c)
+{
+	file_cache_bytes -= c->key_len + c->len;
+	free(c->key);
+	free(c->body);
+	memset(c, 0, sizeof(*c));
+}
+
+static void
+cache_store(struct cached_file *c, struct buf *key, const char *body,
+    size_t len)
+{
+	if (c->key != NULL)
+		cache_drop(c);
+	if (file_cache_bytes + key->len + len > FILE_CACHE_BYTES)
+		return;
+	c->key_len = key->len;
+	c->key = buf_detach(key);
+	c->body = xmalloc(len + 1);
+	if (len > 0)
+		memcpy(c->body, body, len);
+	c->len = len;
+	file_cache_bytes += c->key_len + len;
+}
+
 int
 vendor_render_prepared(const struct vendor_file_req *rq,
     const struct vendor_prepared *p, struct buf *out,
     struct vendor_result *res)
 {
+	struct cached_file *c = &file_cache[p->etag % FILE_CACHE_SLOTS];
+	size_t start = out->len;
 	json_object *data;
+	struct buf key;
 	int rc;
 
+	buf_init(&key);
+	cache_key(rq, res->template_rel, &key);
+	if (c->key != NULL && c->key_len == key.len &&
+	    memcmp(c->key, key.data, key.len) == 0) {
+		if (c->len > 0)
+			buf_add(out, c->body, c->len);
+		buf_free(&key);
+		return 0;
+	}
 	if ((data = vendor_data(rq, NULL, res->error, sizeof(res->error))) ==
-	    NULL)
+	    NULL) {
+		buf_free(&key);
 		return -1;
+	}
 	rc = render_checked(rq, p->t, data, out, res);
 	json_object_put(data);
+	/* Only a file that passed its syntax check is kept. */
+	if (rc == 0)
+		cache_store(c, &key, out->data + start, out->len - start);
+	buf_free(&key);
 	return rc;
 }
 
