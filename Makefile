@@ -39,7 +39,7 @@ MUSTACHE_SPEC ?= $(CURDIR)/../shared/conformance/mustache-spec
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps check unit unit-asan mustache-spec fuzz-replay fuzz e2e run bench \
-        bench-vendors install uninstall clean
+        bench-vendors bench-inproc install uninstall clean
 .SUFFIXES:
 
 all: $(FCGI_BIN) $(CLI)
@@ -153,6 +153,18 @@ bench: deps
 bench-vendors: deps
 	$(MAKE) all
 	bench/vendors
+
+# deskprov's own CPU per request, in one process (bench/inproc.c).
+build/bench_inproc: bench/inproc.c build/libdeskprov.a
+	$(CC) $(ALL_CFLAGS) -o $@ bench/inproc.c build/libdeskprov.a $(PKG_LIBS)
+
+bench-inproc: build/bench_inproc
+	build/bench_inproc etc schema /reception.xml \
+	    'Cisco-CP-6841-3PCC/12.0.1 (001122334455)'
+	for f in 001565aabb01.cfg:'Yealink SIP-T46S 66.80.0.# 00:15:65:aa:bb:01' \
+	    000413AABB02.xml:'Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.# 2010.12-00004-g9ba52f5 000413AABB02 SXM:0 UXM:0)' \
+	    0004f2aabb05-user.cfg:'FileTransport PolycomVVX-VVX_400-UA/5.8.0.# Type/Application'; do \
+	    build/bench_inproc tests/data/vendors/fleet schema "/$${f%%:*}" "$${f#*:}" || exit 1; done
 
 # The schema directory is compiled in: build and install with the same
 # PREFIX (`make PREFIX=/usr && make install PREFIX=/usr DESTDIR=...`).
