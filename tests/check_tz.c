@@ -448,6 +448,7 @@ START_TEST(test_json_rome)
 	    "\"gmt\":\"GMT+01:00\",\"abbr\":\"CET\","
 	    "\"dst\":{\"abbr\":\"CEST\",\"offset_seconds\":7200,"
 	    "\"saving_seconds\":3600,\"saving_minutes\":60,"
+	    "\"saving_hms\":\"1:0:0\","
 	    "\"start\":{\"month\":3,\"week\":5,\"last\":true,\"weekday\":0,"
 	    "\"weekday_mon1\":7,\"weekday_sun1\":1,\"mday\":-1,\"hour\":2,"
 	    "\"minute\":0,\"time\":\"02:00:00\",\"time_s\":7200},"
@@ -567,6 +568,8 @@ static const struct {
 	{ __LINE__, NULL, "AAA3BBB,M3.4.1/1:02:03,M11.3.0", "dst.end.last",
 	    "false" },
 	{ __LINE__, "Australia/Lord_Howe", NULL, "dst.saving_minutes", "30" },
+	{ __LINE__, "Australia/Lord_Howe", NULL, "dst.saving_hms", "\"0:30:0\"" },
+	{ __LINE__, "Antarctica/Troll", NULL, "dst.saving_hms", "\"2:0:0\"" },
 	{ __LINE__, "Antarctica/Troll", NULL, "dst.saving_seconds", "7200" },
 	/* Offsets with seconds: quarters toward zero, seconds spelt out. */
 	{ __LINE__, NULL, "LMT-0:19:32", "offset_hours", "\"+0:19:32\"" },

@@ -1,11 +1,10 @@
 {{! The settings that are not one line's: shared by cp-phone.xml and the
     phone's own file.  Time_Zone is GMT+hh:mm; the DST rule is
-    start=<month>/<day>/<weekday>/<time>;end=...;save=<hours> with weekday
+    start=<month>/<day>/<weekday>/<time>;end=...;save=<h:m:s> with weekday
     1 = Monday .. 7 = Sunday, day -1 = the last such weekday of the month
     and day n = the first one on or after the n-th (WZ
-    wazo_cisco_spa/common/common.py, same profile).  save=1: every zone
-    saves one hour except Australia/Lord_Howe and Antarctica/Troll, for
-    which Daylight_Saving_Time_Rule goes in params. }}
+    wazo_cisco_spa/common/common.py, same profile).  save is the
+    zone's own saving (1:0:0; 0:30:0 for Australia/Lord_Howe). }}
 <Resync_On_Reset>Yes</Resync_On_Reset>
 <Resync_From_SIP>Yes</Resync_From_SIP>
 {{#provisioning.interval}}
@@ -21,7 +20,7 @@
 <Time_Zone>{{gmt}}</Time_Zone>
 {{#dst}}
 <Daylight_Saving_Time_Enable>Yes</Daylight_Saving_Time_Enable>
-<Daylight_Saving_Time_Rule>start={{start.month}}/{{start.mday}}/{{start.weekday_mon1}}/{{start.time}};end={{end.month}}/{{end.mday}}/{{end.weekday_mon1}}/{{end.time}};save=1</Daylight_Saving_Time_Rule>
+<Daylight_Saving_Time_Rule>start={{start.month}}/{{start.mday}}/{{start.weekday_mon1}}/{{start.time}};end={{end.month}}/{{end.mday}}/{{end.weekday_mon1}}/{{end.time}};save={{saving_hms}}</Daylight_Saving_Time_Rule>
 {{/dst}}
 {{^dst}}
 <Daylight_Saving_Time_Enable>No</Daylight_Saving_Time_Enable>

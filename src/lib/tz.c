@@ -540,11 +540,16 @@ dst_json(const struct tzinfo *tz)
 {
 	json_object *o = json_object_new_object();
 	long long saving = (long long)tz->dst_offset_s - tz->std_offset_s;
+	char hms[48];
 
 	add_str(o, "abbr", tz->dst_abbr);
 	add_int(o, "offset_seconds", tz->dst_offset_s);
 	add_int(o, "saving_seconds", saving);
 	add_int(o, "saving_minutes", saving / 60);
+	/* Cisco's Daylight_Saving_Time_Rule writes save=h:m:s. */
+	snprintf(hms, sizeof(hms), "%lld:%lld:%lld", saving / 3600,
+	    saving % 3600 / 60, saving % 60);
+	add_str(o, "saving_hms", hms);
 	json_object_object_add(o, "start", rule_json(&tz->start));
 	json_object_object_add(o, "end", rule_json(&tz->end));
 	return o;
