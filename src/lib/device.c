@@ -486,8 +486,8 @@ note_all(json_object *v, const char *path, enum device_layer l,
 		note(prov, path, l, v);
 }
 
-static json_object *
-find_entry(json_object *list, const char *id, int64_t want)
+json_object *
+device_list_find(json_object *list, const char *id, int64_t want)
 {
 	for (size_t i = 0; i < json_object_array_length(list); i++) {
 		json_object *o = json_object_array_get_idx(list, i), *x;
@@ -515,7 +515,7 @@ merge_list(json_object *dst, json_object *src, const char *id,
 		if (prov != NULL)
 			snprintf(path, sizeof(path), "%s[%lld]", name,
 			    (long long)n);
-		if ((d = find_entry(dst, id, n)) == NULL) {
+		if ((d = device_list_find(dst, id, n)) == NULL) {
 			d = json_object_new_object();
 			json_object_array_add(dst, d);
 		}

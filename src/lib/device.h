@@ -49,6 +49,11 @@ int	device_layer_parse(const struct ynode *map, int phone_entry,
 json_object	*device_merge(json_object *const layers[DL_COUNT],
 		    json_object *prov);
 
+/* The entry of a list of accounts or line keys whose `id` ("line",
+ * "key") is want, borrowed; NULL when none. */
+json_object	*device_list_find(json_object *list, const char *id,
+		    int64_t want);
+
 /* Removes what must not reach a file that is not one phone's own: the
  * admin and user passwords, account passwords and the params whose names
  * look secret. */

@@ -531,22 +531,32 @@ packset_free(struct packset *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* The position of pack `name`, or s->n. */
+static size_t
+pack_index(const struct packset *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->n && strcmp(s->packs[i].name, name) != 0; i++)
+		;
+	return i;
+}
+
+/* The same, writable: while the set is being built. */
 static struct pack *
 find_pack(struct packset *s, const char *name)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->packs[i].name, name) == 0)
-			return &s->packs[i];
-	return NULL;
+	size_t i = pack_index(s, name);
+
+	return i < s->n ? &s->packs[i] : NULL;
 }
 
 const struct pack *
 packset_find(const struct packset *s, const char *name)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->packs[i].name, name) == 0)
-			return &s->packs[i];
-	return NULL;
+	size_t i = pack_index(s, name);
+
+	return i < s->n ? &s->packs[i] : NULL;
 }
 
 const struct pack_model *

@@ -102,7 +102,6 @@ static void
 finish_accounts(json_object *d, const struct pack *p)
 {
 	json_object *a, *srv, *defs;
-	char line[16];
 
 	if (!json_object_object_get_ex(d, "accounts", &a))
 		return;
@@ -131,37 +130,20 @@ finish_accounts(json_object *d, const struct pack *p)
 		set_default(srv, "transport", json_object_new_string("udp"));
 		add_code(srv, p, "transport", str_of(srv, "transport"),
 		    "transport_code");
-		snprintf(line, sizeof(line), "%lld", (long long)n);
-		add_code(o, p, "line", line, "line_map");
+		add_code(o, p, "line", json_object_get_string(v), "line_map");
 	}
-}
-
-static json_object *
-account_of(json_object *d, int64_t line)
-{
-	json_object *a, *v;
-
-	if (!json_object_object_get_ex(d, "accounts", &a))
-		return NULL;
-	for (size_t i = 0; i < json_object_array_length(a); i++) {
-		json_object *o = json_object_array_get_idx(a, i);
-		if (json_object_object_get_ex(o, "line", &v) &&
-		    json_object_get_int64(v) == line)
-			return o;
-	}
-	return NULL;
 }
 
 static void
 finish_keys(json_object *d, const struct pack *p)
 {
-	json_object *a;
-	char num[24];
+	json_object *a, *accts;
 
 	if (!json_object_object_get_ex(d, "line_keys", &a))
 		return;
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
-		json_object *o = json_object_array_get_idx(a, i), *v, *acct, *s;
+		json_object *o = json_object_array_get_idx(a, i), *v, *line,
+		    *acct, *s;
 		json_object_object_get_ex(o, "key", &v);
 		json_object_object_add(o, "index0",
 		    json_object_new_int64(json_object_get_int64(v) - 1));
@@ -170,15 +152,12 @@ finish_keys(json_object *d, const struct pack *p)
 		add_code(o, p, "key_type", str_of(o, "type"), "type_code");
 		/* Per-key and per-line tables, for vendors whose parameter
 		 * names are numbered per key (Grandstream P-values). */
-		snprintf(num, sizeof(num), "%lld", (long long)json_object_get_int64(
-		    json_object_object_get_ex(o, "key", &v) ? v : NULL));
-		add_code(o, p, "key", num, "key_map");
-		json_object_object_get_ex(o, "line", &v);
-		snprintf(num, sizeof(num), "%lld",
-		    (long long)json_object_get_int64(v));
-		add_code(o, p, "line", num, "line_map");
-		json_object_object_get_ex(o, "line", &v);
-		acct = account_of(d, json_object_get_int64(v));
+		add_code(o, p, "key", json_object_get_string(v), "key_map");
+		json_object_object_get_ex(o, "line", &line);
+		add_code(o, p, "line", json_object_get_string(line), "line_map");
+		acct = json_object_object_get_ex(d, "accounts", &accts) ?
+		    device_list_find(accts, "line",
+		    json_object_get_int64(line)) : NULL;
 		if (acct != NULL && json_object_object_get_ex(acct, "server",
 		    &s) && str_of(s, "host") != NULL)
 			json_object_object_add(o, "server_host",
@@ -383,23 +362,26 @@ render_checked(const struct vendor_file_req *rq, const struct mustache *t,
 	return 0;
 }
 
-/* Everything a file's bytes depend on besides the snapshot: the file, its
- * template, its phone and model, and the firmware the User-Agent reports
- * (which decides whether firmware is offered).  Time zones are read once
- * per snapshot, so they add nothing. */
-static uint64_t
-file_etag(const struct vendor_file_req *rq, const char *template_rel)
+/* Everything a file's bytes depend on, NUL-separated: the snapshot (its
+ * packs, templates and layers), the file, its template, its phone and
+ * model, and the firmware the User-Agent reports (which decides whether
+ * firmware is offered).  Time zones are read once per snapshot, so they
+ * add nothing. */
+static void
+render_inputs(const struct vendor_file_req *rq, const char *template_rel,
+    struct buf *k)
 {
-	const char *parts[5] = { rq->fname, template_rel,
-	    rq->phone != NULL && rq->file->scope == SCOPE_PHONE ?
-	    rq->phone->id : "", rq->model != NULL ? rq->model->name : "",
-	    rq->ua != NULL ? rq->ua->version : "" };
-	uint64_t h = hash_bytes(HASH_SEED, &rq->snap->source_hash,
-	    sizeof(rq->snap->source_hash));
-
-	for (int i = 0; i < 5; i++)
-		h = hash_bytes(h, parts[i], strlen(parts[i]) + 1);
-	return h;
+	buf_add(k, &rq->snap->source_hash, sizeof(rq->snap->source_hash));
+	buf_add(k, rq->fname, strlen(rq->fname) + 1);
+	buf_add(k, template_rel, strlen(template_rel) + 1);
+	if (rq->phone != NULL && rq->file->scope == SCOPE_PHONE)
+		buf_add(k, rq->phone->id, strlen(rq->phone->id));
+	buf_addc(k, '\0');
+	if (rq->model != NULL)
+		buf_add(k, rq->model->name, strlen(rq->model->name));
+	buf_addc(k, '\0');
+	if (rq->ua != NULL)
+		buf_add(k, rq->ua->version, strlen(rq->ua->version));
 }
 
 int
@@ -415,19 +397,21 @@ vendor_prepare(const struct vendor_file_req *rq, struct vendor_prepared *p,
 		    "%s in pack %s", rq->file->tpl, rq->fname, rq->pack->name);
 		return -1;
 	}
-	p->etag = file_etag(rq, res->template_rel);
+	buf_init(&p->inputs);
+	render_inputs(rq, res->template_rel, &p->inputs);
+	p->etag = hash_bytes(HASH_SEED, p->inputs.data, p->inputs.len);
 	return 0;
 }
 
 void
 vendor_prepared_free(struct vendor_prepared *p)
 {
-	(void)p;
+	buf_free(&p->inputs);
 }
 
 /* Rendered files, per process: a phone fetches the same file at every
- * boot and resync, and its bytes depend only on what file_etag() hashes.
- * The key is that whole input, compared byte for byte (a User-Agent is
+ * boot and resync, and its bytes depend only on render_inputs().  The
+ * key is that whole input, compared byte for byte (a User-Agent is
  * attacker-chosen: a hash alone could be made to collide with another
  * phone's file).  Direct-mapped by tag, bounded in bytes; a process
  * answers one request at a time. */
@@ -445,23 +429,6 @@ static struct cached_file file_cache[FILE_CACHE_SLOTS];
 static size_t file_cache_bytes;
 
 static void
-cache_key(const struct vendor_file_req *rq, const char *template_rel,
-    struct buf *k)
-{
-	buf_add(k, &rq->snap->source_hash, sizeof(rq->snap->source_hash));
-	buf_add(k, rq->fname, strlen(rq->fname) + 1);
-	buf_add(k, template_rel, strlen(template_rel) + 1);
-	if (rq->phone != NULL && rq->file->scope == SCOPE_PHONE)
-		buf_add(k, rq->phone->id, strlen(rq->phone->id));
-	buf_addc(k, '\0');
-	if (rq->model != NULL)
-		buf_add(k, rq->model->name, strlen(rq->model->name));
-	buf_addc(k, '\0');
-	if (rq->ua != NULL)
-		buf_add(k, rq->ua->version, strlen(rq->ua->version));
-}
-
-static void
 cache_drop(struct cached_file *c)
 {
 	file_cache_bytes -= c->key_len + c->len;
@@ -471,7 +438,7 @@ cache_drop(struct cached_file *c)
 }
 
 static void
-cache_store(struct cached_file *c, struct buf *key, const char *body,
+cache_store(struct cached_file *c, const struct buf *key, const char *body,
     size_t len)
 {
 	if (c->key != NULL)
@@ -479,7 +446,8 @@ cache_store(struct cached_file *c, struct buf *key, const char *body,
 	if (file_cache_bytes + key->len + len > FILE_CACHE_BYTES)
 		return;
 	c->key_len = key->len;
-	c->key = buf_detach(key);
+	c->key = xmalloc(key->len);
+	memcpy(c->key, key->data, key->len);
 	c->body = xmalloc(len + 1);
 	if (len > 0)
 		memcpy(c->body, body, len);
@@ -495,29 +463,22 @@ vendor_render_prepared(const struct vendor_file_req *rq,
 	struct cached_file *c = &file_cache[p->etag % FILE_CACHE_SLOTS];
 	size_t start = out->len;
 	json_object *data;
-	struct buf key;
 	int rc;
 
-	buf_init(&key);
-	cache_key(rq, res->template_rel, &key);
-	if (c->key != NULL && c->key_len == key.len &&
-	    memcmp(c->key, key.data, key.len) == 0) {
+	if (c->key != NULL && c->key_len == p->inputs.len &&
+	    memcmp(c->key, p->inputs.data, p->inputs.len) == 0) {
 		if (c->len > 0)
 			buf_add(out, c->body, c->len);
-		buf_free(&key);
 		return 0;
 	}
 	if ((data = vendor_data(rq, NULL, res->error, sizeof(res->error))) ==
-	    NULL) {
-		buf_free(&key);
+	    NULL)
 		return -1;
-	}
 	rc = render_checked(rq, p->t, data, out, res);
 	json_object_put(data);
 	/* Only a file that passed its syntax check is kept. */
 	if (rc == 0)
-		cache_store(c, &key, out->data + start, out->len - start);
-	buf_free(&key);
+		cache_store(c, &p->inputs, out->data + start, out->len - start);
 	return rc;
 }
 

@@ -43,7 +43,8 @@ json_object	*vendor_data(const struct vendor_file_req *, json_object *prov,
  * costs neither data nor render. */
 struct vendor_prepared {
 	const struct mustache	*t;
-	uint64_t		 etag;
+	struct buf		 inputs;	/* what the bytes depend on */
+	uint64_t		 etag;		/* their hash */
 };
 
 /* 0 and *p filled (release with vendor_prepared_free), or -1 with
