@@ -44,7 +44,7 @@ with_number(const char *ua, int n, char *out, size_t outsz)
 /* Runs ROUNDS requests; vary: a new User-Agent each time.  Returns the
  * CPU microseconds per request and the last answer's status and ETag. */
 static double
-run(struct config_state *cs, struct request *rq, const char *ua, int vary,
+run(struct app *app, struct request *rq, const char *ua, int vary,
     int *status, char *etag, size_t etagsz)
 {
 	char uabuf[600];
@@ -61,7 +61,7 @@ run(struct config_state *cs, struct request *rq, const char *ua, int vary,
 		}
 		response_init(&rs);
 		logline_start(&l, "bench");
-		profile_handle(cs, rq, &rs, &l);
+		profile_handle(app, rq, &rs, &l);
 		logline_discard(&l);
 		*status = rs.status;
 		if (etag != NULL && rs.headers.data != NULL &&
@@ -75,7 +75,8 @@ run(struct config_state *cs, struct request *rq, const char *ua, int vary,
 int
 main(int argc, char **argv)
 {
-	struct config_state cs;
+	struct app_options o = { .etc = argv[1], .schema_dir = argv[2] };
+	struct app app;
 	struct request rq;
 	char etag[32] = "";
 	int status;
@@ -86,26 +87,26 @@ main(int argc, char **argv)
 		    stderr);
 		return 2;
 	}
-	config_state_init_dirs(&cs, "bench", argv[1], argv[2]);
-	if (cs.snap == NULL) {
-		fprintf(stderr, "%s\n", cs.error);
+	app_init(&app, "bench", &o);
+	if (app.cs.snap == NULL) {
+		fprintf(stderr, "%s\n", app.cs.error);
 		return 1;
 	}
 	memset(&rq, 0, sizeof(rq));
 	rq.method = "GET";
 	rq.uri = argv[3];
 	rq.remote_addr = "127.0.0.1";
-	same = run(&cs, &rq, argc > 4 ? argv[4] : NULL, 0, &status, etag,
+	same = run(&app, &rq, argc > 4 ? argv[4] : NULL, 0, &status, etag,
 	    sizeof(etag));
 	printf("%s: status %d, same request: %.2f us\n", argv[3], status, same);
 	if (argc > 4) {
-		varied = run(&cs, &rq, argv[4], 1, &status, NULL, 0);
+		varied = run(&app, &rq, argv[4], 1, &status, NULL, 0);
 		printf("%s: status %d, another firmware version each time "
 		    "(a new render): %.2f us\n", argv[3], status, varied);
 	}
 	rq.if_none_match = etag;
-	nm = run(&cs, &rq, argc > 4 ? argv[4] : NULL, 0, &status, NULL, 0);
+	nm = run(&app, &rq, argc > 4 ? argv[4] : NULL, 0, &status, NULL, 0);
 	printf("%s: status %d, If-None-Match: %.2f us\n", argv[3], status, nm);
-	config_state_free(&cs);
+	app_free(&app);
 	return 0;
 }

@@ -15,7 +15,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static struct pages_app app;
+static struct app app;
 static char dir[64];
 
 static void
@@ -37,8 +37,7 @@ cleanup(void)
 	    "serviceconfig.yml", ".report-key", NULL };
 	char path[128];
 
-	config_state_free(&app.cs);
-	pages_app_free(&app);
+	app_free(&app);
 	for (int i = 0; names[i]; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		unlink(path);
@@ -60,9 +59,12 @@ setup(void)
 	put("serviceconfig.yml", "auth:\n  enabled: true\n  users:\n"
 	    "    admin: {username: admin, role: admin}\n"
 	    "    monitor: {username: monitor, role: monitor}\n");
-	pages_app_init(&app);
-	snprintf(app.data_dir, sizeof(app.data_dir), "%s", dir);
-	config_state_init_dirs(&app.cs, "fuzz", dir, dir);
+	{
+		struct app_options o = { .etc = dir, .schema_dir = dir,
+		    .data_dir = dir };
+		app_init(&app, "fuzz", &o);
+		app.server = 1;	/* as compare.fcgi: makes its key */
+	}
 	if (app.cs.snap == NULL)
 		abort();
 	atexit(cleanup);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "config.h"
 #include "phoneview.h"
 #include "profile.h"
@@ -41,6 +42,15 @@ usage(void)
 	exit(2);
 }
 
+/* The process context of a command: its flags, then the environment for
+ * what they leave out -- the same struct app the servers build. */
+static void
+cli_app(struct app *app, const char *prog, struct app_options *o)
+{
+	app_options_from_env(o);
+	app_init(app, prog, o);
+}
+
 static void
 warn_passwords(const struct snapshot *s)
 {
@@ -66,14 +76,14 @@ check_devices(const struct snapshot *s, size_t *files)
 		for (size_t j = 0; ph->pack != NULL && j < ph->pack->n_files;
 		    j++) {
 			const struct pack_file *f = &ph->pack->files[j];
-			struct vendor_file_req vr = { s, ph->pack, f,
-			    ph->pmodel, f->scope == SCOPE_PHONE ? ph : NULL,
-			    NULL, name };
+			struct vendor_file_req vr;
 			struct vendor_result res;
+			enum vendor_owner owner;
 			struct buf out;
 
 			if (vendor_file_name(f, ph, ph->pmodel, name,
-			    sizeof(name)) < 0)
+			    sizeof(name)) < 0 ||
+			    vendor_request(s, name, NULL, &vr, &owner) != 1)
 				continue;
 			buf_init(&out);
 			(*files)++;
@@ -91,31 +101,28 @@ check_devices(const struct snapshot *s, size_t *files)
 static int
 cmd_check(int argc, char **argv)
 {
-	struct config_state cs;
+	struct app_options o = { .etc = argc > 1 ? argv[1] : NULL };
+	struct app app;
 	const struct snapshot *s;
 	size_t failed, files;
+	int rc = 1;
 
-	if (argc > 1)
-		setenv("DESKPROV_ETC", argv[1], 1);
-	config_state_init(&cs, "check");
-	s = cs.snap;
-	if (s == NULL) {
-		fprintf(stderr, "%s\n", cs.error);
-		config_state_free(&cs);
-		return 1;
-	}
-	if ((failed = check_devices(s, &files)) > 0) {
+	cli_app(&app, "check", &o);
+	if ((s = app.cs.snap) == NULL)
+		fprintf(stderr, "%s\n", app.cs.error);
+	else if ((failed = check_devices(s, &files)) > 0)
 		printf("%zu of %zu device files do not render\n", failed, files);
-		config_state_free(&cs);
-		return 1;
+	else {
+		printf("ok: %s: %zu phones (%zu devices, %zu files rendered), "
+		    "%zu common and %zu schema parameters, %zu vendor packs, "
+		    "loaded in %.3f s\n", app.etc, s->n_phones, s->n_devices,
+		    files, s->n_common, s->n_schema, s->packs.n,
+		    s->load_seconds);
+		warn_passwords(s);
+		rc = 0;
 	}
-	printf("ok: %s: %zu phones (%zu devices, %zu files rendered), %zu "
-	    "common and %zu schema parameters, %zu vendor packs, loaded in "
-	    "%.3f s\n", cs.etc, s->n_phones, s->n_devices, files, s->n_common,
-	    s->n_schema, s->packs.n, s->load_seconds);
-	warn_passwords(s);
-	config_state_free(&cs);
-	return 0;
+	app_free(&app);
+	return rc;
 }
 
 /* The file a render or explain is about: FILE when given, else the
@@ -151,19 +158,17 @@ request_path(const struct snapshot *s, const char *ident, const char *file,
 static int
 cmd_render(int argc, char **argv)
 {
-	struct request rq;
+	struct request rq = { .method = "GET", .remote_addr = "127.0.0.1" };
+	struct app_options o = { 0 };
 	struct response rs;
 	struct logline log;
-	struct config_state cs;
+	struct app app;
 	struct buf uri, out;
 	const char *file = NULL;
 	int rc, i = 2;
 
 	if (argc < 2)
 		usage();
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "GET";
-	rq.remote_addr = "127.0.0.1";
 	if (argc > 2 && strncmp(argv[2], "--", 2) != 0)
 		file = argv[i++];
 	for (; i < argc; i++) {
@@ -174,21 +179,21 @@ cmd_render(int argc, char **argv)
 		else if (strcmp(argv[i], "--ip") == 0)
 			rq.remote_addr = argv[++i];
 		else if (strcmp(argv[i], "--etc") == 0)
-			setenv("DESKPROV_ETC", argv[++i], 1);
+			o.etc = argv[++i];
 		else
 			usage();
 	}
-	config_state_init(&cs, "render");
+	cli_app(&app, "render", &o);
 	buf_init(&uri);
-	if (request_path(cs.snap, argv[1], file, &uri) < 0) {
+	if (request_path(app.cs.snap, argv[1], file, &uri) < 0) {
 		buf_free(&uri);
-		config_state_free(&cs);
+		app_free(&app);
 		return 1;
 	}
 	rq.uri = uri.data;
 	response_init(&rs);
 	logline_start(&log, "render");
-	profile_handle(&cs, &rq, &rs, &log);
+	profile_handle(&app, &rq, &rs, &log);
 	if (rs.status >= 500)
 		logline_end(&log);	/* the reason, on stderr */
 	else
@@ -197,12 +202,12 @@ cmd_render(int argc, char **argv)
 	response_serialize(&rs, &out);
 	fwrite(out.data, 1, out.len, stdout);
 	rc = rs.status < 400 ? 0 : 1;
-	if (rs.status >= 500 && cs.error[0])
-		fprintf(stderr, "%s\n", cs.error);
+	if (rs.status >= 500 && app.cs.error[0])
+		fprintf(stderr, "%s\n", app.cs.error);
 	buf_free(&out);
 	buf_free(&uri);
 	response_free(&rs);
-	config_state_free(&cs);
+	app_free(&app);
 	return rc;
 }
 
@@ -273,30 +278,27 @@ static int
 explain_device(const struct snapshot *s, const struct phone *ph,
     const char *fname)
 {
-	struct pack_match m[8];
-	size_t n = packset_match(&s->packs, fname, m, 8), i;
+	struct vendor_file_req vr;
 	struct vendor_result res;
+	enum vendor_owner owner;
 	struct buf out;
 	json_object *prov, *data;
 	char err[256];
 
-	for (i = 0; i < n && m[i].pack != ph->pack; i++)
-		;
-	if (i == n) {
-		fprintf(stderr, "%s is not a file of pack %s\n", fname,
-		    ph->pack->name);
+	/* The file the server would send for that name, nothing else. */
+	if (vendor_request(s, fname, NULL, &vr, &owner) != 1 ||
+	    vr.pack != ph->pack || (vr.phone != NULL && vr.phone != ph)) {
+		fprintf(stderr, "%s is not a file of phone %s (pack %s)\n",
+		    fname, ph->id, ph->pack->name);
 		return 1;
 	}
-	struct vendor_file_req vr = { s, m[i].pack, m[i].file,
-	    m[i].mac[0] ? ph->pmodel : m[i].model ? m[i].model : ph->pmodel,
-	    m[i].mac[0] ? ph : NULL, NULL, fname };
 	printf("phone: %s (%s)  pack: %s  model: %s\n", ph->id, ph->mac,
 	    ph->pack->name, ph->pmodel->name);
 	printf("file: %s  scope: %s  syntax: %s  secrets: %s\n", fname,
-	    m[i].file->scope == SCOPE_PHONE ? "phone" :
-	    m[i].file->scope == SCOPE_MODEL ? "model" : "common",
-	    file_syntax_name(m[i].file->syntax),
-	    m[i].file->secrets ? "yes" : "no (stripped)");
+	    vr.file->scope == SCOPE_PHONE ? "phone" :
+	    vr.file->scope == SCOPE_MODEL ? "model" : "common",
+	    file_syntax_name(vr.file->syntax),
+	    vr.file->secrets ? "yes" : "no (stripped)");
 	buf_init(&out);
 	vendor_render(&vr, &out, &res);
 	buf_free(&out);
@@ -315,7 +317,8 @@ explain_device(const struct snapshot *s, const struct phone *ph,
 static int
 cmd_explain(int argc, char **argv)
 {
-	struct config_state cs;
+	struct app_options o = { 0 };
+	struct app app;
 	const struct snapshot *s;
 	const struct phone *ph;
 	const char *file = NULL;
@@ -330,11 +333,11 @@ cmd_explain(int argc, char **argv)
 	for (; i < argc; i++) {
 		if (i + 1 >= argc || strcmp(argv[i], "--etc") != 0)
 			usage();
-		setenv("DESKPROV_ETC", argv[++i], 1);
+		o.etc = argv[++i];
 	}
-	config_state_init(&cs, "explain");
-	if ((s = cs.snap) == NULL) {
-		fprintf(stderr, "%s\n", cs.error);
+	cli_app(&app, "explain", &o);
+	if ((s = app.cs.snap) == NULL) {
+		fprintf(stderr, "%s\n", app.cs.error);
 		goto out;
 	}
 	ident_key(argv[1], strlen(argv[1]), key);
@@ -354,7 +357,7 @@ cmd_explain(int argc, char **argv)
 		rc = explain_device(s, ph, uri.data + 1);
 	buf_free(&uri);
 out:
-	config_state_free(&cs);
+	app_free(&app);
 	return rc;
 }
 
@@ -370,27 +373,24 @@ cmd_version(int argc, char **argv)
 /* ---- options shared by compare and schema ---- */
 
 struct options {
-	const char	*from;		/* --from-report */
-	const char	*data;		/* --data, else $DESKPROV_DATA */
+	const char		*from;		/* --from-report */
+	struct app_options	 app;		/* --etc, --data */
 };
 
 /* Reads --etc, --data and (when `from` is allowed) --from-report from
- * argv[first..]; --etc goes to the environment like `render` does.
- * Positional arguments go to pos (at most npos). */
+ * argv[first..].  Positional arguments go to pos (at most npos). */
 static void
 parse_options(int argc, char **argv, int first, struct options *o,
     int allow_from, const char **pos, int npos)
 {
-	const char *env = getenv("DESKPROV_DATA");
 	int got = 0;
 
 	memset(o, 0, sizeof(*o));
-	o->data = env && *env ? env : "./reports";
 	for (int i = first; i < argc; i++) {
 		if (strcmp(argv[i], "--etc") == 0 && i + 1 < argc)
-			setenv("DESKPROV_ETC", argv[++i], 1);
+			o->app.etc = argv[++i];
 		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
-			o->data = argv[++i];
+			o->app.data_dir = argv[++i];
 		else if (allow_from && strcmp(argv[i], "--from-report") == 0 &&
 		    i + 1 < argc)
 			o->from = argv[++i];
@@ -403,28 +403,14 @@ parse_options(int argc, char **argv, int first, struct options *o,
 		usage();
 }
 
-/* The configuration, or NULL after a message. */
+/* The context and its configuration, or NULL after a message. */
 static const struct snapshot *
-load_config(struct config_state *cs, const char *prog)
+load_config(struct app *app, const char *prog, struct app_options *o)
 {
-	config_state_init(cs, prog);
-	if (cs->snap == NULL)
-		fprintf(stderr, "deskprov: %s\n", cs->error);
-	return cs->snap;
-}
-
-/* The report key when it exists: the tool must not create it (as root,
- * say), or the web server could no longer read it. */
-static const struct secret_key *
-existing_key(const char *data, struct secret_key *key)
-{
-	char path[4096], err[256];
-
-	snprintf(path, sizeof(path), "%s/%s", data, SECRET_KEY_FILE);
-	if (access(path, F_OK) < 0 ||
-	    secret_key_load(data, key, err, sizeof(err)) < 0)
-		return NULL;
-	return key;
+	cli_app(app, prog, o);
+	if (app->cs.snap == NULL)
+		fprintf(stderr, "deskprov: %s\n", app->cs.error);
+	return app->cs.snap;
 }
 
 /* ---- deskprov compare ---- */
@@ -452,12 +438,11 @@ find_phone(const struct snapshot *s, const char *ident)
 static int
 cmd_compare(int argc, char **argv)
 {
-	struct config_state cs;
+	struct app app;
 	const struct snapshot *s;
 	const struct phone *ph;
 	const char *ident;
 	struct options o;
-	struct secret_key key;
 	struct store st;
 	struct view_source src;
 	struct phone_view v;
@@ -466,10 +451,10 @@ cmd_compare(int argc, char **argv)
 	int rc = 2;
 
 	parse_options(argc, argv, 1, &o, 0, &ident, 1);
-	if ((s = load_config(&cs, "compare")) == NULL ||
+	if ((s = load_config(&app, "compare", &o.app)) == NULL ||
 	    (ph = find_phone(s, ident)) == NULL)
 		goto out_cs;
-	st = (struct store){ o.data, existing_key(o.data, &key), &s->cmp, 0 };
+	st = (struct store){ app.data_dir, app_key(&app, NULL), &s->cmp, 0 };
 	src = (struct view_source){ &st, s, st.key, NULL, time(NULL) };
 	buf_init(&out);
 	if (phone_view_load(&v, &src, ph, NULL, msg) != STORE_OK) {
@@ -481,9 +466,8 @@ cmd_compare(int argc, char **argv)
 	}
 	phone_view_free(&v);
 	buf_free(&out);
-	secret_key_wipe(&key);
 out_cs:
-	config_state_free(&cs);
+	app_free(&app);
 	return rc;
 }
 
@@ -576,7 +560,8 @@ write_schema(struct config_state *cs, const struct report *r,
 static int
 cmd_schema_generate(int argc, char **argv)
 {
-	struct config_state cs, check;
+	struct config_state check;
+	struct app app;
 	struct comparison_settings cmp;
 	struct service_settings svc;
 	struct firmware_settings fw;
@@ -588,17 +573,18 @@ cmd_schema_generate(int argc, char **argv)
 	if (o.from == NULL)
 		usage();
 	/* A broken config must not stop the workflow that repairs it. */
-	config_state_init(&cs, "schema");
+	cli_app(&app, "schema", &o.app);
 	settings_defaults(&svc, &fw, &cmp);
-	if (cs.snap == NULL)
-		fprintf(stderr, "deskprov: note: %s\n", cs.error);
-	if (source_report(o.from, cs.snap, o.data, &r) < 0)
+	if (app.cs.snap == NULL)
+		fprintf(stderr, "deskprov: note: %s\n", app.cs.error);
+	if (source_report(o.from, app.cs.snap, app.data_dir, &r) < 0)
 		goto out;
 	if (r.n == 0)
 		fprintf(stderr, "deskprov: the report has no parameters\n");
-	else if (write_schema(&cs, &r, cs.snap ? &cs.snap->cmp : &cmp,
-	    o.from) == 0) {
-		config_state_init_dirs(&check, "schema", cs.etc, cs.schema_dir);
+	else if (write_schema(&app.cs, &r, app.cs.snap ? &app.cs.snap->cmp :
+	    &cmp, o.from) == 0) {
+		config_state_init_dirs(&check, "schema", app.etc,
+		    app.schema_dir);
 		if (check.snap == NULL)
 			fprintf(stderr, "deskprov: the configuration does not "
 			    "load with the new schema: %s\n", check.error);
@@ -607,7 +593,7 @@ cmd_schema_generate(int argc, char **argv)
 	}
 	report_free(&r);
 out:
-	config_state_free(&cs);
+	app_free(&app);
 	return rc;
 }
 /* ---- deskprov schema verify ---- */
@@ -742,7 +728,7 @@ cmd_schema_verify(int argc, char **argv)
 {
 	char paths[CF_COUNT][4096], err[512];
 	const struct ynode *structure;
-	struct config_state cs;
+	struct app app;
 	const struct snapshot *s;
 	struct reported rp;
 	struct strmap schema;
@@ -752,17 +738,17 @@ cmd_schema_verify(int argc, char **argv)
 	int rc = 2;
 
 	parse_options(argc, argv, 2, &o, 0, NULL, 0);
-	if ((s = load_config(&cs, "schema")) == NULL)
+	if ((s = load_config(&app, "schema", &o.app)) == NULL)
 		goto out_cs;
-	config_paths(cs.etc, cs.schema_dir, paths);
+	config_paths(app.etc, app.schema_dir, paths);
 	if (schema_names(paths[CF_SCHEMA], &doc, &schema, &structure, err,
 	    sizeof(err)) < 0) {
 		fprintf(stderr, "deskprov: %s\n", err);
 		goto out_schema;
 	}
-	if (collect(&rp, s, o.data) == 0 && rp.n_states == 0)
+	if (collect(&rp, s, app.data_dir) == 0 && rp.n_states == 0)
 		fprintf(stderr, "deskprov: no phone in %s has reported its "
-		    "configuration\n", o.data);
+		    "configuration\n", app.data_dir);
 	else if (rp.n_states > 0) {
 		printf("schema: %s (%zu parameters)\nreported: %zu phone%s, "
 		    "%zu distinct parameters\n", paths[CF_SCHEMA], schema.n,
@@ -778,7 +764,7 @@ out_schema:
 	strmap_free(&schema);
 	ydoc_free(&doc);
 out_cs:
-	config_state_free(&cs);
+	app_free(&app);
 	return rc;
 }
 

@@ -50,9 +50,14 @@ make_dirs(struct dirs *d)
 	write_file(d->etc, "phones.yml", "phones:\n  p1:\n    mac: "
 	    "\"00:11:22:33:44:55\"\n");
 	write_common(d, "g1.example.net");
-	setenv("DESKPROV_ETC", d->etc, 1);
-	setenv("DESKPROV_DATA", d->data, 1);
-	setenv("DESKPROV_SCHEMA_DIR", d->etc, 1);
+}
+
+/* A FastCGI process's config state over d: the last good copy shared
+ * through d->data. */
+static void
+server_state(struct config_state *cs, const char *prog, const struct dirs *d)
+{
+	config_state_init(cs, prog, d->etc, d->etc, d->data);
 }
 
 static void
@@ -62,9 +67,6 @@ remove_dirs(const struct dirs *d)
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d->root);
 	ck_assert_int_eq(system(cmd), 0);
-	unsetenv("DESKPROV_ETC");
-	unsetenv("DESKPROV_DATA");
-	unsetenv("DESKPROV_SCHEMA_DIR");
 }
 
 static const char *
@@ -83,8 +85,8 @@ START_TEST(test_idle_process_follows_the_newest_good)
 	struct dirs d;
 
 	make_dirs(&d);
-	config_state_init_server(&a, "a");
-	config_state_init_server(&b, "b");
+	server_state(&a, "a", &d);
+	server_state(&b, "b", &d);
 	ck_assert_str_eq(proxy_of(a.snap), "g1.example.net");
 	ck_assert_str_eq(proxy_of(b.snap), "g1.example.net");
 
@@ -99,7 +101,7 @@ START_TEST(test_idle_process_follows_the_newest_good)
 	ck_assert_ptr_nonnull(strstr(b.error, "common.yml:"));
 
 	/* A process started now, with the files broken, serves it too. */
-	config_state_init_server(&c, "c");
+	server_state(&c, "c", &d);
 	ck_assert_str_eq(proxy_of(c.snap), "good-two.example.net");
 	ck_assert(c.error[0] != '\0');
 
@@ -121,15 +123,14 @@ START_TEST(test_copy_of_another_directory_is_ignored)
 	char other[160];
 
 	make_dirs(&d);
-	config_state_init_server(&a, "a");
+	server_state(&a, "a", &d);
 	ck_assert_ptr_nonnull(a.snap);
 	/* The same data directory, another config directory: the copy
 	 * belongs to a different fleet and must not be served. */
 	snprintf(other, sizeof(other), "%s/other", d.root);
 	ck_assert_int_eq(mkdir(other, 0700), 0);
 	write_file(other, "phones.yml", "phones: [\n");
-	setenv("DESKPROV_ETC", other, 1);
-	config_state_init_server(&b, "b");
+	config_state_init(&b, "b", other, other, d.data);
 	ck_assert_ptr_null(b.snap);
 	config_state_free(&a);
 	config_state_free(&b);
@@ -145,8 +146,7 @@ START_TEST(test_unwritable_data_directory)
 
 	make_dirs(&d);
 	snprintf(missing, sizeof(missing), "%s/no/such/dir", d.root);
-	setenv("DESKPROV_DATA", missing, 1);
-	config_state_init_server(&a, "a");
+	config_state_init(&a, "a", d.etc, d.etc, missing);
 	ck_assert_str_eq(proxy_of(a.snap), "g1.example.net");
 	config_state_free(&a);
 	remove_dirs(&d);

@@ -27,7 +27,7 @@ static const char *const passwords[] = {
 };
 
 static void
-fetch(struct config_state *cs, const char *file, struct response *rs)
+fetch(struct app *app, const char *file, struct response *rs)
 {
 	struct request rq;
 	struct logline l;
@@ -40,7 +40,7 @@ fetch(struct config_state *cs, const char *file, struct response *rs)
 	rq.remote_addr = "127.0.0.1";
 	response_init(rs);
 	logline_start(&l, "test");
-	profile_handle(cs, &rq, rs, &l);
+	profile_handle(app, &rq, rs, &l);
 	logline_discard(&l);
 }
 
@@ -92,13 +92,13 @@ compare_golden(const char *pack, const char *file, const struct buf *body)
 
 /* Calls fn for every file name of every device's pack: the device's own
  * files, its model's files and the common files. */
-typedef void (*file_fn)(struct config_state *, const struct phone *,
+typedef void (*file_fn)(struct app *, const struct phone *,
     const struct pack_file *, const char *name);
 
 static size_t
-each_file(struct config_state *cs, file_fn fn)
+each_file(struct app *app, file_fn fn)
 {
-	const struct snapshot *s = cs->snap;
+	const struct snapshot *s = app->cs.snap;
 	size_t n = 0;
 	char name[256];
 
@@ -109,7 +109,7 @@ each_file(struct config_state *cs, file_fn fn)
 			if (vendor_file_name(f, ph, ph->pmodel, name,
 			    sizeof(name)) < 0)
 				continue;	/* no {file_id} for this model */
-			fn(cs, ph, f, name);
+			fn(app, ph, f, name);
 			n++;
 		}
 	}
@@ -123,12 +123,12 @@ text_of(const struct response *rs)
 }
 
 static void
-golden_file(struct config_state *cs, const struct phone *ph,
+golden_file(struct app *app, const struct phone *ph,
     const struct pack_file *f, const char *name)
 {
 	struct response rs;
 
-	fetch(cs, name, &rs);
+	fetch(app, name, &rs);
 	ck_assert_msg(rs.status == 200, "%s/%s: %d %s", ph->pack->name, name,
 	    rs.status, rs.body.data);
 	compare_golden(ph->pack->name, name, &rs.body);
@@ -151,22 +151,22 @@ golden_file(struct config_state *cs, const struct phone *ph,
 
 START_TEST(test_golden)
 {
-	struct config_state cs;
+	struct app app;
 	size_t n;
 
-	config_state_init_dirs(&cs, "test", FLEET, SCHEMA);
-	ck_assert_msg(cs.snap != NULL, "%s", cs.error);
-	ck_assert_uint_eq(cs.snap->n_devices, 8);
-	n = each_file(&cs, golden_file);
+	tu_app(&app, FLEET, SCHEMA, NULL);
+	ck_assert_msg(app.cs.snap != NULL, "%s", app.cs.error);
+	ck_assert_uint_eq(app.cs.snap->n_devices, 8);
+	n = each_file(&app, golden_file);
 	ck_assert_uint_ge(n, 24);
-	config_state_free(&cs);
+	app_free(&app);
 }
 END_TEST
 
 /* Every pack's own files as the device would find them: each phone file
  * with secrets holds the device's first line, and its own password. */
 static void
-holds_line(struct config_state *cs, const struct phone *ph,
+holds_line(struct app *app, const struct phone *ph,
     const struct pack_file *f, const char *name)
 {
 	struct response rs;
@@ -174,7 +174,7 @@ holds_line(struct config_state *cs, const struct phone *ph,
 
 	if (!f->secrets)
 		return;
-	fetch(cs, name, &rs);
+	fetch(app, name, &rs);
 	snprintf(pw, sizeof(pw), "pw-%s-1", ph->id);
 	ck_assert_msg(rs.status == 200 && strstr(text_of(&rs), pw) != NULL,
 	    "%s/%s: line 1's password is missing", ph->pack->name, name);
@@ -183,17 +183,18 @@ holds_line(struct config_state *cs, const struct phone *ph,
 
 START_TEST(test_lines_reach_every_pack)
 {
-	struct config_state cs;
+	struct app app;
 
-	config_state_init_dirs(&cs, "test", FLEET, SCHEMA);
-	ck_assert_msg(cs.snap != NULL, "%s", cs.error);
-	for (size_t i = 0; i < cs.snap->packs.n; i++)
-		ck_assert_msg(vendor_main_file(&cs.snap->packs.packs[i]) !=
-		    NULL && vendor_main_file(&cs.snap->packs.packs[i])->secrets,
-		    "pack %s has no file with the lines",
-		    cs.snap->packs.packs[i].name);
-	each_file(&cs, holds_line);
-	config_state_free(&cs);
+	tu_app(&app, FLEET, SCHEMA, NULL);
+	ck_assert_msg(app.cs.snap != NULL, "%s", app.cs.error);
+	for (size_t i = 0; i < app.cs.snap->packs.n; i++) {
+		const struct pack *p = &app.cs.snap->packs.packs[i];
+		ck_assert_msg(vendor_main_file(p) != NULL &&
+		    vendor_main_file(p)->secrets,
+		    "pack %s has no file with the lines", p->name);
+	}
+	each_file(&app, holds_line);
+	app_free(&app);
 }
 END_TEST
 
@@ -203,12 +204,12 @@ END_TEST
 #define HOSTILE_SEEN	"Front & <Desk> \"q\" 'x' \xc3\xa9 %NULL% "
 
 static void
-hostile_file(struct config_state *cs, const struct phone *ph,
+hostile_file(struct app *app, const struct phone *ph,
     const struct pack_file *f, const char *name)
 {
 	struct response rs;
 
-	fetch(cs, name, &rs);
+	fetch(app, name, &rs);
 	ck_assert_msg(rs.status == 200, "%s/%s: %d", ph->pack->name, name,
 	    rs.status);
 	if (f->syntax == SYNTAX_XML)
@@ -241,7 +242,7 @@ replace_all(const char *s, const char *from, const char *to)
 
 START_TEST(test_hostile_values)
 {
-	struct config_state cs;
+	struct app app;
 	char dir[TU_DIR_MAX], *phones, *devices, *t;
 	size_t len;
 
@@ -256,10 +257,10 @@ START_TEST(test_hostile_values)
 	    "\"a&<b>\\\"c\\\"'d\xc3\xa9 %NULL%\"");
 	tu_write(dir, "devices.yml", t);
 	free(t);
-	config_state_init_dirs(&cs, "test", dir, SCHEMA);
-	ck_assert_msg(cs.snap != NULL, "%s", cs.error);
-	each_file(&cs, hostile_file);
-	config_state_free(&cs);
+	tu_app(&app, dir, SCHEMA, NULL);
+	ck_assert_msg(app.cs.snap != NULL, "%s", app.cs.error);
+	each_file(&app, hostile_file);
+	app_free(&app);
 	free(phones);
 	free(devices);
 	tu_remove_dir(dir);
@@ -281,18 +282,19 @@ START_TEST(test_expected_for_compare)
 		{ "yealink-desk", 0, NULL, NULL },
 		{ "polycom-desk", 0, NULL, NULL },
 	};
-	struct config_state cs;
+	struct app app;
 
-	config_state_init_dirs(&cs, "test", FLEET, SCHEMA);
-	ck_assert_msg(cs.snap != NULL, "%s", cs.error);
+	tu_app(&app, FLEET, SCHEMA, NULL);
+	ck_assert_msg(app.cs.snap != NULL, "%s", app.cs.error);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct cmp_expected e;
-		const struct phone *ph = snapshot_find(cs.snap, rows[i].phone);
+		const struct phone *ph = snapshot_find(app.cs.snap,
+		    rows[i].phone);
 		size_t j;
 
 		ck_assert_ptr_nonnull(ph);
 		cmp_expected_init(&e);
-		cmp_expected_from_phone(&e, cs.snap, ph);
+		cmp_expected_from_phone(&e, app.cs.snap, ph);
 		ck_assert_int_eq(e.comparable, rows[i].comparable);
 		for (j = 0; rows[i].name != NULL && j < e.n; j++)
 			if (strcmp(e.items[j].name, rows[i].name) == 0)
@@ -304,7 +306,7 @@ START_TEST(test_expected_for_compare)
 		}
 		cmp_expected_free(&e);
 	}
-	config_state_free(&cs);
+	app_free(&app);
 }
 END_TEST
 

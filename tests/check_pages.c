@@ -82,7 +82,7 @@ static const char schema_yml[] =
 
 static char etc[TU_DIR_MAX], data[TU_DIR_MAX];
 static char id_desk1[STORE_ID_MAX + 1], id_status[STORE_ID_MAX + 1];
-static struct pages_app app;
+static struct app app;
 
 static void
 rm_tree(const char *path)
@@ -164,7 +164,7 @@ seed_reports(void)
 	char err[256], id[STORE_ID_MAX + 1];
 	time_t now = time(NULL);
 
-	ck_assert_msg(secret_key_load(data, &key, err, sizeof(err)) == 0,
+	ck_assert_msg(secret_key_load(data, &key, 1, err, sizeof(err)) == 0,
 	    "%s", err);
 	memset(&st, 0, sizeof(st));
 	st.dir = data;
@@ -202,9 +202,8 @@ fixture_up(void)
 	tu_write(etc, "comparison.yml", comparison_yml);
 	tu_write(etc, "schema.yml", schema_yml);
 	seed_reports();
-	pages_app_init(&app);
-	snprintf(app.data_dir, sizeof(app.data_dir), "%s", data);
-	config_state_init_dirs(&app.cs, "test", etc, etc);
+	tu_app(&app, etc, etc, data);
+	app.server = 1;		/* as compare.fcgi: the key is made on need */
 	ck_assert_msg(app.cs.snap != NULL, "%s", app.cs.error);
 	snprintf(path, sizeof(path), "%s/metrics.state", data);
 	app.metrics = metrics_open(path, "test");
@@ -215,9 +214,7 @@ fixture_up(void)
 static void
 fixture_down(void)
 {
-	metrics_close(app.metrics);
-	config_state_free(&app.cs);
-	pages_app_free(&app);
+	app_free(&app);
 	rm_tree(etc);
 	rm_tree(data);
 }
@@ -418,7 +415,7 @@ START_TEST(test_differences)
 	struct phone_view v;
 	char msg[STORE_MSG_MAX], err[256];
 
-	ck_assert_int_eq(secret_key_load(data, &key, err, sizeof(err)), 0);
+	ck_assert_int_eq(secret_key_load(data, &key, 1, err, sizeof(err)), 0);
 	st.key = &key;
 	ck_assert_int_eq(phone_view_load(&v, &src, snapshot_find_mac(s, MAC1),
 	    NULL, msg), STORE_OK);

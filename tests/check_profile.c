@@ -41,7 +41,7 @@ static const char svc_no_ua_check[] =
 /* A state over a copy of the good fixture, serviceconfig.yml replaced
  * when `service` is set; state_free() removes the copy. */
 struct fixture {
-	struct config_state	cs;
+	struct app		app;
 	char			dir[TU_DIR_MAX];
 };
 
@@ -51,27 +51,27 @@ state(struct fixture *f, const char *service)
 	tu_copy_dir(GOOD, f->dir);
 	if (service != NULL)
 		tu_write(f->dir, "serviceconfig.yml", service);
-	config_state_init_dirs(&f->cs, "test", f->dir, f->dir);
-	ck_assert_msg(f->cs.snap != NULL, "%s", f->cs.error);
+	tu_app(&f->app, f->dir, f->dir, NULL);
+	ck_assert_msg(f->app.cs.snap != NULL, "%s", f->app.cs.error);
 }
 
 static void
 state_free(struct fixture *f)
 {
-	config_state_free(&f->cs);
+	app_free(&f->app);
 	tu_remove_dir(f->dir);
 }
 
 /* Runs one request; the log line's fields go into `log` (caller frees). */
 static void
-handle(struct config_state *cs, const struct request *rq,
+handle(struct app *app, const struct request *rq,
     struct response *rs, struct buf *log)
 {
 	struct logline l;
 
 	response_init(rs);
 	logline_start(&l, "test");
-	profile_handle(cs, rq, rs, &l);
+	profile_handle(app, rq, rs, &l);
 	buf_init(log);
 	buf_add(log, l.b.data, l.b.len);
 	logline_discard(&l);
@@ -291,7 +291,7 @@ START_TEST(test_rows)
 	rq.remote_addr = rows[_i].remote;
 	rq.forwarded_for = rows[_i].xff;
 	rq.user_agent = rows[_i].ua;
-	handle(&f.cs, &rq, &rs, &log);
+	handle(&f.app, &rq, &rs, &log);
 	body = rs.body.data ? rs.body.data : "";
 	ck_assert_msg(rs.status == rows[_i].status &&
 	    strcmp(rs.outcome, rows[_i].outcome) == 0,
@@ -330,7 +330,7 @@ START_TEST(test_405_allow)
 	char allow[64];
 
 	state(&f, NULL);
-	handle(&f.cs, &rq, &rs, &log);
+	handle(&f.app, &rq, &rs, &log);
 	ck_assert_int_eq(rs.status, 405);
 	ck_assert_ptr_nonnull(header(&rs, "Allow", allow, sizeof(allow)));
 	ck_assert_str_eq(allow, "GET, HEAD");
@@ -353,7 +353,7 @@ START_TEST(test_uri_too_long)
 	uri[0] = '/';
 	memcpy(uri + sizeof(uri) - 5, ".xml", 5);
 	rq.uri = uri;
-	handle(&f.cs, &rq, &rs, &log);
+	handle(&f.app, &rq, &rs, &log);
 	ck_assert_int_eq(rs.status, 414);
 	/* The log keeps the head of it only. */
 	ck_assert_uint_lt(log.len, 600);
@@ -362,13 +362,13 @@ START_TEST(test_uri_too_long)
 	/* Shorter than URI_MAX, longer than any path. */
 	uri[400] = '\0';
 	memcpy(uri + 396, ".xml", 4);
-	handle(&f.cs, &rq, &rs, &log);
+	handle(&f.app, &rq, &rs, &log);
 	ck_assert_int_eq(rs.status, 400);
 	response_free(&rs);
 	buf_free(&log);
 	/* No URI at all (a broken gateway) is a bad request, not a long one. */
 	rq.uri = NULL;
-	handle(&f.cs, &rq, &rs, &log);
+	handle(&f.app, &rq, &rs, &log);
 	ck_assert_int_eq(rs.status, 400);
 	response_free(&rs);
 	buf_free(&log);
@@ -378,7 +378,7 @@ END_TEST
 
 /* The request, with If-None-Match set or not; returns the ETag. */
 static void
-get(struct config_state *cs, const char *method, const char *ua,
+get(struct app *app, const char *method, const char *ua,
     const char *inm, struct response *rs, char etag[64])
 {
 	struct request rq = { .method = method, .uri = "/phone-01.xml",
@@ -386,7 +386,7 @@ get(struct config_state *cs, const char *method, const char *ua,
 	    .if_none_match = inm };
 	struct buf log;
 
-	handle(cs, &rq, rs, &log);
+	handle(app, &rq, rs, &log);
 	buf_free(&log);
 	if (header(rs, "ETag", etag, 64) == NULL)
 		etag[0] = '\0';
@@ -401,7 +401,7 @@ START_TEST(test_conditional_get)
 	size_t len;
 
 	state(&f, NULL);
-	get(&f.cs, "GET", UA_P1, NULL, &rs, etag);
+	get(&f.app, "GET", UA_P1, NULL, &rs, etag);
 	ck_assert_int_eq(rs.status, 200);
 	ck_assert_uint_eq(strlen(etag), 18);
 	ck_assert_int_eq(etag[0], '"');
@@ -409,11 +409,11 @@ START_TEST(test_conditional_get)
 	response_free(&rs);
 
 	/* The same tag every time. */
-	get(&f.cs, "GET", UA_P1, NULL, &rs, tag2);
+	get(&f.app, "GET", UA_P1, NULL, &rs, tag2);
 	ck_assert_str_eq(tag2, etag);
 	response_free(&rs);
 
-	get(&f.cs, "GET", UA_P1, etag, &rs, tag2);
+	get(&f.app, "GET", UA_P1, etag, &rs, tag2);
 	ck_assert_int_eq(rs.status, 304);
 	ck_assert_str_eq(rs.outcome, "not_modified");
 	ck_assert_str_eq(tag2, etag);
@@ -426,22 +426,22 @@ START_TEST(test_conditional_get)
 	response_free(&rs);
 
 	snprintf(weak, sizeof(weak), "W/%s", etag);
-	get(&f.cs, "GET", UA_P1, weak, &rs, tag2);
+	get(&f.app, "GET", UA_P1, weak, &rs, tag2);
 	ck_assert_int_eq(rs.status, 304);
 	response_free(&rs);
 	snprintf(list, sizeof(list), "\"other\", %s", etag);
-	get(&f.cs, "GET", UA_P1, list, &rs, tag2);
+	get(&f.app, "GET", UA_P1, list, &rs, tag2);
 	ck_assert_int_eq(rs.status, 304);
 	response_free(&rs);
-	get(&f.cs, "GET", UA_P1, "*", &rs, tag2);
+	get(&f.app, "GET", UA_P1, "*", &rs, tag2);
 	ck_assert_int_eq(rs.status, 304);
 	response_free(&rs);
-	get(&f.cs, "HEAD", UA_P1, etag, &rs, tag2);
+	get(&f.app, "HEAD", UA_P1, etag, &rs, tag2);
 	ck_assert_int_eq(rs.status, 304);
 	response_free(&rs);
 
 	/* A stale tag gets the whole profile, same as without one. */
-	get(&f.cs, "GET", UA_P1, "\"0000000000000000\"", &rs, tag2);
+	get(&f.app, "GET", UA_P1, "\"0000000000000000\"", &rs, tag2);
 	ck_assert_int_eq(rs.status, 200);
 	ck_assert_uint_eq(rs.body.len, len);
 	ck_assert_str_eq(tag2, etag);
@@ -449,12 +449,12 @@ START_TEST(test_conditional_get)
 
 	/* The upgrade document has its own tag: a phone holding the
 	 * profile's tag still gets told to upgrade. */
-	get(&f.cs, "GET", UA_P1_OLD, etag, &rs, tag2);
+	get(&f.app, "GET", UA_P1_OLD, etag, &rs, tag2);
 	ck_assert_int_eq(rs.status, 200);
 	ck_assert_str_eq(rs.outcome, "upgrade");
 	ck_assert_str_ne(tag2, etag);
 	response_free(&rs);
-	get(&f.cs, "GET", UA_P1_OLD, tag2, &rs, etag);
+	get(&f.app, "GET", UA_P1_OLD, tag2, &rs, etag);
 	ck_assert_int_eq(rs.status, 304);
 	response_free(&rs);
 	state_free(&f);
@@ -470,12 +470,12 @@ START_TEST(test_head)
 	char etag[64], tag2[64], *blank;
 
 	state(&f, NULL);
-	get(&f.cs, "GET", UA_P1, NULL, &rs, etag);
+	get(&f.app, "GET", UA_P1, NULL, &rs, etag);
 	buf_init(&get_out);
 	response_serialize(&rs, &get_out);
 	response_free(&rs);
 
-	get(&f.cs, "HEAD", UA_P1, NULL, &rs, tag2);
+	get(&f.app, "HEAD", UA_P1, NULL, &rs, tag2);
 	ck_assert_int_eq(rs.status, 200);
 	ck_assert_str_eq(tag2, etag);
 	buf_init(&out);
@@ -501,7 +501,7 @@ START_TEST(test_upgrade_reply)
 	char etag[64];
 
 	state(&f, NULL);
-	get(&f.cs, "GET", UA_P1_OLD, NULL, &rs, etag);
+	get(&f.app, "GET", UA_P1_OLD, NULL, &rs, etag);
 	ck_assert_int_eq(rs.status, 200);
 	ck_assert_str_eq(rs.outcome, "upgrade");
 	ck_assert_ptr_nonnull(strstr(rs.body.data,
@@ -515,14 +515,14 @@ END_TEST
 
 /* Parses a /health answer. */
 static json_object *
-health(struct config_state *cs, const char *method, struct response *rs)
+health(struct app *app, const char *method, struct response *rs)
 {
 	struct request rq = { .method = method, .uri = "/health",
 	    .remote_addr = "192.0.2.99" };
 	struct buf log;
 	json_object *o;
 
-	handle(cs, &rq, rs, &log);
+	handle(app, &rq, rs, &log);
 	buf_free(&log);
 	ck_assert_str_eq(rs->content_type, "application/json");
 	o = json_tokener_parse(rs->body.data);
@@ -541,14 +541,14 @@ field(json_object *o, const char *key)
 
 START_TEST(test_health)
 {
-	struct config_state cs;
+	struct app app;
 	struct response rs;
 	json_object *o;
 	char dir[TU_DIR_MAX];
 
 	tu_copy_dir(GOOD, dir);
-	config_state_init_dirs(&cs, "test", dir, dir);
-	o = health(&cs, "GET", &rs);
+	tu_app(&app, dir, dir, NULL);
+	o = health(&app, "GET", &rs);
 	ck_assert_int_eq(rs.status, 200);
 	ck_assert_str_eq(json_object_get_string(field(o, "status")), "ok");
 	ck_assert(json_object_get_boolean(field(o, "config_loaded")));
@@ -562,7 +562,7 @@ START_TEST(test_health)
 
 	/* Broken on disk: still serving, and saying why. */
 	tu_write(dir, "common.yml", "common:\n  a: 1\n b: 2\n");
-	o = health(&cs, "GET", &rs);
+	o = health(&app, "GET", &rs);
 	ck_assert_int_eq(rs.status, 200);
 	ck_assert_str_eq(json_object_get_string(field(o, "status")),
 	    "degraded");
@@ -579,7 +579,7 @@ START_TEST(test_health)
 		    .remote_addr = "192.0.2.99" };
 		struct buf log, out;
 
-		handle(&cs, &rq, &rs, &log);
+		handle(&app, &rq, &rs, &log);
 		buf_free(&log);
 		ck_assert_int_eq(rs.status, 200);
 		buf_init(&out);
@@ -588,7 +588,7 @@ START_TEST(test_health)
 		buf_free(&out);
 	}
 	response_free(&rs);
-	config_state_free(&cs);
+	app_free(&app);
 	tu_remove_dir(dir);
 }
 END_TEST
@@ -597,16 +597,15 @@ END_TEST
  * profile request is a 503 too (never an empty profile). */
 START_TEST(test_no_config)
 {
-	struct config_state cs;
+	struct app app;
 	struct request rq = { .method = "GET", .uri = "/phone-01.xml",
 	    .remote_addr = "192.0.2.10" };
 	struct response rs;
 	struct buf log;
 	json_object *o;
 
-	config_state_init_dirs(&cs, "test", "/nonexistent/etc",
-	    "/nonexistent/etc");
-	o = health(&cs, "GET", &rs);
+	tu_app(&app, "/nonexistent/etc", "/nonexistent/etc", NULL);
+	o = health(&app, "GET", &rs);
 	ck_assert_int_eq(rs.status, 503);
 	ck_assert_str_eq(json_object_get_string(field(o, "status")),
 	    "unavailable");
@@ -618,7 +617,7 @@ START_TEST(test_no_config)
 	json_object_put(o);
 	response_free(&rs);
 
-	handle(&cs, &rq, &rs, &log);
+	handle(&app, &rq, &rs, &log);
 	ck_assert_int_eq(rs.status, 503);
 	ck_assert_str_eq(rs.outcome, "no_config");
 	response_free(&rs);
@@ -626,11 +625,11 @@ START_TEST(test_no_config)
 	/* A bad identifier is still a 400: it is wrong whatever the
 	 * configuration. */
 	rq.uri = "/../x.xml";
-	handle(&cs, &rq, &rs, &log);
+	handle(&app, &rq, &rs, &log);
 	ck_assert_int_eq(rs.status, 400);
 	response_free(&rs);
 	buf_free(&log);
-	config_state_free(&cs);
+	app_free(&app);
 }
 END_TEST
 
@@ -645,7 +644,7 @@ START_TEST(test_log_escaped)
 	struct buf log;
 
 	state(&f, NULL);
-	handle(&f.cs, &rq, &rs, &log);
+	handle(&f.app, &rq, &rs, &log);
 	ck_assert_int_eq(rs.status, 400);
 	ck_assert_ptr_null(strchr(log.data, '\n'));
 	ck_assert_ptr_null(strchr(log.data, '"'));
@@ -657,7 +656,7 @@ START_TEST(test_log_escaped)
 	/* A phone found by any spelling is logged by its canonical key. */
 	rq.uri = "/00-11-22-33-44-55.xml";
 	rq.user_agent = UA_P1;
-	handle(&f.cs, &rq, &rs, &log);
+	handle(&f.app, &rq, &rs, &log);
 	ck_assert_int_eq(rs.status, 200);
 	ck_assert_ptr_nonnull(strstr(log.data, " ident=001122334455"));
 	ck_assert_ptr_nonnull(strstr(log.data, " phone=phone-01"));
@@ -666,7 +665,7 @@ START_TEST(test_log_escaped)
 
 	/* A refusal for the address names the address. */
 	rq.remote_addr = "::ffff:192.0.2.99";
-	handle(&f.cs, &rq, &rs, &log);
+	handle(&f.app, &rq, &rs, &log);
 	ck_assert_int_eq(rs.status, 403);
 	ck_assert_ptr_nonnull(strstr(log.data, " client_ip=192.0.2.99"));
 	response_free(&rs);

@@ -296,28 +296,6 @@ START_TEST(test_broken_from_the_start)
 }
 END_TEST
 
-/* The executables find their directories in the environment. */
-START_TEST(test_init_from_environment)
-{
-	struct config_state cs;
-	char dir[TU_DIR_MAX];
-
-	tu_copy_dir(GOOD, dir);
-	ck_assert_int_eq(setenv("DESKPROV_ETC", dir, 1), 0);
-	ck_assert_int_eq(setenv("DESKPROV_SCHEMA_DIR", "/nonexistent", 1), 0);
-	config_state_init(&cs, "test");
-	ck_assert_str_eq(cs.etc, dir);
-	ck_assert_ptr_nonnull(cs.snap);
-	/* schema.yml beside the other files wins. */
-	ck_assert_uint_eq(cs.snap->n_schema, 9);
-	config_state_free(&cs);
-	/* The suites may share one process (CK_FORK=no). */
-	unsetenv("DESKPROV_ETC");
-	unsetenv("DESKPROV_SCHEMA_DIR");
-	tu_remove_dir(dir);
-}
-END_TEST
-
 Suite *reload_suite(void);
 
 Suite *
@@ -335,7 +313,6 @@ reload_suite(void)
 	tcase_add_test(tc, test_edit_undone);
 	tcase_add_test(tc, test_missing_directory);
 	tcase_add_test(tc, test_broken_from_the_start);
-	tcase_add_test(tc, test_init_from_environment);
 	suite_add_tcase(s, tc);
 	return s;
 }

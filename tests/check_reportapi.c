@@ -70,7 +70,7 @@ static const char svc_no_ua_check[] =
 /* ---- fixture ---- */
 
 struct fixture {
-	struct report_app	app;
+	struct app		app;
 	char			etc[TU_DIR_MAX];
 	char			data[TU_DIR_MAX];
 };
@@ -88,6 +88,16 @@ rm_tree(const char *dir)
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* report.fcgi's context over the fixture's etc and the data directory
+ * `data`; metrics, when wanted, are the test's to open. */
+static void
+server_app(struct fixture *f, const char *data)
+{
+	tu_app(&f->app, f->etc, f->etc, data);
+	/* A server makes its key on the first report. */
+	f->app.server = 1;
+}
+
 /* A report app over a copy of the good fixture (serviceconfig.yml
  * replaced when `service` is set), its data in a new directory; metrics
  * in that directory when `metrics` is set. */
@@ -101,9 +111,8 @@ setup(struct fixture *f, const char *service, int metrics)
 	if (service != NULL)
 		tu_write(f->etc, "serviceconfig.yml", service);
 	tu_mkdtemp(f->data);
-	config_state_init_dirs(&f->app.cs, "test", f->etc, f->etc);
+	server_app(f, f->data);
 	ck_assert_msg(f->app.cs.snap != NULL, "%s", f->app.cs.error);
-	snprintf(f->app.data_dir, sizeof(f->app.data_dir), "%s", f->data);
 	if (metrics) {
 		snprintf(path, sizeof(path), "%s/metrics.state", f->data);
 		f->app.metrics = metrics_open(path, "test");
@@ -114,8 +123,7 @@ setup(struct fixture *f, const char *service, int metrics)
 static void
 teardown(struct fixture *f)
 {
-	metrics_close(f->app.metrics);
-	report_app_free(&f->app);
+	app_free(&f->app);
 	tu_remove_dir(f->etc);
 	rm_tree(f->data);
 }
@@ -626,6 +634,7 @@ START_TEST(test_store_failure)
 	struct response rs;
 	struct buf log;
 	char dir[TU_DIR_MAX + 16], aside[TU_DIR_MAX + 16], id[STORE_ID_MAX + 1];
+	char missing[TU_DIR_MAX + 16];
 	json_object *o;
 
 	setup(&f, NULL, 0);
@@ -655,10 +664,9 @@ START_TEST(test_store_failure)
 	ck_assert_ptr_nonnull(o = stored_json(f.data, id));
 	json_object_put(o);
 	/* No data directory at all: no key can be made. */
-	report_app_free(&f.app);
-	config_state_init_dirs(&f.app.cs, "test", f.etc, f.etc);
-	snprintf(f.app.data_dir, sizeof(f.app.data_dir), "%s/missing",
-	    f.data);
+	app_free(&f.app);
+	snprintf(missing, sizeof(missing), "%s/missing", f.data);
+	server_app(&f, missing);
 	b = (struct body){ 0 };
 	run(&f, &c, &b, &rs, &log);
 	ck_assert_int_eq(rs.status, 503);
@@ -680,9 +688,9 @@ START_TEST(test_no_config)
 	struct buf log;
 
 	setup(&f, NULL, 0);
-	report_app_free(&f.app);
+	app_free(&f.app);
 	tu_write(f.etc, "phones.yml", "phones: [broken\n");
-	config_state_init_dirs(&f.app.cs, "test", f.etc, f.etc);
+	server_app(&f, f.data);
 	ck_assert_ptr_null(f.app.cs.snap);
 	run(&f, &c, &b, &rs, &log);
 	ck_assert_int_eq(rs.status, 503);

@@ -179,7 +179,7 @@ START_TEST(test_key_create_and_reload)
 	struct stat st;
 
 	tu_mkdtemp(dir);
-	ck_assert_msg(secret_key_load(dir, &k1, err, sizeof(err)) == 0, "%s",
+	ck_assert_msg(secret_key_load(dir, &k1, 1, err, sizeof(err)) == 0, "%s",
 	    err);
 	snprintf(path, sizeof(path), "%s/%s", dir, SECRET_KEY_FILE);
 	ck_assert_int_eq(lstat(path, &st), 0);
@@ -188,7 +188,7 @@ START_TEST(test_key_create_and_reload)
 	ck_assert_int_eq(st.st_size, SECRET_KEY_LEN);
 	/* Only the key: no temporary file left behind. */
 	ck_assert_int_eq(count_entries(dir), 1);
-	ck_assert_int_eq(secret_key_load(dir, &k2, err, sizeof(err)), 0);
+	ck_assert_int_eq(secret_key_load(dir, &k2, 1, err, sizeof(err)), 0);
 	ck_assert(memcmp(k1.bytes, k2.bytes, SECRET_KEY_LEN) == 0);
 	secret_key_wipe(&k2);
 	ck_assert(memcmp(k1.bytes, k2.bytes, SECRET_KEY_LEN) != 0);
@@ -201,7 +201,7 @@ START_TEST(test_key_refused)
 	char dir[TU_DIR_MAX], path[128], err[256];
 	struct secret_key k;
 
-	ck_assert_int_eq(secret_key_load("/nonexistent/deskprov", &k, err,
+	ck_assert_int_eq(secret_key_load("/nonexistent/deskprov", &k, 1, err,
 	    sizeof(err)), -1);
 	ck_assert(strstr(err, "data directory") != NULL);
 	tu_mkdtemp(dir);
@@ -209,19 +209,19 @@ START_TEST(test_key_refused)
 	/* Too short. */
 	tu_write(dir, SECRET_KEY_FILE, "short");
 	chmod(path, 0600);
-	ck_assert_int_eq(secret_key_load(dir, &k, err, sizeof(err)), -1);
+	ck_assert_int_eq(secret_key_load(dir, &k, 1, err, sizeof(err)), -1);
 	/* Right size, readable by others. */
 	tu_write(dir, SECRET_KEY_FILE, "0123456789abcdef0123456789abcdef");
 	chmod(path, 0644);
-	ck_assert_int_eq(secret_key_load(dir, &k, err, sizeof(err)), -1);
+	ck_assert_int_eq(secret_key_load(dir, &k, 1, err, sizeof(err)), -1);
 	ck_assert(strstr(err, "readable by others") != NULL);
 	chmod(path, 0600);
-	ck_assert_int_eq(secret_key_load(dir, &k, err, sizeof(err)), 0);
+	ck_assert_int_eq(secret_key_load(dir, &k, 1, err, sizeof(err)), 0);
 	ck_assert(memcmp(k.bytes, "0123456789abcdef0123456789abcdef", 32) == 0);
 	/* A symbolic link is never followed. */
 	unlink(path);
 	ck_assert_int_eq(symlink("/etc/hostname", path), 0);
-	ck_assert_int_eq(secret_key_load(dir, &k, err, sizeof(err)), -1);
+	ck_assert_int_eq(secret_key_load(dir, &k, 1, err, sizeof(err)), -1);
 	tu_remove_dir(dir);
 }
 END_TEST
@@ -242,7 +242,7 @@ START_TEST(test_key_race)
 		if ((pids[i] = fork()) == 0) {
 			struct secret_key k;
 
-			if (secret_key_load(dir, &k, err, sizeof(err)) < 0)
+			if (secret_key_load(dir, &k, 1, err, sizeof(err)) < 0)
 				_exit(1);
 			_exit(write(fds[i][1], k.bytes, sizeof(k.bytes)) ==
 			    (ssize_t)sizeof(k.bytes) ? 0 : 2);

@@ -800,18 +800,19 @@ START_TEST(test_load_crafted)
 		ck_assert_msg(strchr(err, '\n') == NULL, "line %d: two lines",
 		    crafted[i].line);
 	}
-	/* The directory from the environment, when none is given. */
-	setenv("DESKPROV_ZONEINFO", dir, 1);
+	/* The process's directory (app.c sets it from DESKPROV_ZONEINFO),
+	 * when none is given. */
+	tz_set_zoneinfo_dir(dir);
 	ck_assert_int_eq(tz_load(NULL, "Good3", &tz, err, sizeof(err)), 0);
 	ck_assert_str_eq(tz.std_abbr, "+0330");
 	ck_assert_int_eq(tz_load(NULL, "Europe/Rome", &tz, err,
 	    sizeof(err)), -1);
 	ck_assert_int_eq(tz_load(SYSTEM_ZONEINFO, "Europe/Rome", &tz, err,
 	    sizeof(err)), 0);
-	setenv("DESKPROV_ZONEINFO", "", 1);
+	tz_set_zoneinfo_dir("");
 	ck_assert_int_eq(tz_load(NULL, "Europe/Rome", &tz, err,
 	    sizeof(err)), 0);
-	unsetenv("DESKPROV_ZONEINFO");
+	tz_set_zoneinfo_dir(NULL);
 	tu_remove_dir(dir);
 }
 END_TEST

@@ -20,7 +20,7 @@
 #define UA_YEA	"Yealink SIP-T46G 28.72.0.1 00:a0:b0:00:00:01"
 
 struct fixture {
-	struct config_state	cs;
+	struct app		app;
 	char			dir[TU_DIR_MAX];
 };
 
@@ -44,7 +44,7 @@ fixture_with(struct fixture *f, const char *const *files)
 		}
 		tu_write(dir, slash ? slash + 1 : files[0], files[1]);
 	}
-	config_state_init_dirs(&f->cs, "test", f->dir, SCHEMA);
+	tu_app(&f->app, f->dir, SCHEMA, NULL);
 }
 
 static void
@@ -52,7 +52,7 @@ fixture_free(struct fixture *f)
 {
 	char cmd[128];
 
-	config_state_free(&f->cs);
+	app_free(&f->app);
 	/* templates/ has subdirectories tu_remove_dir does not walk. */
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
 	ck_assert_int_eq(system(cmd), 0);
@@ -72,7 +72,7 @@ request(struct fixture *f, const char *uri, const char *remote,
 	rq.user_agent = ua;
 	response_init(rs);
 	logline_start(&l, "test");
-	profile_handle(&f->cs, &rq, rs, &l);
+	profile_handle(&f->app, &rq, rs, &l);
 	buf_init(log);
 	buf_add(log, l.b.data, l.b.len);
 	buf_addc(log, '\0');
@@ -90,9 +90,9 @@ START_TEST(test_loads)
 	struct fixture f;
 
 	fixture_with(&f, NULL);
-	ck_assert_msg(f.cs.snap != NULL, "%s", f.cs.error);
-	ck_assert_uint_eq(f.cs.snap->n_devices, 3);
-	ck_assert_uint_eq(f.cs.snap->packs.n, 2);
+	ck_assert_msg(f.app.cs.snap != NULL, "%s", f.app.cs.error);
+	ck_assert_uint_eq(f.app.cs.snap->n_devices, 3);
+	ck_assert_uint_eq(f.app.cs.snap->packs.n, 2);
 	fixture_free(&f);
 }
 END_TEST
@@ -133,7 +133,7 @@ START_TEST(test_match)
 
 	fixture_with(&f, NULL);
 	for (size_t i = 0; i < sizeof(matches) / sizeof(matches[0]); i++) {
-		size_t n = packset_match(&f.cs.snap->packs, matches[i].name, m,
+		size_t n = packset_match(&f.app.cs.snap->packs, matches[i].name, m,
 		    8);
 		if (matches[i].pack == NULL) {
 			ck_assert_msg(n == 0, "line %d: matched",
@@ -351,14 +351,14 @@ START_TEST(test_etag)
 	rq.remote_addr = "127.0.0.1";
 	response_init(&rs);
 	logline_start(&l, "test");
-	profile_handle(&f.cs, &rq, &rs, &l);
+	profile_handle(&f.app, &rq, &rs, &l);
 	h = strstr(rs.headers.data, "ETag: ");
 	ck_assert_ptr_nonnull(h);
 	snprintf(etag, sizeof(etag), "%.18s", h + 6);
 	response_free(&rs);
 	response_init(&rs);
 	rq.if_none_match = etag;
-	profile_handle(&f.cs, &rq, &rs, &l);
+	profile_handle(&f.app, &rq, &rs, &l);
 	logline_discard(&l);
 	ck_assert_int_eq(rs.status, 304);
 	ck_assert_uint_eq(rs.body.len, 0);
@@ -417,7 +417,7 @@ START_TEST(test_override_lookup)
 		}
 		files[n] = NULL;
 		fixture_with(&f, files);
-		ck_assert_msg(f.cs.snap != NULL, "%s", f.cs.error);
+		ck_assert_msg(f.app.cs.snap != NULL, "%s", f.app.cs.error);
 		request(&f, "/acme-00a0b0000001.xml", "127.0.0.1", NULL, &rs,
 		    &log);
 		ck_assert_msg(rs.status == 200 && strstr(body(&rs),
@@ -512,8 +512,8 @@ START_TEST(test_broken_templates)
 		struct buf log;
 
 		fixture_with(&f, files);
-		ck_assert_msg(f.cs.snap != NULL, "line %d: %s", broken[i].line,
-		    f.cs.error);
+		ck_assert_msg(f.app.cs.snap != NULL, "line %d: %s", broken[i].line,
+		    f.app.cs.error);
 		request(&f, broken[i].uri, "127.0.0.1", NULL, &rs, &log);
 		ck_assert_msg(rs.status == 500, "line %d: %d\n%s",
 		    broken[i].line, rs.status, body(&rs));
@@ -589,10 +589,10 @@ START_TEST(test_bad_config)
 		struct fixture f;
 
 		fixture_with(&f, files);
-		ck_assert_msg(f.cs.snap == NULL, "line %d: loaded",
+		ck_assert_msg(f.app.cs.snap == NULL, "line %d: loaded",
 		    bad_config[i].line);
-		ck_assert_msg(strstr(f.cs.error, bad_config[i].error) != NULL,
-		    "line %d: error '%s'", bad_config[i].line, f.cs.error);
+		ck_assert_msg(strstr(f.app.cs.error, bad_config[i].error) != NULL,
+		    "line %d: error '%s'", bad_config[i].line, f.app.cs.error);
 		fixture_free(&f);
 	}
 }
@@ -619,7 +619,7 @@ START_TEST(test_catalogue_extension)
 	struct buf log;
 
 	fixture_with(&f, files);
-	ck_assert_msg(f.cs.snap != NULL, "%s", f.cs.error);
+	ck_assert_msg(f.app.cs.snap != NULL, "%s", f.app.cs.error);
 	request(&f, "/acme-m03.xml", "127.0.0.1", NULL, &rs, &log);
 	ck_assert_int_eq(rs.status, 200);
 	ck_assert_ptr_nonnull(strstr(body(&rs), "lines=\"8\""));
@@ -666,11 +666,11 @@ START_TEST(test_provenance)
 	char err[128];
 
 	fixture_with(&f, NULL);
-	ph = snapshot_find(f.cs.snap, "desk");
+	ph = snapshot_find(f.app.cs.snap, "desk");
 	ck_assert_ptr_nonnull(ph);
-	ck_assert_uint_eq(packset_match(&f.cs.snap->packs,
+	ck_assert_uint_eq(packset_match(&f.app.cs.snap->packs,
 	    "acme-00a0b0000001.xml", m, 4), 1);
-	struct vendor_file_req vr = { f.cs.snap, m[0].pack, m[0].file,
+	struct vendor_file_req vr = { f.app.cs.snap, m[0].pack, m[0].file,
 	    ph->pmodel, ph, NULL, "acme-00a0b0000001.xml" };
 	d = vendor_data(&vr, prov, err, sizeof(err));
 	ck_assert_ptr_nonnull(d);
@@ -705,14 +705,14 @@ START_TEST(test_template_reload)
 	buf_free(&log);
 	snprintf(path, sizeof(path), "%s/templates/acme", f.dir);
 	tu_write(path, "common.tpl", "<two/>\n");
-	config_state_refresh(&f.cs);
+	config_state_refresh(&f.app.cs);
 	request(&f, "/acme-common.xml", "127.0.0.1", NULL, &rs, &log);
 	ck_assert_str_eq(body(&rs), "<two/>\n");
 	response_free(&rs);
 	buf_free(&log);
 	tu_write(path, "common.tpl", "<three>{{#x}}</three>\n");
-	config_state_refresh(&f.cs);
-	ck_assert_ptr_nonnull(strstr(f.cs.error, "templates/acme/common.tpl"));
+	config_state_refresh(&f.app.cs);
+	ck_assert_ptr_nonnull(strstr(f.app.cs.error, "templates/acme/common.tpl"));
 	request(&f, "/acme-common.xml", "127.0.0.1", NULL, &rs, &log);
 	ck_assert_str_eq(body(&rs), "<two/>\n");
 	response_free(&rs);
@@ -739,12 +739,12 @@ START_TEST(test_last_good_copy)
 
 	fixture_with(&f, files);
 	tu_mkdtemp(data);
-	ck_assert_int_eq(lastgood_save(data, f.dir, SCHEMA, f.cs.snap, "test"),
+	ck_assert_int_eq(lastgood_save(data, f.dir, SCHEMA, f.app.cs.snap, "test"),
 	    0);
 	copy = lastgood_load(data, f.dir, NULL, &err);
 	ck_assert_msg(copy != NULL, "%s", err.msg);
 	ck_assert_uint_eq(copy->packs.n, 2);
-	ck_assert_uint_eq(copy->source_hash, f.cs.snap->source_hash);
+	ck_assert_uint_eq(copy->source_hash, f.app.cs.snap->source_hash);
 	ck_assert_uint_eq(packset_match(&copy->packs, "acme-common.xml", m, 4),
 	    1);
 	struct vendor_file_req vr = { copy, m[0].pack, m[0].file, NULL, NULL,
@@ -781,7 +781,7 @@ START_TEST(test_discovery)
 	struct buf log;
 
 	fixture_with(&f, files);
-	ck_assert_msg(f.cs.snap != NULL, "%s", f.cs.error);
+	ck_assert_msg(f.app.cs.snap != NULL, "%s", f.app.cs.error);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		request(&f, rows[i].uri, "127.0.0.1", NULL, &rs, &log);
 		ck_assert_msg(rs.status == rows[i].status, "%s: %d",

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app.h"
+
 #define TU_DIR_MAX	64
 
 /* Makes an empty directory under /tmp; its name goes into dir. */
@@ -95,6 +97,20 @@ tu_remove_dir(const char *dir)
 	}
 	closedir(d);
 	ck_assert_msg(rmdir(dir) == 0, "cannot remove %s", dir);
+}
+
+/* A process context as the command-line tool builds it (no shared
+ * last-good copy, no metrics, the key only read), over etc with schema.yml
+ * from schema_dir and the reports in data_dir (NULL: ./reports).  Nothing
+ * comes from the environment.  Free with app_free(). */
+static inline void
+tu_app(struct app *app, const char *etc, const char *schema_dir,
+    const char *data_dir)
+{
+	struct app_options o = { .etc = etc, .schema_dir = schema_dir,
+	    .data_dir = data_dir };
+
+	app_init(app, "test", &o);
 }
 
 #endif

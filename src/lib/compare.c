@@ -60,11 +60,13 @@ expected_from_device(struct cmp_expected *e, const struct snapshot *s,
 	struct buf out;
 	char name[256];
 
+	struct vendor_file_req vr;
+	enum vendor_owner owner;
+
 	if (f == NULL || f->syntax != SYNTAX_XML ||
-	    vendor_file_name(f, ph, ph->pmodel, name, sizeof(name)) < 0)
+	    vendor_file_name(f, ph, ph->pmodel, name, sizeof(name)) < 0 ||
+	    vendor_request(s, name, NULL, &vr, &owner) != 1 || vr.phone != ph)
 		return;
-	struct vendor_file_req vr = { s, ph->pack, f, ph->pmodel, ph, NULL,
-	    name };
 	buf_init(&out);
 	e->rendered = xcalloc(1, sizeof(*e->rendered));
 	report_limits_default(&lim);

@@ -35,9 +35,6 @@ response_init(struct response *rs)
 	buf_init(&rs->body);
 	rs->omit_body = 0;
 	rs->outcome = "error";
-	rs->phone_mac = NULL;
-	rs->phone_found = 0;
-	rs->fw_current = rs->fw_expected = rs->fw_model = NULL;
 }
 
 void

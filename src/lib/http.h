@@ -33,13 +33,6 @@ struct response {
 	struct buf	 body;
 	int		 omit_body;	/* HEAD: headers only */
 	const char	*outcome;	/* short word for the log line */
-	/* Facts for the metrics, borrowed from the config snapshot; NULL
-	 * stands for "unknown". */
-	const char	*phone_mac;	/* the configured phone asked for */
-	int		 phone_found;	/* a configured phone, MAC or not */
-	const char	*fw_current;	/* an upgrade was sent: from ... */
-	const char	*fw_expected;	/* ... to this version ... */
-	const char	*fw_model;	/* ... for this model */
 };
 
 void	 response_init(struct response *);

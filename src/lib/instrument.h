@@ -8,12 +8,15 @@
 #include "http.h"
 #include "metrics.h"
 
-/* Opens $DESKPROV_DATA/metrics.state (default ./reports) and records the
- * build.  NULL (metrics off, one log line) when it cannot. */
-struct metrics	*instrument_open(const char *prog);
+/* Opens data_dir/metrics.state and records the build.  NULL (metrics
+ * off, one log line) when it cannot. */
+struct metrics	*instrument_open(const char *data_dir, const char *prog);
 
+/* The counters every program keeps: requests by program and status,
+ * refusals by outcome.  What only one program knows (a phone's fetch, a
+ * report's arrival) its handler records itself.  m may be NULL. */
 void	instrument_request(struct metrics *, const char *prog,
-	    const struct response *, double seconds);
+	    const struct response *);
 
 /* Seconds since an arbitrary point, for request durations. */
 double	instrument_clock(void);

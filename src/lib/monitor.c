@@ -36,7 +36,7 @@ monitor_update_windows(struct metrics *m, const struct snapshot *s,
 }
 
 static void
-metrics_page(struct monitor_app *app, const struct snapshot *s,
+metrics_page(struct app *app, const struct snapshot *s,
     struct response *rs)
 {
 	if (!s->svc.metrics_enabled) {
@@ -78,7 +78,7 @@ number(struct metrics *m, enum metric_id id)
 }
 
 static void
-status_page(struct monitor_app *app, const struct snapshot *s,
+status_page(struct app *app, const struct snapshot *s,
     struct response *rs)
 {
 	struct config_state *cs = &app->cs;
@@ -136,7 +136,7 @@ route_is(const char *uri, const char *path)
 }
 
 void
-monitor_handle(struct monitor_app *app, const struct request *rq,
+monitor_handle(struct app *app, const struct request *rq,
     struct response *rs, struct logline *log)
 {
 	const struct snapshot *s;

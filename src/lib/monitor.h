@@ -3,17 +3,10 @@
 #ifndef DESKPROV_MONITOR_H
 #define DESKPROV_MONITOR_H
 
+#include "app.h"
 #include "http.h"
-#include "log.h"
-#include "metrics.h"
-#include "reload.h"
 
-struct monitor_app {
-	struct config_state	 cs;
-	struct metrics		*metrics;	/* may be NULL: metrics off */
-};
-
-void	monitor_handle(struct monitor_app *, const struct request *,
+void	monitor_handle(struct app *, const struct request *,
 	    struct response *, struct logline *);
 
 /* Recomputes the fleet gauges from the per-phone series: phones active and

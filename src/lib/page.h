@@ -14,7 +14,7 @@
 
 /* One request; pointers borrowed for the request. */
 struct page {
-	struct pages_app	*app;
+	struct app		*app;
 	const struct snapshot	*snap;
 	const struct request	*rq;
 	struct response		*rs;

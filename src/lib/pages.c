@@ -283,42 +283,6 @@ page_badge(struct buf *b, enum phone_badge badge)
 
 /* ---- the dispatcher ---- */
 
-void
-pages_app_init(struct pages_app *app)
-{
-	const char *data = getenv("DESKPROV_DATA");
-
-	memset(app, 0, sizeof(*app));
-	snprintf(app->data_dir, sizeof(app->data_dir), "%s",
-	    data && *data ? data : "./reports");
-}
-
-void
-pages_app_free(struct pages_app *app)
-{
-	secret_key_wipe(&app->key);
-	app->have_key = 0;
-}
-
-/* The key that lets the compare page tell whether a phone's secret matches
- * the configured one.  Without it (no data directory yet) secrets are
- * counted as unverified; the next request tries again. */
-static const struct secret_key *
-app_key(struct pages_app *app, struct logline *log)
-{
-	char err[256];
-
-	if (!app->have_key) {
-		if (secret_key_load(app->data_dir, &app->key, err,
-		    sizeof(err)) < 0) {
-			logline_str(log, "key_error", err);
-			return NULL;
-		}
-		app->have_key = 1;
-	}
-	return &app->key;
-}
-
 static void
 error_page(struct page *pg, int status)
 {
@@ -399,7 +363,7 @@ dispatch(struct page *pg, char *path, size_t pathsz, struct buf *qstore)
 }
 
 void
-pages_handle(struct pages_app *app, const struct request *rq,
+pages_handle(struct app *app, const struct request *rq,
     struct response *rs, struct logline *log)
 {
 	struct page pg;

@@ -15,28 +15,11 @@
 #ifndef DESKPROV_PAGES_H
 #define DESKPROV_PAGES_H
 
+#include "app.h"
 #include "http.h"
-#include "log.h"
-#include "metrics.h"
-#include "reload.h"
-#include "secret.h"
-
-struct pages_app {
-	struct config_state	 cs;
-	struct metrics		*metrics;	/* NULL: no fetch times */
-	char			 data_dir[2048]; /* $DESKPROV_DATA */
-	struct secret_key	 key;
-	int			 have_key;	/* loaded on first need */
-};
-
-/* Reads DESKPROV_DATA (default ./reports) into app->data_dir and zeroes
- * the rest; the caller sets up cs and metrics. */
-void	pages_app_init(struct pages_app *);
-/* Wipes the key; cs and metrics stay the caller's. */
-void	pages_app_free(struct pages_app *);
 
 /* Answers one request into rs and adds its details to the log line. */
-void	pages_handle(struct pages_app *, const struct request *,
+void	pages_handle(struct app *, const struct request *,
 	    struct response *, struct logline *);
 
 #endif

@@ -2,14 +2,27 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "access.h"
+#include "instrument.h"
 #include "profile.h"
 #include "render.h"
 #include "useragent.h"
 #include "vendor.h"
 
 #define PATH_MAX_LEN	256
+
+/* What a fetch tells the metrics, borrowed from the snapshot; NULL stands
+ * for "unknown".  Only profile.fcgi knows these, so it records them itself
+ * (fetch_metrics) instead of widening the response every program shares. */
+struct fetch_facts {
+	const char	*phone_mac;	/* the configured phone asked for */
+	int		 phone_found;	/* a configured phone, MAC or not */
+	const char	*fw_current;	/* an upgrade was sent: from ... */
+	const char	*fw_expected;	/* ... to this version ... */
+	const char	*fw_model;	/* ... for this model */
+};
 
 /* What the URL names: "/<identifier>.xml". */
 static int
@@ -75,7 +88,7 @@ set_etag(struct response *rs, uint64_t h, char *etag, size_t n)
 static void
 answer(const struct snapshot *s, const struct phone *ph,
     const struct useragent *ua, const struct request *rq,
-    struct response *rs, struct logline *log)
+    struct response *rs, struct logline *log, struct fetch_facts *ff)
 {
 	struct fw_decision fw;
 	char etag[24];
@@ -86,9 +99,9 @@ answer(const struct snapshot *s, const struct phone *ph,
 		h = render_upgrade(s, &fw, &rs->body);
 		logline_str(log, "firmware", ua->version);
 		logline_str(log, "expected", fw.version);
-		rs->fw_expected = fw.version;
-		rs->fw_current = fw_configured_version(s, ua->version);
-		rs->fw_model = fw_configured_model(s, ua->product);
+		ff->fw_expected = fw.version;
+		ff->fw_current = fw_configured_version(s, ua->version);
+		ff->fw_model = fw_configured_model(s, ua->product);
 	} else if (rq->if_none_match != NULL)
 		h = profile_hash(s, ph);
 	else
@@ -166,7 +179,8 @@ check_phone(const struct snapshot *s, const struct phone *ph,
 
 static void
 serve_phone(const struct snapshot *s, const char *ident,
-    const struct request *rq, struct response *rs, struct logline *log)
+    const struct request *rq, struct response *rs, struct logline *log,
+    struct fetch_facts *ff)
 {
 	char key[IDENT_MAX + 1];
 	const struct phone *ph;
@@ -191,16 +205,14 @@ serve_phone(const struct snapshot *s, const char *ident,
 		return;
 	}
 	logline_str(log, "phone", ph->id);
-	rs->phone_mac = ph->mac[0] ? ph->mac : NULL;
-	rs->phone_found = 1;
+	ff->phone_mac = ph->mac[0] ? ph->mac : NULL;
+	ff->phone_found = 1;
 	ua_parse(rq->user_agent, &ua);
 	if (check_phone(s, ph, &ua, rq, rs, log) == 0)
-		answer(s, ph, &ua, rq, rs, log);
+		answer(s, ph, &ua, rq, rs, log, ff);
 }
 
 /* Vendor files. */
-
-#define MATCHES_MAX	8
 
 /* The User-Agent, read by the built-in parsers or else by the packs'
  * own patterns. */
@@ -214,17 +226,17 @@ read_ua(const struct snapshot *s, const char *header, struct useragent *ua)
 /* A phone asking for another vendor's file, or with a MAC that is not
  * the file's: refused.  Returns 0 or -1 with the refusal in rs. */
 static int
-ua_contradicts(const struct snapshot *s, const struct pack_match *m,
+ua_contradicts(const struct snapshot *s, const struct vendor_file_req *vr,
     const struct useragent *ua, struct response *rs, struct logline *log)
 {
-	if (ua->vendor[0] != '\0' && strcmp(ua->vendor, m->pack->ua_vendor)) {
+	if (ua->vendor[0] != '\0' && strcmp(ua->vendor, vr->pack->ua_vendor)) {
 		logline_str(log, "ua_vendor", ua->vendor);
 		response_error(rs, 403, "ua_mismatch", "User-Agent names "
 		    "another vendor than the file requested");
 		return -1;
 	}
-	if (s->svc.ua_mac_must_match && m->mac[0] && ua->mac[0] &&
-	    strcmp(m->mac, ua->mac) != 0) {
+	if (s->svc.ua_mac_must_match && vr->phone != NULL && ua->mac[0] &&
+	    strcmp(vr->phone->mac, ua->mac) != 0) {
 		logline_str(log, "ua_mac", ua->mac);
 		response_error(rs, 403, "ua_mismatch", "User-Agent MAC does "
 		    "not match the requested file");
@@ -234,17 +246,14 @@ ua_contradicts(const struct snapshot *s, const struct pack_match *m,
 }
 
 static void
-vendor_answer(const struct snapshot *s, const struct pack_match *m,
-    const struct phone *ph, const struct useragent *ua, const char *fname,
-    const struct request *rq, struct response *rs, struct logline *log)
+vendor_answer(const struct vendor_file_req *vr, const struct request *rq,
+    struct response *rs, struct logline *log)
 {
-	struct vendor_file_req vr = { s, m->pack, m->file,
-	    ph != NULL ? ph->pmodel : m->model, ph, ua, fname };
 	struct vendor_prepared p;
 	struct vendor_result res;
 	char etag[24];
 
-	if (vendor_prepare(&vr, &p, &res) < 0)
+	if (vendor_prepare(vr, &p, &res) < 0)
 		goto out_error;
 	logline_str(log, "template", res.template_rel);
 	set_etag(rs, p.etag, etag, sizeof(etag));
@@ -254,14 +263,14 @@ vendor_answer(const struct snapshot *s, const struct pack_match *m,
 		rs->outcome = "not_modified";
 		return;
 	}
-	if (vendor_render_prepared(&vr, &p, &rs->body, &res) < 0) {
+	if (vendor_render_prepared(vr, &p, &rs->body, &res) < 0) {
 		vendor_prepared_free(&p);
 		goto out_error;
 	}
 	vendor_prepared_free(&p);
 	rs->status = 200;
 	rs->outcome = "served";
-	rs->content_type = m->file->content_type;
+	rs->content_type = vr->file->content_type;
 	response_header(rs, "Cache-Control", "private, no-cache");
 	rs->omit_body = strcmp(rq->method, "HEAD") == 0;
 	return;
@@ -273,88 +282,28 @@ out_error:
 	    "rendered; the server log says why");
 }
 
-/* What the MAC of a file name names, when it is not a device of the
- * file's pack. */
-enum mac_owner { OWNER_NONE, OWNER_NOT_PHONE, OWNER_FLAT, OWNER_OTHER_PACK };
-
-/* Picks what a file name means: a configured device's own file first
- * (the phone's pack decides between packs sharing a name, as Cisco and
- * Gigaset share <mac>.xml), else a model or common file.  NULL when the
- * name is only a phone file of a phone that is not a device of that
- * pack; *owner then says whether that MAC is a Cisco flat-profile phone
- * or a device of another pack. */
-static const struct pack_match *
-pick_match(const struct snapshot *s, const struct pack_match *m, size_t n,
-    const struct phone **phone, enum mac_owner *owner)
-{
-	const struct pack_match *shared = NULL;
-
-	*phone = NULL;
-	*owner = OWNER_NONE;
-	for (size_t i = 0; i < n; i++) {
-		char mac[MAC_LEN + 1];
-		const struct phone *ph;
-		if (m[i].mac[0] == '\0') {
-			if (shared == NULL)
-				shared = &m[i];
-			continue;
-		}
-		if (mac_parse(m[i].mac, MAC_LEN, mac) == MAC_NOT_PHONE) {
-			if (*owner == OWNER_NONE)
-				*owner = OWNER_NOT_PHONE;
-			continue;
-		}
-		if ((ph = snapshot_find_mac(s, mac)) == NULL)
-			continue;
-		if (ph->pack == NULL)
-			*owner = OWNER_FLAT;
-		else if (ph->pack != m[i].pack)
-			*owner = OWNER_OTHER_PACK;
-		else {
-			*phone = ph;
-			return &m[i];
-		}
-	}
-	return shared;
-}
-
-/* For the log of an unknown phone: the pack whose MAC prefixes (OUIs)
- * hold the file name's MAC, when several packs share the name (<mac>.cfg
- * is Yealink's, Fanvil's and Polycom's). */
-static const struct pack *
-likely_pack(const struct pack_match *m, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; m[i].mac[0] && j < m[i].pack->n_ouis; j++)
-			if (strncmp(m[i].mac, m[i].pack->ouis[j], 6) == 0)
-				return m[i].pack;
-	return m[0].pack;
-}
-
 /* 1 when the request was a vendor file and rs holds the answer; 0 when
  * it is none (the Cisco flat-profile route may still know it). */
 static int
 serve_vendor_file(const struct snapshot *s, const char *fname,
-    const struct request *rq, struct response *rs, struct logline *log)
+    const struct request *rq, struct response *rs, struct logline *log,
+    struct fetch_facts *ff)
 {
-	struct pack_match all[MATCHES_MAX];
-	const struct pack_match *m;
-	const struct phone *ph;
+	struct vendor_file_req vr;
 	struct useragent ua;
-	size_t n = packset_match(&s->packs, fname, all, MATCHES_MAX);
-	enum mac_owner owner;
+	enum vendor_owner owner;
+	int rc;
 
-	if (n == 0)
-		return 0;
-	m = pick_match(s, all, n, &ph, &owner);
-	if (m == NULL) {
-		if (owner == OWNER_FLAT)
-			return 0;	/* the Cisco route's <mac>.xml */
-		logline_str(log, "pack", likely_pack(all, n)->name);
-		if (owner == OWNER_NOT_PHONE)
+	read_ua(s, rq->user_agent, &ua);
+	if ((rc = vendor_request(s, fname, &ua, &vr, &owner)) == 0 ||
+	    (rc < 0 && owner == VENDOR_OWNER_FLAT))
+		return 0;	/* no pack's, or the Cisco route's <mac>.xml */
+	logline_str(log, "pack", vr.pack->name);
+	if (rc < 0) {
+		if (owner == VENDOR_OWNER_NOT_PHONE)
 			response_error(rs, 400, "bad_identifier",
 			    "multicast or all-zero MAC address");
-		else if (owner == OWNER_OTHER_PACK)
+		else if (owner == VENDOR_OWNER_OTHER_PACK)
 			response_error(rs, 404, "not_this_vendor", "that phone "
 			    "is a device of another vendor");
 		else
@@ -362,17 +311,15 @@ serve_vendor_file(const struct snapshot *s, const char *fname,
 			    "no device with that MAC uses this file");
 		return 1;
 	}
-	logline_str(log, "pack", m->pack->name);
 	logline_str(log, "file", fname);
-	if (ph != NULL) {
-		logline_str(log, "phone", ph->id);
-		rs->phone_mac = ph->mac;
-		rs->phone_found = 1;
+	if (vr.phone != NULL) {
+		logline_str(log, "phone", vr.phone->id);
+		ff->phone_mac = vr.phone->mac;
+		ff->phone_found = 1;
 	}
-	read_ua(s, rq->user_agent, &ua);
-	if (ua_contradicts(s, m, &ua, rs, log) == 0 &&
-	    admit(s, ph, m->file->secrets, rq, rs, log) == 0)
-		vendor_answer(s, m, ph, &ua, fname, rq, rs, log);
+	if (ua_contradicts(s, &vr, &ua, rs, log) == 0 &&
+	    admit(s, vr.phone, vr.file->secrets, rq, rs, log) == 0)
+		vendor_answer(&vr, rq, rs, log);
 	return 1;
 }
 
@@ -391,31 +338,41 @@ request_file_name(const char *uri, char *out, size_t outsz)
 	return 0;
 }
 
-void
-profile_handle(struct config_state *cs, const struct request *rq,
-    struct response *rs, struct logline *log)
+/* profile.fcgi's own metrics: who fetched, how fast, who was upgraded. */
+static void
+fetch_metrics(struct metrics *m, const struct response *rs,
+    const struct fetch_facts *ff, double seconds)
 {
-	const struct snapshot *s;
+	const char *mac[1] = { ff->phone_mac };
+	const char *fw[3] = { ff->fw_current, ff->fw_expected, ff->fw_model };
+
+	if (m == NULL)
+		return;
+	metrics_observe(m, METRIC_PHONE_CONFIG_REQUEST_DURATION, NULL,
+	    seconds);
+	/* Every request that named a phone counts, whatever the answer:
+	 * under the phone's MAC, or "unknown" for a phone the config does
+	 * not have or configures without a MAC. */
+	if (ff->phone_found || strcmp(rs->outcome, "unknown_phone") == 0)
+		metrics_inc(m, METRIC_PHONE_CONFIG_REQUESTS, mac, 1);
+	if (ff->phone_mac != NULL && rs->status < 400)
+		metrics_set(m, METRIC_PHONE_LAST_PROFILE_FETCH, mac,
+		    (double)time(NULL));
+	if (ff->fw_expected != NULL && rs->status == 200)
+		metrics_inc(m, METRIC_PHONE_FIRMWARE_UPDATES, fw, 1);
+}
+
+/* A configuration request: a vendor file, else a Cisco profile. */
+static void
+serve_config(struct app *app, const struct request *rq,
+    struct response *rs, struct logline *log, struct fetch_facts *ff)
+{
+	const struct snapshot *s = config_state_get(&app->cs);
 	char ident[IDENT_MAX + 1], fname[PATH_MAX_LEN + 1];
 
-	logline_str(log, "method", rq->method);
-	logline_strn(log, "uri", rq->uri, rq->uri ? strnlen(rq->uri, 200) : 0);
-	if (rq->method == NULL || (strcmp(rq->method, "GET") != 0 &&
-	    strcmp(rq->method, "HEAD") != 0)) {
-		response_error(rs, 405, "bad_method", "use GET or HEAD");
-		response_header(rs, "Allow", "GET, HEAD");
-		return;
-	}
-	if (rq->uri != NULL && (strcmp(rq->uri, "/health") == 0 ||
-	    strncmp(rq->uri, "/health?", 8) == 0)) {
-		health_handle(cs, rs);
-		rs->omit_body = strcmp(rq->method, "HEAD") == 0;
-		return;
-	}
-	s = config_state_get(cs);
 	if (s != NULL && s->packs.n > 0 &&
 	    request_file_name(rq->uri, fname, sizeof(fname)) == 0 &&
-	    serve_vendor_file(s, fname, rq, rs, log))
+	    serve_vendor_file(s, fname, rq, rs, log, ff))
 		return;
 	if (parse_profile_path(rq->uri, rs, ident, sizeof(ident)) < 0)
 		return;
@@ -424,7 +381,32 @@ profile_handle(struct config_state *cs, const struct request *rq,
 		    "no valid configuration loaded");
 		return;
 	}
-	serve_phone(s, ident, rq, rs, log);
+	serve_phone(s, ident, rq, rs, log, ff);
+}
+
+void
+profile_handle(struct app *app, const struct request *rq,
+    struct response *rs, struct logline *log)
+{
+	struct fetch_facts ff = { 0 };
+	double t0 = instrument_clock();
+
+	logline_str(log, "method", rq->method);
+	logline_strn(log, "uri", rq->uri, rq->uri ? strnlen(rq->uri, 200) : 0);
+	if (rq->method == NULL || (strcmp(rq->method, "GET") != 0 &&
+	    strcmp(rq->method, "HEAD") != 0)) {
+		response_error(rs, 405, "bad_method", "use GET or HEAD");
+		response_header(rs, "Allow", "GET, HEAD");
+	} else if (rq->uri != NULL && (strcmp(rq->uri, "/health") == 0 ||
+	    strncmp(rq->uri, "/health?", 8) == 0)) {
+		/* Health polls are not config requests: they would pull
+		 * the percentiles down. */
+		health_handle(&app->cs, rs);
+		rs->omit_body = strcmp(rq->method, "HEAD") == 0;
+		return;
+	} else
+		serve_config(app, rq, rs, log, &ff);
+	fetch_metrics(app->metrics, rs, &ff, instrument_clock() - t0);
 }
 
 void

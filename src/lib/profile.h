@@ -3,13 +3,12 @@
 #ifndef DESKPROV_PROFILE_H
 #define DESKPROV_PROFILE_H
 
+#include "app.h"
 #include "http.h"
-#include "log.h"
-#include "reload.h"
 
 /* Answers one request into rs and adds the request's details to the log
  * line (which the caller starts and ends). */
-void	profile_handle(struct config_state *, const struct request *,
+void	profile_handle(struct app *, const struct request *,
 	    struct response *, struct logline *);
 
 /* GET /health: the configuration state as JSON; 503 when no

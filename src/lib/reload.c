@@ -173,9 +173,8 @@ config_state_get(struct config_state *cs)
 	return config_state_refresh(cs);
 }
 
-/* data_dir NULL: no shared last-good copy (tests, the command-line tool). */
-static void
-init_state(struct config_state *cs, const char *prog, const char *etc,
+void
+config_state_init(struct config_state *cs, const char *prog, const char *etc,
     const char *schema_dir, const char *data_dir)
 {
 	memset(cs, 0, sizeof(*cs));
@@ -191,41 +190,7 @@ void
 config_state_init_dirs(struct config_state *cs, const char *prog,
     const char *etc, const char *schema_dir)
 {
-	init_state(cs, prog, etc, schema_dir, NULL);
-}
-
-/* The directories from the environment, as every executable reads them. */
-static void
-env_dirs(const char **etc, const char **schema)
-{
-	struct stat st;
-
-	*etc = getenv("DESKPROV_ETC");
-	*schema = getenv("DESKPROV_SCHEMA_DIR");
-	if (*etc == NULL || **etc == '\0')
-		*etc = "./etc";
-	/* Uninstalled, from a checkout: the schema beside etc/. */
-	if (*schema == NULL || **schema == '\0')
-		*schema = stat(DESKPROV_SCHEMA_DIR, &st) == 0 ?
-		    DESKPROV_SCHEMA_DIR : "./schema";
-}
-
-void
-config_state_init(struct config_state *cs, const char *prog)
-{
-	const char *etc, *schema;
-
-	env_dirs(&etc, &schema);
-	config_state_init_dirs(cs, prog, etc, schema);
-}
-
-void
-config_state_init_server(struct config_state *cs, const char *prog)
-{
-	const char *etc, *schema, *data = getenv("DESKPROV_DATA");
-
-	env_dirs(&etc, &schema);
-	init_state(cs, prog, etc, schema, data && *data ? data : "./reports");
+	config_state_init(cs, prog, etc, schema_dir, NULL);
 }
 
 void

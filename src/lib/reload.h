@@ -38,16 +38,17 @@ struct config_state {
 	char		 data_dir[2048];	/* last-good copy; "": none */
 };
 
-/* Reads DESKPROV_ETC (default ./etc) and DESKPROV_SCHEMA_DIR (default the
- * installed schema directory) and loads the first snapshot.  Never fails:
- * without a good config, config_state_get() returns NULL and says why. */
-void	config_state_init(struct config_state *, const char *prog);
+/* Loads the first snapshot of etc (schema.yml from etc, else from
+ * schema_dir).  With a data_dir, the processes share the last good
+ * configuration through it (see lastgood.h), also when the files are
+ * broken at start-up; NULL keeps none (tests, the command-line tool).
+ * Never fails: without a good config, config_state_get() returns NULL and
+ * says why.  struct app (app.h) is what decides the directories. */
+void	config_state_init(struct config_state *, const char *prog,
+	    const char *etc, const char *schema_dir, const char *data_dir);
+/* config_state_init() without a data directory. */
 void	config_state_init_dirs(struct config_state *, const char *prog,
 	    const char *etc, const char *schema_dir);
-/* For the long-running FastCGI processes: config_state_init(), and the
- * processes share the last good configuration through $DESKPROV_DATA
- * (see lastgood.h), also when the files are broken at start-up. */
-void	config_state_init_server(struct config_state *, const char *prog);
 /* The snapshot to use for this request (borrowed until the next call). */
 const struct snapshot	*config_state_get(struct config_state *);
 /* Checks the files now, whatever the throttle says. */

@@ -20,26 +20,6 @@ struct report_target {
 	enum report_kind	kind;
 };
 
-void
-report_app_init(struct report_app *app, const char *prog, struct metrics *m)
-{
-	const char *data = getenv("DESKPROV_DATA");
-
-	memset(app, 0, sizeof(*app));
-	config_state_init_server(&app->cs, prog);
-	app->metrics = m;
-	snprintf(app->data_dir, sizeof(app->data_dir), "%s",
-	    data && *data ? data : "./reports");
-}
-
-void
-report_app_free(struct report_app *app)
-{
-	config_state_free(&app->cs);
-	secret_key_wipe(&app->key);
-	app->have_key = 0;
-}
-
 /* Every answer is JSON, refusals too: a phone ignores the body, a person
  * running curl reads the message. */
 static void
@@ -292,26 +272,11 @@ parse_body(const struct snapshot *s, const char *body, size_t len,
 
 /* ---- storing ---- */
 
-static int
-key_ready(struct report_app *app, struct logline *log)
-{
-	char err[256];
-
-	if (app->have_key)
-		return 0;
-	if (secret_key_load(app->data_dir, &app->key, err, sizeof(err)) < 0) {
-		logline_str(log, "error", err);
-		return -1;
-	}
-	app->have_key = 1;
-	return 0;
-}
-
 static void
-store_of(struct report_app *app, const struct snapshot *s, struct store *st)
+store_of(struct app *app, const struct snapshot *s, struct store *st)
 {
 	st->dir = app->data_dir;
-	st->key = &app->key;
+	st->key = app->have_key ? &app->key : NULL;
 	st->cmp = &s->cmp;
 	st->retention = (size_t)s->svc.report_retention;
 }
@@ -319,7 +284,7 @@ store_of(struct report_app *app, const struct snapshot *s, struct store *st)
 /* Saves the report; a full disk or an unwritable directory is a 503 with
  * the reason in the log (not in the answer: it names paths). */
 static int
-save(struct report_app *app, const struct snapshot *s,
+save(struct app *app, const struct snapshot *s,
     const struct store_meta *meta, const struct report *r,
     char id[STORE_ID_MAX + 1], struct response *rs, struct logline *log)
 {
@@ -327,7 +292,7 @@ save(struct report_app *app, const struct snapshot *s,
 	enum store_status e;
 	char msg[STORE_MSG_MAX];
 
-	if (key_ready(app, log) < 0) {
+	if (app_key(app, log) == NULL) {
 		refuse(rs, 503, "store_failed", "the report could not be "
 		    "stored; try again later");
 		return -1;
@@ -342,7 +307,7 @@ save(struct report_app *app, const struct snapshot *s,
 }
 
 void
-report_update_drift(struct report_app *app, const struct snapshot *s,
+report_update_drift(struct app *app, const struct snapshot *s,
     const struct phone *ph)
 {
 	const char *mac[1] = { ph->mac };
@@ -378,7 +343,7 @@ report_update_drift(struct report_app *app, const struct snapshot *s,
 /* Counts the report under the phone's MAC (configured phones only: the
  * label set stays bounded in discovery mode) and refreshes its gauges. */
 static void
-count_report(struct report_app *app, const struct snapshot *s,
+count_report(struct app *app, const struct snapshot *s,
     const struct phone *ph, enum report_kind kind)
 {
 	const char *labels[2] = { ph ? ph->mac : NULL, report_kind_name(kind) };
@@ -407,7 +372,7 @@ answer_stored(struct response *rs, const char *mac, const char *id)
 
 /* From an accepted sender on: body, parse, store, count, answer. */
 static void
-receive(struct report_app *app, const struct snapshot *s,
+receive(struct app *app, const struct snapshot *s,
     const struct request *rq, const struct report_target *t,
     const struct phone *ph, const char *ip, struct response *rs,
     struct logline *log)
@@ -435,7 +400,7 @@ receive(struct report_app *app, const struct snapshot *s,
 }
 
 void
-report_handle(struct report_app *app, const struct request *rq,
+report_handle(struct app *app, const struct request *rq,
     struct response *rs, struct logline *log)
 {
 	const struct snapshot *s;
@@ -461,6 +426,5 @@ report_handle(struct report_app *app, const struct request *rq,
 	if (resolve_mac(s, rq, &t, rs, log) < 0 ||
 	    check_sender(s, rq, t.mac, &ph, ip, sizeof(ip), rs, log) < 0)
 		return;
-	rs->phone_mac = ph ? ph->mac : NULL;
 	receive(app, s, rq, &t, ph, ip, rs, log);
 }

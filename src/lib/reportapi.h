@@ -26,40 +26,19 @@
 #ifndef DESKPROV_REPORTAPI_H
 #define DESKPROV_REPORTAPI_H
 
+#include "app.h"
 #include "http.h"
-#include "log.h"
-#include "metrics.h"
-#include "reload.h"
-#include "secret.h"
-
-struct report_app {
-	struct config_state	 cs;
-	struct metrics		*metrics;	/* borrowed; NULL: metrics off */
-	char			 data_dir[2048];	/* $DESKPROV_DATA */
-	struct secret_key	 key;		/* loaded on first use */
-	int			 have_key;
-};
-
-/* For report.fcgi: the configuration as config_state_init_server() finds
- * it, the data directory from $DESKPROV_DATA (default ./reports), and the
- * metrics store `m` (borrowed, may be NULL).  The secret key is read, or
- * created, on the first report, so a data directory that appears later
- * still works.  Free with report_app_free(). */
-void	report_app_init(struct report_app *, const char *prog,
-	    struct metrics *m);
-/* Releases the snapshot and wipes the key; the metrics stay open. */
-void	report_app_free(struct report_app *);
 
 /* Answers one request into rs and adds the request's details -- never a
  * parameter value -- to the log line (which the caller starts and ends). */
-void	report_handle(struct report_app *, const struct request *,
+void	report_handle(struct app *, const struct request *,
 	    struct response *, struct logline *);
 
 /* Brings phone `mac`'s drift gauges up to date: expected (what
  * profile.fcgi would serve it under snapshot s) against its current
  * stored state.  Does nothing for a phone without configuration reports.
  * Exposed for the tests and for tools that rebuild the gauges. */
-void	report_update_drift(struct report_app *, const struct snapshot *s,
+void	report_update_drift(struct app *, const struct snapshot *s,
 	    const struct phone *ph);
 
 #endif

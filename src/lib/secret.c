@@ -277,8 +277,8 @@ create_key(int dfd, struct secret_key *k, char *err, size_t errsz)
 }
 
 int
-secret_key_load(const char *dir, struct secret_key *k, char *err,
-    size_t errsz)
+secret_key_load(const char *dir, struct secret_key *k, int create,
+    char *err, size_t errsz)
 {
 	int dfd, rc = -1;
 
@@ -288,16 +288,16 @@ secret_key_load(const char *dir, struct secret_key *k, char *err,
 		    dir, strerror(errno));
 	/* Read, else create; a lost creation race means reading again. */
 	for (int attempt = 0; attempt < 3; attempt++) {
-		if ((rc = read_key(dfd, k, err, errsz)) != 1)
+		if ((rc = read_key(dfd, k, err, errsz)) != 1 || !create)
 			break;
 		if ((rc = create_key(dfd, k, err, errsz)) != 1)
 			break;
 	}
-	if (rc == 1)
+	if (rc == 1 && create)
 		rc = key_fail(err, errsz, "%s keeps appearing and vanishing",
 		    SECRET_KEY_FILE);
 	close(dfd);
-	if (rc < 0)
+	if (rc != 0)
 		secret_key_wipe(k);
 	return rc;
 }

@@ -52,11 +52,13 @@ int	secret_name_rule(const char *name);
  * may be NULL (token rule only). */
 int	secret_name(const char *name, const struct comparison_settings *cmp);
 
-/* Reads dir/.report-key, creating it on first use (32 bytes from
- * getrandom, written under a temporary name and linked into place, so two
- * processes starting together agree on one key).  Returns 0, or -1 with a
- * message in err: missing directory, wrong size, readable by others. */
-int	secret_key_load(const char *dir, struct secret_key *,
+/* Reads dir/.report-key.  With create, a missing key is made (32 bytes
+ * from getrandom, written under a temporary name and linked into place,
+ * so two processes starting together agree on one key); without, a
+ * missing key returns 1.  The one key loader: app_key() calls it.  Returns
+ * 0, or -1 with a message in err: missing directory, wrong size, readable
+ * by others. */
+int	secret_key_load(const char *dir, struct secret_key *, int create,
 	    char *err, size_t errsz);
 /* Overwrites the key in memory. */
 void	secret_key_wipe(struct secret_key *);

@@ -68,16 +68,15 @@ fill_request(struct request *rq, getparam_fn get, void *ctx)
  * (head in `head`, body in rs->body when the return value says so) and
  * frees it. */
 static int
-handle(const char *prog, handler_fn fn, void *app, struct metrics *m,
-    struct request *rq, struct response *rs, struct buf *head)
+handle(struct app *app, handler_fn fn, struct request *rq,
+    struct response *rs, struct buf *head)
 {
 	struct logline log;
-	double t0 = instrument_clock();
 
-	logline_start(&log, prog);
+	logline_start(&log, app->prog);
 	logline_str(&log, "client", rq->remote_addr);
 	fn(app, rq, rs, &log);
-	instrument_request(m, prog, rs, instrument_clock() - t0);
+	instrument_request(app->metrics, app->prog, rs);
 	logline_str(&log, "outcome", rs->outcome);
 	logline_int(&log, "status", rs->status);
 	logline_int(&log, "bytes", rs->omit_body || rs->status == 304 ? 0 :
@@ -103,7 +102,7 @@ write_all(int fd, const char *p, size_t n)
 }
 
 int
-serve_cgi_once(const char *prog, handler_fn fn, void *app, struct metrics *m)
+serve_cgi_once(struct app *app, handler_fn fn)
 {
 	struct request rq;
 	struct response rs;
@@ -114,7 +113,7 @@ serve_cgi_once(const char *prog, handler_fn fn, void *app, struct metrics *m)
 	response_init(&rs);
 	fill_request(&rq, env_param, NULL);
 	rq.read_body = stdin_read;
-	if (handle(prog, fn, app, m, &rq, &rs, &head))
+	if (handle(app, fn, &rq, &rs, &head))
 		rc = write_all(STDOUT_FILENO, head.data, head.len) < 0 ||
 		    write_all(STDOUT_FILENO, rs.body.data, rs.body.len) < 0;
 	else
@@ -140,7 +139,7 @@ stderr_goes_nowhere(void)
 }
 
 int
-serve_main(const char *prog, handler_fn fn, void *app, struct metrics *m)
+serve_main(struct app *app, handler_fn fn)
 {
 	FCGX_Request req;
 	struct request rq;
@@ -149,12 +148,12 @@ serve_main(const char *prog, handler_fn fn, void *app, struct metrics *m)
 	int to_fcgi_err;
 
 	if (FCGX_IsCGI())
-		return serve_cgi_once(prog, fn, app, m);
+		return serve_cgi_once(app, fn);
 	/* A phone hanging up mid-answer must not kill the process. */
 	signal(SIGPIPE, SIG_IGN);
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&req, 0, 0) != 0) {
 		fprintf(stderr, "deskprov[%s]: cannot initialise FastCGI\n",
-		    prog);
+		    app->prog);
 		return 1;
 	}
 	buf_init(&head);
@@ -168,7 +167,7 @@ serve_main(const char *prog, handler_fn fn, void *app, struct metrics *m)
 		if (to_fcgi_err)
 			log_set_sink(fcgi_log, req.err);
 		/* The body goes out straight from the handler's buffer. */
-		if (handle(prog, fn, app, m, &rq, &rs, &head)) {
+		if (handle(app, fn, &rq, &rs, &head)) {
 			FCGX_PutStr(head.data, (int)head.len, req.out);
 			FCGX_PutStr(rs.body.data, (int)rs.body.len, req.out);
 		} else

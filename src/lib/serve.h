@@ -4,20 +4,21 @@
 #ifndef DESKPROV_SERVE_H
 #define DESKPROV_SERVE_H
 
+#include "app.h"
 #include "http.h"
 #include "log.h"
-#include "metrics.h"
 
-typedef void	(*handler_fn)(void *app, const struct request *,
+/* Every program's request handler has this shape: it answers into rs and
+ * adds its details to the log line, which serve.c starts and ends. */
+typedef void	(*handler_fn)(struct app *, const struct request *,
 		    struct response *, struct logline *);
 
 /* Runs until the web server closes the socket; returns the exit status.
- * Every request is counted in `m` (which may be NULL). */
-int	serve_main(const char *prog, handler_fn, void *app, struct metrics *m);
+ * Every request is logged under app->prog and counted in app->metrics. */
+int	serve_main(struct app *, handler_fn);
 
 /* Answers one request described by the process environment (CGI), writing
- * the response to stdout.  Used by serve_main and the command-line tool. */
-int	serve_cgi_once(const char *prog, handler_fn, void *app,
-	    struct metrics *m);
+ * the response to stdout. */
+int	serve_cgi_once(struct app *, handler_fn);
 
 #endif

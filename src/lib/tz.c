@@ -313,12 +313,23 @@ tz_from_tzif(const void *data, size_t len, struct tzinfo *out, char *err,
 	return tz_parse_posix(footer, out, err, errsz);
 }
 
+/* The process's zoneinfo directory: set once by the process context
+ * (app.c), before any snapshot is loaded. */
+static char zoneinfo_default[1024];
+
+void
+tz_set_zoneinfo_dir(const char *dir)
+{
+	snprintf(zoneinfo_default, sizeof(zoneinfo_default), "%s",
+	    dir != NULL ? dir : "");
+}
+
 static const char *
 zoneinfo_dir(const char *dir)
 {
 	if (dir == NULL)
-		dir = getenv("DESKPROV_ZONEINFO");
-	return dir != NULL && dir[0] != '\0' ? dir : TZ_DEFAULT_DIR;
+		dir = zoneinfo_default;
+	return dir[0] != '\0' ? dir : TZ_DEFAULT_DIR;
 }
 
 /* Reads the whole zone file; O_NONBLOCK keeps a FIFO from hanging us

@@ -58,8 +58,12 @@ struct tzinfo {
  * (symbolic links inside it are the system's, and trusted). */
 int	tz_name_ok(const char *name);
 
-/* Loads <zoneinfo_dir>/<name> (zoneinfo_dir NULL: getenv("DESKPROV_ZONEINFO")
- * when set and not empty, else "/usr/share/zoneinfo"), reads at most
+/* The directory tz_load(NULL, ...) reads: dir, or the system's for NULL
+ * or "".  The process context sets it from DESKPROV_ZONEINFO. */
+void	tz_set_zoneinfo_dir(const char *dir);
+
+/* Loads <zoneinfo_dir>/<name> (zoneinfo_dir NULL: the directory set with
+ * tz_set_zoneinfo_dir(), else "/usr/share/zoneinfo"), reads at most
  * TZ_FILE_MAX bytes and parses the POSIX TZ string of its TZif v2+ footer
  * into *out, name included.  Returns 0, or -1 with *out cleared and a
  * one-line reason in err: a refused name, an unknown zone, not a TZif file,

@@ -558,3 +558,90 @@ vendor_file_name(const struct pack_file *f, const struct phone *ph,
 	buf_free(&b);
 	return rc;
 }
+
+/* ---- asking for a file by its name ---- */
+
+#define MATCHES_MAX	8
+
+/* Picks what a file name means (see vendor_request).  NULL when the name
+ * is only a phone file of a phone that is not a device of that pack. */
+static const struct pack_match *
+pick_match(const struct snapshot *s, const struct pack_match *m, size_t n,
+    const struct phone **phone, enum vendor_owner *owner)
+{
+	const struct pack_match *shared = NULL;
+
+	*phone = NULL;
+	*owner = VENDOR_OWNER_NONE;
+	for (size_t i = 0; i < n; i++) {
+		char mac[MAC_LEN + 1];
+		const struct phone *ph;
+		if (m[i].mac[0] == '\0') {
+			if (shared == NULL)
+				shared = &m[i];
+			continue;
+		}
+		if (mac_parse(m[i].mac, MAC_LEN, mac) == MAC_NOT_PHONE) {
+			if (*owner == VENDOR_OWNER_NONE)
+				*owner = VENDOR_OWNER_NOT_PHONE;
+			continue;
+		}
+		if ((ph = snapshot_find_mac(s, mac)) == NULL)
+			continue;
+		if (ph->pack == NULL)
+			*owner = VENDOR_OWNER_FLAT;
+		else if (ph->pack != m[i].pack)
+			*owner = VENDOR_OWNER_OTHER_PACK;
+		else {
+			*phone = ph;
+			return &m[i];
+		}
+	}
+	return shared;
+}
+
+/* For the log of an unknown phone: the pack whose MAC prefixes (OUIs)
+ * hold the file name's MAC, when several packs share the name (<mac>.cfg
+ * is Yealink's, Fanvil's and Polycom's). */
+static const struct pack *
+likely_pack(const struct pack_match *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; m[i].mac[0] && j < m[i].pack->n_ouis; j++)
+			if (strncmp(m[i].mac, m[i].pack->ouis[j], 6) == 0)
+				return m[i].pack;
+	return m[0].pack;
+}
+
+int
+vendor_request(const struct snapshot *s, const char *fname,
+    const struct useragent *ua, struct vendor_file_req *rq,
+    enum vendor_owner *owner)
+{
+	struct pack_match all[MATCHES_MAX];
+	const struct pack_match *m;
+	const struct phone *ph;
+	size_t n = packset_match(&s->packs, fname, all, MATCHES_MAX);
+
+	*owner = VENDOR_OWNER_NONE;
+	memset(rq, 0, sizeof(*rq));
+	if (n == 0)
+		return 0;
+	if ((m = pick_match(s, all, n, &ph, owner)) == NULL) {
+		*rq = (struct vendor_file_req){ .snap = s,
+		    .pack = likely_pack(all, n), .ua = ua, .fname = fname };
+		return -1;
+	}
+	*rq = (struct vendor_file_req){
+		.snap = s,
+		.pack = m->pack,
+		.file = m->file,
+		/* A phone file renders for its phone's model, a model file
+		 * for the model its name carries, a common file for none. */
+		.model = ph != NULL ? ph->pmodel : m->model,
+		.phone = ph,
+		.ua = ua,
+		.fname = fname,
+	};
+	return 1;
+}

@@ -22,6 +22,29 @@ struct vendor_file_req {
 	const char		*fname;	/* the file name requested */
 };
 
+/* What a file name's MAC names when it is not a device of the file's
+ * pack. */
+enum vendor_owner {
+	VENDOR_OWNER_NONE,		/* no phone has that MAC */
+	VENDOR_OWNER_NOT_PHONE,		/* multicast or all-zero */
+	VENDOR_OWNER_FLAT,		/* a Cisco flat-profile phone */
+	VENDOR_OWNER_OTHER_PACK		/* a device of another pack */
+};
+
+/* The one way to ask for a vendor file, so that profile.fcgi, `deskprov
+ * render|explain|check` and the compare page all mean the same file by a
+ * name.  The name (a decoded last path segment) is matched against every
+ * pack: a configured device's own file first (the phone's pack decides
+ * between packs sharing a name, as Cisco and Gigaset share <mac>.xml),
+ * else a model or common file.  ua (may be NULL) is borrowed into *rq.
+ * Returns 1 with *rq filled; 0 when no pack has such a file; -1 when the
+ * name is only a phone file of a phone that is no device of that pack:
+ * *owner says what the MAC is, and rq->pack is the pack whose MAC
+ * prefixes hold it (for the log). */
+int	vendor_request(const struct snapshot *, const char *fname,
+	    const struct useragent *ua, struct vendor_file_req *rq,
+	    enum vendor_owner *owner);
+
 struct vendor_result {
 	const char	*template_rel;	/* the template rendered */
 	const char	*used[32];	/* partials and parents it reached */

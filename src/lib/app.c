@@ -1,0 +1,105 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "app.h"
+#include "instrument.h"
+#include "tz.h"
+
+/* Every variable deskprov reads, in one block; an empty value counts as
+ * unset.  A field the caller set (a command-line flag) wins. */
+void
+app_options_from_env(struct app_options *o)
+{
+	static const struct {
+		const char	*name;
+		size_t		 off;
+	} vars[] = {
+		{ "DESKPROV_ETC", offsetof(struct app_options, etc) },
+		{ "DESKPROV_SCHEMA_DIR", offsetof(struct app_options,
+		    schema_dir) },
+		{ "DESKPROV_DATA", offsetof(struct app_options, data_dir) },
+		{ "DESKPROV_ZONEINFO", offsetof(struct app_options, zoneinfo) },
+	};
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char **field = (const char **)(void *)((char *)o +
+		    vars[i].off);
+		const char *v = getenv(vars[i].name);
+
+		if (*field == NULL && v != NULL && v[0] != '\0')
+			*field = v;
+	}
+}
+
+/* Uninstalled, from a checkout, the schema is the one beside etc/. */
+static const char *
+default_schema_dir(void)
+{
+	struct stat st;
+
+	return stat(DESKPROV_SCHEMA_DIR, &st) == 0 ? DESKPROV_SCHEMA_DIR :
+	    "./schema";
+}
+
+static void
+copy_dir(char dst[APP_PATH_MAX], const char *value, const char *fallback)
+{
+	snprintf(dst, APP_PATH_MAX, "%s", value != NULL ? value : fallback);
+}
+
+void
+app_init(struct app *app, const char *prog, const struct app_options *o)
+{
+	memset(app, 0, sizeof(*app));
+	app->prog = prog;
+	app->server = o->server;
+	copy_dir(app->etc, o->etc, "./etc");
+	copy_dir(app->schema_dir, o->schema_dir, default_schema_dir());
+	copy_dir(app->data_dir, o->data_dir, "./reports");
+	/* Time zones are read while the snapshot loads: set before it. */
+	tz_set_zoneinfo_dir(o->zoneinfo);
+	if (app->server)
+		app->metrics = instrument_open(app->data_dir, prog);
+	config_state_init(&app->cs, prog, app->etc, app->schema_dir,
+	    app->server ? app->data_dir : NULL);
+	config_state_attach_metrics(&app->cs, app->metrics);
+}
+
+void
+app_init_server(struct app *app, const char *prog)
+{
+	struct app_options o = { .server = 1 };
+
+	app_options_from_env(&o);
+	app_init(app, prog, &o);
+}
+
+void
+app_free(struct app *app)
+{
+	config_state_free(&app->cs);
+	metrics_close(app->metrics);
+	app->metrics = NULL;
+	secret_key_wipe(&app->key);
+	app->have_key = 0;
+}
+
+const struct secret_key *
+app_key(struct app *app, struct logline *log)
+{
+	char err[256];
+	int rc;
+
+	if (app->have_key)
+		return &app->key;
+	rc = secret_key_load(app->data_dir, &app->key, app->server, err,
+	    sizeof(err));
+	if (rc < 0 && log != NULL)
+		logline_str(log, "key_error", err);
+	if (rc != 0)
+		return NULL;
+	app->have_key = 1;
+	return &app->key;
+}

@@ -1,0 +1,62 @@
+/* The process context: everything one deskprov process knows before its
+ * first request, built once by app_init() and passed to every handler.
+ * The FastCGI programs fill it from the environment, the command-line
+ * tool from its flags (with the environment for what a flag leaves out),
+ * and both then run the same code over it.  This is the only place a
+ * DESKPROV_* variable is read (as cgit's prepare_context() reads every
+ * variable in one block). */
+#ifndef DESKPROV_APP_H
+#define DESKPROV_APP_H
+
+#include "log.h"
+#include "metrics.h"
+#include "reload.h"
+#include "secret.h"
+
+#define APP_PATH_MAX	2048
+
+/* Where a process finds its files; NULL fields are filled in by
+ * app_options_from_env() and then by the defaults. */
+struct app_options {
+	const char	*etc;		/* DESKPROV_ETC, else ./etc */
+	const char	*schema_dir;	/* DESKPROV_SCHEMA_DIR, else installed */
+	const char	*data_dir;	/* DESKPROV_DATA, else ./reports */
+	const char	*zoneinfo;	/* DESKPROV_ZONEINFO, else the system's */
+	/* A long-running FastCGI process: shares the last good config
+	 * through data_dir, opens the shared metrics, may create the
+	 * secret key.  The command-line tool is none of these. */
+	int		 server;
+};
+
+struct app {
+	const char		*prog;		/* "profile", "render", ... */
+	char			 etc[APP_PATH_MAX];
+	char			 schema_dir[APP_PATH_MAX];
+	char			 data_dir[APP_PATH_MAX];
+	int			 server;
+	struct config_state	 cs;
+	struct metrics		*metrics;	/* owned; NULL: metrics off */
+	struct secret_key	 key;		/* valid when have_key */
+	int			 have_key;
+};
+
+/* Fills every NULL field of o from the environment. */
+void	app_options_from_env(struct app_options *o);
+
+/* Builds the context: directories (defaults for what o leaves NULL), the
+ * first configuration load, and for a server the metrics store.  Never
+ * fails: without a good config, app->cs says why.  Free with app_free(). */
+void	app_init(struct app *, const char *prog, const struct app_options *o);
+/* app_init() for a FastCGI program: everything from the environment. */
+void	app_init_server(struct app *, const char *prog);
+/* Releases the snapshot, closes the metrics and wipes the key. */
+void	app_free(struct app *);
+
+/* The report key, loaded on first need (borrowed until app_free).  A
+ * server creates it; the tool only reads an existing one, for a key made
+ * by root could no longer be read by the web server.  NULL when it cannot
+ * be had, with the reason in the log line (log may be NULL); the next call
+ * tries again, so a data directory that appears later still works. */
+const struct secret_key	*app_key(struct app *, struct logline *log);
+
+#endif
