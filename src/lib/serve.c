@@ -46,22 +46,28 @@ stdin_read(void *ctx, char *p, size_t n)
 	return read(STDIN_FILENO, p, n);
 }
 
-static void
-fill_request(struct request *rq, getparam_fn get, void *ctx)
+/* The one place a request is read from the server's variables, whether
+ * they come from FastCGI or from a CGI environment. */
+static struct request
+request_from(getparam_fn get, void *ctx, ssize_t (*read_body)(void *,
+    char *, size_t), void *body_ctx)
 {
-	memset(rq, 0, sizeof(*rq));
-	rq->method = get(ctx, "REQUEST_METHOD");
-	rq->uri = get(ctx, "REQUEST_URI");
-	rq->remote_addr = get(ctx, "REMOTE_ADDR");
-	rq->forwarded_for = get(ctx, "HTTP_X_FORWARDED_FOR");
-	rq->user_agent = get(ctx, "HTTP_USER_AGENT");
-	rq->if_none_match = get(ctx, "HTTP_IF_NONE_MATCH");
-	rq->remote_user = get(ctx, "REMOTE_USER");
-	rq->content_length = get(ctx, "CONTENT_LENGTH");
-	rq->content_type = get(ctx, "CONTENT_TYPE");
-	/* Without REQUEST_URI (some CGI setups), rebuild it. */
-	if (rq->uri == NULL)
-		rq->uri = get(ctx, "PATH_INFO");
+	const char *uri = get(ctx, "REQUEST_URI");
+
+	return (struct request){
+		.method = get(ctx, "REQUEST_METHOD"),
+		/* Without REQUEST_URI (some CGI setups), rebuild it. */
+		.uri = uri != NULL ? uri : get(ctx, "PATH_INFO"),
+		.remote_addr = get(ctx, "REMOTE_ADDR"),
+		.forwarded_for = get(ctx, "HTTP_X_FORWARDED_FOR"),
+		.user_agent = get(ctx, "HTTP_USER_AGENT"),
+		.if_none_match = get(ctx, "HTTP_IF_NONE_MATCH"),
+		.remote_user = get(ctx, "REMOTE_USER"),
+		.content_length = get(ctx, "CONTENT_LENGTH"),
+		.content_type = get(ctx, "CONTENT_TYPE"),
+		.read_body = read_body,
+		.body_ctx = body_ctx,
+	};
 }
 
 /* Runs the handler and logs the outcome; the caller sends the response
@@ -111,8 +117,7 @@ serve_cgi_once(struct app *app, handler_fn fn)
 
 	buf_init(&head);
 	response_init(&rs);
-	fill_request(&rq, env_param, NULL);
-	rq.read_body = stdin_read;
+	rq = request_from(env_param, NULL, stdin_read, NULL);
 	if (handle(app, fn, &rq, &rs, &head))
 		rc = write_all(STDOUT_FILENO, head.data, head.len) < 0 ||
 		    write_all(STDOUT_FILENO, rs.body.data, rs.body.len) < 0;
@@ -159,9 +164,7 @@ serve_main(struct app *app, handler_fn fn)
 	buf_init(&head);
 	to_fcgi_err = stderr_goes_nowhere();
 	while (FCGX_Accept_r(&req) >= 0) {
-		fill_request(&rq, fcgi_param, &req);
-		rq.read_body = fcgi_read;
-		rq.body_ctx = &req;
+		rq = request_from(fcgi_param, &req, fcgi_read, &req);
 		buf_reset(&head);
 		response_init(&rs);
 		if (to_fcgi_err)
