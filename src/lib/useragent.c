@@ -148,7 +148,9 @@ parse_cisco_spa(const char *ua, struct useragent *out)
 	if (copy_token(out->product, sizeof(out->product), p,
 	    (size_t)(dash - p), "-") < 0)
 		return 0;
-	for (i = 0; out->product[i] != '\0' && o + 1 < sizeof(out->model); i++)
+	/* SPA-942 is model SPA942, ATA191-MPP model ATA191. */
+	for (i = 0; out->product[i] != '\0' && o + 1 < sizeof(out->model) &&
+	    strcmp(out->product + i, "-MPP") != 0; i++)
 		if (out->product[i] != '-')
 			out->model[o++] = (char)toupper((unsigned char)out->product[i]);
 	out->model[o] = '\0';
