@@ -4,6 +4,7 @@
 #include <check.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "profile.h"
@@ -674,6 +675,108 @@ START_TEST(test_log_escaped)
 }
 END_TEST
 
+/* Two Snom phones behind one address (NAT, or the `fleet` and `off`
+ * address rules), from the golden fleet of tests/data/vendors plus
+ * phone B.  Snom firmware 10.1.169 and later puts its build date in
+ * parentheses before the MAC (the User-Agent FusionPBX documents in
+ * app/provision/index.php, https://github.com/fusionpbx/fusionpbx); the
+ * old parser stopped at that ")", never saw phone A's MAC, and served
+ * phone A phone B's file with B's SIP and admin passwords. */
+#define FLEET	"tests/data/vendors/fleet"
+#define SNOM_B	"  snom-b:\n" \
+    "    mac: \"00:04:13:aa:bb:0b\"\n" \
+    "    ip_address: 127.0.0.1\n" \
+    "    vendor: snom\n" \
+    "    model: D785\n" \
+    "    accounts:\n" \
+    "      - {line: 1, display_name: \"B\", label: \"2099\", user: " \
+    "\"2099\", password: \"pw-snom-b-secret\"}\n"
+#define UA_SNOM(mac) "Mozilla/4.0 (compatible; snomD785-SIP 10.1.169.16 " \
+    "2010.12-00001-gd311851f1 (Feb 25 2019 - 14:19:43) " mac \
+    " SXM:0 UXM:0 UXMC:0)"
+
+static const struct {
+	int		 line;
+	const char	*ua;
+	int		 status;
+	const char	*outcome, *log;
+} snom_rows[] = {
+	/* Phone A's User-Agent asking for phone B's settings. */
+	{ __LINE__, UA_SNOM("000413AABB02"), 403, "ua_mismatch",
+	    "ua_mac=000413aabb02" },
+	/* The same without the build date, the shape the old parser knew. */
+	{ __LINE__, "Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 "
+	    "2010.12-00004-g9ba52f5 000413AABB02 SXM:0 UXM:0)", 403,
+	    "ua_mismatch", "ua_mac=000413aabb02" },
+	/* A MAC field that names no phone is no "MAC absent". */
+	{ __LINE__, UA_SNOM("010000000001"), 403, "ua_mismatch",
+	    "ua_mac=unreadable" },
+	{ __LINE__, UA_SNOM("000413AABB0B 000413AABB02"), 403, "ua_mismatch",
+	    "ua_mac=unreadable" },
+	/* Phone B itself, and a Snom that sends no MAC at all. */
+	{ __LINE__, UA_SNOM("000413AABB0B"), 200, "served", NULL },
+	{ __LINE__, "Mozilla/4.0 (compatible; snom320-SIP 8.4.18 1.1.3-s)",
+	    200, "served", NULL },
+};
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *s = calloc(1, 1 << 16);
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(s);
+	n = fread(s, 1, (1 << 16) - 1, f);
+	ck_assert_uint_lt(n, (1 << 16) - 1);
+	fclose(f);
+	return s;
+}
+
+START_TEST(test_snom_other_phones_file)
+{
+	struct app app;
+	struct request rq = { .method = "GET", .uri = "/000413AABB0B.xml",
+	    .remote_addr = "127.0.0.1" };
+	struct response rs;
+	struct buf log;
+	char dir[TU_DIR_MAX], path[TU_DIR_MAX + 16], *phones, *both;
+
+	tu_copy_dir(FLEET, dir);
+	snprintf(path, sizeof(path), "%s/phones.yml", dir);
+	phones = slurp(path);
+	both = calloc(1, strlen(phones) + sizeof(SNOM_B));
+	ck_assert_ptr_nonnull(both);
+	strcat(strcpy(both, phones), SNOM_B);
+	tu_write(dir, "phones.yml", both);
+	free(both);
+	free(phones);
+	tu_app(&app, dir, "schema", NULL);
+	ck_assert_msg(app.cs.snap != NULL, "%s", app.cs.error);
+	for (size_t i = 0; i < sizeof(snom_rows) / sizeof(snom_rows[0]); i++) {
+		rq.user_agent = snom_rows[i].ua;
+		handle(&app, &rq, &rs, &log);
+		ck_assert_msg(rs.status == snom_rows[i].status &&
+		    strcmp(rs.outcome, snom_rows[i].outcome) == 0,
+		    "line %d: %d %s, want %d %s", snom_rows[i].line, rs.status,
+		    rs.outcome, snom_rows[i].status, snom_rows[i].outcome);
+		ck_assert_msg(snom_rows[i].log == NULL ||
+		    strstr(log.data, snom_rows[i].log) != NULL,
+		    "line %d: log '%s' lacks %s", snom_rows[i].line, log.data,
+		    snom_rows[i].log);
+		ck_assert_msg((rs.status == 200) == (rs.body.data != NULL &&
+		    strstr(rs.body.data, "pw-snom-b-secret") != NULL),
+		    "line %d: B's password in the body iff served",
+		    snom_rows[i].line);
+		response_free(&rs);
+		buf_free(&log);
+	}
+	app_free(&app);
+	tu_remove_dir(dir);
+}
+END_TEST
+
 Suite *profile_suite(void);
 
 Suite *
@@ -690,6 +793,7 @@ profile_suite(void)
 	tcase_add_test(tc, test_head);
 	tcase_add_test(tc, test_upgrade_reply);
 	tcase_add_test(tc, test_log_escaped);
+	tcase_add_test(tc, test_snom_other_phones_file);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("health");

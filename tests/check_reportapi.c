@@ -313,6 +313,10 @@ static const struct {
 	    BODY_OK }, 403, "ua_mismatch", NULL, NULL },
 	{ __LINE__, svc_no_ua_check, { "POST", "/report/" MAC1, NULL, NULL,
 	    UA_P2, NULL, BODY_OK }, 200, "stored", MAC1, "config" },
+	/* A User-Agent whose MAC field names no phone agrees with nothing. */
+	{ __LINE__, NULL, { "POST", "/report/" MAC1, NULL, NULL,
+	    "Cisco-CP-8851-3PCC/11.3.1 (01005e000001)", NULL, BODY_OK }, 403,
+	    "ua_mismatch", NULL, NULL },
 	/* No MAC, or no MAC of a phone. */
 	{ __LINE__, NULL, { "POST", "/report", NULL, NULL, NULL, NULL,
 	    BODY_OK }, 400, "no_mac", NULL, NULL },

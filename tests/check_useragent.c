@@ -1,4 +1,5 @@
-/* User-Agent parsing: the rows of protocols.md §5.1 (all vendors) and
+/* User-Agent parsing: the rows of protocols.md §5.1 (all vendors), headers
+ * real phones sent (with their public sources), unreadable MAC fields and
  * hostile headers. */
 #include <check.h>
 #include <stdlib.h>
@@ -31,9 +32,6 @@ static const struct {
 	{ __LINE__, "Cisco-CP-6841-3PCC/12.0.1 (001122334455)", 1,
 	    "cisco", "6841", "12.0.1", "001122334455", "CP-6841-3PCC" },
 	{ __LINE__, "Cisco-CP-6841-3PCC/12.0.1", 1,
-	    "cisco", "6841", "12.0.1", "", "CP-6841-3PCC" },
-	/* A multicast MAC in the parenthesis is no phone's. */
-	{ __LINE__, "Cisco-CP-6841-3PCC/12.0.1 (010000000001)", 1,
 	    "cisco", "6841", "12.0.1", "", "CP-6841-3PCC" },
 
 	{ __LINE__, "Yealink SIP-T46G 28.72.0.1 00:15:65:4a:a9:37", 1,
@@ -88,13 +86,17 @@ static const struct {
 	{ __LINE__, "Yealinkish 1.0 001565000001", UNKNOWN },
 	{ __LINE__, "curl/8.5.0", UNKNOWN },
 	{ __LINE__, "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0", UNKNOWN },
+	/* Real headers without a MAC that name no model either (WZ). */
+	{ __LINE__, "Mozilla/4.0 (compatible; snom lid 3605)", UNKNOWN },
+	{ __LINE__, "N720-DM-PRO/70.040.00.000.000", UNKNOWN },
 };
 
 static void
 assert_empty(const struct useragent *u, int line)
 {
 	ck_assert_msg(u->vendor[0] == '\0' && u->product[0] == '\0' &&
-	    u->model[0] == '\0' && u->version[0] == '\0' && u->mac[0] == '\0',
+	    u->model[0] == '\0' && u->version[0] == '\0' && u->mac[0] == '\0' &&
+	    u->mac_bad == 0,
 	    "line %d: fields left set after a refusal", line);
 }
 
@@ -112,10 +114,231 @@ START_TEST(test_ua_rows)
 	ck_assert_msg(strcmp(u.vendor, rows[_i].vendor) == 0 &&
 	    strcmp(u.model, rows[_i].model) == 0 &&
 	    strcmp(u.version, rows[_i].version) == 0 &&
-	    strcmp(u.mac, rows[_i].mac) == 0 &&
+	    strcmp(u.mac, rows[_i].mac) == 0 && !u.mac_bad &&
 	    strcmp(u.product, rows[_i].product) == 0,
-	    "line %d: got vendor=%s model=%s version=%s mac=%s product=%s",
-	    rows[_i].line, u.vendor, u.model, u.version, u.mac, u.product);
+	    "line %d: got vendor=%s model=%s version=%s mac=%s%s product=%s",
+	    rows[_i].line, u.vendor, u.model, u.version, u.mac,
+	    u.mac_bad ? " (bad)" : "", u.product);
+}
+END_TEST
+
+/* Headers phones were seen sending, collected from public code and
+ * documentation; each must give its phone's vendor, model, firmware and
+ * MAC.  "WZ" is wazo-platform/wazo-provd-plugins,
+ * https://github.com/wazo-platform/wazo-provd-plugins (the comments of
+ * plugins/<vendor>/.../common.py); "FP" is FusionPBX's
+ * app/provision/index.php, https://github.com/fusionpbx/fusionpbx. */
+static const struct {
+	int		 line;
+	const char	*ua;
+	const char	*vendor, *model, *version, *mac, *product;
+} real[] = {
+	/* Cisco SPA and the ATA191 MPP adapter (WZ wazo_cisco_spa,
+	 * wazo_cisco_sip/v11_1_0): a serial number in parentheses. */
+	{ __LINE__, "Cisco/SPA501G-7.4.4 (8843E157DDCC)(CBT141100HR)",
+	    "cisco", "SPA501G", "7.4.4", "8843e157ddcc", "SPA501G" },
+	{ __LINE__, "Cisco/SPA508G-7.4.8a (0002FDFF2103)(CBT141400UK)",
+	    "cisco", "SPA508G", "7.4.8a", "0002fdff2103", "SPA508G" },
+	{ __LINE__, "Linksys/SPA-962-6.1.5(a) (4MM00F903042)",
+	    "cisco", "SPA962", "6.1.5(a)", "", "SPA-962" },
+	{ __LINE__, "Cisco/ATA191-MPP-11-1-0-MSR4 (FCH2443D9R4)",
+	    "cisco", "ATA191", "11-1-0-MSR4", "", "ATA191-MPP" },
+	/* Yealink (WZ wazo_yealink common, v83, v85, v87; FP for the
+	 * T5x's MAC without colons after two spaces). */
+	{ __LINE__, "Yealink SIP-T19P_E2 53.80.0.3 00:15:65:4c:4c:26",
+	    "yealink", "T19P_E2", "53.80.0.3", "0015654c4c26", "SIP-T19P_E2" },
+	{ __LINE__, "Yealink CP860 37.72.0.5 00:15:65:8a:37:86",
+	    "yealink", "CP860", "37.72.0.5", "0015658a3786", "CP860" },
+	{ __LINE__, "yealink SIP-T18 18.0.0.80 00:15:65:27:3e:05",
+	    "yealink", "T18", "18.0.0.80", "001565273e05", "SIP-T18" },
+	{ __LINE__, "Yealink SIP-T31G 124.85.257.55 80:5e:c0:d5:7d:72",
+	    "yealink", "T31G", "124.85.257.55", "805ec0d57d72", "SIP-T31G" },
+	{ __LINE__, "Yealink SIP-T77U 185.87.0.10 44:db:d2:bd:b5:69",
+	    "yealink", "T77U", "185.87.0.10", "44dbd2bdb569", "SIP-T77U" },
+	{ __LINE__, "Yealink SIP-W52P 25.73.0.20 00:15:65:40:ae:35",
+	    "yealink", "W52P", "25.73.0.20", "00156540ae35", "SIP-W52P" },
+	{ __LINE__, "Yealink W80B 103.87.0.10 24:9a:d8:d1:a6:31",
+	    "yealink", "W80B", "103.87.0.10", "249ad8d1a631", "W80B" },
+	{ __LINE__, "Yealink SIP-T56A  58.80.0.25 001565f429a4",
+	    "yealink", "T56A", "58.80.0.25", "001565f429a4", "SIP-T56A" },
+	/* Snom (WZ wazo_snom common and common_dect; FP for 10.1.169 with
+	 * its build date; the D735 one is the seams issue's, same shape). */
+	{ __LINE__, "Mozilla/4.0 (compatible; snomD785-SIP 10.1.169.16 "
+	    "2010.12-00001-gd311851f1 (Feb 25 2019 - 14:19:43) 00041396D9B4 "
+	    "SXM:0 UXM:0 UXMC:0)",
+	    "snom", "D785", "10.1.169.16", "00041396d9b4", "snomD785-SIP" },
+	{ __LINE__, "Mozilla/4.0 (compatible; snomD735-SIP 10.1.54.13 "
+	    "2010.12-00004-g5d5b6b4 (Jul  1 2020 - 09:32:11) 000413A1B2C3 "
+	    "SXM:0 UXM:0 UXMC:0)",
+	    "snom", "D735", "10.1.54.13", "000413a1b2c3", "snomD735-SIP" },
+	{ __LINE__, "Mozilla/4.0 (compatible; snom320-SIP 6.5.20; snom320 "
+	    "jffs2 v3.36; snom320 linux 3.38)",
+	    "snom", "320", "6.5.20", "", "snom320-SIP" },
+	{ __LINE__, "Mozilla/4.0 (compatible; snom870-SIP 8.4.35 SPEAr300 "
+	    "SNOM 1.4)", "snom", "870", "8.4.35", "", "snom870-SIP" },
+	{ __LINE__, "Mozilla/4.0 (compatible; snomPA1-SIP 8.4.35 1.1.3-s)",
+	    "snom", "PA1", "8.4.35", "", "snomPA1-SIP" },
+	{ __LINE__, "Mozilla/4.0 (compatible; snom760-SIP 8.7.3.19 2010.06)",
+	    "snom", "760", "8.7.3.19", "", "snom760-SIP" },
+	{ __LINE__, "Mozilla/4.0 (compatible; Snom M900 05.20.0001 "
+	    "000413b60680)",
+	    "snom", "M900", "05.20.0001", "000413b60680", "Snom M900" },
+	/* Grandstream (WZ wazo_grandstream common and common_ata; FP). */
+	{ __LINE__, "Grandstream Model HW GXP1405 SW 1.0.4.23 DevId "
+	    "000b8240d55c",
+	    "grandstream", "GXP1405", "1.0.4.23", "000b8240d55c", "GXP1405" },
+	{ __LINE__, "Grandstream Model HW GXV3240 V1.6B SW 1.0.1.27 DevId "
+	    "000b82632815",
+	    "grandstream", "GXV3240", "1.0.1.27", "000b82632815", "GXV3240" },
+	{ __LINE__, "Grandstream Model HW GRP2614 SW 1.0.5.15 DevId "
+	    "c074ad0b63ee",
+	    "grandstream", "GRP2614", "1.0.5.15", "c074ad0b63ee", "GRP2614" },
+	{ __LINE__, "Grandstream Model HW HT802V2 V1.0A SW 1.0.5.4 DevId "
+	    "ec74d763e419",
+	    "grandstream", "HT802V2", "1.0.5.4", "ec74d763e419", "HT802V2" },
+	{ __LINE__, "Grandstream Model HW GXP2135 SW 1.0.7.97 DevId "
+	    "000b828aa872",
+	    "grandstream", "GXP2135", "1.0.7.97", "000b828aa872", "GXP2135" },
+	/* Fanvil (WZ wazo_fanvil common). */
+	{ __LINE__, "Fanvil H2U-V2 2.12.0 0c383e32342e",
+	    "fanvil", "H2U-V2", "2.12.0", "0c383e32342e", "H2U-V2" },
+	{ __LINE__, "Fanvil V67 2.6.6.187 0c383e2b29e6",
+	    "fanvil", "V67", "2.6.6.187", "0c383e2b29e6", "V67" },
+	{ __LINE__, "Fanvil X5U-V2 2.12.16.17 0c383e557eb1",
+	    "fanvil", "X5U-V2", "2.12.16.17", "0c383e557eb1", "X5U-V2" },
+	{ __LINE__, "Fanvil W620W 2.16.10 0c383e7dd216",
+	    "fanvil", "W620W", "2.16.10", "0c383e7dd216", "W620W" },
+	/* Polycom (WZ wazo_polycom common).  With device.prov.tagSerialNo
+	 * set the phone adds "(SN:<MAC>)" (Polycom UC Software
+	 * Administrator Guide, device.prov.* parameters); Poly Edge phones
+	 * name themselves PolyEdge. */
+	{ __LINE__, "FileTransport PolycomSoundPointIP-SPIP_335-UA/3.2.1.0078",
+	    "polycom", "SPIP335", "3.2.1.0078", "",
+	    "PolycomSoundPointIP-SPIP_335" },
+	{ __LINE__, "FileTransport PolycomSoundStationIP-SSIP_6000-UA/"
+	    "5.0.3.1667 Type/Updater", "polycom", "SSIP6000", "5.0.3.1667", "",
+	    "PolycomSoundStationIP-SSIP_6000" },
+	{ __LINE__, "FileTransport PolycomVVX-VVX_101-UA/5.4.3.1014 "
+	    "Type/Application", "polycom", "VVX101", "5.4.3.1014", "",
+	    "PolycomVVX-VVX_101" },
+	{ __LINE__, "FileTransport PolycomSoundPointIP-SPIP_550-UA/4.0.15.1047 "
+	    "(SN:0004a11a1a1a) Type/Application", "polycom", "SPIP550",
+	    "4.0.15.1047", "0004a11a1a1a", "PolycomSoundPointIP-SPIP_550" },
+	{ __LINE__, "FileTransport PolyEdge-Edge_E450-UA/8.0.0.15602 "
+	    "Type/Application", "polycom", "EdgeE450", "8.0.0.15602", "",
+	    "PolyEdge-Edge_E450" },
+	/* Gigaset (WZ wazo_gigaset common). */
+	{ __LINE__, "N510 IP PRO/42.258.00.000.000;7C2F806257D7",
+	    "gigaset", "N510 IP PRO", "42.258.00.000.000", "7c2f806257d7",
+	    "N510 IP PRO" },
+	{ __LINE__, "Gigaset N720 DM PRO/70.089.00.000.000;7C2F80CA21E4",
+	    "gigaset", "N720 DM PRO", "70.089.00.000.000", "7c2f80ca21e4",
+	    "N720 DM PRO" },
+	{ __LINE__, "Gigaset N720 DM PRO/70.108.00.000.000",
+	    "gigaset", "N720 DM PRO", "70.108.00.000.000", "", "N720 DM PRO" },
+	/* Aastra and Mitel (WZ wazo_aastra common; FP). */
+	{ __LINE__, "Aastra6739i MAC:00-08-5D-13-CA-05 V:3.2.1.1013-SIP",
+	    "aastra", "6739i", "3.2.1.1013", "00085d13ca05", "Aastra6739i" },
+	{ __LINE__, "Aastra6863i MAC:00-08-5D-40-90-5F V:4.1.0.128-SIP",
+	    "aastra", "6863i", "4.1.0.128", "00085d40905f", "Aastra6863i" },
+	{ __LINE__, "Mitel6915 MAC:14-00-E9-1B-E2-41 V:6.4.0.140-SIP",
+	    "aastra", "6915", "6.4.0.140", "1400e91be241", "Mitel6915" },
+	{ __LINE__, "Mitel6940 MAC:14-00-E9-29-4C-6B V:6.4.0.4006-SIP",
+	    "aastra", "6940", "6.4.0.4006", "1400e9294c6b", "Mitel6940" },
+};
+
+START_TEST(test_ua_real)
+{
+	struct useragent u;
+
+	ck_assert_msg(ua_parse(real[_i].ua, &u) == 1, "line %d: '%s' refused",
+	    real[_i].line, real[_i].ua);
+	ck_assert_msg(strcmp(u.vendor, real[_i].vendor) == 0 &&
+	    strcmp(u.model, real[_i].model) == 0 &&
+	    strcmp(u.version, real[_i].version) == 0 &&
+	    strcmp(u.mac, real[_i].mac) == 0 && !u.mac_bad &&
+	    strcmp(u.product, real[_i].product) == 0,
+	    "line %d: got vendor=%s model=%s version=%s mac=%s%s product=%s",
+	    real[_i].line, u.vendor, u.model, u.version, u.mac,
+	    u.mac_bad ? " (bad)" : "", u.product);
+}
+END_TEST
+
+/* A vendor's header whose MAC field is there but names no phone: the
+ * vendor is known, the MAC is empty and marked unreadable, never taken
+ * for "no MAC sent". */
+static const struct {
+	int		 line;
+	const char	*ua, *vendor;
+} unreadable[] = {
+	{ __LINE__, "Cisco-CP-6841-3PCC/12.0.1 (010000000001)", "cisco" },
+	{ __LINE__, "Cisco-CP-6841-3PCC/12.0.1 (0011223344zz)", "cisco" },
+	{ __LINE__, "Cisco-CP-6841-3PCC/12.0.1 ()", "cisco" },
+	{ __LINE__, "Cisco-CP-6841-3PCC/12.0.1 (00112233", "cisco" },
+	{ __LINE__, "Cisco/SPA508G-7.4.4 (010000000001)(CBT141400UK)",
+	    "cisco" },
+	{ __LINE__, "Yealink SIP-T46G 28.72.0.1 00:15:65:4a:a9", "yealink" },
+	{ __LINE__, "Yealink SIP-T46G 28.72.0.1 00:00:00:00:00:00",
+	    "yealink" },
+	{ __LINE__, "Yealink-T46G 28.71.0.81 01:15:65:4a:a9:37", "yealink" },
+	{ __LINE__, "Mozilla/4.0 (compatible; snomD785-SIP 10.1.169.16 "
+	    "2010.12-00001-gd311851f1 (Feb 25 2019 - 14:19:43) 000000000000 "
+	    "SXM:0 UXM:0 UXMC:0)", "snom" },
+	{ __LINE__, "Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 "
+	    "000413922D24 000413922D25)", "snom" },
+	{ __LINE__, "Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 "
+	    "(000413922D24) 000413922D25)", "snom" },
+	{ __LINE__, "Grandstream Model HW GXP2200 V2.2A SW 1.0.1.33 DevId "
+	    "000b8246", "grandstream" },
+	{ __LINE__, "Grandstream Model HW GXP2200 SW 1.0.1.33 DevId",
+	    "grandstream" },
+	{ __LINE__, "Fanvil X6U Pro 0.0.10 010000000001", "fanvil" },
+	{ __LINE__, "FileTransport PolycomVVX-VVX_400-UA/4.1.4.7430 (SN:) "
+	    "Type/Application", "polycom" },
+	{ __LINE__, "FileTransport PolycomVVX-VVX_400-UA/4.1.4.7430 "
+	    "(SN:0004f2zzzzzz) Type/Application", "polycom" },
+	{ __LINE__, "Gigaset N870 IP PRO/83.V2.11.0+build.a546b91;",
+	    "gigaset" },
+	{ __LINE__, "Gigaset N870 IP PRO/83.V2.11.0+build.a546b91;7C2F80E0D6",
+	    "gigaset" },
+	{ __LINE__, "Aastra6731i MAC:01-08-5D-23-74-29 V:3.2.0.70-SIP",
+	    "aastra" },
+	{ __LINE__, "Aastra6731i MAC: V:3.2.0.70-SIP", "aastra" },
+};
+
+START_TEST(test_ua_unreadable_mac)
+{
+	struct useragent u;
+
+	ck_assert_msg(ua_parse(unreadable[_i].ua, &u) == 1,
+	    "line %d: refused", unreadable[_i].line);
+	ck_assert_msg(strcmp(u.vendor, unreadable[_i].vendor) == 0 &&
+	    u.mac_bad == 1 && u.mac[0] == '\0',
+	    "line %d: vendor=%s mac=%s mac_bad=%d", unreadable[_i].line,
+	    u.vendor, u.mac, u.mac_bad);
+}
+END_TEST
+
+/* The same MAC twice is one MAC; spelled with colons, dashes or dots it
+ * is the same MAC too. */
+START_TEST(test_ua_mac_spellings)
+{
+	static const char *const uas[] = {
+		"Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 "
+		    "000413922D24 000413922d24)",
+		"Grandstream Model HW GRP2601W SW 1.0.7.32 DevId "
+		    "00:04:13:92:2D:24",
+		"Fanvil X4 2.10.2.6887 00-04-13-92-2d-24",
+		"Yealink SIP-T46G 28.72.0.1 0004.1392.2d24",
+		"Yealink-T46G 28.71.0.81 00:04:13:92:2d:24",
+	};
+	struct useragent u;
+
+	for (size_t i = 0; i < sizeof(uas) / sizeof(uas[0]); i++) {
+		ck_assert_msg(ua_parse(uas[i], &u) == 1, "%s", uas[i]);
+		ck_assert_msg(strcmp(u.mac, "000413922d24") == 0 && !u.mac_bad,
+		    "%s: mac=%s bad=%d", uas[i], u.mac, u.mac_bad);
+	}
 }
 END_TEST
 
@@ -326,6 +549,11 @@ useragent_suite(void)
 	    (int)(sizeof(rows) / sizeof(rows[0])));
 	tcase_add_loop_test(tc, test_ua_hostile, 0,
 	    (int)(sizeof(hostile) / sizeof(hostile[0])));
+	tcase_add_loop_test(tc, test_ua_real, 0,
+	    (int)(sizeof(real) / sizeof(real[0])));
+	tcase_add_loop_test(tc, test_ua_unreadable_mac, 0,
+	    (int)(sizeof(unreadable) / sizeof(unreadable[0])));
+	tcase_add_test(tc, test_ua_mac_spellings);
 	tcase_add_test(tc, test_ua_null);
 	tcase_add_test(tc, test_ua_overlong);
 	tcase_add_test(tc, test_ua_huge);

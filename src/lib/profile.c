@@ -61,13 +61,16 @@ parse_profile_path(const char *uri, struct response *rs, char *ident,
 }
 
 /* The User-Agent's MAC, when present, must be the requested phone's: a
- * phone asking for another phone's file is refused. */
+ * phone asking for another phone's file is refused, and so is a MAC field
+ * that cannot be read, which no phone is shown to have sent. */
 static int
 ua_mac_conflicts(const struct snapshot *s, const struct phone *ph,
     const struct useragent *ua)
 {
 	const struct phone *owner;
 
+	if (s->svc.ua_mac_must_match && ua->mac_bad)
+		return 1;
 	if (!s->svc.ua_mac_must_match || ua->mac[0] == '\0')
 		return 0;
 	if (ph->mac[0] != '\0')
@@ -169,7 +172,8 @@ check_phone(const struct snapshot *s, const struct phone *ph,
     struct response *rs, struct logline *log)
 {
 	if (ua_mac_conflicts(s, ph, ua)) {
-		logline_str(log, "ua_mac", ua->mac);
+		logline_str(log, "ua_mac",
+		    ua->mac_bad ? "unreadable" : ua->mac);
 		response_error(rs, 403, "ua_mismatch",
 		    "User-Agent MAC does not match the requested phone");
 		return -1;
@@ -235,9 +239,10 @@ ua_contradicts(const struct snapshot *s, const struct vendor_file_req *vr,
 		    "another vendor than the file requested");
 		return -1;
 	}
-	if (s->svc.ua_mac_must_match && vr->phone != NULL && ua->mac[0] &&
-	    strcmp(vr->phone->mac, ua->mac) != 0) {
-		logline_str(log, "ua_mac", ua->mac);
+	if (s->svc.ua_mac_must_match && vr->phone != NULL && (ua->mac_bad ||
+	    (ua->mac[0] && strcmp(vr->phone->mac, ua->mac) != 0))) {
+		logline_str(log, "ua_mac",
+		    ua->mac_bad ? "unreadable" : ua->mac);
 		response_error(rs, 403, "ua_mismatch", "User-Agent MAC does "
 		    "not match the requested file");
 		return -1;

@@ -148,9 +148,10 @@ resolve_mac(const struct snapshot *s, const struct request *rq,
 	if (t->mac[0] == '\0')
 		memcpy(t->mac, ua.mac, sizeof(t->mac));
 	logline_str(log, "mac", t->mac);
-	if (s->svc.ua_mac_must_match && ua.mac[0] != '\0' &&
-	    strcmp(ua.mac, t->mac) != 0) {
-		logline_str(log, "ua_mac", ua.mac);
+	/* A MAC field that names no phone is no agreement either. */
+	if (s->svc.ua_mac_must_match && (ua.mac_bad || (ua.mac[0] != '\0' &&
+	    strcmp(ua.mac, t->mac) != 0))) {
+		logline_str(log, "ua_mac", ua.mac_bad ? "unreadable" : ua.mac);
 		refuse(rs, 403, "ua_mismatch", "User-Agent MAC does not match "
 		    "the MAC in the URL");
 		return -1;
