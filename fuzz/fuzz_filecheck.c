@@ -60,7 +60,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *)data;
-	struct filecheck_error e;
+	struct diag e;
 
 	for (int i = SYNTAX_XML; i <= SYNTAX_TEXT; i++) {
 		enum file_syntax syntax = (enum file_syntax)i;

@@ -44,7 +44,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	struct mustache_opts o;
-	struct mustache_error err;
+	struct diag err;
 	struct buf out;
 	int rc;
 

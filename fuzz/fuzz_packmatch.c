@@ -19,7 +19,7 @@ static void
 load_once(void)
 {
 	struct extra_files ef;
-	struct pack_error pe;
+	struct diag pe;
 	char err[256];
 
 	loaded = 1;

@@ -15,8 +15,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct service_settings svc;
 	struct firmware_settings fw;
 	struct comparison_settings cmp;
-	struct settings_error err;
-	struct yerror yerr;
+	struct diag err;
+	struct diag yerr;
 	struct ydoc doc;
 	struct arena a;
 

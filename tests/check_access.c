@@ -143,7 +143,7 @@ static const struct {
 
 START_TEST(test_profile_access)
 {
-	struct config_error err;
+	struct diag err;
 	char dir[TU_DIR_MAX], key[IDENT_MAX + 1];
 	struct snapshot *s;
 	const struct phone *ph;

@@ -261,7 +261,7 @@ read_back(const char *yaml, size_t len, const char *const *names,
     const char *const *vals, size_t n)
 {
 	const struct ynode *common;
-	struct yerror err;
+	struct diag err;
 	struct ydoc doc;
 
 	ck_assert_msg(ydoc_load_string(&doc, yaml, len, &err) == 0,
@@ -434,7 +434,7 @@ END_TEST
  * no difference at all. */
 START_TEST(test_snapshot)
 {
-	struct config_error err;
+	struct diag err;
 	struct snapshot *s = snapshot_load("etc", "schema", &err);
 	struct cmp_expected exp;
 	struct cmp_result res;
@@ -488,8 +488,8 @@ START_TEST(test_comparison_keys)
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct comparison_settings cmp;
-		struct settings_error err;
-		struct yerror yerr;
+		struct diag err;
+		struct diag yerr;
 		struct ydoc doc;
 		struct arena a;
 		int rc;

@@ -24,7 +24,7 @@ collect(void *ctx, const struct effective_param *e)
 
 START_TEST(test_effective_matches_profile)
 {
-	struct config_error err;
+	struct diag err;
 	struct snapshot *s = snapshot_load("etc", "schema", &err);
 	struct collect c;
 	struct buf body;
@@ -54,7 +54,7 @@ END_TEST
 /* phones.yml's model: is kept for the pages, and never sent to a phone. */
 START_TEST(test_model_meta_kept_not_sent)
 {
-	struct config_error err;
+	struct diag err;
 	struct snapshot *s = snapshot_load("etc", "schema", &err);
 	const struct phone *ph;
 	struct buf body;

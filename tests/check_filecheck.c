@@ -272,7 +272,7 @@ printable(const char *s)
 
 START_TEST(test_rows)
 {
-	struct filecheck_error e;
+	struct diag e;
 	int line = rows[_i].line;
 	int got = filecheck(rows[_i].syntax, rows[_i].buf, rows[_i].len, &e);
 
@@ -308,7 +308,7 @@ START_TEST(test_all_syntaxes)
 		[SYNTAX_XML] = "<a>\n", [SYNTAX_YEALINK] = YL,
 		[SYNTAX_FANVIL] = FV, [SYNTAX_TEXT] = "text\n",
 	};
-	struct filecheck_error e;
+	struct diag e;
 	char buf[128];
 	size_t n = strlen(starts[_i]);
 
@@ -328,7 +328,7 @@ END_TEST
  * parsing, for every syntax. */
 START_TEST(test_size_cap)
 {
-	struct filecheck_error e;
+	struct diag e;
 	char *buf = malloc(FILECHECK_MAX + 1);
 
 	ck_assert_ptr_nonnull(buf);
@@ -348,7 +348,7 @@ END_TEST
  * nested far deeper than libxml2 allows, a very long key. */
 START_TEST(test_overlong)
 {
-	struct filecheck_error e;
+	struct diag e;
 	size_t n = FILECHECK_MAX - 64, i;
 	char *buf = malloc(FILECHECK_MAX);
 
@@ -392,7 +392,7 @@ START_TEST(test_xml_quiet)
 		"<a>&undefined;</a>", "<?xml version=\"1.0\" encoding=\"KOI8-R\"?>"
 		"<a/>", "<x:a/>", "",
 	};
-	struct filecheck_error e;
+	struct diag e;
 	char path[] = "/tmp/deskprov-check-XXXXXX";
 	int fd = mkstemp(path), saved, refused = 0, kept;
 
@@ -457,7 +457,7 @@ END_TEST
 
 START_TEST(test_syntax_unknown)
 {
-	struct filecheck_error e;
+	struct diag e;
 
 	ck_assert_str_eq(file_syntax_name((enum file_syntax)99), "unknown");
 	ck_assert_int_eq(filecheck((enum file_syntax)99, "x", 1, &e), -1);

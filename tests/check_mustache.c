@@ -204,7 +204,7 @@ START_TEST(test_cases)
 {
 	struct partials p = { NULL, 0 };
 	struct mustache_opts o = { 0 };
-	struct mustache_error err;
+	struct diag err;
 	json_object *data = parse_json(cases[_i].data, cases[_i].line);
 	struct buf out;
 	int rc;
@@ -221,7 +221,7 @@ START_TEST(test_cases)
 	    "main", data, &o, &out, &err);
 	if (cases[_i].want != NULL) {
 		ck_assert_msg(rc == 0, "line %d: error %s:%u: %s",
-		    cases[_i].line, err.name, err.line, err.msg);
+		    cases[_i].line, err.file, err.line, err.msg);
 		ck_assert_msg(strcmp(out.data ? out.data : "",
 		    cases[_i].want) == 0, "line %d: got \"%s\"", cases[_i].line,
 		    out.data);
@@ -230,9 +230,9 @@ START_TEST(test_cases)
 		    cases[_i].line, out.data);
 		ck_assert_msg(strstr(err.msg, cases[_i].err) != NULL,
 		    "line %d: message \"%s\"", cases[_i].line, err.msg);
-		ck_assert_msg(strcmp(err.name, cases[_i].err_name) == 0 &&
+		ck_assert_msg(strcmp(err.file, cases[_i].err_name) == 0 &&
 		    err.line == cases[_i].err_line, "line %d: error at %s:%u",
-		    cases[_i].line, err.name, err.line);
+		    cases[_i].line, err.file, err.line);
 		ck_assert_msg(out.len == 0, "line %d: output left behind",
 		    cases[_i].line);
 	}
@@ -277,7 +277,7 @@ static const struct {
 START_TEST(test_limits)
 {
 	struct mustache_opts o = { 0 };
-	struct mustache_error err;
+	struct diag err;
 	json_object *data = json_tokener_parse(
 	    "{\"l\":[\"ab\",\"cd\",\"ef\",\"gh\",\"ij\",\"kl\",\"mn\",\"op\","
 	    "\"qr\",\"st\",\"uv\",\"wx\"]}");
@@ -310,7 +310,7 @@ END_TEST
 START_TEST(test_reuse_and_append)
 {
 	struct mustache_opts o = { 0 };
-	struct mustache_error err;
+	struct diag err;
 	struct mustache *t;
 	json_object *a = json_tokener_parse("{\"v\":\"1\"}");
 	json_object *b = json_tokener_parse("{\"v\":\"x\\ny\"}");
@@ -326,7 +326,7 @@ START_TEST(test_reuse_and_append)
 	ck_assert_str_eq(out.data, "keep;v=1;");
 	ck_assert_int_eq(mustache_render(t, b, &o, &out, &err), -1);
 	ck_assert_str_eq(out.data, "keep;v=1;");
-	ck_assert_str_eq(err.name, "reuse");
+	ck_assert_str_eq(err.file, "reuse");
 	ck_assert_int_eq(mustache_render(t, NULL, &o, &out, &err), 0);
 	ck_assert_str_eq(out.data, "keep;v=1;v=;");
 	ck_assert_int_eq(mustache_render(t, a, NULL, &out, &err), 0);
@@ -342,7 +342,7 @@ START_TEST(test_partial_cache)
 {
 	struct partials p = { NULL, 0 };
 	struct mustache_opts o = { 0 };
-	struct mustache_error err;
+	struct diag err;
 	json_object *data = json_tokener_parse("{\"l\":[1,2,3,4]}");
 	const char *tmpl = "{{#l}}{{>p}}{{>gone}}{{/l}}";
 	struct buf out;
@@ -364,7 +364,7 @@ END_TEST
 START_TEST(test_too_many_partials)
 {
 	struct mustache_opts o = { 0 };
-	struct mustache_error err;
+	struct diag err;
 	json_object *data = json_object_new_object(), *l = json_object_new_array();
 	const char *tmpl = "{{#l}}{{>*.}}{{/l}}";
 	char name[16];
@@ -392,7 +392,7 @@ END_TEST
 START_TEST(test_odd_values)
 {
 	struct mustache_opts o = { 0 };
-	struct mustache_error err;
+	struct diag err;
 	json_object *data = json_object_new_object();
 	struct buf out;
 
@@ -429,7 +429,7 @@ START_TEST(test_indent_limit)
 {
 	struct partials p = { NULL, 0 };
 	struct mustache_opts o = { 0 };
-	struct mustache_error err;
+	struct diag err;
 	struct buf out;
 
 	p.map = json_tokener_parse("{\"p\":\"x\\n        {{>p}}\\n\"}");
@@ -441,7 +441,7 @@ START_TEST(test_indent_limit)
 	    &out, &err), -1);
 	ck_assert_msg(strstr(err.msg, "indentation deeper than 256"), "%s",
 	    err.msg);
-	ck_assert_str_eq(err.name, "p");
+	ck_assert_str_eq(err.file, "p");
 	ck_assert_uint_eq(err.line, 2);
 	buf_free(&out);
 	json_object_put(p.map);
@@ -452,7 +452,7 @@ END_TEST
 START_TEST(test_hostile_sizes)
 {
 	struct mustache_opts o = { 0 };
-	struct mustache_error err;
+	struct diag err;
 	struct buf tmpl, out;
 	int i;
 
@@ -508,7 +508,7 @@ START_TEST(test_random_templates)
 {
 	struct partials p = { NULL, 0 };
 	struct mustache_opts o = { 0 };
-	struct mustache_error err;
+	struct diag err;
 	json_object *data = json_tokener_parse(
 	    "{\"a\":true,\"l\":[1,{\"a\":false},\"s\"],\"n\":\"p\","
 	    "\"b\":\"x\"}");

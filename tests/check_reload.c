@@ -76,7 +76,7 @@ START_TEST(test_broken_keeps_last_good)
 	s = config_state_refresh(&cs);
 	ck_assert_ptr_eq(s, first);
 	ck_assert_str_eq(base_value(s, "Proxy_1_"), "pbx.example.net");
-	ck_assert_msg(strncmp(cs.error, "common.yml:3: ", 14) == 0,
+	ck_assert_msg(strncmp(cs.error, "common.yml:3:", 13) == 0,
 	    "error is '%s'", cs.error);
 	ck_assert_uint_eq(cs.reloads_failed, 1);
 
@@ -287,7 +287,7 @@ START_TEST(test_broken_from_the_start)
 	tu_write(dir, "common.yml", common_broken);
 	config_state_init_dirs(&cs, "test", dir, dir);
 	ck_assert_ptr_null(cs.snap);
-	ck_assert_msg(strncmp(cs.error, "common.yml:3: ", 14) == 0,
+	ck_assert_msg(strncmp(cs.error, "common.yml:3:", 13) == 0,
 	    "error is '%s'", cs.error);
 	tu_write(dir, "common.yml", common_ok);
 	ck_assert_ptr_nonnull(config_state_refresh(&cs));

@@ -111,11 +111,11 @@ get(const struct profile *p, const char *name)
 static struct snapshot *
 load_dir(const char *dir)
 {
-	struct config_error err;
+	struct diag err;
 	struct snapshot *s = snapshot_load(dir, dir, &err);
 	char msg[600];
 
-	config_error_format(&err, msg, sizeof(msg));
+	diag_format(&err, msg, sizeof(msg));
 	ck_assert_msg(s != NULL, "%s: %s", dir, msg);
 	return s;
 }

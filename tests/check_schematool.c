@@ -53,7 +53,7 @@ START_TEST(test_generate_roundtrip)
 	const struct ynode *p, *s;
 	struct report r;
 	struct ydoc doc;
-	struct yerror err;
+	struct diag err;
 	struct buf out;
 
 	settings_defaults(&svc, &fw, &cmp);
@@ -94,7 +94,7 @@ START_TEST(test_generate_keeps_structure)
 	struct comparison_settings cmp;
 	struct service_settings svc;
 	struct firmware_settings fw;
-	struct config_error cerr;
+	struct diag cerr;
 	struct snapshot *snap;
 	struct strmap names;
 	struct report r;

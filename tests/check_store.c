@@ -706,8 +706,8 @@ START_TEST(test_service_keys)
 		struct service_settings svc;
 		struct firmware_settings fw;
 		struct comparison_settings cmp;
-		struct settings_error err;
-		struct yerror yerr;
+		struct diag err;
+		struct diag yerr;
 		struct ydoc doc;
 		struct arena a;
 		int rc;

@@ -730,7 +730,7 @@ START_TEST(test_last_good_copy)
 		NULL
 	};
 	struct fixture f;
-	struct config_error err;
+	struct diag err;
 	struct snapshot *copy;
 	char data[TU_DIR_MAX], cmd[128];
 	struct pack_match m[4];

@@ -11,7 +11,7 @@
 
 /* Parses text into *doc; the test fails when the outcome is not `ok`. */
 static void
-load(struct ydoc *doc, const char *text, int ok, struct yerror *err)
+load(struct ydoc *doc, const char *text, int ok, struct diag *err)
 {
 	int rc = ydoc_load_string(doc, text, strlen(text), err);
 
@@ -89,7 +89,7 @@ START_TEST(test_scalars_and_nulls)
 	    "folded: >-\n  one\n  two\n"
 	    "hex: 0x10\n";
 	struct ydoc doc;
-	struct yerror err;
+	struct diag err;
 
 	load(&doc, text, 1, &err);
 	ck_assert_int_eq(doc.root->kind, YN_MAP);
@@ -110,7 +110,7 @@ END_TEST
 START_TEST(test_lines)
 {
 	struct ydoc doc;
-	struct yerror err;
+	struct diag err;
 	const struct ynode *m;
 
 	load(&doc, "# comment\n"
@@ -131,7 +131,7 @@ END_TEST
 START_TEST(test_empty_and_scalar_documents)
 {
 	struct ydoc doc;
-	struct yerror err;
+	struct diag err;
 
 	load(&doc, "", 1, &err);
 	ck_assert_ptr_null(doc.root);
@@ -150,7 +150,7 @@ END_TEST
 START_TEST(test_anchors_share)
 {
 	struct ydoc doc;
-	struct yerror err;
+	struct diag err;
 	const struct ynode *a, *b;
 
 	load(&doc,
@@ -180,7 +180,7 @@ END_TEST
 START_TEST(test_merge_keys)
 {
 	struct ydoc doc;
-	struct yerror err;
+	struct diag err;
 	const struct ynode *m;
 
 	load(&doc,
@@ -232,7 +232,7 @@ END_TEST
 static const struct {
 	int		 line;
 	const char	*text;
-	int		 err_line;
+	unsigned	 err_line;
 	const char	*msg;
 } bad[] = {
 	{ __LINE__, "a: 1\nb: 2\na: 3\n", 3, "duplicate key 'a'" },
@@ -256,7 +256,7 @@ static const struct {
 START_TEST(test_errors)
 {
 	struct ydoc doc;
-	struct yerror err;
+	struct diag err;
 	int rc;
 
 	rc = ydoc_load_string(&doc, bad[_i].text, strlen(bad[_i].text), &err);
@@ -272,7 +272,7 @@ END_TEST
 START_TEST(test_duplicate_in_large_mapping)
 {
 	struct ydoc doc;
-	struct yerror err;
+	struct diag err;
 	struct buf b;
 	int rc;
 
@@ -294,7 +294,7 @@ START_TEST(test_raw_nul)
 {
 	static const char text[] = "a: x\0y\nb: 2\n";
 	struct ydoc doc;
-	struct yerror err;
+	struct diag err;
 
 	ck_assert_int_lt(ydoc_load_string(&doc, text, sizeof(text) - 1, &err),
 	    0);
@@ -322,7 +322,7 @@ nested(int depth)
 START_TEST(test_depth_limit)
 {
 	struct ydoc doc;
-	struct yerror err;
+	struct diag err;
 	char *s;
 	const struct ynode *n;
 	int depth;
@@ -353,7 +353,7 @@ END_TEST
 START_TEST(test_depth_limit_block)
 {
 	struct ydoc doc;
-	struct yerror err;
+	struct diag err;
 	struct buf b;
 
 	buf_init(&b);
@@ -381,7 +381,7 @@ now(void)
 START_TEST(test_alias_bomb)
 {
 	struct ydoc doc;
-	struct yerror err;
+	struct diag err;
 	struct buf b;
 	const struct ynode *n;
 	double t0 = now();
@@ -416,7 +416,7 @@ END_TEST
 START_TEST(test_ymap_get)
 {
 	struct ydoc doc;
-	struct yerror err;
+	struct diag err;
 
 	load(&doc, "a: 1\nab: 2\nlist: [a]\n", 1, &err);
 	ck_assert_ptr_null(ymap_get(doc.root, "b"));
@@ -433,7 +433,7 @@ START_TEST(test_load_file)
 {
 	char dir[TU_DIR_MAX], path[512];
 	struct ydoc doc;
-	struct yerror err;
+	struct diag err;
 
 	tu_mkdtemp(dir);
 	tu_write(dir, "ok.yml", "phones:\n  a: {mac: 001122334455}\n");

@@ -57,7 +57,7 @@ static int
 run_test(json_object *test, struct buf *report)
 {
 	struct mustache_opts opts = { 0 };
-	struct mustache_error err;
+	struct diag err;
 	const char *tmpl = str_field(test, "template");
 	const char *want = str_field(test, "expected");
 	json_object *data = NULL, *partials = NULL;
@@ -77,7 +77,7 @@ run_test(json_object *test, struct buf *report)
 	if (mustache_render_text(tmpl, strlen(tmpl), "template", data, &opts,
 	    &out, &err) == -1) {
 		buf_free(&out);
-		buf_printf(&out, "error: %s:%u: %s", err.name, err.line, err.msg);
+		buf_printf(&out, "error: %s:%u: %s", err.file, err.line, err.msg);
 	}
 	ok = out.len == strlen(want) && memcmp(out.data ? out.data : "", want,
 	    out.len) == 0;

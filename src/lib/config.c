@@ -37,7 +37,7 @@ struct loader {
 	struct ydoc		 docs[CF_COUNT];
 	int			 present[CF_COUNT];
 	enum config_file	 cur;		/* file being checked */
-	struct config_error	*err;
+	struct diag		*err;
 	struct strmap		 names;		/* interned parameter names */
 	uint64_t		 hash;		/* of the files' bytes so far */
 	struct extra_files	 extra;		/* until the packs own them */
@@ -61,28 +61,19 @@ config_paths(const char *etc, const char *schema_dir,
 		snprintf(paths[CF_SCHEMA], 4096, "%s/schema.yml", schema_dir);
 }
 
-void
-config_error_format(const struct config_error *e, char *out, size_t n)
-{
-	if (e->line > 0)
-		snprintf(out, n, "%s:%d: %s", e->file, e->line, e->msg);
-	else
-		snprintf(out, n, "%s: %s", e->file, e->msg);
-}
-
 static int
 fail(struct loader *l, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A problem in the file being checked. */
 static int
 fail(struct loader *l, int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	snprintf(l->err->file, sizeof(l->err->file), "%s", file_names[l->cur]);
-	l->err->line = line;
 	va_start(ap, fmt);
-	vsnprintf(l->err->msg, sizeof(l->err->msg), fmt, ap);
+	diag_vset(l->err, file_names[l->cur], line > 0 ? (unsigned)line : 0,
+	    0, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -108,8 +99,8 @@ load_param(struct loader *l, const struct ynode *key, const struct ynode *v,
 	const char *problem;
 
 	if (!param_name_ok(key->str, key->len))
-		return fail(l, key->line, "invalid parameter name '%.80s' "
-		    "(letters, digits, _ . - only)", key->str);
+		return fail(l, key->line, "invalid parameter name %s "
+		    "(letters, digits, _ . - only)", DIAG_Q(key->str));
 	if (v->kind == YN_MAP) {
 		val = ymap_get(v, "value");
 		ua = ymap_get(v, "ua");
@@ -165,8 +156,8 @@ root_section(struct loader *l, enum config_file f, const char *key,
 	for (size_t i = 0; i < YMAP_N(root); i++)
 		if (strcmp(YMAP_KEY(root, i)->str, key) != 0) {
 			*rc = fail(l, YMAP_KEY(root, i)->line, "unknown key "
-			    "'%.80s' at the top (expected '%s')",
-			    YMAP_KEY(root, i)->str, key);
+			    "%s at the top (expected '%s')",
+			    DIAG_Q(YMAP_KEY(root, i)->str), key);
 			return NULL;
 		}
 	sec = ymap_get(root, key);
@@ -218,8 +209,8 @@ walk_structure(struct loader *l, const struct ynode *m, int depth,
 		const struct ynode *k = YMAP_KEY(m, i), *v = YMAP_VAL(m, i);
 
 		if (!param_name_ok(k->str, k->len))
-			return fail(l, k->line, "invalid element name "
-			    "'%.80s'", k->str);
+			return fail(l, k->line, "invalid element name %s",
+			    DIAG_Q(k->str));
 		buf_printf(out, "%*s<%s>", depth * 2, "", k->str);
 		if (v->kind == YN_MAP) {
 			buf_addc(out, '\n');
@@ -299,7 +290,7 @@ load_common_and_schema(struct loader *l)
 			if (strcmp(k, "flat_profile_params") &&
 			    strcmp(k, "xml_structure"))
 				return fail(l, YMAP_KEY(schema, i)->line,
-				    "unknown key '%.80s' in schema", k);
+				    "unknown key %s in schema", DIAG_Q(k));
 		}
 		params = ymap_get(schema, "flat_profile_params");
 		st = ymap_get(schema, "xml_structure");
@@ -354,26 +345,25 @@ static int
 load_settings(struct loader *l)
 {
 	struct snapshot *s = l->snap;
-	struct settings_error e = { 0, "" };
 	int rc;
 
 	settings_defaults(&s->svc, &s->fw, &s->cmp);
 	l->cur = CF_SERVICE;
 	rc = service_settings_load(&s->svc, l->docs[CF_SERVICE].root,
-	    &s->arena, &e);
+	    &s->arena, l->err);
 	if (rc == 0) {
 		l->cur = CF_FIRMWARE;
 		rc = firmware_settings_load(&s->fw, l->docs[CF_FIRMWARE].root,
-		    &s->arena, &e);
+		    &s->arena, l->err);
 	}
 	if (rc == 0) {
 		l->cur = CF_COMPARISON;
 		rc = comparison_settings_load(&s->cmp,
-		    l->docs[CF_COMPARISON].root, &s->arena, &e);
+		    l->docs[CF_COMPARISON].root, &s->arena, l->err);
 	}
 	if (rc < 0)
-		return fail(l, e.line, "%s", e.msg);
-	return 0;
+		diag_set_file(l->err, file_names[l->cur]);
+	return rc;
 }
 
 static int
@@ -421,8 +411,8 @@ load_phone_meta(struct loader *l, struct phone *ph, const char *key,
 		    ph->id, key);
 	if (strcmp(key, "mac") == 0 && !v->is_null) {
 		if (mac_parse(v->str, v->len, ph->mac) != MAC_OK)
-			return fail(l, v->line, "phone '%s': '%.40s' is not a "
-			    "phone MAC address", ph->id, v->str);
+			return fail(l, v->line, "phone '%s': %s is not a "
+			    "phone MAC address", ph->id, DIAG_Q(v->str));
 	} else if (strcmp(key, "model") == 0 && !v->is_null) {
 		if (xml_text_problem(v->str, v->len) != NULL || v->len > 47)
 			return fail(l, v->line, "phone '%s': model must be a "
@@ -460,7 +450,6 @@ load_device(struct loader *l, const struct ynode *v, struct phone *ph)
 {
 	const struct ynode *vendor = ymap_get(v, "vendor");
 	const struct ynode *model = ymap_get(v, "model");
-	struct device_error de;
 	json_object *layer;
 	const char *text;
 
@@ -473,22 +462,25 @@ load_device(struct loader *l, const struct ynode *v, struct phone *ph)
 	if (vendor->kind != YN_SCALAR || vendor->is_null ||
 	    (ph->pack = packset_find(&l->snap->packs, vendor->str)) == NULL)
 		return fail(l, vendor->line, "phone '%s': no vendor pack "
-		    "'%.40s' (the packs are the directories of the schema "
+		    "%s (the packs are the directories of the schema "
 		    "directory holding a pack.yml)", ph->id,
-		    vendor->kind == YN_SCALAR ? vendor->str : "");
+		    DIAG_Q(vendor->kind == YN_SCALAR ? vendor->str : ""));
 	if (model == NULL || model->kind != YN_SCALAR || model->is_null)
 		return fail(l, v->line, "phone '%s': a device needs a model "
 		    "of the %s catalogue", ph->id, ph->pack->name);
 	if ((ph->pmodel = pack_find_model(ph->pack, model->str)) == NULL)
-		return fail(l, model->line, "phone '%s': no model '%.40s' in "
+		return fail(l, model->line, "phone '%s': no model %s in "
 		    "the %s catalogue (add it to etc/vendors.yml)", ph->id,
-		    model->str, ph->pack->name);
+		    DIAG_Q(model->str), ph->pack->name);
 	ph->model = ph->pmodel->name;
 	if (ph->mac[0] == '\0')
 		return fail(l, v->line, "phone '%s': a device needs its mac",
 		    ph->id);
-	if (device_layer_parse(v, 1, &layer, &de) < 0)
-		return fail(l, de.line, "phone '%s': %s", ph->id, de.msg);
+	if (device_layer_parse(v, 1, &layer, l->err) < 0) {
+		diag_set_file(l->err, file_names[l->cur]);
+		diag_prefix(l->err, "phone '%s'", ph->id);
+		return -1;
+	}
 	text = json_object_to_json_string_ext(layer, JSON_C_TO_STRING_PLAIN);
 	ph->device = arena_strndup(&l->snap->arena, text, strlen(text));
 	json_object_put(layer);
@@ -505,8 +497,9 @@ load_phone(struct loader *l, const struct ynode *key, const struct ynode *v,
 	size_t np = 0;
 
 	if (!ident_plausible(key->str, key->len))
-		return fail(l, key->line, "phone name '%.80s' may hold only "
-		    "letters, digits and . _ - : (at most 64)", key->str);
+		return fail(l, key->line, "phone name %s may hold only "
+		    "letters, digits and . _ - : (at most 64)",
+		    DIAG_Q(key->str));
 	ph->id = arena_strndup(&s->arena, key->str, key->len);
 	ph->line = key->line;
 	if (v->kind == YN_SCALAR && v->is_null)
@@ -625,7 +618,6 @@ static int
 read_files(struct loader *l, const char *etc, const char *schema_dir)
 {
 	char paths[CF_COUNT][4096];
-	struct yerror ye;
 	struct stat st;
 	char *raw;
 	size_t len;
@@ -636,14 +628,16 @@ read_files(struct loader *l, const char *etc, const char *schema_dir)
 		l->cur = (enum config_file)f;
 		if (stat(paths[f], &st) < 0 && errno == ENOENT) {
 			if (file_required[f])
-				return fail(l, 0, "missing (looked for %.200s)",
-				    paths[f]);
+				return fail(l, 0, "missing from the config "
+				    "directory");
 			l->hash = hash_file(l->hash, NULL, 0);
 			continue;
 		}
 		if (ydoc_load_file_raw(&l->docs[f], paths[f], CONFIG_FILE_MAX,
-		    &ye, &raw, &len) < 0)
-			return fail(l, ye.line, "%s", ye.msg);
+		    l->err, &raw, &len) < 0) {
+			diag_set_file(l->err, file_names[f]);
+			return -1;
+		}
 		/* Hashed and dropped at once: the bytes of a large phones.yml
 		 * should not sit in memory beside its tree. */
 		l->hash = hash_file(l->hash, raw, len);
@@ -653,7 +647,7 @@ read_files(struct loader *l, const char *etc, const char *schema_dir)
 	l->cur = CF_SCHEMA;
 	if (extra_files_read(etc, schema_dir, &l->extra, l->err->msg,
 	    sizeof(l->err->msg)) < 0) {
-		snprintf(l->err->file, sizeof(l->err->file), "packs");
+		diag_set_file(l->err, "packs");
 		return -1;
 	}
 	l->hash = extra_files_hash(l->hash, &l->extra);
@@ -665,15 +659,8 @@ read_files(struct loader *l, const char *etc, const char *schema_dir)
 static int
 load_packs(struct loader *l)
 {
-	struct pack_error pe;
-
-	if (packset_load(&l->snap->packs, &l->extra, l->docs[CF_VENDORS].root,
-	    l->docs[CF_DEVICES].root, &pe) == 0)
-		return 0;
-	snprintf(l->err->file, sizeof(l->err->file), "%s", pe.file);
-	l->err->line = pe.line;
-	snprintf(l->err->msg, sizeof(l->err->msg), "%s", pe.msg);
-	return -1;
+	return packset_load(&l->snap->packs, &l->extra,
+	    l->docs[CF_VENDORS].root, l->docs[CF_DEVICES].root, l->err);
 }
 
 static double
@@ -738,7 +725,7 @@ config_files_read(const char *etc, const char *schema_dir,
 
 struct snapshot *
 snapshot_load(const char *etc, const char *schema_dir,
-    struct config_error *err)
+    struct diag *err)
 {
 	struct loader l;
 	struct snapshot *s = xcalloc(1, sizeof(*s));
@@ -746,7 +733,7 @@ snapshot_load(const char *etc, const char *schema_dir,
 	int rc;
 
 	memset(&l, 0, sizeof(l));
-	memset(err, 0, sizeof(*err));
+	diag_clear(err);
 	l.snap = s;
 	l.err = err;
 	arena_init(&s->arena);

@@ -9,6 +9,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "diag.h"
 #include "ident.h"
 #include "ipnet.h"
 #include "pack.h"
@@ -92,12 +93,6 @@ struct config_files {
 	struct extra_files	 extra;		/* packs and templates */
 };
 
-struct config_error {
-	char	file[128];
-	int	line;
-	char	msg[256];
-};
-
 
 /* Where each file is read from: etc/<name>, and schema.yml from etc/ when
  * present there, else from schema_dir.  Writes CF_COUNT paths. */
@@ -106,10 +101,11 @@ void	config_paths(const char *etc, const char *schema_dir,
 const char	*config_file_name(enum config_file);
 
 /* Loads and validates a whole directory.  Returns a new snapshot (caller
- * frees with snapshot_free) or NULL with err describing the first problem
- * as file:line: message. */
+ * frees with snapshot_free) or NULL with err describing the first problem:
+ * the file by its name in the directory ("phones.yml", "acme/pack.yml"),
+ * the line and the message (see diag.h for what a message may quote). */
 struct snapshot	*snapshot_load(const char *etc, const char *schema_dir,
-		    struct config_error *err);
+		    struct diag *err);
 void		 snapshot_free(struct snapshot *);
 /* Reads the bytes of every file snapshot_load() would read (caller frees
  * with config_files_free) and their hash, comparable with a snapshot's
@@ -123,8 +119,5 @@ const struct phone	*snapshot_find(const struct snapshot *, const char *key);
 /* Finds a phone by canonical MAC. */
 const struct phone	*snapshot_find_mac(const struct snapshot *,
 			    const char *mac);
-
-/* Formats an error as "file:line: message" into out. */
-void	config_error_format(const struct config_error *, char *out, size_t);
 
 #endif

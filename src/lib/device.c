@@ -116,18 +116,20 @@ device_is_phone_key(const char *key)
 	return 0;
 }
 
+/* A problem at a node: its line is all the context a layer has (the
+ * file is named by the caller). */
 static int
-fail(struct device_error *e, const struct ynode *n, const char *fmt, ...)
+fail(struct diag *e, const struct ynode *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static int
-fail(struct device_error *e, const struct ynode *n, const char *fmt, ...)
+fail(struct diag *e, const struct ynode *n, const char *fmt, ...)
 {
 	va_list ap;
 
-	e->line = n ? n->line : 0;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	diag_vset(e, NULL, n && n->line > 0 ? (unsigned)n->line : 0, 0, fmt,
+	    ap);
 	va_end(ap);
 	return -1;
 }
@@ -147,7 +149,7 @@ text_ok(const char *s, size_t n)
 
 static int
 get_text(const struct ynode *v, const char *name, json_object **out,
-    struct device_error *e)
+    struct diag *e)
 {
 	if (v->kind != YN_SCALAR)
 		return fail(e, v, "%s must be a single value", name);
@@ -162,7 +164,7 @@ get_text(const struct ynode *v, const char *name, json_object **out,
 
 static int
 get_int(const struct ynode *v, const struct field *f, json_object **out,
-    struct device_error *e)
+    struct diag *e)
 {
 	char *end;
 	long n;
@@ -181,7 +183,7 @@ get_int(const struct ynode *v, const struct field *f, json_object **out,
 
 static int
 get_bool(const struct ynode *v, const char *name, json_object **out,
-    struct device_error *e)
+    struct diag *e)
 {
 	static const char *const yes[] = { "true", "yes", "on", "1", NULL };
 	static const char *const no[] = { "false", "no", "off", "0", NULL };
@@ -202,7 +204,7 @@ get_bool(const struct ynode *v, const char *name, json_object **out,
 
 static int
 get_choice(const struct ynode *v, const struct field *f, json_object **out,
-    struct device_error *e)
+    struct diag *e)
 {
 	if (v->kind == YN_SCALAR && !v->is_null)
 		for (int i = 0; f->choices[i] != NULL; i++)
@@ -210,12 +212,12 @@ get_choice(const struct ynode *v, const struct field *f, json_object **out,
 				*out = json_object_new_string(v->str);
 				return 0;
 			}
-	return fail(e, v, "%s: '%.40s' is not one of the allowed values",
-	    f->name, v->kind == YN_SCALAR ? v->str : "");
+	return fail(e, v, "%s: %s is not one of the allowed values",
+	    f->name, DIAG_Q(v->kind == YN_SCALAR ? v->str : ""));
 }
 
 static int
-get_tz(const struct ynode *v, json_object **out, struct device_error *e)
+get_tz(const struct ynode *v, json_object **out, struct diag *e)
 {
 	struct tzinfo tz;
 	char why[160];
@@ -231,7 +233,7 @@ get_tz(const struct ynode *v, json_object **out, struct device_error *e)
 
 /* en, it, pt-BR, zh-Hans: a language tag, short. */
 static int
-get_lang(const struct ynode *v, json_object **out, struct device_error *e)
+get_lang(const struct ynode *v, json_object **out, struct diag *e)
 {
 	size_t n = v->kind == YN_SCALAR ? v->len : 0;
 	int ok = n >= 2 && n <= 16 && strspn(v->str, "abcdefghijklmnopqrstuvwxyz")
@@ -251,7 +253,7 @@ get_lang(const struct ynode *v, json_object **out, struct device_error *e)
 
 static int
 get_strlist(const struct ynode *v, const char *name, json_object **out,
-    struct device_error *e)
+    struct diag *e)
 {
 	json_object *a = json_object_new_array(), *s;
 	const struct ynode *const *items = (const struct ynode *const *)&v;
@@ -284,7 +286,7 @@ param_key_ok(const char *s, size_t n)
 }
 
 static int
-get_params(const struct ynode *v, json_object **out, struct device_error *e)
+get_params(const struct ynode *v, json_object **out, struct diag *e)
 {
 	json_object *o, *s;
 
@@ -300,9 +302,9 @@ get_params(const struct ynode *v, json_object **out, struct device_error *e)
 		const struct ynode *k = YMAP_KEY(v, i);
 		if (!param_key_ok(k->str, k->len)) {
 			json_object_put(o);
-			return fail(e, k, "params: '%.60s' is not a parameter "
+			return fail(e, k, "params: %s is not a parameter "
 			    "name (letters, digits, _ . - [ ] / and inner "
-			    "spaces)", k->str);
+			    "spaces)", DIAG_Q(k->str));
 		}
 		if (get_text(YMAP_VAL(v, i), k->str, &s, e) < 0) {
 			json_object_put(o);
@@ -315,11 +317,11 @@ get_params(const struct ynode *v, json_object **out, struct device_error *e)
 }
 
 static int parse_table(const struct ynode *, const struct field *,
-    const char *, int, json_object **, struct device_error *);
+    const char *, int, json_object **, struct diag *);
 
 static int
 get_list(const struct ynode *v, const struct field *f, json_object **out,
-    struct device_error *e)
+    struct diag *e)
 {
 	json_object *a, *item;
 
@@ -359,7 +361,7 @@ get_list(const struct ynode *v, const struct field *f, json_object **out,
 
 static int
 get_value(const struct ynode *v, const struct field *f, json_object **out,
-    struct device_error *e)
+    struct diag *e)
 {
 	switch (f->type) {
 	case F_STR:	return get_text(v, f->name, out, e);
@@ -389,7 +391,7 @@ find_field(const struct field *tab, const char *name)
 static int
 parse_table(const struct ynode *map, const struct field *tab,
     const char *what, int phone_entry, json_object **out,
-    struct device_error *e)
+    struct diag *e)
 {
 	json_object *o, *v;
 
@@ -407,9 +409,9 @@ parse_table(const struct ynode *map, const struct field *tab,
 			continue;
 		if (f == NULL) {
 			json_object_put(o);
-			return fail(e, k, "%s: unknown key '%.60s' (see "
+			return fail(e, k, "%s: unknown key %s (see "
 			    "docs/packs.md for the device fields)", what,
-			    k->str);
+			    DIAG_Q(k->str));
 		}
 		if (val->kind == YN_SCALAR && val->is_null && f->type != F_STR)
 			continue;	/* "key:" with nothing: not set */
@@ -425,7 +427,7 @@ parse_table(const struct ynode *map, const struct field *tab,
 
 int
 device_layer_parse(const struct ynode *map, int phone_entry,
-    json_object **out, struct device_error *err)
+    json_object **out, struct diag *err)
 {
 	memset(err, 0, sizeof(*err));
 	*out = NULL;

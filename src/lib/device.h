@@ -20,11 +20,6 @@ enum device_layer {
 #define DEVICE_LINES_MAX	32
 #define DEVICE_KEYS_MAX		256
 
-struct device_error {
-	int	line;
-	char	msg[256];
-};
-
 /* "default", "common", "vendor", "model", "phone". */
 const char	*device_layer_name(enum device_layer);
 
@@ -39,7 +34,7 @@ int	device_is_phone_key(const char *key);
  * boolean.  Returns 0 and *out (caller owns it; an empty object for a null
  * node) or -1 with err set. */
 int	device_layer_parse(const struct ynode *map, int phone_entry,
-	    json_object **out, struct device_error *err);
+	    json_object **out, struct diag *err);
 
 /* Merges the layers (NULL entries are skipped), lowest first, into a new
  * object the caller owns.  Scalars and lists are replaced, mappings merged

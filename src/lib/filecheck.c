@@ -71,9 +71,10 @@ clean_copy(char *dst, size_t dstsz, const char *s, size_t n)
 }
 
 /* Fills *e (when there is one) and returns -1, so that a check can end
- * with `return fail(...)`. */
+ * with `return fail(...)`.  The message may quote libxml2's words, which
+ * may hold bytes of the file: they are cleaned like the key. */
 static int __attribute__((format(printf, 5, 6)))
-fail(struct filecheck_error *e, unsigned line, const char *key,
+fail(struct diag *e, unsigned line, const char *key,
     size_t keylen, const char *fmt, ...)
 {
 	char raw[sizeof(e->msg)];
@@ -84,9 +85,9 @@ fail(struct filecheck_error *e, unsigned line, const char *key,
 	va_start(ap, fmt);
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
-	e->line = line;
+	clean_copy(raw, sizeof(raw), raw, strlen(raw));
+	diag_set(e, NULL, line, 0, "%s", raw);
 	clean_copy(e->key, sizeof(e->key), key, keylen);
-	clean_copy(e->msg, sizeof(e->msg), raw, strlen(raw));
 	return -1;
 }
 
@@ -166,7 +167,7 @@ first_control(const struct line *l, int tab_ok)
 }
 
 static int
-control_fail(struct filecheck_error *e, const struct line *l, size_t at,
+control_fail(struct diag *e, const struct line *l, size_t at,
     const char *key, size_t keylen)
 {
 	unsigned char c = (unsigned char)l->s[at];
@@ -183,7 +184,7 @@ control_fail(struct filecheck_error *e, const struct line *l, size_t at,
 /* What every syntax refuses: too many bytes, a NUL, invalid UTF-8.  Done
  * line by line so that the error names a line. */
 static int
-check_bytes(const char *buf, size_t len, struct filecheck_error *e)
+check_bytes(const char *buf, size_t len, struct diag *e)
 {
 	struct line l = { NULL, 0, 0 };
 	size_t pos = 0;
@@ -203,7 +204,7 @@ check_bytes(const char *buf, size_t len, struct filecheck_error *e)
 /* ---- text ---- */
 
 static int
-check_text(const char *buf, size_t len, struct filecheck_error *e)
+check_text(const char *buf, size_t len, struct diag *e)
 {
 	struct line l = { NULL, 0, 0 };
 	size_t pos = 0, at;
@@ -240,7 +241,7 @@ yealink_key_len(const char *s, size_t n)
 /* include:config, one or more spaces, then a path or URL: bare (no spaces
  * or quotes) or in double quotes (no quote inside). */
 static int
-yealink_include_line(const struct line *l, struct filecheck_error *e)
+yealink_include_line(const struct line *l, struct diag *e)
 {
 	const char *p = l->s + strlen(yealink_include), *end = l->s + l->n;
 	const char *at = p;
@@ -270,7 +271,7 @@ yealink_include_line(const struct line *l, struct filecheck_error *e)
 /* One line after the first: blank, a comment, include:config, or key =
  * value with any value (empty included) free of control characters. */
 static int
-yealink_line(const struct line *l, struct filecheck_error *e)
+yealink_line(const struct line *l, struct diag *e)
 {
 	size_t k = yealink_key_len(l->s, l->n), i, at;
 
@@ -292,7 +293,7 @@ yealink_line(const struct line *l, struct filecheck_error *e)
 }
 
 static int
-check_yealink(const char *buf, size_t len, struct filecheck_error *e)
+check_yealink(const char *buf, size_t len, struct diag *e)
 {
 	struct line l = { NULL, 0, 0 };
 	size_t pos = 0, at;
@@ -317,7 +318,7 @@ static const char fanvil_end[] = "<<END OF FILE>>";
 /* <NAME>, NAME of letters, digits, spaces and '_' (Fanvil's own files
  * have <SIP Hotspot MODULE>, so lowercase is allowed). */
 static int
-fanvil_section(const struct line *l, struct filecheck_error *e)
+fanvil_section(const struct line *l, struct diag *e)
 {
 	size_t i;
 
@@ -352,7 +353,7 @@ fanvil_key_len(const struct line *l)
 /* Name :value.  The name is printable ASCII, starts with neither a space
  * nor '<', and ends at the first ':'; the value is the rest. */
 static int
-fanvil_param(const struct line *l, struct filecheck_error *e)
+fanvil_param(const struct line *l, struct diag *e)
 {
 	size_t n = fanvil_key_len(l);
 
@@ -372,7 +373,7 @@ fanvil_param(const struct line *l, struct filecheck_error *e)
 }
 
 static int
-fanvil_line(const struct line *l, int ended, struct filecheck_error *e)
+fanvil_line(const struct line *l, int ended, struct diag *e)
 {
 	size_t at;
 
@@ -392,7 +393,7 @@ fanvil_line(const struct line *l, int ended, struct filecheck_error *e)
 }
 
 static int
-check_fanvil(const char *buf, size_t len, struct filecheck_error *e)
+check_fanvil(const char *buf, size_t len, struct diag *e)
 {
 	struct line l = { NULL, 0, 0 };
 	size_t pos = 0, at;
@@ -418,7 +419,7 @@ check_fanvil(const char *buf, size_t len, struct filecheck_error *e)
 
 struct xmlcheck {
 	xmlParserCtxtPtr		 ctxt;
-	struct filecheck_error		*e;
+	struct diag		*e;
 	int				 failed;
 };
 
@@ -549,7 +550,7 @@ static const int parse_options = XML_PARSE_NONET | XML_PARSE_NOWARNING;
  * structured error handler swapped here is per thread in libxml2 and put
  * back before returning, so nothing leaks into other callers. */
 static int
-check_xml(const char *buf, size_t len, struct filecheck_error *e)
+check_xml(const char *buf, size_t len, struct diag *e)
 {
 	xmlSAXHandler h;
 	struct xmlcheck x = { NULL, e, 0 };
@@ -581,7 +582,7 @@ check_xml(const char *buf, size_t len, struct filecheck_error *e)
 
 int
 filecheck(enum file_syntax syntax, const char *buf, size_t len,
-    struct filecheck_error *e)
+    struct diag *e)
 {
 	if (e != NULL)
 		memset(e, 0, sizeof(*e));

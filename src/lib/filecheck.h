@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "diag.h"
+
 /* Larger files are refused whatever their syntax: no phone configuration
  * comes near it, so one that does is a runaway template. */
 #define FILECHECK_MAX	(4u * 1024 * 1024)
@@ -17,12 +19,6 @@ enum file_syntax {
 	SYNTAX_TEXT
 };
 
-struct filecheck_error {
-	unsigned	line;		/* 1-based line in the file, 0 if n/a */
-	char		key[64];	/* parameter/element involved, or "" */
-	char		msg[160];	/* one sentence, printable ASCII */
-};
-
 /* "xml", "yealink", "fanvil", "text" (exactly, lowercase): 0 with *out
  * set; anything else (NULL included): -1, *out untouched. */
 int		 file_syntax_parse(const char *name, enum file_syntax *out);
@@ -30,12 +26,14 @@ int		 file_syntax_parse(const char *name, enum file_syntax *out);
 const char	*file_syntax_name(enum file_syntax syntax);
 
 /* 0 when buf[0..len) is a valid file of that syntax; else -1 with *e
- * describing the first problem (e may be NULL).  Every syntax refuses a
+ * describing the first problem (e may be NULL): its line (0 if none), the
+ * parameter or element involved as key ("" if none) and the message; the
+ * file name is the caller's.  Every syntax refuses a
  * NUL byte, invalid UTF-8 and more than FILECHECK_MAX bytes.  key and msg
  * hold printable ASCII only (other bytes become '?'), so they are safe in
  * a log line or a page once escaped as usual.  Reentrant: libxml2 errors
  * are caught per call and never printed. */
 int		 filecheck(enum file_syntax syntax, const char *buf, size_t len,
-		    struct filecheck_error *e);
+		    struct diag *e);
 
 #endif

@@ -213,12 +213,12 @@ lastgood_save(const char *data_dir, const char *etc, const char *schema_dir,
 
 struct snapshot *
 lastgood_load(const char *data_dir, const char *etc,
-    const struct snapshot *current, struct config_error *err)
+    const struct snapshot *current, struct diag *err)
 {
 	struct generation g;
 	char dir[4096];
 
-	memset(err, 0, sizeof(*err));
+	diag_clear(err);
 	if (read_generation(data_dir, &g) < 0 || strcmp(g.etc, etc) != 0)
 		return NULL;
 	if (current != NULL && (g.hash == current->source_hash ||

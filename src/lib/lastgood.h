@@ -29,6 +29,6 @@ int	lastgood_save(const char *data_dir, const char *etc,
  * `current` (which may be NULL) and is not older than it.  NULL otherwise,
  * or when the copy does not load (err says why). */
 struct snapshot	*lastgood_load(const char *data_dir, const char *etc,
-		    const struct snapshot *current, struct config_error *err);
+		    const struct snapshot *current, struct diag *err);
 
 #endif

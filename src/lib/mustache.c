@@ -37,21 +37,6 @@ mustache_limits(const struct mustache_opts *o, struct mustache_limits *l)
 }
 
 void
-mustache_errorf(struct mustache_error *err, const char *name, unsigned line,
-    const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL)
-		return;
-	snprintf(err->name, sizeof(err->name), "%s", name ? name : "");
-	err->line = line;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-}
-
-void
 mustache_quote(char *dst, size_t max, const char *s, size_t n)
 {
 	size_t i, k = n < max ? n : max;
@@ -144,7 +129,7 @@ mustache_name(const struct mustache *t)
 int
 mustache_render_text(const char *src, size_t len, const char *name,
     json_object *data, const struct mustache_opts *opts, struct buf *out,
-    struct mustache_error *err)
+    struct diag *err)
 {
 	struct mustache *t;
 	int rc;

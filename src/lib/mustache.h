@@ -33,6 +33,7 @@
 #include <json-c/json.h>
 
 #include "buf.h"
+#include "diag.h"
 
 /* Defaults for the limits of struct mustache_opts that are left at 0. */
 #define MUSTACHE_TEMPLATE_MAX	(1024 * 1024)	/* bytes in one template */
@@ -89,21 +90,17 @@ struct mustache_opts {
 	const struct mustache	*(*find)(void *ctx, const char *name);
 };
 
-/* Why parsing or rendering failed: "<name>:<line>: <msg>" for a log. */
-struct mustache_error {
-	char		 msg[256];
-	char		 name[128];	/* template or partial; may be "" */
-	unsigned	 line;		/* 1-based; 0 when no line applies */
-};
-
 struct mustache;
+
+/* Errors: err->file is the template or partial the problem is in (""
+ * when none), err->line its 1-based line (0 when no line applies). */
 
 /* Parses src[0..len) (a copy is kept, src may be freed).  `name` names the
  * template in errors.  Returns a template the caller frees with
  * mustache_free(), or NULL with *err filled.  Only the size and depth
  * limits of `opts` (may be NULL) apply here. */
 struct mustache	*mustache_parse(const char *src, size_t len, const char *name,
-		    const struct mustache_opts *opts, struct mustache_error *err);
+		    const struct mustache_opts *opts, struct diag *err);
 void		 mustache_free(struct mustache *);
 const char	*mustache_name(const struct mustache *);
 
@@ -113,11 +110,11 @@ const char	*mustache_name(const struct mustache *);
  * its length before the call, so no partial output is ever used. */
 int		 mustache_render(const struct mustache *t, json_object *data,
 		    const struct mustache_opts *opts, struct buf *out,
-		    struct mustache_error *err);
+		    struct diag *err);
 /* mustache_parse, mustache_render and mustache_free in one call. */
 int		 mustache_render_text(const char *src, size_t len,
 		    const char *name, json_object *data,
 		    const struct mustache_opts *opts, struct buf *out,
-		    struct mustache_error *err);
+		    struct diag *err);
 
 #endif

@@ -82,9 +82,6 @@ struct mustache_limits {
 };
 
 void	 mustache_limits(const struct mustache_opts *, struct mustache_limits *);
-void	 mustache_errorf(struct mustache_error *, const char *name,
-	    unsigned line, const char *fmt, ...)
-	    __attribute__((format(printf, 4, 5)));
 /* Copies at most `max` bytes of s[0..n) into dst (NUL-terminated, of size
  * max + 4), control bytes shown as '?', "..." when cut: for messages. */
 void	 mustache_quote(char *dst, size_t max, const char *s, size_t n);

@@ -67,7 +67,7 @@ struct counter {
 
 struct parser {
 	struct mustache		*t;
-	struct mustache_error	*err;
+	struct diag	*err;
 	const char		*src;	/* the template's own copy */
 	size_t			 len;
 	size_t			 pos;	/* next byte not yet placed */
@@ -161,12 +161,10 @@ static int
 perr(struct parser *p, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
-	char msg[sizeof(p->err->msg)];
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	diag_vset(p->err, p->t->name, line, 0, fmt, ap);
 	va_end(ap);
-	mustache_errorf(p->err, p->t->name, line, "%s", msg);
 	return -1;
 }
 
@@ -786,7 +784,7 @@ parse_all(struct parser *p)
 
 static void
 parser_init(struct parser *p, struct mustache *t, unsigned max_depth,
-    struct mustache_error *err)
+    struct diag *err)
 {
 	memset(p, 0, sizeof(*p));
 	p->t = t;
@@ -804,7 +802,7 @@ parser_init(struct parser *p, struct mustache *t, unsigned max_depth,
 
 struct mustache *
 mustache_parse(const char *src, size_t len, const char *name,
-    const struct mustache_opts *opts, struct mustache_error *err)
+    const struct mustache_opts *opts, struct diag *err)
 {
 	struct mustache_limits lim;
 	struct mustache *t;
@@ -816,7 +814,7 @@ mustache_parse(const char *src, size_t len, const char *name,
 		name = "template";
 	mustache_limits(opts, &lim);
 	if (len > lim.max_template) {
-		mustache_errorf(err, name, 0, "template is %zu bytes, more "
+		diag_set(err, name, 0, 0, "template is %zu bytes, more "
 		    "than the limit of %zu", len, lim.max_template);
 		return NULL;
 	}

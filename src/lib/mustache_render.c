@@ -61,7 +61,7 @@ struct render {
 	const struct escaper		*esc;
 	struct buf			*out;
 	size_t				 start;	/* out->len before the render */
-	struct mustache_error		*err;
+	struct diag		*err;
 	unsigned long			 steps;
 	unsigned			 depth;
 	/* Partials by name: a parsed template, or &missing. */
@@ -87,13 +87,11 @@ static int
 fail(struct render *r, const struct mustache *t, unsigned line,
     const char *fmt, ...)
 {
-	char msg[sizeof(r->err->msg)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	diag_vset(r->err, t->name, line, 0, fmt, ap);
 	va_end(ap);
-	mustache_errorf(r->err, t->name, line, "%s", msg);
 	return -1;
 }
 
@@ -615,7 +613,7 @@ render_list(struct render *r, const struct scope *s, const struct node *n,
 
 static void
 render_init(struct render *r, const struct mustache_opts *o, struct buf *out,
-    struct mustache_error *err)
+    struct diag *err)
 {
 	memset(r, 0, sizeof(*r));
 	mustache_limits(o, &r->lim);
@@ -642,7 +640,7 @@ render_free(struct render *r)
 int
 mustache_render(const struct mustache *t, json_object *data,
     const struct mustache_opts *opts, struct buf *out,
-    struct mustache_error *err)
+    struct diag *err)
 {
 	static const struct mustache_opts defaults;
 	struct frame root = { data, NULL };
@@ -653,7 +651,7 @@ mustache_render(const struct mustache *t, json_object *data,
 	if (opts == NULL)
 		opts = &defaults;
 	if ((unsigned)opts->escape >= sizeof(escapers) / sizeof(escapers[0])) {
-		mustache_errorf(err, t->name, 0, "unknown escaping %d",
+		diag_set(err, t->name, 0, 0, "unknown escaping %d",
 		    (int)opts->escape);
 		return -1;
 	}

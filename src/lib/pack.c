@@ -13,20 +13,20 @@
 #define PACK_MODELS_MAX	1024
 #define PACK_UAS_MAX	32
 
+/* A problem at a node of one of the pack files. */
 static int
-fail(struct pack_error *e, const char *file, const struct ynode *n,
+fail(struct diag *e, const char *file, const struct ynode *n,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static int
-fail(struct pack_error *e, const char *file, const struct ynode *n,
+fail(struct diag *e, const char *file, const struct ynode *n,
     const char *fmt, ...)
 {
 	va_list ap;
 
-	snprintf(e->file, sizeof(e->file), "%s", file);
-	e->line = n ? n->line : 0;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	diag_vset(e, file, n && n->line > 0 ? (unsigned)n->line : 0, 0, fmt,
+	    ap);
 	va_end(ap);
 	return -1;
 }
@@ -137,7 +137,7 @@ parse_bool(const char *s, int *out)
 /* Keys allowed in each kind of entry. */
 static int
 only_keys(const struct ynode *map, const char *const *keys,
-    struct pack_error *e, const char *file, const char *what)
+    struct diag *e, const char *file, const char *what)
 {
 	for (size_t i = 0; i < YMAP_N(map); i++) {
 		const char *k = YMAP_KEY(map, i)->str;
@@ -147,14 +147,14 @@ only_keys(const struct ynode *map, const char *const *keys,
 				break;
 		if (keys[j] == NULL)
 			return fail(e, file, YMAP_KEY(map, i), "%s: unknown "
-			    "key '%.60s'", what, k);
+			    "key %s", what, DIAG_Q(k));
 	}
 	return 0;
 }
 
 static int
 parse_file(struct pack *p, const struct ynode *n, const char *file,
-    struct pack_file *f, struct pack_error *e)
+    struct pack_file *f, struct diag *e)
 {
 	static const char *const keys[] = { "name", "template", "scope",
 	    "secrets", "syntax", "content_type", NULL };
@@ -195,8 +195,8 @@ parse_file(struct pack *p, const struct ynode *n, const char *file,
 	f->syntax = p->syntax;
 	if ((v = scalar(ymap_get(n, "syntax"))) != NULL &&
 	    file_syntax_parse(v, &f->syntax) < 0)
-		return fail(e, file, n, "file '%s': unknown syntax '%.20s'",
-		    name, v);
+		return fail(e, file, n, "file '%s': unknown syntax %s",
+		    name, DIAG_Q(v));
 	v = scalar(ymap_get(n, "content_type"));
 	f->content_type = xstrdup(v ? v : p->content_type);
 	f->pattern = xstrdup(name);
@@ -209,7 +209,7 @@ parse_file(struct pack *p, const struct ynode *n, const char *file,
 
 static int
 add_files(struct pack *p, const struct ynode *seq, const char *file,
-    struct pack_error *e)
+    struct diag *e)
 {
 	if (seq == NULL)
 		return 0;
@@ -256,15 +256,15 @@ model_name_ok(const char *s)
 
 static int
 parse_model(const struct ynode *k, const struct ynode *v, const char *file,
-    struct pack_model *m, struct pack_error *e)
+    struct pack_model *m, struct diag *e)
 {
 	const struct ynode *al = v ? ymap_get(v, "aliases") : NULL;
 	const char *fid;
 
 	memset(m, 0, sizeof(*m));
 	if (!model_name_ok(k->str))
-		return fail(e, file, k, "model name '%.40s': letters, digits, "
-		    "spaces and _ . - + ( ) only", k->str);
+		return fail(e, file, k, "model name %s: letters, digits, "
+		    "spaces and _ . - + ( ) only", DIAG_Q(k->str));
 	if (v != NULL && v->kind != YN_MAP && !(v->kind == YN_SCALAR &&
 	    v->is_null))
 		return fail(e, file, v, "model '%s' must be a mapping", k->str);
@@ -296,7 +296,7 @@ parse_model(const struct ynode *k, const struct ynode *v, const char *file,
 
 static int
 add_models(struct pack *p, const struct ynode *map, const char *file,
-    struct pack_error *e)
+    struct diag *e)
 {
 	if (map == NULL)
 		return 0;
@@ -333,7 +333,7 @@ add_models(struct pack *p, const struct ynode *map, const char *file,
 
 static int
 add_ouis(struct pack *p, const struct ynode *seq, const char *file,
-    struct pack_error *e)
+    struct diag *e)
 {
 	if (seq == NULL)
 		return 0;
@@ -374,7 +374,7 @@ group_no(const struct ynode *map, const char *key, int *out)
 
 static int
 add_uas(struct pack *p, const struct ynode *seq, const char *file,
-    struct pack_error *e)
+    struct diag *e)
 {
 	static const char *const keys[] = { "pattern", "model", "version",
 	    "mac", NULL };
@@ -419,7 +419,7 @@ add_uas(struct pack *p, const struct ynode *seq, const char *file,
 
 static int
 add_maps(struct pack *p, const struct ynode *map, const char *file,
-    struct pack_error *e)
+    struct diag *e)
 {
 	if (map == NULL)
 		return 0;
@@ -437,21 +437,17 @@ add_maps(struct pack *p, const struct ynode *map, const char *file,
 
 static int
 device_layer(const struct ynode *n, const char *file, json_object **out,
-    struct pack_error *e)
+    struct diag *e)
 {
-	struct device_error de;
-
-	if (device_layer_parse(n, 0, out, &de) == 0)
+	if (device_layer_parse(n, 0, out, e) == 0)
 		return 0;
-	snprintf(e->file, sizeof(e->file), "%s", file);
-	e->line = de.line;
-	snprintf(e->msg, sizeof(e->msg), "%s", de.msg);
+	diag_set_file(e, file);
 	return -1;
 }
 
 static int
 parse_pack(struct pack *p, const char *dir, const struct ynode *root,
-    const char *file, struct pack_error *e)
+    const char *file, struct diag *e)
 {
 	static const char *const keys[] = { "vendor", "description",
 	    "ua_vendor", "syntax", "content_type", "ouis", "user_agents",
@@ -575,13 +571,12 @@ pack_find_model(const struct pack *p, const char *name)
 
 /* Every "<pack>/pack.yml" of the extra files. */
 static int
-load_packs(struct packset *s, struct pack_error *e)
+load_packs(struct packset *s, struct diag *e)
 {
 	for (size_t i = 0; i < s->files.n; i++) {
 		const struct extra_file *f = &s->files.v[i];
 		const char *slash = strchr(f->rel, '/');
 		char dir[PACK_NAME_MAX + 1];
-		struct yerror ye;
 		struct ydoc doc;
 		int rc;
 
@@ -595,11 +590,9 @@ load_packs(struct packset *s, struct pack_error *e)
 		memset(&s->packs[s->n], 0, sizeof(*s->packs));
 		s->n++;
 		memset(&doc, 0, sizeof(doc));
-		if (ydoc_load_string(&doc, f->data, f->len, &ye) < 0) {
+		if (ydoc_load_string(&doc, f->data, f->len, e) < 0) {
 			ydoc_free(&doc);
-			snprintf(e->file, sizeof(e->file), "%s", f->rel);
-			e->line = ye.line;
-			snprintf(e->msg, sizeof(e->msg), "%s", ye.msg);
+			diag_set_file(e, f->rel);
 			return -1;
 		}
 		rc = parse_pack(&s->packs[s->n - 1], dir, doc.root, f->rel, e);
@@ -620,22 +613,19 @@ by_rel(const void *a, const void *b)
 /* Parses every .tpl once: a template with a syntax error stops the load,
  * with its file and line. */
 static int
-parse_templates(struct packset *s, struct pack_error *e)
+parse_templates(struct packset *s, struct diag *e)
 {
 	s->tpls = xcalloc(s->files.n + 1, sizeof(*s->tpls));
 	for (size_t i = 0; i < s->files.n; i++) {
 		const struct extra_file *f = &s->files.v[i];
-		struct mustache_error me;
 		size_t n = strlen(f->rel);
 		struct mustache *t;
 
 		if (n < 4 || strcmp(f->rel + n - 4, ".tpl") != 0)
 			continue;
 		if ((t = mustache_parse(f->data, f->len, f->rel, NULL,
-		    &me)) == NULL) {
-			snprintf(e->file, sizeof(e->file), "%s", f->rel);
-			e->line = (int)me.line;
-			snprintf(e->msg, sizeof(e->msg), "template: %.240s", me.msg);
+		    e)) == NULL) {
+			diag_prefix(e, "template");
 			return -1;
 		}
 		s->tpls[s->n_tpls].rel = f->rel;
@@ -659,7 +649,7 @@ find_tpl(const struct packset *s, const char *rel)
  * the shipped packs. */
 static int
 extend_packs(struct packset *s, const struct ynode *root,
-    struct pack_error *e)
+    struct diag *e)
 {
 	static const char *const keys[] = { "ouis", "user_agents", "files",
 	    "models", NULL };
@@ -674,7 +664,8 @@ extend_packs(struct packset *s, const struct ynode *root,
 		const struct ynode *k = YMAP_KEY(root, i), *v = YMAP_VAL(root, i);
 		struct pack *p = find_pack(s, k->str);
 		if (p == NULL)
-			return fail(e, file, k, "no vendor pack '%.40s'", k->str);
+			return fail(e, file, k, "no vendor pack %s",
+			    DIAG_Q(k->str));
 		if (v->kind != YN_MAP)
 			return fail(e, file, v, "%s: must be a mapping", k->str);
 		if (only_keys(v, keys, e, file, k->str) < 0 ||
@@ -689,7 +680,7 @@ extend_packs(struct packset *s, const struct ynode *root,
 
 /* Every file of every pack must have a template to start from. */
 static int
-check_templates(const struct packset *s, struct pack_error *e)
+check_templates(const struct packset *s, struct diag *e)
 {
 	char rel[256];
 
@@ -704,14 +695,11 @@ check_templates(const struct packset *s, struct pack_error *e)
 			    p->name, t);
 			if (find_tpl(s, rel) != NULL)
 				continue;
-			snprintf(e->file, sizeof(e->file), "%s/pack.yml",
-			    p->name);
-			e->line = 0;
-			snprintf(e->msg, sizeof(e->msg), "file '%s': no "
+			snprintf(rel, sizeof(rel), "%s/pack.yml", p->name);
+			return diag_set(e, rel, 0, 0, "file '%s': no "
 			    "template '%s' (looked for %s/%s.tpl and "
 			    "templates/%s/%s.tpl)", p->files[j].pattern, t,
 			    p->name, t, p->name, t);
-			return -1;
 		}
 	}
 	return 0;
@@ -719,7 +707,7 @@ check_templates(const struct packset *s, struct pack_error *e)
 
 static int
 load_model_layers(struct packset *s, const struct ynode *models,
-    struct pack_error *e)
+    struct diag *e)
 {
 	const char *file = "devices.yml";
 
@@ -737,8 +725,8 @@ load_model_layers(struct packset *s, const struct ynode *models,
 
 		json_object_object_add(s->model_layers, k->str, per);
 		if (p == NULL)
-			return fail(e, file, k, "models: no vendor pack "
-			    "'%.40s'", k->str);
+			return fail(e, file, k, "models: no vendor pack %s",
+			    DIAG_Q(k->str));
 		if (v->kind != YN_MAP)
 			return fail(e, file, v, "models.%s: maps model names "
 			    "to device fields", k->str);
@@ -747,8 +735,8 @@ load_model_layers(struct packset *s, const struct ynode *models,
 			    YMAP_KEY(v, j)->str);
 			if (m == NULL)
 				return fail(e, file, YMAP_KEY(v, j), "models."
-				    "%s: no model '%.40s' in the catalogue",
-				    k->str, YMAP_KEY(v, j)->str);
+				    "%s: no model %s in the catalogue",
+				    k->str, DIAG_Q(YMAP_KEY(v, j)->str));
 			if (device_layer(YMAP_VAL(v, j), file, &layer, e) < 0)
 				return -1;
 			json_object_object_add(per, m->name, layer);
@@ -760,7 +748,7 @@ load_model_layers(struct packset *s, const struct ynode *models,
 /* etc/devices.yml: the common, vendor and model layers. */
 static int
 load_layers(struct packset *s, const struct ynode *root,
-    struct pack_error *e)
+    struct diag *e)
 {
 	static const char *const keys[] = { "common", "vendors", "models",
 	    NULL };
@@ -784,7 +772,7 @@ load_layers(struct packset *s, const struct ynode *root,
 			struct pack *p = find_pack(s, k->str);
 			if (p == NULL)
 				return fail(e, file, k, "vendors: no vendor "
-				    "pack '%.40s'", k->str);
+				    "pack %s", DIAG_Q(k->str));
 			if (device_layer(YMAP_VAL(vendors, i), file,
 			    &p->vendor_layer, e) < 0)
 				return -1;
@@ -796,10 +784,10 @@ load_layers(struct packset *s, const struct ynode *root,
 int
 packset_load(struct packset *s, struct extra_files *files,
     const struct ynode *vendors_root, const struct ynode *devices_root,
-    struct pack_error *e)
+    struct diag *e)
 {
 	memset(s, 0, sizeof(*s));
-	memset(e, 0, sizeof(*e));
+	diag_clear(e);
 	s->files = *files;
 	memset(files, 0, sizeof(*files));
 	s->tz_cache = xcalloc(1, sizeof(*s->tz_cache));

@@ -84,19 +84,13 @@ struct packset {
 	json_object		**tz_cache;	/* one slot, allocated */
 };
 
-struct pack_error {
-	char	file[128];
-	int	line;
-	char	msg[256];
-};
-
 /* Builds the packs from the extra files (ownership moves into the set,
  * which the caller frees with packset_free) and the parsed etc/vendors.yml
  * and etc/devices.yml roots (either may be NULL).  Every template is
  * parsed, so a syntax error is an error here.  0, or -1 with err. */
 int	packset_load(struct packset *, struct extra_files *files,
 	    const struct ynode *vendors_root, const struct ynode *devices_root,
-	    struct pack_error *err);
+	    struct diag *err);
 void	packset_free(struct packset *);
 
 const struct pack	*packset_find(const struct packset *, const char *name);

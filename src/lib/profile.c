@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "access.h"
+#include "auth.h"
 #include "instrument.h"
 #include "profile.h"
 #include "render.h"
@@ -406,7 +407,7 @@ profile_handle(struct app *app, const struct request *rq,
 	    strncmp(rq->uri, "/health?", 8) == 0)) {
 		/* Health polls are not config requests: they would pull
 		 * the percentiles down. */
-		health_handle(&app->cs, rs);
+		health_handle(&app->cs, rq, rs);
 		rs->omit_body = strcmp(rq->method, "HEAD") == 0;
 		return;
 	} else
@@ -414,8 +415,28 @@ profile_handle(struct app *app, const struct request *rq,
 	fetch_metrics(app->metrics, rs, &ff, instrument_clock() - t0);
 }
 
+/* The last load error as the asker may see it: the full message for a
+ * user the web server authenticated and auth.users names (REMOTE_USER is
+ * set by the server, never by the client), else only where it is. */
+static json_object *
+health_error(const struct config_state *cs, const struct snapshot *s,
+    const struct request *rq)
+{
+	char where[DIAG_FILE_MAX + 32];
+
+	if (cs->error[0] == '\0')
+		return NULL;
+	if (s != NULL && rq->remote_user != NULL && rq->remote_user[0] &&
+	    auth_role(s, rq->remote_user) != ROLE_NONE)
+		return json_object_new_string(cs->error);
+	if (diag_format_public(&cs->failure, where, sizeof(where)) == 0)
+		snprintf(where, sizeof(where), "the configuration");
+	return json_object_new_string(where);
+}
+
 void
-health_handle(struct config_state *cs, struct response *rs)
+health_handle(struct config_state *cs, const struct request *rq,
+    struct response *rs)
 {
 	const struct snapshot *s = config_state_refresh(cs);
 	json_object *o = json_object_new_object();
@@ -433,8 +454,8 @@ health_handle(struct config_state *cs, struct response *rs)
 		    json_object_new_string(when));
 	} else
 		json_object_object_add(o, "last_reload", NULL);
-	json_object_object_add(o, "last_reload_error", cs->error[0] ?
-	    json_object_new_string(cs->error) : NULL);
+	json_object_object_add(o, "last_reload_error",
+	    health_error(cs, s, rq));
 	json_object_object_add(o, "discovery_mode", json_object_new_boolean(
 	    s != NULL && s->svc.discovery_enabled));
 	buf_adds(&rs->body, json_object_to_json_string_ext(o,

@@ -12,7 +12,10 @@ void	profile_handle(struct app *, const struct request *,
 	    struct response *, struct logline *);
 
 /* GET /health: the configuration state as JSON; 503 when no
- * configuration could ever be loaded. */
-void	health_handle(struct config_state *, struct response *);
+ * configuration could ever be loaded.  The route is open to anyone, so a
+ * failed load is named by file and line only; the message itself goes to
+ * users the web server authenticated and auth.users knows (and the log). */
+void	health_handle(struct config_state *, const struct request *,
+	    struct response *);
 
 #endif

@@ -90,16 +90,16 @@ install(struct config_state *cs, struct snapshot *s)
 static void
 fall_back(struct config_state *cs)
 {
-	struct config_error err;
+	struct diag err;
 	struct snapshot *s;
-	char msg[512];
+	char msg[DIAG_TEXT_MAX];
 
 	if (cs->data_dir[0] == '\0')
 		return;
 	s = lastgood_load(cs->data_dir, cs->etc, cs->snap, &err);
 	if (s == NULL) {
 		if (err.msg[0] != '\0') {
-			config_error_format(&err, msg, sizeof(msg));
+			diag_format(&err, msg, sizeof(msg));
 			log_msg(cs->prog, "error", "the kept last good config "
 			    "does not load either: %s", msg);
 		}
@@ -113,13 +113,12 @@ fall_back(struct config_state *cs)
 static void
 try_load(struct config_state *cs, const struct file_sig *sig)
 {
-	struct config_error err;
 	struct snapshot *s;
 
 	cs->last_attempt = time(NULL);
-	s = snapshot_load(cs->etc, cs->schema_dir, &err);
+	s = snapshot_load(cs->etc, cs->schema_dir, &cs->failure);
 	if (s == NULL) {
-		config_error_format(&err, cs->error, sizeof(cs->error));
+		diag_format(&cs->failure, cs->error, sizeof(cs->error));
 		memcpy(cs->bad, sig, sizeof(cs->bad));
 		cs->have_bad = 1;
 		cs->reloads_failed++;
@@ -136,6 +135,7 @@ try_load(struct config_state *cs, const struct file_sig *sig)
 	install(cs, s);
 	memcpy(cs->good, sig, sizeof(cs->good));
 	cs->have_bad = 0;
+	diag_clear(&cs->failure);
 	cs->error[0] = '\0';
 	cs->reloads_ok++;
 	log_msg(cs->prog, "info", "config loaded: %zu phones, %zu parameters "
@@ -156,6 +156,7 @@ config_state_refresh(struct config_state *cs)
 		/* The very files behind the snapshot are back (an edit
 		 * undone with mv): the failure in between is over. */
 		cs->have_bad = 0;
+		diag_clear(&cs->failure);
 		cs->error[0] = '\0';
 		return cs->snap;
 	}

@@ -29,7 +29,12 @@ struct config_state {
 	struct file_sig	 good[SIG_COUNT];	/* files behind snap */
 	struct file_sig	 bad[SIG_COUNT];		/* files that failed last */
 	int		 have_bad;
-	char		 error[512];	/* last failure, "" after a success */
+	/* The last failure ("" and cleared after a success): where and
+	 * what, and its full form (diag_format()) for the log, the command
+	 * line and authenticated pages.  Unauthenticated pages show only
+	 * diag_format_public() of it. */
+	struct diag	 failure;
+	char		 error[DIAG_TEXT_MAX];
 	time_t		 last_attempt;
 	time_t		 last_good;
 	double		 next_check;	/* monotonic seconds */

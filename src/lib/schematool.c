@@ -349,12 +349,12 @@ schema_names(const char *path, struct ydoc *doc, struct strmap *names,
     const struct ynode **structure, char *err, size_t errsz)
 {
 	const struct ynode *root, *params;
-	struct yerror yerr;
+	struct diag yerr;
 
 	strmap_init(names, 1024);
 	*structure = NULL;
 	if (ydoc_load_file(doc, path, CONFIG_FILE_MAX, &yerr) < 0) {
-		snprintf(err, errsz, "%s:%d: %s", path, yerr.line, yerr.msg);
+		snprintf(err, errsz, "%s:%u: %s", path, yerr.line, yerr.msg);
 		return -1;
 	}
 	root = ymap_get(doc->root, "schema");

@@ -25,7 +25,7 @@ struct keydef {
 
 struct ctx {
 	struct arena		*arena;
-	struct settings_error	*err;
+	struct diag		*err;
 };
 
 #define SVC(f)	offsetof(struct service_settings, f)
@@ -119,12 +119,13 @@ static const struct keydef cmp_root_keys[] = {
 	END
 };
 
+/* "<what> '<key>'": key is a key of the table, or bytes of the file (a
+ * user's name, a refused value), so it goes through DIAG_Q. */
 static int
 fail(struct ctx *c, const struct ynode *n, const char *what, const char *key)
 {
-	c->err->line = n ? n->line : 0;
-	snprintf(c->err->msg, sizeof(c->err->msg), "%s '%.100s'", what, key);
-	return -1;
+	return diag_set(c->err, NULL, n && n->line > 0 ? (unsigned)n->line : 0,
+	    0, "%s %s", what, DIAG_Q(key));
 }
 
 /* A scalar's text copied into the arena; NULL for a YAML null. */
@@ -411,12 +412,9 @@ load_table(struct ctx *c, const struct keydef *tab, const struct ynode *map,
 		for (k = tab; k->key != NULL; k++)
 			if (strcmp(k->key, key->str) == 0)
 				break;
-		if (k->key == NULL) {
-			c->err->line = key->line;
-			snprintf(c->err->msg, sizeof(c->err->msg),
-			    "unknown key '%.80s' in %s", key->str, section);
-			return -1;
-		}
+		if (k->key == NULL)
+			return diag_set(c->err, NULL, (unsigned)key->line, 0,
+			    "unknown key %s in %s", DIAG_Q(key->str), section);
 		if (load_value(c, k, YMAP_VAL(map, i), base) < 0)
 			return -1;
 	}
@@ -445,7 +443,7 @@ settings_defaults(struct service_settings *s, struct firmware_settings *f,
 
 int
 service_settings_load(struct service_settings *s, const struct ynode *root,
-    struct arena *a, struct settings_error *err)
+    struct arena *a, struct diag *err)
 {
 	struct ctx c = { a, err };
 
@@ -458,7 +456,7 @@ service_settings_load(struct service_settings *s, const struct ynode *root,
 
 int
 firmware_settings_load(struct firmware_settings *f, const struct ynode *root,
-    struct arena *a, struct settings_error *err)
+    struct arena *a, struct diag *err)
 {
 	struct ctx c = { a, err };
 
@@ -466,24 +464,20 @@ firmware_settings_load(struct firmware_settings *f, const struct ynode *root,
 		return -1;
 	if (f->update_enabled && (f->expected_version == NULL ||
 	    f->upgrade_url == NULL)) {
-		err->line = root ? root->line : 0;
-		snprintf(err->msg, sizeof(err->msg), "update_enabled needs "
-		    "expected_version and upgrade_url");
-		return -1;
+		return diag_set(err, NULL, root ? (unsigned)root->line : 0, 0,
+		    "update_enabled needs expected_version and upgrade_url");
 	}
 	for (size_t i = 0; i < f->model_versions.n; i++)
-		if (!version_plausible(f->model_versions.values[i])) {
-			err->line = root ? root->line : 0;
-			snprintf(err->msg, sizeof(err->msg), "not a firmware "
-			    "version: '%.80s'", f->model_versions.values[i]);
-			return -1;
-		}
+		if (!version_plausible(f->model_versions.values[i]))
+			return diag_set(err, NULL, root ? (unsigned)root->line :
+			    0, 0, "not a firmware version: %s",
+			    DIAG_Q(f->model_versions.values[i]));
 	return 0;
 }
 
 int
 comparison_settings_load(struct comparison_settings *cmp,
-    const struct ynode *root, struct arena *a, struct settings_error *err)
+    const struct ynode *root, struct arena *a, struct diag *err)
 {
 	struct ctx c = { a, err };
 

@@ -88,21 +88,16 @@ struct comparison_settings {
 	struct strlist	 booleans;	/* Yes/true/on and No/false/off alike */
 };
 
-struct settings_error {
-	int	line;
-	char	msg[256];
-};
-
 void	settings_defaults(struct service_settings *, struct firmware_settings *,
 	    struct comparison_settings *);
 /* Each reads the root mapping of its file (NULL for a missing file keeps
  * the defaults).  Strings are copied into `a`.  -1 with err on a problem. */
 int	service_settings_load(struct service_settings *, const struct ynode *,
-	    struct arena *, struct settings_error *);
+	    struct arena *, struct diag *);
 int	firmware_settings_load(struct firmware_settings *, const struct ynode *,
-	    struct arena *, struct settings_error *);
+	    struct arena *, struct diag *);
 int	comparison_settings_load(struct comparison_settings *,
-	    const struct ynode *, struct arena *, struct settings_error *);
+	    const struct ynode *, struct arena *, struct diag *);
 
 int	maclist_contains(const struct maclist *, const char *mac);
 int	netlist_contains(const struct netlist *, const struct ipaddr *);

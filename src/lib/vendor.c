@@ -328,8 +328,7 @@ render_checked(const struct vendor_file_req *rq, const struct mustache *t,
 {
 	struct template_scope scope;
 	struct mustache_opts opts;
-	struct mustache_error me;
-	struct filecheck_error fe;
+	struct diag me, fe;
 	size_t start = out->len;
 
 	memset(&scope, 0, sizeof(scope));
@@ -343,20 +342,25 @@ render_checked(const struct vendor_file_req *rq, const struct mustache *t,
 	opts.find = pack_template_find;
 	opts.loader_ctx = &scope;
 	if (mustache_render(t, data, &opts, out, &me) < 0) {
+		if (me.file[0] == '\0')
+			diag_set_file(&me, res->template_rel);
 		snprintf(res->error, sizeof(res->error), "template %s:%u: %s",
-		    me.name[0] ? me.name : res->template_rel, me.line, me.msg);
+		    me.file, me.line, me.msg);
 		return -1;
 	}
 	memcpy(res->used, scope.used, sizeof(res->used));
 	res->n_used = scope.n_used;
+	/* The rendered file holds secrets: its bytes are named only when
+	 * they form a key name (diag_format() has that rule). */
 	if (filecheck(rq->file->syntax, out->data + start, out->len - start,
 	    &fe) < 0) {
+		char what[DIAG_MSG_MAX + 96];	/* no file: "line N: msg (key)" */
+
 		out->len = start;
+		diag_format(&fe, what, sizeof(what));
 		snprintf(res->error, sizeof(res->error), "template %s rendered "
-		    "%s that is not valid %s: line %u%s%s%s: %s",
-		    res->template_rel, rq->fname,
-		    file_syntax_name(rq->file->syntax), fe.line,
-		    fe.key[0] ? " (" : "", fe.key, fe.key[0] ? ")" : "", fe.msg);
+		    "%s that is not valid %s: %s", res->template_rel,
+		    rq->fname, file_syntax_name(rq->file->syntax), what);
 		return -1;
 	}
 	return 0;

@@ -25,16 +25,16 @@ struct builder {
 	struct frame	 stack[YAML_MAX_DEPTH];
 	int		 depth;
 	struct strmap	 anchors;	/* name → completed node */
-	struct yerror	*err;
+	struct diag	*err;
 };
 
+/* arg, when given, is bytes of the file (a key, an anchor name): quoted
+ * only when it is a valid key name. */
 static int
 fail(struct builder *b, int line, const char *msg, const char *arg)
 {
-	b->err->line = line;
-	snprintf(b->err->msg, sizeof(b->err->msg), "%s%s%.200s%s", msg,
-	    arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
-	return -1;
+	return diag_set(b->err, NULL, line > 0 ? (unsigned)line : 0, 0,
+	    "%s%s%s", msg, arg ? " " : "", arg ? DIAG_Q(arg) : "");
 }
 
 static void
@@ -299,9 +299,22 @@ handle_event(struct builder *b, const yaml_event_t *ev)
 	}
 }
 
+/* libyaml's problem and context are fixed English phrases ("found
+ * character that cannot start any token", "while scanning a simple
+ * key"), never bytes of the file, so they are safe to show. */
+static int
+parse_error(const yaml_parser_t *parser, struct diag *err)
+{
+	return diag_set(err, NULL, (unsigned)parser->problem_mark.line + 1,
+	    (unsigned)parser->problem_mark.column + 1, "%s%s%s",
+	    parser->problem ? parser->problem : "syntax error",
+	    parser->context ? " " : "",
+	    parser->context ? parser->context : "");
+}
+
 int
 ydoc_load_string(struct ydoc *doc, const char *s, size_t n,
-    struct yerror *err)
+    struct diag *err)
 {
 	struct builder b;
 	yaml_parser_t parser;
@@ -313,19 +326,14 @@ ydoc_load_string(struct ydoc *doc, const char *s, size_t n,
 	memset(&b, 0, sizeof(b));
 	b.doc = doc;
 	b.err = err;
-	err->line = 0;
+	err->line = err->col = 0;
 	err->msg[0] = '\0';
 	strmap_init(&b.anchors, 16);
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)s, n);
 	while (!done && rc == 0) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			err->line = (int)parser.problem_mark.line + 1;
-			snprintf(err->msg, sizeof(err->msg), "%s%s%s",
-			    parser.problem ? parser.problem : "syntax error",
-			    parser.context ? " " : "",
-			    parser.context ? parser.context : "");
-			rc = -1;
+			rc = parse_error(&parser, err);
 			break;
 		}
 		done = ev.type == YAML_STREAM_END_EVENT;
@@ -344,14 +352,14 @@ ydoc_load_string(struct ydoc *doc, const char *s, size_t n,
 
 int
 ydoc_load_file(struct ydoc *doc, const char *path, size_t max_bytes,
-    struct yerror *err)
+    struct diag *err)
 {
 	return ydoc_load_file_raw(doc, path, max_bytes, err, NULL, NULL);
 }
 
 int
 ydoc_load_file_raw(struct ydoc *doc, const char *path, size_t max_bytes,
-    struct yerror *err, char **raw, size_t *rawlen)
+    struct diag *err, char **raw, size_t *rawlen)
 {
 	char *data;
 	size_t off;
@@ -359,26 +367,23 @@ ydoc_load_file_raw(struct ydoc *doc, const char *path, size_t max_bytes,
 
 	arena_init(&doc->arena);
 	doc->root = NULL;
-	err->line = 0;
+	err->line = err->col = 0;
 	/* Symbolic links are followed: config files are the admin's, and
 	 * linking them in from a managed location is common. */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		snprintf(err->msg, sizeof(err->msg), "cannot open: %s",
+		return diag_set(err, NULL, 0, 0, "cannot open: %s",
 		    strerror(errno));
-		return -1;
 	}
 	rc = af_read_fd(fd, max_bytes, &data, &off);
 	close(fd);
 	if (rc == -EFBIG)
-		snprintf(err->msg, sizeof(err->msg),
-		    "file larger than %zu bytes", max_bytes);
-	else if (rc == -EINVAL)
-		snprintf(err->msg, sizeof(err->msg), "not a regular file");
-	else if (rc < 0)
-		snprintf(err->msg, sizeof(err->msg), "cannot read: %s",
-		    strerror(-rc));
+		return diag_set(err, NULL, 0, 0, "file larger than %zu bytes",
+		    max_bytes);
+	if (rc == -EINVAL)
+		return diag_set(err, NULL, 0, 0, "not a regular file");
 	if (rc < 0)
-		return -1;
+		return diag_set(err, NULL, 0, 0, "cannot read: %s",
+		    strerror(-rc));
 	rc = ydoc_load_string(doc, data, off, err);
 	if (raw != NULL && rc == 0) {
 		*raw = data;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "diag.h"
 
 enum ynode_kind { YN_SCALAR, YN_MAP, YN_SEQ };
 
@@ -27,23 +28,20 @@ struct ydoc {
 	struct ynode	*root;		/* NULL for an empty file */
 };
 
-struct yerror {
-	int	line;
-	char	msg[256];
-};
-
 #define YAML_MAX_DEPTH	64
 
 /* Parses a whole file (at most max_bytes) into doc; the caller frees it with
- * ydoc_free() in every case.  On failure returns -1 with err filled in. */
+ * ydoc_free() in every case.  On failure returns -1 with err's line,
+ * column and message filled in; naming the file is the caller's (err->file
+ * is left as it was). */
 int	ydoc_load_file(struct ydoc *, const char *path, size_t max_bytes,
-	    struct yerror *);
+	    struct diag *);
 /* The same, also handing the file's bytes to the caller (who frees *raw,
  * NULL after an error). */
 int	ydoc_load_file_raw(struct ydoc *, const char *path, size_t max_bytes,
-	    struct yerror *, char **raw, size_t *rawlen);
+	    struct diag *, char **raw, size_t *rawlen);
 int	ydoc_load_string(struct ydoc *, const char *s, size_t n,
-	    struct yerror *);
+	    struct diag *);
 void	ydoc_free(struct ydoc *);
 
 /* Looks up a key in a mapping (NULL when absent or not a mapping). */
