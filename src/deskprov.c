@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "device.h"
 #include "phoneview.h"
 #include "profile.h"
 #include "reload.h"
@@ -213,25 +214,6 @@ cmd_render(int argc, char **argv)
 
 /* ---- explain ---- */
 
-static int
-secret_path(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-	const char *last = dot ? dot + 1 : path;
-	char name[256];
-	size_t n;
-
-	if (strncmp(path, "params[", 7) == 0) {
-		n = strlen(path + 7);
-		snprintf(name, sizeof(name), "%.*s", (int)(n ? n - 1 : 0),
-		    path + 7);
-		return secret_name_rule(name);
-	}
-	return strcmp(last, "password") == 0 ||
-	    strcmp(last, "admin_password") == 0 ||
-	    strcmp(last, "user_password") == 0;
-}
-
 static void
 print_values(json_object *prov)
 {
@@ -240,7 +222,7 @@ print_values(json_object *prov)
 		json_object_object_get_ex(o, "layer", &layer);
 		json_object_object_get_ex(o, "value", &value);
 		printf("  %-40s %-8s %s\n", path, json_object_get_string(layer),
-		    secret_path(path) ? "(secret, not shown)" :
+		    device_path_secret(path) ? "(secret, not shown)" :
 		    json_object_to_json_string_ext(value,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	}

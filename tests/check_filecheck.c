@@ -11,6 +11,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlversion.h>
 
+#include "buf.h"
 #include "filecheck.h"
 
 #if LIBXML_VERSION >= 21200
@@ -455,6 +456,33 @@ START_TEST(test_syntax_names)
 }
 END_TEST
 
+/* B8: a rendered XML file with more attributes on one element than
+ * FILECHECK_ATTRS_MAX is refused before libxml2 compares them pairwise;
+ * a Polycom-sized element (every raw parameter an attribute) passes. */
+START_TEST(test_attribute_bomb)
+{
+	static const size_t counts[] = { FILECHECK_ATTRS_MAX, 100000 };
+	struct diag e;
+	struct buf b;
+
+	for (size_t k = 0; k < 2; k++) {
+		buf_init(&b);
+		buf_adds(&b, "<polycomConfig>\n<params");
+		for (size_t i = 0; i < counts[k]; i++)
+			buf_printf(&b, " p.%zx=\"1\"", i);
+		buf_adds(&b, "/></polycomConfig>\n");
+		ck_assert_int_eq(filecheck(SYNTAX_XML, b.data, b.len, &e),
+		    k == 0 ? 0 : -1);
+		if (k == 1) {
+			ck_assert_uint_eq(e.line, 2);
+			ck_assert_ptr_nonnull(strstr(e.msg, "more than 8192 "
+			    "attributes"));
+		}
+		buf_free(&b);
+	}
+}
+END_TEST
+
 START_TEST(test_syntax_unknown)
 {
 	struct diag e;
@@ -480,6 +508,7 @@ filecheck_suite(void)
 	tcase_add_test(tc, test_size_cap);
 	tcase_add_test(tc, test_overlong);
 	tcase_add_test(tc, test_xml_quiet);
+	tcase_add_test(tc, test_attribute_bomb);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("names");

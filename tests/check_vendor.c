@@ -192,6 +192,37 @@ START_TEST(test_phone_file)
 }
 END_TEST
 
+/* account_defaults.password is a secret like an account's own: a file of
+ * more than one phone got it copied into every account it listed (the
+ * strip missed it, then the defaults were applied). */
+START_TEST(test_shared_files_no_default_password)
+{
+	static const char *const files[] = { "devices.yml",
+	    "common:\n"
+	    "  account_defaults:\n"
+	    "    password: \"defaults-leak\"\n"
+	    "    server: {host: pbx.example.net}\n"
+	    "models:\n"
+	    "  acme:\n"
+	    "    X1:\n"
+	    "      accounts:\n"
+	    "        - {line: 1, user: \"100\"}\n", NULL };
+	struct fixture f;
+	struct response rs;
+	struct buf log;
+
+	fixture_with(&f, files);
+	ck_assert_msg(f.app.cs.snap != NULL, "%s", f.app.cs.error);
+	request(&f, "/acme-model-X1.xml", "127.0.0.1", NULL, &rs, &log);
+	ck_assert_int_eq(rs.status, 200);
+	ck_assert_str_eq(body(&rs), "<model name=\"X1\" lines=\"2\"><l>100:"
+	    "</l></model>\n");
+	response_free(&rs);
+	buf_free(&log);
+	fixture_free(&f);
+}
+END_TEST
+
 /* A model template extending base; firmware offered to an older
  * version only; account_defaults; a line without a user dropped. */
 START_TEST(test_model_template_and_firmware)
@@ -809,6 +840,7 @@ vendor_suite(void)
 	tcase_add_test(tc, test_phone_file);
 	tcase_add_test(tc, test_model_template_and_firmware);
 	tcase_add_test(tc, test_shared_files_have_no_secrets);
+	tcase_add_test(tc, test_shared_files_no_default_password);
 	tcase_add_test(tc, test_routes);
 	tcase_add_test(tc, test_etag);
 	tcase_add_test(tc, test_line_format);

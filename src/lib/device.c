@@ -597,17 +597,42 @@ device_merge(json_object *const layers[DL_COUNT], json_object *prov)
 	return dst;
 }
 
+const struct device_secret_field device_secret_fields[] = {
+	{ NULL, "admin_password" },
+	{ NULL, "user_password" },
+	{ "accounts", "password" },
+	{ "account_defaults", "password" },
+	{ NULL, NULL }
+};
+
+/* Deletes one secret field wherever the table puts it. */
+static void
+strip_field(json_object *d, const struct device_secret_field *f)
+{
+	json_object *o;
+
+	if (f->parent == NULL) {
+		json_object_object_del(d, f->field);
+		return;
+	}
+	if (!json_object_object_get_ex(d, f->parent, &o))
+		return;
+	if (json_object_is_type(o, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(o); i++)
+			json_object_object_del(json_object_array_get_idx(o, i),
+			    f->field);
+	else if (json_object_is_type(o, json_type_object))
+		json_object_object_del(o, f->field);
+}
+
 void
 device_strip_secrets(json_object *d)
 {
-	json_object *a, *p;
+	json_object *p;
 
-	json_object_object_del(d, "admin_password");
-	json_object_object_del(d, "user_password");
-	if (json_object_object_get_ex(d, "accounts", &a))
-		for (size_t i = 0; i < json_object_array_length(a); i++)
-			json_object_object_del(json_object_array_get_idx(a, i),
-			    "password");
+	for (const struct device_secret_field *f = device_secret_fields;
+	    f->field != NULL; f++)
+		strip_field(d, f);
 	if (json_object_object_get_ex(d, "params", &p)) {
 		const char *drop[256];
 		size_t n = 0;
@@ -624,4 +649,36 @@ device_strip_secrets(json_object *d)
 			for (size_t i = 0; i < n; i++)
 				json_object_object_del(p, drop[i]);
 	}
+}
+
+/* "params[Name]" is secret by the name rule; any other path is
+ * parent, an optional "[n]", then ".field", or a bare top-level field. */
+int
+device_path_secret(const char *path)
+{
+	const struct device_secret_field *f;
+	size_t plen, n = strlen(path);
+	const char *rest;
+	char name[256];
+
+	if (strncmp(path, "params[", 7) == 0 && n > 8 && path[n - 1] == ']') {
+		snprintf(name, sizeof(name), "%.*s", (int)(n - 8), path + 7);
+		return secret_name_rule(name);
+	}
+	for (f = device_secret_fields; f->field != NULL; f++) {
+		if (f->parent == NULL) {
+			if (strcmp(path, f->field) == 0)
+				return 1;
+			continue;
+		}
+		plen = strlen(f->parent);
+		if (strncmp(path, f->parent, plen) != 0)
+			continue;
+		rest = path + plen;
+		if (*rest == '[' && strchr(rest, ']') != NULL)
+			rest = strchr(rest, ']') + 1;
+		if (*rest == '.' && strcmp(rest + 1, f->field) == 0)
+			return 1;
+	}
+	return 0;
 }

@@ -49,9 +49,26 @@ json_object	*device_merge(json_object *const layers[DL_COUNT],
 json_object	*device_list_find(json_object *list, const char *id,
 		    int64_t want);
 
-/* Removes what must not reach a file that is not one phone's own: the
- * admin and user passwords, account passwords and the params whose names
- * look secret. */
+/* The device fields that hold secrets, declared once: `field` of the
+ * device itself when `parent` is NULL, else of the mapping `parent` or of
+ * every entry of the list `parent`.  Files of more than one phone drop
+ * them (device_strip_secrets) and `deskprov explain` hides them
+ * (device_path_secret); raw params are secret by name instead
+ * (secret_name_rule()).  The table ends with a NULL field. */
+struct device_secret_field {
+	const char	*parent;
+	const char	*field;
+};
+extern const struct device_secret_field	device_secret_fields[];
+
+/* Removes what must not reach a file that is not one phone's own: every
+ * field of device_secret_fields (account_defaults' password too, which
+ * would otherwise be copied into every account) and the params whose
+ * names look secret. */
 void	device_strip_secrets(json_object *device);
+
+/* 1 when a device_merge() provenance path ("admin_password",
+ * "accounts[1].password", "params[Name]") names a secret. */
+int	device_path_secret(const char *path);
 
 #endif

@@ -6,24 +6,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
-#include <libxml/globals.h>
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h>
-#include <libxml/SAX2.h>
 #include <libxml/xmlerror.h>
-#include <libxml/xmlversion.h>
 
 #include "filecheck.h"
 #include "text.h"
-
-/* libxml2 2.12 made the error handlers take a const error. */
-#if LIBXML_VERSION >= 21200
-#define XMLERROR	const xmlError
-#else
-#define XMLERROR	xmlError
-#endif
+#include "xmlsafe.h"
 
 static const char *const syntax_names[] = {
 	[SYNTAX_XML] = "xml",
@@ -417,165 +405,40 @@ check_fanvil(const char *buf, size_t len, struct diag *e)
 
 /* ---- XML ---- */
 
-struct xmlcheck {
-	xmlParserCtxtPtr		 ctxt;
-	struct diag		*e;
-	int				 failed;
+/* The first problem, with the innermost element open when it was found
+ * as the key (for an error inside a start tag, that tag's parent: the
+ * tag is not open yet).  The push parser says "Extra content at the end
+ * of the document" when the file ends inside an element, too. */
+static void
+on_xml_problem(struct xmlsafe *x, const struct xmlsafe_problem *p)
+{
+	struct diag *e = xmlsafe_user(x);
+	const char *key = xmlsafe_open_element(x), *msg = p->msg;
+
+	if (p->xml_code == XML_ERR_DOCUMENT_END && key[0] != '\0')
+		msg = "the file ends before this element is closed";
+	fail(e, p->line, key, strlen(key), "%s", msg);
+}
+
+static const struct xmlsafe_sax xml_handlers = {
+	.problem = on_xml_problem,
 };
 
-/* The innermost open element while libxml2 parses, "" outside any. */
-static const char *
-open_element(const struct xmlcheck *x)
-{
-	return x->ctxt != NULL && x->ctxt->name != NULL ?
-	    (const char *)x->ctxt->name : "";
-}
-
-/* Records our own refusal (first problem only) and stops libxml2 at
- * once: nothing after a DOCTYPE is ever parsed. */
-static void
-xml_refuse(struct xmlcheck *x, const char *msg)
-{
-	const char *key = open_element(x);
-
-	if (!x->failed) {
-		x->failed = 1;
-		fail(x->e, (unsigned)xmlSAX2GetLineNumber(x->ctxt), key,
-		    strlen(key), "%s", msg);
-	}
-	xmlStopParser(x->ctxt);
-}
-
-/* Called as soon as `<!DOCTYPE name` is read, before any declaration of
- * the internal subset: no entity is ever declared, let alone expanded. */
-static void
-on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
-    const xmlChar *sys)
-{
-	(void)name; (void)ext; (void)sys;
-	xml_refuse(ctx, "a DOCTYPE is not allowed");
-}
-
-static void
-on_entity(void *ctx, const xmlChar *name, int type, const xmlChar *pub,
-    const xmlChar *sys, xmlChar *content)
-{
-	(void)name; (void)type; (void)pub; (void)sys; (void)content;
-	xml_refuse(ctx, "entity declarations are not allowed");
-}
-
-static int
-utf8_name(const xmlChar *enc)
-{
-	static const char *const ok[] = { "UTF-8", "UTF8", "US-ASCII",
-	    "ASCII" };
-
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (strcasecmp((const char *)enc, ok[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/* After the XML declaration: a file declared as anything but UTF-8 (or
- * its ASCII subset) would be read by the phone in another encoding than
- * the one we wrote. */
-static void
-on_start_document(void *ctx)
-{
-	struct xmlcheck *x = ctx;
-	const xmlChar *enc = x->ctxt->input ? x->ctxt->input->encoding : NULL;
-	char msg[96];
-
-	if (enc == NULL)
-		enc = x->ctxt->encoding;
-	if (enc != NULL && !utf8_name(enc)) {
-		snprintf(msg, sizeof(msg), "encoding %.40s declared; the file "
-		    "must be UTF-8", (const char *)enc);
-		xml_refuse(x, msg);
-	}
-}
-
-/* libxml2's own errors, with its line; the key is the innermost element
- * open when the error was found (for an error inside a start tag, that
- * tag's parent: the tag is not open yet).  Warnings are not problems. */
-static void
-on_xml_error(void *ctx, XMLERROR *err)
-{
-	struct xmlcheck *x = ctx;
-	const char *key, *msg;
-	size_t n;
-
-	if (x == NULL || err == NULL || err->level < XML_ERR_ERROR ||
-	    x->failed)
-		return;
-	x->failed = 1;
-	key = open_element(x);
-	msg = err->message != NULL ? err->message : "not well-formed XML";
-	/* The push parser says "Extra content at the end of the document"
-	 * when the file ends inside an element, too. */
-	if (err->code == XML_ERR_DOCUMENT_END && key[0] != '\0')
-		msg = "the file ends before this element is closed";
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		n--;
-	fail(x->e, err->line > 0 ? (unsigned)err->line : 0, key, strlen(key),
-	    "%.*s", (int)n, msg);
-}
-
-/* Errors raised outside the parser context (allocation) would go to the
- * thread's global handler and on to stderr; this one swallows them. */
-static void
-on_global_error(void *ctx, XMLERROR *err)
-{
-	(void)ctx; (void)err;
-}
-
-static void
-sax_handler(xmlSAXHandler *h)
-{
-	memset(h, 0, sizeof(*h));
-	h->initialized = XML_SAX2_MAGIC;
-	h->startDocument = on_start_document;
-	h->internalSubset = on_doctype;
-	h->externalSubset = on_doctype;
-	h->entityDecl = on_entity;
-	h->serror = on_xml_error;
-}
-
-/* No XML_PARSE_NOENT, no DTD loading or validation: nothing but the bytes
- * given is ever read, and a DOCTYPE stops the parse anyway. */
-static const int parse_options = XML_PARSE_NONET | XML_PARSE_NOWARNING;
-
-/* A SAX push parse of the whole file: well-formedness only, no tree.  The
- * structured error handler swapped here is per thread in libxml2 and put
- * back before returning, so nothing leaks into other callers. */
+/* Well-formedness only, through the hardened parse; a Polycom file puts
+ * every raw parameter on one element, hence the wide attribute limit. */
 static int
 check_xml(const char *buf, size_t len, struct diag *e)
 {
-	xmlSAXHandler h;
-	struct xmlcheck x = { NULL, e, 0 };
-	xmlStructuredErrorFunc old_err = xmlStructuredError;
-	void *old_err_ctx = xmlStructuredErrorContext;
+	const struct xmlsafe_opts opts = {
+		.sax = &xml_handlers,
+		.user = e,
+		.max_attrs = FILECHECK_ATTRS_MAX,
+		.max_attrs_total = FILECHECK_ATTRS_TOTAL_MAX,
+	};
 
 	if (len == 0)
 		return fail(e, 0, "", 0, "the file is empty");
-	xmlSetStructuredErrorFunc(NULL, on_global_error);
-	sax_handler(&h);
-	x.ctxt = xmlCreatePushParserCtxt(&h, &x, NULL, 0, NULL);
-	if (x.ctxt == NULL) {
-		x.failed = 1;
-		fail(e, 0, "", 0, "cannot create an XML parser");
-	} else {
-		xmlCtxtUseOptions(x.ctxt, parse_options);
-		xmlParseChunk(x.ctxt, buf, (int)len, 1);
-		if (!x.failed && !x.ctxt->wellFormed) {
-			x.failed = 1;
-			fail(e, 0, "", 0, "not well-formed XML");
-		}
-		xmlFreeParserCtxt(x.ctxt);
-	}
-	xmlSetStructuredErrorFunc(old_err_ctx, old_err);
-	return x.failed ? -1 : 0;
+	return xmlsafe_parse(&opts, buf, len);
 }
 
 /* ---- all syntaxes ---- */

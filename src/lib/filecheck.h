@@ -11,6 +11,11 @@
 /* Larger files are refused whatever their syntax: no phone configuration
  * comes near it, so one that does is a runaway template. */
 #define FILECHECK_MAX	(4u * 1024 * 1024)
+/* Attributes on one XML element and in one XML file.  Polycom files carry
+ * every raw parameter as an attribute of one element; libxml2's duplicate
+ * check costs the square of the per-element count. */
+#define FILECHECK_ATTRS_MAX		8192
+#define FILECHECK_ATTRS_TOTAL_MAX	262144
 
 enum file_syntax {
 	SYNTAX_XML,

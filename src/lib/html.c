@@ -1,37 +1,7 @@
 #include <string.h>
 
 #include "html.h"
-
-/* Length of the UTF-8 sequence at s[0..n), or 0 when it is not one (no
- * overlongs, no surrogates, nothing above U+10FFFF). */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned long cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
+#include "text.h"
 
 /* The replacement for one ASCII byte, or NULL when it stays as it is.
  * `pic` receives the control picture (U+2400 + c, U+2421 for DEL). */
@@ -70,7 +40,7 @@ html_textn(struct buf *b, const char *s, size_t n)
 			rep = ascii_escape(u[i], pic);
 			len = 1;
 		} else {
-			len = utf8_seq(u + i, n - i);
+			len = utf8_decode(s + i, n - i, NULL);
 			rep = len == 0 ? "\xef\xbf\xbd" : NULL;	/* U+FFFD */
 			if (len == 0)
 				len = 1;
@@ -105,7 +75,7 @@ html_attr(struct buf *b, const char *name, const char *value)
 void
 url_segment(struct buf *url, const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
+	char esc[3] = "%";
 
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
@@ -114,9 +84,8 @@ url_segment(struct buf *url, const char *s)
 			buf_addc(url, (char)*p);
 			continue;
 		}
-		buf_addc(url, '%');
-		buf_addc(url, hex[*p >> 4]);
-		buf_addc(url, hex[*p & 15]);
+		hex_encode(p, 1, 1, esc + 1);
+		buf_add(url, esc, 3);
 	}
 }
 

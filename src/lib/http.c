@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "text.h"
 
 static const struct {
 	int		 code;
@@ -85,15 +86,6 @@ response_serialize(const struct response *rs, struct buf *out)
 		buf_add(out, rs->body.data, rs->body.len);
 }
 
-static int
-hexdigit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 int
 uri_path_decode(const char *uri, char *out, size_t outsz)
 {
@@ -105,8 +97,8 @@ uri_path_decode(const char *uri, char *out, size_t outsz)
 	for (const char *p = uri; *p != '\0' && *p != '?' && *p != '#'; p++) {
 		int c = (unsigned char)*p;
 		if (c == '%') {
-			if ((hi = hexdigit((unsigned char)p[1])) < 0 ||
-			    (lo = hexdigit((unsigned char)p[2])) < 0)
+			if ((hi = hex_value((unsigned char)p[1])) < 0 ||
+			    (lo = hex_value((unsigned char)p[2])) < 0)
 				return -1;
 			c = hi * 16 + lo;
 			p += 2;

@@ -3,17 +3,7 @@
 #include <strings.h>
 
 #include "ident.h"
-
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (unsigned char)tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
+#include "text.h"
 
 /* Copies `count` hex digits from s into out, lowercased. */
 static int
@@ -22,7 +12,7 @@ take_hex(const char *s, size_t count, char *out)
 	size_t i;
 
 	for (i = 0; i < count; i++) {
-		if (hexval((unsigned char)s[i]) < 0)
+		if (hex_value((unsigned char)s[i]) < 0)
 			return -1;
 		out[i] = (char)tolower((unsigned char)s[i]);
 	}
@@ -54,7 +44,7 @@ take_grouped(const char *s, size_t n, size_t width, char sep, char *out)
 static enum mac_status
 mac_status_of(const char *mac)
 {
-	if ((hexval((unsigned char)mac[1]) & 1) ||
+	if ((hex_value((unsigned char)mac[1]) & 1) ||
 	    strcmp(mac, "000000000000") == 0)
 		return MAC_NOT_PHONE;
 	return MAC_OK;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "text.h"
 
 void
 format_utc(char *out, size_t outsz, long long t)
@@ -20,7 +21,7 @@ format_utc(char *out, size_t outsz, long long t)
 void
 log_escape(struct buf *b, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
+	char esc[4] = "\\x";
 	unsigned char c;
 	size_t i;
 
@@ -32,10 +33,8 @@ log_escape(struct buf *b, const char *s, size_t n)
 		c = (unsigned char)s[i];
 		if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\\' ||
 		    c == '=') {
-			buf_addc(b, '\\');
-			buf_addc(b, 'x');
-			buf_addc(b, hex[c >> 4]);
-			buf_addc(b, hex[c & 15]);
+			hex_encode(&c, 1, 0, esc + 2);
+			buf_add(b, esc, 4);
 		} else
 			buf_addc(b, (char)c);
 	}

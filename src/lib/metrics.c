@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "hash.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -241,20 +242,10 @@ metrics_type(enum metric_id id)
 
 /* ---- hashing ---- */
 
-static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	while (n-- > 0) {
-		h ^= *s++;
-		h *= UINT64_C(0x100000001b3);
-	}
-	return h;
-}
-
-/* FNV-1a's low bits are weak for a power-of-two table; the splitmix64
- * finaliser spreads every input bit over the index and the tag. */
+/* hash_bytes() is FNV-1a, whose low bits are weak for a power-of-two
+ * table; the splitmix64 finaliser spreads every input bit over the index
+ * and the tag.  The same bytes hash as before hash_bytes() was shared, so
+ * no metrics file changes its layout. */
 static uint64_t
 mix(uint64_t h)
 {
@@ -275,7 +266,7 @@ layout_fingerprint(void)
 	const uint32_t sizes[] = { FORMAT_VERSION, FIXED_CAP, WIDE_CAP,
 	    WIDE_STRIDE, WIDE_VALS, NARROW_CAP, NARROW_STRIDE, NARROW_VALS,
 	    METRICS_LABEL_MAX, METRIC__COUNT };
-	uint64_t h = fnv(UINT64_C(0xcbf29ce484222325), sizes, sizeof(sizes));
+	uint64_t h = hash_bytes(HASH_SEED, sizes, sizeof(sizes));
 	const struct metric_def *d;
 	unsigned char type;
 	size_t i, j;
@@ -283,13 +274,14 @@ layout_fingerprint(void)
 	for (i = 0; i < METRIC__COUNT; i++) {
 		d = &defs[i];
 		type = (unsigned char)d->type;
-		h = fnv(h, d->name, strlen(d->name) + 1);
-		h = fnv(h, &type, 1);
+		h = hash_bytes(h, d->name, strlen(d->name) + 1);
+		h = hash_bytes(h, &type, 1);
 		for (j = 0; j < def_nlabels(d); j++)
-			h = fnv(h, d->labels[j], strlen(d->labels[j]) + 1);
-		h = fnv(h, d->buckets == NULL ? "" : (const void *)d->buckets,
+			h = hash_bytes(h, d->labels[j],
+			    strlen(d->labels[j]) + 1);
+		h = hash_bytes(h, d->buckets == NULL ? "" : (const void *)d->buckets,
 		    d->nbuckets * sizeof(double));
-		h = fnv(h, "\n", 1);
+		h = hash_bytes(h, "\n", 1);
 	}
 	return mix(h);
 }
@@ -346,7 +338,7 @@ key_build(struct key *k, enum metric_id id, const char *const labels[])
 	if (!k->unknown) {
 		uint16_t id16 = (uint16_t)id;
 
-		k->hash = mix(fnv(fnv(UINT64_C(0xcbf29ce484222325), &id16,
+		k->hash = mix(hash_bytes(hash_bytes(HASH_SEED, &id16,
 		    sizeof(id16)), k->text, k->len));
 	}
 }

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "device.h"
 #include "pack.h"
+#include "text.h"
 
 #define PACK_FILES_MAX	64
 #define PACK_MODELS_MAX	1024
@@ -813,13 +814,13 @@ packset_model_layer(const struct packset *s, const struct pack *p,
 
 /* Matching a request's file name against a pattern. */
 
+/* MAC_LEN hex digits whose letters are all in the case asked for. */
 static int
 hex_case(const char *s, int upper)
 {
 	for (int i = 0; i < MAC_LEN; i++) {
-		char c = s[i];
-		if (!((c >= '0' && c <= '9') || (upper ? c >= 'A' && c <= 'F' :
-		    c >= 'a' && c <= 'f')))
+		int c = (unsigned char)s[i];
+		if (hex_value(c) < 0 || (c > '9' && (c >= 'a') == upper))
 			return 0;
 	}
 	return 1;

@@ -4,15 +4,9 @@
 #include <time.h>
 
 #include "page.h"
+#include "qs.h"
 
 /* ---- the query string, checked against each route's keys ---- */
-
-typedef int	(*query_ok_fn)(const char *value);
-
-struct query_key {
-	const char	*name;
-	query_ok_fn	 ok;
-};
 
 /* A page number: 1 to 1,000,000, digits only. */
 static int
@@ -30,11 +24,11 @@ scope_ok(const char *v)
 	return strcmp(v, "phone") == 0 || strcmp(v, "fleet") == 0;
 }
 
-static const struct query_key no_keys[] = { { NULL, NULL } };
-static const struct query_key reports_keys[] = {
+static const struct qs_key no_keys[] = { { NULL, NULL } };
+static const struct qs_key reports_keys[] = {
 	{ "page", page_number_ok }, { NULL, NULL }
 };
-static const struct query_key export_keys[] = {
+static const struct qs_key export_keys[] = {
 	{ "scope", scope_ok }, { NULL, NULL }
 };
 
@@ -42,7 +36,7 @@ static const struct route {
 	const char		*path;
 	int			 prefix;	/* path is a prefix */
 	enum role		 need;
-	const struct query_key	*keys;
+	const struct qs_key	*keys;
 	page_fn			 fn;
 } routes[] = {
 	{ "/", 0, ROLE_MONITOR, no_keys, page_fleet },
@@ -65,89 +59,18 @@ route_find(const char *path)
 	return NULL;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+_Static_assert(PAGE_QUERY_MAX <= QS_KEYS_MAX, "pg->query is filled from qs");
 
-/* Decodes s[0..n) (percent escapes, + as space) to out; -1 on a bad
- * escape, a NUL or a control byte. */
+/* The route's keys, decoded into `store` (see qs.h). */
 static int
-query_decode(const char *s, size_t n, struct buf *out)
+query_parse(struct page *pg, const struct qs_key *keys, struct buf *store)
 {
-	for (size_t i = 0; i < n; i++) {
-		int c = (unsigned char)s[i];
-		if (c == '+') {
-			c = ' ';
-		} else if (c == '%') {
-			if (i + 2 >= n || hexval(s[i + 1]) < 0 ||
-			    hexval(s[i + 2]) < 0)
-				return -1;
-			c = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
-			i += 2;
-		}
-		if (c < 0x20 || c == 0x7f)
-			return -1;
-		buf_addc(out, (char)c);
-	}
-	buf_addc(out, '\0');
-	return 0;
-}
+	const char *q = strchr(pg->rq->uri, '?'), *values[QS_KEYS_MAX];
 
-/* One key=value pair into its slot of pg->query; the decoded strings go
- * into `store`, which must not move afterwards (offsets first, pointers at
- * the end). */
-static int
-query_pair(const struct query_key *keys, const char *s, size_t n,
-    struct buf *store, size_t off[PAGE_QUERY_MAX], int seen[PAGE_QUERY_MAX])
-{
-	const char *eq = memchr(s, '=', n);
-	size_t klen = eq ? (size_t)(eq - s) : n, koff = store->len, voff;
-	int i;
-
-	if (eq == NULL || query_decode(s, klen, store) < 0)
+	if (qs_parse(q ? q + 1 : NULL, keys, store, values) < 0)
 		return -1;
-	for (i = 0; keys[i].name != NULL; i++)
-		if (strcmp(store->data + koff, keys[i].name) == 0)
-			break;
-	if (keys[i].name == NULL || seen[i])
-		return -1;	/* unknown or repeated */
-	voff = store->len;
-	if (query_decode(eq + 1, n - klen - 1, store) < 0 ||
-	    !keys[i].ok(store->data + voff))
-		return -1;
-	seen[i] = 1;
-	off[i] = voff;
-	return 0;
-}
-
-static int
-query_parse(struct page *pg, const struct query_key *keys, struct buf *store)
-{
-	const char *q = strchr(pg->rq->uri, '?'), *end;
-	size_t off[PAGE_QUERY_MAX] = { 0 };
-	int seen[PAGE_QUERY_MAX] = { 0 };
-
-	/* A bare "?" is no query; an empty pair ("a=1&") is an error. */
-	if (q == NULL || q[1] == '\0')
-		return 0;
-	for (q++;; q = end + 1) {
-		end = q + strcspn(q, "&");
-		if (query_pair(keys, q, (size_t)(end - q), store, off,
-		    seen) < 0)
-			return -1;
-		if (*end == '\0')
-			break;
-	}
 	for (int i = 0; i < PAGE_QUERY_MAX; i++)
-		pg->query[i] = seen[i] ? store->data + off[i] : NULL;
+		pg->query[i] = values[i];
 	return 0;
 }
 

@@ -3,24 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include <libxml/globals.h>
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
-#include <libxml/xmlversion.h>
 
 #include "buf.h"
 #include "report.h"
 #include "text.h"
-
-/* libxml2 2.12 made the error handlers take a const error. */
-#if LIBXML_VERSION >= 21200
-#define XMLERROR	const xmlError
-#else
-#define XMLERROR	xmlError
-#endif
+#include "xmlsafe.h"
 
 /* ---- the parameter list ---- */
 
@@ -168,7 +157,7 @@ static const struct {
 };
 
 struct sax {
-	xmlParserCtxtPtr		 ctxt;
+	struct xmlsafe			*x;
 	struct report			*out;
 	const struct report_limits	*lim;
 	int				 depth;	/* open elements */
@@ -201,6 +190,18 @@ msg_clean(char *dst, size_t dstsz, const char *s)
 	dst[j] = '\0';
 }
 
+/* The first error, as "line N: what" in printable ASCII. */
+static void
+sax_record(struct sax *s, enum report_error e, unsigned line, const char *raw)
+{
+	if (s->err != REPORT_OK)
+		return;
+	s->err = e;
+	snprintf(s->msg, sizeof(s->msg), "line %u: ", line);
+	msg_clean(s->msg + strlen(s->msg), sizeof(s->msg) - strlen(s->msg),
+	    raw);
+}
+
 /* Records the first error and stops libxml2: a cap is enforced as soon as
  * it is crossed, not after the whole body was parsed. */
 static void __attribute__((format(printf, 3, 4)))
@@ -209,17 +210,22 @@ sax_fail(struct sax *s, enum report_error e, const char *fmt, ...)
 	char raw[REPORT_MSG_MAX];
 	va_list ap;
 
-	if (s->err == REPORT_OK) {
-		va_start(ap, fmt);
-		vsnprintf(raw, sizeof(raw), fmt, ap);
-		va_end(ap);
-		s->err = e;
-		snprintf(s->msg, sizeof(s->msg), "line %d: ",
-		    xmlSAX2GetLineNumber(s->ctxt));
-		msg_clean(s->msg + strlen(s->msg),
-		    sizeof(s->msg) - strlen(s->msg), raw);
-	}
-	xmlStopParser(s->ctxt);
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	sax_record(s, e, xmlsafe_line(s->x), raw);
+	xmlsafe_stop(s->x);
+}
+
+/* The report a handler works on; the parse it runs in is kept for
+ * sax_fail(). */
+static struct sax *
+sax_of(struct xmlsafe *x)
+{
+	struct sax *s = xmlsafe_user(x);
+
+	s->x = x;
+	return s;
 }
 
 static int
@@ -234,15 +240,22 @@ role_of(const char *name, enum role *role)
 }
 
 /* An element at depth 1 or 2 opens the report: a wrapper at the root, or
- * the one container (flat-profile or status) holding the parameters. */
+ * the one container (flat-profile or status) holding the parameters.
+ * The format gives these elements no attributes (namespace declarations
+ * are not attributes), so any is refused rather than ignored unchecked. */
 static void
-open_frame(struct sax *s, const char *name)
+open_frame(struct sax *s, const char *name, int nb_attrs)
 {
 	enum role role;
 
 	if (role_of(name, &role) < 0 || (s->depth == 2 && role == ROLE_WRAPPER)) {
 		sax_fail(s, REPORT_E_SHAPE, "<%.60s> is not a report element%s",
 		    name, s->depth == 1 ? "" : " inside the wrapper");
+		return;
+	}
+	if (nb_attrs > 0) {
+		sax_fail(s, REPORT_E_SHAPE, "<%s> has attributes; a report's "
+		    "wrapper and list elements take none", name);
 		return;
 	}
 	if (role == ROLE_WRAPPER)
@@ -301,28 +314,23 @@ open_param(struct sax *s, const char *name, int nb_attrs,
 }
 
 static void
-on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
-    const xmlChar *uri, int nb_ns, const xmlChar **ns, int nb_attrs,
-    int nb_defaulted, const xmlChar **attrs)
+on_start(struct xmlsafe *x, const char *name, const char *prefix,
+    int nb_attrs, const xmlChar **attrs)
 {
-	struct sax *s = ctx;
-	const char *name = (const char *)localname;
+	struct sax *s = sax_of(x);
 
-	(void)uri; (void)nb_ns; (void)ns; (void)nb_defaulted;
-	if (s->err != REPORT_OK)
-		return;
 	s->depth++;
 	if (s->depth > REPORT_DEPTH_MAX)
 		sax_fail(s, REPORT_E_TOO_DEEP, "elements nested deeper than "
 		    "%d levels", REPORT_DEPTH_MAX);
 	else if (prefix != NULL)
 		sax_fail(s, REPORT_E_NAME, "<%.40s:%.60s> has a namespace "
-		    "prefix", (const char *)prefix, name);
+		    "prefix", prefix, name);
 	else if (s->in_param)
 		sax_fail(s, REPORT_E_SHAPE, "parameter <%s> contains <%.60s>",
 		    s->name, name);
 	else if (s->param_depth == 0 || s->depth < s->param_depth)
-		open_frame(s, name);
+		open_frame(s, name, nb_attrs);
 	else
 		open_param(s, name, nb_attrs, attrs);
 }
@@ -342,146 +350,72 @@ close_param(struct sax *s)
 }
 
 static void
-on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
-    const xmlChar *uri)
+on_end(struct xmlsafe *x, const char *name)
 {
-	struct sax *s = ctx;
+	struct sax *s = sax_of(x);
 
-	(void)localname; (void)prefix; (void)uri;
-	if (s->err != REPORT_OK)
-		return;
+	(void)name;
 	if (s->in_param == s->depth)
 		close_param(s);
 	s->depth--;
 }
 
 static int
-all_blank(const xmlChar *ch, int len)
+all_blank(const char *ch, size_t len)
 {
-	for (int i = 0; i < len; i++)
+	for (size_t i = 0; i < len; i++)
 		if (ch[i] != ' ' && ch[i] != '\t' && ch[i] != '\n' &&
 		    ch[i] != '\r')
 			return 0;
 	return 1;
 }
 
-/* Text (CDATA included, merged by XML_PARSE_NOCDATA) belongs to the open
+/* Text (CDATA included, merged by the harness) belongs to the open
  * parameter; between elements only whitespace may appear. */
 static void
-on_text(void *ctx, const xmlChar *ch, int len)
+on_text(struct xmlsafe *x, const char *ch, size_t len)
 {
-	struct sax *s = ctx;
+	struct sax *s = sax_of(x);
 
-	if (s->err != REPORT_OK)
-		return;
 	if (!s->in_param) {
 		if (!all_blank(ch, len))
 			sax_fail(s, REPORT_E_SHAPE, "text outside a parameter");
 		return;
 	}
-	if (s->value.len + (size_t)len > PARAM_VALUE_MAX) {
+	if (s->value.len + len > PARAM_VALUE_MAX) {
 		sax_fail(s, REPORT_E_VALUE, "<%s>: value longer than %d bytes",
 		    s->name, PARAM_VALUE_MAX);
 		return;
 	}
-	buf_add(&s->value, ch, (size_t)len);
+	buf_add(&s->value, ch, len);
 }
 
-/* Called as soon as `<!DOCTYPE name` is read, before any declaration of
- * the internal subset: no entity is ever declared, let alone expanded. */
+/* The harness's refusals and libxml2's errors, as report errors. */
 static void
-on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
-    const xmlChar *sys)
+on_problem(struct xmlsafe *x, const struct xmlsafe_problem *p)
 {
-	(void)name; (void)ext; (void)sys;
-	sax_fail(ctx, REPORT_E_DOCTYPE, "a DOCTYPE is not allowed in a report");
-}
+	static const enum report_error codes[] = {
+		[XMLSAFE_E_DOCTYPE] = REPORT_E_DOCTYPE,
+		[XMLSAFE_E_ENCODING] = REPORT_E_ENCODING,
+		[XMLSAFE_E_ATTRS] = REPORT_E_VALUE,
+		[XMLSAFE_E_SYNTAX] = REPORT_E_NOT_XML,
+		[XMLSAFE_E_INTERNAL] = REPORT_E_NOT_XML,
+	};
+	struct sax *s = xmlsafe_user(x);
 
-static void
-on_entity(void *ctx, const xmlChar *name, int type, const xmlChar *pub,
-    const xmlChar *sys, xmlChar *content)
-{
-	(void)name; (void)type; (void)pub; (void)sys; (void)content;
-	sax_fail(ctx, REPORT_E_DOCTYPE, "entity declarations are not allowed");
-}
-
-static int
-utf8_name(const xmlChar *enc)
-{
-	static const char *const ok[] = { "UTF-8", "UTF8", "US-ASCII",
-	    "ASCII", NULL };
-
-	for (int i = 0; ok[i] != NULL; i++)
-		if (strcasecmp((const char *)enc, ok[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/* After the XML declaration: a body declared as anything but UTF-8 is
- * refused rather than transcoded, so every stored byte is what the phone
- * meant. */
-static void
-on_start_document(void *ctx)
-{
-	struct sax *s = ctx;
-	const xmlChar *enc = s->ctxt->input ? s->ctxt->input->encoding : NULL;
-
-	if (enc == NULL)
-		enc = s->ctxt->encoding;
-	if (enc != NULL && !utf8_name(enc))
-		sax_fail(s, REPORT_E_ENCODING, "encoding %.40s declared; "
-		    "reports must be UTF-8", (const char *)enc);
-}
-
-static void
-on_xml_error(void *ctx, XMLERROR *e)
-{
-	struct sax *s = ctx;
-
-	if (s == NULL || e == NULL || e->level < XML_ERR_ERROR ||
-	    s->err != REPORT_OK)
-		return;
-	s->err = REPORT_E_NOT_XML;
-	snprintf(s->msg, sizeof(s->msg), "line %d: ", e->line);
 	/* libxml2 says "Extra content at the end of the document" when a
 	 * push parse ends early too: name both cases. */
-	msg_clean(s->msg + strlen(s->msg), sizeof(s->msg) - strlen(s->msg),
-	    e->code == XML_ERR_DOCUMENT_END ? "the document ends early, is "
-	    "empty, or goes on after its root element" :
-	    e->message ? e->message : "XML error");
+	sax_record(s, codes[p->why], p->line, p->xml_code ==
+	    XML_ERR_DOCUMENT_END ? "the document ends early, is empty, or "
+	    "goes on after its root element" : p->msg);
 }
 
-/* Errors raised outside a parser context (allocation) would go to the
- * global handlers; this one swallows them while a report is parsed. */
-static void
-on_global_error(void *ctx, XMLERROR *e)
-{
-	(void)ctx; (void)e;
-}
-
-static xmlParserInputPtr
-no_external(const char *url, const char *id, xmlParserCtxtPtr ctxt)
-{
-	(void)url; (void)id; (void)ctxt;
-	return NULL;
-}
-
-static void
-sax_handler(xmlSAXHandler *h)
-{
-	memset(h, 0, sizeof(*h));
-	h->initialized = XML_SAX2_MAGIC;
-	h->startDocument = on_start_document;
-	h->startElementNs = on_start;
-	h->endElementNs = on_end;
-	h->characters = on_text;
-	h->ignorableWhitespace = on_text;
-	h->cdataBlock = on_text;
-	h->internalSubset = on_doctype;
-	h->externalSubset = on_doctype;
-	h->entityDecl = on_entity;
-	h->serror = on_xml_error;
-}
+static const struct xmlsafe_sax sax_handlers = {
+	.start = on_start,
+	.end = on_end,
+	.text = on_text,
+	.problem = on_problem,
+};
 
 /* Bytes libxml2 never sees: NUL (UTF-16 and friends) and invalid UTF-8. */
 static enum report_error
@@ -504,38 +438,21 @@ check_bytes(const char *body, size_t len, const struct report_limits *lim,
 	return REPORT_OK;
 }
 
-static const int parse_options = XML_PARSE_NONET | XML_PARSE_NOCDATA |
-    XML_PARSE_NOWARNING;
-
-/* One libxml2 push parse of the whole body with our SAX handler.  The
- * global error handler and entity loader are swapped for the duration
- * and put back, so nothing outlives the call. */
+/* One hardened parse of the whole body with our handlers.  Every element
+ * may carry at most REPORT_ATTRS_MAX attributes, checked before libxml2
+ * reads any of them. */
 static void
 run_sax(struct sax *s, const char *body, size_t len)
 {
-	xmlSAXHandler h;
-	xmlStructuredErrorFunc old_err = xmlStructuredError;
-	void *old_err_ctx = xmlStructuredErrorContext;
-	xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
+	const struct xmlsafe_opts opts = {
+		.sax = &sax_handlers,
+		.user = s,
+		.max_attrs = REPORT_ATTRS_MAX,
+		.max_attrs_total = REPORT_ATTRS_TOTAL_MAX,
+	};
 
-	xmlSetStructuredErrorFunc(NULL, on_global_error);
-	xmlSetExternalEntityLoader(no_external);
-	sax_handler(&h);
-	s->ctxt = xmlCreatePushParserCtxt(&h, s, NULL, 0, NULL);
-	if (s->ctxt == NULL) {
-		s->err = REPORT_E_NOT_XML;
-		snprintf(s->msg, sizeof(s->msg), "cannot create an XML parser");
-	} else {
-		xmlCtxtUseOptions(s->ctxt, parse_options);
-		xmlParseChunk(s->ctxt, body, (int)len, 1);
-		if (s->err == REPORT_OK && !s->ctxt->wellFormed) {
-			s->err = REPORT_E_NOT_XML;
-			snprintf(s->msg, sizeof(s->msg), "not well-formed XML");
-		}
-		xmlFreeParserCtxt(s->ctxt);
-	}
-	xmlSetExternalEntityLoader(old_loader);
-	xmlSetStructuredErrorFunc(old_err_ctx, old_err);
+	if (xmlsafe_parse(&opts, body, len) < 0 && s->err == REPORT_OK)
+		sax_record(s, REPORT_E_NOT_XML, 0, "not well-formed XML");
 }
 
 enum report_error

@@ -9,8 +9,10 @@
  *   <status> params </status>, also inside <env>/<device>
  * A wrapper holds exactly one container; a container holds only parameter
  * elements (no text, no nested elements).  Comments and processing
- * instructions are ignored; attributes (ua="na") are checked for size and
- * otherwise ignored.
+ * instructions are ignored.  A parameter may carry up to REPORT_ATTRS_MAX
+ * attributes (ua="na"), checked for size and otherwise ignored; wrappers
+ * and containers carry none (namespace declarations are no attributes).
+ * Attributes are counted before libxml2 parses them (see xmlsafe.h).
  *
  * The report kind cannot be read from a flat-profile body: a full report
  * and a `[--delta]` one look the same.  It comes from the URL the admin put
@@ -19,14 +21,11 @@
  * whatever the URL says: the documentation leaves the status body format
  * open, and a status list must never be merged into configuration state.
  *
- * Security: libxml2 runs as a SAX parser with network access, DTD loading,
- * DTD attributes and entity substitution off and its limits on (no
- * XML_PARSE_HUGE); any DOCTYPE stops the parse before its internal subset
- * is read, so no entity is ever declared.  External entity loading is
- * refused for the duration of the parse.  Errors go to a structured handler
- * (nothing on stderr) and become a report_error code plus a message.
- * Swapping libxml2's global handlers makes report_parse() unsafe to call
- * from two threads at once; the FastCGI programs are single-threaded. */
+ * Security: the body goes through the hardened parse of xmlsafe.h (no
+ * network, no DTD, no entities, no external loads, UTF-8 only, attribute
+ * bombs refused before libxml2 sees them); its problems become a
+ * report_error code plus a message.  Like it, report_parse() is unsafe to
+ * call from two threads at once; the FastCGI programs are single-threaded. */
 #ifndef DESKPROV_REPORT_H
 #define DESKPROV_REPORT_H
 
@@ -39,7 +38,8 @@
 #define REPORT_BODY_MAX_LIMIT	(64u * 1024 * 1024) /* highest allowed cap */
 #define REPORT_PARAMS_MAX	20000	/* MPP 88xx sends about 3,000 */
 #define REPORT_DEPTH_MAX	3	/* wrapper > container > parameter */
-#define REPORT_ATTRS_MAX	8	/* per element */
+#define REPORT_ATTRS_MAX	8	/* per parameter element */
+#define REPORT_ATTRS_TOTAL_MAX	65536	/* per body */
 #define REPORT_ATTR_VALUE_MAX	256	/* bytes in one attribute value */
 #define REPORT_MSG_MAX		200	/* error message, NUL included */
 

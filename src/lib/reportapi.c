@@ -6,6 +6,7 @@
 
 #include "access.h"
 #include "compare.h"
+#include "qs.h"
 #include "report.h"
 #include "reportapi.h"
 #include "store.h"
@@ -52,48 +53,36 @@ refuse(struct response *rs, int status, const char *outcome,
 
 /* The query keys a report URL may carry; anything else is a 400. */
 static int
-query_type(const char *v, size_t n, struct report_target *t)
+type_ok(const char *v)
 {
-	return report_kind_parse(v, n, &t->kind) < 0 ? -1 : 0;
+	enum report_kind k;
+
+	return report_kind_parse(v, strlen(v), &k) == 0;
 }
 
-static const struct {
-	const char	*key;
-	int		(*parse)(const char *, size_t, struct report_target *);
-} query_keys[] = {
-	{ "type", query_type },
+static const struct qs_key query_keys[] = {
+	{ "type", type_ok }, { NULL, NULL }
 };
-#define N_QUERY_KEYS	(sizeof(query_keys) / sizeof(query_keys[0]))
 
-/* Reads "k=v&k=v" against the table: unknown keys, repeated keys, bad
- * values and empty pieces ("type=delta&") are refused, as on the admin
- * pages; an empty query (a lone "?") is no query. */
+/* Reads the query against the table (qs.h): unknown keys, repeated keys,
+ * bad values and empty pieces ("type=delta&") are refused, as on the
+ * admin pages; an empty query (a lone "?") is no query. */
 static int
 parse_query(const char *q, struct report_target *t, struct response *rs)
 {
-	int seen[N_QUERY_KEYS] = { 0 }, first = 1;
+	const char *values[QS_KEYS_MAX];
+	struct buf store;
+	int rc;
 
-	while (q != NULL && (*q != '\0' || !first)) {
-		const char *end = q + strcspn(q, "&#"), *eq;
-		size_t i, klen;
-
-		eq = memchr(q, '=', (size_t)(end - q));
-		klen = (size_t)((eq ? eq : end) - q);
-		for (i = 0; i < N_QUERY_KEYS; i++)
-			if (strlen(query_keys[i].key) == klen &&
-			    memcmp(query_keys[i].key, q, klen) == 0)
-				break;
-		if (i == N_QUERY_KEYS || seen[i]++ || eq == NULL ||
-		    query_keys[i].parse(eq + 1, (size_t)(end - eq - 1),
-		    t) < 0) {
-			refuse(rs, 400, "bad_query", "the query may only hold "
-			    "type=config, type=delta or type=status, once");
-			return -1;
-		}
-		q = *end == '&' ? end + 1 : NULL;
-		first = 0;
-	}
-	return 0;
+	buf_init(&store);
+	rc = qs_parse(q, query_keys, &store, values);
+	if (rc < 0)
+		refuse(rs, 400, "bad_query", "the query may only hold "
+		    "type=config, type=delta or type=status, once");
+	else if (values[0] != NULL)
+		report_kind_parse(values[0], strlen(values[0]), &t->kind);
+	buf_free(&store);
+	return rc;
 }
 
 /* "/report", "/report/" or "/report/<mac>", and the query. */

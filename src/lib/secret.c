@@ -18,6 +18,7 @@
 #include "atomicfile.h"
 #include "buf.h"
 #include "secret.h"
+#include "text.h"
 
 /* ---- names ---- */
 
@@ -314,7 +315,6 @@ void
 secret_hash(const struct secret_key *k, const char *name, const char *value,
     size_t value_len, char out[SECRET_HASH_LEN + 1])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned int mac_len = 0;
 	size_t name_len = strlen(name);
@@ -331,11 +331,8 @@ secret_hash(const struct secret_key *k, const char *name, const char *value,
 	free(msg);
 	p = out + strlen(SECRET_HASH_PREFIX);
 	memcpy(out, SECRET_HASH_PREFIX, strlen(SECRET_HASH_PREFIX));
-	for (unsigned i = 0; i < 32; i++) {
-		*p++ = hex[mac[i] >> 4];
-		*p++ = hex[mac[i] & 15];
-	}
-	*p = '\0';
+	hex_encode(mac, 32, 0, p);
+	p[64] = '\0';
 }
 
 int

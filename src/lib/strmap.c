@@ -4,19 +4,6 @@
 #include "buf.h"
 #include "strmap.h"
 
-uint64_t
-hash_bytes(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= UINT64_C(0x100000001b3);
-	}
-	return h;
-}
-
 void
 strmap_init(struct strmap *m, size_t expected)
 {

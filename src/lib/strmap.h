@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hash.h"	/* hash_bytes(), which the table uses */
+
 struct strmap_slot {
 	const char	*key;
 	void		*value;
@@ -25,9 +27,5 @@ void	 strmap_free(struct strmap *);
  * stored in that case, NULL after an insertion. */
 void	*strmap_put(struct strmap *, const char *key, size_t len, void *value);
 void	*strmap_get(const struct strmap *, const char *key, size_t len);
-
-/* 64-bit FNV-1a, continued from `h` (start with HASH_SEED). */
-#define HASH_SEED	UINT64_C(0xcbf29ce484222325)
-uint64_t	hash_bytes(uint64_t h, const void *, size_t);
 
 #endif

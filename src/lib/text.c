@@ -18,44 +18,83 @@ param_name_ok(const char *s, size_t n)
 	return 1;
 }
 
-int
-utf8_ok(const char *str, size_t n)
+size_t
+utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, k, len;
-	unsigned long cp, min;
+	size_t len;
+	uint32_t c;
+
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80)
+		len = 1, c = s[0];
+	else if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	if (cp != NULL)
+		*cp = c;
+	return len;
+}
+
+int
+utf8_ok(const char *s, size_t n)
+{
+	size_t i = 0, len;
 
 	while (i < n) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((s[i] & 0xe0) == 0xc0) {
-			len = 2; cp = s[i] & 0x1f; min = 0x80;
-		} else if ((s[i] & 0xf0) == 0xe0) {
-			len = 3; cp = s[i] & 0x0f; min = 0x800;
-		} else if ((s[i] & 0xf8) == 0xf0) {
-			len = 4; cp = s[i] & 0x07; min = 0x10000;
-		} else
-			return 0;
-		if (i + len > n)
-			return 0;
-		for (k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		if ((len = utf8_decode(s + i, n - i, NULL)) == 0)
 			return 0;
 		i += len;
 	}
 	return 1;
 }
 
+int
+hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+void
+hex_encode(const void *p, size_t n, int upper, char *out)
+{
+	static const char lower_digits[] = "0123456789abcdef";
+	static const char upper_digits[] = "0123456789ABCDEF";
+	const char *digits = upper ? upper_digits : lower_digits;
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		*out++ = digits[b[i] >> 4];
+		*out++ = digits[b[i] & 15];
+	}
+}
+
 const char *
 xml_text_problem(const char *s, size_t n)
 {
-	size_t i;
+	size_t i, len;
 
 	if (n > PARAM_VALUE_MAX)
 		return "value longer than 8192 bytes";
@@ -64,12 +103,14 @@ xml_text_problem(const char *s, size_t n)
 		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
 			return "control character in value";
 	}
-	if (!utf8_ok(s, n))
-		return "value is not valid UTF-8";
-	/* U+FFFE and U+FFFF are valid UTF-8 but not XML characters. */
-	for (i = 0; i + 2 < n; i++)
-		if ((unsigned char)s[i] == 0xef && (unsigned char)s[i + 1] == 0xbf &&
-		    ((unsigned char)s[i + 2] & 0xfe) == 0xbe)
+	for (i = 0; i < n; i += len) {
+		uint32_t cp;
+
+		if ((len = utf8_decode(s + i, n - i, &cp)) == 0)
+			return "value is not valid UTF-8";
+		/* Valid UTF-8, but not XML characters. */
+		if (cp == 0xfffe || cp == 0xffff)
 			return "U+FFFE or U+FFFF in value";
+	}
 	return NULL;
 }

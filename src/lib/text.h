@@ -1,8 +1,10 @@
-/* Checks on text that will end up inside XML or on a phone. */
+/* Checks on text that will end up inside XML or on a phone, and the one
+ * hex and UTF-8 coder every module uses. */
 #ifndef DESKPROV_TEXT_H
 #define DESKPROV_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define PARAM_NAME_MAX	128
 #define PARAM_VALUE_MAX	8192
@@ -14,5 +16,16 @@ int		 param_name_ok(const char *s, size_t n);
 const char	*xml_text_problem(const char *s, size_t n);
 /* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 int		 utf8_ok(const char *s, size_t n);
+/* Length (1 to 4) of the UTF-8 sequence that starts s[0..n), with its code
+ * point in *cp (cp may be NULL); 0 when n is 0 or the bytes are no
+ * well-formed sequence: an overlong, a surrogate, above U+10FFFF, cut
+ * short. */
+size_t		 utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* The value of the hex digit c (either case), or -1. */
+int		 hex_value(int c);
+/* Writes the 2n hex digits of p[0..n) to out (no NUL), in lowercase or,
+ * when upper is set, uppercase. */
+void		 hex_encode(const void *p, size_t n, int upper, char *out);
 
 #endif

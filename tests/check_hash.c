@@ -1,0 +1,46 @@
+/* The one hash: FNV-1a's published 64-bit test vectors, and pieces that
+ * hash as their concatenation (the metrics file layout depends on both). */
+#include <check.h>
+#include <string.h>
+
+#include "hash.h"
+
+static const struct {
+	int		 line;
+	const char	*s;
+	uint64_t	 h;
+} vectors[] = {
+	{ __LINE__, "", UINT64_C(0xcbf29ce484222325) },
+	{ __LINE__, "a", UINT64_C(0xaf63dc4c8601ec8c) },
+	{ __LINE__, "foobar", UINT64_C(0x85944171f73967e8) },
+};
+
+START_TEST(test_vectors)
+{
+	ck_assert_msg(hash_bytes(HASH_SEED, vectors[_i].s,
+	    strlen(vectors[_i].s)) == vectors[_i].h, "line %d",
+	    vectors[_i].line);
+}
+END_TEST
+
+START_TEST(test_pieces)
+{
+	ck_assert(hash_bytes(hash_bytes(HASH_SEED, "foo", 3), "bar", 3) ==
+	    hash_bytes(HASH_SEED, "foobar", 6));
+}
+END_TEST
+
+Suite *hash_suite(void);
+
+Suite *
+hash_suite(void)
+{
+	Suite *s = suite_create("hash");
+	TCase *tc = tcase_create("fnv1a");
+
+	tcase_add_loop_test(tc, test_vectors, 0,
+	    (int)(sizeof(vectors) / sizeof(vectors[0])));
+	tcase_add_test(tc, test_pieces);
+	suite_add_tcase(s, tc);
+	return s;
+}
