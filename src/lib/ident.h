@@ -24,8 +24,9 @@ enum mac_status	mac_parse(const char *s, size_t n, char out[MAC_LEN + 1]);
  * see them), and "7C2F80E0D605-ABCD" (12 hex digits, '-', 4 letters or
  * digits; Falconieri's Gigaset provider); see docs/sources.md.  The
  * MAC-ID's suffix goes to crc as given, with a NUL (5 bytes; "" for every
- * other form, and on failure); crc may be NULL.  A prefix is never combined with a separated
- * spelling or a MAC-ID suffix.  Same statuses as mac_parse. */
+ * other form, and on failure); crc may be NULL.  A prefix is never
+ * combined with a separated spelling or a MAC-ID suffix.  Same statuses as
+ * mac_parse. */
 enum mac_status	mac_parse_any(const char *s, size_t n, char out[MAC_LEN + 1],
 		    char crc[5]);
 
