@@ -34,7 +34,8 @@ TEST_SRC  = $(filter-out tests/check_main.c,$(wildcard tests/check_*.c))
 CLI       = build/deskprov
 
 FUZZ_DRIVERS = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
-# The Mustache specification beside the checkout; skipped when absent.
+# The Mustache specification's test files (specs/*.json of
+# https://github.com/mustache/spec) beside the checkout; skipped when absent.
 MUSTACHE_SPEC ?= $(CURDIR)/../shared/conformance/mustache-spec
 FUZZ_SECONDS ?= 60
 

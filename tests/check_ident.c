@@ -1,11 +1,15 @@
-/* Phone identifiers: the MAC spellings of protocols.md §5.2, the names a
+/* Phone identifiers: the MAC spellings phones and tools use, the names a
  * URL may carry, and the lookup key built from either. */
 #include <check.h>
 #include <string.h>
 
 #include "ident.h"
 
-/* protocols.md §5.2, row by row. */
+/* The spellings of a MAC: with colons (admin input, Yealink User-Agents,
+ * Cisco $MAC), dashes (Aastra User-Agents, Falconieri), none (file names,
+ * Cisco $MA/$MAU), Cisco's dotted form (which wazo-provd's norm_mac does
+ * not take), and the wrong lengths, separators and digits; see
+ * docs/sources.md. */
 static const struct {
 	int		 line;
 	const char	*in;
@@ -24,7 +28,8 @@ static const struct {
 	{ __LINE__, "00562b043615", MAC_OK, "00562b043615" },
 	/* Unicast, locally administered: still a device. */
 	{ __LINE__, "02:00:00:00:00:01", MAC_OK, "020000000001" },
-	/* Decision: octets of one digit are refused (WPD would take them). */
+	/* Decision: octets of one digit are refused (wazo-provd's to_mac would
+	 * take them). */
 	{ __LINE__, "0:11:22:a:bb:cc", MAC_INVALID, NULL },
 	{ __LINE__, "00:11-22:aa:bb:cc", MAC_INVALID, NULL },
 	{ __LINE__, "00-11:22-aa:bb-cc", MAC_INVALID, NULL },
@@ -92,7 +97,8 @@ START_TEST(test_mac_parse_bounds)
 }
 END_TEST
 
-/* The prefixed spellings of §5.2 parse once the prefix is stripped. */
+/* The prefixed spellings (SIP PnP, Gigaset MAC-ID) parse once the prefix
+ * is stripped. */
 START_TEST(test_mac_prefixed)
 {
 	char out[MAC_LEN + 1];
@@ -106,10 +112,11 @@ START_TEST(test_mac_prefixed)
 }
 END_TEST
 
-/* protocols.md §5.2, every row and every input of it, in its order: the
- * plain spellings through mac_parse, the prefixed and Gigaset ones through
- * mac_parse_any (which gives the same answer for the plain ones, see
- * test_mac_any_agrees). */
+/* Every spelling phones and tools use, and the refused ones, in one list:
+ * the plain spellings through mac_parse, the SIP PnP prefixes (SARK,
+ * MikoServerPnP) and Gigaset's MAC-ID (Falconieri) through mac_parse_any
+ * (which gives the same answer for the plain ones, see
+ * test_mac_any_agrees); see docs/sources.md. */
 enum mac_fn { PLAIN, ANY };
 
 static const struct {
@@ -132,8 +139,9 @@ static const struct {
 	{ __LINE__, ANY, "MAC%3A001122aabbcc", MAC_OK, "001122aabbcc", "" },
 	{ __LINE__, ANY, "MAC001122aabbcc", MAC_OK, "001122aabbcc", "" },
 	{ __LINE__, ANY, "7C2F80E0D605-ABCD", MAC_OK, "7c2f80e0d605", "ABCD" },
-	/* Decision: octets of one digit are refused, by both parsers (WPD's
-	 * to_mac would take them; no phone or vendor file spells a MAC so). */
+	/* Decision: octets of one digit are refused, by both parsers
+	 * (wazo-provd's to_mac would take them; no phone or vendor file
+	 * spells a MAC so). */
 	{ __LINE__, PLAIN, "0:11:22:a:bb:cc", MAC_INVALID, NULL, NULL },
 	{ __LINE__, ANY, "0:11:22:a:bb:cc", MAC_INVALID, NULL, "" },
 	{ __LINE__, PLAIN, "00:11-22:aa:bb:cc", MAC_INVALID, NULL, NULL },
@@ -145,7 +153,7 @@ static const struct {
 	{ __LINE__, PLAIN, "01:11:22:aa:bb:cc", MAC_NOT_PHONE, "011122aabbcc",
 	    NULL },
 
-	/* Beyond the table: the other prefixes of §3, any case; and what
+	/* Beyond the list: the other SIP PnP prefixes, any case; and what
 	 * neither form allows. */
 	{ __LINE__, ANY, "MAC:001122aabbcc", MAC_OK, "001122aabbcc", "" },
 	{ __LINE__, ANY, "mac%3a001122aabbcc", MAC_OK, "001122aabbcc", "" },

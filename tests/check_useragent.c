@@ -1,6 +1,5 @@
-/* User-Agent parsing: the rows of protocols.md §5.1 (all vendors), headers
- * real phones sent (with their public sources), unreadable MAC fields and
- * hostile headers. */
+/* User-Agent parsing: real User-Agents of every vendor (with their public
+ * sources), unreadable MAC fields and hostile headers. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +9,10 @@
 /* A row the parser must not recognise. */
 #define UNKNOWN	0, NULL, NULL, NULL, NULL, NULL
 
-/* protocols.md §5.1 rows 1-24 (product is the phone's own name, which
- * the table does not list), then headers no phone sends. */
+/* Real User-Agents, quoted in the comments of wazo-provd-plugins' parsers
+ * (each vendor's common.py, wazo_aastra for the last two; see
+ * docs/sources.md); the CP-8841 one is written in the CP-7832's format.
+ * Then headers no phone sends. */
 static const struct {
 	int		 line;
 	const char	*ua;

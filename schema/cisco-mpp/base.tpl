@@ -2,9 +2,10 @@
     bootstrap, or the phone's only file when its Profile_Rule points here
     directly).  Flat-profile syntax: one element per parameter, _N_ for
     line N, ua="na" hides a value from the phone's web page, unknown
-    elements are ignored and the last occurrence wins (CPG), so raw params
-    come last and override the mapped ones.  Parameter names: protocols.md
-    §2.  Blocks a model template may replace: accounts, keys. }}
+    elements are ignored and the last occurrence wins (Cisco MPP
+    provisioning guide), so raw params come last and override the mapped
+    ones.  Parameter names: those of wazo-provd-plugins' wazo_cisco_sip
+    v12_0_7 templates/base.tpl (docs/sources.md).  Blocks a model template may replace: accounts, keys. }}
 <?xml version="1.0" encoding="UTF-8"?>
 <flat-profile>
 {{>settings}}

@@ -2,9 +2,10 @@
     (Profile_Rule_C of the bootstrap, or the only file when its
     Profile_Rule points here directly).  Flat-profile syntax as on MPP
     phones: one element per parameter, _N_ for line N, ua="na" hides a
-    value from the web page, the last occurrence wins (CPG), so raw params
-    come last.  Parameter names: protocols.md §2; the admin password is
-    Admin_Passwd (§1.2).  Blocks a model template may replace: accounts,
+    value from the web page, the last occurrence wins (Cisco MPP
+    provisioning guide), so raw params come last.  Parameter names: those
+    of wazo-provd-plugins' wazo_cisco_spa templates (docs/sources.md); the
+    admin password is Admin_Passwd (common/templates/base.tpl).  Blocks a model template may replace: accounts,
     keys. }}
 <?xml version="1.0" encoding="UTF-8"?>
 <flat-profile>

@@ -1,6 +1,7 @@
 {{! spa<model>.cfg (and init.cfg for the PAP2T): what a factory-new SPA
-    reads first (CSPA: Profile_Rule /spa$PSN.cfg).  Flat-profile XML
-    despite the name (WZ wazo_cisco_spa templates/common/model.cfg.tpl).
+    reads first (factory Profile_Rule /spa$PSN.cfg, Cisco SPA provisioning
+    guide).  Flat-profile XML despite the name (wazo-provd-plugins,
+    wazo_cisco_spa templates/common/model.cfg.tpl; docs/sources.md).
     It adds the common file and the phone's own file to the resync rules;
     Profile_Rule stays the factory one, so each resync reads model, common,
     phone and the last one read wins.  Without provisioning.url the rules

@@ -2,7 +2,7 @@
     the phone's own file.  Time_Zone is GMT+hh:mm; the DST rule is
     start=<month>/<day>/<weekday>/<time>;end=...;save=<h:m:s> with weekday
     1 = Monday .. 7 = Sunday, day -1 = the last such weekday of the month
-    and day n = the first one on or after the n-th (WZ
+    and day n = the first one on or after the n-th (wazo-provd-plugins,
     wazo_cisco_spa/common/common.py).  save is the zone's own
     saving (1:0:0; 0:30:0 for Australia/Lord_Howe). }}
 <Resync_On_Reset>Yes</Resync_On_Reset>

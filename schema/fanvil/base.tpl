@@ -1,8 +1,8 @@
-{{! <mac>.cfg: one phone's configuration, with its secrets (protocols.md
-    §1.6 syntax B, §2 Fanvil column; text names from TC fanvil-X5.tmpl).
-    Keys: a key whose type has a maps.key_type code is a memory key
-    (Type 1, value@line/code); one without (a line key) is Type 2 SIP<line>.
-    All keys are written on the first DSS page.  Raw params end up in
+{{! <mac>.cfg: one phone's configuration, with its secrets (text syntax and
+    names from Tancredi's fanvil-X5.tmpl; docs/sources.md).  Keys: a key
+    whose type has a maps.key_type code is a memory key (Type 1,
+    value@line/code); one without (a line key) is Type 2 SIP<line>.  All
+    keys are written on the first DSS page.  Raw params end up in
     <SIP CONFIG MODULE>; the extra block, last, may open any module.
     Blocks a local template can replace: lines, keys, extra. }}
 <<VOIP CONFIG FILE>>Version:2.0000000000

@@ -1,7 +1,7 @@
 {{! The model's common file (<file_id>.cfg, e.g. f0X4hw1.100.cfg), read
-    before <mac>.cfg (protocols.md §1.6).  No secrets: any phone of the
-    model may fetch it.  Raw params go in <SIP CONFIG MODULE>, as in
-    <mac>.cfg. }}
+    before <mac>.cfg (wazo-provd-plugins, wazo_fanvil).  No secrets: any
+    phone of the model may fetch it.  Raw params go in <SIP CONFIG MODULE>,
+    as in <mac>.cfg. }}
 <<VOIP CONFIG FILE>>Version:2.0000000000
 {{>settings}}
 <SIP CONFIG MODULE>

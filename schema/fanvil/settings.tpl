@@ -1,9 +1,10 @@
-{{! Modules shared by the model file and <mac>.cfg.  Names: TC
-    fanvil-X5.tmpl (text form of protocols.md §2's Fanvil column).
-    Flash Server IP takes deskprov's URL, the phone adds Flash File Name;
-    Flash Mode 2 = check every Flash Interval hours.  Time Zone is in
-    quarter hours (protocols.md §1.6); DST Type 2 = manual rule, week 5 =
-    last, weekday 0 = Sunday. }}
+{{! Modules shared by the model file and <mac>.cfg.  Names: Tancredi's
+    fanvil-X5.tmpl (the text form of the XML names of wazo-provd-plugins'
+    wazo_fanvil; docs/sources.md).  Flash Server IP takes deskprov's URL,
+    the phone adds Flash File Name; Flash Mode 2 = check every Flash
+    Interval hours.  Time Zone is in quarter hours (wazo-provd-plugins,
+    wazo_fanvil serie_*/entry.py); DST Type 2 = manual rule, week 5 = last,
+    weekday 0 = Sunday. }}
 <AUTOUPDATE CONFIG MODULE>
 {{#provisioning.url}}
 Flash Server IP    :{{provisioning.url}}

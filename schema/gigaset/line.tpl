@@ -1,5 +1,5 @@
-{{! Maxwell function key showing a line (Type 0, TC gigaset.macros); the
-    phone picks the connection.  Partial of maxwell.tpl. }}
+{{! Maxwell function key showing a line (Type 0, Tancredi gigaset.macros);
+    the phone picks the connection.  Partial of maxwell.tpl. }}
     <param name="PhoneUI.Keys.FunctionKeys.{{index0}}.Type" value="{{type_code}}"/>
 {{#label}}
     <param name="PhoneUI.Keys.FunctionKeys.{{index0}}.DisplayName" value="{{label}}"/>

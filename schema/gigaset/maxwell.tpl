@@ -1,10 +1,10 @@
 {{! Maxwell desk phones: <provisioning> with <nvm><param name value/>
-    (protocols.md §1.8; parameter names from TC gigaset-Maxwell.tmpl and
-    §2).  Accounts are SIP.Account.<line - 1>; function keys are numbered
-    from 0 by the key's place in line_keys (index0).  TimeZone is
-    GMT<offset>.<zone>, e.g. GMT+1.Europe/Rome; a zone the phone does not
-    list needs System.DateAndTime.TimeZone in params.  Raw params come
-    last, so they override the mapped ones. }}
+    (format and parameter names from Tancredi's gigaset-Maxwell.tmpl; see
+    docs/sources.md).  Accounts are SIP.Account.<line - 1>; function keys
+    are numbered from 0 by the key's place in line_keys (index0).  TimeZone
+    is GMT<offset>.<zone>, e.g. GMT+1.Europe/Rome; a zone the phone does not
+    list needs System.DateAndTime.TimeZone in params.  Raw params come last,
+    so they override the mapped ones. }}
 <provisioning version="1.1">
 {{#firmware.offer}}
 {{#firmware.url}}

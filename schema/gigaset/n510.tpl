@@ -1,10 +1,10 @@
 {{! N510 IP PRO: <ProviderFrame> read from <MAC>.xml, parameter names of
-    WZ wazo_gigaset N510/templates/base.tpl.  MAC_ADDRESS must be the
-    phone's or nothing is applied.  Text values are quoted inside the
-    attribute ('"text"'), numbers are plain.  Line N: array index N - 1,
-    suffix _N on most names (none for line 1).  The time zone code and the
-    system PIN are not mapped: set them in params, written as SYMB_ITEMs
-    (a text value must carry its own double quotes). }}
+    wazo-provd-plugins' wazo_gigaset N510/templates/base.tpl.  MAC_ADDRESS
+    must be the phone's or nothing is applied.  Text values are quoted
+    inside the attribute ('"text"'), numbers are plain.  Line N: array index
+    N - 1, suffix _N on most names (none for line 1).  The time zone code
+    and the system PIN are not mapped: set them in params, written as
+    SYMB_ITEMs (a text value must carry its own double quotes). }}
 <ProviderFrame xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="N510.xsd">
   <Provider>
     <MAC_ADDRESS value="{{phone.MAC}}"/>

@@ -1,10 +1,10 @@
 {{! N720 DM PRO: <ProviderFrame> read from <MAC>.xml, parameter names of
-    WZ wazo_gigaset N720/templates/base.tpl.  MAC_ADDRESS must be the
-    phone's or nothing is applied.  Text values are quoted inside the
-    attribute ('"text"'), numbers are plain.  Line N is VoIP account
-    N - 1; every line uses SIP provider 0, the server of the first
-    account.  Raw params are written as SYMB_ITEMs (a text value must
-    carry its own double quotes). }}
+    wazo-provd-plugins' wazo_gigaset N720/templates/base.tpl.  MAC_ADDRESS
+    must be the phone's or nothing is applied.  Text values are quoted
+    inside the attribute ('"text"'), numbers are plain.  Line N is VoIP
+    account N - 1; every line uses SIP provider 0, the server of the first
+    account.  Raw params are written as SYMB_ITEMs (a text value must carry
+    its own double quotes). }}
 <ProviderFrame xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="N720_general.xsd">
   <Provider>
     <MAC_ADDRESS value="{{phone.MAC}}"/>

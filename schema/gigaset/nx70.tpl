@@ -1,9 +1,10 @@
-{{! N670/N870 (and other Nx70) DECT managers: <provisioning
-    productID="e2"> (protocols.md §1.8), parameter names of WZ wazo_gigaset
-    Nx70-83.v2.49.1/templates/base.tpl.  Line N is handset N (add_hs
-    0000N, registration mode) with SipAccount.0000N; every line uses SIP
-    provider 0, the server of the first account.  DmGlobal.0.TimeZone is
-    the zone name, from the list the DECT manager knows. }}
+{{! N670/N870 (and other Nx70) DECT managers: <provisioning productID="e2">,
+    format and parameter names of wazo-provd-plugins' wazo_gigaset
+    Nx70-83.v2.49.1/templates/base.tpl (docs/sources.md).  Line N is handset
+    N (add_hs 0000N, registration mode) with SipAccount.0000N; every line
+    uses SIP provider 0, the server of the first account.
+    DmGlobal.0.TimeZone is the zone name, from the list the DECT manager
+    knows. }}
 <provisioning version="1.1" productID="e2">
 {{#firmware.offer}}
 {{#firmware.url}}

@@ -1,5 +1,5 @@
-{{! Maxwell function key dialling a number (Type 3, TC gigaset.macros).
-    Partial of maxwell.tpl. }}
+{{! Maxwell function key dialling a number (Type 3, Tancredi
+    gigaset.macros).  Partial of maxwell.tpl. }}
     <param name="PhoneUI.Keys.FunctionKeys.{{index0}}.Type" value="{{type_code}}"/>
     <param name="PhoneUI.Keys.FunctionKeys.{{index0}}.PhoneNumber" value="{{value}}"/>
 {{#label}}

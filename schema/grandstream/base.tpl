@@ -1,10 +1,13 @@
-{{! cfg<mac>.xml: one phone's P-values, with its secrets (protocols.md §1.5
-    syntax v1, §2 Grandstream column).  Accounts take their P-value names
-    from maps.line (line_map), keys from maps.key (key_map) and the account
-    of their line (line_map).  Only dotted names open sections on those
-    maps: opening line_map itself would hide the account's own user,
-    password and voicemail behind the map's keys of the same names.  <mac> makes the phone check the file is its
-    own.  Blocks a local template can replace: accounts, keys, extra. }}
+{{! cfg<mac>.xml: one phone's P-values, with its secrets (syntax version 1
+    of the Grandstream XML provisioning guide; P-value names from
+    wazo-provd-plugins' wazo_grandstream/common templates and GS3; see
+    docs/sources.md).  Accounts take their P-value names from maps.line
+    (line_map), keys from maps.key (key_map) and the account of their line
+    (line_map).  Only dotted names open sections on those maps: opening
+    line_map itself would hide the account's own user, password and
+    voicemail behind the map's keys of the same names.  <mac> makes the
+    phone check the file is its own.  Blocks a local template can replace:
+    accounts, keys, extra. }}
 <?xml version="1.0" encoding="UTF-8"?>
 <gs_provision version="1">
   <mac>{{phone.mac}}</mac>

@@ -1,5 +1,6 @@
 {{! cfg<model>.xml (lowercase model): asked for after cfg<mac>.xml
-    (protocols.md §1.5).  Same content rules as cfg.xml. }}
+    (Grandstream SIP Device Provisioning Guide).  Same content rules as
+    cfg.xml. }}
 <?xml version="1.0" encoding="UTF-8"?>
 <gs_provision version="1">
   <config version="1">

@@ -1,10 +1,10 @@
 {{! <mac>-user.cfg: one phone's configuration, first in CONFIG_FILES.
-    Attributes named as in protocols.md §2 (WZ wazo_polycom
-    common/templates/base.tpl): reg.N.* per line, msg.mwi.N.* for the
-    voice mail number, device.* only with device.set="1" and their own
-    .set="1".  Line keys: flexible line key assignment, one partial per
-    key type (line, blf, speed_dial).  Blocks a model template may
-    replace: accounts, keys. }}
+    Attributes named as in wazo-provd-plugins' wazo_polycom
+    common/templates/base.tpl (docs/sources.md): reg.N.* per line,
+    msg.mwi.N.* for the voice mail number, device.* only with device.set="1"
+    and their own .set="1".  Line keys: flexible line key assignment, one
+    partial per key type (line, blf, speed_dial).  Blocks a model template
+    may replace: accounts, keys. }}
 <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <polycomConfig>
 {{>settings}}

@@ -1,6 +1,7 @@
 {{! Busy lamp field on line key K: entry K of the attendant resource list
-    (WZ common.py _add_fkeys), shown on key K.  lineKey.K.index naming the
-    list entry is unverified on hardware.  Partial of base.tpl. }}
+    (wazo-provd-plugins, wazo_polycom common.py _add_fkeys), shown on key K.
+    lineKey.K.index naming the list entry is unverified on hardware.
+    Partial of base.tpl. }}
 <attendant
  attendant.resourceList.{{key}}.address="{{value}}"
 {{#label}}

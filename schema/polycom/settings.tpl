@@ -1,9 +1,10 @@
 {{! The settings that are not one line's: shared by common.cfg and the
     phone's <mac>-user.cfg.  Each parameter is an attribute; the element
-    names only group them.  Time: gmtOffset in seconds; DST dayOfWeek
-    1 = Sunday .. 7 = Saturday, date = the first day of the month the rule
-    may fall on unless lastInMonth (WZ wazo_polycom/common/common.py);
-    time is the hour.  Polling: prov.polling.period in seconds. }}
+    names only group them.  Time: gmtOffset in seconds; DST dayOfWeek 1 =
+    Sunday .. 7 = Saturday, date = the first day of the month the rule may
+    fall on unless lastInMonth (wazo-provd-plugins,
+    wazo_polycom/common/common.py); time is the hour.  Polling:
+    prov.polling.period in seconds. }}
 <tcpIpApp
 {{#ntp_primary}}
  tcpIpApp.sntp.address="{{ntp_primary}}"

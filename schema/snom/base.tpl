@@ -1,8 +1,10 @@
-{{! <MAC>.xml: one phone's settings, with its secrets (protocols.md §1.4
-    syntax, §2 Snom column; identities use idx = line).  Function keys:
+{{! <MAC>.xml: one phone's settings, with its secrets (syntax from the Snom
+    wiki's "<phone-settings> tag", names from wazo-provd-plugins'
+    wazo_snom/common templates; identities use idx = line).  Function keys:
     <fkey idx> counts from 0, so it is index0 (key - 1); the value is the
-    maps.key_type word then the number (WZ wazo_snom/common/common.py).
-    Blocks a local template can replace: identities, keys, extra. }}
+    maps.key_type word then the number (wazo-provd-plugins,
+    wazo_snom/common/common.py).  Blocks a local template can replace:
+    identities, keys, extra. }}
 <?xml version="1.0" encoding="utf-8"?>
 <settings>
   <phone-settings>

@@ -1,7 +1,7 @@
 {{! snom<model>-firmware.xml and snom<model>-<MAC>-firmware.xml: the
-    document firmware_status points at (protocols.md §1.4, TC
-    snom-firmware.tmpl).  It names an image only while the phone does not
-    already run firmware.version. }}
+    document firmware_status points at (Snom wiki "Auto Provisioning",
+    Tancredi's snom-firmware.tmpl).  It names an image only while the phone
+    does not already run firmware.version. }}
 <?xml version="1.0" encoding="utf-8"?>
 <firmware-settings>
 {{#firmware.offer}}

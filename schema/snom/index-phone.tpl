@@ -1,5 +1,6 @@
-{{! snom<model>-<MAC>.htm: asked for after snom<model>.htm (protocols.md
-    §1.4); lists the phone's own settings, <MAC>.xml.  No secrets here. }}
+{{! snom<model>-<MAC>.htm: asked for after snom<model>.htm (Snom wiki "Auto
+    Provisioning"; docs/sources.md); lists the phone's own settings,
+    <MAC>.xml.  No secrets here. }}
 <?xml version="1.0" encoding="utf-8"?>
 <setting-files>
   <file url="{{#provisioning.url}}{{provisioning.url}}{{/provisioning.url}}{{phone.MAC}}.xml"/>

@@ -1,6 +1,6 @@
-{{! snom<model>.xml: settings every phone of one model shares (protocols.md
-    §1.4).  Rendered without secrets: any phone of the model may fetch it.
-    Raw params are written as <name perm="R">value</name>. }}
+{{! snom<model>.xml: settings every phone of one model shares (Snom wiki
+    "Auto Provisioning").  Rendered without secrets: any phone of the model
+    may fetch it.  Raw params are written as <name perm="R">value</name>. }}
 <?xml version="1.0" encoding="utf-8"?>
 <settings>
   <phone-settings>

@@ -1,10 +1,11 @@
-{{! <phone-settings> lines shared by snom<model>.xml and <MAC>.xml
-    (protocols.md §2 Snom column; perm "R": the user cannot change them,
-    setting_server "RW" as WZ does).  firmware_status names the phone's own
-    firmware document in <MAC>.xml, the model's in snom<model>.xml.  DST:
-    the dst setting's week-rule form, offset in seconds then
-    month.week.weekday(Mon=1) and time for start and end
-    (service.snom.com wiki "dst"). }}
+{{! <phone-settings> lines shared by snom<model>.xml and <MAC>.xml (names
+    from wazo-provd-plugins' wazo_snom/common templates and Tancredi's
+    snom.tmpl; perm "R" per the Snom wiki's "<phone-settings> tag": the user
+    cannot change them; setting_server "RW" as wazo-provd-plugins does).
+    firmware_status names the phone's own firmware document in <MAC>.xml,
+    the model's in snom<model>.xml.  DST: the dst setting's week-rule form,
+    offset in seconds then month.week.weekday(Mon=1) and time for start and
+    end (service.snom.com wiki "dst"). }}
 {{#provisioning.url}}
     <setting_server perm="RW">{{provisioning.url}}</setting_server>
 {{/provisioning.url}}

@@ -1,6 +1,8 @@
-{{! <mac>.cfg: one phone's configuration, with its secrets (protocols.md
-    §1.3 syntax, §2 Yealink column).  A model template may replace the
-    blocks named accounts, keys and extra: see CP920.tpl. }}
+{{! <mac>.cfg: one phone's configuration, with its secrets (syntax from the
+    Yealink admin guide and wazo-provd-plugins' wazo_yealink/v87
+    templates/base.tpl, which also gives the names; docs/sources.md).  A
+    model template may replace the blocks named accounts, keys and extra:
+    see CP920.tpl. }}
 #!version:1.0.0.1
 # deskprov: {{phone.id}} ({{model}}, {{phone.mac_colons}})
 {{>settings}}

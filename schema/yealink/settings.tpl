@@ -1,7 +1,9 @@
-{{! Settings shared by y0000000000XX.cfg (model.tpl) and <mac>.cfg (base.tpl):
-    provisioning, firmware, time, language, web passwords.  Names: protocols.md
-    §2 Yealink column; time zone and DST encoding: WZ v87 common.py
-    _format_tz_info (start/end = month/week/weekday Mon=1/hour, week 5 = last). }}
+{{! Settings shared by y0000000000XX.cfg (model.tpl) and <mac>.cfg
+    (base.tpl): provisioning, firmware, time, language, web passwords.
+    Names: those of wazo-provd-plugins' wazo_yealink/v87 templates and
+    Tancredi's yealink.tmpl (docs/sources.md); time zone and DST encoding:
+    wazo_yealink/v87/common.py _format_tz_info (start/end =
+    month/week/weekday Mon=1/hour, week 5 = last). }}
 {{#provisioning.url}}
 static.auto_provision.server.url = {{provisioning.url}}
 {{/provisioning.url}}

@@ -70,8 +70,9 @@ mac_parse(const char *s, size_t n, char out[MAC_LEN + 1])
 }
 
 /* The user part of a SIP PnP SUBSCRIBE: "MAC%3a", "MAC:" or "MAC" before
- * the 12 hex digits (protocols.md §3).  Each prefix has its own length,
- * so the length of s alone picks the one to compare. */
+ * the 12 hex digits (as SARK and MikoServerPnP see them; docs/sources.md).
+ * Each prefix has its own length, so the length of s alone picks the one
+ * to compare. */
 static const char *const pnp_prefixes[] = { "mac%3a", "mac:", "mac" };
 
 static int

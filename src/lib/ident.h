@@ -19,12 +19,14 @@ enum mac_status {
 enum mac_status	mac_parse(const char *s, size_t n, char out[MAC_LEN + 1]);
 
 /* Like mac_parse, but also accepts the forms phones use in SIP PnP and
- * Gigaset's MAC-ID (protocols.md §3, §5.2): a "MAC%3a", "MAC:" or "MAC"
- * prefix (any case) before exactly 12 hex digits, and "7C2F80E0D605-ABCD"
- * (12 hex digits, '-', 4 letters or digits).  The MAC-ID's suffix goes to
- * crc as given, with a NUL (5 bytes; "" for every other form, and on
- * failure); crc may be NULL.  A prefix is never combined with a separated
- * spelling or a MAC-ID suffix.  Same statuses as mac_parse. */
+ * Gigaset's MAC-ID: a "MAC%3a", "MAC:" or "MAC" prefix (any case) before
+ * exactly 12 hex digits (SUBSCRIBE user parts as SARK and MikoServerPnP
+ * see them), and "7C2F80E0D605-ABCD" (12 hex digits, '-', 4 letters or
+ * digits; Falconieri's Gigaset provider); see docs/sources.md.  The
+ * MAC-ID's suffix goes to crc as given, with a NUL (5 bytes; "" for every
+ * other form, and on failure); crc may be NULL.  A prefix is never
+ * combined with a separated spelling or a MAC-ID suffix.  Same statuses as
+ * mac_parse. */
 enum mac_status	mac_parse_any(const char *s, size_t n, char out[MAC_LEN + 1],
 		    char crc[5]);
 

@@ -43,7 +43,8 @@ refuse() {
 	expect_body_lacks "pw-" "$5"
 }
 
-# Yealink (YL): <mac>.boot, the model's common file, then <mac>.cfg.
+# Yealink: <mac>.boot, the model's common file, then <mac>.cfg (Yealink
+# admin guide; sources in docs/sources.md).
 boot yealink "Yealink SIP-T46S 66.80.0.1 00:15:65:aa:bb:01" \
     001565aabb01.boot y000000000066.cfg 001565aabb01.cfg
 expect_header Content-Type '^text/plain' "yealink: .cfg is text"
@@ -53,12 +54,13 @@ refuse 404 unknown_phone "Yealink SIP-T46S 66.80.0.1 00:15:65:aa:bb:99" \
 boot yealink "Yealink SIP-T46S 66.80.0.1 00:15:65:aa:bb:99" \
     y000000000000.boot
 
-# Snom (SN): the model index, the phone's index, its settings.
+# Snom: the model index, the phone's index, its settings (Snom wiki).
 boot snom "Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 2010.12-00004-g9ba52f5 000413AABB02 SXM:0 UXM:0)" \
     snomD785.htm snomD785-000413AABB02.htm snomD785.xml 000413AABB02.xml \
     snomD785-firmware.xml snomD785-000413AABB02-firmware.xml
 
-# Grandstream (GS): cfg<mac>.xml, then the model file and cfg.xml.
+# Grandstream: cfg<mac>.xml, then the model file and cfg.xml (Grandstream
+# SIP Device Provisioning Guide).
 boot grandstream "Grandstream Model HW GXP2170 V1.3A SW 1.0.9.1 DevId 000b82aabb03" \
     cfg000b82aabb03.xml cfggxp2170.xml cfg.xml
 # The legacy binary cfg<mac> is not something deskprov makes.
@@ -68,7 +70,8 @@ expect_status 404 "grandstream: no legacy binary cfg<mac>"
 # Fanvil: the phone's <mac>.cfg.
 boot fanvil "Fanvil X6U 2.10.0 0c383eaabb04" 0c383eaabb04.cfg fanvil_x6u_hwv2_0.txt
 
-# Cisco SPA (CSPA): the factory /spa$PSN.cfg, the common file, the phone.
+# Cisco SPA (Cisco SPA provisioning guide): the factory /spa$PSN.cfg, the
+# common file, the phone.
 boot cisco-spa "Cisco/SPA508G-7.5.5 (0002FDAABB07)(CBT141400UK)" \
     spa508G.cfg=SPA508G.cfg spa-phone.xml 0002fdaabb07.xml
 
@@ -76,13 +79,15 @@ boot cisco-spa "Cisco/SPA508G-7.5.5 (0002FDAABB07)(CBT141400UK)" \
 boot cisco-mpp "Cisco-CP-8841-3PCC/11.3.1 (00562baabb08)" \
     8841-3PCC.xml cp-phone.xml 00562baabb08.xml
 
-# Polycom (PC): master file, then the files it names.  No MAC in the UA.
+# Polycom: master file, then the files it names (Poly FAQ).  No MAC in the
+# UA.
 if [ -d "$GOLDEN/polycom" ]; then
 	boot polycom "FileTransport PolycomVVX-VVX_400-UA/5.8.0.1000 Type/Application" \
 	    0004f2aabb05.cfg 000000000000.cfg 0004f2aabb05-user.cfg common.cfg
 fi
 
-# Gigaset N870 (WZ Nx70): <mac>.xml, lowercase.
+# Gigaset N870: <mac>.xml, lowercase (wazo-provd-plugins, wazo_gigaset
+# Nx70).
 if [ -d "$GOLDEN/gigaset" ]; then
 	boot gigaset "Gigaset N870 IP PRO/83.V2.10.0+build.a546b91;7C2F80AABB06" \
 	    7c2f80aabb06.xml
