@@ -547,7 +547,23 @@ static const struct {
 	{ __LINE__, "phones.yml", "phones:\n  p:\n    mac: \"00a0b0000001\"\n"
 	    "    vendor: acme\n    model: X1\n    accounts:\n"
 	    "      - {line: 1, display_name: \"a\\nb\"}\n",
-	    "phones.yml:7: phone 'p': display_name: control characters" },
+	    "phones.yml:7: phone 'p': display_name holds a control character" },
+	/* Unicode's other line breaks, NEL, LINE SEPARATOR and PARAGRAPH
+	 * SEPARATOR: a line-based file would split on them too. */
+	{ __LINE__, "phones.yml", "phones:\n  p:\n    mac: \"00a0b0000001\"\n"
+	    "    vendor: acme\n    model: X1\n    accounts:\n"
+	    "      - {line: 1, display_name: \"a\\u0085b\"}\n",
+	    "phones.yml:7: phone 'p': display_name holds a C1 control" },
+	{ __LINE__, "phones.yml", "phones:\n  p:\n    mac: \"00a0b0000001\"\n"
+	    "    vendor: acme\n    model: X1\n    params:\n"
+	    "      X.y: \"a\\u2028b\"\n",
+	    "phones.yml:7: phone 'p': X.y holds a line or paragraph separator" },
+	{ __LINE__, "devices.yml", "common:\n  accounts:\n"
+	    "    - {line: 1, label: \"a\u2029b\"}\n",
+	    "devices.yml:3: label holds a line or paragraph separator" },
+	{ __LINE__, "vendors.yml", "acme:\n  models:\n"
+	    "    X5: {description: \"a\\u2028b\"}\n",
+	    "vendors.yml:3: a value holds a line or paragraph separator" },
 	{ __LINE__, "phones.yml", "phones:\n  p:\n    mac: \"00a0b0000001\"\n"
 	    "    vendor: acme\n    model: X1\n    timezone: Mars/Olympus\n",
 	    "phones.yml:6: phone 'p': timezone 'Mars/Olympus'" },

@@ -123,9 +123,12 @@ load_param(struct loader *l, const struct ynode *key, const struct ynode *v,
 	if (val->kind != YN_SCALAR)
 		return fail(l, val->line, "parameter '%.80s' must have a "
 		    "single value", key->str);
-	if ((problem = xml_text_problem(val->str, val->len)) != NULL)
-		return fail(l, val->line, "parameter '%.80s': %s", key->str,
-		    problem);
+	if (val->len > PARAM_VALUE_MAX)
+		return fail(l, val->line, "parameter '%.80s': value longer "
+		    "than %d bytes", key->str, PARAM_VALUE_MAX);
+	if ((problem = text_line_problem(val->str, val->len)) != NULL)
+		return fail(l, val->line, "parameter '%.80s' %s; a value is "
+		    "one line of text", key->str, problem);
 	if (ua != NULL && (ua->kind != YN_SCALAR ||
 	    (strcmp(ua->str, "na") && strcmp(ua->str, "ro") &&
 	    strcmp(ua->str, "rw"))))
@@ -236,7 +239,7 @@ walk_structure(struct loader *l, const struct ynode *m, int depth,
 			l->snap->param_indent = (depth + 1) * 2;
 			buf_printf(out, "%*s", depth * 2, "");
 		} else if (v->kind == YN_SCALAR) {
-			if (xml_text_problem(v->str, v->len))
+			if (text_line_problem(v->str, v->len))
 				return fail(l, v->line, "bad text in "
 				    "xml_structure");
 			buf_add_xml(out, v->str, v->len);
@@ -424,7 +427,7 @@ load_phone_meta(struct loader *l, struct phone *ph, const char *key,
 			return fail(l, v->line, "phone '%s': '%.40s' is not a "
 			    "phone MAC address", ph->id, v->str);
 	} else if (strcmp(key, "model") == 0 && !v->is_null) {
-		if (xml_text_problem(v->str, v->len) != NULL || v->len > 47)
+		if (text_line_problem(v->str, v->len) != NULL || v->len > 47)
 			return fail(l, v->line, "phone '%s': model must be a "
 			    "short line of text", ph->id);
 		ph->model = arena_strndup(&l->snap->arena, v->str, v->len);

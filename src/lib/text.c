@@ -73,3 +73,34 @@ xml_text_problem(const char *s, size_t n)
 			return "U+FFFE or U+FFFF in value";
 	return NULL;
 }
+
+/* The code points Unicode calls line or paragraph breaks beyond C0 are
+ * NEL (U+0085, a C1 control), U+2028 and U+2029 (Unicode Standard Annex
+ * #14, https://www.unicode.org/reports/tr14/, classes NL and BK): a
+ * reader that splits lines on them would see a value end early. */
+const char *
+text_line_problem(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i;
+
+	if (!utf8_ok(str, n))
+		return "is not valid UTF-8";
+	for (i = 0; i < n; i++) {
+		if (s[i] < 0x20 || s[i] == 0x7f)
+			return "holds a control character such as a "
+			    "newline or a tab";
+		/* C1 controls are U+0080..U+009F: C2 80..C2 9F. */
+		if (s[i] == 0xc2 && s[i + 1] < 0xa0)
+			return "holds a C1 control character (U+0080 to "
+			    "U+009F, NEL among them)";
+		if (s[i] == 0xe2 && s[i + 1] == 0x80 &&
+		    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9))
+			return "holds a line or paragraph separator "
+			    "(U+2028, U+2029)";
+		if (s[i] == 0xef && s[i + 1] == 0xbf &&
+		    (s[i + 2] & 0xfe) == 0xbe)
+			return "holds U+FFFE or U+FFFF";
+	}
+	return NULL;
+}
