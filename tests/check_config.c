@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "testutil.h"
@@ -483,6 +485,56 @@ START_TEST(test_peer_config)
 }
 END_TEST
 
+/* A FIFO in place of a config file used to hang every process in open()
+ * (before any regular-file check); now it is refused at once.  Without the
+ * fix this test hangs until Check's timeout fails it. */
+START_TEST(test_fifo_refused)
+{
+	static const char *const names[] = { "phones.yml", "devices.yml" };
+	struct config_files files;
+	struct config_error err;
+	char dir[TU_DIR_MAX], path[512];
+	uint64_t hash;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		tu_copy_dir(GOOD, dir);
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+		ck_assert_int_eq(mkfifo(path, 0600), 0);
+		ck_assert_ptr_null(load(dir, &err));
+		ck_assert_str_eq(err.file, names[i]);
+		ck_assert_str_eq(err.msg, "not a regular file");
+		/* The last-good copy reads the same files. */
+		ck_assert_int_lt(config_files_read(dir, dir, &files, &hash), 0);
+		tu_remove_dir(dir);
+	}
+}
+END_TEST
+
+/* Symbolic links are followed (linking config files in from a managed
+ * location is supported), but the target must be a regular file. */
+START_TEST(test_symlinks)
+{
+	struct config_error err;
+	char dir[TU_DIR_MAX], path[512], target[512];
+	struct snapshot *s;
+
+	tu_copy_dir(GOOD, dir);
+	snprintf(path, sizeof(path), "%s/phones.yml", dir);
+	snprintf(target, sizeof(target), "%s/real-phones.yml", dir);
+	ck_assert_int_eq(rename(path, target), 0);
+	ck_assert_int_eq(symlink("real-phones.yml", path), 0);
+	s = load(dir, &err);
+	ck_assert_msg(s != NULL, "%s: %s", err.file, err.msg);
+	snapshot_free(s);
+	ck_assert_int_eq(unlink(target), 0);
+	ck_assert_int_eq(mkfifo(target, 0600), 0);
+	ck_assert_ptr_null(load(dir, &err));
+	ck_assert_str_eq(err.msg, "not a regular file");
+	tu_remove_dir(dir);
+}
+END_TEST
+
 Suite *config_suite(void);
 
 Suite *
@@ -508,6 +560,12 @@ config_suite(void)
 	tcase_add_test(tc, test_error_format);
 	tcase_add_loop_test(tc, test_overlay, 0,
 	    (int)(sizeof(overlays) / sizeof(overlays[0])));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("files");
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_fifo_refused);
+	tcase_add_test(tc, test_symlinks);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -703,14 +703,9 @@ config_files_free(struct config_files *files)
 static int
 read_whole(const char *path, char **out, size_t *len)
 {
-	int fd, rc;
+	int rc = af_read_path(path, CONFIG_FILE_MAX, out, len);
 
-	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return errno == ENOENT ? 1 : -1;
-	rc = af_read_fd(fd, CONFIG_FILE_MAX, out, len);
-	close(fd);
-	return rc < 0 ? -1 : 0;
+	return rc == -ENOENT ? 1 : rc < 0 ? -1 : 0;
 }
 
 int

@@ -1,9 +1,6 @@
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <yaml.h>
 
 #include "atomicfile.h"
@@ -355,25 +352,21 @@ ydoc_load_file_raw(struct ydoc *doc, const char *path, size_t max_bytes,
 {
 	char *data;
 	size_t off;
-	int fd, rc;
+	int rc;
 
 	arena_init(&doc->arena);
 	doc->root = NULL;
 	err->line = 0;
-	/* Symbolic links are followed: config files are the admin's, and
-	 * linking them in from a managed location is common. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		snprintf(err->msg, sizeof(err->msg), "cannot open: %s",
-		    strerror(errno));
-		return -1;
-	}
-	rc = af_read_fd(fd, max_bytes, &data, &off);
-	close(fd);
+	rc = af_read_path(path, max_bytes, &data, &off);
 	if (rc == -EFBIG)
 		snprintf(err->msg, sizeof(err->msg),
 		    "file larger than %zu bytes", max_bytes);
 	else if (rc == -EINVAL)
 		snprintf(err->msg, sizeof(err->msg), "not a regular file");
+	else if (rc == -ENOENT || rc == -EACCES || rc == -ELOOP ||
+	    rc == -ENOTDIR)
+		snprintf(err->msg, sizeof(err->msg), "cannot open: %s",
+		    strerror(-rc));
 	else if (rc < 0)
 		snprintf(err->msg, sizeof(err->msg), "cannot read: %s",
 		    strerror(-rc));
