@@ -126,9 +126,9 @@ load_param(struct loader *l, const struct ynode *key, const struct ynode *v,
 	if (val->len > PARAM_VALUE_MAX)
 		return fail(l, val->line, "parameter '%.80s': value longer "
 		    "than %d bytes", key->str, PARAM_VALUE_MAX);
-	if ((problem = text_line_problem(val->str, val->len)) != NULL)
-		return fail(l, val->line, "parameter '%.80s' %s; a value is "
-		    "one line of text", key->str, problem);
+	if ((problem = text_xml_value_problem(val->str, val->len)) != NULL)
+		return fail(l, val->line, "parameter '%.80s' %s", key->str,
+		    problem);
 	if (ua != NULL && (ua->kind != YN_SCALAR ||
 	    (strcmp(ua->str, "na") && strcmp(ua->str, "ro") &&
 	    strcmp(ua->str, "rw"))))
@@ -239,7 +239,7 @@ walk_structure(struct loader *l, const struct ynode *m, int depth,
 			l->snap->param_indent = (depth + 1) * 2;
 			buf_printf(out, "%*s", depth * 2, "");
 		} else if (v->kind == YN_SCALAR) {
-			if (text_line_problem(v->str, v->len))
+			if (text_xml_value_problem(v->str, v->len))
 				return fail(l, v->line, "bad text in "
 				    "xml_structure");
 			buf_add_xml(out, v->str, v->len);

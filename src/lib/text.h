@@ -19,6 +19,11 @@ const char	*xml_text_problem(const char *s, size_t n);
  * SEPARATOR, no U+FFFE or U+FFFF; otherwise why not.  No length limit:
  * each caller has its own. */
 const char	*text_line_problem(const char *s, size_t n);
+/* The same rule for a value that only ever reaches XML character data,
+ * where tab, newline and carriage return are text (Cisco flat-profile
+ * parameters, kept as phones report them): those three are allowed;
+ * Unicode's other line breaks and every other control are not. */
+const char	*text_xml_value_problem(const char *s, size_t n);
 /* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 int		 utf8_ok(const char *s, size_t n);
 
