@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "config.h"
 #include "testutil.h"
 
@@ -534,6 +537,125 @@ START_TEST(test_symlinks)
 }
 END_TEST
 
+/* B5: a ~70 KB phones.yml merging one large mapping (2,400 parameters)
+ * into a hundred phones loads (it took 0.6 s of CPU with the quadratic
+ * merge, and grows with the square of the mapping), every phone with the
+ * merged parameters and its own value winning. */
+START_TEST(test_merge_large_mapping)
+{
+	struct config_error err;
+	char dir[TU_DIR_MAX], key[32];
+	const struct param *p;
+	const struct phone *ph;
+	struct snapshot *s;
+	struct buf b;
+
+	buf_init(&b);
+	buf_adds(&b, "phones:\n  base: &base\n");
+	for (int i = 0; i < 2400; i++)
+		buf_printf(&b, "    Param_%05d: value%d\n", i, i);
+	for (int i = 0; i < 100; i++)
+		buf_printf(&b, "  p%05d: {<<: *base, Param_%05d: own}\n", i, i);
+	ck_assert_uint_gt(b.len, 65 * 1024);
+	tu_copy_dir(GOOD, dir);
+	tu_write_n(dir, "phones.yml", b.data, b.len);
+	s = load(dir, &err);
+	ck_assert_msg(s != NULL, "%s:%d: %s", err.file, err.line, err.msg);
+	ph = find(s, "p00042");
+	ck_assert_ptr_nonnull(ph);
+	ck_assert_uint_eq(ph->n_params, 2400);
+	ck_assert_str_eq(phone_param(ph, "Param_00042")->value, "own");
+	snprintf(key, sizeof(key), "Param_%05d", 2399);
+	p = phone_param(ph, key);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(p->value, "value2399");
+	snapshot_free(s);
+	tu_remove_dir(dir);
+	buf_free(&b);
+}
+END_TEST
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN	1
+#endif
+#endif
+
+/* B6, B7: with 512 MB of address space, a 341-byte alias bomb under a
+ * model of vendors.yml (13 GB of JSON once expanded) and a 20 MB list
+ * (680 MB of tree before) are refused with an error; the process does not
+ * die.  In a child of its own, since RLIMIT_AS cannot be raised again. */
+static int
+load_limited(const char *dir, const char *file, const char *text, size_t n,
+    const char *want)
+{
+	struct config_error err;
+	struct rlimit rl = { 512u << 20, 512u << 20 };
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if ((f = fopen(path, "wb")) == NULL || fwrite(text, 1, n, f) != n ||
+	    fclose(f) != 0 || setrlimit(RLIMIT_AS, &rl) < 0)
+		return 2;
+	if (snapshot_load(dir, dir, &err) != NULL)
+		return 3;
+	if (strcmp(err.file, file) != 0 || strstr(err.msg, want) == NULL) {
+		fprintf(stderr, "%s:%d: %s\n", err.file, err.line, err.msg);
+		return 4;
+	}
+	return 0;
+}
+
+START_TEST(test_bounded_memory)
+{
+	static const char bomb[] = "yealink:\n models:\n  B:\n"
+	    "   a: &a [x,x,x,x,x,x,x,x,x,x]\n"
+	    "   b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+	    "   c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+	    "   d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+	    "   e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+	    "   f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+	    "   g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
+	    "   h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g,*g]\n";
+	size_t list_len = 8 + 2 * 10 * 1024 * 1024;
+	char dir[TU_DIR_MAX], *list;
+	int status, rc[2];
+	pid_t pid;
+
+#ifdef UNDER_ASAN
+	printf("config: test_bounded_memory skipped: RLIMIT_AS and "
+	    "AddressSanitizer's shadow memory do not mix\n");
+	return;
+#endif
+	list = malloc(list_len);
+	ck_assert_ptr_nonnull(list);
+	memcpy(list, "phones:\n", 8);
+	for (size_t i = 8; i < list_len; i += 2)
+		memcpy(list + i, "-\n", 2);
+	for (int i = 0; i < 2; i++) {
+		tu_copy_dir(GOOD, dir);
+		fflush(NULL);
+		pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0)
+			_exit(i == 0 ? load_limited(dir, "vendors.yml", bomb,
+			    sizeof(bomb) - 1, "aliases and merge keys expand") :
+			    load_limited(dir, "phones.yml", list, list_len,
+			    "the file needs more than"));
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		rc[i] = WIFEXITED(status) ? WEXITSTATUS(status) :
+		    128 + WTERMSIG(status);
+		tu_remove_dir(dir);
+	}
+	free(list);
+	ck_assert_msg(rc[0] == 0, "the alias bomb: child status %d", rc[0]);
+	ck_assert_msg(rc[1] == 0, "the 20 MB list: child status %d", rc[1]);
+}
+END_TEST
+
 Suite *config_suite(void);
 
 Suite *
@@ -565,6 +687,8 @@ config_suite(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_fifo_refused);
 	tcase_add_test(tc, test_symlinks);
+	tcase_add_test(tc, test_merge_large_mapping);
+	tcase_add_test(tc, test_bounded_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }

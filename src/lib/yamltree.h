@@ -51,7 +51,7 @@ struct yerror {
  * usually written (an entry per line), with room to spare. */
 #define YDOC_NODES_PER_BYTE	16
 #define YDOC_NODES_BASE		(256 * 1024)
-#define YDOC_BYTES_PER_BYTE	16
+#define YDOC_BYTES_PER_BYTE	8
 #define YDOC_BYTES_BASE		(16 * 1024 * 1024)
 
 /* Parses a whole file (at most max_bytes) into doc; the caller frees it with
