@@ -45,10 +45,11 @@ struct yerror {
 
 #define YAML_MAX_DEPTH	64
 
-/* The budget of a load of n bytes (see above).  Sixteen expanded nodes
- * per byte let every phone of a phones.yml merge a mapping of a hundred
- * keys or more; sixteen bytes per byte hold any tree written as YAML is
- * usually written (an entry per line), with room to spare. */
+/* The budget of a load of n bytes (see above; docs/limits.md has the
+ * figures).  Sixteen expanded nodes per byte let every phone of a
+ * phones.yml merge a mapping of a hundred keys or more; a tree written an
+ * entry per line takes 3 to 5 bytes per byte of the file, so 8 leave room
+ * and refuse only degenerate files (a list of "-" lines took 34). */
 #define YDOC_NODES_PER_BYTE	16
 #define YDOC_NODES_BASE		(256 * 1024)
 #define YDOC_BYTES_PER_BYTE	8
