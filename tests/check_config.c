@@ -6,7 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "config.h"
 #include "testutil.h"
 
@@ -345,6 +350,25 @@ static const struct {
 	    "common:\n  Station_Name: \"\\uFFFF\"\n", 2, "U+FFFE" },
 	{ __LINE__, "common.yml",
 	    "common:\n  Station_Name: \"a\\x1bb\"\n", 2, "control character" },
+	/* A Cisco value ends up in XML, where a newline is text but NEL and
+	 * U+2028 are line ends to an XML 1.1 reader: they are refused. */
+	{ __LINE__, "common.yml",
+	    "common:\n  Station_Name: \"a\\x7fb\"\n", 2, "control character" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    Station_Name: \"a\\u0085b\"\n", 3,
+	    "parameter 'Station_Name' holds a C1 control character" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    Station_Name: \"a\u2028b\"\n", 3,
+	    "parameter 'Station_Name' holds a line or paragraph separator" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    Station_Name: {value: \"a\\u2029b\"}\n", 3,
+	    "parameter 'Station_Name' holds a line or paragraph separator" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    model: \"SPA\\u2028525\"\n", 3,
+	    "model must be a short line of text" },
+	{ __LINE__, "firmware.yml",
+	    "firmware:\n  upgrade_url: \"http://x/\\u2029\"\n", 2,
+	    "line or paragraph separator" },
 	{ __LINE__, "common.yml",
 	    "common:\n  Station_Name: x\nextra: 1\n", 3, "unknown key 'extra'" },
 	{ __LINE__, "common.yml", "common: [a]\n", 1, "must be a mapping" },
@@ -464,6 +488,175 @@ START_TEST(test_peer_config)
 }
 END_TEST
 
+/* A FIFO in place of a config file used to hang every process in open()
+ * (before any regular-file check); now it is refused at once.  Without the
+ * fix this test hangs until Check's timeout fails it. */
+START_TEST(test_fifo_refused)
+{
+	static const char *const names[] = { "phones.yml", "devices.yml" };
+	struct config_files files;
+	struct diag err;
+	char dir[TU_DIR_MAX], path[512];
+	uint64_t hash;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		tu_copy_dir(GOOD, dir);
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+		ck_assert_int_eq(mkfifo(path, 0600), 0);
+		ck_assert_ptr_null(load(dir, &err));
+		ck_assert_str_eq(err.file, names[i]);
+		ck_assert_str_eq(err.msg, "not a regular file");
+		/* The last-good copy reads the same files. */
+		ck_assert_int_lt(config_files_read(dir, dir, &files, &hash), 0);
+		tu_remove_dir(dir);
+	}
+}
+END_TEST
+
+/* Symbolic links are followed (linking config files in from a managed
+ * location is supported), but the target must be a regular file. */
+START_TEST(test_symlinks)
+{
+	struct diag err;
+	char dir[TU_DIR_MAX], path[512], target[512];
+	struct snapshot *s;
+
+	tu_copy_dir(GOOD, dir);
+	snprintf(path, sizeof(path), "%s/phones.yml", dir);
+	snprintf(target, sizeof(target), "%s/real-phones.yml", dir);
+	ck_assert_int_eq(rename(path, target), 0);
+	ck_assert_int_eq(symlink("real-phones.yml", path), 0);
+	s = load(dir, &err);
+	ck_assert_msg(s != NULL, "%s: %s", err.file, err.msg);
+	snapshot_free(s);
+	ck_assert_int_eq(unlink(target), 0);
+	ck_assert_int_eq(mkfifo(target, 0600), 0);
+	ck_assert_ptr_null(load(dir, &err));
+	ck_assert_str_eq(err.msg, "not a regular file");
+	tu_remove_dir(dir);
+}
+END_TEST
+
+/* B5: a ~70 KB phones.yml merging one large mapping (2,400 parameters)
+ * into a hundred phones loads (it took 0.6 s of CPU with the quadratic
+ * merge, and grows with the square of the mapping), every phone with the
+ * merged parameters and its own value winning. */
+START_TEST(test_merge_large_mapping)
+{
+	struct diag err;
+	char dir[TU_DIR_MAX], key[32];
+	const struct param *p;
+	const struct phone *ph;
+	struct snapshot *s;
+	struct buf b;
+
+	buf_init(&b);
+	buf_adds(&b, "phones:\n  base: &base\n");
+	for (int i = 0; i < 2400; i++)
+		buf_printf(&b, "    Param_%05d: value%d\n", i, i);
+	for (int i = 0; i < 100; i++)
+		buf_printf(&b, "  p%05d: {<<: *base, Param_%05d: own}\n", i, i);
+	ck_assert_uint_gt(b.len, 65 * 1024);
+	tu_copy_dir(GOOD, dir);
+	tu_write_n(dir, "phones.yml", b.data, b.len);
+	s = load(dir, &err);
+	ck_assert_msg(s != NULL, "%s:%d: %s", err.file, err.line, err.msg);
+	ph = find(s, "p00042");
+	ck_assert_ptr_nonnull(ph);
+	ck_assert_uint_eq(ph->n_params, 2400);
+	ck_assert_str_eq(phone_param(ph, "Param_00042")->value, "own");
+	snprintf(key, sizeof(key), "Param_%05d", 2399);
+	p = phone_param(ph, key);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(p->value, "value2399");
+	snapshot_free(s);
+	tu_remove_dir(dir);
+	buf_free(&b);
+}
+END_TEST
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN	1
+#endif
+#endif
+
+/* B6, B7: with 512 MB of address space, a 341-byte alias bomb under a
+ * model of vendors.yml (13 GB of JSON once expanded) and a 20 MB list
+ * (680 MB of tree before) are refused with an error; the process does not
+ * die.  In a child of its own, since RLIMIT_AS cannot be raised again. */
+static int
+load_limited(const char *dir, const char *file, const char *text, size_t n,
+    const char *want)
+{
+	struct diag err;
+	struct rlimit rl = { 512u << 20, 512u << 20 };
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if ((f = fopen(path, "wb")) == NULL || fwrite(text, 1, n, f) != n ||
+	    fclose(f) != 0 || setrlimit(RLIMIT_AS, &rl) < 0)
+		return 2;
+	if (snapshot_load(dir, dir, &err) != NULL)
+		return 3;
+	if (strcmp(err.file, file) != 0 || strstr(err.msg, want) == NULL) {
+		fprintf(stderr, "%s:%d: %s\n", err.file, err.line, err.msg);
+		return 4;
+	}
+	return 0;
+}
+
+START_TEST(test_bounded_memory)
+{
+	static const char bomb[] = "yealink:\n models:\n  B:\n"
+	    "   a: &a [x,x,x,x,x,x,x,x,x,x]\n"
+	    "   b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+	    "   c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+	    "   d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+	    "   e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+	    "   f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+	    "   g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
+	    "   h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g,*g]\n";
+	size_t list_len = 8 + 2 * 10 * 1024 * 1024;
+	char dir[TU_DIR_MAX], *list;
+	int status, rc[2];
+	pid_t pid;
+
+#ifdef UNDER_ASAN
+	printf("config: test_bounded_memory skipped: RLIMIT_AS and "
+	    "AddressSanitizer's shadow memory do not mix\n");
+	return;
+#endif
+	list = malloc(list_len);
+	ck_assert_ptr_nonnull(list);
+	memcpy(list, "phones:\n", 8);
+	for (size_t i = 8; i < list_len; i += 2)
+		memcpy(list + i, "-\n", 2);
+	for (int i = 0; i < 2; i++) {
+		tu_copy_dir(GOOD, dir);
+		fflush(NULL);
+		pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0)
+			_exit(i == 0 ? load_limited(dir, "vendors.yml", bomb,
+			    sizeof(bomb) - 1, "aliases and merge keys expand") :
+			    load_limited(dir, "phones.yml", list, list_len,
+			    "the file needs more than"));
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		rc[i] = WIFEXITED(status) ? WEXITSTATUS(status) :
+		    128 + WTERMSIG(status);
+		tu_remove_dir(dir);
+	}
+	free(list);
+	ck_assert_msg(rc[0] == 0, "the alias bomb: child status %d", rc[0]);
+	ck_assert_msg(rc[1] == 0, "the 20 MB list: child status %d", rc[1]);
+}
+END_TEST
+
 Suite *config_suite(void);
 
 Suite *
@@ -489,6 +682,14 @@ config_suite(void)
 	tcase_add_test(tc, test_error_format);
 	tcase_add_loop_test(tc, test_overlay, 0,
 	    (int)(sizeof(overlays) / sizeof(overlays[0])));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("files");
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_fifo_refused);
+	tcase_add_test(tc, test_symlinks);
+	tcase_add_test(tc, test_merge_large_mapping);
+	tcase_add_test(tc, test_bounded_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "reload.h"
@@ -95,6 +97,44 @@ START_TEST(test_broken_keeps_last_good)
 	/* Unchanged good files: the same snapshot, no reload. */
 	ck_assert_ptr_eq(config_state_refresh(&cs), s);
 	ck_assert_uint_eq(cs.reloads_ok, 2);
+	config_state_free(&cs);
+	tu_remove_dir(dir);
+}
+END_TEST
+
+/* A file over the YAML budget (an alias bomb) or a FIFO in place of a
+ * file is a broken config like any other: refused with file and line,
+ * and the last good snapshot keeps serving. */
+START_TEST(test_over_budget_keeps_last_good)
+{
+	static const char bomb[] = "phones:\n"
+	    "  a: &a [x,x,x,x,x,x,x,x,x,x]\n"
+	    "  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+	    "  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+	    "  d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+	    "  e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+	    "  f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+	    "  g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n";
+	struct config_state cs;
+	const struct snapshot *first;
+	char dir[TU_DIR_MAX], path[512];
+
+	tu_copy_dir(GOOD, dir);
+	config_state_init_dirs(&cs, "test", dir, dir);
+	first = cs.snap;
+	ck_assert_ptr_nonnull(first);
+	tu_write(dir, "phones.yml", bomb);
+	ck_assert_ptr_eq(config_state_refresh(&cs), first);
+	ck_assert_msg(strncmp(cs.error, "phones.yml:7: aliases and merge keys "
+	    "expand to more than", 52) == 0, "error is '%s'", cs.error);
+	ck_assert_uint_eq(cs.reloads_failed, 1);
+	tick();
+	snprintf(path, sizeof(path), "%s/phones.yml", dir);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_ptr_eq(config_state_refresh(&cs), first);
+	ck_assert_str_eq(cs.error, "phones.yml: not a regular file");
+	ck_assert_uint_eq(first->n_phones, 4);
 	config_state_free(&cs);
 	tu_remove_dir(dir);
 }
@@ -306,6 +346,7 @@ reload_suite(void)
 
 	tcase_add_test(tc, test_initial_load);
 	tcase_add_test(tc, test_broken_keeps_last_good);
+	tcase_add_test(tc, test_over_budget_keeps_last_good);
 	tcase_add_test(tc, test_every_file_watched);
 	tcase_add_test(tc, test_same_size_rewrite);
 	tcase_add_test(tc, test_throttle);

@@ -578,7 +578,35 @@ static const struct {
 	{ __LINE__, "phones.yml", "phones:\n  p:\n    mac: \"00a0b0000001\"\n"
 	    "    vendor: acme\n    model: X1\n    accounts:\n"
 	    "      - {line: 1, display_name: \"a\\nb\"}\n",
-	    "phones.yml:7: phone 'p': display_name: control characters" },
+	    "phones.yml:7: phone 'p': display_name holds a control character" },
+	/* Unicode's other line breaks, NEL, LINE SEPARATOR and PARAGRAPH
+	 * SEPARATOR: a line-based file would split on them too. */
+	{ __LINE__, "phones.yml", "phones:\n  p:\n    mac: \"00a0b0000001\"\n"
+	    "    vendor: acme\n    model: X1\n    accounts:\n"
+	    "      - {line: 1, display_name: \"a\\u0085b\"}\n",
+	    "phones.yml:7: phone 'p': display_name holds a C1 control" },
+	{ __LINE__, "phones.yml", "phones:\n  p:\n    mac: \"00a0b0000001\"\n"
+	    "    vendor: acme\n    model: X1\n    params:\n"
+	    "      X.y: \"a\\u2028b\"\n",
+	    "phones.yml:7: phone 'p': X.y holds a line or paragraph separator" },
+	{ __LINE__, "devices.yml", "common:\n  accounts:\n"
+	    "    - {line: 1, label: \"a\u2029b\"}\n",
+	    "devices.yml:3: label holds a line or paragraph separator" },
+	{ __LINE__, "vendors.yml", "acme:\n  models:\n"
+	    "    X5: {description: \"a\\u2028b\"}\n",
+	    "vendors.yml:3: a value holds a line or paragraph separator" },
+	/* B6: an alias bomb under a model: 341 bytes that expanded into
+	 * 13 GB of JSON, refused where the expansion passes the budget. */
+	{ __LINE__, "vendors.yml", "acme:\n models:\n  B:\n"
+	    "   a: &a [x,x,x,x,x,x,x,x,x,x]\n"
+	    "   b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+	    "   c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+	    "   d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+	    "   e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+	    "   f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+	    "   g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
+	    "   h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g,*g]\n",
+	    "vendors.yml:9: aliases and merge keys expand to more than" },
 	{ __LINE__, "phones.yml", "phones:\n  p:\n    mac: \"00a0b0000001\"\n"
 	    "    vendor: acme\n    model: X1\n    timezone: Mars/Olympus\n",
 	    "phones.yml:6: phone 'p': timezone 'Mars/Olympus'" },

@@ -73,6 +73,21 @@ af_read_fd(int fd, size_t max, char **out, size_t *len)
 	return 0;
 }
 
+int
+af_read_path(const char *path, size_t max, char **out, size_t *len)
+{
+	int fd, rc;
+
+	*out = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	rc = af_read_fd(fd, max, out, len);
+	close(fd);
+	return rc;
+}
+
 void
 af_discard(int dirfd, const char *tmp)
 {

@@ -35,4 +35,14 @@ int	af_read_all(int fd, void *data, size_t n);
  * *out is NULL after a failure.  The caller opens and closes fd. */
 int	af_read_fd(int fd, size_t max, char **out, size_t *len);
 
+/* Opens path and reads it with af_read_fd(): every config, pack and
+ * template file goes through here.  The open never blocks (O_NONBLOCK,
+ * so a FIFO or a device in place of a file is refused as not a regular
+ * file instead of hanging the process) and never takes a terminal.
+ * Symbolic links are followed: config files are the admin's, and linking
+ * them in from a managed location is common; what the link points to must
+ * still be a regular file.  Returns what af_read_fd() returns, or -errno
+ * of the open (-ENOENT for a missing file). */
+int	af_read_path(const char *path, size_t max, char **out, size_t *len);
+
 #endif

@@ -114,8 +114,11 @@ load_param(struct loader *l, const struct ynode *key, const struct ynode *v,
 	if (val->kind != YN_SCALAR)
 		return fail(l, val->line, "parameter '%.80s' must have a "
 		    "single value", key->str);
-	if ((problem = xml_text_problem(val->str, val->len)) != NULL)
-		return fail(l, val->line, "parameter '%.80s': %s", key->str,
+	if (val->len > PARAM_VALUE_MAX)
+		return fail(l, val->line, "parameter '%.80s': value longer "
+		    "than %d bytes", key->str, PARAM_VALUE_MAX);
+	if ((problem = text_xml_value_problem(val->str, val->len)) != NULL)
+		return fail(l, val->line, "parameter '%.80s' %s", key->str,
 		    problem);
 	if (ua != NULL && (ua->kind != YN_SCALAR ||
 	    (strcmp(ua->str, "na") && strcmp(ua->str, "ro") &&
@@ -227,7 +230,7 @@ walk_structure(struct loader *l, const struct ynode *m, int depth,
 			l->snap->param_indent = (depth + 1) * 2;
 			buf_printf(out, "%*s", depth * 2, "");
 		} else if (v->kind == YN_SCALAR) {
-			if (xml_text_problem(v->str, v->len))
+			if (text_xml_value_problem(v->str, v->len))
 				return fail(l, v->line, "bad text in "
 				    "xml_structure");
 			buf_add_xml(out, v->str, v->len);
@@ -414,7 +417,7 @@ load_phone_meta(struct loader *l, struct phone *ph, const char *key,
 			return fail(l, v->line, "phone '%s': %s is not a "
 			    "phone MAC address", ph->id, DIAG_Q(v->str));
 	} else if (strcmp(key, "model") == 0 && !v->is_null) {
-		if (xml_text_problem(v->str, v->len) != NULL || v->len > 47)
+		if (text_line_problem(v->str, v->len) != NULL || v->len > 47)
 			return fail(l, v->line, "phone '%s': model must be a "
 			    "short line of text", ph->id);
 		ph->model = arena_strndup(&l->snap->arena, v->str, v->len);
@@ -687,14 +690,9 @@ config_files_free(struct config_files *files)
 static int
 read_whole(const char *path, char **out, size_t *len)
 {
-	int fd, rc;
+	int rc = af_read_path(path, CONFIG_FILE_MAX, out, len);
 
-	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return errno == ENOENT ? 1 : -1;
-	rc = af_read_fd(fd, CONFIG_FILE_MAX, out, len);
-	close(fd);
-	return rc < 0 ? -1 : 0;
+	return rc == -ENOENT ? 1 : rc < 0 ? -1 : 0;
 }
 
 int

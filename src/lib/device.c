@@ -134,29 +134,22 @@ fail(struct diag *e, const struct ynode *n, const char *fmt, ...)
 	return -1;
 }
 
-/* One line of UTF-8 text: no control character can reach a file, so no
- * value can start a new line in a line-based format. */
-static int
-text_ok(const char *s, size_t n)
-{
-	if (n > DEVICE_VALUE_MAX || !utf8_ok(s, n))
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
-	return 1;
-}
-
 static int
 get_text(const struct ynode *v, const char *name, json_object **out,
     struct diag *e)
 {
+	const char *problem;
+
 	if (v->kind != YN_SCALAR)
 		return fail(e, v, "%s must be a single value", name);
-	if (!text_ok(v->str, v->len))
-		return fail(e, v, "%s: control characters (a newline?), "
-		    "invalid UTF-8 or more than %d bytes", name,
+	/* One line of text, so that no value can start a new line (or
+	 * element) in any file a template writes. */
+	if (v->len > DEVICE_VALUE_MAX)
+		return fail(e, v, "%s: more than %d bytes", name,
 		    DEVICE_VALUE_MAX);
+	if ((problem = text_line_problem(v->str, v->len)) != NULL)
+		return fail(e, v, "%s %s; a value is one line of text", name,
+		    problem);
 	*out = json_object_new_string_len(v->is_null ? "" : v->str,
 	    v->is_null ? 0 : (int)v->len);
 	return 0;

@@ -190,16 +190,15 @@ collect(void *ctx, const char *path, const char *rel, const struct stat *st)
 {
 	struct extra_files *ef = ctx;
 	struct extra_file *f;
-	int fd, rc;
+	int rc;
 
 	(void)st;
 	ef->v = xrealloc(ef->v, (ef->n + 1) * sizeof(*ef->v));
 	f = &ef->v[ef->n];
 	memset(f, 0, sizeof(*f));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -errno;
-	rc = af_read_fd(fd, EXTRA_FILE_MAX, &f->data, &f->len);
-	close(fd);
+	/* visit() saw a regular file, but it may have been replaced since:
+	 * af_read_path() checks again without blocking. */
+	rc = af_read_path(path, EXTRA_FILE_MAX, &f->data, &f->len);
 	if (rc < 0)
 		return rc;
 	f->rel = xstrdup(rel);

@@ -40,27 +40,54 @@ scalar(const struct ynode *n)
 }
 
 /* Scalars become strings, mappings objects, lists arrays: catalogue data
- * and lookup tables as templates will see them. */
+ * and lookup tables as templates will see them.  Every scalar must be one
+ * line of text, as device values are, since templates copy these into
+ * files too; the first that is not is left in *bad.  Aliases are copied
+ * in full here: ydoc_load_string() has bounded what that can cost. */
 static json_object *
-tree_json(const struct ynode *n)
+tree_json(const struct ynode *n, const struct ynode **bad)
 {
 	json_object *o;
 
-	if (n == NULL || (n->kind == YN_SCALAR && n->is_null))
+	if (n == NULL || (n->kind == YN_SCALAR && n->is_null) || *bad)
 		return NULL;
-	if (n->kind == YN_SCALAR)
+	if (n->kind == YN_SCALAR) {
+		if (text_line_problem(n->str, n->len) != NULL) {
+			*bad = n;
+			return NULL;
+		}
 		return json_object_new_string_len(n->str, (int)n->len);
+	}
 	if (n->kind == YN_SEQ) {
 		o = json_object_new_array();
 		for (size_t i = 0; i < n->len; i++)
-			json_object_array_add(o, tree_json(n->items[i]));
+			json_object_array_add(o, tree_json(n->items[i], bad));
 		return o;
 	}
 	o = json_object_new_object();
 	for (size_t i = 0; i < YMAP_N(n); i++)
 		json_object_object_add(o, YMAP_KEY(n, i)->str,
-		    tree_json(YMAP_VAL(n, i)));
+		    tree_json(YMAP_VAL(n, i), bad));
 	return o;
+}
+
+/* tree_json() for a file's data, with the error of a value that is not
+ * one line of text. */
+static int
+tree_json_checked(const struct ynode *n, const char *file, json_object **out,
+    struct diag *e)
+{
+	const struct ynode *bad = NULL;
+	const char *problem;
+
+	*out = tree_json(n, &bad);
+	if (bad == NULL)
+		return 0;
+	problem = text_line_problem(bad->str, bad->len);
+	json_object_put(*out);
+	*out = NULL;
+	return fail(e, file, bad, "a value %s; values are one line of text",
+	    problem);
 }
 
 static int
@@ -270,8 +297,10 @@ parse_model(const struct ynode *k, const struct ynode *v, const char *file,
 	    v->is_null))
 		return fail(e, file, v, "model '%s' must be a mapping", k->str);
 	m->name = xstrdup(k->str);
-	m->info = v && v->kind == YN_MAP ? tree_json(v) :
-	    json_object_new_object();
+	if (v == NULL || v->kind != YN_MAP)
+		m->info = json_object_new_object();
+	else if (tree_json_checked(v, file, &m->info, e) < 0)
+		return -1;
 	json_object_object_del(m->info, "aliases");
 	if (v && (fid = scalar(ymap_get(v, "file_id"))) != NULL) {
 		if (strlen(fid) > 32 || strpbrk(fid, "/{}%") != NULL)
@@ -427,11 +456,14 @@ add_maps(struct pack *p, const struct ynode *map, const char *file,
 	if (map->kind != YN_MAP)
 		return fail(e, file, map, "maps must be a mapping");
 	for (size_t i = 0; i < YMAP_N(map); i++) {
+		json_object *o;
+
 		if (YMAP_VAL(map, i)->kind != YN_MAP)
 			return fail(e, file, YMAP_VAL(map, i), "maps.%s must "
 			    "be a mapping", YMAP_KEY(map, i)->str);
-		json_object_object_add(p->maps, YMAP_KEY(map, i)->str,
-		    tree_json(YMAP_VAL(map, i)));
+		if (tree_json_checked(YMAP_VAL(map, i), file, &o, e) < 0)
+			return -1;
+		json_object_object_add(p->maps, YMAP_KEY(map, i)->str, o);
 	}
 	return 0;
 }

@@ -193,16 +193,8 @@ fail:
 static int
 read_all(const char *path, char **data, size_t *len, char *err, size_t errsz)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int rc;
+	int rc = af_read_path(path, REPORT_BODY_MAX_LIMIT, data, len);
 
-	*data = NULL;
-	if (fd < 0) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	rc = af_read_fd(fd, REPORT_BODY_MAX_LIMIT, data, len);
-	close(fd);
 	if (rc == -EINVAL || rc == -EFBIG)
 		snprintf(err, errsz, "%s: not a regular file of at most 64 MiB",
 		    path);

@@ -141,7 +141,9 @@ get_str(struct ctx *c, const struct ynode *v, const char *key,
 		*out = NULL;
 		return 0;
 	}
-	if ((problem = xml_text_problem(v->str, v->len)) != NULL)
+	if (v->len > PARAM_VALUE_MAX)
+		return fail(c, v, "value longer than 8192 bytes for", key);
+	if ((problem = text_line_problem(v->str, v->len)) != NULL)
 		return fail(c, v, problem, key);
 	*out = arena_strndup(c->arena, v->str, v->len);
 	return 0;

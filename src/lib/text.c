@@ -114,3 +114,51 @@ xml_text_problem(const char *s, size_t n)
 	}
 	return NULL;
 }
+
+/* The code points Unicode calls line or paragraph breaks beyond C0 are
+ * NEL (U+0085, a C1 control), U+2028 and U+2029 (Unicode Standard Annex
+ * #14, https://www.unicode.org/reports/tr14/, classes NL and BK): a
+ * reader that splits lines on them would see a value end early.  XML 1.1
+ * counts NEL and U+2028 as line ends too (https://www.w3.org/TR/xml11/,
+ * section 2.11). */
+static const char *
+value_problem(const char *str, size_t n, int xml_space)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i;
+
+	if (!utf8_ok(str, n))
+		return "is not valid UTF-8";
+	for (i = 0; i < n; i++) {
+		if (xml_space && (s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+			continue;
+		if (s[i] < 0x20 || s[i] == 0x7f)
+			return xml_space ? "holds a control character" :
+			    "holds a control character such as a newline or "
+			    "a tab";
+		/* C1 controls are U+0080..U+009F: C2 80..C2 9F. */
+		if (s[i] == 0xc2 && s[i + 1] < 0xa0)
+			return "holds a C1 control character (U+0080 to "
+			    "U+009F, NEL among them)";
+		if (s[i] == 0xe2 && s[i + 1] == 0x80 &&
+		    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9))
+			return "holds a line or paragraph separator "
+			    "(U+2028, U+2029)";
+		if (s[i] == 0xef && s[i + 1] == 0xbf &&
+		    (s[i + 2] & 0xfe) == 0xbe)
+			return "holds U+FFFE or U+FFFF";
+	}
+	return NULL;
+}
+
+const char *
+text_line_problem(const char *s, size_t n)
+{
+	return value_problem(s, n, 0);
+}
+
+const char *
+text_xml_value_problem(const char *s, size_t n)
+{
+	return value_problem(s, n, 1);
+}

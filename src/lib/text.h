@@ -14,6 +14,18 @@
 int		 param_name_ok(const char *s, size_t n);
 /* NULL when s[0..n) may be XML character data; otherwise why not. */
 const char	*xml_text_problem(const char *s, size_t n);
+/* NULL when s[0..n) is one line of text, safe in every format a value
+ * reaches (XML, line-based .cfg files, JSON): well-formed UTF-8 with no C0
+ * control (tab and newline included), no DEL, no C1 control (U+0080 to
+ * U+009F, NEL among them), no U+2028 LINE SEPARATOR or U+2029 PARAGRAPH
+ * SEPARATOR, no U+FFFE or U+FFFF; otherwise why not.  No length limit:
+ * each caller has its own. */
+const char	*text_line_problem(const char *s, size_t n);
+/* The same rule for a value that only ever reaches XML character data,
+ * where tab, newline and carriage return are text (Cisco flat-profile
+ * parameters, kept as phones report them): those three are allowed;
+ * Unicode's other line breaks and every other control are not. */
+const char	*text_xml_value_problem(const char *s, size_t n);
 /* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 int		 utf8_ok(const char *s, size_t n);
 /* Length (1 to 4) of the UTF-8 sequence that starts s[0..n), with its code

@@ -1,9 +1,6 @@
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <yaml.h>
 
 #include "atomicfile.h"
@@ -18,6 +15,7 @@ struct frame {
 	char		 *anchor;
 	struct ynode	**kids;
 	size_t		  n, cap;
+	uint64_t	  expanded;	/* 1 + the children's so far */
 };
 
 struct builder {
@@ -26,6 +24,10 @@ struct builder {
 	int		 depth;
 	struct strmap	 anchors;	/* name → completed node */
 	struct diag	*err;
+	/* The budget (yamltree.h) and what is spent: the open frames'
+	 * expanded nodes, and the bytes of their kid vectors. */
+	uint64_t	 max_nodes, nodes;
+	size_t		 max_bytes, heap;
 };
 
 /* arg, when given, is bytes of the file (a key, an anchor name): quoted
@@ -37,14 +39,66 @@ fail(struct builder *b, int line, const char *msg, const char *arg)
 	    "%s%s%s", msg, arg ? " " : "", arg ? DIAG_Q(arg) : "");
 }
 
-static void
-push_kid(struct frame *f, struct ynode *n)
+/* Memory a load may still take: fails unless `more` bytes fit beside the
+ * arena and the open collections' vectors.  Checked before allocating. */
+static int
+spend_bytes(struct builder *b, size_t more, int line)
+{
+	char msg[160];
+
+	if (b->doc->arena.total + b->heap + more <= b->max_bytes &&
+	    more <= b->max_bytes)
+		return 0;
+	snprintf(msg, sizeof(msg), "the file needs more than %zu MB to load "
+	    "(the budget is %d bytes per byte of the file, plus %d MB)",
+	    b->max_bytes >> 20, YDOC_BYTES_PER_BYTE, YDOC_BYTES_BASE >> 20);
+	return fail(b, line, msg, NULL);
+}
+
+static int
+spend_nodes(struct builder *b, uint64_t more, int line)
+{
+	char msg[200];
+
+	b->nodes += more;
+	if (b->nodes <= b->max_nodes)
+		return 0;
+	snprintf(msg, sizeof(msg), "aliases and merge keys expand to more "
+	    "than %llu nodes (the budget is %d per byte of the file, plus "
+	    "%d)", (unsigned long long)b->max_nodes, YDOC_NODES_PER_BYTE,
+	    YDOC_NODES_BASE);
+	return fail(b, line, msg, NULL);
+}
+
+/* Adds a finished node (or an alias of one) to the open collection: its
+ * expanded nodes count once more each time. */
+static int
+push_kid(struct builder *b, struct frame *f, struct ynode *n, int line)
 {
 	if (f->n == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 16;
-		f->kids = xrealloc(f->kids, f->cap * sizeof(*f->kids));
+		size_t cap = f->cap ? f->cap * 2 : 16;
+		if (spend_bytes(b, (cap - f->cap) * sizeof(*f->kids), line) < 0)
+			return -1;
+		f->kids = xrealloc(f->kids, cap * sizeof(*f->kids));
+		b->heap += (cap - f->cap) * sizeof(*f->kids);
+		f->cap = cap;
 	}
 	f->kids[f->n++] = n;
+	f->expanded += n->expanded;
+	return spend_nodes(b, n->expanded, line);
+}
+
+/* Closes a frame's books: its vector leaves the heap count and its
+ * expanded nodes leave the open total (the parent counts them anew). */
+static void
+frame_release(struct builder *b, struct frame *f)
+{
+	b->heap -= f->cap * sizeof(*f->kids);
+	b->nodes -= f->expanded;
+	free(f->kids);
+	free(f->anchor);
+	f->kids = NULL;
+	f->anchor = NULL;
 }
 
 static int
@@ -77,24 +131,13 @@ attach(struct builder *b, struct ynode *n, const char *anchor)
 		b->doc->root = n;
 		return 0;
 	}
-	push_kid(&b->stack[b->depth - 1], n);
-	return 0;
+	return push_kid(b, &b->stack[b->depth - 1], n, n->line);
 }
 
 static int
 is_merge_key(const struct ynode *k)
 {
 	return k->kind == YN_SCALAR && k->plain && strcmp(k->str, "<<") == 0;
-}
-
-static int
-key_in(struct ynode **kv, size_t pairs, const struct ynode *key)
-{
-	for (size_t i = 0; i < pairs; i++)
-		if (kv[2 * i]->len == key->len &&
-		    memcmp(kv[2 * i]->str, key->str, key->len) == 0)
-			return 1;
-	return 0;
 }
 
 /* Checks the explicit keys of a mapping for duplicates. */
@@ -132,52 +175,106 @@ check_keys(struct builder *b, struct frame *f)
 	return rc;
 }
 
+/* The mappings the `<<` value at *slot names: one, or a list of them. */
+static int
+merge_sources(struct builder *b, const struct ynode *key,
+    struct ynode *const *slot, struct ynode *const **srcs, size_t *n)
+{
+	const struct ynode *v = *slot;
+
+	*srcs = v->kind == YN_SEQ ? v->items : slot;
+	*n = v->kind == YN_SEQ ? v->len : 1;
+	for (size_t j = 0; j < *n; j++)
+		if ((*srcs)[j]->kind != YN_MAP)
+			return fail(b, key->line, "'<<' must merge a mapping",
+			    NULL);
+	return 0;
+}
+
+/* Upper bound of a merged mapping's pairs: its own and every source's. */
+static int
+merge_bound(struct builder *b, struct frame *f, size_t *pairs)
+{
+	struct ynode *const *srcs;
+	size_t nsrc;
+
+	*pairs = 0;
+	for (size_t i = 0; i + 1 < f->n; i += 2) {
+		if (!is_merge_key(f->kids[i])) {
+			(*pairs)++;
+			continue;
+		}
+		if (merge_sources(b, f->kids[i], &f->kids[i + 1], &srcs,
+		    &nsrc) < 0)
+			return -1;
+		for (size_t j = 0; j < nsrc; j++)
+			*pairs += srcs[j]->len;
+	}
+	return 0;
+}
+
+static void
+add_pair(struct strmap *seen, struct ynode **kv, size_t *n, struct ynode *k,
+    struct ynode *v)
+{
+	if (strmap_put(seen, k->str, k->len, k) != NULL)
+		return;
+	kv[2 * *n] = k;
+	kv[2 * *n + 1] = v;
+	(*n)++;
+}
+
 /* Applies `<<: *base` and `<<: [*a, *b]`: keys written in the mapping win,
- * then earlier merged mappings win over later ones. */
+ * then earlier merged mappings win over later ones.  One pass over every
+ * source's pairs with a hash set of the keys taken, so the cost is linear
+ * in what is merged (a key list scan made it quadratic).  The result lands
+ * in *out (a heap vector the caller frees), its pairs in *pairs. */
 static int
 apply_merges(struct builder *b, struct frame *f, struct ynode ***out,
     size_t *pairs)
 {
-	struct ynode **kv = xmalloc((f->n ? f->n : 1) * sizeof(*kv));
-	size_t n = 0, i, j, k;
+	struct ynode *const *srcs;
+	struct ynode **kv;
+	struct strmap seen;
+	size_t bound, n = 0, nsrc, i, j, k, bytes;
 
+	if (merge_bound(b, f, &bound) < 0)
+		return -1;
+	/* The vector, the set (at most 4/3 · 2 slots a key) and the arena
+	 * copy end_collection() makes of the result. */
+	bytes = bound * (4 * sizeof(*kv) + 3 * sizeof(struct strmap_slot));
+	if (spend_bytes(b, bytes, f->node->line) < 0)
+		return -1;
+	kv = xmalloc((bound ? bound : 1) * 2 * sizeof(*kv));
+	strmap_init(&seen, bound);
 	for (i = 0; i + 1 < f->n; i += 2)
-		if (!is_merge_key(f->kids[i])) {
-			kv[2 * n] = f->kids[i];
-			kv[2 * n + 1] = f->kids[i + 1];
-			n++;
-		}
+		if (!is_merge_key(f->kids[i]))
+			add_pair(&seen, kv, &n, f->kids[i], f->kids[i + 1]);
 	for (i = 0; i + 1 < f->n; i += 2) {
-		struct ynode *v = f->kids[i + 1];
-		struct ynode **srcs = &v;
-		size_t nsrc = 1;
-
 		if (!is_merge_key(f->kids[i]))
 			continue;
-		if (v->kind == YN_SEQ) {
-			srcs = v->items;
-			nsrc = v->len;
-		}
-		for (j = 0; j < nsrc; j++) {
-			struct ynode *m = srcs[j];
-			if (m->kind != YN_MAP) {
-				free(kv);
-				return fail(b, f->kids[i]->line,
-				    "'<<' must merge a mapping", NULL);
-			}
-			for (k = 0; k < m->len; k++) {
-				if (key_in(kv, n, YMAP_KEY(m, k)))
-					continue;
-				kv = xrealloc(kv, (n + 1) * 2 * sizeof(*kv));
-				kv[2 * n] = YMAP_KEY(m, k);
-				kv[2 * n + 1] = YMAP_VAL(m, k);
-				n++;
-			}
-		}
+		merge_sources(b, f->kids[i], &f->kids[i + 1], &srcs, &nsrc);
+		for (j = 0; j < nsrc; j++)
+			for (k = 0; k < srcs[j]->len; k++)
+				add_pair(&seen, kv, &n, YMAP_KEY(srcs[j], k),
+				    YMAP_VAL(srcs[j], k));
 	}
+	strmap_free(&seen);
 	*out = kv;
 	*pairs = n;
 	return 0;
+}
+
+/* 1 + the expanded nodes of every item: an alias counts in full each
+ * time it appears, merged pairs count where they were merged to. */
+static uint32_t
+expanded_of(struct ynode **items, size_t count)
+{
+	uint64_t e = 1;
+
+	for (size_t i = 0; i < count; i++)
+		e += items[i]->expanded;
+	return e > UINT32_MAX ? UINT32_MAX : (uint32_t)e;
 }
 
 static int
@@ -186,9 +283,11 @@ end_collection(struct builder *b)
 	struct frame *f = &b->stack[--b->depth];
 	struct ynode *n = f->node;
 	struct ynode **kv = f->kids;
+	char *anchor = f->anchor;
 	size_t count = f->n;
 	int rc = 0, merged = 0;
 
+	f->anchor = NULL;
 	if (n->kind == YN_MAP) {
 		if ((rc = check_keys(b, f)) < 0)
 			goto out;
@@ -202,16 +301,21 @@ end_collection(struct builder *b)
 		count *= 2;
 	} else
 		n->len = (uint32_t)count;
+	if ((rc = spend_bytes(b, count * sizeof(*kv), n->line)) < 0)
+		goto out;
 	n->items = arena_alloc(&b->doc->arena, (count ? count : 1) *
 	    sizeof(*n->items));
 	if (count)
 		memcpy(n->items, kv, count * sizeof(*kv));
-	rc = attach(b, n, f->anchor);
+	n->expanded = expanded_of(n->items, count);
 out:
 	if (kv != f->kids)
 		free(kv);
-	free(f->kids);
-	free(f->anchor);
+	/* Released before the parent counts the finished node. */
+	frame_release(b, f);
+	if (rc == 0)
+		rc = attach(b, n, anchor);
+	free(anchor);
 	return rc;
 }
 
@@ -229,29 +333,38 @@ static int
 start_collection(struct builder *b, enum ynode_kind kind,
     const yaml_event_t *ev, const yaml_char_t *anchor)
 {
+	int line = (int)ev->start_mark.line + 1;
 	struct frame *f;
 
 	if (b->depth == YAML_MAX_DEPTH)
-		return fail(b, (int)ev->start_mark.line + 1,
-		    "nesting deeper than the limit", NULL);
+		return fail(b, line, "nesting deeper than the limit", NULL);
+	if (spend_bytes(b, sizeof(struct ynode), line) < 0 ||
+	    spend_nodes(b, 1, line) < 0)
+		return -1;
 	f = &b->stack[b->depth++];
 	memset(f, 0, sizeof(*f));
 	f->node = new_node(b, kind, ev);
 	f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
+	f->expanded = 1;
 	return 0;
 }
 
 static int
 scalar(struct builder *b, const yaml_event_t *ev)
 {
-	struct ynode *n = new_node(b, YN_SCALAR, ev);
 	const char *v = (const char *)ev->data.scalar.value;
 	size_t len = ev->data.scalar.length;
+	int line = (int)ev->start_mark.line + 1;
+	struct ynode *n;
 
 	if (memchr(v, '\0', len) != NULL)
-		return fail(b, n->line, "NUL byte in a value", NULL);
+		return fail(b, line, "NUL byte in a value", NULL);
 	if (len > UINT32_MAX / 2)
-		return fail(b, n->line, "value too long", NULL);
+		return fail(b, line, "value too long", NULL);
+	if (spend_bytes(b, sizeof(*n) + len + 1, line) < 0)
+		return -1;
+	n = new_node(b, YN_SCALAR, ev);
+	n->expanded = 1;
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	n->is_null = n->plain && (len == 0 || strcmp(v, "~") == 0 ||
 	    strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
@@ -273,8 +386,8 @@ alias(struct builder *b, const yaml_event_t *ev)
 	if (b->depth == 0)
 		return fail(b, n->line, "an alias cannot be the document",
 		    NULL);
-	push_kid(&b->stack[b->depth - 1], n);
-	return 0;
+	return push_kid(b, &b->stack[b->depth - 1], n,
+	    (int)ev->start_mark.line + 1);
 }
 
 static int
@@ -312,6 +425,18 @@ parse_error(const yaml_parser_t *parser, struct diag *err)
 	    parser->context ? parser->context : "");
 }
 
+/* The budget of a load of n bytes, saturating rather than wrapping. */
+static void
+budget(struct builder *b, size_t n)
+{
+	uint64_t nodes = (uint64_t)n * YDOC_NODES_PER_BYTE + YDOC_NODES_BASE;
+	uint64_t bytes = (uint64_t)n * YDOC_BYTES_PER_BYTE + YDOC_BYTES_BASE;
+
+	/* A node's count must fit its uint32_t. */
+	b->max_nodes = nodes < UINT32_MAX ? nodes : UINT32_MAX - 1;
+	b->max_bytes = bytes < SIZE_MAX ? (size_t)bytes : SIZE_MAX;
+}
+
 int
 ydoc_load_string(struct ydoc *doc, const char *s, size_t n,
     struct diag *err)
@@ -328,6 +453,7 @@ ydoc_load_string(struct ydoc *doc, const char *s, size_t n,
 	b.err = err;
 	err->line = err->col = 0;
 	err->msg[0] = '\0';
+	budget(&b, n);
 	strmap_init(&b.anchors, 16);
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)s, n);
@@ -363,24 +489,23 @@ ydoc_load_file_raw(struct ydoc *doc, const char *path, size_t max_bytes,
 {
 	char *data;
 	size_t off;
-	int fd, rc;
+	int rc;
 
 	arena_init(&doc->arena);
 	doc->root = NULL;
 	err->line = err->col = 0;
-	/* Symbolic links are followed: config files are the admin's, and
-	 * linking them in from a managed location is common. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		return diag_set(err, NULL, 0, 0, "cannot open: %s",
-		    strerror(errno));
-	}
-	rc = af_read_fd(fd, max_bytes, &data, &off);
-	close(fd);
+	/* Symbolic links are followed (config files are the admin's, and
+	 * linking them in from a managed location is common), but only to a
+	 * regular file, opened without blocking: a FIFO never hangs us. */
+	rc = af_read_path(path, max_bytes, &data, &off);
 	if (rc == -EFBIG)
 		return diag_set(err, NULL, 0, 0, "file larger than %zu bytes",
 		    max_bytes);
 	if (rc == -EINVAL)
 		return diag_set(err, NULL, 0, 0, "not a regular file");
+	if (rc == -ENOENT || rc == -EACCES || rc == -ELOOP || rc == -ENOTDIR)
+		return diag_set(err, NULL, 0, 0, "cannot open: %s",
+		    strerror(-rc));
 	if (rc < 0)
 		return diag_set(err, NULL, 0, 0, "cannot read: %s",
 		    strerror(-rc));

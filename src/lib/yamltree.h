@@ -1,6 +1,16 @@
 /* A YAML file as an immutable tree with line numbers, built with libyaml's
- * event parser.  Aliases share the anchored node (no copies, so no alias
- * bombs), `<<` merge keys are applied, duplicate keys are errors. */
+ * event parser.  Aliases share the anchored node (no copies), `<<` merge
+ * keys are applied, duplicate keys are errors.
+ *
+ * A load has one budget, proportional to the file's size, so that no file
+ * of n bytes costs more than a small constant times n:
+ *   - expanded nodes: the nodes a walk that follows every alias visits
+ *     (what a consumer that copies the tree, into JSON or a snapshot,
+ *     handles), at most YDOC_NODES_PER_BYTE * n + YDOC_NODES_BASE;
+ *   - memory: the tree's arena and the vectors of the collections being
+ *     built, at most YDOC_BYTES_PER_BYTE * n + YDOC_BYTES_BASE.
+ * A file over budget is refused with the line where the budget ran out,
+ * before any consumer sees it: an alias bomb costs nothing to refuse. */
 #ifndef DESKPROV_YAMLTREE_H
 #define DESKPROV_YAMLTREE_H
 
@@ -21,6 +31,7 @@ struct ynode {
 	uint8_t		 kind;		/* enum ynode_kind */
 	uint8_t		 is_null;	/* plain "", ~, null: no value */
 	uint8_t		 plain;		/* scalar written without quotes */
+	uint32_t	 expanded;	/* nodes here with aliases expanded */
 };
 
 struct ydoc {
@@ -29,6 +40,16 @@ struct ydoc {
 };
 
 #define YAML_MAX_DEPTH	64
+
+/* The budget of a load of n bytes (see above; docs/limits.md has the
+ * figures).  Sixteen expanded nodes per byte let every phone of a
+ * phones.yml merge a mapping of a hundred keys or more; a tree written an
+ * entry per line takes 3 to 5 bytes per byte of the file, so 8 leave room
+ * and refuse only degenerate files (a list of "-" lines took 34). */
+#define YDOC_NODES_PER_BYTE	16
+#define YDOC_NODES_BASE		(256 * 1024)
+#define YDOC_BYTES_PER_BYTE	8
+#define YDOC_BYTES_BASE		(16 * 1024 * 1024)
 
 /* Parses a whole file (at most max_bytes) into doc; the caller frees it with
  * ydoc_free() in every case.  On failure returns -1 with err's line,
