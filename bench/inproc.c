@@ -1,5 +1,5 @@
 /* bench/inproc: deskprov's own cost per request, without a web server or
- * FastCGI: profile_handle() called in a loop in one process, CPU time from
+ * FastCGI: app_profile_handle() called in a loop in one process, CPU time from
  * CLOCK_PROCESS_CPUTIME_ID.
  *
  *   build/bench_inproc ETC SCHEMA_DIR URI [USER-AGENT]
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "profile.h"
+#include "app_profile.h"
 
 #define ROUNDS	20000
 
@@ -61,7 +61,7 @@ run(struct app *app, struct request *rq, const char *ua, int vary,
 		}
 		response_init(&rs);
 		logline_start(&l, "bench");
-		profile_handle(app, rq, &rs, &l);
+		app_profile_handle(app, rq, &rs, &l);
 		logline_discard(&l);
 		*status = rs.status;
 		if (etag != NULL && rs.headers.data != NULL &&

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "html.h"
-#include "pages.h"
+#include "app_pages.h"
 #include "text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -106,7 +106,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rq.remote_user = users[size % 4];
 	response_init(&rs);
 	logline_start(&log, "fuzz");
-	pages_handle(&app, &rq, &rs, &log);
+	app_pages_handle(&app, &rq, &rs, &log);
 	logline_discard(&log);
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		known |= rs.status == ok[i];

@@ -1,5 +1,5 @@
-/* compare.fcgi: the admin pages (pages.h lists them). */
-#include "pages.h"
+/* compare.fcgi: the admin pages (app_pages.h lists them). */
+#include "app_pages.h"
 #include "serve.h"
 
 int
@@ -9,7 +9,7 @@ main(void)
 	int rc;
 
 	app_init_server(&app, "compare");
-	rc = serve_main(&app, pages_handle);
+	rc = serve_main(&app, app_pages_handle);
 	app_free(&app);
 	return rc;
 }

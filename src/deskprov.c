@@ -14,9 +14,9 @@
 #include "config.h"
 #include "device.h"
 #include "phoneview.h"
-#include "profile.h"
-#include "reload.h"
-#include "render.h"
+#include "app_profile.h"
+#include "config_state.h"
+#include "flatprofile.h"
 #include "schematool.h"
 #include "secret.h"
 #include "settings.h"
@@ -194,7 +194,7 @@ cmd_render(int argc, char **argv)
 	rq.uri = uri.data;
 	response_init(&rs);
 	logline_start(&log, "render");
-	profile_handle(&app, &rq, &rs, &log);
+	app_profile_handle(&app, &rq, &rs, &log);
 	if (rs.status >= 500)
 		logline_end(&log);	/* the reason, on stderr */
 	else
@@ -330,7 +330,7 @@ cmd_explain(int argc, char **argv)
 	if (ph->pack == NULL) {
 		printf("phone: %s  Cisco flat profile (no vendor pack)\n"
 		    "values (parameter, layer, value):\n", ph->id);
-		effective_params(s, ph, flat_layer, NULL);
+		flatprofile_params(s, ph, flat_layer, NULL);
 		rc = 0;
 		goto out;
 	}

@@ -1,5 +1,5 @@
 /* metrics.fcgi: /metrics for Prometheus and /status for people. */
-#include "monitor.h"
+#include "app_metrics.h"
 #include "serve.h"
 
 int
@@ -9,7 +9,7 @@ main(void)
 	int rc;
 
 	app_init_server(&app, "metrics");
-	rc = serve_main(&app, monitor_handle);
+	rc = serve_main(&app, app_metrics_handle);
 	app_free(&app);
 	return rc;
 }

@@ -1,5 +1,5 @@
 /* profile.fcgi: phones fetch their configuration here. */
-#include "profile.h"
+#include "app_profile.h"
 #include "serve.h"
 
 int
@@ -9,7 +9,7 @@ main(void)
 	int rc;
 
 	app_init_server(&app, "profile");
-	rc = serve_main(&app, profile_handle);
+	rc = serve_main(&app, app_profile_handle);
 	app_free(&app);
 	return rc;
 }

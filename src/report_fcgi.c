@@ -1,5 +1,5 @@
 /* report.fcgi: phones upload the configuration they run here. */
-#include "reportapi.h"
+#include "app_report.h"
 #include "serve.h"
 
 int
@@ -9,7 +9,7 @@ main(void)
 	int rc;
 
 	app_init_server(&app, "report");
-	rc = serve_main(&app, report_handle);
+	rc = serve_main(&app, app_report_handle);
 	app_free(&app);
 	return rc;
 }

@@ -1,9 +1,9 @@
-/* effective_params() must list exactly what render_profile() sends. */
+/* flatprofile_params() must list exactly what flatprofile_render() sends. */
 #include <check.h>
 #include <string.h>
 
 #include "config.h"
-#include "render.h"
+#include "flatprofile.h"
 
 struct collect {
 	const struct snapshot	*snap;
@@ -17,7 +17,7 @@ collect(void *ctx, const struct effective_param *e)
 {
 	struct collect *c = ctx;
 
-	render_param_xml(&c->xml, c->snap->param_indent, e->param, e->ua);
+	flatprofile_param_xml(&c->xml, c->snap->param_indent, e->param, e->ua);
 	c->phone_layer += e->layer == LAYER_PHONE;
 	c->common_layer += e->layer == LAYER_COMMON;
 }
@@ -37,8 +37,8 @@ START_TEST(test_effective_matches_profile)
 		c.snap = s;
 		buf_init(&c.xml);
 		buf_init(&body);
-		render_profile(s, ph, &body);
-		effective_params(s, ph, collect, &c);
+		flatprofile_render(s, ph, &body);
+		flatprofile_params(s, ph, collect, &c);
 		ck_assert_uint_eq(body.len, s->head_len + c.xml.len + s->tail_len);
 		ck_assert(memcmp(body.data + s->head_len, c.xml.data,
 		    c.xml.len) == 0);
@@ -64,7 +64,7 @@ START_TEST(test_model_meta_kept_not_sent)
 	ck_assert_str_eq(ph->model, "CP-6841-3PCC");
 	ck_assert_ptr_null(snapshot_find(s, "warehouse")->model);
 	buf_init(&body);
-	render_profile(s, ph, &body);
+	flatprofile_render(s, ph, &body);
 	ck_assert_ptr_null(strstr(body.data, "CP-6841-3PCC"));
 	ck_assert_ptr_null(strstr(body.data, "<model"));
 	buf_free(&body);

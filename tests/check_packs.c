@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "compare.h"
-#include "profile.h"
+#include "app_profile.h"
 #include "vendor.h"
 #include "testutil.h"
 
@@ -40,7 +40,7 @@ fetch(struct app *app, const char *file, struct response *rs)
 	rq.remote_addr = "127.0.0.1";
 	response_init(rs);
 	logline_start(&l, "test");
-	profile_handle(app, &rq, rs, &l);
+	app_profile_handle(app, &rq, rs, &l);
 	logline_discard(&l);
 }
 

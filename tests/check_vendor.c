@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lastgood.h"
-#include "profile.h"
+#include "config_lastgood.h"
+#include "app_profile.h"
 #include "vendor.h"
 #include "testutil.h"
 
@@ -72,7 +72,7 @@ request(struct fixture *f, const char *uri, const char *remote,
 	rq.user_agent = ua;
 	response_init(rs);
 	logline_start(&l, "test");
-	profile_handle(&f->app, &rq, rs, &l);
+	app_profile_handle(&f->app, &rq, rs, &l);
 	buf_init(log);
 	buf_add(log, l.b.data, l.b.len);
 	buf_addc(log, '\0');
@@ -382,14 +382,14 @@ START_TEST(test_etag)
 	rq.remote_addr = "127.0.0.1";
 	response_init(&rs);
 	logline_start(&l, "test");
-	profile_handle(&f.app, &rq, &rs, &l);
+	app_profile_handle(&f.app, &rq, &rs, &l);
 	h = strstr(rs.headers.data, "ETag: ");
 	ck_assert_ptr_nonnull(h);
 	snprintf(etag, sizeof(etag), "%.18s", h + 6);
 	response_free(&rs);
 	response_init(&rs);
 	rq.if_none_match = etag;
-	profile_handle(&f.app, &rq, &rs, &l);
+	app_profile_handle(&f.app, &rq, &rs, &l);
 	logline_discard(&l);
 	ck_assert_int_eq(rs.status, 304);
 	ck_assert_uint_eq(rs.body.len, 0);
@@ -798,9 +798,9 @@ START_TEST(test_last_good_copy)
 
 	fixture_with(&f, files);
 	tu_mkdtemp(data);
-	ck_assert_int_eq(lastgood_save(data, f.dir, SCHEMA, f.app.cs.snap, "test"),
+	ck_assert_int_eq(config_lastgood_save(data, f.dir, SCHEMA, f.app.cs.snap, "test"),
 	    0);
-	copy = lastgood_load(data, f.dir, NULL, &err);
+	copy = config_lastgood_load(data, f.dir, NULL, &err);
 	ck_assert_msg(copy != NULL, "%s", err.msg);
 	ck_assert_uint_eq(copy->packs.n, 2);
 	ck_assert_uint_eq(copy->source_hash, f.app.cs.snap->source_hash);

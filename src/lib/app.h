@@ -10,7 +10,7 @@
 
 #include "log.h"
 #include "metrics.h"
-#include "reload.h"
+#include "config_state.h"
 #include "secret.h"
 
 #define APP_PATH_MAX	2048

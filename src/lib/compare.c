@@ -9,7 +9,7 @@
 
 #include "compare.h"
 #include "vendor.h"
-#include "render.h"
+#include "flatprofile.h"
 #include "strmap.h"
 
 /* ---- the expected side ---- */
@@ -88,7 +88,7 @@ cmp_expected_from_phone(struct cmp_expected *e, const struct snapshot *s,
 		expected_from_device(e, s, ph);
 		return;
 	}
-	effective_params(s, ph, add_effective, e);
+	flatprofile_params(s, ph, add_effective, e);
 	e->comparable = 1;
 }
 

@@ -83,7 +83,7 @@ void	cmp_expected_init(struct cmp_expected *);
 void	cmp_expected_free(struct cmp_expected *);
 void	cmp_expected_add(struct cmp_expected *, const char *name,
 	    const char *value);
-/* Everything profile.fcgi would serve the phone: effective_params() for
+/* Everything profile.fcgi would serve the phone: flatprofile_params() for
  * a Cisco flat-profile phone (strings borrowed from the snapshot); for a
  * device, the parameters of its main file when that is a flat profile
  * (Cisco MPP or SPA through a pack; strings owned by e).  Devices of

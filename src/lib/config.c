@@ -13,7 +13,7 @@
 #include "device.h"
 #include "extrafiles.h"
 #include "config.h"
-#include "render.h"
+#include "flatprofile.h"
 #include "text.h"
 #include "yamltree.h"
 
@@ -330,7 +330,7 @@ render_base(struct snapshot *s)
 	for (size_t i = 0; i < s->n_base; i++) {
 		const struct param *p = &s->base[i];
 		s->base_off[i] = (uint32_t)out.len;
-		render_param_xml(&out, s->param_indent, p,
+		flatprofile_param_xml(&out, s->param_indent, p,
 		    p->ua ? p->ua : s->svc.default_ua);
 	}
 	s->base_off[s->n_base] = (uint32_t)out.len;

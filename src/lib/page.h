@@ -1,11 +1,11 @@
-/* What the page modules (page_*.c) share with the dispatcher (pages.c):
+/* What the page modules (page_*.c) share with the dispatcher (app_pages.c):
  * the request being answered and the helpers every page uses. */
 #ifndef DESKPROV_PAGE_H
 #define DESKPROV_PAGE_H
 
 #include "auth.h"
 #include "html.h"
-#include "pages.h"
+#include "app_pages.h"
 #include "phoneview.h"
 #include "store.h"
 

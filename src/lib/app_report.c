@@ -8,7 +8,7 @@
 #include "compare.h"
 #include "qs.h"
 #include "report.h"
-#include "reportapi.h"
+#include "app_report.h"
 #include "store.h"
 #include "useragent.h"
 
@@ -297,7 +297,7 @@ save(struct app *app, const struct snapshot *s,
 }
 
 void
-report_update_drift(struct app *app, const struct snapshot *s,
+app_report_update_drift(struct app *app, const struct snapshot *s,
     const struct phone *ph)
 {
 	const char *mac[1] = { ph->mac };
@@ -346,7 +346,7 @@ count_report(struct app *app, const struct snapshot *s,
 	metrics_set(app->metrics, METRIC_PHONE_LAST_REPORT, labels,
 	    (double)time(NULL));
 	if (kind != REPORT_STATUS)
-		report_update_drift(app, s, ph);
+		app_report_update_drift(app, s, ph);
 }
 
 static void
@@ -390,7 +390,7 @@ receive(struct app *app, const struct snapshot *s,
 }
 
 void
-report_handle(struct app *app, const struct request *rq,
+app_report_handle(struct app *app, const struct request *rq,
     struct response *rs, struct logline *log)
 {
 	const struct snapshot *s;

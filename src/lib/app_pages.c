@@ -286,7 +286,7 @@ dispatch(struct page *pg, char *path, size_t pathsz, struct buf *qstore)
 }
 
 void
-pages_handle(struct app *app, const struct request *rq,
+app_pages_handle(struct app *app, const struct request *rq,
     struct response *rs, struct logline *log)
 {
 	struct page pg;

@@ -1,8 +1,8 @@
 /* Keeps the current configuration snapshot of a long-running process and
  * replaces it when a file changes.  A failed reload keeps the last good
  * snapshot serving and remembers why. */
-#ifndef DESKPROV_RELOAD_H
-#define DESKPROV_RELOAD_H
+#ifndef DESKPROV_CONFIG_STATE_H
+#define DESKPROV_CONFIG_STATE_H
 
 #include <sys/stat.h>
 #include <time.h>
@@ -45,7 +45,7 @@ struct config_state {
 
 /* Loads the first snapshot of etc (schema.yml from etc, else from
  * schema_dir).  With a data_dir, the processes share the last good
- * configuration through it (see lastgood.h), also when the files are
+ * configuration through it (see config_lastgood.h), also when the files are
  * broken at start-up; NULL keeps none (tests, the command-line tool).
  * Never fails: without a good config, config_state_get() returns NULL and
  * says why.  struct app (app.h) is what decides the directories. */

@@ -3,11 +3,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "render.h"
+#include "flatprofile.h"
 #include "version.h"
 
 void
-render_param_xml(struct buf *out, int indent, const struct param *p,
+flatprofile_param_xml(struct buf *out, int indent, const struct param *p,
     const char *ua)
 {
 	buf_reserve(out, (size_t)indent + 2 * p->name_len + p->value_len + 20);
@@ -25,7 +25,7 @@ phone_fragments(const struct snapshot *s, const struct phone *ph,
 
 	for (uint32_t i = 0; i < ph->n_params; i++) {
 		const struct param *p = &ph->params[i];
-		render_param_xml(frag, s->param_indent, p,
+		flatprofile_param_xml(frag, s->param_indent, p,
 		    p->ua ? p->ua : s->svc.default_ua);
 		if (ends != NULL)
 			ends[i] = (uint32_t)frag->len;
@@ -35,7 +35,7 @@ phone_fragments(const struct snapshot *s, const struct phone *ph,
 }
 
 uint64_t
-profile_hash(const struct snapshot *s, const struct phone *ph)
+flatprofile_hash(const struct snapshot *s, const struct phone *ph)
 {
 	struct buf frag;
 	uint64_t h;
@@ -47,7 +47,7 @@ profile_hash(const struct snapshot *s, const struct phone *ph)
 }
 
 uint64_t
-render_profile(const struct snapshot *s, const struct phone *ph,
+flatprofile_render(const struct snapshot *s, const struct phone *ph,
     struct buf *out)
 {
 	uint32_t stack_ends[64], *ends = stack_ends;
@@ -98,12 +98,12 @@ emit(effective_fn fn, void *ctx, const struct snapshot *s,
 }
 
 void
-effective_params(const struct snapshot *s, const struct phone *ph,
+flatprofile_params(const struct snapshot *s, const struct phone *ph,
     effective_fn fn, void *ctx)
 {
 	uint32_t next = 0, i = 0;
 
-	/* The same merge as render_profile(): phone parameters are sorted
+	/* The same merge as flatprofile_render(): phone parameters are sorted
 	 * by the base slot they replace, extras come last. */
 	for (; i < ph->n_params && ph->params[i].slot != SLOT_NONE; i++) {
 		for (; next < ph->params[i].slot; next++)
@@ -128,7 +128,7 @@ is_mpp(const char *product)
 }
 
 int
-firmware_decide(const struct snapshot *s, const struct useragent *ua,
+flatprofile_firmware(const struct snapshot *s, const struct useragent *ua,
     struct fw_decision *d)
 {
 	const struct firmware_settings *fw = &s->fw;
@@ -166,7 +166,7 @@ firmware_decide(const struct snapshot *s, const struct useragent *ua,
 }
 
 const char *
-fw_configured_version(const struct snapshot *s, const char *v)
+flatprofile_fw_version(const struct snapshot *s, const char *v)
 {
 	const struct strpairs *p = &s->fw.model_versions;
 
@@ -180,7 +180,7 @@ fw_configured_version(const struct snapshot *s, const char *v)
 }
 
 const char *
-fw_configured_model(const struct snapshot *s, const char *product)
+flatprofile_fw_model(const struct snapshot *s, const char *product)
 {
 	const struct strpairs *lists[2] = { &s->fw.model_versions,
 	    &s->fw.model_urls };
@@ -204,11 +204,11 @@ upgrade_param(struct buf *out, const struct snapshot *s, const char *name,
 	p.name_len = (uint32_t)strlen(name);
 	p.value = value;
 	p.value_len = (uint32_t)strlen(value);
-	render_param_xml(out, s->param_indent, &p, s->svc.default_ua);
+	flatprofile_param_xml(out, s->param_indent, &p, s->svc.default_ua);
 }
 
 uint64_t
-render_upgrade(const struct snapshot *s, const struct fw_decision *d,
+flatprofile_upgrade(const struct snapshot *s, const struct fw_decision *d,
     struct buf *out)
 {
 	char delay[32];

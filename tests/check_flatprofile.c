@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render.h"
+#include "flatprofile.h"
 #include "testutil.h"
 
 #define GOOD	"tests/data/config/good"
@@ -154,7 +154,7 @@ render(const struct snapshot *s, const char *ident, struct buf *b,
 	uint64_t h;
 
 	buf_init(b);
-	h = render_profile(s, phone(s, ident), b);
+	h = flatprofile_render(s, phone(s, ident), b);
 	parse(b, p);
 	return h;
 }
@@ -250,7 +250,7 @@ START_TEST(test_bytes)
 	struct buf b;
 
 	buf_init(&b);
-	render_profile(s, phone(s, "phone-01"), &b);
+	flatprofile_render(s, phone(s, "phone-01"), &b);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		ck_assert_msg(strstr(b.data, want[i]) != NULL,
 		    "missing '%s' in:\n%s", want[i], b.data);
@@ -298,7 +298,7 @@ START_TEST(test_every_phone_well_formed)
 }
 END_TEST
 
-/* A phone with more parameters than render_profile() keeps on its stack,
+/* A phone with more parameters than flatprofile_render() keeps on its stack,
  * overriding base parameters spread over the list. */
 START_TEST(test_many_params)
 {
@@ -330,8 +330,8 @@ START_TEST(test_many_params)
 	ck_assert_str_eq(p.e[s->n_base].name, "Big_099_");
 	ck_assert_str_eq(p.e[p.n - 1].name, "Big_000_");
 	buf_reset(&yml);
-	ck_assert_uint_eq(profile_hash(s, phone(s, "big")),
-	    render_profile(s, phone(s, "big"), &yml));
+	ck_assert_uint_eq(flatprofile_hash(s, phone(s, "big")),
+	    flatprofile_render(s, phone(s, "big"), &yml));
 	profile_free(&p);
 	buf_free(&b);
 	buf_free(&yml);
@@ -413,10 +413,10 @@ START_TEST(test_hash)
 	for (size_t i = 0; i < s->n_phones; i++) {
 		buf_init(&b1);
 		buf_init(&b2);
-		h[i] = render_profile(s, &s->phones[i], &b1);
-		ck_assert_uint_eq(profile_hash(s, &s->phones[i]), h[i]);
+		h[i] = flatprofile_render(s, &s->phones[i], &b1);
+		ck_assert_uint_eq(flatprofile_hash(s, &s->phones[i]), h[i]);
 		/* Rendering again gives the same bytes and tag. */
-		ck_assert_uint_eq(render_profile(s, &s->phones[i], &b2), h[i]);
+		ck_assert_uint_eq(flatprofile_render(s, &s->phones[i], &b2), h[i]);
 		ck_assert_uint_eq(b1.len, b2.len);
 		ck_assert(memcmp(b1.data, b2.data, b1.len) == 0);
 		for (size_t j = 0; j < i; j++)
@@ -431,15 +431,15 @@ START_TEST(test_hash)
 	    "  Daylight_Saving_Time_Enable: Yes\n  Resync_Periodic: 3600\n"
 	    "  Short_Name_2_: 'Operator'\n  Empty_Param_: ''\n"
 	    "  Null_Param_:\n  Special_Chars_: 'a & b < c > d \" e '' f'\n");
-	ck_assert_uint_ne(profile_hash(s2, phone(s2, "phone-01")), h[0]);
+	ck_assert_uint_ne(flatprofile_hash(s2, phone(s2, "phone-01")), h[0]);
 	snapshot_free(s2);
 	/* ...and so does the default ua, which is in every element. */
 	s2 = load_overlay("serviceconfig.yml", "default_ua: rw\n");
-	ck_assert_uint_ne(profile_hash(s2, phone(s2, "phone-01")), h[0]);
+	ck_assert_uint_ne(flatprofile_hash(s2, phone(s2, "phone-01")), h[0]);
 	snapshot_free(s2);
 	/* An unrelated file does not. */
 	s2 = load_overlay("comparison.yml", "comparison:\n  blacklist: []\n");
-	ck_assert_uint_eq(profile_hash(s2, phone(s2, "phone-01")), h[0]);
+	ck_assert_uint_eq(flatprofile_hash(s2, phone(s2, "phone-01")), h[0]);
 	snapshot_free(s2);
 	snapshot_free(s);
 }
@@ -457,8 +457,8 @@ START_TEST(test_hash_slot_matters)
 
 	buf_init(&ba);
 	buf_init(&bb);
-	ha = render_profile(s, phone(s, "a"), &ba);
-	hb = render_profile(s, phone(s, "b"), &bb);
+	ha = flatprofile_render(s, phone(s, "a"), &ba);
+	hb = flatprofile_render(s, phone(s, "b"), &bb);
 	ck_assert(ba.len != bb.len || memcmp(ba.data, bb.data, ba.len) != 0);
 	ck_assert_uint_ne(ha, hb);
 	buf_free(&ba);
@@ -567,7 +567,7 @@ START_TEST(test_firmware_decide)
 	}
 	ua_parse(fw[_i].ua, &ua);
 	memset(&d, 'x', sizeof(d));
-	got = firmware_decide(s, &ua, &d);
+	got = flatprofile_firmware(s, &ua, &d);
 	ck_assert_msg(got == fw[_i].want, "line %d: decided %d", fw[_i].line,
 	    got);
 	if (got) {
@@ -590,9 +590,9 @@ START_TEST(test_render_upgrade)
 	uint64_t h, h2;
 
 	ua_parse("Cisco-CP-6841-3PCC/11.3.7 (001122334455)", &ua);
-	ck_assert_int_eq(firmware_decide(s, &ua, &d), 1);
+	ck_assert_int_eq(flatprofile_firmware(s, &ua, &d), 1);
 	buf_init(&b);
-	h = render_upgrade(s, &d, &b);
+	h = flatprofile_upgrade(s, &d, &b);
 	parse(&b, &p);
 	ck_assert_str_eq(p.root, "flat-profile");
 	ck_assert_uint_eq(p.n, 6);
@@ -615,17 +615,17 @@ START_TEST(test_render_upgrade)
 
 	/* The tag follows the document. */
 	buf_init(&b2);
-	ck_assert_uint_eq(render_upgrade(s, &d, &b2), h);
+	ck_assert_uint_eq(flatprofile_upgrade(s, &d, &b2), h);
 	buf_free(&b2);
 	ua_parse("Cisco-CP-8841-3PCC/11.3.7", &ua);
-	ck_assert_int_eq(firmware_decide(s, &ua, &d), 1);
+	ck_assert_int_eq(flatprofile_firmware(s, &ua, &d), 1);
 	buf_init(&b2);
-	h2 = render_upgrade(s, &d, &b2);
+	h2 = flatprofile_upgrade(s, &d, &b2);
 	ck_assert_uint_ne(h2, h);
 	ck_assert_ptr_nonnull(strstr(b2.data, "sip88xx.12-0-10MPP0001-250"));
 	/* Not the tag of any profile. */
 	for (size_t i = 0; i < s->n_phones; i++)
-		ck_assert_uint_ne(profile_hash(s, &s->phones[i]), h);
+		ck_assert_uint_ne(flatprofile_hash(s, &s->phones[i]), h);
 	buf_free(&b2);
 	buf_free(&b);
 	snapshot_free(s);
@@ -645,9 +645,9 @@ START_TEST(test_render_upgrade_escaped)
 	struct buf b;
 
 	ua_parse("Cisco-CP-6841-3PCC/11.3.7", &ua);
-	ck_assert_int_eq(firmware_decide(s, &ua, &d), 1);
+	ck_assert_int_eq(flatprofile_firmware(s, &ua, &d), 1);
 	buf_init(&b);
-	render_upgrade(s, &d, &b);
+	flatprofile_upgrade(s, &d, &b);
 	parse(&b, &p);
 	ck_assert_str_eq(get(&p, "Upgrade_Rule")->value,
 	    "http://fw/get?model=6841&v=<1>");
@@ -671,9 +671,9 @@ START_TEST(test_render_upgrade_structure)
 	struct buf b;
 
 	ua_parse("Cisco-CP-6841-3PCC/11.3.7", &ua);
-	ck_assert_int_eq(firmware_decide(s, &ua, &d), 1);
+	ck_assert_int_eq(flatprofile_firmware(s, &ua, &d), 1);
 	buf_init(&b);
-	render_upgrade(s, &d, &b);
+	flatprofile_upgrade(s, &d, &b);
 	parse(&b, &p);
 	ck_assert_str_eq(p.root, "device");
 	ck_assert_str_eq(p.holder, "flat-profile");
@@ -684,12 +684,12 @@ START_TEST(test_render_upgrade_structure)
 }
 END_TEST
 
-Suite *render_suite(void);
+Suite *flatprofile_suite(void);
 
 Suite *
-render_suite(void)
+flatprofile_suite(void)
 {
-	Suite *s = suite_create("render");
+	Suite *s = suite_create("flatprofile");
 	TCase *tc = tcase_create("profile");
 
 	tcase_add_loop_test(tc, test_layers, 0,

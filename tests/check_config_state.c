@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <time.h>
 
-#include "reload.h"
+#include "config_state.h"
 #include "testutil.h"
 
 #define GOOD	"tests/data/config/good"
@@ -336,12 +336,12 @@ START_TEST(test_broken_from_the_start)
 }
 END_TEST
 
-Suite *reload_suite(void);
+Suite *config_state_suite(void);
 
 Suite *
-reload_suite(void)
+config_state_suite(void)
 {
-	Suite *s = suite_create("reload");
+	Suite *s = suite_create("config_state");
 	TCase *tc = tcase_create("reload");
 
 	tcase_add_test(tc, test_initial_load);

@@ -7,8 +7,8 @@
 #include "access.h"
 #include "auth.h"
 #include "instrument.h"
-#include "profile.h"
-#include "render.h"
+#include "app_profile.h"
+#include "flatprofile.h"
 #include "useragent.h"
 #include "vendor.h"
 
@@ -97,19 +97,19 @@ answer(const struct snapshot *s, const struct phone *ph,
 	struct fw_decision fw;
 	char etag[24];
 	uint64_t h;
-	int upgrade = firmware_decide(s, ua, &fw);
+	int upgrade = flatprofile_firmware(s, ua, &fw);
 
 	if (upgrade) {
-		h = render_upgrade(s, &fw, &rs->body);
+		h = flatprofile_upgrade(s, &fw, &rs->body);
 		logline_str(log, "firmware", ua->version);
 		logline_str(log, "expected", fw.version);
 		ff->fw_expected = fw.version;
-		ff->fw_current = fw_configured_version(s, ua->version);
-		ff->fw_model = fw_configured_model(s, ua->product);
+		ff->fw_current = flatprofile_fw_version(s, ua->version);
+		ff->fw_model = flatprofile_fw_model(s, ua->product);
 	} else if (rq->if_none_match != NULL)
-		h = profile_hash(s, ph);
+		h = flatprofile_hash(s, ph);
 	else
-		h = render_profile(s, ph, &rs->body);
+		h = flatprofile_render(s, ph, &rs->body);
 	set_etag(rs, h, etag, sizeof(etag));
 	if (etag_matches(rq->if_none_match, etag)) {
 		buf_reset(&rs->body);
@@ -118,7 +118,7 @@ answer(const struct snapshot *s, const struct phone *ph,
 		return;
 	}
 	if (!upgrade && rs->body.len == 0)
-		render_profile(s, ph, &rs->body);
+		flatprofile_render(s, ph, &rs->body);
 	rs->status = 200;
 	rs->outcome = upgrade ? (fw.downgrade ? "downgrade" : "upgrade") :
 	    "served";
@@ -391,7 +391,7 @@ serve_config(struct app *app, const struct request *rq,
 }
 
 void
-profile_handle(struct app *app, const struct request *rq,
+app_profile_handle(struct app *app, const struct request *rq,
     struct response *rs, struct logline *log)
 {
 	struct fetch_facts ff = { 0 };
@@ -407,7 +407,7 @@ profile_handle(struct app *app, const struct request *rq,
 	    strncmp(rq->uri, "/health?", 8) == 0)) {
 		/* Health polls are not config requests: they would pull
 		 * the percentiles down. */
-		health_handle(&app->cs, rq, rs);
+		app_profile_health(&app->cs, rq, rs);
 		rs->omit_body = strcmp(rq->method, "HEAD") == 0;
 		return;
 	} else
@@ -435,7 +435,7 @@ health_error(const struct config_state *cs, const struct snapshot *s,
 }
 
 void
-health_handle(struct config_state *cs, const struct request *rq,
+app_profile_health(struct config_state *cs, const struct request *rq,
     struct response *rs)
 {
 	const struct snapshot *s = config_state_refresh(cs);

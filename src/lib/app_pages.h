@@ -12,14 +12,14 @@
  * Each page returns an HTTP status, and every status other than 200 is
  * rendered by one error page.  <phone> is a MAC in any spelling or a
  * phone's name from phones.yml. */
-#ifndef DESKPROV_PAGES_H
-#define DESKPROV_PAGES_H
+#ifndef DESKPROV_APP_PAGES_H
+#define DESKPROV_APP_PAGES_H
 
 #include "app.h"
 #include "http.h"
 
 /* Answers one request into rs and adds its details to the log line. */
-void	pages_handle(struct app *, const struct request *,
+void	app_pages_handle(struct app *, const struct request *,
 	    struct response *, struct logline *);
 
 #endif

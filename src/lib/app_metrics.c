@@ -3,10 +3,10 @@
 #include <time.h>
 
 #include "auth.h"
-#include "monitor.h"
+#include "app_metrics.h"
 
 void
-monitor_update_windows(struct metrics *m, const struct snapshot *s,
+app_metrics_update_windows(struct metrics *m, const struct snapshot *s,
     time_t now)
 {
 	double fetch_after = (double)(now - s->svc.phone_activity_window);
@@ -49,7 +49,7 @@ metrics_page(struct app *app, const struct snapshot *s,
 		    "the metrics store could not be opened (see the log)");
 		return;
 	}
-	monitor_update_windows(app->metrics, s, time(NULL));
+	app_metrics_update_windows(app->metrics, s, time(NULL));
 	metrics_write_exposition(app->metrics, &rs->body);
 	rs->status = 200;
 	rs->outcome = "metrics";
@@ -86,7 +86,7 @@ status_page(struct app *app, const struct snapshot *s,
 	char when[32];
 
 	if (app->metrics)
-		monitor_update_windows(app->metrics, s, time(NULL));
+		app_metrics_update_windows(app->metrics, s, time(NULL));
 	json_object_object_add(o, "status", json_object_new_string(
 	    cs->error[0] ? "degraded" : "active"));
 	format_utc(when, sizeof(when), (long long)time(NULL));
@@ -136,7 +136,7 @@ route_is(const char *uri, const char *path)
 }
 
 void
-monitor_handle(struct app *app, const struct request *rq,
+app_metrics_handle(struct app *app, const struct request *rq,
     struct response *rs, struct logline *log)
 {
 	const struct snapshot *s;

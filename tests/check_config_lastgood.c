@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "reload.h"
+#include "config_state.h"
 
 struct dirs {
 	char	root[64];
@@ -153,12 +153,12 @@ START_TEST(test_unwritable_data_directory)
 }
 END_TEST
 
-Suite *lastgood_suite(void);
+Suite *config_lastgood_suite(void);
 
 Suite *
-lastgood_suite(void)
+config_lastgood_suite(void)
 {
-	Suite *s = suite_create("lastgood");
+	Suite *s = suite_create("config_lastgood");
 	TCase *tc = tcase_create("lastgood");
 
 	tcase_add_test(tc, test_idle_process_follows_the_newest_good);

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
-#include "lastgood.h"
+#include "config_lastgood.h"
 #include "log.h"
 
 #define LINK_NAME	"config-last-good"
@@ -160,7 +160,7 @@ swing_link(int dfd, const char *target)
 }
 
 int
-lastgood_save(const char *data_dir, const char *etc, const char *schema_dir,
+config_lastgood_save(const char *data_dir, const char *etc, const char *schema_dir,
     const struct snapshot *s, const char *prog)
 {
 	struct generation g = { s->source_hash, (long long)time(NULL), "" };
@@ -212,7 +212,7 @@ lastgood_save(const char *data_dir, const char *etc, const char *schema_dir,
 }
 
 struct snapshot *
-lastgood_load(const char *data_dir, const char *etc,
+config_lastgood_load(const char *data_dir, const char *etc,
     const struct snapshot *current, struct diag *err)
 {
 	struct generation g;

@@ -2,10 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lastgood.h"
+#include "config_lastgood.h"
 #include "log.h"
 #include "extrafiles.h"
-#include "reload.h"
+#include "config_state.h"
 
 #ifndef DESKPROV_SCHEMA_DIR
 #define DESKPROV_SCHEMA_DIR	"/usr/local/share/deskprov/schema"
@@ -96,7 +96,7 @@ fall_back(struct config_state *cs)
 
 	if (cs->data_dir[0] == '\0')
 		return;
-	s = lastgood_load(cs->data_dir, cs->etc, cs->snap, &err);
+	s = config_lastgood_load(cs->data_dir, cs->etc, cs->snap, &err);
 	if (s == NULL) {
 		if (err.msg[0] != '\0') {
 			diag_format(&err, msg, sizeof(msg));
@@ -130,7 +130,7 @@ try_load(struct config_state *cs, const struct file_sig *sig)
 		return;
 	}
 	if (cs->data_dir[0] != '\0')
-		lastgood_save(cs->data_dir, cs->etc, cs->schema_dir, s,
+		config_lastgood_save(cs->data_dir, cs->etc, cs->schema_dir, s,
 		    cs->prog);
 	install(cs, s);
 	memcpy(cs->good, sig, sizeof(cs->good));

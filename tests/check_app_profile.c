@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "profile.h"
+#include "app_profile.h"
 #include "testutil.h"
 
 #define GOOD	"tests/data/config/good"
@@ -72,7 +72,7 @@ handle(struct app *app, const struct request *rq,
 
 	response_init(rs);
 	logline_start(&l, "test");
-	profile_handle(app, rq, rs, &l);
+	app_profile_handle(app, rq, rs, &l);
 	buf_init(log);
 	buf_add(log, l.b.data, l.b.len);
 	logline_discard(&l);
@@ -873,12 +873,12 @@ START_TEST(test_snom_other_phones_file)
 }
 END_TEST
 
-Suite *profile_suite(void);
+Suite *app_profile_suite(void);
 
 Suite *
-profile_suite(void)
+app_profile_suite(void)
 {
-	Suite *s = suite_create("profile");
+	Suite *s = suite_create("app_profile");
 	TCase *tc = tcase_create("requests");
 
 	tcase_add_loop_test(tc, test_rows, 0,

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pages.h"
+#include "app_pages.h"
 #include "phoneview.h"
 #include "store.h"
 #include "testutil.h"
@@ -234,7 +234,7 @@ run(const char *method, const char *uri, const char *user,
 	rq.remote_addr = "127.0.0.1";
 	response_init(rs);
 	logline_start(&log, "test");
-	pages_handle(&app, &rq, rs, &log);
+	app_pages_handle(&app, &rq, rs, &log);
 	logline_discard(&log);
 }
 
@@ -607,12 +607,12 @@ START_TEST(test_no_reports)
 }
 END_TEST
 
-Suite *pages_suite(void);
+Suite *app_pages_suite(void);
 
 Suite *
-pages_suite(void)
+app_pages_suite(void)
 {
-	Suite *s = suite_create("pages");
+	Suite *s = suite_create("app_pages");
 	TCase *tc = tcase_create("pages");
 
 	tcase_add_unchecked_fixture(tc, fixture_up, fixture_down);

@@ -9,8 +9,8 @@
  * $DESKPROV_DATA/config-last-good/, and a process whose reload fails (or
  * that starts while the files are broken) serves that copy.  The copy holds
  * the passwords the config holds: owner-only permissions. */
-#ifndef DESKPROV_LASTGOOD_H
-#define DESKPROV_LASTGOOD_H
+#ifndef DESKPROV_CONFIG_LASTGOOD_H
+#define DESKPROV_CONFIG_LASTGOOD_H
 
 #include <time.h>
 
@@ -21,14 +21,14 @@
  * again and kept only when their bytes are still those of `s`.  0, or -1
  * after one log line (the data directory is not writable, the disk is
  * full, ...). */
-int	lastgood_save(const char *data_dir, const char *etc,
+int	config_lastgood_save(const char *data_dir, const char *etc,
 	    const char *schema_dir, const struct snapshot *s,
 	    const char *prog);
 
 /* Loads the kept configuration when it was kept for `etc`, differs from
  * `current` (which may be NULL) and is not older than it.  NULL otherwise,
  * or when the copy does not load (err says why). */
-struct snapshot	*lastgood_load(const char *data_dir, const char *etc,
+struct snapshot	*config_lastgood_load(const char *data_dir, const char *etc,
 		    const struct snapshot *current, struct diag *err);
 
 #endif

@@ -20,25 +20,25 @@
  * report time, and -- for configuration and delta reports of a configured
  * phone -- its comparison against the current snapshot, kept as the
  * per-phone gauges deskprov_phone_differences and
- * deskprov_phone_unexpected_params that monitor_update_windows() sums at
+ * deskprov_phone_unexpected_params that app_metrics_update_windows() sums at
  * scrape time.  A failed request counts only in the request and rejection
  * totals (instrument.h). */
-#ifndef DESKPROV_REPORTAPI_H
-#define DESKPROV_REPORTAPI_H
+#ifndef DESKPROV_APP_REPORT_H
+#define DESKPROV_APP_REPORT_H
 
 #include "app.h"
 #include "http.h"
 
 /* Answers one request into rs and adds the request's details -- never a
  * parameter value -- to the log line (which the caller starts and ends). */
-void	report_handle(struct app *, const struct request *,
+void	app_report_handle(struct app *, const struct request *,
 	    struct response *, struct logline *);
 
 /* Brings phone `mac`'s drift gauges up to date: expected (what
  * profile.fcgi would serve it under snapshot s) against its current
  * stored state.  Does nothing for a phone without configuration reports.
  * Exposed for the tests and for tools that rebuild the gauges. */
-void	report_update_drift(struct app *, const struct snapshot *s,
+void	app_report_update_drift(struct app *, const struct snapshot *s,
 	    const struct phone *ph);
 
 #endif

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "compare.h"
-#include "monitor.h"
-#include "reportapi.h"
+#include "app_metrics.h"
+#include "app_report.h"
 #include "store.h"
 #include "testutil.h"
 
@@ -184,7 +184,7 @@ run(struct fixture *f, const struct call *c, struct body *b,
 	rq.body_ctx = b;
 	response_init(rs);
 	logline_start(&l, "test");
-	report_handle(&f->app, &rq, rs, &l);
+	app_report_handle(&f->app, &rq, rs, &l);
 	buf_init(log);
 	buf_add(log, l.b.data, l.b.len);
 	buf_addc(log, '\0');
@@ -783,7 +783,7 @@ START_TEST(test_metrics)
 	ck_assert(gauge(m, METRIC_PHONE_UNEXPECTED, MAC1) == 1);
 	ck_assert(gauge(m, METRIC_PHONE_LAST_REPORT, MAC1) >
 	    (double)time(NULL) - 60);
-	monitor_update_windows(m, s, time(NULL));
+	app_metrics_update_windows(m, s, time(NULL));
 	ck_assert(metrics_value(m, METRIC_PHONE_CONFIG_DIFFERENCES, NULL) == 1);
 	ck_assert(metrics_value(m, METRIC_PHONE_UNEXPECTED_PARAMS, NULL) == 1);
 	ck_assert(metrics_value(m, METRIC_REPORTS_RECENT, NULL) == 1);
@@ -808,7 +808,7 @@ START_TEST(test_metrics)
 	    200);
 	ck_assert(gauge(m, METRIC_PHONE_DIFFERENCES, MAC2) > 1);
 	ck_assert(gauge(m, METRIC_PHONE_UNEXPECTED, MAC2) == 0);
-	monitor_update_windows(m, s, time(NULL));
+	app_metrics_update_windows(m, s, time(NULL));
 	ck_assert(metrics_value(m, METRIC_PHONE_CONFIG_DIFFERENCES, NULL) == 2);
 	ck_assert(metrics_value(m, METRIC_PHONE_UNEXPECTED_PARAMS, NULL) == 1);
 	ck_assert(metrics_value(m, METRIC_REPORTS_RECENT, NULL) == 2);
@@ -854,12 +854,12 @@ START_TEST(test_metrics_discovery)
 }
 END_TEST
 
-Suite *reportapi_suite(void);
+Suite *app_report_suite(void);
 
 Suite *
-reportapi_suite(void)
+app_report_suite(void)
 {
-	Suite *s = suite_create("reportapi");
+	Suite *s = suite_create("app_report");
 	TCase *tc = tcase_create("handler");
 
 	tcase_set_timeout(tc, 30);
