@@ -58,6 +58,12 @@ utf8_ok(const char *s, size_t n)
 	size_t i = 0, len;
 
 	while (i < n) {
+		/* Rendered files are mostly ASCII: those bytes need no
+		 * decoding (every rendered file passes here). */
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
 		if ((len = utf8_decode(s + i, n - i, NULL)) == 0)
 			return 0;
 		i += len;
