@@ -281,8 +281,10 @@ fail2ban_jail_checks() {
 	sed "s|^logpath .*|logpath  = ${OPS_LOGS[-1]}|" \
 	    "$E2E_TOP/dist/fail2ban/jail.d/deskprov.conf" >"$conf/jail.d/deskprov.conf"
 	out=$(fail2ban-client -c "$conf" --test 2>&1)
-	check "fail2ban-client --test: the deskprov jail loads${out:+ ($(tail -1 <<<"$out"))}" \
-	    grep -q "'deskprov'" <<<"$(fail2ban-client -c "$conf" -d 2>&1)"
+	check "fail2ban-client --test: the configuration with the jail is valid ($(tail -1 <<<"$out"))" \
+	    grep -q 'configuration test is successful' <<<"$out"
+	check "fail2ban-client -d: the deskprov jail is defined" \
+	    grep -q "\['add', 'deskprov'" <<<"$(fail2ban-client -c "$conf" -d 2>&1)"
 }
 
 man_checks
