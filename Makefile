@@ -224,6 +224,13 @@ SUBST = sed -e 's|@bindir@|$(bindir)|g' -e 's|@libexecdir@|$(libexecdir)|g' \
             -e 's|@sysconfdir@|$(sysconfdir)|g' -e 's|@localstatedir@|$(localstatedir)|g' \
             -e 's|@datadir@|$(datadir)|g' -e 's|@PREFIX@|$(PREFIX)|g'
 D = $(DESTDIR)
+# The web servers' examples name the paths of PREFIX=/usr/local and the
+# system's /etc and /var: the installed copies name the installed ones.
+WEB_EXAMPLES  = apache.conf.example lighttpd.conf.example nginx.conf.example
+EXAMPLE_PATHS = sed -e 's|/usr/local/share/deskprov|$(datadir)/deskprov|g' \
+                    -e 's|/usr/local/lib/deskprov|$(libexecdir)|g' \
+                    -e 's|/etc/deskprov|$(sysconfdir)/deskprov|g' \
+                    -e 's|/var/lib/deskprov|$(localstatedir)/lib/deskprov|g'
 
 # The sample configuration goes to $(sysconfdir)/deskprov only where there
 # is none: an install never overwrites a config file.  Man pages, systemd
@@ -244,7 +251,9 @@ install: installable
 	install -m 644 README.md docs/*.md $(D)$(docdir)/
 	install -m 644 docs/vendors/*.md $(D)$(docdir)/vendors/
 	install -m 644 etc/*.yml etc/grafana-dashboard.json etc/prometheus.yml.example \
-	    apache.conf.example lighttpd.conf.example nginx.conf.example $(D)$(docdir)/examples/
+	    $(D)$(docdir)/examples/
+	for f in $(WEB_EXAMPLES); do $(EXAMPLE_PATHS) $$f >$(D)$(docdir)/examples/$$f && \
+	    chmod 644 $(D)$(docdir)/examples/$$f || exit 1; done
 	for f in etc/*.yml; do t=$(D)$(sysconfdir)/deskprov/$${f#etc/}; \
 	    [ -e $$t ] || install -m 640 $$f $$t || exit 1; done
 	for f in man/*.[158]; do [ -f "$$f" ] || continue; \
