@@ -2,11 +2,26 @@
 # commands a newcomer needs; both install missing Debian packages first.
 
 VERSION       = 0.1.0
-PREFIX       ?= /usr/local
-DESTDIR      ?=
 PORT         ?= 8080
+# make run: the config directory to serve, and where its reports go (empty:
+# scripts/run-lighttpd picks one per config directory).
 DESKPROV_ETC ?= $(CURDIR)/etc
-DESKPROV_DATA ?= $(CURDIR)/reports
+DESKPROV_DATA ?=
+
+# Where `make install` puts things (DESTDIR only stages them).  The
+# programs it installs have sysconfdir, datadir and localstatedir compiled
+# in as their defaults (see installable below).
+PREFIX        ?= /usr/local
+DESTDIR       ?=
+sysconfdir    ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+localstatedir ?= /var
+bindir        ?= $(PREFIX)/bin
+libexecdir    ?= $(PREFIX)/lib/deskprov
+datadir       ?= $(PREFIX)/share
+mandir        ?= $(datadir)/man
+docdir        ?= $(datadir)/doc/deskprov
+unitdir       ?= $(PREFIX)/lib/systemd/system
+tmpfilesdir   ?= $(PREFIX)/lib/tmpfiles.d
 
 PKGS        = fcgi yaml-0.1 libxml-2.0 json-c libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -19,8 +34,7 @@ CFLAGS   ?= -O2 -g
 WARNINGS  = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith -Wcast-qual
 DEFINES   = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-            -DDESKPROV_VERSION='"$(VERSION)"' \
-            -DDESKPROV_SCHEMA_DIR='"$(PREFIX)/share/deskprov/schema"'
+            -DDESKPROV_VERSION='"$(VERSION)"'
 ALL_CFLAGS = $(WARNINGS) $(DEFINES) -Isrc/lib $(PKG_CFLAGS) $(CFLAGS)
 SAN_FLAGS  = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined
@@ -40,7 +54,7 @@ MUSTACHE_SPEC ?= $(CURDIR)/../shared/conformance/mustache-spec
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps check unit unit-asan mustache-spec fuzz-replay fuzz e2e run bench \
-        bench-vendors bench-inproc install uninstall clean
+        bench-vendors bench-inproc installable install uninstall clean FORCE
 .SUFFIXES:
 
 all: $(FCGI_BIN) $(CLI)
@@ -144,7 +158,8 @@ check: deps
 
 run: deps
 	$(MAKE) all
-	PORT=$(PORT) DESKPROV_ETC=$(DESKPROV_ETC) DESKPROV_DATA=$(DESKPROV_DATA) scripts/run-lighttpd
+	PORT='$(PORT)' DESKPROV_ETC='$(DESKPROV_ETC)' DESKPROV_DATA='$(DESKPROV_DATA)' \
+	    scripts/run-lighttpd
 
 bench: deps
 	$(MAKE) all
@@ -167,32 +182,116 @@ bench-inproc: build/bench_inproc
 	    0004f2aabb05-user.cfg:'FileTransport PolycomVVX-VVX_400-UA/5.8.0.# Type/Application'; do \
 	    build/bench_inproc tests/data/vendors/fleet schema "/$${f%%:*}" "$${f#*:}" || exit 1; done
 
-# The schema directory is compiled in: build and install with the same
-# PREFIX (`make PREFIX=/usr && make install PREFIX=/usr DESTDIR=...`).
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/deskprov/cgi-bin \
-	    $(DESTDIR)$(PREFIX)/share/deskprov/schema $(DESTDIR)$(PREFIX)/share/deskprov/www \
-	    $(DESTDIR)$(PREFIX)/share/doc/deskprov/examples
-	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/deskprov
-	install -m 755 $(FCGI_BIN) $(DESTDIR)$(PREFIX)/lib/deskprov/cgi-bin/
-	install -m 644 schema/schema.yml $(DESTDIR)$(PREFIX)/share/deskprov/schema/
-	for p in schema/*/pack.yml; do d=$$(dirname $$p); \
-	    install -d $(DESTDIR)$(PREFIX)/share/deskprov/$$d && \
-	    install -m 644 $$d/pack.yml $$d/*.tpl \
-	        $(DESTDIR)$(PREFIX)/share/deskprov/$$d/ || exit 1; done
-	cp -R www/. $(DESTDIR)$(PREFIX)/share/deskprov/www/
-	install -m 644 etc/*.yml etc/grafana-dashboard.json \
-	    etc/prometheus.yml.example apache.conf.example \
-	    lighttpd.conf.example nginx.conf.example \
-	    $(DESTDIR)$(PREFIX)/share/doc/deskprov/examples/
+# ---------------------------------------------------------------- install
+# The installed programs are a build of their own: build/ serves the
+# checkout (./etc, ./schema, ./reports), build/inst/ the directories above.
+# Only app.c reads them; build/inst/paths changes when they do, so a
+# `make install PREFIX=/usr` after a build for /usr/local recompiles it
+# instead of installing programs that look for their schema elsewhere.
+INST_DEFINES = -DDESKPROV_ETC_DEFAULT='"$(sysconfdir)/deskprov"' \
+               -DDESKPROV_SCHEMA_DEFAULT='"$(datadir)/deskprov/schema"' \
+               -DDESKPROV_DATA_DEFAULT='"$(localstatedir)/lib/deskprov"'
+INST_FCGI    = $(FCGI_SRC:src/%_fcgi.c=build/inst/cgi-bin/%.fcgi)
+INST_PATHS   = $(sysconfdir)/deskprov $(datadir)/deskprov/schema \
+               $(localstatedir)/lib/deskprov
 
+FORCE:
+
+build/inst/paths: FORCE
+	@mkdir -p $(@D)
+	@echo '$(INST_PATHS)' | cmp -s - $@ 2>/dev/null || echo '$(INST_PATHS)' >$@
+
+build/inst/app.o: src/lib/app.c build/inst/paths
+	$(CC) $(ALL_CFLAGS) $(INST_DEFINES) -MMD -MP -c -o $@ $<
+
+build/inst/libdeskprov.a: $(filter-out build/obj/app.o,$(LIB_OBJ)) build/inst/app.o
+	@rm -f $@
+	ar rcs $@ $^
+
+build/inst/cgi-bin/%.fcgi: src/%_fcgi.c build/inst/libdeskprov.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/inst/libdeskprov.a $(PKG_LIBS)
+
+build/inst/deskprov: src/deskprov.c build/inst/libdeskprov.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/inst/libdeskprov.a $(PKG_LIBS)
+
+# Build as yourself first (make installable PREFIX=...), then `sudo make
+# install PREFIX=...` with the same directories only copies.
+installable: $(INST_FCGI) build/inst/deskprov
+
+# Placeholders the files under dist/ may use for the directories.
+SUBST = sed -e 's|@bindir@|$(bindir)|g' -e 's|@libexecdir@|$(libexecdir)|g' \
+            -e 's|@sysconfdir@|$(sysconfdir)|g' -e 's|@localstatedir@|$(localstatedir)|g' \
+            -e 's|@datadir@|$(datadir)|g' -e 's|@PREFIX@|$(PREFIX)|g'
+D = $(DESTDIR)
+# The web servers' examples name the paths of PREFIX=/usr/local and the
+# system's /etc and /var: the installed copies name the installed ones.
+WEB_EXAMPLES  = apache.conf.example lighttpd.conf.example nginx.conf.example
+EXAMPLE_PATHS = sed -e 's|/usr/local/share/deskprov|$(datadir)/deskprov|g' \
+                    -e 's|/usr/local/lib/deskprov|$(libexecdir)|g' \
+                    -e 's|/etc/deskprov|$(sysconfdir)/deskprov|g' \
+                    -e 's|/var/lib/deskprov|$(localstatedir)/lib/deskprov|g'
+
+# The sample configuration goes to $(sysconfdir)/deskprov only where there
+# is none: an install never overwrites a config file.  Man pages, systemd
+# units, tmpfiles.d, sysusers.d, logrotate and fail2ban files are installed
+# when the checkout has them (man/, dist/).
+install: installable
+	install -d $(D)$(bindir) $(D)$(libexecdir)/cgi-bin \
+	    $(D)$(datadir)/deskprov/schema $(D)$(datadir)/deskprov/www \
+	    $(D)$(docdir)/examples $(D)$(docdir)/vendors $(D)$(sysconfdir)/deskprov
+	install -d -m 750 $(D)$(localstatedir)/lib/deskprov
+	install -m 755 build/inst/deskprov $(D)$(bindir)/deskprov
+	install -m 755 $(INST_FCGI) $(D)$(libexecdir)/cgi-bin/
+	install -m 644 schema/schema.yml $(D)$(datadir)/deskprov/schema/
+	for p in schema/*/pack.yml; do d=$${p%/pack.yml}; \
+	    install -d $(D)$(datadir)/deskprov/$$d && \
+	    install -m 644 $$d/pack.yml $$d/*.tpl $(D)$(datadir)/deskprov/$$d/ || exit 1; done
+	install -m 644 www/* $(D)$(datadir)/deskprov/www/
+	install -m 644 README.md docs/*.md $(D)$(docdir)/
+	install -m 644 docs/vendors/*.md $(D)$(docdir)/vendors/
+	install -m 644 etc/*.yml etc/grafana-dashboard.json etc/prometheus.yml.example \
+	    $(D)$(docdir)/examples/
+	for f in $(WEB_EXAMPLES); do $(EXAMPLE_PATHS) $$f >$(D)$(docdir)/examples/$$f && \
+	    chmod 644 $(D)$(docdir)/examples/$$f || exit 1; done
+	for f in etc/*.yml; do t=$(D)$(sysconfdir)/deskprov/$${f#etc/}; \
+	    [ -e $$t ] || install -m 640 $$f $$t || exit 1; done
+	for f in man/*.[158]; do [ -f "$$f" ] || continue; \
+	    install -d $(D)$(mandir)/man$${f##*.} && \
+	    install -m 644 $$f $(D)$(mandir)/man$${f##*.}/ || exit 1; done
+	$(call install_dist,systemd,$(unitdir))
+	$(call install_dist,tmpfiles.d,$(tmpfilesdir))
+	$(call install_dist,sysusers.d,$(PREFIX)/lib/sysusers.d)
+	$(call install_dist,logrotate.d,$(sysconfdir)/logrotate.d)
+	$(call install_dist,fail2ban/filter.d,$(sysconfdir)/fail2ban/filter.d)
+	$(call install_dist,fail2ban/jail.d,$(sysconfdir)/fail2ban/jail.d)
+
+# install_dist,SUBDIR,TARGET: dist/SUBDIR/* to TARGET, placeholders filled.
+install_dist = for f in dist/$(1)/*; do [ -f "$$f" ] || continue; \
+	    install -d $(D)$(2) && $(SUBST) $$f >$(D)$(2)/$${f\#\#*/} && \
+	    chmod 644 $(D)$(2)/$${f\#\#*/} || exit 1; done
+uninstall_dist = for f in dist/$(1)/*; do [ -f "$$f" ] || continue; \
+	    rm -f $(D)$(2)/$${f\#\#*/}; done
+
+# Removes what install put, except configuration an admin changed and the
+# data directory when it holds anything (the reports).
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/deskprov
-	rm -rf $(DESTDIR)$(PREFIX)/lib/deskprov $(DESTDIR)$(PREFIX)/share/deskprov \
-	    $(DESTDIR)$(PREFIX)/share/doc/deskprov
+	rm -f $(D)$(bindir)/deskprov
+	rm -rf $(D)$(libexecdir) $(D)$(datadir)/deskprov $(D)$(docdir)
+	for f in etc/*.yml; do t=$(D)$(sysconfdir)/deskprov/$${f#etc/}; \
+	    ! cmp -s $$f $$t || rm -f $$t; done
+	for f in man/*.[158]; do [ -f "$$f" ] || continue; \
+	    rm -f $(D)$(mandir)/man$${f##*.}/$${f#man/}; done
+	$(call uninstall_dist,systemd,$(unitdir))
+	$(call uninstall_dist,tmpfiles.d,$(tmpfilesdir))
+	$(call uninstall_dist,sysusers.d,$(PREFIX)/lib/sysusers.d)
+	$(call uninstall_dist,logrotate.d,$(sysconfdir)/logrotate.d)
+	$(call uninstall_dist,fail2ban/filter.d,$(sysconfdir)/fail2ban/filter.d)
+	$(call uninstall_dist,fail2ban/jail.d,$(sysconfdir)/fail2ban/jail.d)
+	rmdir $(D)$(sysconfdir)/deskprov $(D)$(localstatedir)/lib/deskprov 2>/dev/null || true
 
 clean:
 	rm -rf build run
 	find cgi-bin -name '*.fcgi' -delete
 
--include $(LIB_OBJ:.o=.d) $(SAN_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(SAN_OBJ:.o=.d) build/inst/app.d

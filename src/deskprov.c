@@ -99,6 +99,24 @@ check_devices(const struct snapshot *s, size_t *files)
 	return failed;
 }
 
+/* A snapshot without schema parameters or vendor packs loads, but serves
+ * bare profiles and no vendor's files: the sign of a schema directory that
+ * is not there (a build for another PREFIX), so check says so and fails. */
+static int
+check_schema_found(const struct app *app, const struct snapshot *s)
+{
+	const char *missing = s->n_schema == 0 ? "no schema parameters" :
+	    s->packs.n == 0 ? "no vendor packs" : NULL;
+
+	if (missing == NULL)
+		return 0;
+	fprintf(stderr, "deskprov: check: %s (schema.yml is read from %s, "
+	    "else %s; the packs from %s): set DESKPROV_SCHEMA_DIR to the "
+	    "directory that holds schema.yml and the packs\n", missing,
+	    app->etc, app->schema_dir, app->schema_dir);
+	return -1;
+}
+
 static int
 cmd_check(int argc, char **argv)
 {
@@ -113,7 +131,7 @@ cmd_check(int argc, char **argv)
 		fprintf(stderr, "%s\n", app.cs.error);
 	else if ((failed = check_devices(s, &files)) > 0)
 		printf("%zu of %zu device files do not render\n", failed, files);
-	else {
+	else if (check_schema_found(&app, s) == 0) {
 		printf("ok: %s: %zu phones (%zu devices, %zu files rendered), "
 		    "%zu common and %zu schema parameters, %zu vendor packs, "
 		    "loaded in %.3f s\n", app.etc, s->n_phones, s->n_devices,

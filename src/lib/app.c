@@ -1,7 +1,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "app.h"
 #include "instrument.h"
@@ -33,15 +32,21 @@ app_options_from_env(struct app_options *o)
 	}
 }
 
-/* Uninstalled, from a checkout, the schema is the one beside etc/. */
-static const char *
-default_schema_dir(void)
-{
-	struct stat st;
-
-	return stat(DESKPROV_SCHEMA_DIR, &st) == 0 ? DESKPROV_SCHEMA_DIR :
-	    "./schema";
-}
+/* Where a process looks for what neither a flag nor the environment
+ * names.  A build in a checkout uses the checkout's directories, relative
+ * to where it runs (make run, make check, the README's examples); the
+ * build `make install` installs has the system's compiled in (the Makefile
+ * passes them), so that an installed deskprov finds /etc/deskprov and
+ * never a checkout's files, and a checkout never an installed schema. */
+#ifndef DESKPROV_ETC_DEFAULT
+#define DESKPROV_ETC_DEFAULT	"./etc"
+#endif
+#ifndef DESKPROV_DATA_DEFAULT
+#define DESKPROV_DATA_DEFAULT	"./reports"
+#endif
+#ifndef DESKPROV_SCHEMA_DEFAULT
+#define DESKPROV_SCHEMA_DEFAULT	"./schema"
+#endif
 
 static void
 copy_dir(char dst[APP_PATH_MAX], const char *value, const char *fallback)
@@ -55,9 +60,9 @@ app_init(struct app *app, const char *prog, const struct app_options *o)
 	memset(app, 0, sizeof(*app));
 	app->prog = prog;
 	app->server = o->server;
-	copy_dir(app->etc, o->etc, "./etc");
-	copy_dir(app->schema_dir, o->schema_dir, default_schema_dir());
-	copy_dir(app->data_dir, o->data_dir, "./reports");
+	copy_dir(app->etc, o->etc, DESKPROV_ETC_DEFAULT);
+	copy_dir(app->schema_dir, o->schema_dir, DESKPROV_SCHEMA_DEFAULT);
+	copy_dir(app->data_dir, o->data_dir, DESKPROV_DATA_DEFAULT);
 	/* Time zones are read while the snapshot loads: set before it. */
 	tz_set_zoneinfo_dir(o->zoneinfo);
 	if (app->server)

@@ -16,10 +16,12 @@
 #define APP_PATH_MAX	2048
 
 /* Where a process finds its files; NULL fields are filled in by
- * app_options_from_env() and then by the defaults. */
+ * app_options_from_env() and then by the defaults: the checkout's below,
+ * or in the build `make install` installs, $(sysconfdir)/deskprov,
+ * $(datadir)/deskprov/schema and $(localstatedir)/lib/deskprov. */
 struct app_options {
 	const char	*etc;		/* DESKPROV_ETC, else ./etc */
-	const char	*schema_dir;	/* DESKPROV_SCHEMA_DIR, else installed */
+	const char	*schema_dir;	/* DESKPROV_SCHEMA_DIR, else ./schema */
 	const char	*data_dir;	/* DESKPROV_DATA, else ./reports */
 	const char	*zoneinfo;	/* DESKPROV_ZONEINFO, else the system's */
 	/* A long-running FastCGI process: shares the last good config
