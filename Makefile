@@ -266,9 +266,12 @@ install: installable
 	$(call install_dist,fail2ban/filter.d,$(sysconfdir)/fail2ban/filter.d)
 	$(call install_dist,fail2ban/jail.d,$(sysconfdir)/fail2ban/jail.d)
 
-# install_dist,SUBDIR,TARGET: dist/SUBDIR/* to TARGET, placeholders filled.
+# install_dist,SUBDIR,TARGET: dist/SUBDIR/* to TARGET, placeholders filled
+# and the default PREFIX's paths (which the units name, so that they verify
+# as shipped) replaced by the installed ones.
 install_dist = for f in dist/$(1)/*; do [ -f "$$f" ] || continue; \
-	    install -d $(D)$(2) && $(SUBST) $$f >$(D)$(2)/$${f\#\#*/} && \
+	    install -d $(D)$(2) && $(SUBST) $$f | $(EXAMPLE_PATHS) \
+	        >$(D)$(2)/$${f\#\#*/} && \
 	    chmod 644 $(D)$(2)/$${f\#\#*/} || exit 1; done
 uninstall_dist = for f in dist/$(1)/*; do [ -f "$$f" ] || continue; \
 	    rm -f $(D)$(2)/$${f\#\#*/}; done
