@@ -1141,9 +1141,12 @@ main(int argc, char **argv)
 		}
 		return current->fn(argc - 1, argv + 1);
 	}
-	if (strcmp(argv[1], "schema") == 0 && help) {
-		help_all();
-		return 0;
+	if (strcmp(argv[1], "schema") == 0) {
+		if (help) {
+			help_all();
+			return 0;
+		}
+		usage_error("schema: generate or verify?");
 	}
 	usage_error("unknown command '%.64s'", argv[1]);
 }
