@@ -207,12 +207,15 @@ cmd_check(int argc, char **argv)
 			usage_error("check: unexpected argument '%.64s'",
 			    argv[i]);
 	cli_app(&app, "check", &o);
-	if ((s = app.cs.snap) == NULL)
+	if ((s = app.cs.snap) == NULL) {
 		config_error(&app);
-	else if ((failed = check_devices(s, &files)) > 0)
+		goto out;
+	}
+	print_warnings(s);
+	if ((failed = check_devices(s, &files)) > 0)
 		cli_error("%zu of %zu device files do not render", failed,
 		    files);
-	else if (print_warnings(s), strict && s->n_warnings > 0)
+	else if (strict && s->n_warnings > 0)
 		cli_error("%zu warning%s, refused by --strict", s->n_warnings,
 		    s->n_warnings == 1 ? "" : "s");
 	else {
@@ -224,6 +227,7 @@ cmd_check(int argc, char **argv)
 		warn_passwords(s);
 		rc = 0;
 	}
+out:
 	app_free(&app);
 	return rc;
 }
