@@ -479,6 +479,27 @@ START_TEST(test_typo_warnings)
 }
 END_TEST
 
+/* The same slip in common.yml, against the schema's parameters. */
+START_TEST(test_typo_warnings_common)
+{
+	struct diag err;
+	char dir[TU_DIR_MAX], msg[600];
+	struct snapshot *s;
+
+	tu_copy_dir(GOOD, dir);
+	tu_write(dir, "common.yml", "common:\n  Time_Zone: GMT\n"
+	    "  Time_Zon: GMT\n  Common_Only_Param: x\n");
+	s = load(dir, &err);
+	tu_remove_dir(dir);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(s->n_warnings, 1);
+	diag_format(&s->warnings[0], msg, sizeof(msg));
+	ck_assert_str_eq(msg, "common.yml:3: parameter 'Time_Zon' is not in "
+	    "schema.yml (did you mean 'Time_Zone'?)");
+	snapshot_free(s);
+}
+END_TEST
+
 /* The snapshot keeps the first SNAPSHOT_WARN_MAX and counts the rest. */
 START_TEST(test_typo_warnings_bounded)
 {
@@ -742,6 +763,7 @@ config_suite(void)
 	tcase_add_test(tc, test_schema_lookup);
 	tcase_add_test(tc, test_typo_warnings);
 	tcase_add_test(tc, test_typo_warnings_bounded);
+	tcase_add_test(tc, test_typo_warnings_common);
 	tcase_add_test(tc, test_peer_config);
 	suite_add_tcase(s, tc);
 

@@ -300,6 +300,31 @@ load_structure(struct loader *l, const struct ynode *st)
 	return rc;
 }
 
+/* common.yml may set parameters the schema lacks, but one a typo away
+ * from a schema parameter ("Staton_Name") is most likely a mistake that
+ * every phone would get. */
+static void
+check_common_keys(struct loader *l, const struct ynode *common,
+    const struct ynode *params)
+{
+	l->cur = CF_COMMON;
+	for (size_t i = 0; common && params && i < YMAP_N(common); i++) {
+		const struct ynode *k = YMAP_KEY(common, i);
+		struct text_suggest sg;
+
+		if (ymap_get(params, k->str) != NULL)
+			continue;
+		text_suggest_init(&sg, k->str, k->len);
+		for (size_t j = 0; j < YMAP_N(params); j++)
+			text_suggest_offer(&sg, YMAP_KEY(params, j)->str);
+		if (sg.best != NULL)
+			warn(l, k->line, "parameter %s is not in schema.yml "
+			    "(did you mean %s?)", DIAG_Q(k->str),
+			    DIAG_Q(sg.best));
+	}
+	l->cur = CF_SCHEMA;
+}
+
 static int
 load_common_and_schema(struct loader *l)
 {
@@ -341,6 +366,7 @@ load_common_and_schema(struct loader *l)
 	s->n_schema = params ? YMAP_N(params) : 0;
 	if (add_base(l, params, max) < 0)
 		return -1;
+	check_common_keys(l, common, params);
 	return load_structure(l, st);
 }
 

@@ -91,7 +91,8 @@ struct snapshot {
 	size_t			 n_devices;	/* phones with a pack */
 	/* What loads but is most likely a mistake: a key of a Cisco phone
 	 * one typo away from a phone-entry key or a parameter name
-	 * ("ip_adress", "Staton_Name"), sent to the phone as written.  The
+	 * ("ip_adress", "Staton_Name"), sent to the phone as written, or a
+	 * common.yml parameter one typo away from a schema one.  The
 	 * first SNAPSHOT_WARN_MAX, in file order, with file and line;
 	 * n_warnings counts them all. */
 	struct diag		 warnings[SNAPSHOT_WARN_MAX];
