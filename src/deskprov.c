@@ -2,6 +2,7 @@
  * FastCGI executables, so what it checks and renders is exactly what they
  * would do. */
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,24 +24,28 @@
 #include "store.h"
 #include "vendor.h"
 
+static int	verbose;	/* -v: the library's log lines too */
+
+/* The command being run, for its usage line. */
+static const struct command	*current;
+
+static void	usage_error(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2), noreturn));
+
+static void	cli_error(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
+
+/* Every error of the tool: once, on one line of stderr, "deskprov: ". */
 static void
-usage(void)
+cli_error(const char *fmt, ...)
 {
-	fputs("usage: deskprov check [ETC]\n"
-	    "       deskprov render IDENT [FILE] [--ua USER-AGENT] "
-	    "[--ip ADDRESS] [--etc ETC]\n"
-	    "       deskprov explain IDENT [FILE] [--etc ETC]\n"
-	    "       deskprov compare PHONE [--etc ETC] [--data DATA]\n"
-	    "       deskprov schema generate --from-report FILE|PHONE "
-	    "[--etc ETC] [--data DATA]\n"
-	    "       deskprov schema verify [--etc ETC] [--data DATA]\n"
-	    "       deskprov version\n"
-	    "ETC defaults to $DESKPROV_ETC, else ./etc; schema.yml is read "
-	    "from ETC, else $DESKPROV_SCHEMA_DIR.\n"
-	    "DATA (the reports) defaults to $DESKPROV_DATA, else ./reports.\n"
-	    "PHONE is a MAC in any spelling or a name from phones.yml.\n",
-	    stderr);
-	exit(2);
+	va_list ap;
+
+	fputs("deskprov: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 /* The process context of a command: its flags, then the environment for
@@ -50,6 +55,77 @@ cli_app(struct app *app, const char *prog, struct app_options *o)
 {
 	app_options_from_env(o);
 	app_init(app, prog, o);
+}
+
+/* ---- options shared by compare and schema ---- */
+
+struct options {
+	const char		*from;		/* --from-report */
+	struct app_options	 app;		/* --etc, --data */
+};
+
+/* Reads --etc, --data and (when `from` is allowed) --from-report from
+ * argv[first..].  Positional arguments go to pos (at most npos). */
+static void
+parse_options(int argc, char **argv, int first, struct options *o,
+    int allow_from, const char **pos, int npos)
+{
+	int got = 0;
+
+	memset(o, 0, sizeof(*o));
+	for (int i = first; i < argc; i++) {
+		if (strcmp(argv[i], "--etc") == 0 && i + 1 < argc)
+			o->app.etc = argv[++i];
+		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+			o->app.data_dir = argv[++i];
+		else if (allow_from && strcmp(argv[i], "--from-report") == 0 &&
+		    i + 1 < argc)
+			o->from = argv[++i];
+		else if (argv[i][0] != '-' && got < npos)
+			pos[got++] = argv[i];
+		else
+			usage_error("unexpected argument '%.64s'", argv[i]);
+	}
+	if (got != npos)
+		usage_error("%s", npos == 1 ? "which phone?" :
+		    "missing arguments");
+}
+
+/* Why the configuration does not load, with the directory as the user
+ * named it (the message names the file inside it). */
+static void
+config_error(const struct app *app)
+{
+	cli_error("%s: %s", app->etc, app->cs.error);
+}
+
+/* The context and its configuration, or NULL after a message. */
+static const struct snapshot *
+load_config(struct app *app, const char *prog, struct app_options *o)
+{
+	cli_app(app, prog, o);
+	if (app->cs.snap == NULL)
+		config_error(app);
+	return app->cs.snap;
+}
+
+/* The phone a command is about (name, MAC in any spelling or serial
+ * number), or NULL after a message; need_mac: only one with a MAC. */
+static const struct phone *
+find_phone(const struct snapshot *s, const char *ident, int need_mac)
+{
+	char key[IDENT_MAX + 1];
+	const struct phone *ph = NULL;
+
+	if (ident_plausible(ident, strlen(ident))) {
+		ident_key(ident, strlen(ident), key);
+		ph = snapshot_find(s, key);
+	}
+	if (ph == NULL)
+		cli_error("no phone %s in phones.yml", DIAG_Q(ident));
+	else if (need_mac && ph->mac[0] == '\0')
+		cli_error("phone %s has no MAC address", ph->id);
+	return ph != NULL && (!need_mac || ph->mac[0] != '\0') ? ph : NULL;
 }
 
 static void
@@ -89,8 +165,7 @@ check_devices(const struct snapshot *s, size_t *files)
 			buf_init(&out);
 			(*files)++;
 			if (vendor_render(&vr, &out, &res) < 0) {
-				printf("error: phone %s: %s\n", ph->id,
-				    res.error);
+				cli_error("phone %s: %s", ph->id, res.error);
 				failed++;
 			}
 			buf_free(&out);
@@ -110,36 +185,69 @@ check_schema_found(const struct app *app, const struct snapshot *s)
 
 	if (missing == NULL)
 		return 0;
-	fprintf(stderr, "deskprov: check: %s (schema.yml is read from %s, "
-	    "else %s; the packs from %s): set DESKPROV_SCHEMA_DIR to the "
-	    "directory that holds schema.yml and the packs\n", missing,
-	    app->etc, app->schema_dir, app->schema_dir);
+	cli_error("check: %s (schema.yml is read from %s, else %s; the "
+	    "packs from %s): set DESKPROV_SCHEMA_DIR to the directory that "
+	    "holds schema.yml and the packs", missing, app->etc,
+	    app->schema_dir, app->schema_dir);
 	return -1;
+}
+
+/* The warnings of a snapshot, one line each: what --strict refuses. */
+static void
+print_warnings(const struct snapshot *s)
+{
+	char msg[DIAG_TEXT_MAX];
+
+	for (size_t i = 0; i < snapshot_warnings_kept(s); i++) {
+		diag_format(&s->warnings[i], msg, sizeof(msg));
+		cli_error("warning: %s", msg);
+	}
+	if (s->n_warnings > SNAPSHOT_WARN_MAX)
+		cli_error("warning: %zu more warnings not shown",
+		    s->n_warnings - SNAPSHOT_WARN_MAX);
 }
 
 static int
 cmd_check(int argc, char **argv)
 {
-	struct app_options o = { .etc = argc > 1 ? argv[1] : NULL };
+	struct app_options o = { 0 };
 	struct app app;
 	const struct snapshot *s;
 	size_t failed, files;
-	int rc = 1;
+	int rc = 1, strict = 0;
 
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--strict") == 0)
+			strict = 1;
+		else if (argv[i][0] != '-' && o.etc == NULL)
+			o.etc = argv[i];
+		else
+			usage_error("check: unexpected argument '%.64s'",
+			    argv[i]);
 	cli_app(&app, "check", &o);
-	if ((s = app.cs.snap) == NULL)
-		fprintf(stderr, "%s\n", app.cs.error);
-	else if ((failed = check_devices(s, &files)) > 0)
-		printf("%zu of %zu device files do not render\n", failed, files);
-	else if (check_schema_found(&app, s) == 0) {
+	if ((s = app.cs.snap) == NULL) {
+		config_error(&app);
+		goto out;
+	}
+	print_warnings(s);
+	if ((failed = check_devices(s, &files)) > 0)
+		cli_error("%zu of %zu device files do not render", failed,
+		    files);
+	else if (check_schema_found(&app, s) < 0)
+		rc = 1;		/* it said why */
+	else if (strict && s->n_warnings > 0)
+		cli_error("%zu warning%s, refused by --strict", s->n_warnings,
+		    s->n_warnings == 1 ? "" : "s");
+	else {
 		printf("ok: %s: %zu phones (%zu devices, %zu files rendered), "
 		    "%zu common and %zu schema parameters, %zu vendor packs, "
-		    "loaded in %.3f s\n", app.etc, s->n_phones, s->n_devices,
+		    "loaded in %.3f s%s\n", app.etc, s->n_phones, s->n_devices,
 		    files, s->n_common, s->n_schema, s->packs.n,
-		    s->load_seconds);
+		    s->load_seconds, s->n_warnings > 0 ? ", with warnings" : "");
 		warn_passwords(s);
 		rc = 0;
 	}
+out:
 	app_free(&app);
 	return rc;
 }
@@ -166,12 +274,66 @@ request_path(const struct snapshot *s, const char *ident, const char *file,
 	}
 	if ((f = vendor_main_file(ph->pack)) == NULL ||
 	    vendor_file_name(f, ph, ph->pmodel, name, sizeof(name)) < 0) {
-		fprintf(stderr, "pack %s has no file of its own for phone "
-		    "%s\n", ph->pack->name, ph->id);
+		cli_error("pack %s has no file of its own for phone %s",
+		    ph->pack->name, ph->id);
 		return -1;
 	}
 	buf_printf(uri, "/%s", name);
 	return 0;
+}
+
+/* A log value made readable in place, up to its end: the escapes of a
+ * space, '=', '"' and '\\' become the characters again; every other
+ * escape (controls, bytes above ASCII) stays as it is. */
+static const char *
+unescape_spaces(char *v)
+{
+	static const struct { const char *esc; char c; } plain[] = {
+		{ "\\x20", ' ' }, { "\\x3d", '=' }, { "\\x22", '"' },
+		{ "\\x5c", '\\' },
+	};
+	char *w = v;
+
+	for (char *r = v; *r != '\0' && *r != ' '; ) {
+		size_t i = 0;
+		while (i < sizeof(plain) / sizeof(plain[0]) &&
+		    strncmp(r, plain[i].esc, 4) != 0)
+			i++;
+		if (i < sizeof(plain) / sizeof(plain[0])) {
+			*w++ = plain[i].c;
+			r += 4;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return v;
+}
+
+/* Why a render failed, once: the configuration's error, else the
+ * request's log line (the template and line at fault) without its time
+ * stamp; with -v the whole log line as a server would write it. */
+static void
+render_failure(const struct app *app, const struct response *rs,
+    struct logline *log)
+{
+	char *fields;
+
+	if (rs->status < 500) {
+		logline_discard(log);
+		return;
+	}
+	if (verbose) {
+		logline_end(log);
+		return;
+	}
+	buf_addc(&log->b, '\0');
+	if (app->cs.error[0] != '\0')
+		config_error(app);
+	else if ((fields = strstr(log->b.data, " error=")) != NULL)
+		cli_error("render failed: %s", unescape_spaces(fields + 7));
+	else if ((fields = strstr(log->b.data, "] ")) != NULL)
+		cli_error("render failed:%s", fields + 1);
+	logline_discard(log);
 }
 
 static int
@@ -186,13 +348,13 @@ cmd_render(int argc, char **argv)
 	const char *file = NULL;
 	int rc, i = 2;
 
-	if (argc < 2)
-		usage();
+	if (argc < 2 || argv[1][0] == '-')
+		usage_error("render: which phone?");
 	if (argc > 2 && strncmp(argv[2], "--", 2) != 0)
 		file = argv[i++];
 	for (; i < argc; i++) {
 		if (i + 1 >= argc)
-			usage();
+			usage_error("render: %.64s needs a value", argv[i]);
 		if (strcmp(argv[i], "--ua") == 0)
 			rq.user_agent = argv[++i];
 		else if (strcmp(argv[i], "--ip") == 0)
@@ -200,7 +362,7 @@ cmd_render(int argc, char **argv)
 		else if (strcmp(argv[i], "--etc") == 0)
 			o.etc = argv[++i];
 		else
-			usage();
+			usage_error("render: unknown option '%.64s'", argv[i]);
 	}
 	cli_app(&app, "render", &o);
 	buf_init(&uri);
@@ -213,16 +375,11 @@ cmd_render(int argc, char **argv)
 	response_init(&rs);
 	logline_start(&log, "render");
 	app_profile_handle(&app, &rq, &rs, &log);
-	if (rs.status >= 500)
-		logline_end(&log);	/* the reason, on stderr */
-	else
-		logline_discard(&log);
 	buf_init(&out);
 	response_serialize(&rs, &out);
 	fwrite(out.data, 1, out.len, stdout);
 	rc = rs.status < 400 ? 0 : 1;
-	if (rs.status >= 500 && app.cs.error[0])
-		fprintf(stderr, "%s\n", app.cs.error);
+	render_failure(&app, &rs, &log);
 	buf_free(&out);
 	buf_free(&uri);
 	response_free(&rs);
@@ -288,8 +445,8 @@ explain_device(const struct snapshot *s, const struct phone *ph,
 	/* The file the server would send for that name, nothing else. */
 	if (vendor_request(s, fname, NULL, &vr, &owner) != 1 ||
 	    vr.pack != ph->pack || (vr.phone != NULL && vr.phone != ph)) {
-		fprintf(stderr, "%s is not a file of phone %s (pack %s)\n",
-		    fname, ph->id, ph->pack->name);
+		cli_error("%s is not a file of phone %s (pack %s)", fname,
+		    ph->id, ph->pack->name);
 		return 1;
 	}
 	printf("phone: %s (%s)  pack: %s  model: %s\n", ph->id, ph->mac,
@@ -322,29 +479,22 @@ cmd_explain(int argc, char **argv)
 	const struct snapshot *s;
 	const struct phone *ph;
 	const char *file = NULL;
-	char key[IDENT_MAX + 1];
 	struct buf uri;
 	int rc = 1, i = 2;
 
-	if (argc < 2)
-		usage();
+	if (argc < 2 || argv[1][0] == '-')
+		usage_error("explain: which phone?");
 	if (argc > 2 && strncmp(argv[2], "--", 2) != 0)
 		file = argv[i++];
 	for (; i < argc; i++) {
 		if (i + 1 >= argc || strcmp(argv[i], "--etc") != 0)
-			usage();
+			usage_error("explain: unexpected argument '%.64s'",
+			    argv[i]);
 		o.etc = argv[++i];
 	}
-	cli_app(&app, "explain", &o);
-	if ((s = app.cs.snap) == NULL) {
-		fprintf(stderr, "%s\n", app.cs.error);
+	if (load_config(&app, "explain", &o) == NULL ||
+	    (ph = find_phone(s = app.cs.snap, argv[1], 0)) == NULL)
 		goto out;
-	}
-	ident_key(argv[1], strlen(argv[1]), key);
-	if ((ph = snapshot_find(s, key)) == NULL) {
-		fprintf(stderr, "no phone '%s'\n", argv[1]);
-		goto out;
-	}
 	if (ph->pack == NULL) {
 		printf("phone: %s  Cisco flat profile (no vendor pack)\n"
 		    "values (parameter, layer, value):\n", ph->id);
@@ -370,70 +520,6 @@ cmd_version(int argc, char **argv)
 	return 0;
 }
 
-/* ---- options shared by compare and schema ---- */
-
-struct options {
-	const char		*from;		/* --from-report */
-	struct app_options	 app;		/* --etc, --data */
-};
-
-/* Reads --etc, --data and (when `from` is allowed) --from-report from
- * argv[first..].  Positional arguments go to pos (at most npos). */
-static void
-parse_options(int argc, char **argv, int first, struct options *o,
-    int allow_from, const char **pos, int npos)
-{
-	int got = 0;
-
-	memset(o, 0, sizeof(*o));
-	for (int i = first; i < argc; i++) {
-		if (strcmp(argv[i], "--etc") == 0 && i + 1 < argc)
-			o->app.etc = argv[++i];
-		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
-			o->app.data_dir = argv[++i];
-		else if (allow_from && strcmp(argv[i], "--from-report") == 0 &&
-		    i + 1 < argc)
-			o->from = argv[++i];
-		else if (argv[i][0] != '-' && got < npos)
-			pos[got++] = argv[i];
-		else
-			usage();
-	}
-	if (got != npos)
-		usage();
-}
-
-/* The context and its configuration, or NULL after a message. */
-static const struct snapshot *
-load_config(struct app *app, const char *prog, struct app_options *o)
-{
-	cli_app(app, prog, o);
-	if (app->cs.snap == NULL)
-		fprintf(stderr, "deskprov: %s\n", app->cs.error);
-	return app->cs.snap;
-}
-
-/* ---- deskprov compare ---- */
-
-static const struct phone *
-find_phone(const struct snapshot *s, const char *ident)
-{
-	char key[IDENT_MAX + 1];
-	const struct phone *ph = NULL;
-
-	if (ident_plausible(ident, strlen(ident))) {
-		ident_key(ident, strlen(ident), key);
-		ph = snapshot_find(s, key);
-	}
-	if (ph == NULL)
-		fprintf(stderr, "deskprov: no phone '%.64s' in phones.yml\n",
-		    ident);
-	else if (ph->mac[0] == '\0')
-		fprintf(stderr, "deskprov: phone %s has no MAC address\n",
-		    ph->id);
-	return ph != NULL && ph->mac[0] != '\0' ? ph : NULL;
-}
-
 /* Exit status as diff(1): 0 in sync, 1 differences, 2 trouble. */
 static int
 cmd_compare(int argc, char **argv)
@@ -452,13 +538,13 @@ cmd_compare(int argc, char **argv)
 
 	parse_options(argc, argv, 1, &o, 0, &ident, 1);
 	if ((s = load_config(&app, "compare", &o.app)) == NULL ||
-	    (ph = find_phone(s, ident)) == NULL)
+	    (ph = find_phone(s, ident, 1)) == NULL)
 		goto out_cs;
 	st = (struct store){ app.data_dir, app_key(&app, NULL), &s->cmp, 0 };
 	src = (struct view_source){ &st, s, st.key, NULL, time(NULL) };
 	buf_init(&out);
 	if (phone_view_load(&v, &src, ph, NULL, msg) != STORE_OK) {
-		fprintf(stderr, "deskprov: %s\n", msg);
+		cli_error("%s", msg);
 	} else {
 		phone_view_text(&v, &out);
 		fwrite(out.data, 1, out.len, stdout);
@@ -490,29 +576,29 @@ source_report(const char *from, const struct snapshot *s, const char *data,
 		if (schema_report_from_file(from, r, err, sizeof(err)) == 0)
 			return 0;
 		report_free(r);
-		fprintf(stderr, "deskprov: %s\n", err);
+		cli_error("%s", err);
 		return -1;
 	}
 	if (store_id_valid(from, strlen(from))) {
 		report_init(r, REPORT_CONFIG);
 		if (store_load(&st, from, &sr, msg) != STORE_OK)
-			fprintf(stderr, "deskprov: %s\n", msg);
+			cli_error("%s", msg);
 		else if (sr.head.kind == REPORT_STATUS)
-			fprintf(stderr, "deskprov: %s is a status report, not a "
-			    "configuration\n", from);
+			cli_error("%s is a status report, not a "
+			    "configuration", from);
 		else
 			report_merge(r, &sr.data);
 		stored_report_free(&sr);
 		return r->n > 0 ? 0 : -1;
 	}
 	if (mac_parse(from, strlen(from), mac) != MAC_OK) {
-		if (s == NULL || (ph = find_phone(s, from)) == NULL)
+		if (s == NULL || (ph = find_phone(s, from, 1)) == NULL)
 			return -1;
 		memcpy(mac, ph->mac, sizeof(mac));
 	}
 	if (store_current(&st, mac, &state, msg) != STORE_OK) {
 		store_state_free(&state);
-		fprintf(stderr, "deskprov: %s\n", msg);
+		cli_error("%s", msg);
 		return -1;
 	}
 	*r = state.params;	/* the state's report changes hands */
@@ -540,10 +626,10 @@ write_schema(struct config_state *cs, const struct report *r,
 	buf_init(&out);
 	if ((secrets = schema_generate(r, cmp, structure, from, now,
 	    &out)) < 0)
-		fprintf(stderr, "deskprov: the YAML emitter failed\n");
+		cli_error("the YAML emitter failed");
 	else if (schema_install(cs->etc, out.data, out.len, now, backup,
 	    sizeof(backup), err, sizeof(err)) < 0)
-		fprintf(stderr, "deskprov: %s\n", err);
+		cli_error("%s", err);
 	else {
 		printf("wrote %s/%s: %zu parameters, %d secret%s left empty\n",
 		    cs->etc, SCHEMA_FILE, r->n, secrets, secrets == 1 ? "" : "s");
@@ -571,23 +657,23 @@ cmd_schema_generate(int argc, char **argv)
 
 	parse_options(argc, argv, 2, &o, 1, NULL, 0);
 	if (o.from == NULL)
-		usage();
+		usage_error("schema generate: --from-report is needed");
 	/* A broken config must not stop the workflow that repairs it. */
 	cli_app(&app, "schema", &o.app);
 	settings_defaults(&svc, &fw, &cmp);
 	if (app.cs.snap == NULL)
-		fprintf(stderr, "deskprov: note: %s\n", app.cs.error);
+		cli_error("note: %s", app.cs.error);
 	if (source_report(o.from, app.cs.snap, app.data_dir, &r) < 0)
 		goto out;
 	if (r.n == 0)
-		fprintf(stderr, "deskprov: the report has no parameters\n");
+		cli_error("the report has no parameters");
 	else if (write_schema(&app.cs, &r, app.cs.snap ? &app.cs.snap->cmp :
 	    &cmp, o.from) == 0) {
 		config_state_init_dirs(&check, "schema", app.etc,
 		    app.schema_dir);
 		if (check.snap == NULL)
-			fprintf(stderr, "deskprov: the configuration does not "
-			    "load with the new schema: %s\n", check.error);
+			cli_error("the configuration does not "
+			    "load with the new schema: %s", check.error);
 		rc = check.snap == NULL;
 		config_state_free(&check);
 	}
@@ -618,7 +704,7 @@ collect_phone(struct reported *rp, const struct store *st, const char *mac)
 	if (rc != STORE_OK) {
 		store_state_free(state);
 		if (rc != STORE_E_NOT_FOUND)
-			fprintf(stderr, "deskprov: %s\n", msg);
+			cli_error("%s", msg);
 		return rc == STORE_E_NOT_FOUND ? 0 : -1;
 	}
 	rp->n_states++;
@@ -649,7 +735,7 @@ collect(struct reported *rp, const struct snapshot *s, const char *data)
 	memset(rp, 0, sizeof(*rp));
 	strmap_init(&rp->names, 4096);
 	if (unconfigured_macs(data, s, &macs, &n) < 0) {
-		fprintf(stderr, "deskprov: %s: cannot read\n", data);
+		cli_error("%s: cannot read", data);
 		return -1;
 	}
 	rp->states = xcalloc(s->n_phones + n + 1, sizeof(*rp->states));
@@ -743,12 +829,12 @@ cmd_schema_verify(int argc, char **argv)
 	config_paths(app.etc, app.schema_dir, paths);
 	if (schema_names(paths[CF_SCHEMA], &doc, &schema, &structure, err,
 	    sizeof(err)) < 0) {
-		fprintf(stderr, "deskprov: %s\n", err);
+		cli_error("%s", err);
 		goto out_schema;
 	}
 	if (collect(&rp, s, app.data_dir) == 0 && rp.n_states == 0)
-		fprintf(stderr, "deskprov: no phone in %s has reported its "
-		    "configuration\n", app.data_dir);
+		cli_error("no phone in %s has reported its "
+		    "configuration", app.data_dir);
 	else if (rp.n_states > 0) {
 		printf("schema: %s (%zu parameters)\nreported: %zu phone%s, "
 		    "%zu distinct parameters\n", paths[CF_SCHEMA], schema.n,
@@ -768,34 +854,323 @@ out_cs:
 	return rc;
 }
 
-/* ---- the command table ---- */
+/* ---- deskprov files ---- */
+
+static const char *const scope_names[] = { "phone", "model", "common" };
+
+/* One file of a device's pack, as the server would answer it: the name
+ * goes through vendor_request(), the one lookup profile.fcgi uses, and
+ * is rendered when it comes back to this phone.  Returns the request in
+ * *vr when the file is the phone's, for the firmware line. */
+static int
+files_device_file(const struct snapshot *s, const struct phone *ph,
+    const struct pack_file *f, struct vendor_file_req *vr)
+{
+	struct vendor_result res;
+	enum vendor_owner owner;
+	struct buf out;
+	char name[256];
+	int ok;
+
+	if (vendor_file_name(f, ph, ph->pmodel, name, sizeof(name)) < 0) {
+		printf("  %-16s %s  (%s: the model has no value for it)\n",
+		    "not configured", f->pattern, scope_names[f->scope]);
+		return 0;
+	}
+	if (vendor_request(s, name, NULL, vr, &owner) != 1 ||
+	    vr->pack != ph->pack || (vr->phone != NULL && vr->phone != ph)) {
+		printf("  %-16s /%s  (another pack or phone answers it)\n",
+		    "not configured", name);
+		return 0;
+	}
+	buf_init(&out);
+	ok = vendor_render(vr, &out, &res) == 0;
+	printf("  %-16s /%s  (%s%s, %zu bytes)\n", ok ? "rendered" :
+	    "render error", name, scope_names[f->scope], f->secrets ?
+	    ", secrets" : "", out.len);
+	if (!ok)
+		cli_error("phone %s: %s", ph->id, res.error);
+	buf_free(&out);
+	return ok ? 1 : -1;
+}
+
+/* The firmware a device is offered: firmware.url of its merged layers,
+ * from the same template data its files get. */
+static void
+files_device_firmware(const struct vendor_file_req *vr)
+{
+	json_object *d, *fw, *url = NULL, *ver = NULL;
+	char err[256];
+
+	d = vr != NULL ? vendor_data(vr, NULL, err, sizeof(err)) : NULL;
+	if (d != NULL && json_object_object_get_ex(d, "firmware", &fw)) {
+		json_object_object_get_ex(fw, "url", &url);
+		json_object_object_get_ex(fw, "version", &ver);
+	}
+	if (url != NULL && json_object_get_string_len(url) > 0)
+		printf("  %-16s %s  (version %s)\n", "firmware",
+		    json_object_get_string(url), ver != NULL ?
+		    json_object_get_string(ver) : "not set");
+	else
+		printf("  %-16s firmware  (no firmware.url in the device "
+		    "layers)\n", "not configured");
+	json_object_put(d);
+}
+
+static int
+files_device(const struct snapshot *s, const struct phone *ph)
+{
+	struct vendor_file_req vr, first;
+	int have = 0, rc = 0, r;
+
+	printf("phone %s (%s): %s %s, files in boot order:\n", ph->id,
+	    ph->mac, ph->pack->name, ph->pmodel->name);
+	for (size_t i = 0; i < ph->pack->n_files; i++) {
+		if ((r = files_device_file(s, ph, &ph->pack->files[i],
+		    &vr)) < 0)
+			rc = 1;
+		if (r > 0 && !have) {
+			first = vr;
+			have = 1;
+		}
+	}
+	files_device_firmware(have ? &first : NULL);
+	return rc;
+}
+
+/* A Cisco flat-profile phone fetches one profile, by MAC or by name
+ * (its Profile_Rule decides), and is offered firmware through it: the
+ * decision is flatprofile_firmware()'s, for a phone of its model that
+ * runs an older version. */
+static int
+files_flat(const struct snapshot *s, const struct phone *ph)
+{
+	struct useragent ua = { .vendor = "cisco", .version = "0" };
+	struct fw_decision fw;
+	struct buf out;
+
+	buf_init(&out);
+	flatprofile_render(s, ph, &out);
+	printf("phone %s (%s): Cisco flat profile, files in boot order:\n",
+	    ph->id, ph->mac[0] ? ph->mac : "no MAC");
+	if (ph->mac[0])
+		printf("  %-16s /%s.xml  (%zu bytes)\n", "rendered", ph->mac,
+		    out.len);
+	printf("  %-16s /%s.xml  (the same profile, by name)\n", "rendered",
+	    ph->id);
+	buf_free(&out);
+	if (ph->model == NULL) {
+		printf("  %-16s firmware  (%s)\n", s->fw.update_enabled ?
+		    "depends" : "not configured", s->fw.update_enabled ?
+		    "on the model the phone reports; set model: in phones.yml"
+		    : "firmware.yml: updates are off");
+		return 0;
+	}
+	snprintf(ua.product, sizeof(ua.product), "%s", ph->model);
+	if (flatprofile_firmware(s, &ua, &fw))
+		printf("  %-16s %s  (version %s, offered while the phone runs "
+		    "another)\n", "firmware", fw.url ? fw.url : "(no URL)",
+		    fw.version ? fw.version : "not set");
+	else
+		printf("  %-16s firmware  (none for a %s in firmware.yml)\n",
+		    "not configured", ph->model);
+	return 0;
+}
+
+static int
+cmd_files(int argc, char **argv)
+{
+	struct app app;
+	const struct snapshot *s;
+	const struct phone *ph;
+	const char *ident;
+	struct options o;
+	int rc = 1;
+
+	parse_options(argc, argv, 1, &o, 0, &ident, 1);
+	if ((s = load_config(&app, "files", &o.app)) != NULL &&
+	    (ph = find_phone(s, ident, 0)) != NULL)
+		rc = ph->pack != NULL ? files_device(s, ph) :
+		    files_flat(s, ph);
+	app_free(&app);
+	return rc;
+}
+
+/* ---- the command table: the one source of the usage text ---- */
 
 static const struct command {
 	const char	*name;
 	const char	*sub;		/* second word, or NULL */
 	int		(*fn)(int argc, char **argv);
+	const char	*args;		/* the synopsis after the name */
+	const char	*summary;	/* one line */
+	const char	*details;	/* more lines, or NULL */
 } commands[] = {
-	{ "check", NULL, cmd_check },
-	{ "render", NULL, cmd_render },
-	{ "explain", NULL, cmd_explain },
-	{ "compare", NULL, cmd_compare },
-	{ "schema", "generate", cmd_schema_generate },
-	{ "schema", "verify", cmd_schema_verify },
-	{ "version", NULL, cmd_version },
+	{ "check", NULL, cmd_check, "[ETC] [--strict]",
+	    "load the configuration and render every file of every device",
+	    "Exit status 0 when it loads and every file renders, 1 otherwise.\n"
+	    "Warnings (a key of a Cisco phone one typo away from a known key,\n"
+	    "sent to the phone as written) are printed; --strict makes them\n"
+	    "errors." },
+	{ "files", NULL, cmd_files, "PHONE [--etc ETC]",
+	    "list every file PHONE fetches, in boot order, with its status",
+	    "Status: rendered, render error, not configured (a file name\n"
+	    "needs a value the model lacks, or no firmware is set), firmware." },
+	{ "render", NULL, cmd_render,
+	    "IDENT [FILE] [--ua USER-AGENT] [--ip ADDRESS] [--etc ETC]",
+	    "print the answer a phone gets for FILE (default: its main file)",
+	    "The headers and body, as profile.fcgi would send them; exit\n"
+	    "status 0 for a 2xx or 3xx answer, 1 otherwise." },
+	{ "explain", NULL, cmd_explain, "IDENT [FILE] [--etc ETC]",
+	    "show the template and the layer behind every value of a file",
+	    NULL },
+	{ "compare", NULL, cmd_compare, "PHONE [--etc ETC] [--data DATA]",
+	    "compare PHONE's last report with its configuration",
+	    "Exit status as diff(1): 0 in sync, 1 differences, 2 trouble." },
+	{ "schema", "generate", cmd_schema_generate,
+	    "--from-report FILE|PHONE|ID [--etc ETC] [--data DATA]",
+	    "write ETC/schema.yml from a report, keeping the old one",
+	    NULL },
+	{ "schema", "verify", cmd_schema_verify, "[--etc ETC] [--data DATA]",
+	    "list parameters reported but not in schema.yml, and the reverse",
+	    "Exit status 0 when both lists are empty, 1 when not, 2 on "
+	    "trouble." },
+	{ "version", NULL, cmd_version, "", "print the version", NULL },
 };
 
-int
-main(int argc, char **argv)
+#define N_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+static const char *const help_tail =
+    "Options (before or after the command):\n"
+    "  -v, --verbose  also print log lines (configuration loaded, ...)\n"
+    "  -h, --help     print this help, or a command's, and exit\n"
+    "  --version      print the version and exit\n"
+    "\n"
+    "ETC defaults to $DESKPROV_ETC, else ./etc; schema.yml is read from\n"
+    "ETC, else $DESKPROV_SCHEMA_DIR.  DATA (the reports) defaults to\n"
+    "$DESKPROV_DATA, else ./reports.  PHONE and IDENT are a MAC in any\n"
+    "spelling, a name from phones.yml or a serial number.\n";
+
+static void
+synopsis(FILE *f, const char *lead, const struct command *c)
 {
-	if (argc < 2)
-		usage();
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	fprintf(f, "%sdeskprov %s%s%s%s%s\n", lead, c->name, c->sub ? " " :
+	    "", c->sub ? c->sub : "", c->args[0] ? " " : "", c->args);
+}
+
+/* deskprov --help: every command from the table, on stdout. */
+static void
+help_all(void)
+{
+	printf("usage: deskprov [-v] COMMAND [ARGUMENTS]\n"
+	    "       deskprov COMMAND --help | --help | --version\n\n"
+	    "Commands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		synopsis(stdout, "  ", &commands[i]);
+		printf("      %s\n", commands[i].summary);
+	}
+	printf("\n%s", help_tail);
+}
+
+/* deskprov COMMAND --help, on stdout. */
+static void
+help_one(const struct command *c)
+{
+	synopsis(stdout, "usage: ", c);
+	printf("%s.\n", c->summary);
+	if (c->details != NULL)
+		printf("\n%s\n", c->details);
+	printf("\n%s", help_tail);
+}
+
+/* A usage error: what is wrong, then the synopsis of the command (or
+ * where to look), on stderr; exit status 2. */
+static void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("deskprov: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (current != NULL)
+		synopsis(stderr, "usage: ", current);
+	else
+		fputs("usage: deskprov [-v] COMMAND [ARGUMENTS]; "
+		    "deskprov --help lists the commands\n", stderr);
+	exit(2);
+}
+
+/* Takes the global options out of argv, wherever they are (up to a
+ * "--"); returns the new argc.  *help: -h or --help was given. */
+static int
+global_options(int argc, char **argv, int *help, int *version)
+{
+	int n = 1, i = 1;
+
+	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "-v") == 0 ||
+		    strcmp(argv[i], "--verbose") == 0)
+			verbose = 1;
+		else if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
+			*help = 1;
+		else if (strcmp(argv[i], "--version") == 0)
+			*version = 1;
+		else
+			argv[n++] = argv[i];
+	}
+	for (; i < argc; i++)
+		argv[n++] = argv[i];
+	argv[n] = NULL;
+	return n;
+}
+
+static const struct command *
+find_command(int argc, char **argv)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++) {
 		const struct command *c = &commands[i];
 		if (strcmp(argv[1], c->name) != 0 || (c->sub != NULL &&
 		    (argc < 3 || strcmp(argv[2], c->sub) != 0)))
 			continue;
-		return c->fn(argc - 1, argv + 1);
+		return c;
 	}
-	usage();
-	return 2;
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	int help = 0, version = 0;
+
+	argc = global_options(argc, argv, &help, &version);
+	/* The tool prints its own result and errors; the library's log
+	 * lines (config loaded, ...) are for -v. */
+	log_set_threshold(verbose ? LOG_INFO : LOG_SILENT);
+	if (version)
+		return cmd_version(0, NULL);
+	if (argc < 2 && help) {
+		help_all();
+		return 0;
+	}
+	if (argc < 2)
+		usage_error("which command?");
+	if ((current = find_command(argc, argv)) != NULL) {
+		if (help) {
+			help_one(current);
+			return 0;
+		}
+		return current->fn(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "schema") == 0) {
+		if (help) {
+			help_all();
+			return 0;
+		}
+		usage_error("schema: generate or verify?");
+	}
+	usage_error("unknown command '%.64s'", argv[1]);
 }

@@ -690,6 +690,51 @@ START_TEST(test_health_no_file_bytes)
 }
 END_TEST
 
+/* A6: the warnings of the snapshot on /health: where each one is for
+ * anyone, the whole message for an authenticated user. */
+START_TEST(test_health_warnings)
+{
+	struct fixture f;
+	struct response rs;
+	struct request rq = { .method = "GET", .uri = "/health",
+	    .remote_addr = "192.0.2.99", .remote_user = "admin" };
+	struct buf log;
+	json_object *o, *w;
+
+	state(&f, NULL);
+	o = health(&f.app, "GET", &rs);
+	ck_assert_int_eq(json_object_get_int(field(o, "warnings_total")), 0);
+	ck_assert_uint_eq(json_object_array_length(field(o, "warnings")), 0);
+	json_object_put(o);
+	response_free(&rs);
+
+	tu_write(f.dir, "phones.yml", "phones:\n  desk:\n"
+	    "    mac: \"00:11:22:33:44:55\"\n    ip_adress: 192.0.2.10\n");
+	o = health(&f.app, "GET", &rs);
+	ck_assert_str_eq(json_object_get_string(field(o, "status")), "ok");
+	ck_assert_int_eq(json_object_get_int(field(o, "warnings_total")), 1);
+	w = field(o, "warnings");
+	ck_assert_uint_eq(json_object_array_length(w), 1);
+	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(w,
+	    0)), "phones.yml:4");
+	ck_assert_ptr_null(strstr(rs.body.data, "ip_adress"));
+	json_object_put(o);
+	response_free(&rs);
+
+	handle(&f.app, &rq, &rs, &log);
+	o = json_tokener_parse(rs.body.data);
+	ck_assert_ptr_nonnull(o);
+	w = field(o, "warnings");
+	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(w,
+	    0)), "phones.yml:4: phone 'desk': unknown key 'ip_adress', sent "
+	    "to the phone as a parameter (did you mean 'ip_address'?)");
+	json_object_put(o);
+	response_free(&rs);
+	buf_free(&log);
+	state_free(&f);
+}
+END_TEST
+
 /* Nothing could ever be loaded: /health says so with 503, and every
  * profile request is a 503 too (never an empty profile). */
 START_TEST(test_no_config)
@@ -894,6 +939,7 @@ app_profile_suite(void)
 
 	tc = tcase_create("health");
 	tcase_add_test(tc, test_health);
+	tcase_add_test(tc, test_health_warnings);
 	tcase_add_test(tc, test_no_config);
 	tcase_add_loop_test(tc, test_health_no_file_bytes, 0,
 	    (int)(sizeof(leaks) / sizeof(leaks[0])));

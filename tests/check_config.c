@@ -439,6 +439,94 @@ START_TEST(test_overlay)
 }
 END_TEST
 
+/* A6: keys of a Cisco phone one slip away from a key we know load (the
+ * phone ignores them) but are warned about, with file, line and the key
+ * meant; everything else of the good fixture gives no warning. */
+START_TEST(test_typo_warnings)
+{
+	struct diag err;
+	char dir[TU_DIR_MAX], msg[600];
+	struct snapshot *s = load_good();
+
+	ck_assert_uint_eq(s->n_warnings, 0);
+	snapshot_free(s);
+	tu_copy_dir(GOOD, dir);
+	tu_write(dir, "phones.yml", "phones:\n  desk:\n"
+	    "    mac: \"00:11:22:33:44:55\"\n"
+	    "    ip_adress: 192.0.2.10\n"
+	    "    Staton_Name: Desk\n"
+	    "    station_name: Desk\n"
+	    "    Extra_Only_Phone_: fine\n"
+	    "    Station_Name: Desk\n");
+	s = load(dir, &err);
+	tu_remove_dir(dir);
+	diag_format(&err, msg, sizeof(msg));
+	ck_assert_msg(s != NULL, "refused: %s", msg);
+	ck_assert_uint_eq(s->n_warnings, 3);
+	ck_assert_uint_eq(snapshot_warnings_kept(s), 3);
+	diag_format(&s->warnings[0], msg, sizeof(msg));
+	ck_assert_str_eq(msg, "phones.yml:4: phone 'desk': unknown key "
+	    "'ip_adress', sent to the phone as a parameter (did you mean "
+	    "'ip_address'?)");
+	diag_format(&s->warnings[1], msg, sizeof(msg));
+	ck_assert_str_eq(msg, "phones.yml:5: phone 'desk': unknown key "
+	    "'Staton_Name', sent to the phone as a parameter (did you mean "
+	    "'Station_Name'?)");
+	diag_format(&s->warnings[2], msg, sizeof(msg));
+	ck_assert_msg(strstr(msg, "phones.yml:6: ") == msg &&
+	    strstr(msg, "(did you mean 'Station_Name'?)") != NULL, "%s", msg);
+	snapshot_free(s);
+}
+END_TEST
+
+/* The same slip in common.yml, against the schema's parameters. */
+START_TEST(test_typo_warnings_common)
+{
+	struct diag err;
+	char dir[TU_DIR_MAX], msg[600];
+	struct snapshot *s;
+
+	tu_copy_dir(GOOD, dir);
+	tu_write(dir, "common.yml", "common:\n  Time_Zone: GMT\n"
+	    "  Time_Zon: GMT\n  Common_Only_Param: x\n");
+	s = load(dir, &err);
+	tu_remove_dir(dir);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(s->n_warnings, 1);
+	diag_format(&s->warnings[0], msg, sizeof(msg));
+	ck_assert_str_eq(msg, "common.yml:3: parameter 'Time_Zon' is not in "
+	    "schema.yml (did you mean 'Time_Zone'?)");
+	snapshot_free(s);
+}
+END_TEST
+
+/* The snapshot keeps the first SNAPSHOT_WARN_MAX and counts the rest. */
+START_TEST(test_typo_warnings_bounded)
+{
+	struct diag err;
+	char dir[TU_DIR_MAX];
+	struct snapshot *s;
+	struct buf y;
+
+	buf_init(&y);
+	buf_adds(&y, "phones:\n");
+	for (int i = 0; i < SNAPSHOT_WARN_MAX + 8; i++)
+		buf_printf(&y, "  p%d:\n    Staton_Name: x\n", i);
+	buf_addc(&y, '\0');
+	tu_copy_dir(GOOD, dir);
+	tu_write(dir, "phones.yml", y.data);
+	s = load(dir, &err);
+	tu_remove_dir(dir);
+	buf_free(&y);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(s->n_warnings, SNAPSHOT_WARN_MAX + 8);
+	ck_assert_uint_eq(snapshot_warnings_kept(s), SNAPSHOT_WARN_MAX);
+	ck_assert_uint_eq(s->warnings[SNAPSHOT_WARN_MAX - 1].line,
+	    2 * SNAPSHOT_WARN_MAX + 1);
+	snapshot_free(s);
+}
+END_TEST
+
 /* A schema found beside the other files wins over the schema directory;
  * without one there, the schema directory's is used. */
 START_TEST(test_schema_lookup)
@@ -673,6 +761,9 @@ config_suite(void)
 	tcase_add_test(tc, test_find_mac);
 	tcase_add_test(tc, test_minimal);
 	tcase_add_test(tc, test_schema_lookup);
+	tcase_add_test(tc, test_typo_warnings);
+	tcase_add_test(tc, test_typo_warnings_bounded);
+	tcase_add_test(tc, test_typo_warnings_common);
 	tcase_add_test(tc, test_peer_config);
 	suite_add_tcase(s, tc);
 

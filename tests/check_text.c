@@ -87,6 +87,86 @@ START_TEST(test_hex)
 }
 END_TEST
 
+
+/* Edit distances, as rows with the line they are on. */
+static const struct {
+	int		 line;
+	const char	*a, *b;
+	size_t		 max, want;	/* want max + 1: "further than max" */
+} dists[] = {
+	{ __LINE__, "ip_adress", "ip_address", 3, 1 },
+	{ __LINE__, "Staton_Name", "Station_Name", 3, 1 },
+	{ __LINE__, "station_name", "Station_Name", 3, 0 },	/* any case */
+	{ __LINE__, "Staiton_Name", "Station_Name", 3, 1 },	/* a swap */
+	{ __LINE__, "kitten", "sitting", 5, 3 },
+	{ __LINE__, "", "abc", 5, 3 },
+	{ __LINE__, "abc", "", 5, 3 },
+	{ __LINE__, "same", "same", 0, 0 },
+	{ __LINE__, "kitten", "sitting", 2, 3 },		/* cut at max */
+	{ __LINE__, "a", "abcdefgh", 3, 4 },		/* lengths alone */
+	{ __LINE__, "ca", "abc", 5, 3 },	/* OSA: no edit of a swap */
+};
+
+START_TEST(test_distance)
+{
+	size_t d = text_distance(dists[_i].a, strlen(dists[_i].a),
+	    dists[_i].b, strlen(dists[_i].b), dists[_i].max);
+
+	ck_assert_msg(d == dists[_i].want, "line %d: %zu, not %zu",
+	    dists[_i].line, d, dists[_i].want);
+}
+END_TEST
+
+START_TEST(test_distance_long)
+{
+	char a[TEXT_DISTANCE_LEN_MAX + 2];
+
+	memset(a, 'x', sizeof(a) - 1);
+	a[sizeof(a) - 1] = '\0';
+	/* Too long to measure: "far", never a read past the rows. */
+	ck_assert_uint_eq(text_distance(a, strlen(a), a, strlen(a), 3), 4);
+	ck_assert_uint_eq(text_distance(a, TEXT_DISTANCE_LEN_MAX, a,
+	    TEXT_DISTANCE_LEN_MAX, 3), 0);
+}
+END_TEST
+
+static const char *
+suggest(const char *word, const char *const *cands)
+{
+	struct text_suggest s;
+
+	text_suggest_init(&s, word, strlen(word));
+	for (size_t i = 0; cands[i] != NULL; i++)
+		text_suggest_offer(&s, cands[i]);
+	return s.best;
+}
+
+START_TEST(test_suggest)
+{
+	static const char *const meta[] = { "mac", "ip_address",
+	    "serial_number", "description", "model", NULL };
+	static const char *const params[] = { "Station_Name",
+	    "Station_Display_Name", "Proxy_1_", "Line_Enable_1_", NULL };
+	static const char *const packs[] = { "cisco-mpp", "cisco-spa",
+	    "yealink", "snom", NULL };
+	const char *got;
+
+	ck_assert_str_eq(suggest("ip_adress", meta), "ip_address");
+	ck_assert_str_eq(suggest("modle", meta), "model");
+	ck_assert_str_eq(suggest("Staton_Name", params), "Station_Name");
+	ck_assert_str_eq(suggest("station_name", params), "Station_Name");
+	ck_assert_str_eq(suggest("yelink", packs), "yealink");
+	ck_assert_str_eq(suggest("snmo", packs), "snom");
+	/* The closest wins, not the first within reach. */
+	ck_assert_str_eq(suggest("cisco-sp", packs), "cisco-spa");
+	/* Nothing close: no guess. */
+	got = suggest("Foo_Bar", params);
+	ck_assert_msg(got == NULL, "suggested %s", got);
+	got = suggest("vlan", packs);
+	ck_assert_msg(got == NULL, "suggested %s", got);
+}
+END_TEST
+
 Suite *text_suite(void);
 
 Suite *
@@ -99,6 +179,10 @@ text_suite(void)
 	    (int)(sizeof(seqs) / sizeof(seqs[0])));
 	tcase_add_test(tc, test_xml_text_problem);
 	tcase_add_test(tc, test_hex);
+	tcase_add_loop_test(tc, test_distance, 0,
+	    sizeof(dists) / sizeof(dists[0]));
+	tcase_add_test(tc, test_distance_long);
+	tcase_add_test(tc, test_suggest);
 	suite_add_tcase(s, tc);
 	return s;
 }

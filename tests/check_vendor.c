@@ -572,6 +572,22 @@ static const struct {
 	{ __LINE__, "phones.yml", "phones:\n  p:\n    mac: \"00a0b0000001\"\n"
 	    "    vendor: acme\n    model: X9\n", "phones.yml:5: phone 'p': "
 	    "no model 'X9'" },
+	/* A slip gets a did-you-mean and the names there are (issue 10). */
+	{ __LINE__, "phones.yml", "phones:\n  p:\n    mac: \"00a0b0000001\"\n"
+	    "    vendor: acmee\n    model: X1\n", "phones.yml:4: phone 'p': "
+	    "no vendor pack 'acmee' (did you mean 'acme'?); the packs: acme, "
+	    "acmetext" },
+	{ __LINE__, "phones.yml", "phones:\n  p:\n    mac: \"00a0b0000001\"\n"
+	    "    vendor: nokia\n    model: X1\n", "phones.yml:4: phone 'p': "
+	    "no vendor pack 'nokia'; the packs: acme, acmetext" },
+	{ __LINE__, "phones.yml", "phones:\n  p:\n    mac: \"00a0b0000001\"\n"
+	    "    vendor: acme\n    model: X1-pro\n", "phones.yml:5: phone 'p': "
+	    "no model 'X1-pro' in the acme catalogue (did you mean 'X2-Pro'?); "
+	    "its models: X1, X2" },
+	{ __LINE__, "phones.yml", "phones:\n  p:\n    mac: \"00a0b0000001\"\n"
+	    "    vendor: acme\n    model: X1\n    acounts: []\n",
+	    "phones.yml:6: phone 'p': device: unknown key 'acounts' (did you "
+	    "mean 'accounts'?)" },
 	{ __LINE__, "phones.yml", "phones:\n  p:\n    mac: \"00a0b0000001\"\n"
 	    "    vendor: acme\n    model: X1\n    colour: red\n",
 	    "phones.yml:6: phone 'p': device: unknown key 'colour'" },

@@ -251,6 +251,15 @@ static const struct {
 	{ __LINE__, "a: 1\n b: 2\n", 2, "" },
 	{ __LINE__, "a: 'unterminated\n", 2, "" },
 	{ __LINE__, "a:\n\t- tab\n", 2, "" },
+	/* libyaml's commonest complaints get a hint in plain words. */
+	{ __LINE__, "a:\n\tb: 1\n", 2, "cannot start any token while "
+	    "scanning for the next token; YAML indents with spaces only" },
+	{ __LINE__, "a: @x\n", 1, "; a value starting with @, ` or %" },
+	{ __LINE__, "a: 1\n  b: 2\n", 2, "mapping values are not allowed in "
+	    "this context; a 'key: value' indented deeper" },
+	{ __LINE__, "a:\n  b: 1\n c: 2\n", 3, "did not find expected key "
+	    "while parsing a block mapping; the keys of one mapping" },
+	{ __LINE__, "a: 'x\n", 2, "; a quote is never closed" },
 };
 
 START_TEST(test_errors)

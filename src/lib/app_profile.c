@@ -415,9 +415,37 @@ app_profile_handle(struct app *app, const struct request *rq,
 	fetch_metrics(app->metrics, rs, &ff, instrument_clock() - t0);
 }
 
-/* The last load error as the asker may see it: the full message for a
- * user the web server authenticated and auth.users names (REMOTE_USER is
- * set by the server, never by the client), else only where it is. */
+/* A user the web server authenticated and auth.users names (REMOTE_USER
+ * is set by the server, never by the client): one who may read what is
+ * wrong in a file, not only where. */
+static int
+health_detail(const struct snapshot *s, const struct request *rq)
+{
+	return s != NULL && rq->remote_user != NULL && rq->remote_user[0] &&
+	    auth_role(s, rq->remote_user) != ROLE_NONE;
+}
+
+/* The snapshot's warnings (misspelled keys, ...) as the asker may see
+ * them: full for health_detail(), else where each one is. */
+static json_object *
+health_warnings(const struct snapshot *s, int detail)
+{
+	json_object *a = json_object_new_array();
+	char text[DIAG_TEXT_MAX];
+
+	for (size_t i = 0; s != NULL && i < snapshot_warnings_kept(s); i++) {
+		if (detail)
+			diag_format(&s->warnings[i], text, sizeof(text));
+		else
+			diag_format_public(&s->warnings[i], text,
+			    sizeof(text));
+		json_object_array_add(a, json_object_new_string(text));
+	}
+	return a;
+}
+
+/* The last load error as the asker may see it: the full message for
+ * health_detail(), else only where it is. */
 static json_object *
 health_error(const struct config_state *cs, const struct snapshot *s,
     const struct request *rq)
@@ -426,8 +454,7 @@ health_error(const struct config_state *cs, const struct snapshot *s,
 
 	if (cs->error[0] == '\0')
 		return NULL;
-	if (s != NULL && rq->remote_user != NULL && rq->remote_user[0] &&
-	    auth_role(s, rq->remote_user) != ROLE_NONE)
+	if (health_detail(s, rq))
 		return json_object_new_string(cs->error);
 	if (diag_format_public(&cs->failure, where, sizeof(where)) == 0)
 		snprintf(where, sizeof(where), "the configuration");
@@ -458,6 +485,10 @@ app_profile_health(struct config_state *cs, const struct request *rq,
 	    health_error(cs, s, rq));
 	json_object_object_add(o, "discovery_mode", json_object_new_boolean(
 	    s != NULL && s->svc.discovery_enabled));
+	json_object_object_add(o, "warnings_total",
+	    json_object_new_int64(s ? (int64_t)s->n_warnings : 0));
+	json_object_object_add(o, "warnings",
+	    health_warnings(s, health_detail(s, rq)));
 	buf_adds(&rs->body, json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN));
 	buf_addc(&rs->body, '\n');

@@ -78,6 +78,33 @@ fail(struct loader *l, int line, const char *fmt, ...)
 	return -1;
 }
 
+static void
+warn(struct loader *l, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Something that loads but is most likely a mistake: kept in the
+ * snapshot, with the file being checked and the line. */
+static void
+warn(struct loader *l, int line, const char *fmt, ...)
+{
+	struct snapshot *s = l->snap;
+	va_list ap;
+
+	if (s->n_warnings++ >= SNAPSHOT_WARN_MAX)
+		return;
+	va_start(ap, fmt);
+	diag_vset(&s->warnings[s->n_warnings - 1], file_names[l->cur],
+	    line > 0 ? (unsigned)line : 0, 0, fmt, ap);
+	va_end(ap);
+}
+
+size_t
+snapshot_warnings_kept(const struct snapshot *s)
+{
+	return s->n_warnings < SNAPSHOT_WARN_MAX ? s->n_warnings :
+	    SNAPSHOT_WARN_MAX;
+}
+
 static const char *
 intern_name(struct loader *l, const char *s, size_t n)
 {
@@ -273,6 +300,31 @@ load_structure(struct loader *l, const struct ynode *st)
 	return rc;
 }
 
+/* common.yml may set parameters the schema lacks, but one a typo away
+ * from a schema parameter ("Staton_Name") is most likely a mistake that
+ * every phone would get. */
+static void
+check_common_keys(struct loader *l, const struct ynode *common,
+    const struct ynode *params)
+{
+	l->cur = CF_COMMON;
+	for (size_t i = 0; common && params && i < YMAP_N(common); i++) {
+		const struct ynode *k = YMAP_KEY(common, i);
+		struct text_suggest sg;
+
+		if (ymap_get(params, k->str) != NULL)
+			continue;
+		text_suggest_init(&sg, k->str, k->len);
+		for (size_t j = 0; j < YMAP_N(params); j++)
+			text_suggest_offer(&sg, YMAP_KEY(params, j)->str);
+		if (sg.best != NULL)
+			warn(l, k->line, "parameter %s is not in schema.yml "
+			    "(did you mean %s?)", DIAG_Q(k->str),
+			    DIAG_Q(sg.best));
+	}
+	l->cur = CF_SCHEMA;
+}
+
 static int
 load_common_and_schema(struct loader *l)
 {
@@ -314,6 +366,7 @@ load_common_and_schema(struct loader *l)
 	s->n_schema = params ? YMAP_N(params) : 0;
 	if (add_base(l, params, max) < 0)
 		return -1;
+	check_common_keys(l, common, params);
 	return load_structure(l, st);
 }
 
@@ -430,6 +483,28 @@ load_phone_meta(struct loader *l, struct phone *ph, const char *key,
 	return 0;
 }
 
+/* A Cisco phone's key that is neither a phone-entry key nor a known
+ * parameter is sent to the phone as written, where a phone ignores it:
+ * when it is one typo away from a key we know, say so.  Phone-entry keys
+ * are offered first, so "ip_adress" is taken for ip_address. */
+static void
+check_phone_key(struct loader *l, const struct phone *ph,
+    const struct ynode *k)
+{
+	const struct snapshot *s = l->snap;
+	struct text_suggest sg;
+
+	text_suggest_init(&sg, k->str, k->len);
+	for (int i = 0; meta_keys[i] != NULL; i++)
+		text_suggest_offer(&sg, meta_keys[i]);
+	for (size_t i = 0; i < s->n_base; i++)
+		text_suggest_offer(&sg, s->base[i].name);
+	if (sg.best != NULL)
+		warn(l, k->line, "phone '%s': unknown key %s, sent to the "
+		    "phone as a parameter (did you mean %s?)", ph->id,
+		    DIAG_Q(k->str), DIAG_Q(sg.best));
+}
+
 /* Orders a phone's parameters by base slot (extras last, in file order),
  * so that rendering is one pass over the base list. */
 static void
@@ -444,6 +519,69 @@ sort_by_slot(struct param *p, size_t n)
 		}
 		p[j] = t;
 	}
+}
+
+/* Appends ", name" to a list of valid names for a message, while it
+ * fits; a name that is not a key name is left out (diag.h). */
+static void
+name_list_add(char *list, size_t size, const char *name)
+{
+	size_t n = strlen(list);
+
+	if (!diag_key_ok(name, strlen(name)))
+		return;
+	if (n + strlen(name) + 7 >= size) {
+		if (n + 6 < size && strcmp(list + n - 3, "...") != 0)
+			snprintf(list + n, size - n, ", ...");
+		return;
+	}
+	snprintf(list + n, size - n, "%s%s", n ? ", " : "", name);
+}
+
+/* A vendor with no pack: the closest pack name, and every pack. */
+static int
+unknown_vendor(struct loader *l, const struct phone *ph,
+    const struct ynode *vendor)
+{
+	const struct packset *ps = &l->snap->packs;
+	const char *word = vendor->kind == YN_SCALAR ? vendor->str : "";
+	struct text_suggest sg;
+	char list[120] = "";
+
+	text_suggest_init(&sg, word, strlen(word));
+	for (size_t i = 0; i < ps->n; i++) {
+		text_suggest_offer(&sg, ps->packs[i].name);
+		name_list_add(list, sizeof(list), ps->packs[i].name);
+	}
+	return fail(l, vendor->line, "phone '%s': no vendor pack %s%s%s%s; "
+	    "the packs: %s", ph->id, DIAG_Q(word), sg.best ? " (did you "
+	    "mean '" : "", sg.best ? sg.best : "", sg.best ? "'?)" : "",
+	    list[0] ? list : "none (each is a directory of the schema "
+	    "directory holding a pack.yml)");
+}
+
+/* A model the pack's catalogue does not have: the closest name or
+ * alias, and the catalogue's models. */
+static int
+unknown_model(struct loader *l, const struct phone *ph,
+    const struct ynode *model)
+{
+	const struct pack *p = ph->pack;
+	struct text_suggest sg;
+	char list[120] = "";
+
+	text_suggest_init(&sg, model->str, model->len);
+	for (size_t i = 0; i < p->n_models; i++) {
+		text_suggest_offer(&sg, p->models[i].name);
+		for (size_t j = 0; j < p->models[i].n_aliases; j++)
+			text_suggest_offer(&sg, p->models[i].aliases[j]);
+		name_list_add(list, sizeof(list), p->models[i].name);
+	}
+	return fail(l, model->line, "phone '%s': no model %s in the %s "
+	    "catalogue%s%s%s; its models: %s (add others to "
+	    "etc/vendors.yml)", ph->id, DIAG_Q(model->str), p->name,
+	    sg.best ? " (did you mean '" : "", sg.best ? sg.best : "",
+	    sg.best ? "'?)" : "", list[0] ? list : "none");
 }
 
 /* A phone described with the device model: its own keys, then every
@@ -464,17 +602,12 @@ load_device(struct loader *l, const struct ynode *v, struct phone *ph)
 	}
 	if (vendor->kind != YN_SCALAR || vendor->is_null ||
 	    (ph->pack = packset_find(&l->snap->packs, vendor->str)) == NULL)
-		return fail(l, vendor->line, "phone '%s': no vendor pack "
-		    "%s (the packs are the directories of the schema "
-		    "directory holding a pack.yml)", ph->id,
-		    DIAG_Q(vendor->kind == YN_SCALAR ? vendor->str : ""));
+		return unknown_vendor(l, ph, vendor);
 	if (model == NULL || model->kind != YN_SCALAR || model->is_null)
 		return fail(l, v->line, "phone '%s': a device needs a model "
 		    "of the %s catalogue", ph->id, ph->pack->name);
 	if ((ph->pmodel = pack_find_model(ph->pack, model->str)) == NULL)
-		return fail(l, model->line, "phone '%s': no model %s in "
-		    "the %s catalogue (add it to etc/vendors.yml)", ph->id,
-		    DIAG_Q(model->str), ph->pack->name);
+		return unknown_model(l, ph, model);
 	ph->model = ph->pmodel->name;
 	if (ph->mac[0] == '\0')
 		return fail(l, v->line, "phone '%s': a device needs its mac",
@@ -527,6 +660,8 @@ load_phone(struct loader *l, const struct ynode *key, const struct ynode *v,
 		base = strmap_get(&s->base_slots, k->str, k->len);
 		if (base != NULL)
 			params[np].slot = base->slot;
+		else
+			check_phone_key(l, ph, k);
 		np++;
 	}
 	sort_by_slot(params, np);

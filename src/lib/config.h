@@ -54,6 +54,9 @@ struct phone {
 	const char		*device;	/* its own layer, as JSON */
 };
 
+/* Warnings a snapshot keeps (the first ones; the count goes on). */
+#define SNAPSHOT_WARN_MAX	32
+
 struct snapshot {
 	struct arena		 arena;
 	struct phone		*phones;
@@ -86,6 +89,14 @@ struct snapshot {
 	uint64_t		 source_hash;	/* of every file's bytes */
 	struct packset		 packs;		/* vendor packs, templates */
 	size_t			 n_devices;	/* phones with a pack */
+	/* What loads but is most likely a mistake: a key of a Cisco phone
+	 * one typo away from a phone-entry key or a parameter name
+	 * ("ip_adress", "Staton_Name"), sent to the phone as written, or a
+	 * common.yml parameter one typo away from a schema one.  The
+	 * first SNAPSHOT_WARN_MAX, in file order, with file and line;
+	 * n_warnings counts them all. */
+	struct diag		 warnings[SNAPSHOT_WARN_MAX];
+	size_t			 n_warnings;
 };
 
 /* The bytes a snapshot was built from, for keeping a last-good copy. */
@@ -115,6 +126,9 @@ void		 snapshot_free(struct snapshot *);
 int		 config_files_read(const char *etc, const char *schema_dir,
 		    struct config_files *, uint64_t *hash);
 void		 config_files_free(struct config_files *);
+
+/* The warnings kept in a snapshot: min(n_warnings, SNAPSHOT_WARN_MAX). */
+size_t		 snapshot_warnings_kept(const struct snapshot *);
 
 /* Finds a phone by a lookup key made with ident_key(). */
 const struct phone	*snapshot_find(const struct snapshot *, const char *key);

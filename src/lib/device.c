@@ -380,6 +380,25 @@ find_field(const struct field *tab, const char *name)
 	return NULL;
 }
 
+/* An unknown key: named with the field it most likely meant. */
+static int
+unknown_key(const struct ynode *k, const struct field *tab,
+    const char *what, int phone_entry, struct diag *e)
+{
+	struct text_suggest sg;
+
+	text_suggest_init(&sg, k->str, k->len);
+	for (; tab->name != NULL; tab++)
+		text_suggest_offer(&sg, tab->name);
+	for (size_t i = 0; phone_entry && phone_keys[i] != NULL; i++)
+		text_suggest_offer(&sg, phone_keys[i]);
+	if (sg.best != NULL)
+		return fail(e, k, "%s: unknown key %s (did you mean '%s'?)",
+		    what, DIAG_Q(k->str), sg.best);
+	return fail(e, k, "%s: unknown key %s (see docs/packs.md for the "
+	    "device fields)", what, DIAG_Q(k->str));
+}
+
 /* A mapping against a key table; unknown keys are errors. */
 static int
 parse_table(const struct ynode *map, const struct field *tab,
@@ -402,9 +421,7 @@ parse_table(const struct ynode *map, const struct field *tab,
 			continue;
 		if (f == NULL) {
 			json_object_put(o);
-			return fail(e, k, "%s: unknown key %s (see "
-			    "docs/packs.md for the device fields)", what,
-			    DIAG_Q(k->str));
+			return unknown_key(k, tab, what, phone_entry, e);
 		}
 		if (val->kind == YN_SCALAR && val->is_null && f->type != F_STR)
 			continue;	/* "key:" with nothing: not set */

@@ -106,6 +106,28 @@ logline_discard(struct logline *l)
 	buf_free(&l->b);
 }
 
+static enum log_level	 threshold = LOG_DEBUG;
+
+void
+log_set_threshold(enum log_level min)
+{
+	threshold = min;
+}
+
+/* The level a log_msg() name stands for; an unknown name is not
+ * quietened. */
+static enum log_level
+level_of(const char *name)
+{
+	static const char *const names[] = { "debug", "info", "warning",
+	    "error" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i], name) == 0)
+			return (enum log_level)i;
+	return LOG_ERROR;
+}
+
 void
 log_msg(const char *prog, const char *level, const char *fmt, ...)
 {
@@ -113,6 +135,8 @@ log_msg(const char *prog, const char *level, const char *fmt, ...)
 	struct buf msg;
 	va_list ap;
 
+	if (level_of(level) < threshold)
+		return;
 	buf_init(&msg);
 	va_start(ap, fmt);
 	buf_vprintf(&msg, fmt, ap);

@@ -23,9 +23,20 @@ void	logline_end(struct logline *);
 /* Releases a line without writing it. */
 void	logline_discard(struct logline *);
 
-/* A one-off message: `<time> deskprov[<prog>] level=... msg=...`. */
+/* A one-off message: `<time> deskprov[<prog>] level=... msg=...`;
+ * level is "debug", "info", "warning" or "error" (anything else counts as
+ * an error), and the line is written only at or above the threshold. */
 void	log_msg(const char *prog, const char *level, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+
+/* The levels of log_msg(), least to most severe. */
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERROR, LOG_SILENT };
+
+/* log_msg() lines below `min` are dropped (by default none are: a server
+ * logs everything).  The command-line tool raises it, so that a plain
+ * `deskprov check` prints its result and nothing else; -v lowers it.
+ * LOG_SILENT drops every log_msg() line; logline_end() is not affected. */
+void	log_set_threshold(enum log_level min);
 
 /* Appends `s` escaped as described above ("-" when empty). */
 void	log_escape(struct buf *, const char *s, size_t n);

@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <string.h>
 
 #include "text.h"
 
@@ -167,4 +168,70 @@ const char *
 text_xml_value_problem(const char *s, size_t n)
 {
 	return value_problem(s, n, 1);
+}
+
+/* Optimal string alignment distance (Damerau-Levenshtein without
+ * re-editing a swapped pair), by rows: three rows of at most
+ * TEXT_DISTANCE_LEN_MAX + 1 cells on the stack. */
+size_t
+text_distance(const char *a, size_t an, const char *b, size_t bn,
+    size_t max)
+{
+	size_t rows[3][TEXT_DISTANCE_LEN_MAX + 1];
+	size_t *two = rows[0], *prev = rows[1], *cur = rows[2], *t;
+
+	if (an > TEXT_DISTANCE_LEN_MAX || bn > TEXT_DISTANCE_LEN_MAX ||
+	    (an > bn ? an - bn : bn - an) > max)
+		return max + 1;
+	for (size_t j = 0; j <= bn; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= an; i++) {
+		size_t low = cur[0] = i;
+		for (size_t j = 1; j <= bn; j++) {
+			int ca = tolower((unsigned char)a[i - 1]);
+			int cb = tolower((unsigned char)b[j - 1]);
+			size_t d = prev[j - 1] + (ca != cb);
+			if (prev[j] + 1 < d)
+				d = prev[j] + 1;
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)
+			    b[j - 2]) && tolower((unsigned char)a[i - 2]) ==
+			    cb && two[j - 2] + 1 < d)
+				d = two[j - 2] + 1;
+			cur[j] = d;
+			if (d < low)
+				low = d;
+		}
+		if (low > max)
+			return max + 1;	/* every later row is worse */
+		t = two, two = prev, prev = cur, cur = t;
+	}
+	return prev[bn] <= max ? prev[bn] : max + 1;
+}
+
+void
+text_suggest_init(struct text_suggest *s, const char *word, size_t n)
+{
+	s->word = word;
+	s->len = n;
+	s->best = NULL;
+	/* One typo in a short word, two up to ten letters, three beyond:
+	 * "ip_adress" and "Staton_Name" find their key, while a short
+	 * word is not taken for every other short word. */
+	s->dist = (n <= 4 ? 1 : n <= 10 ? 2 : 3) + 1;
+}
+
+void
+text_suggest_offer(struct text_suggest *s, const char *cand)
+{
+	size_t d;
+
+	if (cand == NULL || s->dist == 0)
+		return;
+	d = text_distance(s->word, s->len, cand, strlen(cand), s->dist - 1);
+	if (d < s->dist) {
+		s->best = cand;
+		s->dist = d;
+	}
 }

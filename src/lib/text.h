@@ -40,4 +40,32 @@ int		 hex_value(int c);
  * when upper is set, uppercase. */
 void		 hex_encode(const void *p, size_t n, int upper, char *out);
 
+/* Longest word text_distance() measures. */
+#define TEXT_DISTANCE_LEN_MAX	128
+
+/* The edit distance between a[0..an) and b[0..bn): insertions,
+ * deletions, substitutions and swaps of two neighbours count one each;
+ * letters match in any case (Cisco's "station_name" is one slip from
+ * "Station_Name", so it counts nothing).  max + 1 when the distance is
+ * larger than max or a word is longer than TEXT_DISTANCE_LEN_MAX: the
+ * work stops as soon as no alignment can come within max. */
+size_t		 text_distance(const char *a, size_t an, const char *b,
+		    size_t bn, size_t max);
+
+/* "Did you mean": offer every valid name in turn; `best` is then the
+ * closest one within a few typos (1 for a word of up to 4 letters, 2 up
+ * to 10, else 3),
+ * the first offered on a tie, or NULL.  The word and the candidates are
+ * borrowed until the caller has used `best`.  Every did-you-mean in
+ * deskprov goes through here. */
+struct text_suggest {
+	const char	*word;
+	size_t		 len;
+	const char	*best;
+	size_t		 dist;	/* a candidate must come closer than this */
+};
+void		 text_suggest_init(struct text_suggest *, const char *word,
+		    size_t n);
+void		 text_suggest_offer(struct text_suggest *, const char *cand);
+
 #endif

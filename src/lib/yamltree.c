@@ -412,17 +412,60 @@ handle_event(struct builder *b, const yaml_event_t *ev)
 	}
 }
 
+/* Plain words for libyaml's commonest complaints, which name the parser's
+ * state rather than the admin's mistake.  Matched on libyaml's problem
+ * text, first match wins. */
+static const struct {
+	const char	*problem;	/* a part of libyaml's problem */
+	const char	*hint;
+} hints[] = {
+	{ "tab", "YAML indents with spaces only: replace the tab" },
+	{ "cannot start any token", "a value starting with @, ` or % "
+	    "must be put in quotes" },
+	{ "mapping values are not allowed", "a 'key: value' indented "
+	    "deeper than the key above it, or a value holding ': ' that "
+	    "must be put in quotes" },
+	{ "did not find expected key", "the keys of one mapping must start "
+	    "in the same column" },
+	{ "did not find expected '-'", "the items of one list must start "
+	    "in the same column" },
+	{ "could not find expected ':'", "a key without ':', or a value "
+	    "on several lines that must be put in quotes" },
+	{ "unexpected end of stream", "a quote is never closed" },
+	{ "did not find expected ','", "a [ or { is never closed" },
+};
+
+static const char *
+parse_hint(const char *problem, int at_tab)
+{
+	if (at_tab)
+		return hints[0].hint;
+	for (size_t i = 0; problem && i < sizeof(hints) / sizeof(hints[0]);
+	    i++)
+		if (strstr(problem, hints[i].problem) != NULL)
+			return hints[i].hint;
+	return NULL;
+}
+
 /* libyaml's problem and context are fixed English phrases ("found
  * character that cannot start any token", "while scanning a simple
- * key"), never bytes of the file, so they are safe to show. */
+ * key"), never bytes of the file, so they are safe to show; a hint in
+ * plain words follows the common ones.  s[0..n) is the input, to see
+ * whether the problem sits on a tab. */
 static int
-parse_error(const yaml_parser_t *parser, struct diag *err)
+parse_error(const yaml_parser_t *parser, const char *s, size_t n,
+    struct diag *err)
 {
+	size_t at = parser->problem_mark.index;
+	const char *hint = parse_hint(parser->problem, at < n &&
+	    s[at] == '\t');
+
 	return diag_set(err, NULL, (unsigned)parser->problem_mark.line + 1,
-	    (unsigned)parser->problem_mark.column + 1, "%s%s%s",
+	    (unsigned)parser->problem_mark.column + 1, "%s%s%s%s%s",
 	    parser->problem ? parser->problem : "syntax error",
 	    parser->context ? " " : "",
-	    parser->context ? parser->context : "");
+	    parser->context ? parser->context : "",
+	    hint ? "; " : "", hint ? hint : "");
 }
 
 /* The budget of a load of n bytes, saturating rather than wrapping. */
@@ -459,7 +502,7 @@ ydoc_load_string(struct ydoc *doc, const char *s, size_t n,
 	yaml_parser_set_input_string(&parser, (const unsigned char *)s, n);
 	while (!done && rc == 0) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			rc = parse_error(&parser, err);
+			rc = parse_error(&parser, s, n, err);
 			break;
 		}
 		done = ev.type == YAML_STREAM_END_EVENT;

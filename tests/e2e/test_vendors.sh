@@ -158,11 +158,11 @@ expect_body_lacks "this is not a setting" "yealink: no part of the broken file"
 # deskprov check renders every device file: it finds the same error
 # before deployment.
 out=$(DESKPROV_SCHEMA_DIR="$E2E_TOP/schema" "$E2E_TOP/build/deskprov" check \
-    "$E2E_ETC" 2>/dev/null)
+    "$E2E_ETC" 2>&1)
 check "deskprov check fails on a template that renders an invalid file" \
     test $? -eq 1
 check "deskprov check names the phone and the template" \
-    grep -q 'error: phone yealink-desk: template templates/001565aabb01.cfg.tpl' <<<"$out"
+    grep -q '^deskprov: phone yealink-desk: template templates/001565aabb01.cfg.tpl' <<<"$out"
 rm -f "$E2E_ETC/templates/001565aabb01.cfg.tpl"
 config_wait
 req /001565aabb01.cfg
