@@ -97,7 +97,10 @@ identity(struct page *pg, const struct phone_view *v)
 	dl_item(b, "Model");
 	model_name(b, ph, v);
 	dl_item(b, "Serial number");
-	page_value(b, ph->serial);
+	if (ph->serial != NULL)
+		html_elem(b, "code", NULL, ph->serial);
+	else
+		html_elem(b, "span", "muted", "not set");
 	dl_item(b, "Allowed addresses");
 	address_rule(b, ph);
 	dl_item(b, "Status");
