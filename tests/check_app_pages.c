@@ -652,8 +652,9 @@ END_TEST
 START_TEST(test_phone_page)
 {
 	char *b = page("/phone/desk-1", "admin");
-	ck_assert_ptr_nonnull(strstr(b, "<dt>Vendor</dt><dd>cisco (flat "
-	    "profile)</dd>"));
+
+	ck_assert_ptr_nonnull(strstr(b, "<dt>Vendor</dt><dd>cisco (flat)"
+	    "</dd>"));
 	ck_assert_ptr_nonnull(strstr(b, "<code>127.0.0.1</code>"));
 	ck_assert_ptr_nonnull(strstr(b, "<code>" MAC1 ".xml</code> <span "
 	    "class=\"badge ok\">rendered</span>"));
@@ -846,7 +847,7 @@ START_TEST(test_device_pages)
 			ck_assert_ptr_nonnull(strstr(rs.body.data,
 			    "<span class=\"badge na\">n/a</span>"));
 			ck_assert_ptr_nonnull(strstr(rs.body.data,
-			    "<td>cisco (flat profile)</td>"));
+			    "<td>cisco (flat)</td>"));
 		}
 		response_free(&rs);
 	}

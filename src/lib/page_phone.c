@@ -24,7 +24,7 @@ dl_item(struct buf *b, const char *term)
 const char *
 page_vendor_name(const struct phone *ph)
 {
-	return ph->pack != NULL ? ph->pack->name : "cisco (flat profile)";
+	return ph->pack != NULL ? ph->pack->name : "cisco (flat)";
 }
 
 static void
