@@ -110,7 +110,10 @@ identity(struct page *pg, const struct phone_view *v)
 		link_to(b, "/compare/", ph->mac, NULL, "compare");
 	}
 	dl_item(b, "Firmware reported");
-	page_value(b, v->firmware[0] ? v->firmware : NULL);
+	if (v->firmware[0] != '\0')
+		html_elem(b, "code", "value", v->firmware);
+	else
+		html_elem(b, "span", "muted", "unknown");
 	dl_item(b, "Last profile fetch");
 	page_time(b, NULL, v->last_fetch);
 	buf_adds(b, "</dd></dl>\n");
