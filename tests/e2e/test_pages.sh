@@ -177,6 +177,13 @@ done
 check "lighttpd spawned 2 compare.fcgi processes" \
     test "$(fcgi_pids compare.fcgi | wc -w)" -eq 2
 
+# The empty states, before any report: in the browser like every page.
+if command -v chromium >/dev/null && command -v tidy >/dev/null; then
+	mkdir -p "$SHOTS"
+	browse fleet-empty /
+	browse reports-empty /reports
+fi
+
 # ---------------------------------------------------------------- 1. report
 
 req /reception.xml
@@ -298,6 +305,9 @@ page "$ADMIN" /phone/00-11-22-33-44-55 200 "/phone/<MAC>"
 page "$ADMIN" /phone/warehouse 200 "/phone/warehouse (never reported)"
 expect_body_contains 'It has not reported yet.' "/phone/warehouse"
 page "$ADMIN" /phone/nobody 404 "/phone/ of an unknown phone"
+expect_body_contains '<!DOCTYPE html>' "/phone/ of an unknown phone: the styled error page"
+page "$ADMIN" /phone/reception/files 400 "a path below /phone/<phone>"
+expect_body_contains '<!DOCTYPE html>' "a path below /phone/<phone>: the styled error page"
 page "$MONITOR" /phone/reception 403 "/phone/reception as monitor"
 page "$ADMIN" '/reports?phone=reception' 200 "/reports?phone=reception"
 expect_body_contains "/report-detail/$REPORT_ID" "/reports?phone=reception"
