@@ -1,8 +1,9 @@
 /* Fuzz driver: the admin pages' request handling (route table, query
  * string parser, identifiers) with any request URI and user, and the HTML
  * escapers with any bytes.  Invariants: the answer is one of the statuses
- * the pages use, and no markup from the input ever reaches a page: an
- * escaped text holds no < > " ' and is valid UTF-8. */
+ * the pages use, no markup from the input ever reaches a page (an
+ * escaped text holds no < > " ' and is valid UTF-8), and no password of
+ * the configuration does either (the phone page's previews and values). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,9 +54,11 @@ setup(void)
 	if (mkdtemp(dir) == NULL)
 		abort();
 	put("phones.yml", "phones:\n  desk:\n    mac: \"00:11:22:33:44:55\"\n"
-	    "    ip_address: \"127.0.0.1\"\n  nomac:\n"
+	    "    ip_address: \"127.0.0.1\"\n"
+	    "    SIP_Secret_1_: \"fuzz-line-secret\"\n  nomac:\n"
 	    "    ip_address: \"127.0.0.1\"\n");
-	put("common.yml", "common:\n  Time_Zone: 'GMT+01:00'\n");
+	put("common.yml", "common:\n  Time_Zone: 'GMT+01:00'\n"
+	    "  Admin_Password: 'fuzz-admin-secret'\n");
 	put("serviceconfig.yml", "auth:\n  enabled: true\n  users:\n"
 	    "    admin: {username: admin, role: admin}\n"
 	    "    monitor: {username: monitor, role: monitor}\n");
@@ -110,8 +113,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	logline_discard(&log);
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		known |= rs.status == ok[i];
-	if (!known || (rs.body.data != NULL && strstr(rs.body.data,
-	    "<script") != NULL))
+	if (!known || (rs.body.data != NULL && (strstr(rs.body.data,
+	    "<script") != NULL || strstr(rs.body.data, "-secret") != NULL)))
 		abort();
 	response_free(&rs);
 	free(uri);

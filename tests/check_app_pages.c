@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "app_pages.h"
+#include "explain.h"
 #include "phoneview.h"
 #include "store.h"
 #include "testutil.h"
@@ -245,7 +246,9 @@ static const struct {
 	int		 status;
 	const char	*has, *lacks;
 } routes[] = {
-	{ __LINE__, "GET", "/", "admin", 200, "<th>desk-1</th>", NULL },
+	{ __LINE__, "GET", "/", "admin", 200,
+	    "<th><a href=\"/phone/desk-1\">desk-1</a></th>", NULL },
+	{ __LINE__, "GET", "/", "monitor", 200, "<th>desk-1</th>", "/phone/" },
 	{ __LINE__, "GET", "/", "monitor", 200, "<th>desk-2</th>", "/compare/" },
 	{ __LINE__, "GET", "/", "monitor", 200, "desk-3", "href=\"/reports\"" },
 	{ __LINE__, "GET", "/", NULL, 401, "needs a user name", "desk-1" },
@@ -332,6 +335,38 @@ static const struct {
 	{ __LINE__, "GET", "/export-unexpected/desk-1?scope=fleet&scope=fleet",
 	    "admin", 400, NULL, NULL },
 	{ __LINE__, "GET", "/export-unexpected/", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/phone/desk-1", "admin", 200, "Phone desk-1", NULL },
+	{ __LINE__, "GET", "/phone/00:11:22:33:44:55", "admin", 200,
+	    "Phone desk-1", NULL },
+	{ __LINE__, "GET", "/phone/desk-3", "admin", 200,
+	    "It has not reported yet.", NULL },
+	{ __LINE__, "GET", "/phone/nomac", "admin", 200, "nomac.xml", NULL },
+	{ __LINE__, "GET", "/phone/desk-1", "monitor", 403, NULL, "Time_Zone" },
+	{ __LINE__, "GET", "/phone/desk-1", NULL, 401, NULL, "Time_Zone" },
+	{ __LINE__, "GET", "/phone/nobody", "admin", 404, "No phone", NULL },
+	{ __LINE__, "GET", "/phone/" MACX, "admin", 404, NULL, NULL },
+	{ __LINE__, "GET", "/phone/", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/phone/desk-1?x=1", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/phone/%3Cscript%3E", "admin", 400, NULL,
+	    "<script" },
+	{ __LINE__, "GET", "/phone/desk-1/x", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/reports?phone=desk-1", "admin", 200,
+	    "Page 1 of 1 (2 reports)", MAC2 },
+	{ __LINE__, "GET", "/reports?phone=00-11-22-33-44-55&page=1", "admin",
+	    200, "Reports of desk-1", NULL },
+	{ __LINE__, "GET", "/reports?phone=" MACX, "admin", 200,
+	    "Reports of 00:aa:bb:cc:dd:ee", MAC1 },
+	{ __LINE__, "GET", "/reports?phone=desk-3", "admin", 200,
+	    "This phone has not reported yet.", NULL },
+	{ __LINE__, "GET", "/reports?phone=nobody", "admin", 404, "No phone",
+	    NULL },
+	{ __LINE__, "GET", "/reports?phone=nomac", "admin", 404, "no MAC", NULL },
+	{ __LINE__, "GET", "/reports?phone=desk-1&phone=desk-2", "admin", 400,
+	    NULL, NULL },
+	{ __LINE__, "GET", "/reports?phone=%3Cb%3E", "admin", 400, NULL, "<b>" },
+	{ __LINE__, "GET", "/reports?phone=", "admin", 400, NULL, NULL },
+	{ __LINE__, "GET", "/reports?phone=desk-1", "monitor", 403, NULL,
+	    MAC1 },
 };
 
 static void
@@ -470,15 +505,20 @@ START_TEST(test_compare_page)
 	ck_assert_ptr_nonnull(strstr(b, "<span class=\"n\">2</span> "
 	    "unexpected"));
 	ck_assert_ptr_nonnull(strstr(b, "<span class=\"n\">1</span> excluded"));
+	/* The expected value with the layer it came from. */
 	ck_assert_ptr_nonnull(strstr(b, "<tr><th>Time_Zone</th><td><code "
-	    "class=\"value\">GMT+01:00</code></td><td><code class=\"value\">"
+	    "class=\"value\">GMT+01:00</code></td><td><span class=\"layer "
+	    "layer-common\">common</span></td><td><code class=\"value\">"
 	    "GMT+02:00</code></td></tr>"));
+	ck_assert_ptr_nonnull(strstr(b, "<tr><th>Host_Name</th><td><code "
+	    "class=\"value\">deskhost</code></td><td><span class=\"layer "
+	    "layer-common\">common</span></td></tr>"));
+	ck_assert_ptr_nonnull(strstr(b, "<a href=\"/phone/desk-1\">desk-1"
+	    "</a>"));
 	ck_assert_ptr_nonnull(strstr(b, "<tr><th>Admin_Password</th><td "
-	    "colspan=\"2\"><span class=\"badge drift\">differs</span>"));
+	    "colspan=\"3\"><span class=\"badge drift\">differs</span>"));
 	ck_assert_ptr_nonnull(strstr(b, "<tr><th>SIP_Secret_1_</th><td "
 	    "colspan=\"1\"><span class=\"badge ok\">matches</span>"));
-	ck_assert_ptr_nonnull(strstr(b, "<tr><th>Host_Name</th><td><code "
-	    "class=\"value\">deskhost</code></td></tr>"));
 	ck_assert_ptr_nonnull(strstr(b, "<tr><th>New_Param_X</th><td><code "
 	    "class=\"value\">val &amp; &lt;x&gt; &quot;q&quot;</code>"));
 	ck_assert_ptr_nonnull(strstr(b, "&lt;script&gt;alert(1)&lt;/script"
@@ -607,6 +647,217 @@ START_TEST(test_no_reports)
 }
 END_TEST
 
+/* The phone page: identity, the profile it fetches with a preview whose
+ * secrets are masked, every value with its layer, its reports. */
+START_TEST(test_phone_page)
+{
+	char *b = page("/phone/desk-1", "admin");
+
+	ck_assert_ptr_nonnull(strstr(b, "<dt>Vendor</dt><dd>cisco (flat)"
+	    "</dd>"));
+	ck_assert_ptr_nonnull(strstr(b, "<code>127.0.0.1</code>"));
+	ck_assert_ptr_nonnull(strstr(b, "<code>" MAC1 ".xml</code> <span "
+	    "class=\"badge ok\">rendered</span>"));
+	/* The preview: markup escaped, secrets masked by name. */
+	ck_assert_ptr_nonnull(strstr(b, "&lt;Time_Zone ua=&quot;na&quot;&gt;"
+	    "GMT+01:00&lt;/Time_Zone&gt;"));
+	ck_assert_ptr_nonnull(strstr(b, "&lt;Admin_Password ua=&quot;na&quot;"
+	    "&gt;" EXPLAIN_MASK "&lt;/Admin_Password&gt;"));
+	ck_assert_ptr_nonnull(strstr(b, "&lt;SIP_Secret_1_ ua=&quot;na&quot;"
+	    "&gt;" EXPLAIN_MASK));
+	/* Values with their layers; secrets without a value. */
+	ck_assert_ptr_nonnull(strstr(b, "<tr><th>Time_Zone</th><td><span "
+	    "class=\"layer layer-common\">common</span></td><td><code "
+	    "class=\"value\">GMT+01:00</code></td></tr>"));
+	ck_assert_ptr_nonnull(strstr(b, "<tr><th>User_ID_1_</th><td><span "
+	    "class=\"layer layer-phone\">phone</span>"));
+	ck_assert_ptr_nonnull(strstr(b, "<tr><th>Resync_Periodic</th><td><span "
+	    "class=\"layer layer-schema\">schema</span>"));
+	ck_assert_ptr_nonnull(strstr(b, "<tr><th>SIP_Secret_1_</th><td><span "
+	    "class=\"layer layer-phone\">phone</span></td><td><span class=\""
+	    "badge secret\">secret</span></td></tr>"));
+	/* Its reports, the last fetch, the way to compare. */
+	ck_assert_ptr_nonnull(strstr(b, "href=\"/reports?phone=desk-1\""));
+	ck_assert_ptr_nonnull(strstr(b, "Every report of this phone</a> (2)"));
+	ck_assert_ptr_nonnull(strstr(b, "2026-11-18 11:06:40 UTC"));
+	ck_assert_ptr_nonnull(strstr(b, "href=\"/compare/" MAC1 "\""));
+	free(b);
+}
+END_TEST
+
+/* The masking rules alone, on the shapes vendor files take. */
+START_TEST(test_explain_mask)
+{
+	const struct snapshot *s = config_state_get(&app.cs);
+	const struct phone *ph = snapshot_find_mac(s, MAC1);
+	struct buf t;
+
+	buf_init(&t);
+	buf_adds(&t, "<Admin_Password ua=\"na\">x1</Admin_Password>\n"
+	    "<Empty_Password/>\n<Time_Zone>GMT</Time_Zone>\n"
+	    "account.1.password = x2\nreg.1.auth.password=\"x3\" "
+	    "reg.1.label=\"L\"\nurl = sip:1001:sekret-1001@pbx\n"
+	    "note: pw-blacklisted-1001 &amp; admin-secret-xyz\n");
+	explain_mask(s, ph, NULL, &t);
+	ck_assert_str_eq(t.data, "<Admin_Password ua=\"na\">" EXPLAIN_MASK
+	    "</Admin_Password>\n<Empty_Password/>\n<Time_Zone>GMT</Time_Zone>"
+	    "\naccount.1.password = " EXPLAIN_MASK "\nreg.1.auth.password=\""
+	    EXPLAIN_MASK "\" reg.1.label=\"L\"\nurl = sip:1001:" EXPLAIN_MASK
+	    "@pbx\nnote: " EXPLAIN_MASK " &amp; " EXPLAIN_MASK "\n");
+	buf_free(&t);
+}
+END_TEST
+
+/* A failed reload: a banner on every page for signed-in users, with the
+ * full diagnostic, while the last good configuration keeps serving. */
+START_TEST(test_reload_banner)
+{
+	struct response rs;
+
+	tu_write(etc, "phones.yml", "phones:\n  desk-1:\n    mac: [\n");
+	config_state_refresh(&app.cs);
+	ck_assert(app.cs.have_bad);
+	run("GET", "/", "admin", &rs);
+	ck_assert_int_eq(rs.status, 200);
+	ck_assert_ptr_nonnull(strstr(rs.body.data, "<div class=\"banner\" "
+	    "role=\"alert\"><strong>The configuration did not reload:"
+	    "</strong> phones.yml:"));
+	ck_assert_ptr_nonnull(strstr(rs.body.data, "still serving the "
+	    "configuration loaded at 20"));
+	ck_assert_ptr_nonnull(strstr(rs.body.data, "<th><a href=\"/phone/"
+	    "desk-1\">"));
+	response_free(&rs);
+	run("GET", "/phone/desk-2", "admin", &rs);
+	ck_assert_ptr_nonnull(strstr(rs.body.data, "class=\"banner\""));
+	response_free(&rs);
+	run("GET", "/nowhere", "monitor", &rs);	/* error pages too */
+	ck_assert_int_eq(rs.status, 404);
+	ck_assert_ptr_nonnull(strstr(rs.body.data, "class=\"banner\""));
+	response_free(&rs);
+	run("GET", "/", NULL, &rs);		/* never to strangers */
+	ck_assert_int_eq(rs.status, 401);
+	ck_assert_ptr_null(strstr(rs.body.data, "banner"));
+	ck_assert_ptr_null(strstr(rs.body.data, "phones.yml"));
+	response_free(&rs);
+	run("GET", "/", "stranger", &rs);
+	ck_assert_int_eq(rs.status, 403);
+	ck_assert_ptr_null(strstr(rs.body.data, "banner"));
+	response_free(&rs);
+	tu_write(etc, "phones.yml", phones_yml);
+	config_state_refresh(&app.cs);
+	ck_assert(!app.cs.have_bad);
+	run("GET", "/", "admin", &rs);
+	ck_assert_ptr_null(strstr(rs.body.data, "banner"));
+	response_free(&rs);
+}
+END_TEST
+
+/* The fleet export is offered, and answers, only over two or more
+ * reporting phones, and never lists what phones.yml sets per phone. */
+START_TEST(test_fleet_export_rules)
+{
+	char d2[TU_DIR_MAX], saved[sizeof(app.data_dir)];
+	struct store st;
+	struct report r;
+	struct response rs;
+	struct secret_key key;
+	char id[STORE_ID_MAX + 1], err[256];
+
+	tu_mkdtemp(d2);
+	memset(&st, 0, sizeof(st));
+	st.dir = d2;
+	ck_assert_msg(secret_key_load(d2, &key, 1, err, sizeof(err)) == 0,
+	    "%s", err);
+	st.key = &key;
+	memcpy(saved, app.data_dir, sizeof(saved));
+	snprintf(app.data_dir, sizeof(app.data_dir), "%s", d2);
+	report_init(&r, REPORT_CONFIG);
+	set(&r, "User_ID_1_", "1001");		/* desk-1's own key */
+	set(&r, "Common_X", "7");
+	save(&st, MAC1, &r, time(NULL) - 5, id);
+	run("GET", "/", "admin", &rs);
+	ck_assert_ptr_null(strstr(rs.body.data, "scope=fleet"));
+	response_free(&rs);
+	run("GET", "/export-unexpected/?scope=fleet", "admin", &rs);
+	ck_assert_int_eq(rs.status, 404);
+	ck_assert_ptr_nonnull(strstr(rs.body.data, "two or more"));
+	response_free(&rs);
+	save(&st, MAC2, &r, time(NULL) - 5, id);
+	report_free(&r);
+	run("GET", "/", "admin", &rs);
+	ck_assert_ptr_nonnull(strstr(rs.body.data, "all 2 reporting phones"));
+	ck_assert_ptr_nonnull(strstr(rs.body.data,
+	    "href=\"/export-unexpected/?scope=fleet\""));
+	response_free(&rs);
+	run("GET", "/", "monitor", &rs);
+	ck_assert_ptr_null(strstr(rs.body.data, "scope=fleet"));
+	response_free(&rs);
+	run("GET", "/export-unexpected/?scope=fleet", "admin", &rs);
+	ck_assert_int_eq(rs.status, 200);
+	ck_assert_ptr_nonnull(strstr(rs.body.data, "Common_X: '7'"));
+	ck_assert_ptr_null(strstr(rs.body.data, "User_ID_1_"));
+	response_free(&rs);
+	memcpy(app.data_dir, saved, sizeof(saved));
+	secret_key_wipe(&key);
+	rm_tree(d2);
+}
+END_TEST
+
+/* Devices (tests/data/vendors): the Vendor column, "n/a" for a vendor
+ * whose phones cannot report, the files in the pack's order, and no
+ * password of any layer on the phone page, previews included. */
+START_TEST(test_device_pages)
+{
+	static const char *const dev_secrets[] = { "desk-admin-secret",
+	    "desk-line-secret", "common-admin-secret", "pro-secret",
+	    "t-secret" };
+	static const char *const phones[] = { "/phone/desk", "/phone/pro",
+	    "/phone/text", "/phone/flat", "/" };
+	char e2[TU_DIR_MAX], d2[TU_DIR_MAX];
+	struct app saved = app;
+	struct response rs;
+
+	tu_copy_dir("tests/data/vendors/etc", e2);
+	tu_write(e2, "serviceconfig.yml", "auth:\n  enabled: false\n");
+	tu_mkdtemp(d2);
+	tu_app(&app, e2, "tests/data/vendors/schema", d2);
+	ck_assert_msg(app.cs.snap != NULL, "%s", app.cs.error);
+	for (size_t i = 0; i < sizeof(phones) / sizeof(phones[0]); i++) {
+		run("GET", phones[i], NULL, &rs);
+		ck_assert_msg(rs.status == 200, "%s: %d", phones[i], rs.status);
+		for (size_t k = 0; k < sizeof(dev_secrets) /
+		    sizeof(dev_secrets[0]); k++)
+			ck_assert_msg(strstr(rs.body.data, dev_secrets[k]) ==
+			    NULL, "%s shows %s", phones[i], dev_secrets[k]);
+		if (strcmp(phones[i], "/phone/desk") == 0) {
+			ck_assert_ptr_nonnull(strstr(rs.body.data,
+			    "<dt>Vendor</dt><dd>acme</dd>"));
+			ck_assert_ptr_nonnull(strstr(rs.body.data,
+			    "<tr><th>admin_password</th><td><span class=\""
+			    "layer layer-phone\">phone</span></td><td><span "
+			    "class=\"badge secret\">secret</span>"));
+			ck_assert_ptr_nonnull(strstr(rs.body.data,
+			    EXPLAIN_MASK));
+		}
+		if (strcmp(phones[i], "/") == 0) {
+			ck_assert_ptr_nonnull(strstr(rs.body.data,
+			    "<th scope=\"col\">Vendor</th>"));
+			ck_assert_ptr_nonnull(strstr(rs.body.data,
+			    "</code></td><td>acme</td>"));
+			ck_assert_ptr_nonnull(strstr(rs.body.data,
+			    "<span class=\"badge na\">n/a</span>"));
+			ck_assert_ptr_nonnull(strstr(rs.body.data,
+			    "<td>cisco (flat)</td>"));
+		}
+		response_free(&rs);
+	}
+	app_free(&app);
+	app = saved;
+	rm_tree(e2);
+	rm_tree(d2);
+}
+END_TEST
+
 Suite *app_pages_suite(void);
 
 Suite *
@@ -625,6 +876,11 @@ app_pages_suite(void)
 	tcase_add_test(tc, test_exports);
 	tcase_add_test(tc, test_auth_disabled);
 	tcase_add_test(tc, test_no_reports);
+	tcase_add_test(tc, test_phone_page);
+	tcase_add_test(tc, test_explain_mask);
+	tcase_add_test(tc, test_reload_banner);
+	tcase_add_test(tc, test_fleet_export_rules);
+	tcase_add_test(tc, test_device_pages);
 	suite_add_tcase(s, tc);
 	return s;
 }

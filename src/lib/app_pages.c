@@ -24,9 +24,17 @@ scope_ok(const char *v)
 	return strcmp(v, "phone") == 0 || strcmp(v, "fleet") == 0;
 }
 
+/* A MAC in any spelling or a phone name; whether it names a phone is the
+ * page's question (a 404 with a sentence, not a 400). */
+static int
+phone_ok(const char *v)
+{
+	return ident_plausible(v, strlen(v));
+}
+
 static const struct qs_key no_keys[] = { { NULL, NULL } };
 static const struct qs_key reports_keys[] = {
-	{ "page", page_number_ok }, { NULL, NULL }
+	{ "page", page_number_ok }, { "phone", phone_ok }, { NULL, NULL }
 };
 static const struct qs_key export_keys[] = {
 	{ "scope", scope_ok }, { NULL, NULL }
@@ -43,6 +51,7 @@ static const struct route {
 	{ "/reports", 0, ROLE_ADMIN, reports_keys, page_reports },
 	{ "/report-detail/", 1, ROLE_ADMIN, no_keys, page_report_detail },
 	{ "/compare/", 1, ROLE_ADMIN, no_keys, page_compare },
+	{ "/phone/", 1, ROLE_ADMIN, no_keys, page_phone },
 	{ "/export-unexpected/", 1, ROLE_ADMIN, export_keys, page_export },
 };
 
@@ -109,15 +118,36 @@ role_name(enum role r)
 	    NULL;
 }
 
+/* "2026-12-02 10:42 UTC" */
+static void
+minute_utc(time_t t, char out[32])
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(out, 32, "an unknown time");
+}
+
+/* The banner shows the full diagnostic (config_state.h): only to a
+ * signed-in user with a role, never on a 401 or 403 page. */
 void
 page_begin(struct page *pg, const char *title, enum html_nav nav)
 {
+	const struct config_state *cs = &pg->app->cs;
+	char loaded[32];
 	struct html_page hp = {
 		.title = title, .active = nav, .user = pg->rq->remote_user,
 		.role = role_name(pg->role),
 		.show_reports = pg->role == ROLE_ADMIN,
 	};
 
+	if (pg->role != ROLE_NONE && cs->have_bad && cs->error[0] != '\0' &&
+	    cs->snap != NULL) {
+		minute_utc(cs->snap->loaded_at, loaded);
+		hp.reload_error = cs->error;
+		hp.loaded_at = loaded;
+	}
 	buf_reset(&pg->rs->body);
 	html_head(&pg->rs->body, &hp);
 }
@@ -182,6 +212,22 @@ page_mac(struct buf *b, const char *mac)
 	}
 	mac_format_colons(mac, colons);
 	html_elem(b, "code", NULL, colons);
+}
+
+void
+page_phone_link(const struct page *pg, struct buf *b, const struct phone *ph)
+{
+	struct buf url;
+
+	if (pg->role != ROLE_ADMIN) {
+		html_text(b, ph->id);
+		return;
+	}
+	buf_init(&url);
+	buf_adds(&url, "/phone/");
+	url_segment(&url, ph->id);
+	html_link(b, url.data, NULL, ph->id);
+	buf_free(&url);
 }
 
 void

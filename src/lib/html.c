@@ -161,7 +161,17 @@ html_head(struct buf *b, const struct html_page *pg)
 		if (pg->role != NULL)
 			html_elem(b, "span", "role", pg->role);
 	}
-	buf_adds(b, "</div>\n</header>\n<main>\n");
+	buf_adds(b, "</div>\n</header>\n");
+	if (pg->reload_error != NULL) {
+		buf_adds(b, "<div class=\"banner\" role=\"alert\"><strong>"
+		    "The configuration did not reload:</strong> ");
+		html_text(b, pg->reload_error);
+		buf_adds(b, " \xe2\x80\x94 still serving the configuration "
+		    "loaded at ");
+		html_text(b, pg->loaded_at);
+		buf_adds(b, ".</div>\n");
+	}
+	buf_adds(b, "<main>\n");
 	html_elem(b, "h1", NULL, pg->title);
 	buf_addc(b, '\n');
 }

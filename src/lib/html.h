@@ -55,11 +55,17 @@ struct html_page {
 	const char	*user;		/* REMOTE_USER; NULL: not signed in */
 	const char	*role;		/* "admin", "monitor"; NULL: none */
 	int		 show_reports;	/* the Reports entry (admins only) */
+	/* The config-health banner: why the last reload failed (NULL: it
+	 * did not) and when the configuration still served was loaded
+	 * ("2026-12-02 10:42 UTC"). */
+	const char	*reload_error;
+	const char	*loaded_at;
 };
 
 /* Appends the document up to and including <main> and the <h1>: doctype,
- * lang, charset, viewport, the stylesheet /deskprov.css, and the header
- * with the navigation (Fleet, Reports) and the user with their role. */
+ * lang, charset, viewport, the stylesheet /deskprov.css, the header with
+ * the navigation (Fleet, Reports) and the user with their role, and the
+ * config-health banner when reload_error is set. */
 void	html_head(struct buf *, const struct html_page *);
 /* Closes <main> and the document, with the footer. */
 void	html_foot(struct buf *);

@@ -11,6 +11,7 @@
 
 #define PAGE_QUERY_MAX	2	/* keys a route accepts */
 #define PAGE_PER_PAGE	50	/* rows on one page of /reports */
+#define PAGE_FLEET_EXPORT_MIN	2	/* reporting phones for a fleet export */
 
 /* One request; pointers borrowed for the request. */
 struct page {
@@ -35,6 +36,7 @@ int	page_reports(struct page *);
 int	page_report_detail(struct page *);
 int	page_compare(struct page *);
 int	page_export(struct page *);
+int	page_phone(struct page *);
 
 /* Sets the error page's message and the log outcome; returns status. */
 int	page_fail(struct page *, int status, const char *outcome,
@@ -58,6 +60,12 @@ int	page_find_phone(struct page *, const char *ident,
 void	page_time(struct buf *, const char *ts, double t);
 /* Appends a MAC as 00:11:22:aa:bb:cc. */
 void	page_mac(struct buf *, const char *mac);
+/* A phone's name linked to its page (/phone/<name>) for admins, plain
+ * text for monitors, who may not follow the link. */
+void	page_phone_link(const struct page *, struct buf *,
+	    const struct phone *);
+/* The vendor as the pages name it: the pack, or "cisco (flat)". */
+const char	*page_vendor_name(const struct phone *);
 /* A value on a page: its text, or an "empty" marker. */
 void	page_value(struct buf *, const char *value);
 /* The badge of a phone. */

@@ -4,10 +4,12 @@
  * Secrets only ever show as "matches" or "differs" (compare.h gives no
  * value for them). */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "explain.h"
 #include "page.h"
 
 static void
@@ -45,15 +47,33 @@ secret_cell(struct buf *b, const struct cmp_item *it)
 	    "badge drift", it->verdict == CMP_MATCH ? "matches" : "differs");
 }
 
-/* One row; which value columns a table has depends on the list. */
+/* The layer an expected value came from (see layers_load()). */
+static void
+layer_cell(struct buf *b, json_object *layers, const char *name)
+{
+	json_object *l;
+	const char *layer = json_object_object_get_ex(layers, name, &l) ?
+	    json_object_get_string(l) : "template";
+	struct buf cls;
+
+	buf_init(&cls);
+	buf_printf(&cls, "layer layer-%s", layer);
+	buf_adds(b, "<td>");
+	html_elem(b, "span", cls.data, layer);
+	buf_adds(b, "</td>");
+	buf_free(&cls);
+}
+
+/* One row; which value columns a table has depends on the list (layers:
+ * the "From" column after Expected). */
 static void
 item_row(struct buf *b, const struct cmp_item *it, int expected,
-    int reported)
+    int reported, json_object *layers)
 {
 	buf_adds(b, "<tr>");
 	html_elem(b, "th", NULL, it->name);
 	if (it->secret) {
-		buf_printf(b, "<td colspan=\"%d\">", expected + reported);
+		buf_printf(b, "<td colspan=\"%d\">", expected * 2 + reported);
 		if (it->verdict == CMP_MATCH || it->verdict == CMP_DIFFERS)
 			secret_cell(b, it);
 		else
@@ -65,6 +85,7 @@ item_row(struct buf *b, const struct cmp_item *it, int expected,
 		buf_adds(b, "<td>");
 		page_value(b, it->expected);
 		buf_adds(b, "</td>");
+		layer_cell(b, layers, it->name);
 	}
 	if (reported) {
 		buf_adds(b, "<td>");
@@ -76,7 +97,7 @@ item_row(struct buf *b, const struct cmp_item *it, int expected,
 
 static void
 item_table(struct buf *b, const char *title, const char *empty,
-    const struct cmp_list *l, int expected, int reported)
+    const struct cmp_list *l, int expected, int reported, json_object *layers)
 {
 	buf_printf(b, "<h2>");
 	html_text(b, title);
@@ -88,12 +109,13 @@ item_table(struct buf *b, const char *title, const char *empty,
 	buf_adds(b, "<div class=\"scroll\"><table class=\"params\">\n"
 	    "<thead><tr><th scope=\"col\">Parameter</th>");
 	if (expected)
-		buf_adds(b, "<th scope=\"col\">Expected</th>");
+		buf_adds(b, "<th scope=\"col\">Expected</th>"
+		    "<th scope=\"col\">From</th>");
 	if (reported)
 		buf_adds(b, "<th scope=\"col\">Reported</th>");
 	buf_adds(b, "</tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < l->n; i++)
-		item_row(b, &l->items[i], expected, reported);
+		item_row(b, &l->items[i], expected, reported, layers);
 	buf_adds(b, "</tbody></table></div>\n");
 }
 
@@ -126,12 +148,53 @@ basis(struct buf *b, const struct phone_view *v)
 }
 
 static void
+layer_add(void *ctx, const struct explain_value *v)
+{
+	size_t n = strlen(v->name);
+	char name[256];
+
+	/* A device's raw parameter "params[Name]" is the profile's Name. */
+	if (strncmp(v->name, "params[", 7) == 0 && v->name[n - 1] == ']' &&
+	    n - 8 < sizeof(name))
+		snprintf(name, sizeof(name), "%.*s", (int)(n - 8), v->name + 7);
+	else
+		snprintf(name, sizeof(name), "%s", v->name);
+	json_object_object_add(ctx, name, json_object_new_string(v->layer));
+}
+
+/* Name -> layer of every expected value (caller puts it): a flat
+ * profile's layers (schema, common, phone); for a device, the layer of
+ * its raw params; the rest comes from the pack's template ("template"). */
+static json_object *
+layers_load(struct page *pg, const struct phone *ph)
+{
+	json_object *m = json_object_new_object();
+	const struct pack_file *f;
+	struct vendor_file_req vr;
+	enum vendor_owner owner;
+	char name[256], err[256];
+
+	if (ph->pack == NULL)
+		explain_values(pg->snap, ph, NULL, layer_add, m, err,
+		    sizeof(err));
+	else if ((f = vendor_main_file(ph->pack)) != NULL &&
+	    vendor_file_name(f, ph, ph->pmodel, name, sizeof(name)) == 0 &&
+	    vendor_request(pg->snap, name, NULL, &vr, &owner) == 1)
+		explain_values(pg->snap, ph, &vr, layer_add, m, err,
+		    sizeof(err));
+	return m;
+}
+
+static void
 compare_body(struct page *pg, const struct phone_view *v)
 {
 	struct buf *b = &pg->rs->body;
 	const struct cmp_result *r = &v->result;
+	json_object *layers = layers_load(pg, v->phone);
 
-	buf_adds(b, "<dl class=\"facts\"><dt>MAC</dt><dd>");
+	buf_adds(b, "<dl class=\"facts\"><dt>Phone</dt><dd>");
+	page_phone_link(pg, b, v->phone);
+	buf_adds(b, "</dd><dt>MAC</dt><dd>");
 	page_mac(b, v->mac);
 	buf_adds(b, "</dd><dt>Status</dt><dd>");
 	page_badge(b, v->badge);
@@ -141,13 +204,14 @@ compare_body(struct page *pg, const struct phone_view *v)
 	basis(b, v);
 	counts(b, r);
 	item_table(b, "Mismatches", "Every reported value matches.",
-	    &r->mismatches, 1, 1);
+	    &r->mismatches, 1, 1, layers);
 	item_table(b, "Missing", "The phone reports every expected parameter.",
-	    &r->missing, 1, 0);
+	    &r->missing, 1, 0, layers);
 	item_table(b, "Unexpected", "The phone reports nothing beyond the "
-	    "expected parameters.", &r->unexpected, 0, 1);
+	    "expected parameters.", &r->unexpected, 0, 1, layers);
 	item_table(b, "Secrets", "No secret is both expected and reported.",
-	    &r->secrets, 0, 1);
+	    &r->secrets, 0, 1, layers);
+	json_object_put(layers);
 	if (r->n_unverified > 0)
 		buf_printf(b, "<p class=\"notice\">%zu secret%s could not be "
 		    "verified: the report key is missing.</p>\n",
@@ -272,12 +336,43 @@ fleet_states(struct page *pg, struct store_state **states, size_t *n)
 	return STORE_OK;
 }
 
+/* Left out of the fleet export: what common.yml sets already, and what
+ * phones.yml sets for any one phone (a station name, a user id): equal
+ * values of a per-phone key are a coincidence, not a common setting. */
+struct fleet_known {
+	const struct snapshot	*snap;
+	struct strmap		 per_phone;	/* names, borrowed */
+};
+
+static void
+fleet_known_init(struct fleet_known *k, const struct snapshot *s)
+{
+	k->snap = s;
+	strmap_init(&k->per_phone, 64);
+	for (size_t i = 0; i < s->n_phones; i++)
+		for (uint32_t j = 0; j < s->phones[i].n_params; j++) {
+			const struct param *p = &s->phones[i].params[j];
+			strmap_put(&k->per_phone, p->name, p->name_len,
+			    (void *)(uintptr_t)p->name);
+		}
+}
+
+static int
+fleet_known(void *ctx, const char *name)
+{
+	const struct fleet_known *k = ctx;
+
+	return compare_in_common((void *)(uintptr_t)k->snap, name) ||
+	    strmap_get(&k->per_phone, name, strlen(name)) != NULL;
+}
+
 static int
 export_fleet(struct page *pg)
 {
 	struct store_state *states;
 	const struct report **reports = NULL;
 	struct cmp_list common = { NULL, 0, 0 };
+	struct fleet_known known;
 	enum store_status rc;
 	size_t n;
 	int status;
@@ -286,17 +381,20 @@ export_fleet(struct page *pg)
 		status = page_store_fail(pg, rc);
 		goto out;
 	}
-	if (n == 0) {
-		status = page_fail(pg, 404, "never_reported", "No configured "
-		    "phone has reported its configuration yet.");
+	if (n < PAGE_FLEET_EXPORT_MIN) {
+		status = page_fail(pg, 404, "too_few_reports", "A fleet export "
+		    "needs two or more configured phones that have reported "
+		    "their configuration: with fewer, every value looks "
+		    "common.");
 		goto out;
 	}
 	reports = xcalloc(n, sizeof(*reports));
 	for (size_t i = 0; i < n; i++)
 		reports[i] = &states[i].params;
-	compare_fleet_common(reports, n, compare_in_common,
-	    (void *)(uintptr_t)pg->snap,
-	    &pg->snap->cmp, &common);
+	fleet_known_init(&known, pg->snap);
+	compare_fleet_common(reports, n, fleet_known, &known, &pg->snap->cmp,
+	    &common);
+	strmap_free(&known.per_phone);
 	buf_reset(&pg->rs->body);
 	if (compare_export_fleet(&common, n, pg->src.now, &pg->snap->cmp,
 	    &pg->rs->body) < 0)

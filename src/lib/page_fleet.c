@@ -7,7 +7,8 @@
 #include "page.h"
 
 struct tally {
-	size_t	n[BADGE_UNCONFIGURED + 1];
+	size_t	n[BADGE_NA + 1];
+	size_t	reporting;	/* configured phones with a reported state */
 };
 
 /* A link for admins, plain text for monitors (who may not follow it). */
@@ -39,7 +40,9 @@ cell_last_report(const struct page *pg, struct buf *b,
 	struct buf url;
 
 	buf_adds(b, "<td>");
-	if (!v->have_report) {
+	if (v->badge == BADGE_NA) {
+		html_elem(b, "span", "muted", "n/a");
+	} else if (!v->have_report) {
 		html_elem(b, "span", "muted", "never");
 	} else {
 		page_time(b, v->latest.timestamp, 0);
@@ -80,11 +83,16 @@ phone_row(const struct page *pg, struct buf *b, const struct phone_view *v)
 {
 
 	buf_adds(b, "<tr>");
-	if (v->phone != NULL)
-		html_elem(b, "th", NULL, v->phone->id);
+	if (v->phone != NULL) {
+		buf_adds(b, "<th>");
+		page_phone_link(pg, b, v->phone);
+		buf_adds(b, "</th>");
+	}
 	buf_adds(b, "<td>");
 	page_mac(b, v->mac);
 	buf_adds(b, "</td>");
+	if (v->phone != NULL)
+		cell_text(b, page_vendor_name(v->phone));
 	cell_text(b, v->model);
 	cell_text(b, v->firmware);
 	if (v->phone != NULL) {
@@ -108,7 +116,10 @@ table_head(struct buf *b, const char *caption, int configured)
 	buf_adds(b, "\n<thead><tr>");
 	if (configured)
 		buf_adds(b, "<th scope=\"col\">Phone</th>");
-	buf_adds(b, "<th scope=\"col\">MAC</th><th scope=\"col\">Model</th>"
+	buf_adds(b, "<th scope=\"col\">MAC</th>");
+	if (configured)
+		buf_adds(b, "<th scope=\"col\">Vendor</th>");
+	buf_adds(b, "<th scope=\"col\">Model</th>"
 	    "<th scope=\"col\">Firmware reported</th>");
 	if (configured)
 		buf_adds(b, "<th scope=\"col\">Last profile fetch</th>");
@@ -131,7 +142,26 @@ summary(struct buf *b, const struct snapshot *s, const struct tally *t)
 		buf_printf(b, " %zu ", t->n[order[i]]);
 		page_badge(b, order[i]);
 	}
+	if (t->n[BADGE_NA] > 0) {
+		buf_printf(b, " %zu ", t->n[BADGE_NA]);
+		page_badge(b, BADGE_NA);
+		buf_adds(b, " (their vendors' phones do not report)");
+	}
 	buf_adds(b, "</p>\n");
+}
+
+/* The fleet export means something only over two or more reporting
+ * phones: with one, every value it reports would look common. */
+static void
+export_offer(const struct page *pg, struct buf *b, const struct tally *t)
+{
+	if (pg->role != ROLE_ADMIN || t->reporting < PAGE_FLEET_EXPORT_MIN)
+		return;
+	buf_printf(b, "<p>Parameters all %zu reporting phones report alike "
+	    "that common.yml does not set: ", t->reporting);
+	html_link(b, "/export-unexpected/?scope=fleet", NULL, "export them "
+	    "as YAML for common.yml");
+	buf_adds(b, ".</p>\n");
 }
 
 /* The configured phones; the rows go to `rows` so the summary can come
@@ -148,6 +178,7 @@ configured(struct page *pg, struct buf *rows, struct tally *t)
 		if (rc == STORE_OK) {
 			phone_row(pg, rows, &v);
 			t->n[v.badge]++;
+			t->reporting += v.have_state;
 		}
 		phone_view_free(&v);
 	}
@@ -208,6 +239,7 @@ page_fleet(struct page *pg)
 	if (rows.len > 0)
 		buf_add(&pg->rs->body, rows.data, rows.len);
 	buf_adds(&pg->rs->body, "</tbody></table></div>\n");
+	export_offer(pg, &pg->rs->body, &t);
 	if ((status = discovered(pg)) != 0)
 		goto out;
 	status = page_end(pg, "fleet");

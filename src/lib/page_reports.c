@@ -1,19 +1,21 @@
-/* GET /reports?page=N: every stored report, newest first, PAGE_PER_PAGE
- * to a page.  GET /report-detail/<id>: one report with its parameters;
+/* GET /reports?page=N[&phone=P]: every stored report (or a phone's: a
+ * configured phone by name or MAC, or any MAC that reported), newest
+ * first, PAGE_PER_PAGE to a page.  GET /report-detail/<id>: one report with its parameters;
  * secrets (stored as keyed hashes) show as "hashed", never their hash. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "page.h"
 
-/* The phone's name when it is configured, else a muted note. */
+/* The phone's name (linked to its page) when it is configured, else a
+ * muted note. */
 static void
-phone_name(struct buf *b, const struct snapshot *s, const char *mac)
+phone_name(const struct page *pg, struct buf *b, const char *mac)
 {
-	const struct phone *ph = snapshot_find_mac(s, mac);
+	const struct phone *ph = snapshot_find_mac(pg->snap, mac);
 
 	if (ph != NULL)
-		html_text(b, ph->id);
+		page_phone_link(pg, b, ph);
 	else
 		html_elem(b, "span", "muted", "not configured");
 }
@@ -29,7 +31,7 @@ report_row(struct page *pg, const struct store_entry *e)
 	buf_adds(b, "<tr><td>");
 	page_time(b, e->timestamp, 0);
 	buf_adds(b, "</td><td>");
-	phone_name(b, pg->snap, e->mac);
+	phone_name(pg, b, e->mac);
 	buf_adds(b, "</td><td>");
 	page_mac(b, e->mac);
 	buf_adds(b, "</td><td>");
@@ -40,8 +42,10 @@ report_row(struct page *pg, const struct store_entry *e)
 	buf_free(&url);
 }
 
+/* phone: the ?phone= the list was asked for, kept by the pager, or NULL. */
 static void
-pager_link(struct buf *b, size_t page, const char *label, const char *rel)
+pager_link(struct buf *b, size_t page, const char *phone, const char *label,
+    const char *rel)
 {
 	struct buf url, n;
 
@@ -50,6 +54,8 @@ pager_link(struct buf *b, size_t page, const char *label, const char *rel)
 	buf_printf(&n, "%zu", page);
 	buf_adds(&url, "/reports");
 	url_arg(&url, "page", n.data);
+	if (phone != NULL)
+		url_arg(&url, "phone", phone);
 	buf_adds(b, "<a");
 	html_attr(b, "href", url.data);
 	html_attr(b, "rel", rel);
@@ -61,16 +67,62 @@ pager_link(struct buf *b, size_t page, const char *label, const char *rel)
 }
 
 static void
-pager(struct buf *b, size_t page, size_t pages, size_t total)
+pager(struct buf *b, size_t page, size_t pages, size_t total,
+    const char *phone)
 {
 	buf_adds(b, "<nav class=\"pager\" aria-label=\"Pages\">");
 	if (page > 1)
-		pager_link(b, page - 1, "\xe2\x86\x90 Newer", "prev");
+		pager_link(b, page - 1, phone, "\xe2\x86\x90 Newer", "prev");
 	buf_printf(b, " <span>Page %zu of %zu (%zu report%s)</span> ", page,
 	    pages, total, total == 1 ? "" : "s");
 	if (page < pages)
-		pager_link(b, page + 1, "Older \xe2\x86\x92", "next");
+		pager_link(b, page + 1, phone, "Older \xe2\x86\x92", "next");
 	buf_adds(b, "</nav>\n");
+}
+
+/* The MAC whose reports ?phone= asks for: a MAC as it is (a discovered
+ * phone has reports too), a name through phones.yml.  0, or the status. */
+static int
+filter_mac(struct page *pg, const char *ident, char mac[MAC_LEN + 1],
+    struct buf *title)
+{
+	const struct phone *ph;
+	char colons[18];
+	int status;
+
+	if (mac_parse(ident, strlen(ident), mac) == MAC_OK) {
+		ph = snapshot_find_mac(pg->snap, mac);
+		mac_format_colons(mac, colons);
+		buf_printf(title, "Reports of %s", ph != NULL ? ph->id : colons);
+		return 0;
+	}
+	if ((status = page_find_phone(pg, ident, &ph)) != 0)
+		return status;
+	if (ph->mac[0] == '\0')
+		return page_fail(pg, 404, "no_mac", "This phone has no MAC "
+		    "address in phones.yml, so its reports cannot be found.");
+	memcpy(mac, ph->mac, MAC_LEN + 1);
+	buf_printf(title, "Reports of %s", ph->id);
+	return 0;
+}
+
+static void
+report_list(struct page *pg, const struct store_page *list, size_t page,
+    size_t pages)
+{
+	struct buf *b = &pg->rs->body;
+
+	pager(b, page, pages, list->total, pg->query[1]);
+	buf_adds(b, "<div class=\"scroll\"><table class=\"list\">\n"
+	    "<caption>Reports, newest first</caption>\n<thead><tr>"
+	    "<th scope=\"col\">Received</th><th scope=\"col\">Phone</th>"
+	    "<th scope=\"col\">MAC</th><th scope=\"col\">Type</th>"
+	    "<th scope=\"col\">Report</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < list->n; i++)
+		report_row(pg, &list->entries[i]);
+	buf_adds(b, "</tbody></table></div>\n");
+	if (pages > 1)
+		pager(b, page, pages, list->total, pg->query[1]);
 }
 
 int
@@ -80,37 +132,43 @@ page_reports(struct page *pg)
 	    1, pages;
 	struct store_page list = { NULL, 0, 0 };
 	enum store_status rc;
-	struct buf *b = &pg->rs->body;
+	struct buf *b = &pg->rs->body, title;
+	char mac[MAC_LEN + 1];
+	int status;
 
-	rc = store_list(&pg->store, NULL, (page - 1) * PAGE_PER_PAGE,
-	    PAGE_PER_PAGE, &list, pg->msgbuf);
-	if (rc != STORE_OK && rc != STORE_E_NOT_FOUND)
+	buf_init(&title);
+	if (pg->query[1] != NULL &&
+	    (status = filter_mac(pg, pg->query[1], mac, &title)) != 0) {
+		buf_free(&title);
+		return status;
+	}
+	rc = store_list(&pg->store, pg->query[1] ? mac : NULL,
+	    (page - 1) * PAGE_PER_PAGE, PAGE_PER_PAGE, &list, pg->msgbuf);
+	if (rc != STORE_OK && rc != STORE_E_NOT_FOUND) {
+		buf_free(&title);
 		return page_store_fail(pg, rc);
+	}
 	pages = list.total ? (list.total + PAGE_PER_PAGE - 1) / PAGE_PER_PAGE :
 	    1;
 	if (page > pages) {
-		store_page_free(&list);
+		if (rc == STORE_OK)
+			store_page_free(&list);
+		buf_free(&title);
 		return page_fail(pg, 404, "no_page", "There is no such page of "
 		    "reports.");
 	}
-	page_begin(pg, "Reports", NAV_REPORTS);
-	if (list.total == 0) {
-		html_elem(b, "p", "muted", "No phone has reported yet.");
-	} else {
-		pager(b, page, pages, list.total);
-		buf_adds(b, "<div class=\"scroll\"><table class=\"list\">\n"
-		    "<caption>Reports, newest first</caption>\n<thead><tr>"
-		    "<th scope=\"col\">Received</th><th scope=\"col\">Phone</th>"
-		    "<th scope=\"col\">MAC</th><th scope=\"col\">Type</th>"
-		    "<th scope=\"col\">Report</th></tr></thead>\n<tbody>\n");
-		for (size_t i = 0; i < list.n; i++)
-			report_row(pg, &list.entries[i]);
-		buf_adds(b, "</tbody></table></div>\n");
-		if (pages > 1)
-			pager(b, page, pages, list.total);
-	}
+	page_begin(pg, title.len ? title.data : "Reports", NAV_REPORTS);
+	if (pg->query[1] != NULL)
+		buf_adds(b, "<p><a href=\"/reports\">Every phone's reports</a>"
+		    "</p>\n");
+	if (list.total == 0)
+		html_elem(b, "p", "muted", pg->query[1] ? "This phone has not "
+		    "reported yet." : "No phone has reported yet.");
+	else
+		report_list(pg, &list, page, pages);
 	if (rc == STORE_OK)
 		store_page_free(&list);
+	buf_free(&title);
 	return page_end(pg, "reports");
 }
 
@@ -129,7 +187,7 @@ report_facts(struct page *pg, const struct stored_report *r)
 
 	buf_adds(b, "<dl class=\"facts\">");
 	dl_item(b, "Phone");
-	phone_name(b, pg->snap, r->head.mac);
+	phone_name(pg, b, r->head.mac);
 	if (snapshot_find_mac(pg->snap, r->head.mac) != NULL) {
 		buf_init(&url);
 		buf_adds(&url, "/compare/");

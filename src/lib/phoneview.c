@@ -16,18 +16,26 @@ static const struct {
 	[BADGE_NEVER] = { "never reported", "never" },
 	[BADGE_STALE] = { "stale", "stale" },
 	[BADGE_UNCONFIGURED] = { "not configured", "new" },
+	[BADGE_NA] = { "n/a", "na" },
 };
+
+int
+phone_can_report(const struct phone *ph)
+{
+	return ph->pack == NULL || (ph->pack->ua_vendor != NULL &&
+	    strcmp(ph->pack->ua_vendor, "cisco") == 0);
+}
 
 const char *
 phone_badge_text(enum phone_badge b)
 {
-	return (unsigned)b <= BADGE_UNCONFIGURED ? badges[b].text : "?";
+	return (unsigned)b <= BADGE_NA ? badges[b].text : "?";
 }
 
 const char *
 phone_badge_class(enum phone_badge b)
 {
-	return (unsigned)b <= BADGE_UNCONFIGURED ? badges[b].cls : "never";
+	return (unsigned)b <= BADGE_NA ? badges[b].cls : "never";
 }
 
 time_t
@@ -105,6 +113,8 @@ choose_badge(struct phone_view *v, const struct view_source *src)
 
 	if (v->phone == NULL)
 		v->badge = BADGE_UNCONFIGURED;
+	else if (!v->have_state && !phone_can_report(v->phone))
+		v->badge = BADGE_NA;
 	else if (!v->have_state)
 		v->badge = BADGE_NEVER;
 	else if (v->latest_time < 0 || src->now - v->latest_time > window)

@@ -14,7 +14,8 @@
  *             all; stale: the newest report is older than
  *             monitoring.report_activity_window; drift: the current state
  *             differs from the expected configuration; in sync otherwise,
- *             in that order of precedence. */
+ *             in that order of precedence; n/a for a phone whose vendor's
+ *             firmware does not report (phone_can_report()). */
 #ifndef DESKPROV_PHONEVIEW_H
 #define DESKPROV_PHONEVIEW_H
 
@@ -30,7 +31,8 @@ enum phone_badge {
 	BADGE_DRIFT,
 	BADGE_NEVER,
 	BADGE_STALE,
-	BADGE_UNCONFIGURED	/* a discovery reporter not in phones.yml */
+	BADGE_UNCONFIGURED,	/* a discovery reporter not in phones.yml */
+	BADGE_NA		/* its vendor's phones do not report */
 };
 
 /* Everything is owned by the view and released by phone_view_free();
@@ -76,9 +78,16 @@ void	phone_view_free(struct phone_view *);
  * as \xNN, secrets only as "matches" or "differs". */
 void	phone_view_text(const struct phone_view *, struct buf *);
 
-/* "in sync", "drift", "never reported", "stale", "not configured". */
+/* 1 when the phone's firmware can upload its configuration: only Cisco
+ * MPP and SPA firmware has a Report_Rule (flat-profile phones and the
+ * cisco-mpp and cisco-spa packs, whose User-Agent vendor is "cisco"). */
+int	phone_can_report(const struct phone *);
+
+/* "in sync", "drift", "never reported", "stale", "not configured",
+ * "n/a". */
 const char	*phone_badge_text(enum phone_badge);
-/* A CSS class for the badge: "ok", "drift", "never", "stale", "new". */
+/* A CSS class for the badge: "ok", "drift", "never", "stale", "new",
+ * "na". */
 const char	*phone_badge_class(enum phone_badge);
 
 /* Seconds since the epoch of a store timestamp (2026-11-22T10:07:53.1Z);

@@ -623,8 +623,8 @@ sys.stdout.write("<flat-profile><A>" + "x" * (3 * 1024 * 1024) + "</A></flat-pro
 	expect_body_contains '<span class="n">1</span> mismatches' "$c: 1 mismatch"
 	expect_body_contains '<span class="n">1</span> missing' "$c: 1 missing"
 	expect_body_contains '<span class="n">1</span> unexpected' "$c: 1 unexpected"
-	expect_body_contains '<tr><th>Time_Zone</th><td><code class="value">GMT+01:00</code></td><td><code class="value">GMT+05:00</code></td></tr>' \
-	    "$c: Time_Zone expected GMT+01:00, reported GMT+05:00"
+	expect_body_contains '<tr><th>Time_Zone</th><td><code class="value">GMT+01:00</code></td><td><span class="layer layer-common">common</span></td><td><code class="value">GMT+05:00</code></td></tr>' \
+	    "$c: Time_Zone expected GMT+01:00 (from common.yml), reported GMT+05:00"
 	expect_body_contains '<tr><th>Host_Name</th>' "$c: Host_Name missing"
 	expect_body_contains '<tr><th>New_Param_X</th><td><code class="value">val &amp; &lt;x&gt; &quot;q&quot;</code></td></tr>' \
 	    "$c: New_Param_X unexpected, escaped"
@@ -639,7 +639,12 @@ sys.stdout.write("<flat-profile><A>" + "x" * (3 * 1024 * 1024) + "</A></flat-pro
 	expect_status 200 "$what: /export-unexpected/$mac"
 	expect_header Content-Type '^text/yaml; charset=utf-8$' "$what: /export-unexpected"
 	req -u "$admin" '/export-unexpected/?scope=fleet'
-	expect_status 200 "$what: /export-unexpected/?scope=fleet"
+	expect_status 404 "$what: /export-unexpected/?scope=fleet (one reporting phone)"
+	req -u "$admin" "/phone/$mac"
+	expect_status 200 "$what: /phone/$mac as admin"
+	expect_body_contains "<code>$mac.xml</code>" "$what: /phone/$mac: the file it fetches"
+	req -u "$monitor" "/phone/$mac"
+	expect_status 403 "$what: /phone/$mac as monitor"
 	req /
 	expect_status 401 "$what: / without credentials"
 	req -u stranger:e2e-stranger-pw /

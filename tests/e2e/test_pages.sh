@@ -23,6 +23,10 @@
 #     HTML validated by tidy.
 #  5. The command-line tool on the same data: `deskprov compare`,
 #     `schema verify`, `schema generate` (backup, no secret).
+#  6. The fleet export: refused and not offered with one reporting phone,
+#     offered and answered once a second configured phone reports.
+#  7. A failed reload: the banner on every page (screenshot), gone once
+#     the files are good again.
 . "$(dirname "$0")/lib.sh"
 
 E2E_PROCS+='|compare.fcgi|report.fcgi|chromium|chrome_crashpad'
@@ -173,6 +177,13 @@ done
 check "lighttpd spawned 2 compare.fcgi processes" \
     test "$(fcgi_pids compare.fcgi | wc -w)" -eq 2
 
+# The empty states, before any report: in the browser like every page.
+if command -v chromium >/dev/null && command -v tidy >/dev/null; then
+	mkdir -p "$SHOTS"
+	browse fleet-empty /
+	browse reports-empty /reports
+fi
+
 # ---------------------------------------------------------------- 1. report
 
 req /reception.xml
@@ -226,7 +237,10 @@ expect_body_lacks '<!DOCTYPE html>' "/reports.xml"
 
 page "$ADMIN" / 200 "/ as admin"
 expect_log fleet 'user=admin ' "/ as admin"
-expect_body_contains '<th>reception</th>' "/ as admin"
+expect_body_contains '<th><a href="/phone/reception">reception</a></th>' "/ as admin: the phone linked to its page"
+expect_body_contains '<th scope="col">Vendor</th>' "/ as admin: a Vendor column"
+expect_body_contains '</code></td><td>cisco (flat)</td>' "/ as admin: reception's vendor"
+expect_body_lacks 'scope=fleet' "/ as admin: no fleet export offered for one reporting phone"
 expect_body_contains '<span class="badge drift">drift</span>' "/ as admin"
 expect_body_contains "<a href=\"/compare/$MAC\">4</a>" "/ as admin: 4 differences"
 expect_body_contains '<td>CP-6841-3PCC</td><td>12.0.1</td>' "/ as admin: model, firmware"
@@ -254,8 +268,9 @@ C="/compare/$MAC"
 expect_body_contains '<span class="n">1</span> mismatches' "$C: 1 mismatch"
 expect_body_contains '<span class="n">1</span> missing' "$C: 1 missing"
 expect_body_contains '<span class="n">2</span> unexpected' "$C: 2 unexpected"
-expect_body_contains '<tr><th>Time_Zone</th><td><code class="value">GMT+01:00</code></td><td><code class="value">GMT+05:00</code></td></tr>' \
-    "$C: Time_Zone expected GMT+01:00, reported GMT+05:00"
+expect_body_contains '<tr><th>Time_Zone</th><td><code class="value">GMT+01:00</code></td><td><span class="layer layer-common">common</span></td><td><code class="value">GMT+05:00</code></td></tr>' \
+    "$C: Time_Zone expected GMT+01:00 (from common.yml), reported GMT+05:00"
+expect_body_contains '<a href="/phone/reception">reception</a>' "$C: the phone linked to its page"
 expect_body_contains '<tr><th>Host_Name</th>' "$C: Host_Name missing"
 expect_body_contains '<tr><th>New_Param_X</th><td><code class="value">val &amp; &lt;x&gt; &quot;q&quot;</code></td></tr>' \
     "$C: New_Param_X unexpected, escaped"
@@ -273,11 +288,33 @@ expect_header Content-Disposition "^attachment; filename=\"unexpected_params_${M
     "/export-unexpected"
 expect_body_contains "New_Param_X: 'val & <x> \"q\"'" "/export-unexpected"
 no_secrets "/export-unexpected"
-req -u "$ADMIN" '/export-unexpected/?scope=fleet'
-expect_status 200 "/export-unexpected/?scope=fleet"
-expect_header Content-Disposition '^attachment; filename="common_params_fleet_' \
-    "/export-unexpected/?scope=fleet"
-no_secrets "/export-unexpected/?scope=fleet"
+page "$ADMIN" '/export-unexpected/?scope=fleet' 404 \
+    "/export-unexpected/?scope=fleet with one reporting phone"
+expect_body_contains 'two or more' "/export-unexpected/?scope=fleet with one reporting phone"
+page "$ADMIN" /phone/reception 200 "/phone/reception"
+P=/phone/reception
+expect_body_contains "<code>$MAC.xml</code> <span class=\"badge ok\">rendered</span>" "$P: its profile, rendered"
+expect_body_contains '&lt;Time_Zone ua=&quot;na&quot;&gt;GMT+01:00&lt;/Time_Zone&gt;' "$P: the preview"
+expect_body_contains '&lt;Password_1_ ua=&quot;na&quot;&gt;********&lt;/Password_1_&gt;' "$P: the line password masked"
+expect_body_contains '<tr><th>Station_Name</th><td><span class="layer layer-phone">phone</span></td><td><code class="value">Reception</code></td></tr>' \
+    "$P: Station_Name from phones.yml"
+expect_body_contains "href=\"/report-detail/$REPORT_ID\"" "$P: its report"
+expect_body_contains 'href="/reports?phone=reception"' "$P: its reports, all"
+expect_body_contains '<time datetime=' "$P: its last profile fetch"
+page "$ADMIN" /phone/00-11-22-33-44-55 200 "/phone/<MAC>"
+page "$ADMIN" /phone/warehouse 200 "/phone/warehouse (never reported)"
+expect_body_contains 'It has not reported yet.' "/phone/warehouse"
+page "$ADMIN" /phone/nobody 404 "/phone/ of an unknown phone"
+expect_body_contains '<!DOCTYPE html>' "/phone/ of an unknown phone: the styled error page"
+page "$ADMIN" /phone/reception/files 400 "a path below /phone/<phone>"
+expect_body_contains '<!DOCTYPE html>' "a path below /phone/<phone>: the styled error page"
+page "$MONITOR" /phone/reception 403 "/phone/reception as monitor"
+page "$ADMIN" '/reports?phone=reception' 200 "/reports?phone=reception"
+expect_body_contains "/report-detail/$REPORT_ID" "/reports?phone=reception"
+expect_body_contains 'Page 1 of 1 (1 report)' "/reports?phone=reception: its one report"
+page "$ADMIN" '/reports?phone=warehouse' 200 "/reports?phone=warehouse (none)"
+expect_body_contains 'This phone has not reported yet.' "/reports?phone=warehouse"
+page "$ADMIN" '/reports?phone=nobody' 404 "/reports?phone= an unknown phone"
 page "$ADMIN" '/export-unexpected/?scope=everything' 400 "export with a bad scope"
 req -u "$ADMIN" -X POST --data-binary 'x' /compare/$MAC
 expect_status 405 "POST to /compare"
@@ -294,6 +331,11 @@ if command -v chromium >/dev/null && command -v tidy >/dev/null; then
 	browse report-detail "/report-detail/$REPORT_ID"
 	browse compare "/compare/$MAC"
 	browse error-404 /compare/0a0b0c0d0e0f
+	browse phone /phone/reception
+	browse phone-never-reported /phone/warehouse
+	browse reports-of-phone '/reports?phone=reception'
+	browse reports-of-phone-empty '/reports?phone=warehouse'
+	browse phone-unknown /phone/nobody
 	note "screenshots in $SHOTS"
 else
 	skip "chromium or tidy missing (scripts/deps installs them)"
@@ -334,5 +376,62 @@ check "deskprov schema verify after generate: exit 0" test $? -eq 0
 check "deskprov schema verify: counts" grep -q \
     '^0 reported but missing from schema.yml, 0 in schema.yml but not reported$' \
     "$E2E_TMP/cli.out"
+
+# ---------------------------------------------------------------- 6. fleet export
+
+# conference-room reports its profile as served: a second reporting phone.
+# phones.yml first gives it reception's Display_Name_1_, so that both
+# report one value of a key phones.yml sets per phone: not a common value.
+# Discovery mode stays on: conference-room is excluded from it, like reception.
+etc_sed phones.yml 's/Display_Name_1_: "Conference Room"/Display_Name_1_: "Reception"/'
+etc_sed serviceconfig.yml 's/^  exclude_macs: \["00:11:22:33:44:55"\]$/  exclude_macs: ["00:11:22:33:44:55", "00:11:22:33:44:66"]/'
+sleep 1.1	# RELOAD_CHECK_INTERVAL
+req /conference-room.xml
+expect_status 200 "conference-room's profile"
+expect_body_contains '<Display_Name_1_ ua="na">Reception</Display_Name_1_>' \
+    "conference-room's profile with reception's display name"
+"$E2E_PY" - "$R_BODY" "$E2E_TMP/conference.xml" <<'EOF2'
+import sys
+import xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+fp = root if root.tag == "flat-profile" else root.find("flat-profile")
+env = ET.Element("env")
+env.append(fp)
+open(sys.argv[2], "w").write('<?xml version="1.0" encoding="UTF-8"?>\n' +
+    ET.tostring(env, encoding="unicode") + "\n")
+EOF2
+MAC=001122334466 UA='Cisco-CP-8841-3PCC/12.0.1 (001122334466)' \
+    upload_report "$E2E_TMP/conference.xml"
+page "$ADMIN" / 200 "/ with two reporting phones"
+expect_body_contains 'href="/export-unexpected/?scope=fleet"' "/ offers the fleet export"
+req -u "$ADMIN" '/export-unexpected/?scope=fleet'
+expect_status 200 "/export-unexpected/?scope=fleet"
+expect_header Content-Disposition '^attachment; filename="common_params_fleet_' \
+    "/export-unexpected/?scope=fleet"
+no_secrets "/export-unexpected/?scope=fleet"
+expect_body_lacks 'Display_Name_1_' "fleet export: no key phones.yml sets per phone, equal or not"
+expect_body_lacks 'Time_Zone' "fleet export: nothing common.yml sets"
+
+# ---------------------------------------------------------------- 7. banner
+
+cp "$E2E_ETC/phones.yml" "$E2E_TMP/phones.yml.good"
+printf 'phones:\n  reception:\n\tmac: "00:11:22:33:44:55"\n' >>"$E2E_ETC/phones.yml"
+sleep 1.1	# RELOAD_CHECK_INTERVAL: the next request looks at the files
+page "$ADMIN" / 200 "/ after a failed reload"
+expect_body_contains '<div class="banner" role="alert"><strong>The configuration did not reload:</strong> phones.yml:' \
+    "/ after a failed reload: the banner with file and line"
+expect_body_contains 'still serving the configuration loaded at' "/ after a failed reload"
+expect_body_contains '<th><a href="/phone/reception">' "/ after a failed reload: still serving"
+req /
+expect_status 401 "/ without credentials after a failed reload"
+expect_body_lacks 'phones.yml' "401 page: no banner"
+if command -v chromium >/dev/null && command -v tidy >/dev/null; then
+	browse fleet-reload-failed /
+	browse phone-reload-failed /phone/reception
+fi
+cp "$E2E_TMP/phones.yml.good" "$E2E_ETC/phones.yml"
+sleep 1.1
+page "$ADMIN" / 200 "/ once phones.yml is good again"
+expect_body_lacks 'class="banner"' "/ once phones.yml is good again: no banner"
 
 e2e_finish
