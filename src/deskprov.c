@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "explain.h"
 #include "device.h"
 #include "phoneview.h"
 #include "app_profile.h"
@@ -389,18 +390,13 @@ cmd_render(int argc, char **argv)
 
 /* ---- explain ---- */
 
+/* One line of explain's values table; secrets come without a value. */
 static void
-print_values(json_object *prov)
+print_value(void *ctx, const struct explain_value *v)
 {
-	json_object_object_foreach(prov, path, o) {
-		json_object *layer, *value;
-		json_object_object_get_ex(o, "layer", &layer);
-		json_object_object_get_ex(o, "value", &value);
-		printf("  %-40s %-8s %s\n", path, json_object_get_string(layer),
-		    device_path_secret(path) ? "(secret, not shown)" :
-		    json_object_to_json_string_ext(value,
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	}
+	(void)ctx;
+	printf("  %-40s %-8s %s\n", v->name, v->layer,
+	    v->value != NULL ? v->value : "(secret, not shown)");
 }
 
 static void
@@ -420,17 +416,6 @@ print_lookup(const struct snapshot *s, const struct vendor_file_req *vr,
 		printf("  partial or parent: %s\n", res->used[i]);
 }
 
-static void
-flat_layer(void *ctx, const struct effective_param *e)
-{
-	static const char *const names[] = { "schema", "common", "phone" };
-
-	(void)ctx;
-	printf("  %-40s %-8s %s\n", e->param->name, names[e->layer],
-	    secret_name_rule(e->param->name) ? "(secret, not shown)" :
-	    e->param->value);
-}
-
 static int
 explain_device(const struct snapshot *s, const struct phone *ph,
     const char *fname)
@@ -439,7 +424,6 @@ explain_device(const struct snapshot *s, const struct phone *ph,
 	struct vendor_result res;
 	enum vendor_owner owner;
 	struct buf out;
-	json_object *prov, *data;
 	char err[256];
 
 	/* The file the server would send for that name, nothing else. */
@@ -462,12 +446,10 @@ explain_device(const struct snapshot *s, const struct phone *ph,
 	print_lookup(s, &vr, &res);
 	if (res.error[0])
 		printf("render error: %s\n", res.error);
-	prov = json_object_new_object();
-	data = vendor_data(&vr, prov, err, sizeof(err));
 	printf("values (path, layer, value):\n");
-	print_values(prov);
-	json_object_put(data);
-	json_object_put(prov);
+	if (explain_values(s, ph, &vr, print_value, NULL, err,
+	    sizeof(err)) < 0)
+		cli_error("%s", err);
 	return res.error[0] ? 1 : 0;
 }
 
@@ -498,8 +480,7 @@ cmd_explain(int argc, char **argv)
 	if (ph->pack == NULL) {
 		printf("phone: %s  Cisco flat profile (no vendor pack)\n"
 		    "values (parameter, layer, value):\n", ph->id);
-		flatprofile_params(s, ph, flat_layer, NULL);
-		rc = 0;
+		rc = explain_values(s, ph, NULL, print_value, NULL, NULL, 0);
 		goto out;
 	}
 	buf_init(&uri);
