@@ -48,9 +48,13 @@ TEST_SRC  = $(filter-out tests/check_main.c,$(wildcard tests/check_*.c))
 CLI       = build/deskprov
 
 FUZZ_DRIVERS = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+# Data beside the checkout, not in it (peer data, the Mustache spec):
+# tests that need it skip, visibly and counted, when it is absent.
+SHARED       ?= $(CURDIR)/../shared
 # The Mustache specification's test files (specs/*.json of
-# https://github.com/mustache/spec) beside the checkout; skipped when absent.
-MUSTACHE_SPEC ?= $(CURDIR)/../shared/conformance/mustache-spec
+# https://github.com/mustache/spec): skipped when MUSTACHE_SPEC is left at
+# its default and $(SHARED) is absent; otherwise it must hold tests.
+MUSTACHE_SPEC ?= $(SHARED)/conformance/mustache-spec
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps check unit unit-asan mustache-spec fuzz-replay fuzz e2e run bench \
@@ -110,18 +114,25 @@ build/asan/mustache_spec: tests/mustache_spec.c build/asan/libdeskprov.a
 	    build/asan/libdeskprov.a $(PKG_LIBS)
 
 mustache-spec: build/mustache_spec build/asan/mustache_spec
-	build/mustache_spec $(MUSTACHE_SPEC)
-	ASAN_OPTIONS=detect_leaks=1 build/asan/mustache_spec $(MUSTACHE_SPEC)
+	@if [ "$(origin MUSTACHE_SPEC)" = file ] && [ ! -d "$(SHARED)" ]; then \
+	    echo "  skip  Mustache spec: no $(SHARED) beside the checkout (or set MUSTACHE_SPEC to the specs/ of https://github.com/mustache/spec)"; \
+	    echo "0 passed, 0 failed, 1 skipped"; \
+	else \
+	    echo "build/mustache_spec $(MUSTACHE_SPEC)"; \
+	    build/mustache_spec "$(MUSTACHE_SPEC)" || exit 1; \
+	    echo "build/asan/mustache_spec $(MUSTACHE_SPEC)"; \
+	    ASAN_OPTIONS=detect_leaks=1 build/asan/mustache_spec "$(MUSTACHE_SPEC)"; \
+	fi
 
 unit: build/check_all
-	DESKPROV_SHARED=$(CURDIR)/../shared build/check_all
+	DESKPROV_SHARED=$(SHARED) build/check_all
 
 # One process for the sanitizer run: LeakSanitizer's check at the exit of
 # every forked test costs most of a second here; leaks still fail the run.
 unit-asan: build/asan/check_all
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	    UBSAN_OPTIONS=print_stacktrace=1 \
-	    DESKPROV_SHARED=$(CURDIR)/../shared build/asan/check_all
+	    DESKPROV_SHARED=$(SHARED) build/asan/check_all
 
 # Every fuzz driver replays its corpus (seeds and past crashes) under
 # ASan+UBSan in `make check`; `make fuzz` fuzzes for real with libFuzzer.
@@ -129,10 +140,14 @@ build/asan/replay_%: fuzz/fuzz_%.c fuzz/replay.c build/asan/libdeskprov.a
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< fuzz/replay.c \
 	    build/asan/libdeskprov.a $(PKG_LIBS)
 
+# Each input replayed without a crash counts as a passed test.
 fuzz-replay: $(FUZZ_DRIVERS:%=build/asan/replay_%)
-	@for d in $(FUZZ_DRIVERS); do \
-	    echo "fuzz corpus $$d:"; build/asan/replay_$$d fuzz/corpus/$$d/* || exit 1; \
-	done
+	@n=0; for d in $(FUZZ_DRIVERS); do \
+	    echo "fuzz corpus $$d:"; \
+	    build/asan/replay_$$d fuzz/corpus/$$d/* || \
+	        { echo "$$n passed, 1 failed, 0 skipped"; exit 1; }; \
+	    n=$$((n + $$(ls fuzz/corpus/$$d | wc -l))); \
+	done; echo "$$n passed, 0 failed, 0 skipped"
 
 fuzz:
 	@mkdir -p build/fuzz
@@ -148,13 +163,18 @@ fuzz:
 e2e: all
 	tests/e2e/run-all
 
+# Every stage runs, even after one failed, and the last line is one total
+# over all of them, "N passed, N failed, N skipped" (tests/total), after
+# the list of what was skipped.
+CHECK_STAGES = unit unit-asan mustache-spec fuzz-replay e2e
+
 check: deps
-	$(MAKE) all build/check_all build/asan/check_all
-	$(MAKE) unit
-	$(MAKE) unit-asan
-	$(MAKE) mustache-spec
-	$(MAKE) fuzz-replay
-	$(MAKE) e2e
+	$(MAKE) all build/check_all build/asan/check_all build/mustache_spec \
+	    build/asan/mustache_spec $(FUZZ_DRIVERS:%=build/asan/replay_%)
+	@rm -rf build/stages
+	@for s in $(CHECK_STAGES); do \
+	    tests/stage build/stages $$s $(MAKE) --no-print-directory $$s; \
+	done; tests/total build/stages $(CHECK_STAGES)
 
 run: deps
 	$(MAKE) all

@@ -16,6 +16,41 @@
 
 #define TU_DIR_MAX	64
 
+/* Skips the rest of the running test, saying why: a "skip" line on
+ * stdout, counted by check_main.c, never a silent pass.  For tests that
+ * need something outside the repository (../shared) or an optional system
+ * file; a test that cannot work without it must say so, not return. */
+#define TU_SKIP(...)	do {						\
+	tu_skip(__FILE__, tcase_name(), __VA_ARGS__);			\
+	return;								\
+} while (0)
+
+void	tu_skip(const char *file, const char *tcase, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* Data that lives beside the checkout, not in it (the ../shared tree that
+ * `make unit` names in DESKPROV_SHARED): writes DESKPROV_SHARED/sub to
+ * out and returns 1 when that directory exists, else 0 with the reason in
+ * out, for TU_SKIP.  Files missing under a directory that exists are the
+ * caller's failures, not skips. */
+static inline int
+tu_shared_dir(char *out, size_t n, const char *sub)
+{
+	const char *shared = getenv("DESKPROV_SHARED");
+	struct stat st;
+
+	if (shared == NULL || *shared == '\0') {
+		snprintf(out, n, "DESKPROV_SHARED is not set (make unit sets it "
+		    "to ../shared)");
+		return 0;
+	}
+	snprintf(out, n, "%s/%s", shared, sub);
+	if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
+		return 1;
+	snprintf(out, n, "%s/%s is not there", shared, sub);
+	return 0;
+}
+
 /* Makes an empty directory under /tmp; its name goes into dir. */
 static inline void
 tu_mkdtemp(char dir[TU_DIR_MAX])

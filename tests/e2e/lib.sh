@@ -25,6 +25,12 @@ export LC_ALL=C	# byte semantics: ${#var}, grep -P '\xff'
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_TOP=$(cd "$E2E_DIR/../.." && pwd)
+# What the servers' own user (www-data, when we are root) reads: the tree
+# itself, or a copy when that user cannot enter it (e2e_stage_for).
+E2E_BIN=$E2E_TOP/cgi-bin
+E2E_SCHEMA=$E2E_TOP/schema
+E2E_WWW=$E2E_TOP/www
+E2E_STAGED=
 E2E_NAME=$(basename "$0" .sh)
 E2E_PASS=0
 E2E_FAIL=0
@@ -344,7 +350,7 @@ wait_ready() {
 # The environment of every deskprov process a test starts.
 deskprov_env() {
 	export DESKPROV_ETC="$E2E_ETC"
-	export DESKPROV_SCHEMA_DIR="$E2E_TOP/schema"
+	export DESKPROV_SCHEMA_DIR="$E2E_SCHEMA"
 	export DESKPROV_DATA="$E2E_TMP/data"
 }
 
@@ -380,6 +386,44 @@ start_lighttpd() {
 	e2e_abort "lighttpd did not start: $(tail -5 "$E2E_LOG")"
 }
 
+# as_user USER COMMAND...: runs COMMAND as USER (no login, no groups).
+as_user() {
+	local user=$1
+	shift
+	setpriv --reuid="$user" --regid="$user" --clear-groups -- "$@"
+}
+
+# e2e_stage_for USER: when we are root and the servers run as USER, makes
+# sure USER can reach what they read.  A checkout in a directory only we
+# may enter (a 0700 temporary directory, anything under /root) made every
+# FastCGI child fail with "spawn-fcgi: child exited with: 126": then the
+# programs, schema/ and www/ are copied into the test's temporary directory
+# and used from there, with a note saying why.  A temporary directory USER
+# cannot enter (TMPDIR) stops the test, saying so.
+e2e_stage_for() {
+	local user=$1 top=$E2E_TMP/top
+	[ "$(id -u)" -eq 0 ] && [ -z "$E2E_STAGED" ] || return 0
+	E2E_STAGED=1
+	command -v setpriv >/dev/null ||
+	    e2e_abort "setpriv (util-linux) is needed to test what $user can read"
+	as_user "$user" test -x "$E2E_TMP/run" ||
+	    e2e_abort "$user cannot enter $E2E_TMP, where the servers' sockets" \
+	    "and logs are (TMPDIR=${TMPDIR:-/tmp}); set TMPDIR to a directory" \
+	    "$user can enter"
+	as_user "$user" test -x "$E2E_BIN/profile.fcgi" -a \
+	    -r "$E2E_SCHEMA/schema.yml" -a -x "$E2E_WWW" && return 0
+	note "$user cannot read $E2E_TOP (a directory only $(id -un) may" \
+	    "enter): cgi-bin/*.fcgi, schema/ and www/ are copied to $top for" \
+	    "the servers and FastCGI processes running as $user"
+	mkdir -p "$top/cgi-bin" &&
+	    cp "$E2E_TOP"/cgi-bin/*.fcgi "$top/cgi-bin/" &&
+	    cp -R "$E2E_TOP/schema" "$E2E_TOP/www" "$top/" &&
+	    chmod -R a+rX "$top" || e2e_abort "cannot copy the tree to $top"
+	E2E_BIN=$top/cgi-bin E2E_SCHEMA=$top/schema E2E_WWW=$top/www
+	as_user "$user" test -x "$E2E_BIN/profile.fcgi" ||
+	    e2e_abort "$user cannot run $E2E_BIN/profile.fcgi even when copied"
+}
+
 # start_pool USER: a spawn-fcgi pool of 4 profile.fcgi processes on the unix
 # socket $E2E_SOCK, running as USER (when we are root).  The socket belongs
 # to USER, mode 0660, so only the web server's children (the same user)
@@ -394,10 +438,11 @@ start_pool() {
 		chown "$user" "$E2E_TMP/run" "$E2E_LOG"
 		opts=(-u "$user" -g "$user" -U "$user" -G "$user")
 	fi
+	e2e_stage_for "$user"
 	(cd "$E2E_TMP" && deskprov_env &&
 	    exec spawn-fcgi -s "$E2E_SOCK" -M 0660 -F 4 "${opts[@]}" \
 	    -P "$E2E_TMP/run/pool.pids" -- /bin/sh -c \
-	    "exec '$E2E_TOP/cgi-bin/profile.fcgi' 2>>'$E2E_LOG'") \
+	    "exec '$E2E_BIN/profile.fcgi' 2>>'$E2E_LOG'") \
 	    >"$E2E_TMP/spawn-fcgi.out" 2>&1 </dev/null
 	[ $? -eq 0 ] || e2e_abort "spawn-fcgi failed: $(cat "$E2E_TMP/spawn-fcgi.out")"
 	for pid in $(cat "$E2E_TMP/run/pool.pids" 2>/dev/null); do
@@ -424,10 +469,11 @@ start_fcgi_pool() {
 	    opts=(-u "$user" -g "$user" -U "$user" -G "$user")
 	[ -x "$E2E_TOP/cgi-bin/$name.fcgi" ] ||
 	    e2e_abort "cgi-bin/$name.fcgi is not built"
+	e2e_stage_for "$user"
 	if ! (cd "$E2E_TMP" && deskprov_env &&
 	    exec spawn-fcgi -s "$E2E_FCGI_SOCK" -M 0660 -F "$count" "${opts[@]}" \
 	    -P "$E2E_TMP/run/$name-pool.pids" -- /bin/sh -c \
-	    "exec '$E2E_TOP/cgi-bin/$name.fcgi' 2>>'$E2E_LOG'") \
+	    "exec '$E2E_BIN/$name.fcgi' 2>>'$E2E_LOG'") \
 	    >"$E2E_TMP/spawn-fcgi-$name.out" 2>&1 </dev/null; then
 		e2e_abort "spawn-fcgi ($name) failed: $(cat "$E2E_TMP/spawn-fcgi-$name.out")"
 	fi

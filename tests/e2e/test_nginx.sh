@@ -24,12 +24,12 @@ write_server_block() {
 	    -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: report socket\)|\1server unix:$E2E_REPORT_SOCK;\2|" \
 	    -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: compare socket\)|\1server unix:$E2E_COMPARE_SOCK;\2|" \
 	    -e "s|^\( *\)listen [^;]*;\( *# deskprov: listen\)|\1listen 127.0.0.1:$E2E_PORT;\2|" \
-	    -e "s|^\( *\)root [^;]*;\( *# deskprov: www\)|\1root $E2E_TOP/www;\2|" \
+	    -e "s|^\( *\)root [^;]*;\( *# deskprov: www\)|\1root $E2E_WWW;\2|" \
 	    -e "s|^\( *\)auth_basic_user_file [^;]*;\( *# deskprov: htpasswd\)|\1auth_basic_user_file $E2E_HTPASSWD;\2|" \
 	    "$E2E_TOP/nginx.conf.example" >"$out"
 	n=$(grep -c -e "unix:$E2E_SOCK;" -e "unix:$E2E_METRICS_SOCK;" \
 	    -e "unix:$E2E_REPORT_SOCK;" -e "unix:$E2E_COMPARE_SOCK;" \
-	    -e "listen 127.0.0.1:$E2E_PORT;" -e "root $E2E_TOP/www;" \
+	    -e "listen 127.0.0.1:$E2E_PORT;" -e "root $E2E_WWW;" \
 	    -e "auth_basic_user_file $E2E_HTPASSWD;" "$out")
 	[ "$n" -eq 10 ] ||
 	    e2e_abort "nginx.conf.example: expected 10 lines marked deskprov:, set $n"

@@ -362,7 +362,9 @@ check "deskprov schema verify: lists New_Param_X" grep -q \
     '^  New_Param_X  *reported by 1 of 2 phones$' "$E2E_TMP/cli.out"
 cp "$E2E_TOP/schema/schema.yml" "$E2E_ETC/schema.yml"
 cli schema generate --from-report "$MAC"
-check "deskprov schema generate: exit 0 $(cat "$E2E_TMP/cli.err")" test $? -eq 0
+rc=$?	# the command's status, before any $(...) of the description
+check "deskprov schema generate: exit 0 (got $rc) $(cat "$E2E_TMP/cli.err")" \
+    test "$rc" -eq 0
 check "deskprov schema generate: old schema kept" \
     cmp -s "$E2E_TOP/schema/schema.yml" "$(ls "$E2E_ETC"/schema.yml.bak-* | head -1)"
 check "deskprov schema generate: New_Param_X with its value" \
