@@ -107,6 +107,22 @@ static const struct {
 	{ __LINE__, "ca", "abc", 5, 3 },	/* OSA: no edit of a swap */
 };
 
+/* memmem() for the Mustache delimiters and the preview masks: the first
+ * match, a needle at either end, one longer than the haystack. */
+START_TEST(test_find)
+{
+	static const char hay[] = "ab{{x}}cd{{y}}";
+	const size_t n = sizeof(hay) - 1;
+
+	ck_assert_ptr_eq(text_find(hay, n, "{{", 2), hay + 2);
+	ck_assert_ptr_eq(text_find(hay, n, "ab", 2), hay);
+	ck_assert_ptr_eq(text_find(hay, n, "y}}", 3), hay + 11);
+	ck_assert_ptr_null(text_find(hay, n, "}}}", 3));
+	ck_assert_ptr_null(text_find(hay, 1, "ab", 2));
+	ck_assert_ptr_null(text_find(hay, 0, "a", 1));
+}
+END_TEST
+
 START_TEST(test_distance)
 {
 	size_t d = text_distance(dists[_i].a, strlen(dists[_i].a),
@@ -179,6 +195,7 @@ text_suite(void)
 	    (int)(sizeof(seqs) / sizeof(seqs[0])));
 	tcase_add_test(tc, test_xml_text_problem);
 	tcase_add_test(tc, test_hex);
+	tcase_add_test(tc, test_find);
 	tcase_add_loop_test(tc, test_distance, 0,
 	    sizeof(dists) / sizeof(dists[0]));
 	tcase_add_test(tc, test_distance_long);

@@ -5,6 +5,7 @@
 #include "explain.h"
 #include "flatprofile.h"
 #include "secret.h"
+#include "text.h"
 
 /* ---- values and their layers ---- */
 
@@ -70,22 +71,6 @@ explain_values(const struct snapshot *s, const struct phone *ph,
 
 /* ---- masking ---- */
 
-/* The first needle[0..m) in hay[0..n), or NULL (memmem() is a GNU
- * extension). */
-static const char *
-find(const char *hay, size_t n, const char *needle, size_t m)
-{
-	const char *s = hay, *end = hay + n;
-
-	while ((size_t)(end - s) >= m &&
-	    (s = memchr(s, needle[0], (size_t)(end - s) - m + 1)) != NULL) {
-		if (memcmp(s, needle, m) == 0)
-			return s;
-		s++;
-	}
-	return NULL;
-}
-
 /* Replaces every occurrence of needle[0..n) in text by the mask. */
 static void
 mask_value(struct buf *text, const char *needle, size_t n)
@@ -98,7 +83,7 @@ mask_value(struct buf *text, const char *needle, size_t n)
 	buf_init(&out);
 	start = text->data;
 	end = text->data + text->len;
-	while ((p = find(start, (size_t)(end - start), needle, n)) != NULL) {
+	while ((p = text_find(start, (size_t)(end - start), needle, n)) != NULL) {
 		buf_add(&out, start, (size_t)(p - start));
 		buf_adds(&out, EXPLAIN_MASK);
 		start = p + n;

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "mustache_impl.h"
+#include "text.h"
 
 #define DELIM_MAX	16
 
@@ -135,22 +136,6 @@ static int
 is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* memmem() is a GNU extension; delimiters are short, so a first-byte scan
- * and a compare cost no more. */
-static const char *
-find(const char *hay, size_t n, const char *needle, size_t m)
-{
-	const char *s = hay, *end = hay + n;
-
-	while ((size_t)(end - s) >= m &&
-	    (s = memchr(s, needle[0], (size_t)(end - s) - m + 1)) != NULL) {
-		if (memcmp(s, needle, m) == 0)
-			return s;
-		s++;
-	}
-	return NULL;
 }
 
 static int
@@ -289,7 +274,7 @@ scan_tag(struct parser *p, size_t at, struct tag *t)
 		close[clen++] = kinds[t->kind].closer;
 	memcpy(close + clen, p->ctag, p->clen);
 	clen += p->clen;
-	found = find(s + k, p->len - k, close, clen);
+	found = text_find(s + k, p->len - k, close, clen);
 	if (found == NULL)
 		return perr(p, t->line, "tag %.*s%s is never closed "
 		    "(no \"%.*s\" follows)", (int)p->olen, p->otag,
@@ -764,7 +749,7 @@ parse_all(struct parser *p)
 	size_t off;
 
 	while (p->pos < p->len) {
-		at = find(p->src + p->pos, p->len - p->pos, p->otag, p->olen);
+		at = text_find(p->src + p->pos, p->len - p->pos, p->otag, p->olen);
 		off = at ? (size_t)(at - p->src) : p->len;
 		note_text(p, p->pos, off);
 		if (at == NULL) {

@@ -72,6 +72,20 @@ utf8_ok(const char *s, size_t n)
 	return 1;
 }
 
+const char *
+text_find(const char *hay, size_t n, const char *needle, size_t m)
+{
+	const char *s = hay, *end = hay + n;
+
+	while ((size_t)(end - s) >= m &&
+	    (s = memchr(s, needle[0], (size_t)(end - s) - m + 1)) != NULL) {
+		if (memcmp(s, needle, m) == 0)
+			return s;
+		s++;
+	}
+	return NULL;
+}
+
 int
 hex_value(int c)
 {

@@ -36,6 +36,11 @@ size_t		 utf8_decode(const char *s, size_t n, uint32_t *cp);
 
 /* The value of the hex digit c (either case), or -1. */
 int		 hex_value(int c);
+
+/* The first needle[0..m) in hay[0..n) (m > 0), or NULL: memmem(), which
+ * is a GNU extension.  A first-byte scan, then a compare. */
+const char	*text_find(const char *hay, size_t n, const char *needle,
+		    size_t m);
 /* Writes the 2n hex digits of p[0..n) to out (no NUL), in lowercase or,
  * when upper is set, uppercase. */
 void		 hex_encode(const void *p, size_t n, int upper, char *out);
