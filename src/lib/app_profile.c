@@ -300,8 +300,7 @@ serve_vendor_file(const struct snapshot *s, const char *fname,
 	enum vendor_owner owner;
 	int rc;
 
-	read_ua(s, rq->user_agent, &ua);
-	if ((rc = vendor_request(s, fname, &ua, &vr, &owner)) == 0 ||
+	if ((rc = vendor_request(s, fname, NULL, &vr, &owner)) == 0 ||
 	    (rc < 0 && owner == VENDOR_OWNER_FLAT))
 		return 0;	/* no pack's, or the Cisco route's <mac>.xml */
 	logline_str(log, "pack", vr.pack->name);
@@ -323,6 +322,9 @@ serve_vendor_file(const struct snapshot *s, const char *fname,
 		ff->phone_mac = vr.phone->mac;
 		ff->phone_found = 1;
 	}
+	/* Read only now: the Cisco route reads it itself. */
+	read_ua(s, rq->user_agent, &ua);
+	vr.ua = &ua;
 	if (ua_contradicts(s, &vr, &ua, rs, log) == 0 &&
 	    admit(s, vr.phone, vr.file->secrets, rq, rs, log) == 0)
 		vendor_answer(&vr, rq, rs, log);
