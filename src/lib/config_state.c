@@ -3,13 +3,9 @@
 #include <string.h>
 
 #include "config_lastgood.h"
-#include "log.h"
-#include "extrafiles.h"
 #include "config_state.h"
-
-#ifndef DESKPROV_SCHEMA_DIR
-#define DESKPROV_SCHEMA_DIR	"/usr/local/share/deskprov/schema"
-#endif
+#include "extrafiles.h"
+#include "log.h"
 
 static double
 monotonic(void)
