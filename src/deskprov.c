@@ -156,12 +156,10 @@ check_devices(const struct snapshot *s, size_t *files)
 			const struct pack_file *f = &ph->pack->files[j];
 			struct vendor_file_req vr;
 			struct vendor_result res;
-			enum vendor_owner owner;
 			struct buf out;
 
-			if (vendor_file_name(f, ph, ph->pmodel, name,
-			    sizeof(name)) < 0 ||
-			    vendor_request(s, name, NULL, &vr, &owner) != 1)
+			if (vendor_phone_request(s, ph, f, name, sizeof(name),
+			    &vr) != 1)
 				continue;
 			buf_init(&out);
 			(*files)++;
@@ -848,18 +846,17 @@ files_device_file(const struct snapshot *s, const struct phone *ph,
     const struct pack_file *f, struct vendor_file_req *vr)
 {
 	struct vendor_result res;
-	enum vendor_owner owner;
 	struct buf out;
 	char name[256];
-	int ok;
+	int ok, r = vendor_phone_request(s, ph, f, name, sizeof(name), vr);
 
-	if (vendor_file_name(f, ph, ph->pmodel, name, sizeof(name)) < 0) {
+	if (r < 0) {
 		printf("  %-16s %s  (%s: the model has no value for it)\n",
 		    "not configured", f->pattern, scope_names[f->scope]);
 		return 0;
 	}
-	if (vendor_request(s, name, NULL, vr, &owner) != 1 ||
-	    vr->pack != ph->pack || (vr->phone != NULL && vr->phone != ph)) {
+	if (r == 0 || vr->pack != ph->pack ||
+	    (vr->phone != NULL && vr->phone != ph)) {
 		printf("  %-16s /%s  (another pack or phone answers it)\n",
 		    "not configured", name);
 		return 0;

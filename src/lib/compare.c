@@ -61,11 +61,10 @@ expected_from_device(struct cmp_expected *e, const struct snapshot *s,
 	char name[256];
 
 	struct vendor_file_req vr;
-	enum vendor_owner owner;
 
 	if (f == NULL || f->syntax != SYNTAX_XML ||
-	    vendor_file_name(f, ph, ph->pmodel, name, sizeof(name)) < 0 ||
-	    vendor_request(s, name, NULL, &vr, &owner) != 1 || vr.phone != ph)
+	    vendor_phone_request(s, ph, f, name, sizeof(name), &vr) != 1 ||
+	    vr.phone != ph)
 		return;
 	buf_init(&out);
 	e->rendered = xcalloc(1, sizeof(*e->rendered));

@@ -269,12 +269,10 @@ device_file(const struct snapshot *s, const struct phone *ph,
 	struct explain_file f = { .status = EXPLAIN_RENDERED };
 	struct vendor_file_req vr;
 	struct vendor_result res;
-	enum vendor_owner owner;
 	struct buf body;
 	char name[256];
 
-	if (vendor_file_name(pf, ph, ph->pmodel, name, sizeof(name)) < 0 ||
-	    vendor_request(s, name, NULL, &vr, &owner) != 1 ||
+	if (vendor_phone_request(s, ph, pf, name, sizeof(name), &vr) != 1 ||
 	    vr.file != pf || (vr.phone != NULL && vr.phone != ph))
 		return 0;
 	memset(&res, 0, sizeof(res));

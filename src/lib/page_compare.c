@@ -171,15 +171,14 @@ layers_load(struct page *pg, const struct phone *ph)
 	json_object *m = json_object_new_object();
 	const struct pack_file *f;
 	struct vendor_file_req vr;
-	enum vendor_owner owner;
 	char name[256], err[256];
 
 	if (ph->pack == NULL)
 		explain_values(pg->snap, ph, NULL, layer_add, m, err,
 		    sizeof(err));
 	else if ((f = vendor_main_file(ph->pack)) != NULL &&
-	    vendor_file_name(f, ph, ph->pmodel, name, sizeof(name)) == 0 &&
-	    vendor_request(pg->snap, name, NULL, &vr, &owner) == 1)
+	    vendor_phone_request(pg->snap, ph, f, name, sizeof(name),
+	    &vr) == 1)
 		explain_values(pg->snap, ph, &vr, layer_add, m, err,
 		    sizeof(err));
 	return m;

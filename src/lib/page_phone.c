@@ -205,14 +205,13 @@ values(struct page *pg, const struct phone *ph)
 	struct buf *b = &pg->rs->body, rows;
 	const struct pack_file *f;
 	struct vendor_file_req vr, *rq = NULL;
-	enum vendor_owner owner;
 	char name[256], err[256];
 
 	html_elem(b, "h2", NULL, "Values and where they come from");
 	if (ph->pack != NULL) {
 		if ((f = vendor_main_file(ph->pack)) == NULL ||
-		    vendor_file_name(f, ph, ph->pmodel, name, sizeof(name)) < 0 ||
-		    vendor_request(pg->snap, name, NULL, &vr, &owner) != 1) {
+		    vendor_phone_request(pg->snap, ph, f, name, sizeof(name),
+		    &vr) != 1) {
 			html_elem(b, "p", "muted", "Its pack has no file of its "
 			    "own for this phone.");
 			return;

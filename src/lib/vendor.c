@@ -649,3 +649,16 @@ vendor_request(const struct snapshot *s, const char *fname,
 	};
 	return 1;
 }
+
+int
+vendor_phone_request(const struct snapshot *s, const struct phone *ph,
+    const struct pack_file *pf, char *name, size_t namesz,
+    struct vendor_file_req *rq)
+{
+	enum vendor_owner owner;
+
+	memset(rq, 0, sizeof(*rq));
+	if (vendor_file_name(pf, ph, ph->pmodel, name, namesz) < 0)
+		return -1;
+	return vendor_request(s, name, NULL, rq, &owner) == 1;
+}

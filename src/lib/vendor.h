@@ -45,6 +45,17 @@ int	vendor_request(const struct snapshot *, const char *fname,
 	    const struct useragent *ua, struct vendor_file_req *rq,
 	    enum vendor_owner *owner);
 
+/* A phone's own file pf as the phone asks for it: the name its pattern
+ * gives this phone (into name) and what the server answers for that name
+ * (vendor_request(), into *rq).  Returns 1 with *rq filled; 0 when the
+ * server answers that name with nothing (*rq empty); -1 when the pattern
+ * names nothing for this phone (a placeholder without a value).  The one
+ * way `deskprov check|files`, the phone and compare pages and explain
+ * turn a pack file into a request. */
+int	vendor_phone_request(const struct snapshot *, const struct phone *,
+	    const struct pack_file *pf, char *name, size_t namesz,
+	    struct vendor_file_req *rq);
+
 struct vendor_result {
 	const char	*template_rel;	/* the template rendered */
 	const char	*used[32];	/* partials and parents it reached */
