@@ -20,7 +20,8 @@ enum ftype {
 	F_STRLIST,	/* a string or a list of them */
 	F_MAP,		/* a mapping checked against sub */
 	F_LIST,		/* a list of mappings checked against sub */
-	F_PARAMS	/* raw vendor parameters: name → scalar */
+	F_PARAMS,	/* raw vendor parameters: name → scalar */
+	F_PIN		/* a PIN of exactly min digits */
 };
 
 struct field {
@@ -42,6 +43,14 @@ static const struct field server_fields[] = {
 	{ NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 
+/* The proxy every request of the account goes through, when it is not
+ * the registrar (an SBC): host and port, the transport is the server's. */
+static const struct field proxy_fields[] = {
+	{ "host", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "port", F_INT, 1, 65535, NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
 static const struct field account_fields[] = {
 	{ "line", F_INT, 1, DEVICE_LINES_MAX, NULL, NULL, NULL },
 	{ "enabled", F_BOOL, 0, 0, NULL, NULL, NULL },
@@ -51,6 +60,7 @@ static const struct field account_fields[] = {
 	{ "auth_user", F_STR, 0, 0, NULL, NULL, NULL },
 	{ "password", F_STR, 0, 0, NULL, NULL, NULL },
 	{ "server", F_MAP, 0, 0, NULL, server_fields, NULL },
+	{ "outbound_proxy", F_MAP, 0, 0, NULL, proxy_fields, NULL },
 	{ "voicemail", F_STR, 0, 0, NULL, NULL, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL }
 };
@@ -82,6 +92,8 @@ static const struct field device_fields[] = {
 	{ "language", F_LANG, 0, 0, NULL, NULL, NULL },
 	{ "admin_password", F_STR, 0, 0, NULL, NULL, NULL },
 	{ "user_password", F_STR, 0, 0, NULL, NULL, NULL },
+	/* The 4-digit PIN of a DECT base (Gigaset N510's system PIN). */
+	{ "system_pin", F_PIN, 4, 4, NULL, NULL, NULL },
 	{ "provisioning", F_MAP, 0, 0, NULL, provisioning_fields, NULL },
 	{ "firmware", F_MAP, 0, 0, NULL, firmware_fields, NULL },
 	/* Fields every account gets unless it sets them: the PBX. */
@@ -244,6 +256,18 @@ get_lang(const struct ynode *v, json_object **out, struct diag *e)
 	return 0;
 }
 
+/* Exactly f->min decimal digits, kept as text (a leading 0 counts). */
+static int
+get_pin(const struct ynode *v, const struct field *f, json_object **out,
+    struct diag *e)
+{
+	if (v->kind != YN_SCALAR || v->is_null || v->len != (size_t)f->min ||
+	    strspn(v->str, "0123456789") != v->len)
+		return fail(e, v, "%s must be %ld digits", f->name, f->min);
+	*out = json_object_new_string_len(v->str, (int)v->len);
+	return 0;
+}
+
 static int
 get_strlist(const struct ynode *v, const char *name, json_object **out,
     struct diag *e)
@@ -367,6 +391,7 @@ get_value(const struct ynode *v, const struct field *f, json_object **out,
 	case F_MAP:	return parse_table(v, f->sub, f->name, 0, out, e);
 	case F_LIST:	return get_list(v, f, out, e);
 	case F_PARAMS:	return get_params(v, out, e);
+	case F_PIN:	return get_pin(v, f, out, e);
 	}
 	return fail(e, v, "internal: field type");
 }
@@ -610,6 +635,7 @@ device_merge(json_object *const layers[DL_COUNT], json_object *prov)
 const struct device_secret_field device_secret_fields[] = {
 	{ NULL, "admin_password" },
 	{ NULL, "user_password" },
+	{ NULL, "system_pin" },
 	{ "accounts", "password" },
 	{ "account_defaults", "password" },
 	{ NULL, NULL }

@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "device.h"
@@ -59,6 +60,47 @@ add_code(json_object *o, const struct pack *p, const char *map,
 		json_object_object_add(o, field, json_object_get(v));
 }
 
+/* Values some vendors want spelled differently, which Mustache cannot
+ * compute: a port in hex (Gigaset N510: "0x13c4"), a URL without its
+ * scheme (Gigaset N510's data server), a PIN as BCD bytes (Gigaset N510:
+ * 1234 is "0x12,0x34"). */
+static void
+add_port_hex(json_object *o)
+{
+	json_object *v;
+	char hex[16];
+
+	if (o == NULL || !json_object_object_get_ex(o, "port", &v))
+		return;
+	snprintf(hex, sizeof(hex), "0x%x", (unsigned)json_object_get_int(v));
+	json_object_object_add(o, "port_hex", json_object_new_string(hex));
+}
+
+static void
+add_url_noscheme(json_object *o)
+{
+	const char *url = str_of(o, "url"), *p;
+
+	if (url == NULL)
+		return;
+	p = strstr(url, "://");
+	json_object_object_add(o, "url_noscheme",
+	    json_object_new_string(p != NULL ? p + 3 : url));
+}
+
+static void
+finish_pin(json_object *d)
+{
+	const char *pin = str_of(d, "system_pin");
+	char bcd[32];
+
+	if (pin == NULL || strlen(pin) != 4)
+		return;
+	snprintf(bcd, sizeof(bcd), "0x%.2s,0x%.2s", pin, pin + 2);
+	json_object_object_add(d, "system_pin_bcd",
+	    json_object_new_string(bcd));
+}
+
 static void
 set_default(json_object *o, const char *key, json_object *v)
 {
@@ -101,7 +143,7 @@ drop_userless(json_object *a)
 static void
 finish_accounts(json_object *d, const struct pack *p)
 {
-	json_object *a, *srv, *defs;
+	json_object *a, *srv, *defs, *obp;
 
 	if (!json_object_object_get_ex(d, "accounts", &a))
 		return;
@@ -130,6 +172,11 @@ finish_accounts(json_object *d, const struct pack *p)
 		set_default(srv, "transport", json_object_new_string("udp"));
 		add_code(srv, p, "transport", str_of(srv, "transport"),
 		    "transport_code");
+		add_port_hex(srv);
+		if (json_object_object_get_ex(o, "outbound_proxy", &obp)) {
+			set_default(obp, "port", json_object_new_int(5060));
+			add_port_hex(obp);
+		}
 		add_code(o, p, "line", json_object_get_string(v), "line_map");
 	}
 }
@@ -227,8 +274,12 @@ finish_provisioning(json_object *d)
 	json_object *prov, *v;
 	int64_t secs;
 
-	if (!json_object_object_get_ex(d, "provisioning", &prov) ||
-	    !json_object_object_get_ex(prov, "interval", &v))
+	if (json_object_object_get_ex(d, "firmware", &v))
+		add_url_noscheme(v);
+	if (!json_object_object_get_ex(d, "provisioning", &prov))
+		return;
+	add_url_noscheme(prov);
+	if (!json_object_object_get_ex(prov, "interval", &v))
 		return;
 	secs = json_object_get_int64(v);
 	json_object_object_add(prov, "interval_minutes",
@@ -260,6 +311,87 @@ finish_timezone(json_object *d, json_object **cache, char *err,
 	}
 	json_object_object_add(d, "timezone", json_object_get(tj));
 	return 0;
+}
+
+/* The entry of maps.zones (the vendor's own zone list: accepted IANA
+ * name -> what the phone is told) nearest to the zone `name`, as
+ * {"zone", "value", "match", "rules_match"}; a new reference, or NULL when
+ * the pack has no list or none of its zones loads.  Loads every listed
+ * zone: the caller caches the answer. */
+static json_object *
+zone_choose(const struct pack *p, const char *name)
+{
+	json_object *zones, *o;
+	struct tzinfo want, *cand;
+	const char **keys;
+	enum tz_match how;
+	size_t n = 0, max;
+	char why[160];
+	int i;
+
+	if (!json_object_object_get_ex(p->maps, "zones", &zones) ||
+	    !json_object_is_type(zones, json_type_object) ||
+	    tz_load(NULL, name, &want, why, sizeof(why)) < 0)
+		return NULL;
+	max = (size_t)json_object_object_length(zones);
+	cand = calloc(max + 1, sizeof(*cand));
+	keys = calloc(max + 1, sizeof(*keys));
+	json_object_object_foreach(zones, k, v) {
+		(void)v;
+		if (tz_load(NULL, k, &cand[n], why, sizeof(why)) == 0)
+			keys[n++] = k;
+	}
+	o = NULL;
+	if ((i = tz_nearest(&want, cand, n, &how)) >= 0) {
+		json_object *val;
+		json_object_object_get_ex(zones, keys[i], &val);
+		o = json_object_new_object();
+		json_object_object_add(o, "zone",
+		    json_object_new_string(keys[i]));
+		json_object_object_add(o, "value", json_object_new_string(
+		    json_object_get_string(val)));
+		json_object_object_add(o, "match", json_object_new_string(
+		    strcmp(keys[i], name) == 0 ? "listed" :
+		    tz_match_name(how)));
+		json_object_object_add(o, "rules_match",
+		    json_object_new_boolean(how == TZ_MATCH_RULES));
+	}
+	free(cand);
+	free(keys);
+	return o;
+}
+
+/* vendor_zone: the pack's own zone for the device's time zone (see
+ * zone_choose), cached per pack and zone with the time zones; prov, when
+ * not NULL, records the choice for `deskprov explain`. */
+static void
+finish_vendor_zone(json_object *d, const struct pack *p,
+    json_object **cache, json_object *prov)
+{
+	const char *name = str_of(d, "timezone");
+	json_object *z, *note;
+	char key[TZ_NAME_MAX + 160];
+
+	if (name == NULL || *cache == NULL)
+		return;
+	snprintf(key, sizeof(key), "zones|%s|%s", p->name, name);
+	if (!json_object_object_get_ex(*cache, key, &z)) {
+		z = zone_choose(p, name);
+		json_object_object_add(*cache, key, z);
+	}
+	if (z == NULL)
+		return;
+	json_object_object_add(d, "vendor_zone", json_object_get(z));
+	if (prov == NULL)
+		return;
+	note = json_object_new_object();
+	json_object_object_add(note, "layer", json_object_new_string("pack"));
+	snprintf(key, sizeof(key), "%s (%s, from %s in maps.zones)",
+	    json_object_get_string(json_object_object_get(z, "value")),
+	    json_object_get_string(json_object_object_get(z, "match")),
+	    json_object_get_string(json_object_object_get(z, "zone")));
+	json_object_object_add(note, "value", json_object_new_string(key));
+	json_object_object_add(prov, "vendor_zone", note);
 }
 
 static void
@@ -319,6 +451,8 @@ vendor_data(const struct vendor_file_req *rq, json_object *prov, char *err,
 	finish_params(d);
 	finish_provisioning(d);
 	finish_firmware(d, rq->ua);
+	finish_pin(d);
+	finish_vendor_zone(d, rq->pack, rq->snap->packs.tz_cache, prov);
 	return d;
 }
 
