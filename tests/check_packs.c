@@ -156,7 +156,7 @@ START_TEST(test_golden)
 
 	tu_app(&app, FLEET, SCHEMA, NULL);
 	ck_assert_msg(app.cs.snap != NULL, "%s", app.cs.error);
-	ck_assert_uint_eq(app.cs.snap->n_devices, 8);
+	ck_assert_uint_eq(app.cs.snap->n_devices, 11);
 	n = each_file(&app, golden_file);
 	ck_assert_uint_ge(n, 24);
 	app_free(&app);

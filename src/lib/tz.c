@@ -581,6 +581,8 @@ tz_to_json(const struct tzinfo *in)
 	add_str(o, "posix", tz.posix);
 	add_int(o, "offset_seconds", tz.std_offset_s);
 	add_int(o, "offset_minutes", tz.std_offset_s / 60);
+	/* Minutes west of UTC, POSIX's sign (Aastra's time zone minutes). */
+	add_int(o, "offset_minutes_west", -(tz.std_offset_s / 60));
 	add_int(o, "offset_quarters", tz.std_offset_s / 900);
 	offset_texts(tz.std_offset_s, hours, gmt, sizeof(hours));
 	add_str(o, "offset_hours", hours);

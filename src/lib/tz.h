@@ -96,7 +96,8 @@ int	tz_parse_posix(const char *s, struct tzinfo *out, char *err,
 int	tz_format_posix(const struct tzinfo *tz, char *buf, size_t bufsz);
 
 /* The object templates see; a new reference the caller puts:
- * {"name", "posix", "offset_seconds", "offset_minutes", "offset_quarters"
+ * {"name", "posix", "offset_seconds", "offset_minutes",
+ *  "offset_minutes_west" (the opposite sign, as POSIX counts), "offset_quarters"
  *  (seconds / 900, toward zero), "offset_hours" ("+1", "-5", "+5:30",
  *  "+0"), "gmt" ("GMT+01:00"), "abbr", and when the zone has DST
  *  "dst": {"abbr", "offset_seconds", "saving_seconds", "saving_minutes",

@@ -76,16 +76,27 @@ add_port_hex(json_object *o)
 	json_object_object_add(o, "port_hex", json_object_new_string(hex));
 }
 
+/* url_noscheme, url_scheme ("http") and url_scheme_code from the pack's
+ * maps.url_scheme (Grandstream's "upgrade via" P-values). */
 static void
-add_url_noscheme(json_object *o)
+add_url_noscheme(json_object *o, const struct pack *pk)
 {
 	const char *url = str_of(o, "url"), *p;
+	char scheme[16];
 
 	if (url == NULL)
 		return;
 	p = strstr(url, "://");
 	json_object_object_add(o, "url_noscheme",
 	    json_object_new_string(p != NULL ? p + 3 : url));
+	if (p == NULL || (size_t)(p - url) >= sizeof(scheme))
+		return;
+	for (size_t i = 0; i < (size_t)(p - url); i++)
+		scheme[i] = (char)(url[i] >= 'A' && url[i] <= 'Z' ?
+		    url[i] - 'A' + 'a' : url[i]);
+	scheme[p - url] = '\0';
+	json_object_object_add(o, "url_scheme", json_object_new_string(scheme));
+	add_code(o, pk, "url_scheme", scheme, "url_scheme_code");
 }
 
 static void
@@ -172,12 +183,55 @@ finish_accounts(json_object *d, const struct pack *p)
 		set_default(srv, "transport", json_object_new_string("udp"));
 		add_code(srv, p, "transport", str_of(srv, "transport"),
 		    "transport_code");
+		/* The second spelling of models whose files differ from
+		 * the pack's others (Grandstream GRP: config version 2). */
+		add_code(srv, p, "transport_alt", str_of(srv, "transport"),
+		    "transport_alt");
 		add_port_hex(srv);
 		if (json_object_object_get_ex(o, "outbound_proxy", &obp)) {
 			set_default(obp, "port", json_object_new_int(5060));
 			add_port_hex(obp);
 		}
 		add_code(o, p, "line", json_object_get_string(v), "line_map");
+	}
+}
+
+/* key_name from the catalogue's key_layout, a list of {prefix, count
+ * [, blf_as]}: keys are numbered through the entries in order, so with
+ * [{prefix: topsoftkey, count: 20}, {prefix: softkey, count: 18}] key 21
+ * is softkey1 (wazo-provd-plugins, wazo_aastra common.py AastraModel).
+ * A key past the layout gets none.  blf_as replaces a BLF key's
+ * type_code where the phone has no BLF type on those keys. */
+static void
+add_key_name(json_object *key, json_object *d, int64_t n)
+{
+	json_object *info, *layout;
+
+	if (!json_object_object_get_ex(d, "model_info", &info) ||
+	    !json_object_object_get_ex(info, "key_layout", &layout) ||
+	    !json_object_is_type(layout, json_type_array))
+		return;
+	for (size_t i = 0; i < json_object_array_length(layout); i++) {
+		json_object *e = json_object_array_get_idx(layout, i);
+		const char *prefix = str_of(e, "prefix"), *count = str_of(e,
+		    "count"), *blf_as = str_of(e, "blf_as"), *type;
+		long c = count != NULL ? strtol(count, NULL, 10) : 0;
+		char name[64];
+
+		if (prefix == NULL || c <= 0)
+			return;
+		if (n > c) {
+			n -= c;
+			continue;
+		}
+		snprintf(name, sizeof(name), "%s%lld", prefix, (long long)n);
+		json_object_object_add(key, "key_name",
+		    json_object_new_string(name));
+		type = str_of(key, "type");
+		if (blf_as != NULL && type != NULL && strcmp(type, "blf") == 0)
+			json_object_object_add(key, "type_code",
+			    json_object_new_string(blf_as));
+		return;
 	}
 }
 
@@ -197,6 +251,8 @@ finish_keys(json_object *d, const struct pack *p)
 		set_default(o, "type", json_object_new_string("line"));
 		set_default(o, "line", json_object_new_int(1));
 		add_code(o, p, "key_type", str_of(o, "type"), "type_code");
+		add_code(o, p, "key_type_alt", str_of(o, "type"), "type_alt");
+		add_key_name(o, d, json_object_get_int64(v));
 		/* Per-key and per-line tables, for vendors whose parameter
 		 * names are numbered per key (Grandstream P-values). */
 		add_code(o, p, "key", json_object_get_string(v), "key_map");
@@ -269,16 +325,16 @@ finish_firmware(json_object *d, const struct useragent *ua)
 /* Vendors count the resync interval in minutes or hours; Mustache
  * cannot divide. */
 static void
-finish_provisioning(json_object *d)
+finish_provisioning(json_object *d, const struct pack *pk)
 {
 	json_object *prov, *v;
 	int64_t secs;
 
 	if (json_object_object_get_ex(d, "firmware", &v))
-		add_url_noscheme(v);
+		add_url_noscheme(v, pk);
 	if (!json_object_object_get_ex(d, "provisioning", &prov))
 		return;
-	add_url_noscheme(prov);
+	add_url_noscheme(prov, pk);
 	if (!json_object_object_get_ex(prov, "interval", &v))
 		return;
 	secs = json_object_get_int64(v);
@@ -313,11 +369,26 @@ finish_timezone(json_object *d, json_object **cache, char *err,
 	return 0;
 }
 
+static json_object *
+zone_entry(const char *zone, const char *value, const char *match,
+    int rules_match)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "zone", json_object_new_string(zone));
+	json_object_object_add(o, "value", json_object_new_string(value));
+	json_object_object_add(o, "match", json_object_new_string(match));
+	json_object_object_add(o, "rules_match",
+	    json_object_new_boolean(rules_match));
+	return o;
+}
+
 /* The entry of maps.zones (the vendor's own zone list: accepted IANA
  * name -> what the phone is told) nearest to the zone `name`, as
  * {"zone", "value", "match", "rules_match"}; a new reference, or NULL when
- * the pack has no list or none of its zones loads.  Loads every listed
- * zone: the caller caches the answer. */
+ * the pack has no list or none of its zones loads.  A listed zone is its
+ * own answer ("listed"); any other loads every listed zone to find the
+ * nearest: the caller caches the answer. */
 static json_object *
 zone_choose(const struct pack *p, const char *name)
 {
@@ -330,8 +401,11 @@ zone_choose(const struct pack *p, const char *name)
 	int i;
 
 	if (!json_object_object_get_ex(p->maps, "zones", &zones) ||
-	    !json_object_is_type(zones, json_type_object) ||
-	    tz_load(NULL, name, &want, why, sizeof(why)) < 0)
+	    !json_object_is_type(zones, json_type_object))
+		return NULL;
+	if (json_object_object_get_ex(zones, name, &o))
+		return zone_entry(name, json_object_get_string(o), "listed", 1);
+	if (tz_load(NULL, name, &want, why, sizeof(why)) < 0)
 		return NULL;
 	max = (size_t)json_object_object_length(zones);
 	cand = calloc(max + 1, sizeof(*cand));
@@ -345,16 +419,8 @@ zone_choose(const struct pack *p, const char *name)
 	if ((i = tz_nearest(&want, cand, n, &how)) >= 0) {
 		json_object *val;
 		json_object_object_get_ex(zones, keys[i], &val);
-		o = json_object_new_object();
-		json_object_object_add(o, "zone",
-		    json_object_new_string(keys[i]));
-		json_object_object_add(o, "value", json_object_new_string(
-		    json_object_get_string(val)));
-		json_object_object_add(o, "match", json_object_new_string(
-		    strcmp(keys[i], name) == 0 ? "listed" :
-		    tz_match_name(how)));
-		json_object_object_add(o, "rules_match",
-		    json_object_new_boolean(how == TZ_MATCH_RULES));
+		o = zone_entry(keys[i], json_object_get_string(val),
+		    tz_match_name(how), how == TZ_MATCH_RULES);
 	}
 	free(cand);
 	free(keys);
@@ -368,8 +434,9 @@ static void
 finish_vendor_zone(json_object *d, const struct pack *p,
     json_object **cache, json_object *prov)
 {
-	const char *name = str_of(d, "timezone");
-	json_object *z, *note;
+	json_object *tzo, *z, *note;
+	const char *name = json_object_object_get_ex(d, "timezone", &tzo) ?
+	    str_of(tzo, "name") : NULL;
 	char key[TZ_NAME_MAX + 160];
 
 	if (name == NULL || *cache == NULL)
@@ -445,11 +512,16 @@ vendor_data(const struct vendor_file_req *rq, json_object *prov, char *err,
 		add_phone(d, rq->phone);
 	finish_ntp(d);
 	if ((lang = str_of(d, "language")) != NULL)
+	{
 		add_code(d, rq->pack, "language", lang, "language_name");
+		/* A second spelling some models want (Fanvil X-U: "it"
+		 * where the older ones want "7"). */
+		add_code(d, rq->pack, "language_text", lang, "language_text");
+	}
 	finish_accounts(d, rq->pack);
 	finish_keys(d, rq->pack);
 	finish_params(d);
-	finish_provisioning(d);
+	finish_provisioning(d, rq->pack);
 	finish_firmware(d, rq->ua);
 	finish_pin(d);
 	finish_vendor_zone(d, rq->pack, rq->snap->packs.tz_cache, prov);
