@@ -444,6 +444,7 @@ START_TEST(test_json_rome)
 	ck_assert_str_eq(json_text(o),
 	    "{\"name\":\"Europe/Rome\",\"posix\":\"CET-1CEST,M3.5.0,M10.5.0/3\","
 	    "\"offset_seconds\":3600,\"offset_minutes\":60,"
+	    "\"offset_minutes_west\":-60,"
 	    "\"offset_quarters\":4,\"offset_hours\":\"+1\","
 	    "\"gmt\":\"GMT+01:00\",\"abbr\":\"CET\","
 	    "\"dst\":{\"abbr\":\"CEST\",\"offset_seconds\":7200,"
