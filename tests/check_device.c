@@ -27,6 +27,8 @@ static const struct {
 	{ __LINE__, "timezone", 0 },
 	{ __LINE__, "line_keys[2].value", 0 },
 	{ __LINE__, "password", 0 },
+	{ __LINE__, "system_pin", 1 },
+	{ __LINE__, "accounts[1].outbound_proxy.host", 0 },
 };
 
 START_TEST(test_path_secret)
@@ -41,6 +43,7 @@ START_TEST(test_strip)
 {
 	json_object *d = json_tokener_parse("{"
 	    "\"admin_password\": \"a\", \"user_password\": \"u\","
+	    "\"system_pin\": \"1234\","
 	    "\"timezone\": \"Europe/Rome\","
 	    "\"account_defaults\": {\"password\": \"d\", \"user\": \"x\"},"
 	    "\"accounts\": [{\"line\": 1, \"password\": \"p1\"},"

@@ -639,6 +639,18 @@ static const struct {
 	    "transport: 'sctp' is not one of the allowed values" },
 	{ __LINE__, "phones.yml", "phones:\n  p:\n    vendor: acme\n"
 	    "    model: X1\n", "phone 'p': a device needs its mac" },
+	/* Issue 15: the DECT system PIN is 4 digits (Gigaset N510, two BCD
+	 * bytes); the outbound proxy has a host and a port only. */
+	{ __LINE__, "devices.yml", "common:\n  system_pin: \"123\"\n",
+	    "devices.yml:2: system_pin must be 4 digits" },
+	{ __LINE__, "devices.yml", "common:\n  system_pin: \"12a4\"\n",
+	    "devices.yml:2: system_pin must be 4 digits" },
+	{ __LINE__, "devices.yml", "common:\n  account_defaults:\n"
+	    "    outbound_proxy: {host: sbc, port: 70000}\n",
+	    "port must be a number from 1 to 65535" },
+	{ __LINE__, "devices.yml", "common:\n  account_defaults:\n"
+	    "    outbound_proxy: {host: sbc, transport: tls}\n",
+	    "outbound_proxy: unknown key 'transport'" },
 	{ __LINE__, "devices.yml", "vendors:\n  nokia: {}\n",
 	    "devices.yml:2: vendors: no vendor pack 'nokia'" },
 	{ __LINE__, "devices.yml", "models:\n  acme:\n    X7: {}\n",
