@@ -144,6 +144,18 @@ check "files (Cisco): a firmware line" grep -Eq '^  (firmware|not configured|dep
 cli files
 check "files without a phone: exit 2" test "$RC" -eq 2
 
+# ------------------------------------------------------------ explain: zones
+# A Gigaset N670/N870 takes only its own zone names: explain says which
+# one the device's zone became and why (issue 15).
+e2e_copy_etc "$FLEET"
+sed -i 's|timezone: Europe/Rome|timezone: Africa/Ceuta|' "$E2E_ETC/devices.yml"
+cli explain gigaset-desk --etc "$E2E_ETC"
+check "explain (Gigaset N870): the zone chosen from its list, and why" grep -Eq \
+    '^  vendor_zone +pack +Europe/Amsterdam \(same rules, from Europe/Amsterdam in maps.zones\)$' "$OUT"
+cli explain snom-desk --etc "$FLEET"
+check "explain (Snom): a listed zone's own code" grep -Eq \
+    '^  vendor_zone +pack +ITA\+1 \(listed, from Europe/Rome in maps.zones\)$' "$OUT"
+
 # ------------------------------------------------------------ render errors
 e2e_copy_etc "$FLEET"
 mkdir -p "$E2E_ETC/templates"

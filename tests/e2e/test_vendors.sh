@@ -93,6 +93,24 @@ if [ -d "$GOLDEN/gigaset" ]; then
 	    7c2f80aabb06.xml
 fi
 
+# Grandstream GRP2614: the same order; its own file is <config version="2">
+# (wazo-provd-plugins, wazo_grandstream GRP261x templates).
+boot grandstream "Grandstream Model HW GRP2614 SW 1.0.5.15 DevId c074adaabb09" \
+    cfgc074adaabb09.xml cfggrp2614.xml cfg.xml
+
+# Gigaset N510 IP PRO: <MAC>.xml, uppercase (wazo-provd-plugins,
+# wazo_gigaset common.py; the User-Agent form of its comments).
+boot gigaset "N510 IP PRO/42.245.00.000.000;7C2F80AABB0A" 7C2F80AABB0A.xml
+
+# Aastra/Mitel: aastra.cfg, then <model>.cfg, then <MAC>.cfg (Aastra
+# 6700i/6800i/9000i Administrator Guide, "Configuration Files"; the
+# User-Agent form of wazo-provd-plugins' wazo_aastra common.py).
+boot aastra "Aastra6867i MAC:00-08-5D-AA-BB-0B V:4.2.0.2023-SIP" \
+    aastra.cfg 6867i.cfg 00085DAABB0B.cfg
+expect_header Content-Type '^text/plain' "aastra: .cfg is text"
+refuse 403 ua_mismatch "Mitel6940 MAC:14-00-E9-AA-BB-77 V:6.4.0.140-SIP" \
+    /00085DAABB0B.cfg "a Mitel asking for another phone's file"
+
 # What must be refused.
 refuse 403 ua_mismatch "Yealink SIP-T46S 66.80.0.1 00:15:65:aa:bb:01" \
     /000413AABB02.xml "a Yealink User-Agent asking for a Snom file"
@@ -169,8 +187,8 @@ req /001565aabb01.cfg
 expect_body_same "$GOLDEN/yealink/001565aabb01.cfg" "yealink: shipped template back"
 out=$(DESKPROV_SCHEMA_DIR="$E2E_TOP/schema" "$E2E_TOP/build/deskprov" check \
     "$E2E_ETC" 2>/dev/null)
-check "deskprov check: every file of the 8 devices renders" \
-    grep -q '8 devices, 30 files rendered' <<<"$out"
+check "deskprov check: every file of the 11 devices renders" \
+    grep -q '11 devices, 38 files rendered' <<<"$out"
 
 log_read
 expect_log_clean "$E2E_LOG"
