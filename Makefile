@@ -199,7 +199,8 @@ bench-inproc: build/bench_inproc
 	    'Cisco-CP-6841-3PCC/12.0.1 (001122334455)'
 	for f in 001565aabb01.cfg:'Yealink SIP-T46S 66.80.0.# 00:15:65:aa:bb:01' \
 	    000413AABB02.xml:'Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.# 2010.12-00004-g9ba52f5 000413AABB02 SXM:0 UXM:0)' \
-	    0004f2aabb05-user.cfg:'FileTransport PolycomVVX-VVX_400-UA/5.8.0.# Type/Application'; do \
+	    0004f2aabb05-user.cfg:'FileTransport PolycomVVX-VVX_400-UA/5.8.0.# Type/Application' \
+	    00085DAABB0B.cfg:'Aastra6867i MAC:00-08-5D-AA-BB-0B V:4.2.0.#-SIP'; do \
 	    build/bench_inproc tests/data/vendors/fleet schema "/$${f%%:*}" "$${f#*:}" || exit 1; done
 
 # ---------------------------------------------------------------- install
