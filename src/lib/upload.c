@@ -171,7 +171,7 @@ upload_store(const char *data_dir, const char *mac,
     char *err, size_t errsz)
 {
 	char tmp[64], final[UPLOAD_STORED_MAX];
-	int dirfd, rc = -EEXIST;
+	int dirfd, rc;
 
 	if ((dirfd = open_phone_dir(data_dir, mac, 1)) < 0) {
 		snprintf(err, errsz, "cannot open %s/%s/%s: %s", data_dir,
@@ -186,6 +186,7 @@ upload_store(const char *data_dir, const char *mac,
 		return -1;
 	}
 	/* link(2), not rename: a name taken in the same second is kept. */
+	rc = -EEXIST;
 	for (unsigned seq = 0; seq < 100 && rc == -EEXIST; seq++) {
 		stored_name(f, now, seq, final, sizeof(final));
 		rc = af_publish(dirfd, tmp, final);
@@ -277,12 +278,27 @@ attrs_start(struct xmlsafe *x, const char *name, const char *prefix,
     int nb, const xmlChar **a)
 {
 	struct report *out = xmlsafe_user(x);
+	struct buf v;
 
 	(void)name;
 	(void)prefix;
-	for (int i = 0; i < nb; i++, a += 5)
+	buf_init(&v);
+	for (int i = 0; i < nb; i++, a += 5) {
+		/* Without entity substitution libxml2 hands an attribute's
+		 * "&amp;" on as "&#38;" (and only that one): decode it. */
+		const char *p = (const char *)a[3], *end = (const char *)a[4];
+		buf_reset(&v);
+		while (p < end) {
+			if (end - p >= 5 && memcmp(p, "&#38;", 5) == 0) {
+				buf_addc(&v, '&');
+				p += 5;
+			} else
+				buf_addc(&v, *p++);
+		}
 		report_set(out, (const char *)a[0], strlen((const char *)a[0]),
-		    (const char *)a[3], (size_t)(a[4] - a[3]));
+		    v.data ? v.data : "", v.len);
+	}
+	buf_free(&v);
 }
 
 /* Every attribute of every element: Polycom keeps each setting as one
