@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app_pages.h"
 #include "app_profile.h"
 #include "testutil.h"
 #include "upload.h"
@@ -307,6 +308,69 @@ START_TEST(test_drift)
 }
 END_TEST
 
+/* The phone page shows what the phone uploaded: the override file with
+ * its drift and an escaped preview, a binary log only by name. */
+START_TEST(test_phone_page)
+{
+	static const char local[] = "#!version:1.0.0.1\n"
+	    "account.1.display_name = <b>Changed</b>\n"
+	    "features.dnd.enable = 1\n";
+	static const char bin[] = "\x7f" "ELF\0\0";
+	char etc[TU_DIR_MAX], mac[MAC_LEN + 1], err[256];
+	struct request rq;
+	struct response rs;
+	struct logline l;
+	struct app app;
+	const char *body;
+
+	tu_copy_dir(FLEET, etc);
+	tu_write(etc, "serviceconfig.yml", "auth:\n  enabled: true\n"
+	    "  users:\n    admin: {username: admin, role: admin}\n");
+	tu_mkdtemp(data_dir);
+	ck_assert_int_eq(upload_store(data_dir, "001565aabb01",
+	    upload_match("001565aabb01-local.cfg", mac), local,
+	    strlen(local), 1764660000, err, sizeof(err)), 0);
+	ck_assert_int_eq(upload_store(data_dir, "0004f2aabb05",
+	    upload_match("0004f2aabb05-app.log", mac), bin, sizeof(bin),
+	    1764660000, err, sizeof(err)), 0);
+	tu_app(&app, etc, SCHEMA, data_dir);
+	ck_assert_msg(app.cs.snap != NULL, "%s", app.cs.error);
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "GET";
+	rq.uri = "/phone/yealink-desk";
+	rq.remote_user = "admin";
+	rq.remote_addr = "127.0.0.1";
+	response_init(&rs);
+	logline_start(&l, "test");
+	app_pages_handle(&app, &rq, &rs, &l);
+	logline_discard(&l);
+	body = rs.body.data ? rs.body.data : "";
+	ck_assert_msg(rs.status == 200, "%d %s", rs.status, body);
+	ck_assert_ptr_nonnull(strstr(body, "<h2>Uploads</h2>"));
+	ck_assert_ptr_nonnull(strstr(body, "001565aabb01-local.cfg"));
+	ck_assert_ptr_nonnull(strstr(body, "differs"));
+	ck_assert_ptr_nonnull(strstr(body, "local only"));
+	ck_assert_ptr_nonnull(strstr(body, "Desk 2001"));
+	ck_assert_ptr_nonnull(strstr(body, "&lt;b&gt;Changed"));
+	ck_assert_ptr_null(strstr(body, "<b>Changed"));
+	response_free(&rs);
+	rq.uri = "/phone/polycom-desk";
+	response_init(&rs);
+	logline_start(&l, "test");
+	app_pages_handle(&app, &rq, &rs, &l);
+	logline_discard(&l);
+	body = rs.body.data ? rs.body.data : "";
+	ck_assert_msg(rs.status == 200, "%d %s", rs.status, body);
+	ck_assert_ptr_nonnull(strstr(body, "0004f2aabb05-app.log"));
+	ck_assert_ptr_nonnull(strstr(body, "Binary content, not shown."));
+	ck_assert_ptr_null(strstr(body, "ELF"));
+	response_free(&rs);
+	app_free(&app);
+	tu_remove_tree(data_dir);
+	tu_remove_tree(etc);
+}
+END_TEST
+
 Suite	*upload_suite(void);
 
 Suite *
@@ -322,6 +386,7 @@ upload_suite(void)
 	tcase_add_test(tc, test_store_and_retention);
 	tcase_add_test(tc, test_params);
 	tcase_add_test(tc, test_drift);
+	tcase_add_test(tc, test_phone_page);
 	suite_add_tcase(s, tc);
 	return s;
 }
