@@ -224,6 +224,27 @@ START_TEST(test_store_and_retention)
 	/* Two in the same second are both kept until retention. */
 	ck_assert_msg(upload_store(data_dir, mac, f, "x", 1, 1764660004,
 	    err, sizeof(err)) == 0, "%s", err);
+	/* Pruning freed ".00" of that second: the next one still sorts
+	 * newest (a regression: it used to take the freed name). */
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(upload_store(data_dir, mac, f, "y", 1,
+		    1764660005, err, sizeof(err)), 0);
+	ck_assert_int_eq(upload_store(data_dir, mac, f, "z", 1, 1764660005,
+	    err, sizeof(err)), 0);
+	ck_assert_int_eq(upload_list(data_dir, mac, e, UPLOAD_VERSIONS_MAX,
+	    &n, err, sizeof(err)), 0);
+	ck_assert_uint_eq(n, f->keep);
+	ck_assert_str_eq(e[0].stored, "app.log.20251202T072005Z.03");
+	ck_assert_int_eq(upload_read(data_dir, mac, &e[0], &back, &len), 0);
+	ck_assert_str_eq(back, "z");
+	free(back);
+	tu_remove_tree(data_dir);
+	tu_mkdtemp(data_dir);
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(upload_store(data_dir, mac, f, log,
+		    sizeof(log), 1764660000 + i, err, sizeof(err)), 0);
+	ck_assert_msg(upload_store(data_dir, mac, f, "x", 1, 1764660004,
+	    err, sizeof(err)) == 0, "%s", err);
 	ck_assert_int_eq(upload_list(data_dir, mac, e, UPLOAD_VERSIONS_MAX,
 	    &n, err, sizeof(err)), 0);
 	ck_assert_uint_eq(n, f->keep);

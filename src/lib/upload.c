@@ -140,6 +140,9 @@ scan(int dirfd, struct upload_entry *out, size_t max)
 			close(fd);
 		return 0;
 	}
+	/* The copy shares dirfd's offset: an earlier scan left it at the
+	 * end. */
+	rewinddir(d);
 	while (n < max && (de = readdir(d)) != NULL) {
 		if (parse_stored(de->d_name, &out[n]) < 0 ||
 		    fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
@@ -165,6 +168,25 @@ retain(int dirfd, const struct upload_file *f)
 			unlinkat(dirfd, all[i].stored, 0);
 }
 
+/* The first sequence number free after every version of f stored in the
+ * same second: a version pruned by retain() must not let a newer upload
+ * take a name that sorts before the ones kept. */
+static unsigned
+next_seq(int dirfd, const struct upload_file *f, time_t now)
+{
+	struct upload_entry all[UPLOAD_VERSIONS_MAX];
+	size_t n = scan(dirfd, all, UPLOAD_VERSIONS_MAX);
+	unsigned seq = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strlen(all[i].stored);
+		unsigned s = (unsigned)atoi(all[i].stored + k - 2) + 1;
+		if (all[i].file == f && all[i].when == now && s > seq)
+			seq = s;
+	}
+	return seq;
+}
+
 int
 upload_store(const char *data_dir, const char *mac,
     const struct upload_file *f, const char *body, size_t len, time_t now,
@@ -187,7 +209,8 @@ upload_store(const char *data_dir, const char *mac,
 	}
 	/* link(2), not rename: a name taken in the same second is kept. */
 	rc = -EEXIST;
-	for (unsigned seq = 0; seq < 100 && rc == -EEXIST; seq++) {
+	for (unsigned seq = next_seq(dirfd, f, now); seq < 100 &&
+	    rc == -EEXIST; seq++) {
 		stored_name(f, now, seq, final, sizeof(final));
 		rc = af_publish(dirfd, tmp, final);
 	}
