@@ -109,7 +109,7 @@ parse_stored(const char *name, struct upload_entry *e)
 		tm.tm_mon -= 1;
 		e->file = &files[i];
 		e->when = timegm(&tm);
-		snprintf(e->stored, sizeof(e->stored), "%s", name);
+		memcpy(e->stored, name, strlen(name) + 1);
 		return 0;
 	}
 	return -1;
