@@ -243,7 +243,7 @@ replace_all(const char *s, const char *from, const char *to)
 START_TEST(test_hostile_values)
 {
 	struct app app;
-	char dir[TU_DIR_MAX], *phones, *devices, *t;
+	char dir[TU_DIR_MAX], *phones, *devices, *t, *t2;
 	size_t len;
 
 	tu_copy_dir(FLEET, dir);
@@ -255,6 +255,12 @@ START_TEST(test_hostile_values)
 	devices = read_file(FLEET "/devices.yml", &len);
 	t = replace_all(devices, "\"fleet-admin-pw\"",
 	    "\"a&<b>\\\"c\\\"'d\xc3\xa9 %NULL%\"");
+	/* A directory entry and group too: every pack's phonebook. */
+	t2 = replace_all(t, "name: \"Reception\"", "name: \"" HOSTILE_NAME
+	    "\"");
+	free(t);
+	t = replace_all(t2, "group: Sales", "group: \"" HOSTILE_NAME "\"");
+	free(t2);
 	tu_write(dir, "devices.yml", t);
 	free(t);
 	tu_app(&app, dir, SCHEMA, NULL);
@@ -474,6 +480,67 @@ START_TEST(test_vendor_zone_nearest)
 }
 END_TEST
 
+/* A fleet directory of 10,000 entries (two numbers each, twenty groups,
+ * names XML must escape) renders in every pack's phonebook format within
+ * the normal render limits (mustache.h: output, steps): each phonebook
+ * file is served whole, and its last entry is there.  No timing: the
+ * cost is measured by bench/, not asserted here. */
+#define BIG_DIRECTORY	10000
+
+static void
+big_directory_file(struct app *app, const struct phone *ph,
+    const struct pack_file *f, const char *name)
+{
+	struct response rs;
+
+	if (strcmp(f->tpl, VENDOR_DIRECTORY_TEMPLATE) != 0)
+		return;
+	fetch(app, name, &rs);
+	ck_assert_msg(rs.status == 200, "%s/%s: %d %s", ph->pack->name, name,
+	    rs.status, text_of(&rs));
+	ck_assert_msg(strstr(text_of(&rs), "9999 &amp; Co<") != NULL,
+	    "%s/%s: the last entry is missing", ph->pack->name, name);
+	ck_assert_msg(strstr(text_of(&rs), "+39 06 5559999") != NULL,
+	    "%s/%s: the last number is missing", ph->pack->name, name);
+	if (getenv("DESKPROV_TEST_VERBOSE") != NULL)
+		fprintf(stderr, "%s/%s: %zu bytes\n", ph->pack->name, name,
+		    rs.body.len);
+	response_free(&rs);
+}
+
+START_TEST(test_big_directory)
+{
+	struct app app;
+	char dir[TU_DIR_MAX], *devices, *t;
+	struct buf big;
+	size_t len;
+
+	tu_copy_dir(FLEET, dir);
+	devices = read_file(FLEET "/devices.yml", &len);
+	buf_init(&big);
+	buf_adds(&big, "  directory:\n");
+	for (int i = 0; i < BIG_DIRECTORY; i++) {
+		char row[200];
+		snprintf(row, sizeof(row), "    - {name: \"Person %d & Co\", "
+		    "group: \"Group %d\", numbers: [{number: \"%d\"}, "
+		    "{number: \"+39 06 555%04d\", type: mobile}]}\n", i,
+		    i % 20, 10000 + i, i);
+		buf_adds(&big, row);
+	}
+	/* Before the fleet's own entries, in the same list. */
+	t = replace_all(devices, "  directory:\n", big.data);
+	tu_write(dir, "devices.yml", t);
+	free(t);
+	buf_free(&big);
+	free(devices);
+	tu_app(&app, dir, SCHEMA, NULL);
+	ck_assert_msg(app.cs.snap != NULL, "%s", app.cs.error);
+	each_file(&app, big_directory_file);
+	app_free(&app);
+	tu_remove_dir(dir);
+}
+END_TEST
+
 Suite	*packs_suite(void);
 
 Suite *
@@ -489,6 +556,7 @@ packs_suite(void)
 	tcase_add_test(tc, test_expected_for_compare);
 	tcase_add_test(tc, test_sourced_settings);
 	tcase_add_test(tc, test_vendor_zone_nearest);
+	tcase_add_test(tc, test_big_directory);
 	suite_add_tcase(s, tc);
 	return s;
 }

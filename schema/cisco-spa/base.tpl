@@ -64,6 +64,12 @@
 {{#user_password}}
 <User_Password ua="na">{{user_password}}</User_Password>
 {{/user_password}}
+{{! --- directory (issue 15, i15-dir) --- }}
+{{#directory_url}}
+<XML_Directory_Service_Name>Directory</XML_Directory_Service_Name>
+<XML_Directory_Service_URL>{{directory_url}}</XML_Directory_Service_URL>
+{{/directory_url}}
+{{! --- end directory --- }}
 {{#params}}
 <{{name}}>{{value}}</{{name}}>
 {{/params}}

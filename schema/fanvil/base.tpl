@@ -27,6 +27,17 @@ Fkey{{key}} Title              :{{label}}
 {{/label}}
 {{/line_keys}}
 {{/keys}}
+{{! --- directory (issue 15, i15-dir): the soft key that opens the
+    phonebook, Type 7 (URL) with the URL as value (wazo-provd-plugins,
+    wazo_fanvil base.tpl Soft_Dss_Key_Entry; Tancredi fanvil-X5.tmpl
+    --SoftDss Config-- for the text form) --- }}
+{{#directory_url}}
+--SoftDss Config-- :
+Fkey1 Type         :7
+Fkey1 Value        :{{directory_url}}
+Fkey1 Title        :Directory
+{{/directory_url}}
+{{! --- end directory --- }}
 <SIP CONFIG MODULE>
 {{$lines}}
 {{#accounts}}

@@ -71,6 +71,15 @@
     <param name="SipAccount.{{line_map.hs}}.VoiceMailActive" value="1"/>
 {{/voicemail}}
 {{/accounts}}
+{{! --- directory (issue 15, i15-dir) --- }}
+{{#directory_url}}
+    <param name="Netdir.1.Activated" value="1"/>
+    <param name="XMLDir.1.ProviderName" value="deskprov"/>
+    <param name="XMLDir.1.ServerURL" value="{{directory_url}}"/>
+    <param name="XMLDir.1.WhitePagesDirName" value="Directory"/>
+    <param name="XMLDir.1.StartWithListWP" value="1"/>
+{{/directory_url}}
+{{! --- end directory --- }}
 {{#params}}
     <param name="{{name}}" value="{{value}}"/>
 {{/params}}

@@ -85,6 +85,13 @@
 {{/key_map.mode}}
 {{/line_keys}}
 {{/keys}}
+{{! --- directory (issue 15, i15-dir) --- }}
+{{#directory_url}}
+    <P330>{{#directory_https}}3{{/directory_https}}{{^directory_https}}1{{/directory_https}}</P330>
+    <P331>{{directory_path}}</P331>
+    <P332>720</P332>
+{{/directory_url}}
+{{! --- end directory --- }}
 {{$extra}}
 {{/extra}}
 {{#params}}

@@ -56,6 +56,12 @@ linekey.{{key}}.label = {{label}}
 {{/label}}
 {{/line_keys}}
 {{/keys}}
+{{! --- directory (issue 15, i15-dir) --- }}
+{{#directory_url}}
+remote_phonebook.data.1.url = {{directory_url}}
+remote_phonebook.data.1.name = Directory
+{{/directory_url}}
+{{! --- end directory --- }}
 {{$extra}}
 {{/extra}}
 {{#params}}

@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "instrument.h"
 #include "app_profile.h"
+#include "app_upload.h"
 #include "flatprofile.h"
 #include "useragent.h"
 #include "vendor.h"
@@ -401,7 +402,12 @@ app_profile_handle(struct app *app, const struct request *rq,
 
 	logline_str(log, "method", rq->method);
 	logline_strn(log, "uri", rq->uri, rq->uri ? strnlen(rq->uri, 200) : 0);
-	if (rq->method == NULL || (strcmp(rq->method, "GET") != 0 &&
+	if (rq->method != NULL && strcmp(rq->method, "PUT") == 0 &&
+	    app_upload_names_file(rq)) {
+		/* What phones upload (issue 15): logs, override files. */
+		app_upload_handle(app, rq, rs, log);
+		return;
+	} else if (rq->method == NULL || (strcmp(rq->method, "GET") != 0 &&
 	    strcmp(rq->method, "HEAD") != 0)) {
 		response_error(rs, 405, "bad_method", "use GET or HEAD");
 		response_header(rs, "Allow", "GET, HEAD");

@@ -21,7 +21,8 @@ enum ftype {
 	F_MAP,		/* a mapping checked against sub */
 	F_LIST,		/* a list of mappings checked against sub */
 	F_PARAMS,	/* raw vendor parameters: name → scalar */
-	F_PIN		/* a PIN of exactly min digits */
+	F_PIN,		/* a PIN of exactly min digits */
+	F_NUMBER	/* a phone number or SIP user: dialable characters */
 };
 
 struct field {
@@ -30,7 +31,8 @@ struct field {
 	long			 min, max;
 	const char *const	*choices;
 	const struct field	*sub;
-	const char		*id;	/* F_LIST: the key entries merge by */
+	const char		*id;	/* F_LIST: the key entries merge by;
+					 * NULL: entries are appended */
 };
 
 static const char *const transports[] = { "udp", "tcp", "tls", NULL };
@@ -74,6 +76,29 @@ static const struct field key_fields[] = {
 	{ NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 
+/* Phonebook entries (docs/packs.md, "Directory"): every layer's entries
+ * are added to the lower layers', so the fleet's directory and a phone's
+ * own contacts end up in one list. */
+static const char *const number_types[] = {
+	"work", "home", "mobile", "other", NULL
+};
+
+static const struct field dir_number_fields[] = {
+	{ "number", F_NUMBER, 0, 0, NULL, NULL, NULL },
+	{ "type", F_CHOICE, 0, 0, number_types, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
+static const struct field dir_entry_fields[] = {
+	{ "name", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "first_name", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "last_name", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "group", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "numbers", F_LIST, 1, DEVICE_DIR_NUMBERS_MAX, NULL,
+	    dir_number_fields, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
 static const struct field provisioning_fields[] = {
 	{ "url", F_STR, 0, 0, NULL, NULL, NULL },
 	{ "interval", F_INT, 60, 31536000, NULL, NULL, NULL },
@@ -101,6 +126,8 @@ static const struct field device_fields[] = {
 	{ "accounts", F_LIST, 0, 0, NULL, account_fields, "line" },
 	{ "line_keys", F_LIST, 0, 0, NULL, key_fields, "key" },
 	{ "params", F_PARAMS, 0, 0, NULL, NULL, NULL },
+	{ "directory", F_LIST, 0, DEVICE_DIRECTORY_MAX, NULL,
+	    dir_entry_fields, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 
@@ -333,8 +360,43 @@ get_params(const struct ynode *v, json_object **out, struct diag *e)
 	return 0;
 }
 
+/* A number a phone dials from its directory: digits, letters (a SIP
+ * user), "+ * # @ . _ - ( )" and inner spaces, as people write them. */
+static int
+get_number(const struct ynode *v, const char *name, json_object **out,
+    struct diag *e)
+{
+	if (v->kind != YN_SCALAR || v->is_null || v->len == 0 ||
+	    v->len > DEVICE_NUMBER_MAX || v->str[0] == ' ' ||
+	    v->str[v->len - 1] == ' ' || strspn(v->str, "0123456789"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "+*#@._-() ") != v->len)
+		return fail(e, v, "%s must be a phone number of at most %d "
+		    "characters (digits, letters, + * # @ . _ - ( ) and "
+		    "inner spaces)", name, DEVICE_NUMBER_MAX);
+	*out = json_object_new_string_len(v->str, (int)v->len);
+	return 0;
+}
+
 static int parse_table(const struct ynode *, const struct field *,
     const char *, int, json_object **, struct diag *);
+
+/* An entry of a list without an id (directory entries, their numbers)
+ * must have its table's first field, and every list the table says has
+ * at least one entry. */
+static int
+entry_complete(json_object *item, const struct field *f,
+    const struct ynode *n, struct diag *e)
+{
+	for (const struct field *s = f->sub; s->name != NULL; s++) {
+		if (s != f->sub && !(s->type == F_LIST && s->min > 0))
+			continue;
+		if (!json_object_object_get_ex(item, s->name, NULL))
+			return fail(e, n, "every entry of %s needs '%s'",
+			    f->name, s->name);
+	}
+	return 0;
+}
 
 static int
 get_list(const struct ynode *v, const struct field *f, json_object **out,
@@ -344,12 +406,28 @@ get_list(const struct ynode *v, const struct field *f, json_object **out,
 
 	if (v->kind != YN_SEQ)
 		return fail(e, v, "%s must be a list", f->name);
+	/* Bounded before anything is copied: a layer's list is checked once
+	 * at load, and its size is what every render of it costs. */
+	if (f->max > 0 && v->len > (size_t)f->max)
+		return fail(e, v, "%s: more than %ld entries", f->name, f->max);
+	if (v->len < (size_t)f->min)
+		return fail(e, v, "%s needs at least %ld entr%s", f->name,
+		    f->min, f->min == 1 ? "y" : "ies");
 	a = json_object_new_array();
 	for (size_t i = 0; i < v->len; i++) {
 		if (parse_table(v->items[i], f->sub, f->name, 0, &item,
 		    e) < 0) {
 			json_object_put(a);
 			return -1;
+		}
+		if (f->id == NULL) {
+			if (entry_complete(item, f, v->items[i], e) < 0) {
+				json_object_put(item);
+				json_object_put(a);
+				return -1;
+			}
+			json_object_array_add(a, item);
+			continue;
 		}
 		if (!json_object_object_get_ex(item, f->id, NULL)) {
 			json_object_put(item);
@@ -392,6 +470,7 @@ get_value(const struct ynode *v, const struct field *f, json_object **out,
 	case F_LIST:	return get_list(v, f, out, e);
 	case F_PARAMS:	return get_params(v, out, e);
 	case F_PIN:	return get_pin(v, f, out, e);
+	case F_NUMBER:	return get_number(v, f->name, out, e);
 	}
 	return fail(e, v, "internal: field type");
 }
@@ -575,6 +654,34 @@ by_id(const void *a, const void *b, const char *id)
 static int by_line(const void *a, const void *b) { return by_id(a, b, "line"); }
 static int by_key(const void *a, const void *b) { return by_id(a, b, "key"); }
 
+/* Directory entries add up across layers (the fleet's, then a vendor's,
+ * a model's, the phone's own).  They are shared, not copied: a fleet
+ * directory of thousands of entries is merged for every file a phone
+ * fetches, and nothing changes an entry after load (vendor_data builds
+ * its own objects from them). */
+static void
+append_directory(json_object *dst, json_object *src, enum device_layer l,
+    json_object *prov)
+{
+	json_object *d;
+	char path[64];
+	size_t n = json_object_array_length(src);
+
+	if (!json_object_object_get_ex(dst, "directory", &d)) {
+		d = json_object_new_array_ext((int)n);
+		json_object_object_add(dst, "directory", d);
+	}
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(d, json_object_get(
+		    json_object_array_get_idx(src, i)));
+	if (prov != NULL && n > 0) {
+		json_object *count = json_object_new_int64((int64_t)n);
+		snprintf(path, sizeof(path), "directory[%s]", layer_names[l]);
+		note(prov, path, l, count);
+		json_object_put(count);
+	}
+}
+
 static void
 merge_object(json_object *dst, json_object *src, enum device_layer l,
     const char *path, json_object *prov)
@@ -609,6 +716,8 @@ merge_object(json_object *dst, json_object *src, enum device_layer l,
 			merge_list(d, v, id, l, k, prov);
 			json_object_array_sort(d, k[0] == 'a' ? by_line :
 			    by_key);
+		} else if (strcmp(k, "directory") == 0 && *path == '\0') {
+			append_directory(dst, v, l, prov);
 		} else if (json_object_is_type(v, json_type_object) &&
 		    json_object_object_get_ex(dst, k, &d) &&
 		    json_object_is_type(d, json_type_object)) {

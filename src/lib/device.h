@@ -19,6 +19,11 @@ enum device_layer {
 #define DEVICE_VALUE_MAX	512	/* bytes in one value */
 #define DEVICE_LINES_MAX	32
 #define DEVICE_KEYS_MAX		256
+/* Directory entries one layer may hold (the merged directory of a phone
+ * is at most DL_COUNT times that), numbers per entry, bytes in a number. */
+#define DEVICE_DIRECTORY_MAX	20000
+#define DEVICE_DIR_NUMBERS_MAX	8
+#define DEVICE_NUMBER_MAX	64
 
 /* "default", "common", "vendor", "model", "phone". */
 const char	*device_layer_name(enum device_layer);
@@ -38,7 +43,9 @@ int	device_layer_parse(const struct ynode *map, int phone_entry,
 
 /* Merges the layers (NULL entries are skipped), lowest first, into a new
  * object the caller owns.  Scalars and lists are replaced, mappings merged
- * key by key, accounts merged by line and line_keys by key.  When prov is
+ * key by key, accounts merged by line and line_keys by key, directory
+ * entries of every layer appended (shared with the layers, not copied:
+ * read them, never change them).  When prov is
  * not NULL, it receives one entry per value, in merge order:
  * "accounts[1].server.host" → {"layer": "phone", "value": "pbx.example"}. */
 json_object	*device_merge(json_object *const layers[DL_COUNT],

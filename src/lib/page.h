@@ -37,6 +37,8 @@ int	page_report_detail(struct page *);
 int	page_compare(struct page *);
 int	page_export(struct page *);
 int	page_phone(struct page *);
+/* The phone page's "Uploads" section (page_uploads.c). */
+void	page_uploads(struct page *, const struct phone *);
 
 /* Sets the error page's message and the log outcome; returns status. */
 int	page_fail(struct page *, int status, const char *outcome,

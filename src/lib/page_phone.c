@@ -312,6 +312,7 @@ page_phone(struct page *pg)
 	identity(pg, &v);
 	files(pg, ph);
 	values(pg, ph);
+	page_uploads(pg, ph);
 	if ((status = reports(pg, ph)) == 0)
 		status = page_end(pg, "phone");
 out:

@@ -461,6 +461,197 @@ finish_vendor_zone(json_object *d, const struct pack *p,
 	json_object_object_add(prov, "vendor_zone", note);
 }
 
+/* ---- the directory (docs/packs.md, "Directory") ---- */
+
+/* The first word of a name and the rest, for vendors that store first
+ * and last names apart (as wazo-phoned splits a name for Gigaset). */
+static void
+split_name(const char *name, json_object *o)
+{
+	const char *sp = strchr(name, ' ');
+
+	if (str_of(o, "first_name") == NULL)
+		json_object_object_add(o, "first_name", sp == NULL ?
+		    json_object_new_string(name) :
+		    json_object_new_string_len(name, (int)(sp - name)));
+	if (str_of(o, "last_name") == NULL)
+		json_object_object_add(o, "last_name",
+		    json_object_new_string(sp == NULL ? "" : sp + 1));
+}
+
+/* A group's number (1, 2, ...) in order of first use; groups grows. */
+static int64_t
+group_id(json_object *groups, const char *name)
+{
+	size_t n = json_object_array_length(groups);
+	json_object *g;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(str_of(json_object_array_get_idx(groups, i),
+		    "name"), name) == 0)
+			return (int64_t)i + 1;
+	g = json_object_new_object();
+	json_object_object_add(g, "id", json_object_new_int64((int64_t)n + 1));
+	json_object_object_add(g, "name", json_object_new_string(name));
+	json_object_array_add(groups, g);
+	return (int64_t)n + 1;
+}
+
+/* One number as templates see it: type defaulted, the pack's code, its
+ * place among all numbers of the directory (item0: vendors that list one
+ * number per item number them), and the entry's first number of each
+ * type as work/home/mobile/other. */
+static json_object *
+dir_number(const struct pack *p, json_object *src, size_t i,
+    json_object *entry, size_t *items)
+{
+	json_object *o = json_object_new_object();
+	const char *num = str_of(src, "number"), *type = str_of(src, "type");
+
+	if (type == NULL)
+		type = "work";
+	json_object_object_add(o, "number", json_object_new_string(num));
+	json_object_object_add(o, "type", json_object_new_string(type));
+	json_object_object_add(o, "first", json_object_new_boolean(i == 0));
+	json_object_object_add(o, "item0", json_object_new_int64(
+	    (int64_t)(*items)++));
+	add_code(o, p, "number_type", type, "type_code");
+	if (i == 0)
+		json_object_object_add(entry, "number",
+		    json_object_new_string(num));
+	if (str_of(entry, type) == NULL)
+		json_object_object_add(entry, type, json_object_new_string(num));
+	return o;
+}
+
+static json_object *
+dir_entry(const struct pack *p, json_object *src, size_t idx,
+    json_object *groups, size_t *items)
+{
+	json_object *o = json_object_new_object(), *nums, *list;
+	const char *name = str_of(src, "name"), *group = str_of(src, "group");
+
+	json_object_object_add(o, "index0", json_object_new_int64((int64_t)idx));
+	json_object_object_add(o, "name", json_object_new_string(name));
+	if (str_of(src, "first_name") != NULL)
+		json_object_object_add(o, "first_name",
+		    json_object_new_string(str_of(src, "first_name")));
+	if (str_of(src, "last_name") != NULL)
+		json_object_object_add(o, "last_name",
+		    json_object_new_string(str_of(src, "last_name")));
+	split_name(name, o);
+	if (group != NULL && *group != '\0') {
+		json_object_object_add(o, "group", json_object_new_string(group));
+		json_object_object_add(o, "group_id",
+		    json_object_new_int64(group_id(groups, group)));
+	}
+	json_object_object_get_ex(src, "numbers", &nums);
+	list = json_object_new_array_ext((int)json_object_array_length(nums));
+	for (size_t i = 0; i < json_object_array_length(nums); i++)
+		json_object_array_add(list, dir_number(p,
+		    json_object_array_get_idx(nums, i), i, o, items));
+	json_object_object_add(o, "numbers", list);
+	return o;
+}
+
+/* A directory file sees its entries (new objects: the merged list shares
+ * the layers' own), their count and their groups. */
+static void
+finish_directory(json_object *d, const struct pack *p)
+{
+	json_object *src, *list, *groups = json_object_new_array();
+	size_t n = 0, items = 0;
+
+	if (json_object_object_get_ex(d, "directory", &src))
+		n = json_object_array_length(src);
+	list = json_object_new_array_ext((int)n);
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(list, dir_entry(p,
+		    json_object_array_get_idx(src, i), i, groups, &items));
+	json_object_object_add(d, "directory", list);
+	json_object_object_add(d, "directory_count",
+	    json_object_new_int64((int64_t)n));
+	json_object_object_add(d, "directory_groups", groups);
+}
+
+/* The pack's directory file this request's phone reads: its own when the
+ * pack has one per phone, else the shared one.  NULL when none. */
+static const struct pack_file *
+directory_file(const struct vendor_file_req *rq)
+{
+	const struct pack_file *shared = NULL;
+
+	for (size_t i = 0; i < rq->pack->n_files; i++) {
+		const struct pack_file *f = &rq->pack->files[i];
+		if (strcmp(f->tpl, VENDOR_DIRECTORY_TEMPLATE) != 0)
+			continue;
+		if (f->scope == SCOPE_PHONE && rq->phone != NULL)
+			return f;
+		if (f->scope == SCOPE_COMMON && shared == NULL)
+			shared = f;
+	}
+	return shared;
+}
+
+/* The URL phones are told for a file of theirs: provisioning.url, the
+ * server as the phone sees it, then the file name.
+ * TODO(links): links_phone_base_url() gives the prefix once the secure
+ * links branch is merged. */
+static int
+file_url(json_object *d, const char *fname, struct buf *out)
+{
+	json_object *prov;
+	const char *base = NULL;
+
+	if (json_object_object_get_ex(d, "provisioning", &prov))
+		base = str_of(prov, "url");
+	if (base == NULL || *base == '\0')
+		return -1;
+	buf_adds(out, base);
+	if (base[strlen(base) - 1] != '/')
+		buf_addc(out, '/');
+	buf_adds(out, fname);
+	return 0;
+}
+
+/* Any other file is told where the directory is, when there is one:
+ * directory_url, and for vendors that take a scheme and a path apart
+ * (Grandstream P330/P331) directory_https and directory_path (the URL
+ * without scheme and file name).  The entries themselves stay out: the
+ * file does not need them. */
+static void
+add_directory_url(json_object *d, const struct vendor_file_req *rq)
+{
+	const struct pack_file *f = directory_file(rq);
+	json_object *src;
+	char name[256];
+	struct buf url;
+	const char *p, *slash;
+	size_t n;
+
+	if (!json_object_object_get_ex(d, "directory", &src))
+		return;
+	n = json_object_array_length(src);
+	json_object_object_del(d, "directory");	/* frees src */
+	if (f == NULL || n == 0 ||
+	    vendor_file_name(f, f->scope == SCOPE_PHONE ? rq->phone : NULL,
+	    rq->model, name, sizeof(name)) < 0)
+		return;
+	buf_init(&url);
+	if (file_url(d, name, &url) == 0) {
+		json_object_object_add(d, "directory_url",
+		    json_object_new_string_len(url.data, (int)url.len));
+		p = strstr(url.data, "://") ? strstr(url.data, "://") + 3 :
+		    url.data;
+		slash = strrchr(p, '/');
+		json_object_object_add(d, "directory_path",
+		    json_object_new_string_len(p, (int)(slash - p)));
+		json_object_object_add(d, "directory_https",
+		    json_object_new_boolean(strncmp(url.data, "https:", 6) == 0));
+	}
+	buf_free(&url);
+}
+
 static void
 add_phone(json_object *d, const struct phone *ph)
 {
@@ -525,6 +716,10 @@ vendor_data(const struct vendor_file_req *rq, json_object *prov, char *err,
 	finish_firmware(d, rq->ua);
 	finish_pin(d);
 	finish_vendor_zone(d, rq->pack, rq->snap->packs.tz_cache, prov);
+	if (strcmp(rq->file->tpl, VENDOR_DIRECTORY_TEMPLATE) == 0)
+		finish_directory(d, rq->pack);
+	else
+		add_directory_url(d, rq);
 	return d;
 }
 

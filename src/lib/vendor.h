@@ -12,6 +12,11 @@
 #include "pack.h"
 #include "useragent.h"
 
+/* The template name that marks a pack's phonebook file: it alone sees the
+ * directory entries; every other file of the pack sees directory_url
+ * (docs/packs.md, "Directory"). */
+#define VENDOR_DIRECTORY_TEMPLATE	"directory"
+
 struct vendor_file_req {
 	const struct snapshot	*snap;
 	const struct pack	*pack;
