@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "device.h"
 #include "filecheck.h"
 #include "strmap.h"
@@ -408,8 +409,8 @@ zone_choose(const struct pack *p, const char *name)
 	if (tz_load(NULL, name, &want, why, sizeof(why)) < 0)
 		return NULL;
 	max = (size_t)json_object_object_length(zones);
-	cand = calloc(max + 1, sizeof(*cand));
-	keys = calloc(max + 1, sizeof(*keys));
+	cand = xcalloc(max + 1, sizeof(*cand));
+	keys = xcalloc(max + 1, sizeof(*keys));
 	json_object_object_foreach(zones, k, v) {
 		(void)v;
 		if (tz_load(NULL, k, &cand[n], why, sizeof(why)) == 0)
