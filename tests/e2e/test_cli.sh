@@ -127,7 +127,7 @@ FLEET=$E2E_TOP/tests/data/vendors/fleet
 cli files yealink-desk --etc "$FLEET"
 check "files (yealink): exit 0" test "$RC" -eq 0
 check "files (yealink): boot order, each rendered" eval '[ "$(grep -o "^  rendered  *[^ ]*" "$OUT" | awk "{print \$2}" | paste -sd" ")" = \
-    "/001565aabb01.boot /y000000000000.boot /y000000000066.cfg /y00000000066.cfg /001565aabb01.cfg" ]'
+    "/001565aabb01.boot /y000000000000.boot /y000000000066.cfg /y00000000066.cfg /001565aabb01.cfg /001565aabb01-phonebook.xml" ]'
 check "files (yealink): the firmware" grep -q \
     '^  firmware  *http://prov.example.net/fw/T46S-66.86.0.15.rom  (version 66.86.0.15)$' "$OUT"
 # The names are the ones the server answers: each renders the same bytes.
