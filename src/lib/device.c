@@ -94,7 +94,7 @@ static const struct field device_fields[] = {
 
 static const char *const phone_keys[] = {
 	"mac", "ip_address", "serial_number", "description", "location",
-	"notes", "vendor", "model", NULL
+	"notes", "vendor", "model", "enabled", "link_key", "links", NULL
 };
 
 static const char *const layer_names[DL_COUNT] = {
@@ -612,6 +612,8 @@ const struct device_secret_field device_secret_fields[] = {
 	{ NULL, "user_password" },
 	{ "accounts", "password" },
 	{ "account_defaults", "password" },
+	/* A phone-entry key (links.h), listed for whoever shows entries. */
+	{ NULL, "link_key" },
 	{ NULL, NULL }
 };
 
