@@ -7,8 +7,11 @@
 
 #include <openssl/sha.h>
 
+#include "app_profile.h"
 #include "device.h"
 #include "links.h"
+#include "links_once.h"
+#include "vendor.h"
 #include "secret.h"
 #include "testutil.h"
 
@@ -310,6 +313,438 @@ START_TEST(test_secret_lists)
 }
 END_TEST
 
+/* ---- requests over links, through profile.fcgi's handler ---- */
+
+#define KEY_C	"CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"
+#define KEY_D	"DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"
+#define TOKEN	"fleet-token-0123456789"
+/* SHA-256 of TOKEN. */
+#define TOKEN_SHA "39a0a4bfa4c5a2c8e1d3ae1bb7be0b4d7cb3e5cd0b6e3a9a10a5a8e8f7c5a1b2"
+#define UA_55	"Cisco-CP-6841-3PCC/12.0.1 (001122334455)"
+#define UA_66	"Cisco-CP-6841-3PCC/12.0.1 (001122334466)"
+
+static const char link_phones[] =
+    "phones:\n"
+    "  phone-01:\n"
+    "    mac: \"00:11:22:33:44:55\"\n"
+    "    ip_address: \"192.0.2.10\"\n"
+    "    Password_1_: \"secret-one-1001\"\n"
+    "    link_key: " KEY_A "\n"
+    "  roamer:\n"
+    "    mac: \"00:11:22:33:44:66\"\n"
+    "    ip_address: \"192.0.2.20\"\n"
+    "    Password_1_: \"secret-two-1002\"\n"
+    "    link_key: " KEY_B "\n"
+    "    links: {allow: [\"198.51.100.0/24\"], mac_check: false}\n"
+    "  old:\n"
+    "    mac: 00:11:22:33:44:77\n"
+    "    link_key: " KEY_C "\n"
+    "    links: {expires: 2020-01-01T00:00:00Z}\n"
+    "  off:\n"
+    "    mac: 00:11:22:33:44:88\n"
+    "    ip_address: \"192.0.2.88\"\n"
+    "    link_key: " KEY_D "\n"
+    "    enabled: false\n"
+    "  nokey:\n"
+    "    mac: 00:11:22:33:44:99\n"
+    "    ip_address: \"192.0.2.99\"\n"
+    "    Password_1_: \"secret-nokey\"\n";
+
+static char link_svc[512];
+
+static const char *
+svc_with(const char *plain)
+{
+	char hex[65];
+	unsigned char d[SHA256_DIGEST_LENGTH];
+
+	SHA256((const unsigned char *)TOKEN, strlen(TOKEN), d);
+	for (size_t i = 0; i < sizeof(d); i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	snprintf(link_svc, sizeof(link_svc), "ip_whitelist: []\n"
+	    "links:\n  base_url: https://prov.example/\n  plain: %s\n"
+	    "  token_sha256: %s\n", plain, hex);
+	return link_svc;
+}
+
+struct lfix {
+	struct app	app;
+	char		dir[TU_DIR_MAX];
+	char		data[TU_DIR_MAX];
+};
+
+static void
+lfix_init(struct lfix *f, const char *plain)
+{
+	tu_copy_dir(GOOD, f->dir);
+	tu_mkdtemp(f->data);
+	tu_write(f->dir, "phones.yml", link_phones);
+	tu_write(f->dir, "serviceconfig.yml", svc_with(plain));
+	tu_app(&f->app, f->dir, f->dir, f->data);
+	ck_assert_msg(f->app.cs.snap != NULL, "%s", f->app.cs.error);
+}
+
+static void
+lfix_free(struct lfix *f)
+{
+	char cmd[128];
+
+	app_free(&f->app);
+	tu_remove_dir(f->dir);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->data);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Runs one GET; the log line goes into log (caller frees). */
+static void
+get(struct app *app, const char *uri, const char *remote, const char *ua,
+    struct response *rs, struct buf *log)
+{
+	struct request rq = { .method = "GET", .uri = uri,
+	    .remote_addr = remote, .user_agent = ua };
+	struct logline l;
+
+	response_init(rs);
+	logline_start(&l, "test");
+	app_profile_handle(app, &rq, rs, &l);
+	buf_init(log);
+	buf_add(log, l.b.data, l.b.len);
+	logline_discard(&l);
+}
+
+static const char *const link_secrets[] = { KEY_A, KEY_B, KEY_C, KEY_D,
+	TOKEN };
+
+/* No key or token in the log, ever; none in a body but a bootstrap's. */
+static void
+assert_no_secret(int line, const struct response *rs, const struct buf *log)
+{
+	const char *body = rs->body.data ? rs->body.data : "";
+
+	for (size_t i = 0; i < sizeof(link_secrets) / sizeof(link_secrets[0]);
+	    i++) {
+		ck_assert_msg(strstr(log->data, link_secrets[i]) == NULL,
+		    "line %d: log holds a secret: %s", line, log->data);
+		ck_assert_msg(strcmp(rs->outcome, "bootstrap") == 0 ||
+		    strstr(body, link_secrets[i]) == NULL,
+		    "line %d: body holds a secret", line);
+	}
+	ck_assert_msg(rs->status == 200 || (strstr(body, "secret-") == NULL),
+	    "line %d: a refusal holds a password", line);
+}
+
+static const struct {
+	int		 line;
+	const char	*plain;		/* links.plain */
+	const char	*uri, *remote, *ua;
+	int		 status;
+	const char	*outcome;
+	const char	*body;		/* a fragment the body holds */
+	const char	*not_body;	/* one it does not */
+} link_rows[] = {
+	/* Personal links work from anywhere: the key is the credential. */
+	{ __LINE__, "on", "/p/" KEY_A "/001122334455.xml", "203.0.113.9",
+	    UA_55, 200, "served", "secret-one-1001", NULL },
+	{ __LINE__, "on", "/p/" KEY_A "/phone-01.xml", "203.0.113.9", NULL,
+	    200, "served", "secret-one-1001", NULL },
+	{ __LINE__, "on", "/p/" KEY_A "/00:11:22:33:44:55.xml", "203.0.113.9",
+	    NULL, 200, "served", NULL, NULL },
+	/* The file and the User-Agent must be the link's phone. */
+	{ __LINE__, "on", "/p/" KEY_A "/001122334466.xml", "203.0.113.9",
+	    NULL, 403, "mac_mismatch", NULL, "secret-two" },
+	{ __LINE__, "on", "/p/" KEY_A "/roamer.xml", "203.0.113.9",
+	    NULL, 403, "mac_mismatch", NULL, NULL },
+	{ __LINE__, "on", "/p/" KEY_A "/001122334455.xml", "203.0.113.9",
+	    UA_66, 403, "mac_mismatch", NULL, NULL },
+	{ __LINE__, "on", "/p/" KEY_A "/0011223344aa.xml", "203.0.113.9",
+	    NULL, 404, "unknown_phone", NULL, NULL },
+	/* mac_check: false, and links.allow. */
+	{ __LINE__, "on", "/p/" KEY_B "/001122334466.xml", "198.51.100.7",
+	    UA_55, 200, "served", "secret-two-1002", NULL },
+	{ __LINE__, "on", "/p/" KEY_B "/001122334466.xml", "203.0.113.9",
+	    NULL, 403, "addr_not_allowed", NULL, NULL },
+	{ __LINE__, "on", "/p/" KEY_C "/001122334477.xml", "203.0.113.9",
+	    NULL, 410, "link_expired", NULL, NULL },
+	{ __LINE__, "on", "/p/" KEY_D "/001122334488.xml", "203.0.113.9",
+	    NULL, 403, "disabled", NULL, NULL },
+	{ __LINE__, "on", "/001122334488.xml", "192.0.2.88", NULL, 403,
+	    "disabled", NULL, NULL },
+	/* Keys that are none. */
+	{ __LINE__, "on", "/p/" KEY_A "x/001122334455.xml", "203.0.113.9",
+	    NULL, 404, "bad_key", NULL, NULL },
+	{ __LINE__, "on", "/p/BAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/"
+	    "001122334455.xml", "203.0.113.9", NULL, 404, "bad_key", NULL,
+	    NULL },
+	{ __LINE__, "on", "/p/short/001122334455.xml", "203.0.113.9", NULL,
+	    404, "bad_key", NULL, NULL },
+	{ __LINE__, "on", "/p/" KEY_A "/", "203.0.113.9", NULL, 404,
+	    "bad_link", NULL, NULL },
+	{ __LINE__, "on", "/p//001122334455.xml", "203.0.113.9", NULL, 404,
+	    "bad_link", NULL, NULL },
+	{ __LINE__, "on", "/p/" KEY_A "/a/001122334455.xml", "203.0.113.9",
+	    NULL, 404, "bad_link", NULL, NULL },
+	{ __LINE__, "on", "/o/AAAAAAAAAAAAAAAAAAAAAA/001122334455.xml",
+	    "203.0.113.9", NULL, 404, "bad_link", NULL, NULL },
+	/* The fleet token, with the phone's MAC. */
+	{ __LINE__, "on", "/t/" TOKEN "/001122334455.xml", "203.0.113.9",
+	    NULL, 200, "served", "secret-one-1001", NULL },
+	{ __LINE__, "on", "/t/" TOKEN "/001122334499.xml", "203.0.113.9",
+	    NULL, 200, "served", "secret-nokey", NULL },
+	{ __LINE__, "on", "/t/" TOKEN "/phone-01.xml", "203.0.113.9", NULL,
+	    400, "bad_identifier", NULL, NULL },
+	{ __LINE__, "on", "/t/" TOKEN "/001122334455.xml", "203.0.113.9",
+	    UA_66, 403, "mac_mismatch", NULL, NULL },
+	{ __LINE__, "on", "/t/" TOKEN "x/001122334455.xml", "203.0.113.9",
+	    NULL, 404, "bad_token", NULL, NULL },
+	{ __LINE__, "on", "/t/" TOKEN_SHA "/001122334455.xml", "203.0.113.9",
+	    NULL, 404, "bad_token", NULL, NULL },
+	/* The plain URL keeps its address rule. */
+	{ __LINE__, "on", "/001122334455.xml", "192.0.2.10", NULL, 200,
+	    "served", "secret-one-1001", NULL },
+	{ __LINE__, "on", "/001122334455.xml", "203.0.113.9", NULL, 403,
+	    "not_phone_ip", NULL, NULL },
+	/* links.plain: off serves nothing there, links still work. */
+	{ __LINE__, "off", "/001122334455.xml", "192.0.2.10", NULL, 404,
+	    "plain_off", NULL, NULL },
+	{ __LINE__, "off", "/p/" KEY_A "/001122334455.xml", "192.0.2.10",
+	    NULL, 200, "served", "secret-one-1001", NULL },
+	/* links.plain: bootstrap points the phone at its link. */
+	{ __LINE__, "bootstrap", "/001122334455.xml", "192.0.2.10", NULL, 200,
+	    "bootstrap", "<Profile_Rule ua=\"na\">https://prov.example/p/"
+	    KEY_A "/$MA.xml</Profile_Rule>", "secret-" },
+	{ __LINE__, "bootstrap", "/001122334455.xml", "203.0.113.9", NULL,
+	    403, "not_phone_ip", NULL, NULL },
+	{ __LINE__, "bootstrap", "/001122334499.xml", "192.0.2.99", NULL, 403,
+	    "no_link_key", NULL, NULL },
+	{ __LINE__, "bootstrap", "/p/" KEY_A "/001122334455.xml",
+	    "192.0.2.10", NULL, 200, "served", "secret-one-1001", NULL },
+	{ __LINE__, "bootstrap", "/t/" TOKEN "/001122334499.xml",
+	    "192.0.2.10", NULL, 200, "served", "secret-nokey", NULL },
+};
+
+START_TEST(test_link_rows)
+{
+	struct lfix f;
+	struct response rs;
+	struct buf log;
+	const char *body;
+
+	lfix_init(&f, link_rows[_i].plain);
+	get(&f.app, link_rows[_i].uri, link_rows[_i].remote, link_rows[_i].ua,
+	    &rs, &log);
+	body = rs.body.data ? rs.body.data : "";
+	ck_assert_msg(rs.status == link_rows[_i].status &&
+	    strcmp(rs.outcome, link_rows[_i].outcome) == 0,
+	    "line %d: %d %s: %s", link_rows[_i].line, rs.status, rs.outcome,
+	    body);
+	ck_assert_msg(link_rows[_i].body == NULL ||
+	    strstr(body, link_rows[_i].body) != NULL, "line %d: body:\n%s",
+	    link_rows[_i].line, body);
+	ck_assert_msg(link_rows[_i].not_body == NULL ||
+	    strstr(body, link_rows[_i].not_body) == NULL,
+	    "line %d: body:\n%s", link_rows[_i].line, body);
+	assert_no_secret(link_rows[_i].line, &rs, &log);
+	/* The link's kind is in the log line, its credential is not. */
+	if (link_rows[_i].uri[1] == 'p' && link_rows[_i].uri[2] == '/')
+		ck_assert_msg(strstr(log.data, "uri=/p/-/") != NULL, "%s",
+		    log.data);
+	response_free(&rs);
+	buf_free(&log);
+	lfix_free(&f);
+}
+END_TEST
+
+static time_t reported_at;
+
+static time_t
+fake_report(void *ctx, const char *mac)
+{
+	(void)ctx;
+	(void)mac;
+	return reported_at;
+}
+
+/* N fetches, T minutes, until the phone reports: the store directly. */
+START_TEST(test_once_store)
+{
+	struct lfix f;
+	const struct phone *ph;
+	struct links_once_spec sp = { .uses = 2 };
+	char id[LINKS_ONCE_ID_LEN + 1], id2[LINKS_ONCE_ID_LEN + 1];
+	char pid[IDENT_MAX + 1], msg[128];
+	time_t now = 1800000000;
+
+	lfix_init(&f, "on");
+	ph = snapshot_find(f.app.cs.snap, "001122334455");
+	ck_assert_int_eq(links_once_new(f.data, ph, &sp, 10, now, id, msg,
+	    sizeof(msg)), 0);
+	ck_assert_uint_eq(strlen(id), LINKS_ONCE_ID_LEN);
+	ck_assert_int_eq(links_once_use(f.data, id, strlen(id), 0, now, NULL,
+	    NULL, pid), LINKS_ONCE_OK);
+	ck_assert_str_eq(pid, "phone-01");
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(links_once_use(f.data, id, strlen(id), 1, now,
+		    NULL, NULL, pid), LINKS_ONCE_OK);
+	ck_assert_int_eq(links_once_use(f.data, id, strlen(id), 1, now, NULL,
+	    NULL, pid), LINKS_ONCE_USED_UP);
+	/* Minutes. */
+	sp = (struct links_once_spec){ .minutes = 5 };
+	ck_assert_int_eq(links_once_new(f.data, ph, &sp, 10, now, id2, msg,
+	    sizeof(msg)), 0);
+	ck_assert_int_eq(links_once_use(f.data, id2, strlen(id2), 1,
+	    now + 299, NULL, NULL, pid), LINKS_ONCE_OK);
+	ck_assert_int_eq(links_once_use(f.data, id2, strlen(id2), 1,
+	    now + 300, NULL, NULL, pid), LINKS_ONCE_EXPIRED);
+	/* Sweeping leaves none of those two. */
+	ck_assert_uint_eq(links_once_sweep(f.data, now + 300), 0);
+	ck_assert_int_eq(links_once_use(f.data, id, strlen(id), 0, now, NULL,
+	    NULL, pid), LINKS_ONCE_UNKNOWN);
+	/* Until the phone's next report. */
+	sp = (struct links_once_spec){ .until_report = 1 };
+	ck_assert_int_eq(links_once_new(f.data, ph, &sp, 10, now, id, msg,
+	    sizeof(msg)), 0);
+	reported_at = now - 10;
+	ck_assert_int_eq(links_once_use(f.data, id, strlen(id), 1, now + 60,
+	    fake_report, NULL, pid), LINKS_ONCE_OK);
+	ck_assert_int_eq(links_once_use(f.data, id, strlen(id), 1, now + 60,
+	    fake_report, NULL, pid), LINKS_ONCE_OK);
+	reported_at = now + 30;
+	ck_assert_int_eq(links_once_use(f.data, id, strlen(id), 1, now + 60,
+	    fake_report, NULL, pid), LINKS_ONCE_USED_UP);
+	/* ... and even without a report, after a week. */
+	ck_assert_int_eq(links_once_new(f.data, ph, &sp, 10, now, id2, msg,
+	    sizeof(msg)), 0);
+	ck_assert_int_eq(links_once_use(f.data, id2, strlen(id2), 0,
+	    now + LINKS_ONCE_REPORT_MAX, NULL, NULL, pid), LINKS_ONCE_EXPIRED);
+	/* Bounded: at most max links. */
+	sp = (struct links_once_spec){ .uses = 1 };
+	ck_assert_int_eq(links_once_new(f.data, ph, &sp, 2, now, id, msg,
+	    sizeof(msg)), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "once_max"));
+	sp.uses = -1;
+	ck_assert_int_eq(links_once_new(f.data, ph, &sp, 100, now, id, msg,
+	    sizeof(msg)), -1);
+	lfix_free(&f);
+}
+END_TEST
+
+/* Through the handler: a one-time link with two fetches gives two
+ * profiles, then link_used_up. */
+START_TEST(test_once_fetch)
+{
+	struct lfix f;
+	struct links_once_spec sp = { .uses = 2 };
+	char id[LINKS_ONCE_ID_LEN + 1], msg[128], uri[128];
+	static const int want[] = { 200, 200, 410 };
+	struct response rs;
+	struct buf log;
+
+	lfix_init(&f, "off");
+	ck_assert_int_eq(links_once_new(f.data, snapshot_find(f.app.cs.snap,
+	    "001122334455"), &sp, 10, time(NULL), id, msg, sizeof(msg)), 0);
+	/* Another phone's file spends nothing. */
+	snprintf(uri, sizeof(uri), "/o/%s/001122334466.xml", id);
+	get(&f.app, uri, "203.0.113.9", NULL, &rs, &log);
+	ck_assert_int_eq(rs.status, 403);
+	ck_assert_str_eq(rs.outcome, "mac_mismatch");
+	response_free(&rs);
+	buf_free(&log);
+	snprintf(uri, sizeof(uri), "/o/%s/001122334455.xml", id);
+	for (size_t i = 0; i < 3; i++) {
+		get(&f.app, uri, "203.0.113.9", NULL, &rs, &log);
+		ck_assert_msg(rs.status == want[i], "fetch %zu: %d %s", i,
+		    rs.status, rs.outcome);
+		ck_assert_ptr_null(strstr(log.data, id));
+		if (i == 2)
+			ck_assert_str_eq(rs.outcome, "link_used_up");
+		response_free(&rs);
+		buf_free(&log);
+	}
+	lfix_free(&f);
+}
+END_TEST
+
+/* Every vendor pack's bootstrap file: no password, and the personal
+ * link where the pack has a provisioning-URL setting. */
+START_TEST(test_vendor_bootstrap)
+{
+	char dir[TU_DIR_MAX], data[TU_DIR_MAX], *yml, *p, line[160];
+	struct app app;
+	const struct snapshot *s;
+	struct buf out, log;
+	size_t len, k = 0;
+	struct response rs;
+	FILE *fp;
+
+	tu_copy_dir("tests/data/vendors/fleet", dir);
+	tu_mkdtemp(data);
+	/* Each device gets a key: KEY_A with its last letter its index. */
+	snprintf(line, sizeof(line), "%s/phones.yml", dir);
+	fp = fopen(line, "rb");
+	ck_assert_ptr_nonnull(fp);
+	yml = calloc(1, 1 << 20);
+	len = fread(yml, 1, (1 << 20) - 1, fp);
+	fclose(fp);
+	buf_init(&out);
+	for (p = yml; p < yml + len; ) {
+		char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		buf_add(&out, p, n);
+		if (strncmp(p, "    mac: ", 9) == 0)
+			buf_printf(&out, "    link_key: %.42s%c\n", KEY_A,
+			    (char)('a' + k++));
+		p += n;
+	}
+	free(yml);
+	tu_write(dir, "phones.yml", out.data);
+	tu_write(dir, "serviceconfig.yml", "links: {plain: bootstrap, "
+	    "base_url: \"https://prov.example/\"}\n");
+	buf_free(&out);
+	tu_app(&app, dir, "schema", data);
+	s = app.cs.snap;
+	ck_assert_msg(s != NULL, "%s", app.cs.error);
+	for (size_t i = 0; i < s->n_phones; i++) {
+		const struct phone *ph = &s->phones[i];
+		const struct pack_file *pf = vendor_main_file(ph->pack);
+		struct vendor_file_req vr;
+		char name[128], uri[256];
+
+		ck_assert_int_eq(vendor_phone_request(s, ph, pf, name,
+		    sizeof(name), &vr), 1);
+		snprintf(uri, sizeof(uri), "/%s", name);
+		get(&app, uri, "127.0.0.1", NULL, &rs, &log);
+		ck_assert_msg(rs.status == 200 && strcmp(rs.outcome,
+		    "bootstrap") == 0, "%s %s: %d %s", ph->id, name, rs.status,
+		    rs.outcome);
+		ck_assert_msg(strstr(rs.body.data, "pw-") == NULL, "%s: %s",
+		    ph->id, rs.body.data);
+		if (strcmp(ph->pack->name, "polycom") != 0)
+			ck_assert_msg(strstr(rs.body.data, "https://prov.example/"
+			    "p/" KEY_A) != NULL || strstr(rs.body.data,
+			    "https://prov.example/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+			    "AAAAAAAAAAAA") != NULL, "%s: no link:\n%s", ph->id,
+			    rs.body.data);
+		response_free(&rs);
+		buf_free(&log);
+		/* Over the link: the whole file, passwords included. */
+		buf_init(&out);
+		links_phone_base_url(s, ph, &out);
+		snprintf(uri, sizeof(uri), "%s%s", out.data +
+		    strlen("https://prov.example"), name);
+		buf_free(&out);
+		get(&app, uri, "198.51.100.1", NULL, &rs, &log);
+		ck_assert_msg(rs.status == 200 && strstr(rs.body.data, "pw-") !=
+		    NULL, "%s %s: %d %s", ph->id, uri, rs.status, rs.outcome);
+		response_free(&rs);
+		buf_free(&log);
+	}
+	app_free(&app);
+	tu_remove_dir(dir);
+	snprintf(line, sizeof(line), "rm -rf '%s'", data);
+	ck_assert_int_eq(system(line), 0);
+}
+END_TEST
+
 Suite *links_suite(void);
 
 Suite *
@@ -331,6 +766,13 @@ links_suite(void)
 	tcase_add_loop_test(tc, test_time_parse, 0,
 	    sizeof(times) / sizeof(times[0]));
 	tcase_add_test(tc, test_secret_lists);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("requests");
+	tcase_add_loop_test(tc, test_link_rows, 0,
+	    sizeof(link_rows) / sizeof(link_rows[0]));
+	tcase_add_test(tc, test_once_store);
+	tcase_add_test(tc, test_once_fetch);
+	tcase_add_test(tc, test_vendor_bootstrap);
 	suite_add_tcase(s, tc);
 	return s;
 }

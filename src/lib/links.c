@@ -323,3 +323,85 @@ links_time_parse(const char *s, size_t n, time_t *t)
 	*t = v - off;
 	return 0;
 }
+
+/* ---- requests ---- */
+
+static const struct {
+	char		 letter;
+	enum links_kind	 kind;
+	const char	*bad;		/* outcome of an unknown credential */
+} routes[] = {
+	{ 'p', LINKS_PERSONAL, "bad_key" },
+	{ 't', LINKS_TOKEN, "bad_token" },
+	{ 'o', LINKS_ONCE, "bad_link" },
+};
+
+int
+links_route(const char *path, enum links_kind *kind, const char **cred,
+    size_t *cred_len, const char **file)
+{
+	const char *c, *slash;
+
+	*kind = LINKS_PLAIN_URL;
+	*file = path[0] == '/' ? path + 1 : path;
+	if (path[0] != '/' || path[1] == '\0' || path[2] != '/')
+		return 0;
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if (path[1] == routes[i].letter)
+			*kind = routes[i].kind;
+	if (*kind == LINKS_PLAIN_URL)
+		return 0;
+	c = path + 3;
+	if ((slash = strchr(c, '/')) == NULL || slash == c ||
+	    slash - c > 256 || slash[1] == '\0' ||
+	    strchr(slash + 1, '/') != NULL)
+		return -1;
+	*cred = c;
+	*cred_len = (size_t)(slash - c);
+	*file = slash + 1;
+	return 0;
+}
+
+const char *
+links_bad_word(enum links_kind kind)
+{
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if (routes[i].kind == kind)
+			return routes[i].bad;
+	return "bad_link";
+}
+
+static int
+refuse(struct links_refusal *r, int status, const char *outcome,
+    const char *message)
+{
+	*r = (struct links_refusal){ .status = status, .outcome = outcome,
+	    .message = message };
+	return -1;
+}
+
+int
+links_check(const struct links_via *via, const struct phone *ph,
+    const struct ipaddr *client, time_t now, struct links_refusal *r)
+{
+	const struct phone *t = ph != NULL ? ph : via->phone;
+	uint32_t i;
+
+	if (via->phone != NULL && ph != NULL && ph != via->phone)
+		return refuse(r, 403, "mac_mismatch", "that file is another "
+		    "phone's than the link's");
+	if (t == NULL)
+		return 0;	/* a shared file over the fleet token */
+	if (t->rules.disabled)
+		return refuse(r, 403, "disabled", "this phone is disabled");
+	if (t->rules.expires != 0 && now >= t->rules.expires)
+		return refuse(r, 410, "link_expired", "this phone's links "
+		    "have expired");
+	for (i = 0; i < t->rules.n_allow; i++)
+		if (ipnet_contains(&t->rules.allow[i], client))
+			break;
+	if (t->rules.n_allow > 0 && i == t->rules.n_allow)
+		return refuse(r, 403, "addr_not_allowed", "this address may "
+		    "not use this phone's links");
+	return 0;
+}

@@ -70,6 +70,45 @@ const struct phone	*links_find_key(const struct snapshot *,
  * constant time with links.token_sha256); false when none is set. */
 int	links_token_ok(const struct snapshot *, const char *token, size_t n);
 
+/* How a request reached a phone's file. */
+enum links_kind {
+	LINKS_PLAIN_URL,	/* /<file>: no link */
+	LINKS_PERSONAL,		/* /p/<key>/<file> */
+	LINKS_TOKEN,		/* /t/<token>/<file> */
+	LINKS_ONCE		/* /o/<id>/<file> */
+};
+
+struct links_via {
+	enum links_kind		 kind;
+	const struct phone	*phone;	/* the link's phone; NULL for a token */
+};
+
+/* Splits a decoded request path.  A path that is no link gives
+ * LINKS_PLAIN_URL and *file the path after its '/'.  A link path gives
+ * its kind, the credential cred[0..*cred_len) and *file, its one file
+ * segment; -1 when the credential is empty or longer than 256 bytes, or
+ * the file is not one non-empty segment.  Pointers borrow from path. */
+int	links_route(const char *path, enum links_kind *kind,
+	    const char **cred, size_t *cred_len, const char **file);
+
+/* The outcome word of a link kind's unknown credential: bad_key,
+ * bad_token, bad_link. */
+const char	*links_bad_word(enum links_kind);
+
+/* Why a fetch over a link may not have the file of phone ph (NULL for a
+ * file of no phone), checked before anything is rendered: the file names
+ * another phone than the link (mac_mismatch), the phone is disabled
+ * (disabled), its links expired (link_expired) or the client is outside
+ * links.allow (addr_not_allowed).  0 when allowed, else -1 with the
+ * status, the outcome word and a message for the body. */
+struct links_refusal {
+	int		 status;
+	const char	*outcome;
+	const char	*message;
+};
+int	links_check(const struct links_via *, const struct phone *ph,
+	    const struct ipaddr *client, time_t now, struct links_refusal *);
+
 /* Parses an RFC 3339 date-time ("2027-01-31T18:00:00Z", offsets and
  * fractions allowed) into *t.  0 or -1. */
 int	links_time_parse(const char *s, size_t n, time_t *t);
