@@ -587,6 +587,55 @@ fetch_metrics(struct metrics *m, const struct response *rs,
 		metrics_inc(m, METRIC_PHONE_FIRMWARE_UPDATES, fw, 1);
 }
 
+/* A client the abuse table refuses gets 429 before anything is looked
+ * up.  0, or -1 with the refusal in rs. */
+static int
+abuse_gate(struct fetch *f)
+{
+	enum abuse_reason why;
+	char secs[24], ip[64];
+	long wait;
+
+	if (!f->have_client || (wait = abuse_admit(f->app->abuse,
+	    &f->s->svc.abuse, &f->client, f->now, &why)) == 0)
+		return 0;
+	snprintf(secs, sizeof(secs), "%ld", wait);
+	ipaddr_format(&f->client, ip, sizeof(ip));
+	logline_str(f->log, "client_ip", ip);
+	logline_str(f->log, "abuse", abuse_reason_name(why));
+	response_error(f->rs, 429, "abuse_blocked", "too many requests or "
+	    "unknown names from this address; try again later");
+	response_header(f->rs, "Retry-After", secs);
+	return -1;
+}
+
+/* Refusals that name something that does not exist: what a client
+ * guessing MAC addresses, names or keys gets. */
+static const char *const unknown_outcomes[] = {
+	"unknown_phone", "bad_identifier", "bad_key", "bad_token", "bad_link",
+	"mac_mismatch", NULL
+};
+
+/* Counts such a refusal against the client (by the name it asked for,
+ * the credential of a link included, hashed and never kept). */
+static void
+abuse_count(struct fetch *f)
+{
+	const char *uri = f->rq->uri;
+
+	if (f->s == NULL || !f->have_client || f->app->abuse == NULL ||
+	    f->rs->outcome == NULL || uri == NULL)
+		return;
+	for (size_t i = 0; unknown_outcomes[i] != NULL; i++)
+		if (strcmp(f->rs->outcome, unknown_outcomes[i]) == 0) {
+			if (abuse_note_unknown(f->app->abuse,
+			    &f->s->svc.abuse, &f->client, uri,
+			    strnlen(uri, URI_MAX), f->now))
+				logline_str(f->log, "abuse", "enumeration");
+			return;
+		}
+}
+
 /* A configuration request: a vendor file, else a Cisco profile, over
  * the plain URL or a link. */
 static void
@@ -611,6 +660,8 @@ serve_config(struct fetch *f)
 	}
 	f->have_client = client_address(&f->s->svc, f->rq->remote_addr,
 	    f->rq->forwarded_for, &f->client) == 0;
+	if (abuse_gate(f) < 0)
+		return;
 	if (f->vr.via.kind != LINKS_PLAIN_URL &&
 	    resolve_link(f, cred, cred_len) < 0)
 		return;
@@ -665,8 +716,10 @@ app_profile_handle(struct app *app, const struct request *rq,
 		app_profile_health(&app->cs, rq, rs);
 		rs->omit_body = strcmp(rq->method, "HEAD") == 0;
 		return;
-	} else
+	} else {
 		serve_config(&f);
+		abuse_count(&f);
+	}
 	fetch_metrics(app->metrics, rs, &ff, instrument_clock() - t0);
 }
 
