@@ -238,6 +238,16 @@ links_find_key(const struct snapshot *s, const char *key, size_t n)
 	return ph;
 }
 
+void
+links_token_hash(const char *token, size_t n, char hex[65])
+{
+	unsigned char d[SHA256_DIGEST_LENGTH];
+
+	SHA256((const unsigned char *)token, n, d);
+	for (size_t i = 0; i < sizeof(d); i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
 int
 links_token_ok(const struct snapshot *s, const char *token, size_t n)
 {

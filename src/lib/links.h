@@ -66,6 +66,10 @@ int	links_index(struct snapshot *s, struct diag *err);
 const struct phone	*links_find_key(const struct snapshot *,
 			    const char *key, size_t n);
 
+/* Writes the SHA-256 of token[0..n) as 64 hex digits and a NUL: what
+ * serviceconfig.yml links.token_sha256 holds. */
+void	links_token_hash(const char *token, size_t n, char hex[65]);
+
 /* True when token[0..n) is the fleet token (its SHA-256 compared in
  * constant time with links.token_sha256); false when none is set. */
 int	links_token_ok(const struct snapshot *, const char *token, size_t n);
