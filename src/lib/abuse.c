@@ -18,7 +18,7 @@
 
 #define MAGIC		"DPABUSE1"
 #define HEADER_SIZE	64u
-#define FILTER_WORDS	4u		/* 256 bits of distinct names */
+#define RECENT		32u		/* names remembered per client */
 
 /* One client.  Times are Unix seconds (u32 lasts until 2106). */
 struct slot {
@@ -31,7 +31,9 @@ struct slot {
 	uint32_t	unknown;	/* distinct unknown names */
 	uint32_t	blocked_until;
 	uint32_t	last_seen;
-	uint64_t	seen[FILTER_WORDS];
+	/* Hashes of the last RECENT unknown names, a ring at unknown %
+	 * RECENT: a name among them is not counted again. */
+	uint32_t	recent[RECENT];
 };
 
 struct header {
@@ -45,7 +47,7 @@ struct header {
 
 #define FILE_SIZE	(HEADER_SIZE + ABUSE_SLOTS * sizeof(struct slot))
 
-_Static_assert(sizeof(struct slot) == 72, "slot layout");
+_Static_assert(sizeof(struct slot) == 168, "slot layout");
 _Static_assert(sizeof(struct header) <= HEADER_SIZE, "header layout");
 
 struct abuse {
@@ -209,7 +211,7 @@ slot_tick(struct slot *s, const struct abuse_settings *cfg, time_t now)
 		s->window_start = (uint32_t)now;
 		s->requests = 0;
 		s->unknown = 0;
-		memset(s->seen, 0, sizeof(s->seen));
+		memset(s->recent, 0, sizeof(s->recent));
 	}
 	s->last_seen = (uint32_t)now;
 }
@@ -247,23 +249,32 @@ abuse_admit(struct abuse *a, const struct abuse_settings *cfg,
 	return wait;
 }
 
+static int
+recently_seen(const struct slot *s, uint32_t h)
+{
+	for (unsigned i = 0; i < RECENT; i++)
+		if (s->recent[i] == h)
+			return 1;
+	return 0;
+}
+
 int
 abuse_note_unknown(struct abuse *a, const struct abuse_settings *cfg,
     const struct ipaddr *client, const char *name, size_t n, time_t now)
 {
 	struct slot *s;
-	uint64_t h, bit;
+	uint32_t h;
 	int blocked = 0;
 
 	if (a == NULL || allowed(cfg, client) || flock(a->fd, LOCK_EX) < 0)
 		return 0;
 	s = slot_find(a, client, now);
 	slot_tick(s, cfg, now);
-	h = hash_bytes(((const struct header *)(void *)a->base)->seed, name,
-	    n);
-	bit = UINT64_C(1) << (h % 64);
-	if ((s->seen[(h >> 6) % FILTER_WORDS] & bit) == 0) {
-		s->seen[(h >> 6) % FILTER_WORDS] |= bit;
+	/* 0 marks an empty place in the ring. */
+	h = (uint32_t)hash_bytes(((const struct header *)(void *)a->base)->seed,
+	    name, n) | 1u;
+	if (!recently_seen(s, h)) {
+		s->recent[s->unknown % RECENT] = h;
 		if (++s->unknown > (uint32_t)cfg->max_unknown &&
 		    s->blocked_until <= now) {
 			block(s, cfg, now, ABUSE_ENUMERATION);

@@ -15,9 +15,10 @@
  * of ABUSE_SLOTS slots, so memory never grows with the number of clients.
  * A slot is found by hashing the address and probing ABUSE_PROBE slots;
  * when all are taken, the one seen longest ago is reused, a blocked client
- * only when every candidate is blocked.  Distinct names are counted with a
- * 256-bit filter per client (a few collisions make the count a little
- * low, never high).  Every update holds flock() on the file for a few
+ * only when every candidate is blocked.  Distinct names are counted by
+ * keeping the 32-bit hashes (seeded at random per file, so that names
+ * cannot be chosen to collide) of a client's last 32 unknown names: a
+ * name asked for again is not counted again.  Every update holds flock() on the file for a few
  * microseconds; the kernel drops the lock of a process that dies. */
 #ifndef DESKPROV_ABUSE_H
 #define DESKPROV_ABUSE_H
