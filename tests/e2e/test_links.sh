@@ -216,8 +216,28 @@ enumeration_checks() {
 	fi
 }
 
+# The admin pages and the command-line tool show a phone entry with a
+# key without its key.
+pages_checks() {
+	local s out p
+	htpasswd_write admin:e2e-admin-pw monitor:e2e-monitor-pw
+	for p in / /phone/linked /phone/fenced /phone/0011223344a1; do
+		req -u admin:e2e-admin-pw "$p"
+		expect_status 200
+		for s in "$KEY1" "$KEY2" "$KEY3" "$TOKEN"; do
+			[[ $R_TEXT == *"$s"* ]] && fail "$p: the page holds a key"
+		done
+		pass "$p: no key or token on the page"
+	done
+	out=$("$E2E_TOP/build/deskprov" explain linked --etc "$E2E_ETC" 2>&1;
+	    "$E2E_TOP/build/deskprov" files linked --etc "$E2E_ETC" 2>&1)
+	check "deskprov explain and files: no key" \
+	    test -z "$(grep -F -e "$KEY1" <<<"$out")"
+}
+
 links_prepare_etc
 start_lighttpd
+pages_checks
 personal_checks
 token_checks
 once_checks
