@@ -58,7 +58,7 @@ MUSTACHE_SPEC ?= $(SHARED)/conformance/mustache-spec
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps check unit unit-asan mustache-spec fuzz-replay fuzz e2e run bench \
-        bench-vendors bench-inproc installable install uninstall clean FORCE
+        bench-vendors bench-links bench-inproc installable install uninstall clean FORCE
 .SUFFIXES:
 
 all: $(FCGI_BIN) $(CLI)
@@ -189,6 +189,11 @@ bench: deps
 bench-vendors: deps
 	$(MAKE) all
 	bench/vendors
+
+# A personal-link fetch against a plain fetch of the same file (bench/README.md).
+bench-links: deps
+	$(MAKE) all
+	bench/links
 
 # deskprov's own CPU per request, in one process (bench/inproc.c).
 build/bench_inproc: bench/inproc.c build/libdeskprov.a

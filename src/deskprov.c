@@ -1,6 +1,7 @@
 /* deskprov: the command-line tool.  It links the same library as the
  * FastCGI executables, so what it checks and renders is exactly what they
  * would do. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -19,6 +20,8 @@
 #include "app_profile.h"
 #include "config_state.h"
 #include "flatprofile.h"
+#include "links.h"
+#include "links_once.h"
 #include "schematool.h"
 #include "secret.h"
 #include "settings.h"
@@ -974,6 +977,129 @@ cmd_files(int argc, char **argv)
 	return rc;
 }
 
+/* ---- link: personal keys, the fleet token, one-time links ---- */
+
+/* A number argument within [1, max]. */
+static long
+number_arg(const char *opt, const char *v, long max)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < 1 || n > max)
+		usage_error("%s wants a number from 1 to %ld", opt, max);
+	return n;
+}
+
+static int
+cmd_link_create(int argc, char **argv)
+{
+	struct links_once_spec sp = { 0 };
+	struct app_options o = { 0 };
+	char id[LINKS_ONCE_ID_LEN + 1], msg[160];
+	const struct snapshot *s;
+	const struct phone *ph;
+	const char *ident = NULL;
+	struct buf url;
+	struct app app;
+	int rc = 1;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--uses") == 0 && i + 1 < argc)
+			sp.uses = number_arg("--uses", argv[++i],
+			    LINKS_ONCE_USES_MAX);
+		else if (strcmp(argv[i], "--minutes") == 0 && i + 1 < argc)
+			sp.minutes = number_arg("--minutes", argv[++i],
+			    LINKS_ONCE_MINUTES_MAX);
+		else if (strcmp(argv[i], "--until-report") == 0)
+			sp.until_report = 1;
+		else if (strcmp(argv[i], "--etc") == 0 && i + 1 < argc)
+			o.etc = argv[++i];
+		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+			o.data_dir = argv[++i];
+		else if (argv[i][0] != '-' && ident == NULL)
+			ident = argv[i];
+		else
+			usage_error("unexpected argument '%.64s'", argv[i]);
+	}
+	if (ident == NULL)
+		usage_error("which phone?");
+	if ((s = load_config(&app, "link", &o)) == NULL ||
+	    (ph = find_phone(s, ident, 0)) == NULL)
+		goto out;
+	if (links_once_new(app.data_dir, ph, &sp, s->svc.links.once_max,
+	    time(NULL), id, msg, sizeof(msg)) < 0) {
+		cli_error("%s: %s", app.data_dir, msg);
+		goto out;
+	}
+	/* Printed once: only its hash is kept. */
+	buf_init(&url);
+	links_phone_base_url(s, NULL, &url);
+	printf("%so/%s/\n", url.data, id);
+	buf_free(&url);
+	rc = 0;
+out:
+	app_free(&app);
+	return rc;
+}
+
+static int
+cmd_link_key(int argc, char **argv)
+{
+	char key[LINKS_KEY_LEN + 1];
+
+	(void)argv;
+	if (argc > 2)
+		usage_error("link key takes no argument");
+	if (links_key_new(key) < 0) {
+		cli_error("no random bytes");
+		return 1;
+	}
+	printf("%s\n", key);
+	return 0;
+}
+
+/* A new fleet token, and the line serviceconfig.yml keeps instead. */
+static int
+cmd_link_token(int argc, char **argv)
+{
+	char token[LINKS_KEY_LEN + 1], hex[65];
+
+	(void)argv;
+	if (argc > 2)
+		usage_error("link token takes no argument");
+	if (links_key_new(token) < 0) {
+		cli_error("no random bytes");
+		return 1;
+	}
+	links_token_hash(token, strlen(token), hex);
+	printf("token: %s\nserviceconfig.yml links: token_sha256: %s\n",
+	    token, hex);
+	return 0;
+}
+
+static int
+cmd_link_sweep(int argc, char **argv)
+{
+	struct app_options o = { 0 };
+	struct app app;
+	size_t left;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+			o.data_dir = argv[++i];
+		else
+			usage_error("unexpected argument '%.64s'", argv[i]);
+	}
+	cli_app(&app, "link", &o);
+	left = links_once_sweep(app.data_dir, time(NULL));
+	printf("%zu one-time link%s left\n", left, left == 1 ? "" : "s");
+	app_free(&app);
+	return 0;
+}
+
 /* ---- the command table: the one source of the usage text ---- */
 
 static const struct command {
@@ -1013,6 +1139,21 @@ static const struct command {
 	    "list parameters reported but not in schema.yml, and the reverse",
 	    "Exit status 0 when both lists are empty, 1 when not, 2 on "
 	    "trouble." },
+	{ "link", "create", cmd_link_create, "PHONE [--uses N] [--minutes T] "
+	    "[--until-report] [--etc ETC] [--data DATA]",
+	    "make a one-time link for PHONE and print its URL, once",
+	    "Valid for N fetches of the phone's own files, for T minutes, or\n"
+	    "until the phone's next report, whichever ends first (no option:\n"
+	    "one fetch).  Run it as the user the FastCGI programs run as:\n"
+	    "the link is a file in DATA/links/." },
+	{ "link", "key", cmd_link_key, "",
+	    "print a new personal-link key for a phone entry's link_key",
+	    NULL },
+	{ "link", "token", cmd_link_token, "",
+	    "print a new fleet token and the SHA-256 serviceconfig.yml keeps",
+	    NULL },
+	{ "link", "sweep", cmd_link_sweep, "[--data DATA]",
+	    "remove expired and used-up one-time links", NULL },
 	{ "version", NULL, cmd_version, "", "print the version", NULL },
 };
 
@@ -1149,6 +1290,13 @@ main(int argc, char **argv)
 			return 0;
 		}
 		usage_error("schema: generate or verify?");
+	}
+	if (strcmp(argv[1], "link") == 0) {
+		if (help) {
+			help_all();
+			return 0;
+		}
+		usage_error("link: create, key, token or sweep?");
 	}
 	usage_error("unknown command '%.64s'", argv[1]);
 }

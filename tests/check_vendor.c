@@ -757,8 +757,9 @@ START_TEST(test_provenance)
 	ck_assert_ptr_nonnull(ph);
 	ck_assert_uint_eq(packset_match(&f.app.cs.snap->packs,
 	    "acme-00a0b0000001.xml", m, 4), 1);
-	struct vendor_file_req vr = { f.app.cs.snap, m[0].pack, m[0].file,
-	    ph->pmodel, ph, NULL, "acme-00a0b0000001.xml" };
+	struct vendor_file_req vr = { .snap = f.app.cs.snap, .pack = m[0].pack,
+	    .file = m[0].file, .model = ph->pmodel, .phone = ph,
+	    .fname = "acme-00a0b0000001.xml" };
 	d = vendor_data(&vr, prov, err, sizeof(err));
 	ck_assert_ptr_nonnull(d);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
@@ -834,8 +835,8 @@ START_TEST(test_last_good_copy)
 	ck_assert_uint_eq(copy->source_hash, f.app.cs.snap->source_hash);
 	ck_assert_uint_eq(packset_match(&copy->packs, "acme-common.xml", m, 4),
 	    1);
-	struct vendor_file_req vr = { copy, m[0].pack, m[0].file, NULL, NULL,
-	    NULL, "acme-common.xml" };
+	struct vendor_file_req vr = { .snap = copy, .pack = m[0].pack,
+	    .file = m[0].file, .fname = "acme-common.xml" };
 	buf_init(&out);
 	ck_assert_int_eq(vendor_render(&vr, &out, &res), 0);
 	ck_assert_str_eq(res.template_rel, "templates/acme/common.tpl");

@@ -65,8 +65,10 @@ app_init(struct app *app, const char *prog, const struct app_options *o)
 	copy_dir(app->data_dir, o->data_dir, DESKPROV_DATA_DEFAULT);
 	/* Time zones are read while the snapshot loads: set before it. */
 	tz_set_zoneinfo_dir(o->zoneinfo);
-	if (app->server)
+	if (app->server) {
 		app->metrics = instrument_open(app->data_dir, prog);
+		app->abuse = abuse_open(app->data_dir, prog);
+	}
 	config_state_init(&app->cs, prog, app->etc, app->schema_dir,
 	    app->server ? app->data_dir : NULL);
 	config_state_attach_metrics(&app->cs, app->metrics);
@@ -87,6 +89,8 @@ app_free(struct app *app)
 	config_state_free(&app->cs);
 	metrics_close(app->metrics);
 	app->metrics = NULL;
+	abuse_close(app->abuse);
+	app->abuse = NULL;
 	secret_key_wipe(&app->key);
 	app->have_key = 0;
 }

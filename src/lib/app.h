@@ -8,6 +8,7 @@
 #ifndef DESKPROV_APP_H
 #define DESKPROV_APP_H
 
+#include "abuse.h"
 #include "log.h"
 #include "metrics.h"
 #include "config_state.h"
@@ -38,6 +39,7 @@ struct app {
 	int			 server;
 	struct config_state	 cs;
 	struct metrics		*metrics;	/* owned; NULL: metrics off */
+	struct abuse		*abuse;		/* owned; NULL: no defence */
 	struct secret_key	 key;		/* valid when have_key */
 	int			 have_key;
 };
@@ -46,12 +48,14 @@ struct app {
 void	app_options_from_env(struct app_options *o);
 
 /* Builds the context: directories (defaults for what o leaves NULL), the
- * first configuration load, and for a server the metrics store.  Never
+ * first configuration load, and for a server the metrics store and the
+ * abuse table.  Never
  * fails: without a good config, app->cs says why.  Free with app_free(). */
 void	app_init(struct app *, const char *prog, const struct app_options *o);
 /* app_init() for a FastCGI program: everything from the environment. */
 void	app_init_server(struct app *, const char *prog);
-/* Releases the snapshot, closes the metrics and wipes the key. */
+/* Releases the snapshot, closes the metrics and the abuse table and
+ * wipes the key. */
 void	app_free(struct app *);
 
 /* The report key, loaded on first need (borrowed until app_free).  A

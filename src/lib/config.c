@@ -14,6 +14,7 @@
 #include "extrafiles.h"
 #include "config.h"
 #include "flatprofile.h"
+#include "links.h"
 #include "text.h"
 #include "yamltree.h"
 
@@ -29,7 +30,7 @@ static const int file_required[CF_COUNT] = { 1, 1, 0, 0, 0, 0, 0, 0 };
 /* Keys of a phone entry that describe the phone and are never emitted. */
 static const char *const meta_keys[] = {
 	"mac", "ip_address", "serial_number", "description", "model",
-	"location", "notes", NULL
+	"location", "notes", "enabled", "link_key", "links", NULL
 };
 
 struct loader {
@@ -462,6 +463,12 @@ load_phone_meta(struct loader *l, struct phone *ph, const char *key,
 {
 	if (strcmp(key, "ip_address") == 0)
 		return load_phone_ips(l, ph, v);
+	if (links_is_phone_key(key)) {
+		if (links_phone_parse(ph, key, v, &l->snap->arena, l->err) == 0)
+			return 0;
+		diag_set_file(l->err, file_names[l->cur]);
+		return -1;
+	}
 	if (v->kind != YN_SCALAR)
 		return fail(l, v->line, "phone '%s': %s must be a single value",
 		    ph->id, key);
@@ -736,6 +743,8 @@ load_phones(struct loader *l)
 		    ph->serial) < 0))
 			return -1;
 	}
+	if (links_index(s, l->err) < 0)
+		return -1;
 	/* Vendor files without secrets go to any phone of the fleet. */
 	if (s->svc.ip_policy == IP_POLICY_FLEET || s->n_devices > 0)
 		index_fleet_ips(s);
@@ -903,6 +912,7 @@ snapshot_free(struct snapshot *s)
 	if (s == NULL)
 		return;
 	strmap_free(&s->by_ident);
+	strmap_free(&s->by_link_key);
 	strmap_free(&s->base_slots);
 	strmap_free(&s->fleet_hosts);
 	packset_free(&s->packs);

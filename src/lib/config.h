@@ -37,6 +37,16 @@ struct param {
 	uint32_t	 slot;		/* index into the base list, or NONE */
 };
 
+/* A phone entry's access rules (links.h parses and enforces them). */
+struct phone_rules {
+	const char		*link_key;	/* personal key, or NULL */
+	time_t			 expires;	/* links.expires; 0: never */
+	const struct ipnet	*allow;		/* links.allow */
+	uint32_t		 n_allow;
+	uint8_t			 disabled;	/* enabled: false */
+	uint8_t			 no_mac_check;	/* links.mac_check: false */
+};
+
 struct phone {
 	const char		*id;		/* key in phones.yml */
 	const char		*serial;	/* NULL when not set */
@@ -52,6 +62,7 @@ struct phone {
 	const struct pack	*pack;
 	const struct pack_model	*pmodel;
 	const char		*device;	/* its own layer, as JSON */
+	struct phone_rules	 rules;
 };
 
 /* Warnings a snapshot keeps (the first ones; the count goes on). */
@@ -62,6 +73,7 @@ struct snapshot {
 	struct phone		*phones;
 	size_t			 n_phones;
 	struct strmap		 by_ident;	/* MAC, id, serial → phone */
+	struct strmap		 by_link_key;	/* SHA-256 of link_key → phone */
 
 	/* The base list: schema defaults overlaid by common.yml, in
 	 * common.yml order then schema order.  Pre-rendered as XML. */

@@ -133,7 +133,7 @@ static const struct field device_fields[] = {
 
 static const char *const phone_keys[] = {
 	"mac", "ip_address", "serial_number", "description", "location",
-	"notes", "vendor", "model", NULL
+	"notes", "vendor", "model", "enabled", "link_key", "links", NULL
 };
 
 static const char *const layer_names[DL_COUNT] = {
@@ -747,6 +747,8 @@ const struct device_secret_field device_secret_fields[] = {
 	{ NULL, "system_pin" },
 	{ "accounts", "password" },
 	{ "account_defaults", "password" },
+	/* A phone-entry key (links.h), listed for whoever shows entries. */
+	{ NULL, "link_key" },
 	{ NULL, NULL }
 };
 

@@ -46,6 +46,32 @@ struct web_user {
 	int		 has_password;	/* set in YAML: belongs in htpasswd */
 };
 
+/* links.plain: what the plain MAC URL serves (docs/links.md). */
+enum links_plain {
+	LINKS_PLAIN_ON,		/* the whole file, as always */
+	LINKS_PLAIN_BOOTSTRAP,	/* a password-free file naming the link */
+	LINKS_PLAIN_OFF		/* nothing */
+};
+
+/* serviceconfig.yml links: */
+struct links_settings {
+	const char	*base_url;	/* what phones are told; NULL: unset */
+	enum links_plain plain;
+	int		 have_token;
+	unsigned char	 token_sha256[32];
+	long		 once_max;	/* one-time links kept at once */
+};
+
+/* serviceconfig.yml abuse: (abuse.h) */
+struct abuse_settings {
+	int		 enabled;
+	long		 window;	/* seconds a client's counts cover */
+	long		 max_requests;	/* per client and window */
+	long		 max_unknown;	/* distinct unknown names or bad keys */
+	long		 block_seconds;	/* how long a refused client waits */
+	struct netlist	 allow;		/* NAT gateways: never blocked */
+};
+
 struct service_settings {
 	int		 metrics_enabled;
 	const char	*metrics_endpoint;
@@ -63,6 +89,8 @@ struct service_settings {
 	size_t		 n_users;
 	long		 report_max_body;	/* reports.max_body_bytes */
 	long		 report_retention;	/* reports.retention */
+	struct links_settings links;
+	struct abuse_settings abuse;
 };
 
 struct firmware_settings {

@@ -345,6 +345,23 @@ finish_provisioning(json_object *d, const struct pack *pk)
 	    json_object_new_int64(secs / 3600 > 0 ? secs / 3600 : 1));
 }
 
+/* provisioning.url of a bootstrap file: the link the phone moves to;
+ * provisioning.link too, which only a bootstrap file has (the Cisco
+ * packs' Profile_Rule, whose provisioning.url is the plain server's). */
+static void
+set_bootstrap_url(json_object *d, const char *url)
+{
+	json_object *prov;
+
+	if (!json_object_object_get_ex(d, "provisioning", &prov) ||
+	    !json_object_is_type(prov, json_type_object)) {
+		prov = json_object_new_object();
+		json_object_object_add(d, "provisioning", prov);
+	}
+	json_object_object_add(prov, "url", json_object_new_string(url));
+	json_object_object_add(prov, "link", json_object_new_string(url));
+}
+
 static int
 finish_timezone(json_object *d, json_object **cache, char *err,
     size_t errsz)
@@ -683,8 +700,10 @@ vendor_data(const struct vendor_file_req *rq, json_object *prov, char *err,
 	gather_layers(rq, layers, &own);
 	d = device_merge(layers, prov);
 	json_object_put(own);
-	if (!rq->file->secrets)
+	if (!rq->file->secrets || rq->bootstrap_url != NULL)
 		device_strip_secrets(d);
+	if (rq->bootstrap_url != NULL)
+		set_bootstrap_url(d, rq->bootstrap_url);
 	/* The cache belongs to the snapshot, which is otherwise read-only:
 	 * a process answers one request at a time. */
 	if (finish_timezone(d, rq->snap->packs.tz_cache, err, errsz) < 0) {
@@ -788,6 +807,9 @@ render_inputs(const struct vendor_file_req *rq, const char *template_rel,
 	buf_addc(k, '\0');
 	if (rq->ua != NULL)
 		buf_add(k, rq->ua->version, strlen(rq->ua->version));
+	buf_addc(k, '\0');
+	if (rq->bootstrap_url != NULL)
+		buf_adds(k, rq->bootstrap_url);
 }
 
 int

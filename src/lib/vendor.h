@@ -25,6 +25,10 @@ struct vendor_file_req {
 	const struct phone	*phone;	/* a phone file's phone, else NULL */
 	const struct useragent	*ua;	/* NULL: nothing known */
 	const char		*fname;	/* the file name requested */
+	/* Set: the phone's bootstrap file (links.plain: bootstrap, see
+	 * links.h): every secret stripped and provisioning.url this link,
+	 * so the phone learns where to fetch the rest. */
+	const char		*bootstrap_url;
 };
 
 /* What a file name's MAC names when it is not a device of the file's
