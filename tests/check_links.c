@@ -718,10 +718,12 @@ START_TEST(test_vendor_bootstrap)
 		    rs.outcome);
 		ck_assert_msg(strstr(rs.body.data, "pw-") == NULL, "%s: %s",
 		    ph->id, rs.body.data);
+		/* Grandstream takes the scheme apart (P212) and the URL
+		 * without it (P237), so the link is matched from the host. */
 		if (strcmp(ph->pack->name, "polycom") != 0)
-			ck_assert_msg(strstr(rs.body.data, "https://prov.example/"
+			ck_assert_msg(strstr(rs.body.data, "prov.example/"
 			    "p/" KEY_A) != NULL || strstr(rs.body.data,
-			    "https://prov.example/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+			    "prov.example/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 			    "AAAAAAAAAAAA") != NULL, "%s: no link:\n%s", ph->id,
 			    rs.body.data);
 		response_free(&rs);
