@@ -720,7 +720,12 @@ START_TEST(test_vendor_bootstrap)
 		    ph->id, rs.body.data);
 		/* Grandstream takes the scheme apart (P212) and the URL
 		 * without it (P237), so the link is matched from the host. */
-		if (strcmp(ph->pack->name, "polycom") != 0)
+		/* Polycom, Aastra and Grandstream GRP (config version 2)
+		 * have no per-phone provisioning-URL setting yet
+		 * (docs/links.md). */
+		if (strcmp(ph->pack->name, "polycom") != 0 &&
+		    strcmp(ph->pack->name, "aastra") != 0 &&
+		    strstr(rs.body.data, "<config version=\"2\">") == NULL)
 			ck_assert_msg(strstr(rs.body.data, "prov.example/"
 			    "p/" KEY_A) != NULL || strstr(rs.body.data,
 			    "prov.example/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
