@@ -437,12 +437,22 @@ precondition(const char *if_match, int require, const char *etag,
 	return 0;
 }
 
+/* State held across a locked write. */
+struct wstate {
+	int		 lock;
+	char		*data;
+	size_t		 len;
+	json_object	*old;
+	char		 etag[DEVSTORE_ETAG_LEN];
+	int		 exists;
+};
+
 /* Checks the entry with the loader, as the file it would become, and
- * writes it.  0 with *cand (caller frees) and the new tag, or -1. */
+ * writes it; 1 (and nothing done) when the file would not change.  0 with *cand (caller frees) and the new tag, or -1. */
 static int
-commit(struct app *app, const char *id, json_object *entry, int dry_run,
-    struct snapshot **cand, char etag[DEVSTORE_ETAG_LEN],
-    struct api_problem *pb)
+commit(struct app *app, const char *id, json_object *entry,
+    const struct wstate *ws, int dry_run, struct snapshot **cand,
+    char etag[DEVSTORE_ETAG_LEN], struct api_problem *pb)
 {
 	char rel[128], msg[DIAG_TEXT_MAX];
 	struct config_override ov;
@@ -455,6 +465,14 @@ commit(struct app *app, const char *id, json_object *entry, int dry_run,
 	snprintf(rel, sizeof(rel), DEVSTORE_DIR "/%s.yml", id);
 	ov = (struct config_override){ .rel = rel, .data = y.data,
 	    .len = y.len };
+	if (ws->exists && y.len == ws->len && memcmp(y.data, ws->data,
+	    y.len) == 0) {
+		/* Nothing changes: the running snapshot has it already. */
+		memcpy(etag, ws->etag, DEVSTORE_ETAG_LEN);
+		buf_free(&y);
+		*cand = NULL;
+		return 1;
+	}
 	if (y.len > DEVSTORE_FILE_MAX)
 		rc = api_fail(pb, 413, "the device is larger than %d bytes "
 		    "as YAML", DEVSTORE_FILE_MAX);
@@ -549,16 +567,6 @@ new_entry(const struct snapshot *s, const struct api_write *w,
 	return rc;
 }
 
-/* State held across a locked write. */
-struct wstate {
-	int		 lock;
-	char		*data;
-	size_t		 len;
-	json_object	*old;
-	char		 etag[DEVSTORE_ETAG_LEN];
-	int		 exists;
-};
-
 /* Takes the lock and reads what is stored; -1 with pb. */
 static int
 wbegin(struct app *app, const char *id, const struct snapshot *s,
@@ -593,7 +601,7 @@ wend(struct wstate *ws)
 
 int
 api_ops_put(struct app *app, const struct api_write *w, json_object **out,
-    int *created, struct api_problem *pb)
+    enum api_change *ch, struct api_problem *pb)
 {
 	const struct snapshot *s = current(app, pb);
 	struct snapshot *cand = NULL;
@@ -616,11 +624,12 @@ api_ops_put(struct app *app, const struct api_write *w, json_object **out,
 		api_fail(pb, 500, "no randomness for a link key");
 		goto out;
 	}
-	if (commit(app, w->id, entry, w->dry_run, &cand, etag, pb) < 0)
+	if ((rc = commit(app, w->id, entry, &ws, w->dry_run, &cand, etag,
+	    pb)) < 0)
 		goto out;
-	*created = !ws.exists;
-	*out = envelope(w->id, entry, etag, "devices.d", find_id(cand, w->id),
-	    w->base, key);
+	*ch = rc == 1 ? API_UNCHANGED : ws.exists ? API_UPDATED : API_CREATED;
+	*out = envelope(w->id, entry, etag, "devices.d", cand ? find_id(cand,
+	    w->id) : find_id(s, w->id), w->base, key);
 	rc = 0;
 out:
 	snapshot_free(cand);
@@ -682,7 +691,7 @@ api_ops_rotate_key(struct app *app, const char *id, const char *if_match,
 		goto out;
 	}
 	json_object_object_add(ws.old, "link_key", json_object_new_string(key));
-	if (commit(app, id, ws.old, 0, &cand, etag, pb) < 0)
+	if (commit(app, id, ws.old, &ws, 0, &cand, etag, pb) < 0)
 		goto out;
 	*out = envelope(id, ws.old, etag, "devices.d", find_id(cand, id), base,
 	    key);

@@ -49,9 +49,12 @@ int	api_ops_list(struct app *, const struct api_list_query *,
 	    const char *base, json_object **out, struct api_problem *);
 int	api_ops_get(struct app *, const char *id, const char *base,
 	    json_object **out, struct api_problem *);
-/* *created is set when the device did not exist. */
+/* What a write did. */
+enum api_change { API_UNCHANGED, API_CREATED, API_UPDATED };
+/* A write whose file would be byte for byte the stored one is
+ * API_UNCHANGED and touches nothing. */
 int	api_ops_put(struct app *, const struct api_write *, json_object **out,
-	    int *created, struct api_problem *);
+	    enum api_change *, struct api_problem *);
 int	api_ops_delete(struct app *, const char *id, const char *if_match,
 	    int require_match, struct api_problem *);
 /* A new personal link key for a devices.d device; the envelope shows it. */

@@ -252,16 +252,17 @@ route_put(struct call *c, const char *id, int patch)
 {
 	json_object *body = read_json(c, patch), *out = NULL;
 	struct api_problem pb;
-	int created = 0, rc;
+	enum api_change ch = API_UNCHANGED;
+	int rc;
 
 	if (body == NULL)
 		return;
 	api_problem_init(&pb);
 	rc = api_ops_put(c->app, &(struct api_write){ .id = id, .body = body,
 	    .patch = patch, .if_match = c->rq->if_match, .require_match = 1,
-	    .base = c->base }, &out, &created, &pb);
+	    .base = c->base }, &out, &ch, &pb);
 	json_object_put(body);
-	answer(c, rc, created ? 201 : 200, out, &pb);
+	answer(c, rc, ch == API_CREATED ? 201 : 200, out, &pb);
 }
 
 static void
@@ -339,9 +340,11 @@ route(struct call *c)
 		rc = api_ops_rotate_key(c->app, s[1], c->rq->if_match, 1,
 		    c->base, &out, &pb);
 		answer(c, rc, 200, out, &pb);
-	} else if (c->n_seg >= 1 && (strcmp(s[0], "devices") == 0 ||
-	    strcmp(s[0], "vendors") == 0 || strcmp(s[0], OPENAPI_FILE) == 0)
-	    && c->n_seg <= 3)
+	} else if ((c->n_seg == 1 && (strcmp(s[0], "devices") == 0 ||
+	    strcmp(s[0], "vendors") == 0 || strcmp(s[0], OPENAPI_FILE) == 0))
+	    || (c->n_seg == 3 && ((strcmp(s[0], "devices") == 0 &&
+	    strcmp(s[2], "key") == 0) || (strcmp(s[0], "vendors") == 0 &&
+	    strcmp(s[2], "models") == 0))))
 		refuse(c, 405, "method not allowed here");
 	else
 		refuse(c, 404, "no such API route");
