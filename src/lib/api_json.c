@@ -1,9 +1,52 @@
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api_json.h"
 #include "diag.h"
+
+/* json-c's strict mode still takes 'single quotes', NaN and Infinity
+ * (json-c 0.16): outside strings, only RFC 8259's bytes may appear. */
+static int
+grammar_ok(const char *s, size_t n)
+{
+	int in_str = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (in_str) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				in_str = 0;
+		} else if (s[i] == '"')
+			in_str = 1;
+		else if (strchr("{}[],:0123456789+-.eE \t\r\ntrufalsn", s[i]) ==
+		    NULL || s[i] == '\0')
+			return 0;
+	}
+	return 1;
+}
+
+/* No number json-c read as NaN or an infinity ("nan", "1e999"). */
+static int
+numbers_ok(json_object *o)
+{
+	if (json_object_is_type(o, json_type_double))
+		return isfinite(json_object_get_double(o));
+	if (json_object_is_type(o, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(o); i++)
+			if (!numbers_ok(json_object_array_get_idx(o, i)))
+				return 0;
+	} else if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, k, v) {
+			(void)k;
+			if (!numbers_ok(v))
+				return 0;
+		}
+	}
+	return 1;
+}
 
 int
 api_json_parse(const char *s, size_t n, json_object **out, char *err,
@@ -14,6 +57,12 @@ api_json_parse(const char *s, size_t n, json_object **out, char *err,
 	json_object *o;
 
 	*out = NULL;
+	if (!grammar_ok(s, n)) {
+		snprintf(err, errsz, "malformed JSON: a byte outside a string "
+		    "that JSON does not allow");
+		json_tokener_free(tok);
+		return -1;
+	}
 	if (tok == NULL || n > (size_t)INT32_MAX) {
 		snprintf(err, errsz, "body too large");
 		json_tokener_free(tok);
@@ -36,6 +85,11 @@ api_json_parse(const char *s, size_t n, json_object **out, char *err,
 		o = NULL;
 	}
 	json_tokener_free(tok);
+	if (o != NULL && !numbers_ok(o)) {
+		snprintf(err, errsz, "malformed JSON: a number out of range");
+		json_object_put(o);
+		o = NULL;
+	}
 	*out = o;
 	return o != NULL ? 0 : -1;
 }
