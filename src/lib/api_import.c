@@ -61,7 +61,8 @@ fold_col(const char *s)
 struct csv {
 	const char	*p, *end;
 	char		 sep;
-	unsigned	 line;
+	unsigned	 line;		/* where the reader is */
+	unsigned	 rec_line;	/* where the record began */
 	char		 field[CSV_FIELDS_MAX][CSV_FIELD_MAX];
 	size_t		 n;
 };
@@ -110,15 +111,16 @@ csv_record(struct csv *c, char *err, size_t errsz)
 	if (c->p >= c->end)
 		return 0;
 	c->n = 0;
+	c->rec_line = c->line;
 	for (;;) {
 		if (c->n == CSV_FIELDS_MAX) {
 			snprintf(err, errsz, "line %u: more than %d fields",
-			    c->line, CSV_FIELDS_MAX);
+			    c->rec_line, CSV_FIELDS_MAX);
 			return -1;
 		}
 		if (csv_field(c, c->field[c->n++]) < 0) {
 			snprintf(err, errsz, "line %u: a broken quote or a "
-			    "field longer than %d bytes", c->line,
+			    "field longer than %d bytes", c->rec_line,
 			    CSV_FIELD_MAX - 1);
 			return -1;
 		}
@@ -174,18 +176,18 @@ csv_row(struct csv *c, const int *map, const struct snapshot *s,
 			f[map[i]] = c->field[i];
 	if (f[C_MAC] && *f[C_MAC] && mac_parse(f[C_MAC], strlen(f[C_MAC]),
 	    mac) != MAC_OK) {
-		snprintf(err, errsz, "line %u: not a MAC address", c->line);
+		snprintf(err, errsz, "line %u: not a MAC address", c->rec_line);
 		return -1;
 	}
 	snprintf(id, sizeof(id), "%s", f[C_ID] && *f[C_ID] ? f[C_ID] : mac);
 	if (id[0] == '\0') {
 		snprintf(err, errsz, "line %u: neither a MAC nor an id",
-		    c->line);
+		    c->rec_line);
 		return -1;
 	}
 	if (f[C_LINE] && *f[C_LINE] && ((line = strtol(f[C_LINE], NULL,
 	    10)) < 1 || line > 32)) {
-		snprintf(err, errsz, "line %u: line must be 1 to 32", c->line);
+		snprintf(err, errsz, "line %u: line must be 1 to 32", c->rec_line);
 		return -1;
 	}
 	if ((it = find_item(list, id)) == NULL) {
@@ -267,7 +269,7 @@ api_import_csv(const char *text, size_t n, const struct snapshot *s,
 	for (size_t ncol = c->n; (rc = csv_record(c, err, errsz)) > 0;) {
 		if (c->n > ncol) {
 			snprintf(err, errsz, "line %u: more fields than "
-			    "columns", c->line);
+			    "columns", c->rec_line);
 			rc = -1;
 			break;
 		}
@@ -279,7 +281,7 @@ api_import_csv(const char *text, size_t n, const struct snapshot *s,
 		}
 		/* A bad row fails alone, with its reason. */
 		if (csv_row(c, map, s, *out, err, errsz) < 0)
-			failed_item(*out, c->line, err);
+			failed_item(*out, c->rec_line, err);
 		err[0] = '\0';
 	}
 out:
