@@ -269,7 +269,7 @@ install: installable
 	install -d -m 750 $(D)$(localstatedir)/lib/deskprov
 	install -m 755 build/inst/deskprov $(D)$(bindir)/deskprov
 	install -m 755 $(INST_FCGI) $(D)$(libexecdir)/cgi-bin/
-	install -m 644 schema/schema.yml $(D)$(datadir)/deskprov/schema/
+	install -m 644 schema/schema.yml schema/openapi.json $(D)$(datadir)/deskprov/schema/
 	for p in schema/*/pack.yml; do d=$${p%/pack.yml}; \
 	    install -d $(D)$(datadir)/deskprov/$$d && \
 	    install -m 644 $$d/pack.yml $$d/*.tpl $(D)$(datadir)/deskprov/$$d/ || exit 1; done

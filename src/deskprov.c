@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api_import.h"
+#include "api_json.h"
+#include "api_ops.h"
 #include "app.h"
+#include "atomicfile.h"
 #include "config.h"
 #include "explain.h"
 #include "device.h"
@@ -1045,6 +1050,202 @@ out:
 	return rc;
 }
 
+/* ---- device and import: the management API's operations (api_ops.h) ---- */
+
+/* Options of the device commands. */
+struct dev_options {
+	struct app_options	 app;		/* --etc */
+	struct api_list_query	 q;		/* list filters */
+	const char		*if_match;	/* --if-match */
+	int			 dry_run;	/* --dry-run */
+	const char		*pos[2];
+	int			 npos;
+};
+
+static void
+dev_options(int argc, char **argv, int first, struct dev_options *o,
+    int npos)
+{
+	static const struct { const char *flag; size_t off; } vals[] = {
+		{ "--etc", offsetof(struct dev_options, app.etc) },
+		{ "--vendor", offsetof(struct dev_options, q.vendor) },
+		{ "--model", offsetof(struct dev_options, q.model) },
+		{ "--mac", offsetof(struct dev_options, q.mac) },
+		{ "--name", offsetof(struct dev_options, q.name) },
+		{ "--q", offsetof(struct dev_options, q.q) },
+		{ "--if-match", offsetof(struct dev_options, if_match) },
+	};
+
+	memset(o, 0, sizeof(*o));
+	o->q.limit = API_LIST_MAX;
+	for (int i = first; i < argc; i++) {
+		size_t k = 0;
+		while (k < sizeof(vals) / sizeof(vals[0]) &&
+		    strcmp(argv[i], vals[k].flag) != 0)
+			k++;
+		if (k < sizeof(vals) / sizeof(vals[0]) && i + 1 < argc)
+			*(const char **)(void *)((char *)o + vals[k].off) =
+			    argv[++i];
+		else if (strcmp(argv[i], "--dry-run") == 0)
+			o->dry_run = 1;
+		else if ((argv[i][0] != '-' || strcmp(argv[i], "-") == 0) &&
+		    o->npos < npos)
+			o->pos[o->npos++] = argv[i];
+		else
+			usage_error("unexpected argument '%.64s'", argv[i]);
+	}
+	if (o->npos != npos)
+		usage_error("missing arguments");
+}
+
+static void
+print_json(json_object *o)
+{
+	printf("%s\n", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* The result of an operation: the JSON on stdout, or the refusal as
+ * "deskprov: <status> <message>" (and the unknown fields); 0 or 1. */
+static int
+dev_result(int rc, json_object *out, struct api_problem *pb)
+{
+	if (rc < 0) {
+		cli_error("%d %s", pb->status, pb->msg);
+		if (pb->fields != NULL)
+			cli_error("unknown fields: %s",
+			    json_object_to_json_string(pb->fields));
+		api_problem_free(pb);
+		return 1;
+	}
+	print_json(out);
+	json_object_put(out);
+	return 0;
+}
+
+static int
+cmd_device_list(int argc, char **argv)
+{
+	struct dev_options o;
+	struct api_problem pb;
+	json_object *out = NULL, *items;
+	struct app app;
+	int rc = 1;
+
+	dev_options(argc, argv, 2, &o, 0);
+	api_problem_init(&pb);
+	if (load_config(&app, "device", &o.app) != NULL &&
+	    (rc = api_ops_list(&app, &o.q, "", &out, &pb)) == 0) {
+		json_object_object_get_ex(out, "items", &items);
+		for (size_t i = 0; i < json_object_array_length(items); i++) {
+			json_object *it = json_object_array_get_idx(items, i);
+			json_object *f[5];
+			static const char *const k[5] = { "id", "vendor",
+			    "model", "mac", "source" };
+			for (int j = 0; j < 5; j++)
+				json_object_object_get_ex(it, k[j], &f[j]);
+			printf("%-24s %-12s %-16s %-12s %s\n",
+			    json_object_get_string(f[0]), f[1] ?
+			    json_object_get_string(f[1]) : "-", f[2] ?
+			    json_object_get_string(f[2]) : "-", f[3] ?
+			    json_object_get_string(f[3]) : "-",
+			    json_object_get_string(f[4]));
+		}
+		json_object_put(out);
+	} else if (rc != 1)
+		rc = dev_result(rc, NULL, &pb);
+	app_free(&app);
+	return rc != 0;
+}
+
+static int
+cmd_device_get(int argc, char **argv)
+{
+	struct dev_options o;
+	struct api_problem pb;
+	json_object *out = NULL;
+	struct app app;
+	int rc = 1;
+
+	dev_options(argc, argv, 2, &o, 1);
+	api_problem_init(&pb);
+	if (load_config(&app, "device", &o.app) != NULL) {
+		rc = api_ops_get(&app, o.pos[0], "", &out, &pb);
+		rc = dev_result(rc, out, &pb);
+	}
+	app_free(&app);
+	return rc;
+}
+
+/* All of stdin, a pipe or a file, at most max bytes (caller frees). */
+static int
+read_stdin(size_t max, char **out, size_t *len)
+{
+	struct buf b;
+	char chunk[4096];
+	ssize_t r;
+
+	buf_init(&b);
+	while ((r = read(STDIN_FILENO, chunk, sizeof(chunk))) > 0) {
+		if (b.len + (size_t)r > max) {
+			buf_free(&b);
+			return -EFBIG;
+		}
+		buf_add(&b, chunk, (size_t)r);
+	}
+	*len = b.len;
+	*out = b.data ? buf_detach(&b) : xstrdup("");
+	return r < 0 ? -EIO : 0;
+}
+
+/* The body of `device put`: a file, or stdin for "-". */
+static json_object *
+read_body_file(const char *path)
+{
+	char *data, err[128];
+	json_object *o = NULL;
+	size_t len;
+	int rc;
+
+	rc = strcmp(path, "-") == 0 ? read_stdin(65536, &data, &len) :
+	    af_read_path(path, 65536, &data, &len);
+	if (rc < 0) {
+		cli_error("%s: %s", path, rc == -EFBIG ? "larger than 64 KiB" :
+		    strerror(-rc));
+		return NULL;
+	}
+	if (api_json_parse(data, len, &o, err, sizeof(err)) < 0)
+		cli_error("%s: %s", path, err);
+	free(data);
+	return o;
+}
+
+static int
+cmd_device_put(int argc, char **argv)
+{
+	struct dev_options o;
+	struct api_problem pb;
+	json_object *out = NULL, *body;
+	enum api_change ch;
+	struct app app;
+	int rc = 1;
+
+	dev_options(argc, argv, 2, &o, 2);
+	api_problem_init(&pb);
+	if ((body = read_body_file(o.pos[1])) == NULL)
+		return 1;
+	if (load_config(&app, "device", &o.app) != NULL) {
+		rc = api_ops_put(&app, &(struct api_write){ .id = o.pos[0],
+		    .body = body, .if_match = o.if_match, .base = "",
+		    .dry_run = o.dry_run }, &out, &ch, &pb);
+		rc = dev_result(rc, out, &pb);
+	}
+	json_object_put(body);
+	app_free(&app);
+	return rc;
+}
+
 static int
 cmd_link_key(int argc, char **argv)
 {
@@ -1098,6 +1299,44 @@ cmd_link_sweep(int argc, char **argv)
 	printf("%zu one-time link%s left\n", left, left == 1 ? "" : "s");
 	app_free(&app);
 	return 0;
+}
+
+static int
+cmd_device_rm(int argc, char **argv)
+{
+	struct dev_options o;
+	struct api_problem pb;
+	struct app app;
+	int rc = 1;
+
+	dev_options(argc, argv, 2, &o, 1);
+	api_problem_init(&pb);
+	if (load_config(&app, "device", &o.app) != NULL) {
+		rc = api_ops_delete(&app, o.pos[0], o.if_match, 0, &pb);
+		rc = rc < 0 ? dev_result(rc, NULL, &pb) : 0;
+	}
+	app_free(&app);
+	return rc;
+}
+
+static int
+cmd_import(int argc, char **argv)
+{
+	struct import_summary sum;
+	struct dev_options o;
+	struct app app;
+	int rc = 2;
+
+	dev_options(argc, argv, 1, &o, 1);
+	if (load_config(&app, "import", &o.app) != NULL) {
+		rc = api_import_path(&app, o.pos[0], o.dry_run, stdout, &sum);
+		printf("%s%zu created, %zu updated, %zu unchanged, %zu failed\n",
+		    o.dry_run ? "dry run: " : "", sum.created, sum.updated,
+		    sum.unchanged, sum.failed);
+		rc = rc < 0 ? 2 : sum.failed > 0;
+	}
+	app_free(&app);
+	return rc;
 }
 
 /* ---- the command table: the one source of the usage text ---- */
@@ -1154,6 +1393,23 @@ static const struct command {
 	    NULL },
 	{ "link", "sweep", cmd_link_sweep, "[--data DATA]",
 	    "remove expired and used-up one-time links", NULL },
+	{ "device", "list", cmd_device_list, "[--vendor V] [--model M] "
+	    "[--mac MAC] [--name TEXT] [--q TEXT] [--etc ETC]",
+	    "list the phones and devices (those of phones.yml too)", NULL },
+	{ "device", "get", cmd_device_get, "ID [--etc ETC]",
+	    "print a device as the API gives it, secrets masked", NULL },
+	{ "device", "put", cmd_device_put,
+	    "ID FILE|- [--if-match ETAG] [--dry-run] [--etc ETC]",
+	    "write ETC/devices.d/ID.yml from a JSON body (deskprov's or Sonata's)",
+	    "The body is checked by the config loader first, as the API does;\n"
+	    "exit status 0 when written (or, with --dry-run, when it would be)." },
+	{ "device", "rm", cmd_device_rm, "ID [--if-match ETAG] [--etc ETC]",
+	    "remove ETC/devices.d/ID.yml", NULL },
+	{ "import", NULL, cmd_import, "FILE.csv|FILE.json|DIR [--dry-run] [--etc ETC]",
+	    "write many devices from a vendor CSV, Sonata JSON or a directory",
+	    "Prints one line per device that failed and a summary (created,\n"
+	    "updated, unchanged, failed); exit status 0 when none failed, 1\n"
+	    "when some did, 2 when the input could not be read." },
 	{ "version", NULL, cmd_version, "", "print the version", NULL },
 };
 
@@ -1284,12 +1540,13 @@ main(int argc, char **argv)
 		}
 		return current->fn(argc - 1, argv + 1);
 	}
-	if (strcmp(argv[1], "schema") == 0) {
+	if (strcmp(argv[1], "schema") == 0 || strcmp(argv[1], "device") == 0) {
 		if (help) {
 			help_all();
 			return 0;
 		}
-		usage_error("schema: generate or verify?");
+		usage_error("%s", argv[1][0] == 's' ? "schema: generate or "
+		    "verify?" : "device: list, get, put or rm?");
 	}
 	if (strcmp(argv[1], "link") == 0) {
 		if (help) {

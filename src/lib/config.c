@@ -11,6 +11,7 @@
 
 #include "atomicfile.h"
 #include "device.h"
+#include "devstore.h"
 #include "extrafiles.h"
 #include "config.h"
 #include "flatprofile.h"
@@ -42,7 +43,17 @@ struct loader {
 	struct strmap		 names;		/* interned parameter names */
 	uint64_t		 hash;		/* of the files' bytes so far */
 	struct extra_files	 extra;		/* until the packs own them */
+	struct extra_files	 devs;		/* devices.d/<id>.yml */
+	const char		*cur_name;	/* a devices.d file, or NULL */
+	const struct config_override *ov;	/* or NULL */
 };
+
+/* The name diagnostics give the file being checked. */
+static const char *
+cur_file(const struct loader *l)
+{
+	return l->cur_name != NULL ? l->cur_name : file_names[l->cur];
+}
 
 const char *
 config_file_name(enum config_file f)
@@ -73,7 +84,7 @@ fail(struct loader *l, int line, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag_vset(l->err, file_names[l->cur], line > 0 ? (unsigned)line : 0,
+	diag_vset(l->err, cur_file(l), line > 0 ? (unsigned)line : 0,
 	    0, fmt, ap);
 	va_end(ap);
 	return -1;
@@ -94,7 +105,7 @@ warn(struct loader *l, int line, const char *fmt, ...)
 	if (s->n_warnings++ >= SNAPSHOT_WARN_MAX)
 		return;
 	va_start(ap, fmt);
-	diag_vset(&s->warnings[s->n_warnings - 1], file_names[l->cur],
+	diag_vset(&s->warnings[s->n_warnings - 1], cur_file(l),
 	    line > 0 ? (unsigned)line : 0, 0, fmt, ap);
 	va_end(ap);
 }
@@ -620,7 +631,7 @@ load_device(struct loader *l, const struct ynode *v, struct phone *ph)
 		return fail(l, v->line, "phone '%s': a device needs its mac",
 		    ph->id);
 	if (device_layer_parse(v, 1, &layer, l->err) < 0) {
-		diag_set_file(l->err, file_names[l->cur]);
+		diag_set_file(l->err, cur_file(l));
 		diag_prefix(l->err, "phone '%s'", ph->id);
 		return -1;
 	}
@@ -720,29 +731,75 @@ index_fleet_ips(struct snapshot *s)
 }
 
 static int
+index_phone(struct loader *l, struct phone *ph)
+{
+	if (index_key(l, ph, "name", ph->id) < 0 ||
+	    (ph->mac[0] && index_key(l, ph, "MAC", ph->mac) < 0) ||
+	    (ph->serial && index_key(l, ph, "serial_number", ph->serial) < 0))
+		return -1;
+	return 0;
+}
+
+/* One devices.d/<id>.yml: `<id>: {...}`, the key being the file's id. */
+static int
+load_device_file(struct loader *l, const struct extra_file *f,
+    struct phone *ph)
+{
+	const char *id = f->rel + sizeof(DEVSTORE_DIR);
+	size_t idlen = strlen(id) - 4;
+	const struct ynode *root;
+	struct ydoc doc;
+	int rc;
+
+	l->cur_name = f->rel;
+	memset(&doc, 0, sizeof(doc));
+	if (ydoc_load_string(&doc, f->data, f->len, l->err) < 0) {
+		diag_set_file(l->err, f->rel);
+		ydoc_free(&doc);
+		return -1;
+	}
+	root = doc.root;
+	if (root == NULL || root->kind != YN_MAP || YMAP_N(root) != 1 ||
+	    YMAP_KEY(root, 0)->len != idlen ||
+	    strncmp(YMAP_KEY(root, 0)->str, id, idlen) != 0)
+		rc = fail(l, root ? root->line : 0, "expected one phone entry "
+		    "named like the file, '%.*s:'", (int)idlen, id);
+	else
+		rc = load_phone(l, YMAP_KEY(root, 0), YMAP_VAL(root, 0), ph);
+	if (rc == 0)
+		rc = index_phone(l, ph);
+	ydoc_free(&doc);
+	return rc;
+}
+
+static int
 load_phones(struct loader *l)
 {
 	struct snapshot *s = l->snap;
 	const struct ynode *phones;
+	size_t n_yml;
 	int rc;
 
 	phones = root_section(l, CF_PHONES, "phones", &rc);
 	if (rc < 0)
 		return -1;
-	s->n_phones = phones ? YMAP_N(phones) : 0;
+	n_yml = phones ? YMAP_N(phones) : 0;
+	s->n_phones = n_yml + l->devs.n;
 	s->phones = arena_calloc(&s->arena, s->n_phones ? s->n_phones : 1,
 	    sizeof(*s->phones));
 	strmap_init(&s->by_ident, s->n_phones * 3);
 	l->cur = CF_PHONES;
-	for (size_t i = 0; i < s->n_phones; i++) {
+	for (size_t i = 0; i < n_yml; i++) {
 		struct phone *ph = &s->phones[i];
 		if (load_phone(l, YMAP_KEY(phones, i), YMAP_VAL(phones, i),
-		    ph) < 0 || index_key(l, ph, "name", ph->id) < 0 ||
-		    (ph->mac[0] && index_key(l, ph, "MAC", ph->mac) < 0) ||
-		    (ph->serial && index_key(l, ph, "serial_number",
-		    ph->serial) < 0))
+		    ph) < 0 || index_phone(l, ph) < 0)
 			return -1;
 	}
+	/* The API's devices, after phones.yml (devstore.h). */
+	for (size_t i = 0; i < l->devs.n; i++)
+		if (load_device_file(l, &l->devs.v[i], &s->phones[n_yml + i]) < 0)
+			return -1;
+	l->cur_name = NULL;
 	if (links_index(s, l->err) < 0)
 		return -1;
 	/* Vendor files without secrets go to any phone of the fleet. */
@@ -759,6 +816,42 @@ hash_file(uint64_t h, const char *data, size_t len)
 
 	h = hash_bytes(h, &n, sizeof(n));
 	return data ? hash_bytes(h, data, len) : h;
+}
+
+static int
+by_rel(const void *a, const void *b)
+{
+	return strcmp(((const struct extra_file *)a)->rel,
+	    ((const struct extra_file *)b)->rel);
+}
+
+/* The candidate of a write: the file replaced, added or removed in the
+ * list read from disk, so that the very loader checks it. */
+static void
+apply_override(struct extra_files *ef, const struct config_override *ov)
+{
+	struct extra_file *f = NULL;
+
+	for (size_t i = 0; i < ef->n && f == NULL; i++)
+		if (strcmp(ef->v[i].rel, ov->rel) == 0)
+			f = &ef->v[i];
+	if (f != NULL) {
+		free(f->data);
+		if (ov->data == NULL) {
+			free(f->rel);
+			*f = ef->v[--ef->n];
+			qsort(ef->v, ef->n, sizeof(*ef->v), by_rel);
+			return;
+		}
+	} else if (ov->data != NULL) {
+		ef->v = xrealloc(ef->v, (ef->n + 1) * sizeof(*ef->v));
+		f = &ef->v[ef->n++];
+		f->rel = xstrdup(ov->rel);
+	} else
+		return;
+	f->data = xstrndup(ov->data, ov->len);
+	f->len = ov->len;
+	qsort(ef->v, ef->n, sizeof(*ef->v), by_rel);
 }
 
 static int
@@ -797,7 +890,10 @@ read_files(struct loader *l, const char *etc, const char *schema_dir)
 		diag_set_file(l->err, "packs");
 		return -1;
 	}
+	if (l->ov != NULL)
+		apply_override(&l->extra, l->ov);
 	l->hash = extra_files_hash(l->hash, &l->extra);
+	extra_files_take_prefix(&l->extra, DEVSTORE_DIR "/", &l->devs);
 	return 0;
 }
 
@@ -869,6 +965,13 @@ struct snapshot *
 snapshot_load(const char *etc, const char *schema_dir,
     struct diag *err)
 {
+	return snapshot_load_override(etc, schema_dir, NULL, err);
+}
+
+struct snapshot *
+snapshot_load_override(const char *etc, const char *schema_dir,
+    const struct config_override *ov, struct diag *err)
+{
 	struct loader l;
 	struct snapshot *s = xcalloc(1, sizeof(*s));
 	double t0 = now_seconds();
@@ -878,6 +981,7 @@ snapshot_load(const char *etc, const char *schema_dir,
 	diag_clear(err);
 	l.snap = s;
 	l.err = err;
+	l.ov = ov;
 	arena_init(&s->arena);
 	strmap_init(&l.names, 1024);
 	rc = read_files(&l, etc, schema_dir);
@@ -894,6 +998,7 @@ snapshot_load(const char *etc, const char *schema_dir,
 	for (int f = 0; f < CF_COUNT; f++)
 		ydoc_free(&l.docs[f]);
 	extra_files_free(&l.extra);
+	extra_files_free(&l.devs);
 	strmap_free(&l.names);
 	if (rc == 0)
 		s->source_hash = l.hash;

@@ -131,6 +131,18 @@ const char	*config_file_name(enum config_file);
  * the line and the message (see diag.h for what a message may quote). */
 struct snapshot	*snapshot_load(const char *etc, const char *schema_dir,
 		    struct diag *err);
+/* A file of the config directory as a write would leave it: rel is its
+ * relative name ("devices.d/x.yml"), data NULL for a removal. */
+struct config_override {
+	const char	*rel;
+	const char	*data;
+	size_t		 len;
+};
+/* snapshot_load() with one file replaced in memory: how a write is
+ * checked by the same loader before anything reaches the disk. */
+struct snapshot	*snapshot_load_override(const char *etc,
+		    const char *schema_dir, const struct config_override *,
+		    struct diag *err);
 void		 snapshot_free(struct snapshot *);
 /* Reads the bytes of every file snapshot_load() would read (caller frees
  * with config_files_free) and their hash, comparable with a snapshot's

@@ -829,3 +829,45 @@ device_path_secret(const char *path)
 	}
 	return 0;
 }
+
+/* The JSON form of a layer against the same key tables as
+ * device_layer_parse(): the management API names every unknown key of a
+ * body at once, where the loader stops at the first. */
+static void
+unknown_walk(json_object *o, const struct field *tab, int phone_entry,
+    const char *prefix, device_unknown_fn fn, void *ctx)
+{
+	char path[256];
+
+	json_object_object_foreach(o, k, v) {
+		const struct field *f = find_field(tab, k);
+		snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." :
+		    "", k);
+		if (f == NULL && phone_entry && device_is_phone_key(k))
+			continue;
+		if (f == NULL) {
+			fn(ctx, path);
+			continue;
+		}
+		if (f->type == F_MAP && json_object_is_type(v, json_type_object))
+			unknown_walk(v, f->sub, 0, path, fn, ctx);
+		if (f->type != F_LIST || !json_object_is_type(v,
+		    json_type_array))
+			continue;
+		for (size_t i = 0; i < json_object_array_length(v); i++) {
+			json_object *e = json_object_array_get_idx(v, i);
+			char item[300];
+			snprintf(item, sizeof(item), "%s[%zu]", path, i);
+			if (json_object_is_type(e, json_type_object))
+				unknown_walk(e, f->sub, 0, item, fn, ctx);
+		}
+	}
+}
+
+void
+device_json_unknown(json_object *entry, int phone_entry,
+    device_unknown_fn fn, void *ctx)
+{
+	if (json_object_is_type(entry, json_type_object))
+		unknown_walk(entry, device_fields, phone_entry, "", fn, ctx);
+}

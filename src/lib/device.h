@@ -78,4 +78,11 @@ void	device_strip_secrets(json_object *device);
  * "accounts[1].password", "params[Name]") names a secret. */
 int	device_path_secret(const char *path);
 
+/* Calls fn with the path ("accounts[0].pasword") of every key of a
+ * layer given as JSON that the device fields do not know; a phone
+ * entry's own keys are known when phone_entry is set. */
+typedef void	(*device_unknown_fn)(void *ctx, const char *path);
+void	device_json_unknown(json_object *entry, int phone_entry,
+	    device_unknown_fn fn, void *ctx);
+
 #endif

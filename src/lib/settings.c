@@ -400,8 +400,8 @@ get_user(struct ctx *c, const struct ynode *id, const struct ynode *v,
 	if (u->username == NULL)
 		u->username = u->id;
 	if (u->role == NULL || (strcmp(u->role, "admin") != 0 &&
-	    strcmp(u->role, "monitor") != 0))
-		return fail(c, v, "role must be admin or monitor for user",
+	    strcmp(u->role, "monitor") != 0 && strcmp(u->role, "api") != 0))
+		return fail(c, v, "role must be admin, monitor or api for user",
 		    id->str);
 	return 0;
 }
