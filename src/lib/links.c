@@ -12,6 +12,27 @@
 
 /* ---- keys ---- */
 
+/* SHA-256 with the digest fetched once per process: OpenSSL 3's one-shot
+ * SHA256() looks the algorithm up on every call, which cost a link fetch
+ * about 6,800 instructions, more than the rest of the request.  A FastCGI
+ * process answers one request at a time, so one context serves all. */
+void
+links_sha256(const void *p, size_t n, unsigned char out[32])
+{
+	static EVP_MD *md;
+	static EVP_MD_CTX *ctx;
+	unsigned int len = 32;
+
+	if (md == NULL && (md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
+		abort();
+	if (ctx == NULL && (ctx = EVP_MD_CTX_new()) == NULL)
+		abort();
+	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, p, n) != 1 ||
+	    EVP_DigestFinal_ex(ctx, out, &len) != 1)
+		abort();
+}
+
 int
 links_key_new(char out[LINKS_KEY_LEN + 1])
 {
@@ -212,8 +233,7 @@ links_index(struct snapshot *s, struct diag *err)
 		if (ph->rules.link_key == NULL)
 			continue;
 		d = arena_alloc(&s->arena, SHA256_DIGEST_LENGTH);
-		SHA256((const unsigned char *)ph->rules.link_key,
-		    LINKS_KEY_LEN, d);
+		links_sha256(ph->rules.link_key, LINKS_KEY_LEN, d);
 		if (strmap_put(&s->by_link_key, (const char *)d,
 		    SHA256_DIGEST_LENGTH, ph) != NULL)
 			return diag_set(err, "phones.yml", (unsigned)ph->line,
@@ -231,7 +251,7 @@ links_find_key(const struct snapshot *s, const char *key, size_t n)
 
 	if (!links_key_plausible(key, n) || s->by_link_key.slots == NULL)
 		return NULL;
-	SHA256((const unsigned char *)key, n, d);
+	links_sha256(key, n, d);
 	ph = strmap_get(&s->by_link_key, (const char *)d, sizeof(d));
 	if (ph == NULL || CRYPTO_memcmp(ph->rules.link_key, key, n) != 0)
 		return NULL;
@@ -243,7 +263,7 @@ links_token_hash(const char *token, size_t n, char hex[65])
 {
 	unsigned char d[SHA256_DIGEST_LENGTH];
 
-	SHA256((const unsigned char *)token, n, d);
+	links_sha256(token, n, d);
 	for (size_t i = 0; i < sizeof(d); i++)
 		snprintf(hex + 2 * i, 3, "%02x", d[i]);
 }
@@ -255,7 +275,7 @@ links_token_ok(const struct snapshot *s, const char *token, size_t n)
 
 	if (!s->svc.links.have_token || n == 0 || n > 256)
 		return 0;
-	SHA256((const unsigned char *)token, n, d);
+	links_sha256(token, n, d);
 	return CRYPTO_memcmp(d, s->svc.links.token_sha256, sizeof(d)) == 0;
 }
 

@@ -36,6 +36,10 @@
  * of [A-Za-z0-9_-] and a NUL.  0, or -1 when no randomness could be had. */
 int	links_key_new(char out[LINKS_KEY_LEN + 1]);
 
+/* The SHA-256 of p[0..n) into out.  Aborts only when libcrypto has no
+ * SHA-256 at all, which no configuration survives. */
+void	links_sha256(const void *p, size_t n, unsigned char out[32]);
+
 /* True when s[0..n) has the shape of a key: 43 base64url characters. */
 int	links_key_plausible(const char *s, size_t n);
 

@@ -14,6 +14,7 @@
 #include <openssl/sha.h>
 
 #include "atomicfile.h"
+#include "links.h"
 #include "links_once.h"
 
 #define RECORD_MAX	256
@@ -66,7 +67,7 @@ id_file(const char *id, size_t n, char out[2 * SHA256_DIGEST_LENGTH + 1])
 {
 	unsigned char d[SHA256_DIGEST_LENGTH];
 
-	SHA256((const unsigned char *)id, n, d);
+	links_sha256(id, n, d);
 	for (size_t i = 0; i < sizeof(d); i++)
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
