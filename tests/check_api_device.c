@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api_device.h"
+#include "links.h"
 
 static json_object *
 entry_from(const char *body, struct api_problem *pb)
@@ -49,7 +50,8 @@ START_TEST(test_sonata_example)
 	ck_assert_str_eq(str_at(e, "ntp", NULL), "pool.ntp.org");
 	ck_assert_str_eq(str_at(e, "enabled", NULL), "false");
 	/* A key weaker than 128 bits is replaced by a new one. */
-	ck_assert(api_link_key_ok(str_at(e, "link_key", NULL)));
+	ck_assert(links_key_plausible(str_at(e, "link_key", NULL),
+	    strlen(str_at(e, "link_key", NULL))));
 	ck_assert(!json_object_object_get_ex(e, "token", NULL));
 	json_object_object_get_ex(e, "accounts", &acc);
 	a = json_object_array_get_idx(acc, 0);
@@ -179,14 +181,16 @@ END_TEST
 
 START_TEST(test_link_keys)
 {
-	char a[LINK_KEY_LEN + 1], b[LINK_KEY_LEN + 1];
+	char a[LINKS_KEY_LEN + 1], b[LINKS_KEY_LEN + 1];
 
-	ck_assert_int_eq(api_link_key_new(a), 0);
-	ck_assert_int_eq(api_link_key_new(b), 0);
-	ck_assert(api_link_key_ok(a) && api_link_key_ok(b));
+	ck_assert_int_eq(links_key_new(a), 0);
+	ck_assert_int_eq(links_key_new(b), 0);
+	ck_assert(links_key_plausible(a, strlen(a)) &&
+	    links_key_plausible(b, strlen(b)));
 	ck_assert_str_ne(a, b);
-	ck_assert(!api_link_key_ok("short"));
-	ck_assert(!api_link_key_ok("+++++++++++++++++++++++++++++++++++++++++++"));
+	ck_assert(!links_key_plausible("short", strlen("short")));
+	ck_assert(!links_key_plausible("++++++++++++++++++++++++++++++++++"
+	    "+++++++++", 43));
 }
 END_TEST
 

@@ -4,11 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include "api_device.h"
 #include "device.h"
+#include "links.h"
 #include "secret.h"
 
 void
@@ -196,15 +195,16 @@ bad:
 static int
 map_key(struct mapctx *c, const char *to, json_object *v)
 {
-	char key[LINK_KEY_LEN + 1];
+	char key[LINKS_KEY_LEN + 1];
 
 	if (!json_object_is_type(v, json_type_string))
 		return api_fail(c->pb, 422, "key must be a string");
-	if (api_link_key_ok(json_object_get_string(v))) {
+	if (links_key_plausible(json_object_get_string(v),
+	    (size_t)json_object_get_string_len(v))) {
 		json_object_object_add(c->out, to, json_object_get(v));
 		return 0;
 	}
-	if (api_link_key_new(key) < 0)
+	if (links_key_new(key) < 0)
 		return api_fail(c->pb, 500, "no randomness for a link key");
 	json_object_object_add(c->out, to, json_object_new_string(key));
 	return 0;
@@ -494,30 +494,4 @@ api_device_keep_secrets(json_object *entry, json_object *old,
     struct api_problem *pb)
 {
 	return each_secret(entry, old, keep_one, pb);
-}
-
-/* ---- link keys ---- */
-
-int
-api_link_key_ok(const char *s)
-{
-	return strlen(s) == LINK_KEY_LEN && strspn(s,
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-	    == LINK_KEY_LEN;
-}
-
-/* TODO(links): links_key_new() of links.h replaces this. */
-int
-api_link_key_new(char out[LINK_KEY_LEN + 1])
-{
-	unsigned char raw[32], b64[48];
-
-	if (RAND_bytes(raw, sizeof(raw)) != 1)
-		return -1;
-	EVP_EncodeBlock(b64, raw, sizeof(raw));	/* 44 chars, one '=' */
-	for (int i = 0; i < LINK_KEY_LEN; i++)
-		out[i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' :
-		    (char)b64[i];
-	out[LINK_KEY_LEN] = '\0';
-	return 0;
 }

@@ -22,7 +22,6 @@
 #include "config.h"
 
 #define API_MSG_MAX	512
-#define LINK_KEY_LEN	43
 
 /* Why a request is refused: an HTTP status, one sentence, and for 422
  * the unknown fields by path (owned; NULL when none). */
@@ -58,11 +57,5 @@ void	api_device_mask(json_object *entry);
 int	api_device_keep_secrets(json_object *entry, json_object *old,
 	    struct api_problem *pb);
 
-/* 1 when s is a personal link key: LINK_KEY_LEN base64url characters. */
-int	api_link_key_ok(const char *s);
-/* A new personal link key.  TODO(links): links_key_new() of links.h
- * replaces this at the merge with i11-links.  0, or -1 when the system
- * has no randomness to give. */
-int	api_link_key_new(char out[LINK_KEY_LEN + 1]);
 
 #endif

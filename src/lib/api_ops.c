@@ -10,6 +10,7 @@
 #include "api_ops.h"
 #include "devstore.h"
 #include "ident.h"
+#include "links.h"
 #include "vendor.h"
 #include "yamltree.h"
 
@@ -105,8 +106,9 @@ phone_files(const struct phone *ph)
 	return a;
 }
 
-/* TODO(links): links_phone_base_url() of links.h gives the prefix once
- * serviceconfig.yml links.base_url exists; until then the request's. */
+/* The URLs of a phone's own files, under base (app_api.c: links.base_url
+ * or the request's server): plain, the token-link template, and the
+ * personal link only when its key is given (at creation, on rotation). */
 static json_object *
 urls(const struct phone *ph, const char *base, const char *key)
 {
@@ -501,7 +503,7 @@ static const char *
 link_key(json_object *entry, json_object *old)
 {
 	json_object *k = NULL, *ok = NULL;
-	char fresh[LINK_KEY_LEN + 1];
+	char fresh[LINKS_KEY_LEN + 1];
 
 	json_object_object_get_ex(entry, "link_key", &k);
 	if (old != NULL)
@@ -511,7 +513,7 @@ link_key(json_object *entry, json_object *old)
 		return NULL;
 	}
 	if (k == NULL) {
-		if (api_link_key_new(fresh) < 0)
+		if (links_key_new(fresh) < 0)
 			return "";
 		k = json_object_new_string(fresh);
 		json_object_object_add(entry, "link_key", k);
@@ -671,7 +673,7 @@ api_ops_rotate_key(struct app *app, const char *id, const char *if_match,
 {
 	const struct snapshot *s = current(app, pb);
 	struct snapshot *cand = NULL;
-	char key[LINK_KEY_LEN + 1], etag[DEVSTORE_ETAG_LEN];
+	char key[LINKS_KEY_LEN + 1], etag[DEVSTORE_ETAG_LEN];
 	struct wstate ws;
 	int rc = -1;
 
@@ -686,7 +688,7 @@ api_ops_rotate_key(struct app *app, const char *id, const char *if_match,
 	}
 	if (precondition(if_match, require_match, ws.etag, pb) < 0)
 		goto out;
-	if (api_link_key_new(key) < 0) {
+	if (links_key_new(key) < 0) {
 		api_fail(pb, 500, "no randomness for a link key");
 		goto out;
 	}

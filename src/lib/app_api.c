@@ -110,16 +110,29 @@ answer(struct call *c, int rc, int status, json_object *out,
 
 /* ---- the request ---- */
 
-/* scheme://host of the request, for the URLs a device response gives;
- * a Host header that is not a plain host[:port] is not echoed. */
+/* The server as phones see it, for the URLs a device response gives:
+ * serviceconfig.yml links.base_url when set (the caller of the API may
+ * reach the server by another name than the phones do), else scheme://host
+ * of the request; a Host header that is not a plain host[:port] is not
+ * echoed. */
 static void
 base_url(struct call *c)
 {
+	const struct snapshot *s = config_state_get(&c->app->cs);
 	const char *h = c->rq->host;
 	int ok = h != NULL && *h != '\0' && strlen(h) < 256 &&
 	    strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789.-:[]") == strlen(h);
 
+	if (s != NULL && s->svc.links.base_url != NULL &&
+	    strlen(s->svc.links.base_url) < sizeof(c->base)) {
+		snprintf(c->base, sizeof(c->base), "%s", s->svc.links.base_url);
+		c->base[strcspn(c->base, "\0")] = '\0';
+		while (c->base[0] != '\0' &&
+		    c->base[strlen(c->base) - 1] == '/')
+			c->base[strlen(c->base) - 1] = '\0';
+		return;
+	}
 	snprintf(c->base, sizeof(c->base), "%s://%s", c->rq->https &&
 	    strcmp(c->rq->https, "on") == 0 ? "https" : "http", ok ? h :
 	    "localhost");
