@@ -225,21 +225,33 @@ method_op(const char *m, enum rps_op *op)
 	return -1;
 }
 
+/* Records what the vendor said in DATA/rps/ (nothing when the call does
+ * not exist: nothing happened). */
+static void
+keep_state(struct app *app, const struct rps_request *rq,
+    const struct rps_result *res, struct logline *log)
+{
+	struct rps_state st;
+
+	if (res->outcome == RPS_NOT_SUPPORTED)
+		return;
+	if (rps_state_load(app->data_dir, rq->provider, rq->mac, &st) < 0)
+		memset(&st, 0, sizeof(st));
+	rps_state_record(&st, rq, res, (long long)time(NULL));
+	if (rps_state_save(app->data_dir, &st) < 0)
+		logline_str(log, "state", "not_saved");
+}
+
 /* Runs the operation, records its state and counts it. */
 static void
 run(struct app *app, const struct rps_conf *c, struct rps_request *rq,
     struct response *rs, struct logline *log)
 {
 	struct rps_result res;
-	struct rps_state st;
 
 	rps_run(c, rq, NULL, NULL, &res);
 	app_rps_count(app->metrics, rq->provider, &res);
-	if (rps_state_load(app->data_dir, rq->provider, rq->mac, &st) < 0)
-		memset(&st, 0, sizeof(st));
-	rps_state_record(&st, rq, &res, (long long)time(NULL));
-	if (rps_state_save(app->data_dir, &st) < 0)
-		logline_str(log, "state", "not_saved");
+	keep_state(app, rq, &res, log);
 	logline_str(log, "provider", rps_provider_name(rq->provider));
 	logline_str(log, "mac", rq->mac);
 	logline_str(log, "rps", rps_outcome_word(res.outcome));

@@ -336,6 +336,13 @@ rps_fanvil_password(const char *password, char out[33])
 	md5_hex(once, out);
 }
 
+int
+rps_provider_has_op(enum rps_provider p, enum rps_op op)
+{
+	return (unsigned)p < RPS__COUNT && (unsigned)op < 3 &&
+	    vendors[p].ops[op][0].method != NULL;
+}
+
 /* ---- running a sequence ---- */
 
 struct run {

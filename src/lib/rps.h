@@ -173,6 +173,9 @@ struct rps_result {
 void	rps_run(const struct rps_conf *, const struct rps_request *,
 	    rps_post_fn post, void *post_ctx, struct rps_result *);
 
+/* False when the vendor's API has no call for op (Fanvil: no check). */
+int	rps_provider_has_op(enum rps_provider, enum rps_op);
+
 /* The outcome a vendor's message maps to (its error table), for a reply
  * whose boolean said no or a check's bare answer. */
 enum rps_outcome	rps_map_message(enum rps_provider, const char *msg);

@@ -108,6 +108,8 @@ skip_reason(const struct job *j, const struct phone *ph, int p,
 		return "no MAC address";
 	if (!j->conf->p[p].enabled)
 		return "provider disabled in rps.yml";
+	if (!rps_provider_has_op(p, j->o->op))
+		return "its vendor's service has no such call";
 	if (p == RPS_GIGASET && !j->conf->p[p].disable_crc)
 		return "Gigaset needs the MAC-ID's CRC: use rps.fcgi ?crc= or "
 		    "disable_crc";

@@ -115,7 +115,10 @@ rps_state_save(const char *data_dir, const struct rps_state *st)
 	int dfd, rc;
 
 	snprintf(dir, sizeof(dir), "%s/rps", data_dir);
-	if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
+	/* The data directory itself too: the tool may be the first to use
+	 * it, before any server ran. */
+	if ((mkdir(data_dir, 0750) < 0 && errno != EEXIST) ||
+	    (mkdir(dir, 0750) < 0 && errno != EEXIST)) {
 		rc = -errno;
 		goto out;
 	}
@@ -140,22 +143,28 @@ void
 rps_state_record(struct rps_state *st, const struct rps_request *rq,
     const struct rps_result *res, long long now)
 {
-	int ok = res->outcome == RPS_OK || (rq->op == RPS_OP_CHECK &&
-	    res->outcome == RPS_NOT_REGISTERED);
+	int ok = res->outcome == RPS_OK;
 	long long backoff = 60;
 
 	st->provider = rq->provider;
 	snprintf(st->mac, sizeof(st->mac), "%s", rq->mac);
-	/* A check leaves the URL registered as it was. */
-	if (rq->op == RPS_OP_REGISTER)
-		snprintf(st->url, sizeof(st->url), "%s", rq->url);
-	else if (rq->op == RPS_OP_DEREGISTER && ok)
-		st->url[0] = '\0';
-	snprintf(st->op, sizeof(st->op), "%s", rps_op_word(rq->op));
 	snprintf(st->outcome, sizeof(st->outcome), "%s",
 	    rps_outcome_word(res->outcome));
 	snprintf(st->message, sizeof(st->message), "%s", res->message);
 	st->when = now;
+	/* A check says whether the last registration still holds (a later
+	 * register then sees "not_registered" and sends again); it leaves
+	 * the operation, URL and retry schedule alone. */
+	if (rq->op == RPS_OP_CHECK) {
+		if (st->op[0] == '\0')
+			snprintf(st->op, sizeof(st->op), "check");
+		return;
+	}
+	snprintf(st->op, sizeof(st->op), "%s", rps_op_word(rq->op));
+	if (rq->op == RPS_OP_REGISTER)
+		snprintf(st->url, sizeof(st->url), "%s", rq->url);
+	else if (ok)
+		st->url[0] = '\0';
 	st->failures = ok ? 0 : st->failures + 1;
 	for (int i = 1; i < st->failures && backoff < 6 * 3600; i++)
 		backoff *= 2;
