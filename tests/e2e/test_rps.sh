@@ -320,4 +320,19 @@ check "bulk re-run: exit 0" test "$RC" -eq 0
 check "bulk re-run: only the failures retried" grep -qx 'register: 1000 selected, 50 ok, 0 failed, 950 unchanged, 0 skipped' "$T/cli.out"
 check "bulk re-run: exactly 50 calls" test "$(( $(calls bulk) - n ))" -eq 50
 
+# Behind lighttpd as lighttpd.conf.example routes it: basic auth first.
+if command -v lighttpd >/dev/null && command -v htpasswd >/dev/null; then
+	htpasswd_write gw:e2e-gw-pw mon:e2e-mon-pw
+	start_lighttpd
+	req -X PUT --data-binary "$URL" /providers/snom/00-04-13-AA-BB-02
+	expect_status 401 "lighttpd: no password"
+	req -u gw:e2e-gw-pw -X PUT --data-binary "$URL" /providers/snom/00-04-13-AA-BB-02
+	expect_status 200 "lighttpd: rps user"
+	expect_json 'j["outcome"] == "ok"' "lighttpd: rps user"
+	req -u mon:e2e-mon-pw -X DELETE /providers/snom/00-04-13-AA-BB-02
+	expect_status 403 "lighttpd: monitor user"
+else
+	skip "lighttpd or htpasswd is not installed: no route check"
+fi
+
 e2e_finish
