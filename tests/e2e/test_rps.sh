@@ -320,6 +320,23 @@ check "bulk re-run: exit 0" test "$RC" -eq 0
 check "bulk re-run: only the failures retried" grep -qx 'register: 1000 selected, 50 ok, 0 failed, 950 unchanged, 0 skipped' "$T/cli.out"
 check "bulk re-run: exactly 50 calls" test "$(( $(calls bulk) - n ))" -eq 50
 
+# The shipped sync units verify.
+if command -v systemd-analyze >/dev/null; then
+	mkdir -p "$T/stage/bin" "$T/units"
+	cp "$CLI" "$T/stage/bin/deskprov"
+	for f in "$E2E_TOP"/dist/systemd/deskprov-rps-sync.*; do
+		sed "s|/usr/local|$T/stage|g" "$f" >"$T/units/${f##*/}"
+	done
+	out=$(cd "$T/units" && systemd-analyze verify --man=no ./deskprov-rps-sync.service \
+	    ./deskprov-rps-sync.timer 2>&1)
+	check "systemd-analyze verify deskprov-rps-sync.{service,timer}${out:+: $out}" test -z "$out"
+else
+	skip "systemd-analyze is not installed: the sync units are not verified"
+fi
+cli rps sync --etc "$E2E_ETC"
+check "sync with auto off: does nothing, exit 0" eval \
+    '[ "$RC" -eq 0 ] && grep -q "automatic registration is off" "$T/cli.out"'
+
 # Behind lighttpd as lighttpd.conf.example routes it: basic auth first.
 if command -v lighttpd >/dev/null && command -v htpasswd >/dev/null; then
 	htpasswd_write gw:e2e-gw-pw mon:e2e-mon-pw
