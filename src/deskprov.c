@@ -979,6 +979,19 @@ cmd_files(int argc, char **argv)
 
 /* ---- rps: the vendors' redirect services (src/lib/rps_batch.c) ---- */
 
+/* The shared metrics store, only when a server made it already: a file
+ * the tool created (often as root) could shut the web server's user out
+ * of its own counters. */
+static struct metrics *
+rps_metrics(const struct app *app)
+{
+	char path[APP_PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/metrics.state", app->data_dir);
+	return access(path, W_OK) == 0 ? instrument_open(app->data_dir, "rps") :
+	    NULL;
+}
+
 /* deskprov rps OP SELECTOR [--dry-run] [--etc ETC] [--data DATA]; sync
  * takes no selector (every device, when rps.yml says auto: true). */
 static int
@@ -1020,7 +1033,7 @@ cmd_rps_op(int argc, char **argv, enum rps_op op, int sync)
 		rc = 0;
 		goto out;
 	}
-	app.metrics = bo.dry_run ? NULL : instrument_open(app.data_dir, "rps");
+	app.metrics = bo.dry_run ? NULL : rps_metrics(&app);
 	bo.progress = isatty(STDERR_FILENO) ? stderr : NULL;
 	rc = rps_batch_run(&app, s, c, &bo, &sum, stdout);
 	rc = rc < 0 ? 2 : rc;

@@ -12,7 +12,7 @@ show them.
 Special MACs (the first argument, whatever the spelling) make it misbehave:
   02BAD...  the vendor refuses the MAC        02EEEE... owned by another user
   025000... HTTP 500                          02BEEF... malformed XML-RPC
-  02DEAD... no answer for 60 s (a timeout)    02B166... a 10 MB answer
+  02DEAD... no answer for an hour (a timeout)    02B166... a 10 MB answer
 A URL containing "bad-url" is refused as malformed.  --fail-every N fails
 the first call for every MAC whose number is a multiple of N (a re-run
 succeeds).  Every call is appended to --log as one JSON line:
@@ -239,7 +239,7 @@ class Handler(SimpleXMLRPCRequestHandler):
             return self.send(200, b"<methodResponse>" + b" " * (10 << 20) +
                              b"</methodResponse>")
         if mac.startswith("02DEAD"):
-            time.sleep(60)
+            time.sleep(3600)
             return
         if ARGS.fail_every and int(mac, 16) % ARGS.fail_every == 0:
             with LOCK:

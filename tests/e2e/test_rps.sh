@@ -64,12 +64,13 @@ auth:
     mon: {username: mon, role: monitor}
     gw: {username: gw, role: rps}
 YML
-write_rps() {	# write_rps DIR PORT CA [EXTRA...]
-	local dir=$1 port=$2 ca=$3 v
-	shift 3
+# Timeouts far above what the fake needs, even on a loaded machine: only
+# the case of an answer that never comes uses a short one (ETC3).
+write_rps() {	# write_rps DIR PORT CA [TIMEOUT]
+	local dir=$1 port=$2 ca=$3 timeout=${4:-120} v
 	{
-		printf 'timeout: 2\nconnect_timeout: 2\nbase_url: https://prov.example.com/dp/\n'
-		printf '%s\n' "$@"
+		printf 'timeout: %s\nconnect_timeout: 60\n' "$timeout"
+		printf 'base_url: https://prov.example.com/dp/\n'
 		printf 'providers:\n'
 		for v in snom yealink fanvil gigaset; do
 			printf '  %s:\n    enabled: true\n    user: rpsuser\n' "$v"
@@ -207,7 +208,10 @@ expect_json 'j["error"] == "provider_remote_call_failed"'
 rps "$E2E_ETC" PUT /providers/snom/02-BE-EF-00-00-01 "$URL"
 expect_status 502 "malformed XML-RPC"
 expect_json 'j["error"] == "unknown_response_from_provider"'
-rps "$E2E_ETC" PUT /providers/snom/02-DE-AD-00-00-01 "$URL"
+ETC3=$T/etc3
+cp -R "$E2E_ETC" "$ETC3"
+write_rps "$ETC3" "$PORT_main" "$T/ca.crt" 2
+rps "$ETC3" PUT /providers/snom/02-DE-AD-00-00-01 "$URL"
 expect_status 504 "no answer within rps.yml timeout"
 expect_json 'j["error"] == "remote_provider_timeout"'
 rps "$E2E_ETC" PUT /providers/snom/02-B1-66-00-00-01 "$URL"
@@ -248,10 +252,17 @@ check "no password in logs, state files or metrics" eval \
     '! grep -rqa -e "$PW" -e wrong-pw -e 7022cd "$T/rps.log" "$T/data"'
 
 # Metrics: counted per provider and outcome, with a latency histogram.
-env -i PATH=/usr/bin:/bin GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET \
-    REQUEST_URI=/metrics REMOTE_ADDR=127.0.0.1 REMOTE_USER=admin \
-    DESKPROV_ETC="$E2E_ETC" DESKPROV_SCHEMA_DIR="$E2E_TOP/schema" \
-    DESKPROV_DATA="$T/data" "$E2E_TOP/cgi-bin/metrics.fcgi" >"$T/metrics.out" 2>/dev/null
+scrape() {
+	env -i PATH=/usr/bin:/bin GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET \
+	    REQUEST_URI=/metrics REMOTE_ADDR=127.0.0.1 REMOTE_USER=admin \
+	    DESKPROV_ETC="$E2E_ETC" DESKPROV_SCHEMA_DIR="$E2E_TOP/schema" \
+	    DESKPROV_DATA="$T/data" "$E2E_TOP/cgi-bin/metrics.fcgi" >"$T/metrics.out" 2>/dev/null
+}
+yealink_ok() {
+	scrape
+	sed -n 's/^deskprov_rps_requests_total{provider="yealink",outcome="ok"} //p' "$T/metrics.out"
+}
+scrape
 check "metrics: snom register ok counted" grep -q '^deskprov_rps_requests_total{provider="snom",outcome="ok"} [1-9]' "$T/metrics.out"
 check "metrics: timeout counted" grep -q '^deskprov_rps_requests_total{provider="snom",outcome="remote_provider_timeout"} 1$' "$T/metrics.out"
 check "metrics: latency histogram per provider" grep -q '^deskprov_rps_request_duration_seconds_count{provider="fanvil"} [1-9]' "$T/metrics.out"
@@ -276,6 +287,9 @@ check "re-run: unchanged, nothing sent" eval \
     'grep -qx "register: 1 selected, 0 ok, 0 failed, 1 unchanged, 0 skipped" "$T/cli.out" && [ "$(calls main)" -eq "$n" ]'
 cli rps check yealink-desk --etc "$E2E_ETC"
 check "check one phone: registered" eval '[ "$RC" -eq 0 ] && grep -q "^ok .*yealink-desk.*registered" "$T/cli.out"'
+before=$(yealink_ok)
+DESKPROV_DATA=$T/data cli rps check yealink-desk --etc "$E2E_ETC"
+check "the tool counts in the servers' metrics store" test "$(yealink_ok)" -eq $((before + 1))
 cli rps register nosuchphone --etc "$E2E_ETC"
 check "unknown phone: exit 2" test "$RC" -eq 2
 
