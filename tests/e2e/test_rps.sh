@@ -296,13 +296,15 @@ check "unknown phone: exit 2" test "$RC" -eq 2
 # The admin pages (compare.fcgi) show the state.
 page() {
 	env -i PATH=/usr/bin:/bin GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET \
-	    REQUEST_URI="$1" REMOTE_ADDR=127.0.0.1 REMOTE_USER=admin \
+	    REQUEST_URI="$1" REMOTE_ADDR=127.0.0.1 REMOTE_USER="${2:-admin}" \
 	    DESKPROV_ETC="$E2E_ETC" DESKPROV_SCHEMA_DIR="$E2E_TOP/schema" \
 	    DESKPROV_DATA="$T/cli-data" "$E2E_TOP/cgi-bin/compare.fcgi" >"$T/page.out" 2>/dev/null
 }
 page /phone/snom-desk
 check "phone page: the registration, its URL" eval \
     'grep -q "Redirect service" "$T/page.out" && grep -q "snom register: ok" "$T/page.out" && grep -q "https://prov.example.com/dp/{mac}.xml" "$T/page.out"'
+page / gw
+check "the rps role opens no admin page (403)" grep -q '^Status: 403' "$T/page.out"
 page /phone/gigaset-desk
 check "phone page: never registered" grep -q "never registered" "$T/page.out"
 page /
