@@ -23,9 +23,10 @@ docdir        ?= $(datadir)/doc/deskprov
 unitdir       ?= $(PREFIX)/lib/systemd/system
 tmpfilesdir   ?= $(PREFIX)/lib/tmpfiles.d
 
-PKGS        = fcgi yaml-0.1 libxml-2.0 json-c libcrypto
+PKGS        = fcgi yaml-0.1 libxml-2.0 json-c libcrypto libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
+              $(shell xmlrpc-c-config --libs 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 

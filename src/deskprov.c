@@ -32,6 +32,9 @@
 #include "settings.h"
 #include "store.h"
 #include "vendor.h"
+#include "app_rps.h"
+#include "instrument.h"
+#include "rps_batch.h"
 
 static int	verbose;	/* -v: the library's log lines too */
 
@@ -1050,6 +1053,71 @@ out:
 	return rc;
 }
 
+/* ---- rps: the vendors' redirect services (src/lib/rps_batch.c) ---- */
+
+/* The shared metrics store, only when a server made it already: a file
+ * the tool created (often as root) could shut the web server's user out
+ * of its own counters. */
+static struct metrics *
+rps_metrics(const struct app *app)
+{
+	char path[APP_PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/metrics.state", app->data_dir);
+	return access(path, W_OK) == 0 ? instrument_open(app->data_dir, "rps") :
+	    NULL;
+}
+
+/* deskprov rps OP SELECTOR [--dry-run] [--etc ETC] [--data DATA]; sync
+ * takes no selector (every device, when rps.yml says auto: true). */
+static int
+cmd_rps_op(int argc, char **argv, enum rps_op op, int sync)
+{
+	struct rps_batch_opts bo = { .op = op, .sync = sync,
+	    .now = (long long)time(NULL), .selector = sync ? "all" : NULL };
+	struct app_options ao = { 0 };
+	struct rps_batch_sum sum;
+	const struct snapshot *s;
+	const struct rps_conf *c;
+	struct app app;
+	struct diag d;
+	int rc = 2;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0)
+			bo.dry_run = 1;
+		else if (strcmp(argv[i], "--etc") == 0 && i + 1 < argc)
+			ao.etc = argv[++i];
+		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+			ao.data_dir = argv[++i];
+		else if (!sync && bo.selector == NULL &&
+		    rps_batch_selector_ok(argv[i]))
+			bo.selector = argv[i];
+		else
+			usage_error("unexpected argument '%.64s'", argv[i]);
+	}
+	if (bo.selector == NULL)
+		usage_error("which devices? PHONE, all, vendor:X or model:Y");
+	if ((s = load_config(&app, "rps", &ao)) == NULL)
+		goto out;
+	if ((c = app_rps_conf(&app, &d)) == NULL) {
+		cli_error("%s: rps.yml: %s", app.etc, d.msg);
+		goto out;
+	}
+	if (sync && !c->auto_register) {
+		printf("sync: automatic registration is off (rps.yml auto)\n");
+		rc = 0;
+		goto out;
+	}
+	app.metrics = bo.dry_run ? NULL : rps_metrics(&app);
+	bo.progress = isatty(STDERR_FILENO) ? stderr : NULL;
+	rc = rps_batch_run(&app, s, c, &bo, &sum, stdout);
+	rc = rc < 0 ? 2 : rc;
+out:
+	app_free(&app);
+	return rc;
+}
+
 /* ---- device and import: the management API's operations (api_ops.h) ---- */
 
 /* Options of the device commands. */
@@ -1339,6 +1407,30 @@ cmd_import(int argc, char **argv)
 	return rc;
 }
 
+static int
+cmd_rps_register(int argc, char **argv)
+{
+	return cmd_rps_op(argc, argv, RPS_OP_REGISTER, 0);
+}
+
+static int
+cmd_rps_deregister(int argc, char **argv)
+{
+	return cmd_rps_op(argc, argv, RPS_OP_DEREGISTER, 0);
+}
+
+static int
+cmd_rps_check(int argc, char **argv)
+{
+	return cmd_rps_op(argc, argv, RPS_OP_CHECK, 0);
+}
+
+static int
+cmd_rps_sync(int argc, char **argv)
+{
+	return cmd_rps_op(argc, argv, RPS_OP_REGISTER, 1);
+}
+
 /* ---- the command table: the one source of the usage text ---- */
 
 static const struct command {
@@ -1410,6 +1502,24 @@ static const struct command {
 	    "Prints one line per device that failed and a summary (created,\n"
 	    "updated, unchanged, failed); exit status 0 when none failed, 1\n"
 	    "when some did, 2 when the input could not be read." },
+	{ "rps", "register", cmd_rps_register,
+	    "PHONE|all|vendor:X|model:Y [--dry-run] [--etc ETC] [--data DATA]",
+	    "register devices with their vendor's redirect service",
+	    "Each device is pointed at its own URL (rps.yml base_url and the\n"
+	    "vendor's file placeholder).  Devices registered before with the\n"
+	    "same URL are left alone, so a re-run retries only failures and\n"
+	    "changes.  Exit status 0 when nothing failed, 1 otherwise." },
+	{ "rps", "deregister", cmd_rps_deregister,
+	    "PHONE|all|vendor:X|model:Y [--dry-run] [--etc ETC] [--data DATA]",
+	    "remove devices from their vendor's redirect service", NULL },
+	{ "rps", "check", cmd_rps_check,
+	    "PHONE|all|vendor:X|model:Y [--etc ETC] [--data DATA]",
+	    "ask the redirect services what they know of devices",
+	    "Fanvil's service has no such call." },
+	{ "rps", "sync", cmd_rps_sync, "[--dry-run] [--etc ETC] [--data DATA]",
+	    "register new and changed devices when rps.yml says auto: true",
+	    "Failures are retried with a backoff from one minute to six\n"
+	    "hours; run by deskprov-rps-sync.timer." },
 	{ "version", NULL, cmd_version, "", "print the version", NULL },
 };
 
@@ -1540,13 +1650,15 @@ main(int argc, char **argv)
 		}
 		return current->fn(argc - 1, argv + 1);
 	}
-	if (strcmp(argv[1], "schema") == 0 || strcmp(argv[1], "device") == 0) {
+	if (strcmp(argv[1], "schema") == 0 || strcmp(argv[1], "device") == 0 ||
+	    strcmp(argv[1], "rps") == 0) {
 		if (help) {
 			help_all();
 			return 0;
 		}
 		usage_error("%s", argv[1][0] == 's' ? "schema: generate or "
-		    "verify?" : "device: list, get, put or rm?");
+		    "verify?" : argv[1][0] == 'd' ? "device: list, get, put or "
+		    "rm?" : "rps: register, deregister, check or sync?");
 	}
 	if (strcmp(argv[1], "link") == 0) {
 		if (help) {

@@ -30,6 +30,12 @@ app_options_from_env(struct app_options *o)
 		if (*field == NULL && v != NULL && v[0] != '\0')
 			*field = v;
 	}
+	for (size_t i = 0; i < RPS_ENV_COUNT; i++) {
+		const char *v = getenv(rps_env_names[i]);
+
+		if (o->rps_env[i] == NULL && v != NULL && v[0] != '\0')
+			o->rps_env[i] = v;
+	}
 }
 
 /* Where a process looks for what neither a flag nor the environment
@@ -60,6 +66,7 @@ app_init(struct app *app, const char *prog, const struct app_options *o)
 	memset(app, 0, sizeof(*app));
 	app->prog = prog;
 	app->server = o->server;
+	memcpy(app->rps_env, o->rps_env, sizeof(app->rps_env));
 	copy_dir(app->etc, o->etc, DESKPROV_ETC_DEFAULT);
 	copy_dir(app->schema_dir, o->schema_dir, DESKPROV_SCHEMA_DEFAULT);
 	copy_dir(app->data_dir, o->data_dir, DESKPROV_DATA_DEFAULT);
@@ -93,6 +100,10 @@ app_free(struct app *app)
 	app->abuse = NULL;
 	secret_key_wipe(&app->key);
 	app->have_key = 0;
+	if (app->rps != NULL)
+		rps_conf_free(app->rps);
+	free(app->rps);
+	app->rps = NULL;
 }
 
 const struct secret_key *

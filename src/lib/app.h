@@ -13,6 +13,7 @@
 #include "metrics.h"
 #include "config_state.h"
 #include "secret.h"
+#include "rps.h"
 
 #define APP_PATH_MAX	2048
 
@@ -29,6 +30,9 @@ struct app_options {
 	 * through data_dir, opens the shared metrics, may create the
 	 * secret key.  The command-line tool is none of these. */
 	int		 server;
+	/* The redirect services' credentials and endpoints, by Falconieri's
+	 * variable names (rps_env_names[]): they override etc/rps.yml. */
+	const char	*rps_env[RPS_ENV_COUNT];
 };
 
 struct app {
@@ -42,6 +46,8 @@ struct app {
 	struct abuse		*abuse;		/* owned; NULL: no defence */
 	struct secret_key	 key;		/* valid when have_key */
 	int			 have_key;
+	const char		*rps_env[RPS_ENV_COUNT];	/* environ */
+	struct rps_conf		*rps;	/* owned; app_rps_conf() loads it */
 };
 
 /* Fills every NULL field of o from the environment. */

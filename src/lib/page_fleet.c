@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "page.h"
+#include "page_rps.h"
 
 struct tally {
 	size_t	n[BADGE_NA + 1];
@@ -103,13 +104,15 @@ phone_row(const struct page *pg, struct buf *b, const struct phone_view *v)
 	cell_last_report(pg, b, v);
 	if (v->phone != NULL)
 		cell_differences(pg, b, v);
+	if (v->phone != NULL && page_rps_enabled(pg))
+		page_rps_fleet_cell(b, pg, v->phone);
 	buf_adds(b, "<td>");
 	page_badge(b, v->badge);
 	buf_adds(b, "</td></tr>\n");
 }
 
 static void
-table_head(struct buf *b, const char *caption, int configured)
+table_head(struct buf *b, const char *caption, int configured, int rps)
 {
 	buf_adds(b, "<div class=\"scroll\"><table class=\"list\">\n");
 	html_elem(b, "caption", NULL, caption);
@@ -126,6 +129,8 @@ table_head(struct buf *b, const char *caption, int configured)
 	buf_adds(b, "<th scope=\"col\">Last report</th>");
 	if (configured)
 		buf_adds(b, "<th scope=\"col\" class=\"num\">Differences</th>");
+	if (rps)
+		page_rps_fleet_head(b);
 	buf_adds(b, "<th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
 }
 
@@ -207,7 +212,7 @@ discovered(struct page *pg)
 	buf_adds(b, "<p>These phones reported but are not in phones.yml. "
 	    "Write a schema from one with <code>deskprov schema generate "
 	    "--from-report MAC</code>, or add the phone to phones.yml.</p>\n");
-	table_head(b, "Phones not in phones.yml", 0);
+	table_head(b, "Phones not in phones.yml", 0, 0);
 	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
 		rc = phone_view_load(&v, &pg->src, NULL, macs[i], pg->msgbuf);
 		if (rc == STORE_OK)
@@ -235,7 +240,8 @@ page_fleet(struct page *pg)
 		html_elem(&pg->rs->body, "p", "notice", "Discovery mode is on: "
 		    "phones get no profile and report their factory settings.");
 	summary(&pg->rs->body, pg->snap, &t);
-	table_head(&pg->rs->body, "Configured phones", 1);
+	table_head(&pg->rs->body, "Configured phones", 1,
+	    page_rps_enabled(pg));
 	if (rows.len > 0)
 		buf_add(&pg->rs->body, rows.data, rows.len);
 	buf_adds(&pg->rs->body, "</tbody></table></div>\n");

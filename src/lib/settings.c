@@ -399,9 +399,11 @@ get_user(struct ctx *c, const struct ynode *id, const struct ynode *v,
 	}
 	if (u->username == NULL)
 		u->username = u->id;
+	/* rps: only the redirect-service gateway (rps.fcgi), no page. */
 	if (u->role == NULL || (strcmp(u->role, "admin") != 0 &&
-	    strcmp(u->role, "monitor") != 0 && strcmp(u->role, "api") != 0))
-		return fail(c, v, "role must be admin, monitor or api for user",
+	    strcmp(u->role, "monitor") != 0 && strcmp(u->role, "api") != 0 &&
+	    strcmp(u->role, "rps") != 0))
+		return fail(c, v, "role must be admin, monitor, api or rps for user",
 		    id->str);
 	return 0;
 }

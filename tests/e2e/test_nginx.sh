@@ -2,7 +2,7 @@
 # profile.fcgi behind nginx and a spawn-fcgi pool of four processes,
 # metrics.fcgi in a second pool of two, report.fcgi (three) and compare.fcgi
 # (two) in their own pools: nginx.conf.example is included in a minimal main
-# configuration written here.  Only its twelve lines marked "deskprov:" are
+# configuration written here.  Only its thirteen lines marked "deskprov:" are
 # changed (port, sockets, document root, htpasswd).  The whole request
 # matrix of matrix.sh runs against it, then the basic-auth checks of
 # /metrics and /status, then a report upload and the admin pages
@@ -33,8 +33,8 @@ write_server_block() {
 	    -e "unix:$E2E_TMP/run/api.sock;" \
 	    -e "listen 127.0.0.1:$E2E_PORT;" -e "root $E2E_WWW;" \
 	    -e "auth_basic_user_file $E2E_HTPASSWD;" "$out")
-	[ "$n" -eq 12 ] ||
-	    e2e_abort "nginx.conf.example: expected 12 lines marked deskprov:, set $n"
+	[ "$n" -eq 13 ] ||
+	    e2e_abort "nginx.conf.example: expected 13 lines marked deskprov:, set $n"
 }
 
 write_nginx_conf() {
