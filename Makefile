@@ -16,6 +16,7 @@ DESTDIR       ?=
 sysconfdir    ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 localstatedir ?= /var
 bindir        ?= $(PREFIX)/bin
+sbindir       ?= $(PREFIX)/sbin
 libexecdir    ?= $(PREFIX)/lib/deskprov
 datadir       ?= $(PREFIX)/share
 mandir        ?= $(datadir)/man
@@ -46,6 +47,9 @@ FCGI_SRC  = $(wildcard src/*_fcgi.c)
 FCGI_BIN  = $(FCGI_SRC:src/%_fcgi.c=cgi-bin/%.fcgi)
 TEST_SRC  = $(filter-out tests/check_main.c,$(wildcard tests/check_*.c))
 CLI       = build/deskprov
+# Daemons: src/<name>d.c -> build/deskprov-<name>d (deskprov-pnpd).
+DAEMON_SRC = $(wildcard src/*d.c)
+DAEMONS   = $(DAEMON_SRC:src/%.c=build/deskprov-%)
 
 FUZZ_DRIVERS = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 # Data beside the checkout, not in it (peer data, the Mustache spec):
@@ -61,7 +65,7 @@ FUZZ_SECONDS ?= 60
         bench-vendors bench-inproc installable install uninstall clean FORCE
 .SUFFIXES:
 
-all: $(FCGI_BIN) $(CLI)
+all: $(FCGI_BIN) $(CLI) $(DAEMONS)
 
 deps:
 	@scripts/deps
@@ -87,6 +91,9 @@ cgi-bin/%.fcgi: src/%_fcgi.c build/libdeskprov.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/libdeskprov.a $(PKG_LIBS)
 
 $(CLI): src/deskprov.c build/libdeskprov.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/libdeskprov.a $(PKG_LIBS)
+
+build/deskprov-%: src/%.c build/libdeskprov.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/libdeskprov.a $(PKG_LIBS)
 
 # Each tests/check_<module>.c defines `Suite *\n<module>_suite(void)` (the
@@ -235,12 +242,15 @@ build/inst/cgi-bin/%.fcgi: src/%_fcgi.c build/inst/libdeskprov.a
 build/inst/deskprov: src/deskprov.c build/inst/libdeskprov.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/inst/libdeskprov.a $(PKG_LIBS)
 
+build/inst/deskprov-%: src/%.c build/inst/libdeskprov.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/inst/libdeskprov.a $(PKG_LIBS)
+
 # Build as yourself first (make installable PREFIX=...), then `sudo make
 # install PREFIX=...` with the same directories only copies.
-installable: $(INST_FCGI) build/inst/deskprov
+installable: $(INST_FCGI) build/inst/deskprov $(DAEMONS:build/%=build/inst/%)
 
 # Placeholders the files under dist/ may use for the directories.
-SUBST = sed -e 's|@bindir@|$(bindir)|g' -e 's|@libexecdir@|$(libexecdir)|g' \
+SUBST = sed -e 's|@bindir@|$(bindir)|g' -e 's|@sbindir@|$(sbindir)|g' -e 's|@libexecdir@|$(libexecdir)|g' \
             -e 's|@sysconfdir@|$(sysconfdir)|g' -e 's|@localstatedir@|$(localstatedir)|g' \
             -e 's|@datadir@|$(datadir)|g' -e 's|@PREFIX@|$(PREFIX)|g'
 D = $(DESTDIR)
@@ -262,6 +272,9 @@ install: installable
 	    $(D)$(docdir)/examples $(D)$(docdir)/vendors $(D)$(sysconfdir)/deskprov
 	install -d -m 750 $(D)$(localstatedir)/lib/deskprov
 	install -m 755 build/inst/deskprov $(D)$(bindir)/deskprov
+	install -d $(D)$(sbindir)
+	for f in $(DAEMONS:build/%=build/inst/%); do \
+	    install -m 755 $$f $(D)$(sbindir)/ || exit 1; done
 	install -m 755 $(INST_FCGI) $(D)$(libexecdir)/cgi-bin/
 	install -m 644 schema/schema.yml $(D)$(datadir)/deskprov/schema/
 	for p in schema/*/pack.yml; do d=$${p%/pack.yml}; \
@@ -300,6 +313,7 @@ uninstall_dist = for f in dist/$(1)/*; do [ -f "$$f" ] || continue; \
 # data directory when it holds anything (the reports).
 uninstall:
 	rm -f $(D)$(bindir)/deskprov
+	for f in $(DAEMONS:build/%=%); do rm -f $(D)$(sbindir)/$$f; done
 	rm -rf $(D)$(libexecdir) $(D)$(datadir)/deskprov $(D)$(docdir)
 	for f in etc/*.yml; do t=$(D)$(sysconfdir)/deskprov/$${f#etc/}; \
 	    ! cmp -s $$f $$t || rm -f $$t; done

@@ -103,6 +103,12 @@ static const struct metric_def defs[METRIC__COUNT] = {
 	[METRIC_PHONE_UNEXPECTED] = { "deskprov_phone_unexpected_params",
 	    METRIC_GAUGE, "Parameters the phone reports that its "
 	    "configuration does not set", { "phone_mac" }, NULL, 0 },
+	[METRIC_PNP_SUBSCRIBES] = { "pnp_subscribes_total", METRIC_COUNTER,
+	    "SIP Plug-and-Play SUBSCRIBEs seen by deskprov-pnpd, by vendor "
+	    "and outcome", { "vendor", "outcome" }, NULL, 0 },
+	[METRIC_NOTIFY_CONFIRMED] = { "notify_confirmed_total",
+	    METRIC_COUNTER, "Profile fetches that followed a deskprov notify "
+	    "(a resync confirmed)", { NULL }, NULL, 0 },
 };
 
 /* ---- file layout (see metrics.h) ---- */

@@ -91,6 +91,8 @@ enum metric_id {
 	METRIC_PHONE_LAST_REPORT,		/* phone_mac */
 	METRIC_PHONE_DIFFERENCES,		/* phone_mac */
 	METRIC_PHONE_UNEXPECTED,		/* phone_mac */
+	METRIC_PNP_SUBSCRIBES,			/* vendor, outcome */
+	METRIC_NOTIFY_CONFIRMED,
 	METRIC__COUNT
 };
 
