@@ -258,6 +258,7 @@ D = $(DESTDIR)
 # system's /etc and /var: the installed copies name the installed ones.
 WEB_EXAMPLES  = apache.conf.example lighttpd.conf.example nginx.conf.example
 EXAMPLE_PATHS = sed -e 's|/usr/local/share/deskprov|$(datadir)/deskprov|g' \
+                    -e 's|/usr/local/sbin|$(sbindir)|g' \
                     -e 's|/usr/local/lib/deskprov|$(libexecdir)|g' \
                     -e 's|/etc/deskprov|$(sysconfdir)/deskprov|g' \
                     -e 's|/var/lib/deskprov|$(localstatedir)/lib/deskprov|g'
