@@ -332,6 +332,27 @@ count(struct pnp *p, const struct pnp_result *r)
 	metrics_inc(p->metrics, METRIC_PNP_SUBSCRIBES, labels, 1);
 }
 
+/* The SIP status each outcome deserves (only 200 is ever sent; an
+ * answer logs the phone's own status). */
+static const struct {
+	const char	*outcome;
+	int		 status;
+} outcome_status[] = {
+	{ "served", 200 }, { "discovery", 200 }, { "malformed", 400 },
+	{ "unknown_phone", 404 }, { "rate_limited", 429 }, { NULL, 403 },
+};
+
+static int
+status_of(const char *outcome)
+{
+	size_t i;
+
+	for (i = 0; outcome_status[i].outcome != NULL; i++)
+		if (strcmp(outcome, outcome_status[i].outcome) == 0)
+			break;
+	return outcome_status[i].status;
+}
+
 static void
 log_result(const struct pnp_datagram *d, const struct pnp_result *r,
     struct logline *log)
@@ -350,10 +371,7 @@ log_result(const struct pnp_datagram *d, const struct pnp_result *r,
 	logline_str(log, "vendor", r->phone.vendor);
 	logline_str(log, "model", r->phone.model);
 	logline_str(log, "outcome", r->outcome);
-	/* The SIP status the request deserved; only 200 is ever sent. */
-	logline_int(log, "status", r->send ? 200 : strcmp(r->outcome,
-	    "rate_limited") == 0 ? 429 : strcmp(r->outcome, "malformed") ==
-	    0 ? 400 : strcmp(r->outcome, "unknown_phone") == 0 ? 404 : 403);
+	logline_int(log, "status", r->status);
 	if (r->reason != NULL)
 		logline_str(log, "reason", r->reason);
 	logline_int(log, "bytes", (long long)(r->send ? r->ok.len +
@@ -371,7 +389,15 @@ pnp_handle(struct pnp *p, const struct snapshot *s,
 	enum sip_status st;
 
 	r->vendor = METRICS_UNKNOWN;
-	if ((st = sip_parse(d->data, d->len, &m)) != SIP_OK ||
+	st = sip_parse(d->data, d->len, &m);
+	if (st == SIP_OK && !m.is_request) {
+		/* A phone's 200 to our NOTIFY: expected, not counted. */
+		r->outcome = "answer";
+		r->status = m.status;
+		log_result(d, r, log);
+		return;
+	}
+	if (st != SIP_OK ||
 	    (st = sip_pnp_parse(&m, &r->phone)) != SIP_OK) {
 		r->outcome = "malformed";
 		r->reason = sip_status_word(st);
@@ -389,6 +415,7 @@ pnp_handle(struct pnp *p, const struct snapshot *s,
 	r->send = 1;
 	learn(p, d, &r->phone);
 out:
+	r->status = status_of(r->outcome);
 	count(p, r);
 	log_result(d, r, log);
 }

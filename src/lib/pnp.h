@@ -21,6 +21,8 @@
  *   - otherwise both replies go to the datagram's source address and
  *     port, never to an address the message names ("served", or
  *     "discovery" for a phone that is not configured).
+ * A SIP response (a phone's 200 to the NOTIFY) is logged as "answer" and
+ * neither counted nor answered.
  * Nothing is ever sent for a refusal: a forged source gets no bytes. */
 #ifndef DESKPROV_PNP_H
 #define DESKPROV_PNP_H
@@ -78,6 +80,7 @@ struct pnp_datagram {
 struct pnp_result {
 	const char	*outcome;	/* see above */
 	const char	*reason;	/* malformed: why; else NULL */
+	int		 status;	/* for the log line */
 	struct sip_pnp	 phone;		/* valid from "rate_limited" on */
 	const char	*vendor;	/* metric label: a known vendor */
 	struct buf	 ok, notify;	/* to send, when outcome is served */
