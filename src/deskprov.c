@@ -18,6 +18,7 @@
 #include "phoneview.h"
 #include "app_profile.h"
 #include "notify.h"
+#include "dhcp.h"
 #include "config_state.h"
 #include "flatprofile.h"
 #include "schematool.h"
@@ -631,6 +632,53 @@ out:
 	return rc;
 }
 
+/* ---- deskprov dhcp-event ---- */
+
+static const char *
+env_get(const char *name)
+{
+	return getenv(name);
+}
+
+/* Called by the DHCP server, whose log is where a refusal goes: exit
+ * status 0 for a lease kept (or an event without one), 1 for an event
+ * that does not validate, 2 when it cannot be stored. */
+static int
+cmd_dhcp_event(int argc, char **argv)
+{
+	struct app app;
+	struct app_options ao = { 0 };
+	struct dhcp_lease l;
+	const char *pack = NULL, *model = NULL;
+	char err[256];
+	int first = 1, rc;
+
+	if (argc > 2 && strcmp(argv[1], "--data") == 0) {
+		ao.data_dir = argv[2];
+		first = 3;
+	}
+	if (dhcp_event_parse(argc - first, argv + first, env_get, &l, err,
+	    sizeof(err)) < 0) {
+		cli_error("dhcp-event: %s", err);
+		return 1;
+	}
+	cli_app(&app, "dhcp", &ao);
+	if ((rc = dhcp_store(app.data_dir, &l)) < 0) {
+		cli_error("dhcp-event: %s/" DHCP_DIR ": %s", app.data_dir,
+		    strerror(-rc));
+		app_free(&app);
+		return 2;
+	}
+	if (app.cs.snap != NULL && l.action == DHCP_ADD)
+		dhcp_guess(app.cs.snap, &l, &pack, &model);
+	if (l.action != DHCP_IGNORE)
+		printf("%s %s %s vendor=%s model=%s\n", l.action == DHCP_ADD ?
+		    "learned" : "forgot", l.mac, l.addr, pack ? pack : "-",
+		    model ? model : "-");
+	app_free(&app);
+	return 0;
+}
+
 /* ---- deskprov schema generate ---- */
 
 /* The report named by `from`: a file, else a phone's current state in
@@ -1116,6 +1164,15 @@ static const struct command {
 	    "second (default pnp.notify_rate); --reboot sends the vendor's\n"
 	    "reboot event.  Prints sent, answered and failed; exit status 0\n"
 	    "when every phone answered, 1 when one did not, 2 on trouble." },
+	{ "dhcp-event", NULL, cmd_dhcp_event,
+	    "[--data DATA] add|old|del|commit|release|expiry|HOOK [MAC IP ...]",
+	    "record a DHCP lease (hook for dnsmasq, ISC dhcpd and Kea)",
+	    "dnsmasq: --dhcp-script=deskprov-dhcp (a wrapper running deskprov\n"
+	    "dhcp-event \"$@\"); ISC dhcpd: on commit { execute(\"deskprov\",\n"
+	    "\"dhcp-event\", \"commit\", MAC, IP, option 60, host name); };\n"
+	    "Kea: libdhcp_run_script.so with a script that runs deskprov\n"
+	    "dhcp-event \"$1\".  Keeps MAC, address, vendor class and host\n"
+	    "name in DATA/dhcp/." },
 	{ "version", NULL, cmd_version, "", "print the version", NULL },
 };
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app_profile.h"
 #include "pnp.h"
 #include "testutil.h"
 
@@ -345,6 +346,58 @@ START_TEST(test_contact_parse)
 }
 END_TEST
 
+/* The URLs the NOTIFYs name, as the phones then fetch them from
+ * profile.fcgi: Snom's base URL with ?mac=, the names a Yealink appends
+ * to its directory URL, Grandstream's per-file URL. */
+static const struct {
+	int		 line;
+	const char	*uri;
+	int		 status;
+	const char	*outcome, *log;
+} fetches[] = {
+	{ __LINE__, "/?mac=000413aabb02", 200, "served",
+	    " pnp_file=000413AABB02.xml pack=snom " },
+	{ __LINE__, "/?mac=00:04:13:AA:BB:02", 200, "served",
+	    " pnp_file=000413AABB02.xml " },
+	{ __LINE__, "/?mac=001565aabb01", 200, "served",
+	    " pnp_file=001565aabb01.cfg " },
+	{ __LINE__, "/001565aabb01.boot", 200, "served", " pack=yealink " },
+	{ __LINE__, "/y000000000000.boot", 200, "served", " pack=yealink " },
+	{ __LINE__, "/001565aabb01.cfg", 200, "served", " pack=yealink " },
+	{ __LINE__, "/cfg000b82aabb03.xml", 200, "served",
+	    " pack=grandstream " },
+	{ __LINE__, "/?mac=0c383e000001", 404, "unknown_phone", NULL },
+	{ __LINE__, "/?mac=zz", 404, "no_route", NULL },
+	{ __LINE__, "/?mac=000413aabb02&x=1", 404, "no_route", NULL },
+	{ __LINE__, "/?mac=000413aabb02&mac=000413aabb02", 404, "no_route",
+	    NULL },
+};
+
+START_TEST(test_fetch_forms)
+{
+	struct request rq = { .method = "GET", .uri = fetches[_i].uri,
+	    .remote_addr = "127.0.0.1" };
+	struct response rs;
+	struct logline log;
+	struct app app;
+
+	tu_app(&app, FLEET, SCHEMA, "/nonexistent");
+	ck_assert_ptr_nonnull(app.cs.snap);
+	response_init(&rs);
+	logline_start(&log, "test");
+	app_profile_handle(&app, &rq, &rs, &log);
+	ck_assert_msg(rs.status == fetches[_i].status &&
+	    strcmp(rs.outcome, fetches[_i].outcome) == 0, "line %d: %d %s",
+	    fetches[_i].line, rs.status, rs.outcome);
+	if (fetches[_i].log != NULL)
+		ck_assert_msg(strstr(log.b.data, fetches[_i].log) != NULL,
+		    "line %d: %s", fetches[_i].line, log.b.data);
+	logline_discard(&log);
+	response_free(&rs);
+	app_free(&app);
+}
+END_TEST
+
 #define N(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *pnp_suite(void);
@@ -362,6 +415,7 @@ pnp_suite(void)
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_learn);
 	tcase_add_loop_test(tc, test_contact_parse, 0, N(contact_texts));
+	tcase_add_loop_test(tc, test_fetch_forms, 0, N(fetches));
 	suite_add_tcase(s, tc);
 	return s;
 }

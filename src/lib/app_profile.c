@@ -11,6 +11,9 @@
 #include "flatprofile.h"
 #include "useragent.h"
 #include "vendor.h"
+#include "dhcp.h"
+#include "notify.h"
+#include "qs.h"
 
 #define PATH_MAX_LEN	256
 
@@ -23,6 +26,7 @@ struct fetch_facts {
 	const char	*fw_current;	/* an upgrade was sent: from ... */
 	const char	*fw_expected;	/* ... to this version ... */
 	const char	*fw_model;	/* ... for this model */
+	const char	*data_dir;	/* learned addresses (ip policy) */
 };
 
 /* What the URL names: "/<identifier>.xml". */
@@ -133,7 +137,8 @@ answer(const struct snapshot *s, const struct phone *ph,
  * phone of the fleet.  Returns 0, or -1 with the refusal in rs. */
 static int
 admit(const struct snapshot *s, const struct phone *ph, int secrets,
-    const struct request *rq, struct response *rs, struct logline *log)
+    const struct request *rq, struct response *rs, struct logline *log,
+    const struct fetch_facts *ff)
 {
 	struct ipaddr client;
 	const char *why;
@@ -155,6 +160,12 @@ admit(const struct snapshot *s, const struct phone *ph, int secrets,
 	 * profiles still go to their own addresses only. */
 	why = secrets ? profile_access(s, ph, &client) :
 	    common_access(s, &client);
+	/* ip_authorization: learned -- the address DHCP gave the phone. */
+	if (why != NULL && ph != NULL && strcmp(why, "not_learned_ip") == 0 &&
+	    dhcp_learned_allows(ff->data_dir, ph->mac, &client)) {
+		logline_str(log, "address", "learned");
+		return 0;
+	}
 	if (why == NULL)
 		return 0;
 	ipaddr_format(&client, ip, sizeof(ip));
@@ -170,7 +181,7 @@ admit(const struct snapshot *s, const struct phone *ph, int secrets,
 static int
 check_phone(const struct snapshot *s, const struct phone *ph,
     const struct useragent *ua, const struct request *rq,
-    struct response *rs, struct logline *log)
+    struct response *rs, struct logline *log, const struct fetch_facts *ff)
 {
 	if (ua_mac_conflicts(s, ph, ua)) {
 		logline_str(log, "ua_mac",
@@ -179,7 +190,7 @@ check_phone(const struct snapshot *s, const struct phone *ph,
 		    "User-Agent MAC does not match the requested phone");
 		return -1;
 	}
-	return admit(s, ph, 1, rq, rs, log);
+	return admit(s, ph, 1, rq, rs, log, ff);
 }
 
 static void
@@ -213,7 +224,7 @@ serve_phone(const struct snapshot *s, const char *ident,
 	ff->phone_mac = ph->mac[0] ? ph->mac : NULL;
 	ff->phone_found = 1;
 	ua_parse(rq->user_agent, &ua);
-	if (check_phone(s, ph, &ua, rq, rs, log) == 0)
+	if (check_phone(s, ph, &ua, rq, rs, log, ff) == 0)
 		answer(s, ph, &ua, rq, rs, log, ff);
 }
 
@@ -326,7 +337,7 @@ serve_vendor_file(const struct snapshot *s, const char *fname,
 	read_ua(s, rq->user_agent, &ua);
 	vr.ua = &ua;
 	if (ua_contradicts(s, &vr, &ua, rs, log) == 0 &&
-	    admit(s, vr.phone, vr.file->secrets, rq, rs, log) == 0)
+	    admit(s, vr.phone, vr.file->secrets, rq, rs, log, ff) == 0)
 		vendor_answer(&vr, rq, rs, log);
 	return 1;
 }
@@ -370,13 +381,71 @@ fetch_metrics(struct metrics *m, const struct response *rs,
 		metrics_inc(m, METRIC_PHONE_FIRMWARE_UPDATES, fw, 1);
 }
 
+static int
+mac_ok(const char *v)
+{
+	char mac[MAC_LEN + 1];
+
+	return mac_parse(v, strlen(v), mac) == MAC_OK;
+}
+
+/* The SIP PnP URL of Snom and Panasonic phones, "/?mac=<mac>" (the base
+ * URL deskprov-pnpd tells them; wazo-provd's Snom plugin reads the same
+ * argument): the phone's main file, as if it had asked for it by name.
+ * 1 with the name in fname; -1 for a MAC no phone has; 0 for any other
+ * URL. */
+static int
+pnp_query_file(const struct snapshot *s, const char *uri, char *fname,
+    size_t fnamesz)
+{
+	static const struct qs_key keys[] = { { "mac", mac_ok }, { NULL, NULL } };
+	const char *v[QS_KEYS_MAX];
+	const struct phone *ph;
+	const struct pack_file *pf;
+	char mac[MAC_LEN + 1];
+	struct buf store;
+	int found;
+
+	if (uri == NULL || strncmp(uri, "/?", 2) != 0)
+		return 0;
+	buf_init(&store);
+	if (qs_parse(uri + 2, keys, &store, v) < 0 || v[0] == NULL ||
+	    mac_parse(v[0], strlen(v[0]), mac) != MAC_OK)
+		found = 0;
+	else if ((ph = snapshot_find_mac(s, mac)) == NULL)
+		found = -1;
+	else if (ph->pack == NULL)
+		found = snprintf(fname, fnamesz, "%s.xml", mac) > 0;
+	else
+		found = (pf = vendor_main_file(ph->pack)) != NULL &&
+		    vendor_file_name(pf, ph, ph->pmodel, fname, fnamesz) == 0;
+	buf_free(&store);
+	return found;
+}
+
 /* A configuration request: a vendor file, else a Cisco profile. */
 static void
-serve_config(struct app *app, const struct request *rq,
+serve_config(struct app *app, const struct request *rq0,
     struct response *rs, struct logline *log, struct fetch_facts *ff)
 {
 	const struct snapshot *s = config_state_get(&app->cs);
 	char ident[IDENT_MAX + 1], fname[PATH_MAX_LEN + 1];
+	char pnp_uri[PATH_MAX_LEN + 2];
+	struct request rqc = *rq0;
+	const struct request *rq = &rqc;
+	int pnp = 0;
+
+	if (s != NULL && (pnp = pnp_query_file(s, rq0->uri, fname,
+	    sizeof(fname))) < 0) {
+		response_error(rs, 404, "unknown_phone",
+		    "no phone with that identifier");
+		return;
+	}
+	if (pnp > 0) {
+		snprintf(pnp_uri, sizeof(pnp_uri), "/%s", fname);
+		logline_str(log, "pnp_file", fname);
+		rqc.uri = pnp_uri;
+	}
 
 	if (s != NULL && s->packs.n > 0 &&
 	    request_file_name(rq->uri, fname, sizeof(fname)) == 0 &&
@@ -412,8 +481,14 @@ app_profile_handle(struct app *app, const struct request *rq,
 		app_profile_health(&app->cs, rq, rs);
 		rs->omit_body = strcmp(rq->method, "HEAD") == 0;
 		return;
-	} else
+	} else {
+		ff.data_dir = app->data_dir;
 		serve_config(app, rq, rs, log, &ff);
+	}
+	/* A fetch after `deskprov notify` confirms the resync. */
+	if (ff.phone_mac != NULL && rs->status == 200 &&
+	    notify_confirm(app->data_dir, ff.phone_mac, app->metrics))
+		logline_str(log, "notify", "confirmed");
 	fetch_metrics(app->metrics, rs, &ff, instrument_clock() - t0);
 }
 

@@ -33,7 +33,8 @@ notify_bucket_take(struct notify_bucket *b, double now)
 	if (b->tokens > 1)
 		b->tokens = 1;
 	b->last = now;
-	if (b->tokens >= 1) {
+	/* A nanosecond's worth of rounding is no reason to sleep again. */
+	if (b->tokens >= 1 - 1e-9) {
 		b->tokens -= 1;
 		return 0;
 	}
