@@ -31,6 +31,13 @@ START_TEST(test_bucket)
 	/* Idle time saves up one token only: no burst after a pause. */
 	ck_assert(notify_bucket_take(&b, 200.0) == 0);
 	ck_assert(notify_bucket_take(&b, 200.0) > 0.099);
+	/* At 1000/s a late wake-up is made up for, up to 50 sends. */
+	notify_bucket_init(&b, 1000, 0.0);
+	ck_assert(notify_bucket_take(&b, 0.0) == 0);
+	ck_assert(notify_bucket_take(&b, 0.0) > 0);
+	for (int i = 0; i < 50; i++)
+		ck_assert(notify_bucket_take(&b, 10.0) == 0);
+	ck_assert(notify_bucket_take(&b, 10.0) > 0);
 }
 END_TEST
 

@@ -22,6 +22,7 @@ void
 notify_bucket_init(struct notify_bucket *b, double rate, double now)
 {
 	b->rate = rate > 0 ? rate : 1;
+	b->cap = b->rate / 20 > 1 ? b->rate / 20 : 1;
 	b->tokens = 1;
 	b->last = now;
 }
@@ -30,8 +31,8 @@ double
 notify_bucket_take(struct notify_bucket *b, double now)
 {
 	b->tokens += (now - b->last) * b->rate;
-	if (b->tokens > 1)
-		b->tokens = 1;
+	if (b->tokens > b->cap)
+		b->tokens = b->cap;
 	b->last = now;
 	/* A nanosecond's worth of rounding is no reason to sleep again. */
 	if (b->tokens >= 1 - 1e-9) {
@@ -142,6 +143,8 @@ struct sender {
 	unsigned	 tag;		/* per run, random */
 	char		*answered;	/* per target: 0, 1 ok, 2 refused */
 	size_t		 n;
+	struct in6_addr	 last_peer;	/* local_for() of the last target */
+	char		 last_local[80];
 };
 
 /* The address of this host toward `to` (what the routing table picks),
@@ -218,7 +221,13 @@ send_one(struct sender *sd, const struct notify_target *t, size_t i,
 
 	if (target_addr(&t->c, &to) < 0)
 		return -1;
-	local_for(&to, sd->port, local, sizeof(local));
+	/* Phones of one site share a route: ask the kernel once a peer. */
+	if (memcmp(&to.sin6_addr, &sd->last_peer, sizeof(to.sin6_addr)) != 0 ||
+	    sd->last_local[0] == '\0') {
+		local_for(&to, sd->port, sd->last_local, sizeof(sd->last_local));
+		sd->last_peer = to.sin6_addr;
+	}
+	snprintf(local, sizeof(local), "%s", sd->last_local);
 	snprintf(target, sizeof(target), strchr(t->c.addr, ':') ?
 	    "[%s]:%u" : "%s:%u", t->c.addr, t->c.port);
 	snprintf(branch, sizeof(branch), "dn%x%zx", sd->tag, i);

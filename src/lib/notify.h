@@ -17,10 +17,13 @@
 #include "contact.h"
 #include "metrics.h"
 
-/* A token bucket on the monotonic clock: `rate` tokens a second, at most
- * one in hand, so sends are spaced 1/rate apart with no burst. */
+/* A token bucket on the monotonic clock: `rate` tokens a second, sends
+ * spaced 1/rate apart.  It holds at most a twentieth of a second's worth
+ * (at least one token), so that a late wake-up is made up for (the rate
+ * holds over a run) but a pause never turns into a burst. */
 struct notify_bucket {
 	double	rate;
+	double	cap;
 	double	tokens;
 	double	last;
 };
