@@ -62,7 +62,7 @@ MUSTACHE_SPEC ?= $(SHARED)/conformance/mustache-spec
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps check unit unit-asan mustache-spec fuzz-replay fuzz e2e run bench \
-        bench-vendors bench-inproc installable install uninstall clean FORCE
+        bench-vendors bench-pnp bench-inproc installable install uninstall clean FORCE
 .SUFFIXES:
 
 all: $(FCGI_BIN) $(CLI) $(DAEMONS)
@@ -196,6 +196,11 @@ bench: deps
 bench-vendors: deps
 	$(MAKE) all
 	bench/vendors
+
+# SIP PnP answers per second and the notify rate (bench/README.md).
+bench-pnp: deps
+	$(MAKE) all
+	bench/pnp
 
 # deskprov's own CPU per request, in one process (bench/inproc.c).
 build/bench_inproc: bench/inproc.c build/libdeskprov.a

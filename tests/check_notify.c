@@ -80,6 +80,56 @@ START_TEST(test_select)
 }
 END_TEST
 
+/* sip_contact in a phone entry: accepted spellings win over a learned
+ * contact; others fail the load with the phone named. */
+static const struct {
+	int		 line;
+	const char	*value;
+	const char	*addr;		/* NULL: refused */
+	unsigned	 port;
+} contacts[] = {
+	{ __LINE__, "192.0.2.50", "192.0.2.50", 5060 },
+	{ __LINE__, "192.0.2.50:5062", "192.0.2.50", 5062 },
+	{ __LINE__, "2001:db8::5", "2001:db8::5", 5060 },
+	{ __LINE__, "[2001:db8::5]:5070", "2001:db8::5", 5070 },
+	{ __LINE__, "192.0.2.50:0", NULL, 0 },
+	{ __LINE__, "192.0.2.50:70000", NULL, 0 },
+	{ __LINE__, "192.0.2.50:", NULL, 0 },
+	{ __LINE__, "pbx.example.net", NULL, 0 },
+	{ __LINE__, "[2001:db8::5]x", NULL, 0 },
+};
+
+START_TEST(test_sip_contact)
+{
+	char dir[TU_DIR_MAX], yml[512], err[64];
+	struct notify_target *t;
+	struct diag d;
+	struct snapshot *s;
+
+	tu_copy_dir(FLEET, dir);
+	snprintf(yml, sizeof(yml), "phones:\n  desk:\n    mac: "
+	    "\"00:04:13:aa:bb:02\"\n    vendor: snom\n    model: D785\n"
+	    "    sip_contact: \"%s\"\n", contacts[_i].value);
+	tu_write(dir, "phones.yml", yml);
+	s = snapshot_load(dir, "schema", &d);
+	tu_remove_dir(dir);
+	if (contacts[_i].addr == NULL) {
+		ck_assert_msg(s == NULL, "line %d: loaded", contacts[_i].line);
+		ck_assert_msg(strstr(d.msg, "sip_contact") != NULL, "%s", d.msg);
+		return;
+	}
+	ck_assert_msg(s != NULL, "line %d: %s", contacts[_i].line, d.msg);
+	ck_assert_int_eq(notify_select(s, "/nonexistent", "desk", &t, err,
+	    sizeof(err)), 1);
+	ck_assert(t[0].have_contact);
+	ck_assert_str_eq(t[0].c.addr, contacts[_i].addr);
+	ck_assert_uint_eq(t[0].c.port, contacts[_i].port);
+	ck_assert_str_eq(t[0].c.source, "config");
+	free(t);
+	snapshot_free(s);
+}
+END_TEST
+
 /* Answers the first NOTIFY 200 and the second 486, then exits. */
 static void
 responder(int fd)
@@ -211,6 +261,8 @@ notify_suite(void)
 	tcase_add_loop_test(tc, test_select, 0,
 	    (int)(sizeof(sels) / sizeof(sels[0])));
 	tcase_add_test(tc, test_send_and_confirm);
+	tcase_add_loop_test(tc, test_sip_contact, 0,
+	    (int)(sizeof(contacts) / sizeof(contacts[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

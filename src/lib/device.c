@@ -94,7 +94,7 @@ static const struct field device_fields[] = {
 
 static const char *const phone_keys[] = {
 	"mac", "ip_address", "serial_number", "description", "location",
-	"notes", "vendor", "model", NULL
+	"notes", "vendor", "model", "sip_contact", NULL
 };
 
 static const char *const layer_names[DL_COUNT] = {

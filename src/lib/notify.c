@@ -98,6 +98,21 @@ selected(const struct phone *ph, const char *sel, const struct phone *one)
 	return 0;
 }
 
+/* The phone entry's sip_contact, which wins over a learned one: an
+ * admin sets it where learning cannot work (a NAT, no PnP). */
+static int
+configured(const struct phone *ph, struct contact *c)
+{
+	if (ph->sip_addr == NULL)
+		return 0;
+	memset(c, 0, sizeof(*c));
+	memcpy(c->mac, ph->mac, sizeof(c->mac));
+	snprintf(c->addr, sizeof(c->addr), "%s", ph->sip_addr);
+	c->port = ph->sip_port;
+	snprintf(c->source, sizeof(c->source), "config");
+	return 1;
+}
+
 long
 notify_select(const struct snapshot *s, const char *data_dir,
     const char *sel, struct notify_target **out, char *err, size_t errsz)
@@ -129,7 +144,8 @@ notify_select(const struct snapshot *s, const char *data_dir,
 		memcpy(t->mac, ph->mac, sizeof(t->mac));
 		t->id = ph->id;
 		t->vendor = vendor_of(ph);
-		t->have_contact = contact_get(data_dir, ph->mac, &t->c) == 0;
+		t->have_contact = configured(ph, &t->c) ||
+		    contact_get(data_dir, ph->mac, &t->c) == 0;
 		n++;
 	}
 	return (long)n;
