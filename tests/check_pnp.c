@@ -310,6 +310,20 @@ START_TEST(test_learn)
 	snprintf(c.addr, sizeof(c.addr), "192.0.2.500");
 	ck_assert_int_eq(contact_put(dir, &c), -EINVAL);
 	ck_assert_int_eq(contact_get(dir, "0c383e000001", &c), -ENOENT);
+	/* A full directory takes no new phone, but still updates one. */
+	{
+		size_t stored = CONTACT_MAX;
+
+		ck_assert_int_eq(contact_get(dir, "000413aabb02", &c), 0);
+		c.port = 5070;
+		ck_assert_int_eq(contact_put_counted(dir, &c, &stored), 0);
+		snprintf(c.mac, sizeof(c.mac), "0c383e000001");
+		ck_assert_int_eq(contact_put_counted(dir, &c, &stored),
+		    -ENOSPC);
+		stored = SIZE_MAX;
+		ck_assert_int_eq(contact_put_counted(dir, &c, &stored), 0);
+		ck_assert_uint_eq(stored, 2);
+	}
 	pnp_free(&p);
 	snprintf(sub, sizeof(sub), "%s/" CONTACT_DIR, dir);
 	tu_remove_dir(sub);

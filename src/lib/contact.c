@@ -1,6 +1,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,9 +190,18 @@ publish(int dirfd, const struct contact *c)
 int
 contact_put(const char *data_dir, const struct contact *c)
 {
+	size_t stored = SIZE_MAX;
+
+	return contact_put_counted(data_dir, c, &stored);
+}
+
+int
+contact_put_counted(const char *data_dir, const struct contact *c,
+    size_t *stored)
+{
 	char path[4096];
 	struct contact old;
-	int dirfd, rc;
+	int dirfd, rc, fresh;
 
 	if (!valid(c))
 		return -EINVAL;
@@ -204,10 +214,13 @@ contact_put(const char *data_dir, const struct contact *c)
 	if ((dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) < 0)
 		return -errno;
-	if (rc == -ENOENT && count(dirfd) >= CONTACT_MAX)
+	fresh = rc == -ENOENT;
+	if (fresh && *stored == SIZE_MAX)
+		*stored = count(dirfd);
+	if (fresh && *stored >= CONTACT_MAX)
 		rc = -ENOSPC;
-	else
-		rc = publish(dirfd, c);
+	else if ((rc = publish(dirfd, c)) == 0 && fresh)
+		(*stored)++;
 	close(dirfd);
 	return rc;
 }

@@ -43,6 +43,11 @@ struct contact {
  * -errno; -EINVAL for a value that does not validate, -ENOSPC when the
  * directory already holds CONTACT_MAX contacts and c would be new. */
 int	contact_put(const char *data_dir, const struct contact *c);
+/* contact_put() for a long-running writer: *stored is the number of
+ * contacts in the directory, counted once (when it is SIZE_MAX) and then
+ * kept up to date, so that a new phone does not cost a directory scan. */
+int	contact_put_counted(const char *data_dir, const struct contact *c,
+	    size_t *stored);
 
 /* Reads the contact of `mac` (canonical).  0, -ENOENT, or -EINVAL for a
  * file that does not parse (it is then ignored, never trusted). */

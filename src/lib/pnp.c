@@ -70,6 +70,7 @@ pnp_init(struct pnp *p, const struct pnp_settings *set, const char *data_dir,
 	memset(p, 0, sizeof(*p));
 	p->data_dir = data_dir;
 	p->metrics = m;
+	p->contacts = SIZE_MAX;		/* counted on the first new one */
 	p->rate = xcalloc(1, sizeof(*p->rate));
 	p->rate->per_second = (double)set->rate_per_source / 60.0;
 	p->rate->burst = (double)set->rate_per_source;
@@ -295,7 +296,7 @@ learn(struct pnp *p, const struct pnp_datagram *d, const struct sip_pnp *sp)
 	snprintf(c.vendor, sizeof(c.vendor), "%s", sp->vendor);
 	snprintf(c.model, sizeof(c.model), "%s", sp->model);
 	snprintf(c.source, sizeof(c.source), "pnp");
-	if (contact_put(p->data_dir, &c) < 0)
+	if (contact_put_counted(p->data_dir, &c, &p->contacts) < 0)
 		log_msg("pnpd", "warning", "cannot store the contact of %s",
 		    sp->mac);
 }
