@@ -16,6 +16,7 @@ DESTDIR       ?=
 sysconfdir    ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 localstatedir ?= /var
 bindir        ?= $(PREFIX)/bin
+sbindir       ?= $(PREFIX)/sbin
 libexecdir    ?= $(PREFIX)/lib/deskprov
 datadir       ?= $(PREFIX)/share
 mandir        ?= $(datadir)/man
@@ -47,6 +48,9 @@ FCGI_SRC  = $(wildcard src/*_fcgi.c)
 FCGI_BIN  = $(FCGI_SRC:src/%_fcgi.c=cgi-bin/%.fcgi)
 TEST_SRC  = $(filter-out tests/check_main.c,$(wildcard tests/check_*.c))
 CLI       = build/deskprov
+# Daemons: src/<name>d.c -> build/deskprov-<name>d (deskprov-pnpd).
+DAEMON_SRC = $(wildcard src/*d.c)
+DAEMONS   = $(DAEMON_SRC:src/%.c=build/deskprov-%)
 
 FUZZ_DRIVERS = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 # Data beside the checkout, not in it (peer data, the Mustache spec):
@@ -59,10 +63,10 @@ MUSTACHE_SPEC ?= $(SHARED)/conformance/mustache-spec
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps check unit unit-asan mustache-spec fuzz-replay fuzz e2e run bench \
-        bench-vendors bench-links bench-inproc installable install uninstall clean FORCE
+        bench-vendors bench-links bench-pnp bench-inproc installable install uninstall clean FORCE
 .SUFFIXES:
 
-all: $(FCGI_BIN) $(CLI)
+all: $(FCGI_BIN) $(CLI) $(DAEMONS)
 
 deps:
 	@scripts/deps
@@ -88,6 +92,9 @@ cgi-bin/%.fcgi: src/%_fcgi.c build/libdeskprov.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/libdeskprov.a $(PKG_LIBS)
 
 $(CLI): src/deskprov.c build/libdeskprov.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/libdeskprov.a $(PKG_LIBS)
+
+build/deskprov-%: src/%.c build/libdeskprov.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/libdeskprov.a $(PKG_LIBS)
 
 # Each tests/check_<module>.c defines `Suite *\n<module>_suite(void)` (the
@@ -196,6 +203,11 @@ bench-links: deps
 	$(MAKE) all
 	bench/links
 
+# SIP PnP answers per second and the notify rate (bench/README.md).
+bench-pnp: deps
+	$(MAKE) all
+	bench/pnp
+
 # deskprov's own CPU per request, in one process (bench/inproc.c).
 build/bench_inproc: bench/inproc.c build/libdeskprov.a
 	$(CC) $(ALL_CFLAGS) -o $@ bench/inproc.c build/libdeskprov.a $(PKG_LIBS)
@@ -242,12 +254,15 @@ build/inst/cgi-bin/%.fcgi: src/%_fcgi.c build/inst/libdeskprov.a
 build/inst/deskprov: src/deskprov.c build/inst/libdeskprov.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/inst/libdeskprov.a $(PKG_LIBS)
 
+build/inst/deskprov-%: src/%.c build/inst/libdeskprov.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/inst/libdeskprov.a $(PKG_LIBS)
+
 # Build as yourself first (make installable PREFIX=...), then `sudo make
 # install PREFIX=...` with the same directories only copies.
-installable: $(INST_FCGI) build/inst/deskprov
+installable: $(INST_FCGI) build/inst/deskprov $(DAEMONS:build/%=build/inst/%)
 
 # Placeholders the files under dist/ may use for the directories.
-SUBST = sed -e 's|@bindir@|$(bindir)|g' -e 's|@libexecdir@|$(libexecdir)|g' \
+SUBST = sed -e 's|@bindir@|$(bindir)|g' -e 's|@sbindir@|$(sbindir)|g' -e 's|@libexecdir@|$(libexecdir)|g' \
             -e 's|@sysconfdir@|$(sysconfdir)|g' -e 's|@localstatedir@|$(localstatedir)|g' \
             -e 's|@datadir@|$(datadir)|g' -e 's|@PREFIX@|$(PREFIX)|g'
 D = $(DESTDIR)
@@ -255,6 +270,7 @@ D = $(DESTDIR)
 # system's /etc and /var: the installed copies name the installed ones.
 WEB_EXAMPLES  = apache.conf.example lighttpd.conf.example nginx.conf.example
 EXAMPLE_PATHS = sed -e 's|/usr/local/share/deskprov|$(datadir)/deskprov|g' \
+                    -e 's|/usr/local/sbin|$(sbindir)|g' \
                     -e 's|/usr/local/lib/deskprov|$(libexecdir)|g' \
                     -e 's|/etc/deskprov|$(sysconfdir)/deskprov|g' \
                     -e 's|/var/lib/deskprov|$(localstatedir)/lib/deskprov|g'
@@ -269,6 +285,9 @@ install: installable
 	    $(D)$(docdir)/examples $(D)$(docdir)/vendors $(D)$(sysconfdir)/deskprov
 	install -d -m 750 $(D)$(localstatedir)/lib/deskprov
 	install -m 755 build/inst/deskprov $(D)$(bindir)/deskprov
+	install -d $(D)$(sbindir)
+	for f in $(DAEMONS:build/%=build/inst/%); do \
+	    install -m 755 $$f $(D)$(sbindir)/ || exit 1; done
 	install -m 755 $(INST_FCGI) $(D)$(libexecdir)/cgi-bin/
 	install -m 644 schema/schema.yml schema/openapi.json $(D)$(datadir)/deskprov/schema/
 	for p in schema/*/pack.yml; do d=$${p%/pack.yml}; \
@@ -307,6 +326,7 @@ uninstall_dist = for f in dist/$(1)/*; do [ -f "$$f" ] || continue; \
 # data directory when it holds anything (the reports).
 uninstall:
 	rm -f $(D)$(bindir)/deskprov
+	for f in $(DAEMONS:build/%=%); do rm -f $(D)$(sbindir)/$$f; done
 	rm -rf $(D)$(libexecdir) $(D)$(datadir)/deskprov $(D)$(docdir)
 	for f in etc/*.yml; do t=$(D)$(sysconfdir)/deskprov/$${f#etc/}; \
 	    ! cmp -s $$f $$t || rm -f $$t; done

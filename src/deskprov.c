@@ -23,6 +23,8 @@
 #include "device.h"
 #include "phoneview.h"
 #include "app_profile.h"
+#include "notify.h"
+#include "dhcp.h"
 #include "config_state.h"
 #include "flatprofile.h"
 #include "links.h"
@@ -545,6 +547,147 @@ cmd_compare(int argc, char **argv)
 out_cs:
 	app_free(&app);
 	return rc;
+}
+
+/* ---- deskprov notify ---- */
+
+/* "[#####.....] 12/40" on a terminal, redrawn in place; nothing when
+ * stderr is a file or a pipe. */
+static void
+progress_bar(void *ctx, size_t done, size_t total)
+{
+	char bar[41];
+	size_t k = total ? done * 40 / total : 40;
+
+	(void)ctx;
+	memset(bar, '#', k);
+	memset(bar + k, '.', 40 - k);
+	bar[40] = '\0';
+	fprintf(stderr, "\r[%s] %zu/%zu%s", bar, done, total,
+	    done == total ? "\n" : "");
+}
+
+/* "50", "50/s" or "2.5/s": NOTIFYs a second; -1 when it is none. */
+static double
+parse_rate(const char *v)
+{
+	char *end;
+	double r = strtod(v, &end);
+
+	if (end == v || (strcmp(end, "") != 0 && strcmp(end, "/s") != 0) ||
+	    !(r > 0 && r <= 100000))
+		return -1;
+	return r;
+}
+
+static int
+cmd_notify(int argc, char **argv)
+{
+	struct app app;
+	struct app_options ao = { 0 };
+	const struct snapshot *s;
+	struct notify_target *t = NULL;
+	struct notify_summary sum;
+	struct notify_opts o = { .wait = 2.0 };
+	const char *sel = NULL;
+	char err[256];
+	double rate = 0;
+	long n;
+	int rc = 2;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--reboot") == 0)
+			o.reboot = 1;
+		else if (strcmp(argv[i], "--rate") == 0 && i + 1 < argc) {
+			if ((rate = parse_rate(argv[++i])) < 0)
+				usage_error("--rate: a number of NOTIFYs a "
+				    "second, such as 20/s");
+		} else if (strcmp(argv[i], "--wait") == 0 && i + 1 < argc)
+			o.wait = atof(argv[++i]);
+		else if (strcmp(argv[i], "--etc") == 0 && i + 1 < argc)
+			ao.etc = argv[++i];
+		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+			ao.data_dir = argv[++i];
+		else if (argv[i][0] != '-' && sel == NULL)
+			sel = argv[i];
+		else
+			usage_error("unexpected argument '%.64s'", argv[i]);
+	}
+	if (sel == NULL)
+		usage_error("which phones? (a phone, all, vendor:X, model:Y)");
+	if ((s = load_config(&app, "notify", &ao)) == NULL)
+		goto out;
+	if ((n = notify_select(s, app.data_dir, sel, &t, err,
+	    sizeof(err))) < 0) {
+		cli_error("%s", err);
+		goto out;
+	}
+	if (n == 0) {
+		cli_error("no phone with a MAC matches %s", DIAG_Q(sel));
+		goto out;
+	}
+	o.rate = rate > 0 ? rate : (double)s->svc.pnp.notify_rate;
+	o.data_dir = app.data_dir;
+	o.progress = isatty(STDERR_FILENO) ? progress_bar : NULL;
+	if (notify_send_all(t, (size_t)n, &o, &sum) < 0) {
+		cli_error("no UDP socket");
+		goto out;
+	}
+	printf("sent %zu, answered %zu, failed %zu (no contact %zu, no "
+	    "answer %zu, refused %zu)\n", sum.sent, sum.answered, sum.failed,
+	    sum.no_contact, sum.no_answer, sum.refused);
+	rc = sum.failed > 0;
+out:
+	free(t);
+	app_free(&app);
+	return rc;
+}
+
+/* ---- deskprov dhcp-event ---- */
+
+static const char *
+env_get(const char *name)
+{
+	return getenv(name);
+}
+
+/* Called by the DHCP server, whose log is where a refusal goes: exit
+ * status 0 for a lease kept (or an event without one), 1 for an event
+ * that does not validate, 2 when it cannot be stored. */
+static int
+cmd_dhcp_event(int argc, char **argv)
+{
+	struct app app;
+	struct app_options ao = { 0 };
+	struct dhcp_lease l;
+	const char *pack = NULL, *model = NULL;
+	char err[256];
+	int first = 1, rc;
+
+	if (argc > 2 && strcmp(argv[1], "--data") == 0) {
+		ao.data_dir = argv[2];
+		first = 3;
+	}
+	if (dhcp_event_parse(argc - first, argv + first, env_get, &l, err,
+	    sizeof(err)) < 0) {
+		cli_error("dhcp-event: %s", err);
+		return 1;
+	}
+	cli_app(&app, "dhcp", &ao);
+	if ((rc = dhcp_store(app.data_dir, &l)) < 0) {
+		cli_error("dhcp-event: %s/" DHCP_DIR ": %s", app.data_dir,
+		    strerror(-rc));
+		app_free(&app);
+		return 2;
+	}
+	if (app.cs.snap != NULL && l.action == DHCP_ADD)
+		dhcp_guess(app.cs.snap, &l, &pack, &model);
+	if (l.action != DHCP_IGNORE)
+		printf("%s %s %s vendor=%s model=%s\n", l.action == DHCP_ADD ?
+		    "learned" : "forgot", l.mac, l.addr, pack ? pack : "-",
+		    model ? model : "-");
+	app_free(&app);
+	return 0;
 }
 
 /* ---- deskprov schema generate ---- */
@@ -1520,6 +1663,23 @@ static const struct command {
 	    "register new and changed devices when rps.yml says auto: true",
 	    "Failures are retried with a backoff from one minute to six\n"
 	    "hours; run by deskprov-rps-sync.timer." },
+	{ "notify", NULL, cmd_notify,
+	    "PHONE|all|vendor:X|model:Y [--reboot] [--rate N/s] [--wait S] "
+	    "[--etc ETC] [--data DATA]",
+	    "make phones fetch their files again (SIP NOTIFY check-sync)",
+	    "Sent to each phone's last known SIP contact, at --rate NOTIFYs a\n"
+	    "second (default pnp.notify_rate); --reboot sends the vendor's\n"
+	    "reboot event.  Prints sent, answered and failed; exit status 0\n"
+	    "when every phone answered, 1 when one did not, 2 on trouble." },
+	{ "dhcp-event", NULL, cmd_dhcp_event,
+	    "[--data DATA] add|old|del|commit|release|expiry|HOOK [MAC IP ...]",
+	    "record a DHCP lease (hook for dnsmasq, ISC dhcpd and Kea)",
+	    "dnsmasq: --dhcp-script=deskprov-dhcp (a wrapper running deskprov\n"
+	    "dhcp-event \"$@\"); ISC dhcpd: on commit { execute(\"deskprov\",\n"
+	    "\"dhcp-event\", \"commit\", MAC, IP, option 60, host name); };\n"
+	    "Kea: libdhcp_run_script.so with a script that runs deskprov\n"
+	    "dhcp-event \"$1\".  Keeps MAC, address, vendor class and host\n"
+	    "name in DATA/dhcp/." },
 	{ "version", NULL, cmd_version, "", "print the version", NULL },
 };
 

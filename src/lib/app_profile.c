@@ -9,10 +9,13 @@
 #include "instrument.h"
 #include "app_profile.h"
 #include "app_upload.h"
+#include "dhcp.h"
 #include "flatprofile.h"
 #include "links.h"
 #include "links_once.h"
+#include "notify.h"
 #include "phoneview.h"
+#include "qs.h"
 #include "store.h"
 #include "useragent.h"
 #include "vendor.h"
@@ -227,6 +230,12 @@ admit(struct fetch *f, const struct phone *ph, int secrets)
 	 * profiles still go to their own addresses only. */
 	why = secrets ? profile_access(s, ph, &f->client) :
 	    common_access(s, &f->client);
+	/* ip_authorization: learned -- the address DHCP gave the phone. */
+	if (why != NULL && ph != NULL && strcmp(why, "not_learned_ip") == 0 &&
+	    dhcp_learned_allows(f->app->data_dir, ph->mac, &f->client)) {
+		logline_str(f->log, "address", "learned");
+		return 0;
+	}
 	if (why == NULL)
 		return 0;
 	ipaddr_format(&f->client, ip, sizeof(ip));
@@ -637,6 +646,73 @@ abuse_count(struct fetch *f)
 		}
 }
 
+static int
+mac_ok(const char *v)
+{
+	char mac[MAC_LEN + 1];
+
+	return mac_parse(v, strlen(v), mac) == MAC_OK;
+}
+
+/* The SIP PnP URL of Snom and Panasonic phones, "/?mac=<mac>" (the base
+ * URL deskprov-pnpd tells them; wazo-provd's Snom plugin reads the same
+ * argument): the phone's main file, as if it had asked for it by name.
+ * 1 with the name in fname; -1 for a MAC no phone has; 0 for any other
+ * URL. */
+static int
+pnp_query_file(const struct snapshot *s, const char *uri, char *fname,
+    size_t fnamesz)
+{
+	static const struct qs_key keys[] = { { "mac", mac_ok }, { NULL, NULL } };
+	const char *v[QS_KEYS_MAX];
+	const struct phone *ph;
+	const struct pack_file *pf;
+	char mac[MAC_LEN + 1];
+	struct buf store;
+	int found;
+
+	if (uri == NULL || strncmp(uri, "/?", 2) != 0)
+		return 0;
+	buf_init(&store);
+	if (qs_parse(uri + 2, keys, &store, v) < 0 || v[0] == NULL ||
+	    mac_parse(v[0], strlen(v[0]), mac) != MAC_OK)
+		found = 0;
+	else if ((ph = snapshot_find_mac(s, mac)) == NULL)
+		found = -1;
+	else if (ph->pack == NULL)
+		found = snprintf(fname, fnamesz, "%s.xml", mac) > 0;
+	else
+		found = (pf = vendor_main_file(ph->pack)) != NULL &&
+		    vendor_file_name(pf, ph, ph->pmodel, fname, fnamesz) == 0;
+	buf_free(&store);
+	return found;
+}
+
+/* A PnP URL is served as the file it names: rq (the caller's copy of the
+ * request, alive as long as f) gets that file's URI.  0 to go on, -1 with
+ * the refusal in rs (a MAC no phone has). */
+static int
+pnp_rewrite(struct fetch *f, struct request *rq, char *uri, size_t urisz)
+{
+	char fname[PATH_MAX_LEN + 1];
+	int pnp;
+
+	if (f->s == NULL || (pnp = pnp_query_file(f->s, f->rq->uri, fname,
+	    sizeof(fname))) == 0)
+		return 0;
+	if (pnp < 0) {
+		response_error(f->rs, 404, "unknown_phone",
+		    "no phone with that identifier");
+		return -1;
+	}
+	snprintf(uri, urisz, "/%s", fname);
+	logline_str(f->log, "pnp_file", fname);
+	*rq = *f->rq;
+	rq->uri = uri;
+	f->rq = rq;
+	return 0;
+}
+
 /* A configuration request: a vendor file, else a Cisco profile, over
  * the plain URL or a link. */
 static void
@@ -723,9 +799,17 @@ app_profile_handle(struct app *app, const struct request *rq,
 		rs->omit_body = strcmp(rq->method, "HEAD") == 0;
 		return;
 	} else {
-		serve_config(&f);
+		struct request pnp_rq;
+		char pnp_uri[PATH_MAX_LEN + 2];
+
+		if (pnp_rewrite(&f, &pnp_rq, pnp_uri, sizeof(pnp_uri)) == 0)
+			serve_config(&f);
 		abuse_count(&f);
 	}
+	/* A fetch after `deskprov notify` confirms the resync. */
+	if (ff.phone_mac != NULL && rs->status == 200 &&
+	    notify_confirm(app->data_dir, ff.phone_mac, app->metrics))
+		logline_str(log, "notify", "confirmed");
 	fetch_metrics(app->metrics, rs, &ff, instrument_clock() - t0);
 }
 

@@ -31,7 +31,8 @@ static const int file_required[CF_COUNT] = { 1, 1, 0, 0, 0, 0, 0, 0 };
 /* Keys of a phone entry that describe the phone and are never emitted. */
 static const char *const meta_keys[] = {
 	"mac", "ip_address", "serial_number", "description", "model",
-	"location", "notes", "enabled", "link_key", "links", NULL
+	"location", "notes", "enabled", "link_key", "links", "sip_contact",
+	NULL
 };
 
 struct loader {
@@ -468,6 +469,55 @@ load_phone_ips(struct loader *l, struct phone *ph, const struct ynode *v)
 	return 0;
 }
 
+/* "192.0.2.50", "192.0.2.50:5062", "2001:db8::5", "[2001:db8::5]:5062":
+ * the host part and the port (default 5060); -1 when it has no shape. */
+static int
+split_contact(const char *s, size_t n, const char **host, size_t *hn,
+    long *port)
+{
+	const char *p;
+	char *end;
+
+	*port = 5060;
+	*host = s;
+	*hn = n;
+	if (n > 0 && s[0] == '[') {
+		if ((p = memchr(s, ']', n)) == NULL)
+			return -1;
+		*host = s + 1;
+		*hn = (size_t)(p - s - 1);
+		p++;
+	} else if ((p = memchr(s, ':', n)) != NULL &&
+	    memchr(p + 1, ':', n - (size_t)(p + 1 - s)) == NULL)
+		*hn = (size_t)(p - s);
+	else
+		return 0;
+	if (p == s + n)
+		return 0;
+	if (*p != ':')
+		return -1;
+	*port = strtol(p + 1, &end, 10);
+	return end == p + 1 || end != s + n ? -1 : 0;
+}
+
+/* sip_contact: where the phone takes SIP NOTIFYs (deskprov notify). */
+static int
+load_sip_contact(struct loader *l, struct phone *ph, const struct ynode *v)
+{
+	const char *host;
+	size_t hn;
+	long port;
+	struct ipaddr a;
+
+	if (split_contact(v->str, v->len, &host, &hn, &port) < 0 || hn == 0 ||
+	    ipaddr_parse(host, hn, &a) < 0 || port < 1 || port > 65535)
+		return fail(l, v->line, "phone '%s': sip_contact is not an "
+		    "address with an optional :port", ph->id);
+	ph->sip_addr = arena_strndup(&l->snap->arena, host, hn);
+	ph->sip_port = (unsigned)port;
+	return 0;
+}
+
 static int
 load_phone_meta(struct loader *l, struct phone *ph, const char *key,
     const struct ynode *v)
@@ -492,6 +542,9 @@ load_phone_meta(struct loader *l, struct phone *ph, const char *key,
 			return fail(l, v->line, "phone '%s': model must be a "
 			    "short line of text", ph->id);
 		ph->model = arena_strndup(&l->snap->arena, v->str, v->len);
+	} else if (strcmp(key, "sip_contact") == 0 && !v->is_null) {
+		if (load_sip_contact(l, ph, v) < 0)
+			return -1;
 	} else if (strcmp(key, "serial_number") == 0 && !v->is_null) {
 		if (!ident_plausible(v->str, v->len))
 			return fail(l, v->line, "phone '%s': serial_number may "

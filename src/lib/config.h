@@ -63,6 +63,10 @@ struct phone {
 	const struct pack_model	*pmodel;
 	const char		*device;	/* its own layer, as JSON */
 	struct phone_rules	 rules;
+	/* sip_contact: where `deskprov notify` reaches it, an address
+	 * (sip_addr, validated) and port; NULL when not set. */
+	const char		*sip_addr;
+	unsigned		 sip_port;
 };
 
 /* Warnings a snapshot keeps (the first ones; the count goes on). */

@@ -133,7 +133,8 @@ static const struct field device_fields[] = {
 
 static const char *const phone_keys[] = {
 	"mac", "ip_address", "serial_number", "description", "location",
-	"notes", "vendor", "model", "enabled", "link_key", "links", NULL
+	"notes", "vendor", "model", "enabled", "link_key", "links",
+	"sip_contact", NULL
 };
 
 static const char *const layer_names[DL_COUNT] = {

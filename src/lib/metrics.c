@@ -116,6 +116,12 @@ static const struct metric_def defs[METRIC__COUNT] = {
 	    METRIC_HISTOGRAM, "Time a vendor's redirect service took for one "
 	    "operation", { "provider" }, rps_buckets,
 	    sizeof(rps_buckets) / sizeof(rps_buckets[0]) },
+	[METRIC_PNP_SUBSCRIBES] = { "pnp_subscribes_total", METRIC_COUNTER,
+	    "SIP Plug-and-Play SUBSCRIBEs seen by deskprov-pnpd, by vendor "
+	    "and outcome", { "vendor", "outcome" }, NULL, 0 },
+	[METRIC_NOTIFY_CONFIRMED] = { "notify_confirmed_total",
+	    METRIC_COUNTER, "Profile fetches that followed a deskprov notify "
+	    "(a resync confirmed)", { NULL }, NULL, 0 },
 };
 
 /* ---- file layout (see metrics.h) ---- */

@@ -80,6 +80,19 @@ static const struct keydef abuse_keys[] = {
 	END
 };
 
+static const struct keydef pnp_keys[] = {
+	{ "enabled", K_BOOL, SVC(pnp.enabled), NULL, 0, 0 },
+	{ "port", K_INT, SVC(pnp.port), NULL, 1, 65535 },
+	{ "interfaces", K_STRLIST, SVC(pnp.interfaces), NULL, 0, 0 },
+	{ "allow_file", K_STR, SVC(pnp.allow_file), NULL, 0, 0 },
+	{ "deny_file", K_STR, SVC(pnp.deny_file), NULL, 0, 0 },
+	{ "rate_per_source", K_INT, SVC(pnp.rate_per_source), NULL, 1, 6000 },
+	{ "one_time_links", K_BOOL, SVC(pnp.one_time_links), NULL, 0, 0 },
+	{ "user", K_STR, SVC(pnp.user), NULL, 0, 0 },
+	{ "notify_rate", K_INT, SVC(pnp.notify_rate), NULL, 1, 100000 },
+	END
+};
+
 static const struct keydef service_keys[] = {
 	{ "monitoring", K_SECTION, 0, monitoring_keys, 0, 0 },
 	{ "discovery", K_SECTION, 0, discovery_keys, 0, 0 },
@@ -92,6 +105,7 @@ static const struct keydef service_keys[] = {
 	{ "reports", K_SECTION, 0, report_keys, 0, 0 },
 	{ "links", K_SECTION, 0, links_keys, 0, 0 },
 	{ "abuse", K_SECTION, 0, abuse_keys, 0, 0 },
+	{ "pnp", K_SECTION, 0, pnp_keys, 0, 0 },
 	END
 };
 
@@ -301,6 +315,7 @@ get_ippolicy(struct ctx *c, const struct ynode *v, const char *key,
 		{ "fleet", IP_POLICY_FLEET },
 		{ "off", IP_POLICY_OFF },
 		{ "false", IP_POLICY_OFF },
+		{ "learned", IP_POLICY_LEARNED },
 	};
 
 	for (size_t i = 0; v->kind == YN_SCALAR && i < sizeof(t) / sizeof(t[0]);
@@ -309,7 +324,7 @@ get_ippolicy(struct ctx *c, const struct ynode *v, const char *key,
 			*out = t[i].policy;
 			return 0;
 		}
-	return fail(c, v, "expected phone, fleet or off for", key);
+	return fail(c, v, "expected phone, fleet, learned or off for", key);
 }
 
 static int
@@ -552,6 +567,9 @@ settings_defaults(struct service_settings *s, struct firmware_settings *f,
 	s->abuse.max_unknown = 20;
 	s->abuse.block_seconds = 600;
 	abuse_default_allow(&s->abuse);
+	s->pnp.port = 5060;
+	s->pnp.rate_per_source = 6;
+	s->pnp.notify_rate = 20;
 	memset(f, 0, sizeof(*f));
 	f->retry_delay = 3600;
 	memset(cmp, 0, sizeof(*cmp));

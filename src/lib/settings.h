@@ -13,7 +13,8 @@
 enum ip_policy {
 	IP_POLICY_PHONE,	/* a phone's own address, or the whitelist */
 	IP_POLICY_FLEET,	/* any configured phone address, or whitelist */
-	IP_POLICY_OFF		/* anyone: phones behind NAT */
+	IP_POLICY_OFF,		/* anyone: phones behind NAT */
+	IP_POLICY_LEARNED	/* phone's own, its learned one, whitelist */
 };
 
 struct netlist {
@@ -91,6 +92,17 @@ struct service_settings {
 	long		 report_retention;	/* reports.retention */
 	struct links_settings links;
 	struct abuse_settings abuse;
+	struct pnp_settings {		/* pnp: deskprov-pnpd, notify */
+		int		 enabled;
+		long		 port;
+		struct strlist	 interfaces;	/* names or IPv4 addresses */
+		const char	*allow_file;	/* one MAC a line, or NULL */
+		const char	*deny_file;
+		long		 rate_per_source;	/* per minute */
+		int		 one_time_links;
+		const char	*user;		/* dropped to after bind */
+		long		 notify_rate;	/* deskprov notify, per s */
+	}		 pnp;
 };
 
 struct firmware_settings {

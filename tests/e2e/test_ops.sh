@@ -54,6 +54,11 @@ stage_units() {
 			sed "s|/usr/local|$stage|g" "$f" >"$E2E_TMP/units/${b/@./@$p.}"
 		done
 	done
+	mkdir -p "$stage/sbin"
+	cp "$E2E_TOP/build/deskprov-pnpd" "$stage/sbin/" ||
+	    e2e_abort "build/deskprov-pnpd is not built"
+	sed "s|/usr/local|$stage|g" "$E2E_TOP/dist/systemd/deskprov-pnpd.service" \
+	    >"$E2E_TMP/units/deskprov-pnpd.service"
 }
 
 systemd_checks() {
@@ -87,7 +92,7 @@ systemd_checks() {
 	out=$(cd "$E2E_TMP/units" && systemd-analyze verify --man=no ./*.socket \
 	    ./*.service 2>&1)
 	rc=$?
-	check "systemd-analyze verify: 4 sockets and 4 services, exit status $rc${out:+: $out}" \
+	check "systemd-analyze verify: 4 sockets and 5 services (deskprov-pnpd), exit status $rc${out:+: $out}" \
 	    test "$rc" -eq 0 -a -z "$out"
 	if [ "$(id -u)" -ne 0 ]; then
 		skip "systemd-sysusers and systemd-tmpfiles in a scratch root: not root"
