@@ -4,6 +4,7 @@
 
 #include "app.h"
 #include "instrument.h"
+#include "summary.h"
 #include "tz.h"
 
 /* Every variable deskprov reads, in one block; an empty value counts as
@@ -87,6 +88,8 @@ app_free(struct app *app)
 	config_state_free(&app->cs);
 	metrics_close(app->metrics);
 	app->metrics = NULL;
+	summary_close(app->summary);
+	app->summary = NULL;
 	secret_key_wipe(&app->key);
 	app->have_key = 0;
 }

@@ -13,6 +13,8 @@
 #include "config_state.h"
 #include "secret.h"
 
+struct summary;
+
 #define APP_PATH_MAX	2048
 
 /* Where a process finds its files; NULL fields are filled in by
@@ -40,6 +42,7 @@ struct app {
 	struct metrics		*metrics;	/* owned; NULL: metrics off */
 	struct secret_key	 key;		/* valid when have_key */
 	int			 have_key;
+	struct summary		*summary;	/* owned; summary_of_app() */
 };
 
 /* Fills every NULL field of o from the environment. */
