@@ -10,6 +10,7 @@
 #include "app_profile.h"
 #include "flatprofile.h"
 #include "useragent.h"
+#include "summary.h"
 #include "vendor.h"
 
 #define PATH_MAX_LEN	256
@@ -370,6 +371,20 @@ fetch_metrics(struct metrics *m, const struct response *rs,
 		metrics_inc(m, METRIC_PHONE_FIRMWARE_UPDATES, fw, 1);
 }
 
+/* The fetch in the summary index (summary.h): never fsynced, and written
+ * at most once per phone every SUMMARY_FETCH_EVERY seconds. */
+static void
+fetch_summary(struct app *app, const struct response *rs,
+    const struct fetch_facts *ff)
+{
+	const struct snapshot *s;
+
+	if (!app->server || ff->phone_mac == NULL ||
+	    ff->phone_mac[0] == '\0' || rs->status >= 400 || (s = config_state_get(&app->cs)) == NULL)
+		return;
+	summary_note_fetch(summary_of_app(app, s), ff->phone_mac, time(NULL));
+}
+
 /* A configuration request: a vendor file, else a Cisco profile. */
 static void
 serve_config(struct app *app, const struct request *rq,
@@ -415,6 +430,7 @@ app_profile_handle(struct app *app, const struct request *rq,
 	} else
 		serve_config(app, rq, rs, log, &ff);
 	fetch_metrics(app->metrics, rs, &ff, instrument_clock() - t0);
+	fetch_summary(app, rs, &ff);
 }
 
 /* A user the web server authenticated and auth.users names (REMOTE_USER

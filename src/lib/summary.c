@@ -651,6 +651,10 @@ summary_rebuild(struct summary *sum, struct app *app,
 struct summary *
 summary_of_app(struct app *app, const struct snapshot *s)
 {
+	/* After a failure, the same directory is tried again once a
+	 * minute, not on every request. */
+	static char failed_dir[APP_PATH_MAX];
+	static double retry_at;
 	char msg[SUMMARY_MSG_MAX];
 	long n;
 
@@ -658,9 +662,13 @@ summary_of_app(struct app *app, const struct snapshot *s)
 		summary_refresh(app->summary);
 		return app->summary;
 	}
+	if (mono_now() < retry_at && strcmp(failed_dir, app->data_dir) == 0)
+		return NULL;
 	if ((app->summary = summary_open(app->data_dir, s->n_phones,
 	    msg)) == NULL) {
 		log_msg(app->prog, "error", "summary index: %s", msg);
+		snprintf(failed_dir, sizeof(failed_dir), "%s", app->data_dir);
+		retry_at = mono_now() + 60;
 		return NULL;
 	}
 	if (summary_needs_rebuild(app->summary)) {
