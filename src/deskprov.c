@@ -1,6 +1,7 @@
 /* deskprov: the command-line tool.  It links the same library as the
  * FastCGI executables, so what it checks and renders is exactly what they
  * would do. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -23,6 +24,7 @@
 #include "secret.h"
 #include "settings.h"
 #include "store.h"
+#include "summary.h"
 #include "vendor.h"
 
 static int	verbose;	/* -v: the library's log lines too */
@@ -974,6 +976,49 @@ cmd_files(int argc, char **argv)
 	return rc;
 }
 
+/* ---- deskprov summary rebuild ---- */
+
+/* The summary index (summary.h) built afresh from the stored reports:
+ * after restoring a backup, after reports were copied in by hand, or to
+ * compare every phone against the current configuration again.  Running
+ * servers switch to the new file within a second. */
+static int
+cmd_summary_rebuild(int argc, char **argv)
+{
+	char path[sizeof(((struct app *)0)->data_dir) + 32];
+	char msg[SUMMARY_MSG_MAX];
+	const struct snapshot *s;
+	struct options o;
+	struct app app;
+	long n;
+	int rc = 1;
+
+	parse_options(argc, argv, 2, &o, 0, NULL, 0);
+	if ((s = load_config(&app, "summary", &o.app)) == NULL)
+		goto out;
+	snprintf(path, sizeof(path), "%s/%s/index", app.data_dir,
+	    SUMMARY_DIR);
+	if (unlink(path) < 0 && errno != ENOENT) {
+		cli_error("cannot remove %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if ((app.summary = summary_open(app.data_dir, s->n_phones,
+	    msg)) == NULL) {
+		cli_error("%s", msg);
+		goto out;
+	}
+	if ((n = summary_rebuild(app.summary, &app, s, msg)) < 0) {
+		cli_error("%s", msg);
+		goto out;
+	}
+	printf("summary index rebuilt: %zu phones with reports or fetches "
+	    "(%ld looked at)\n", summary_count(app.summary), n);
+	rc = 0;
+out:
+	app_free(&app);
+	return rc;
+}
+
 /* ---- the command table: the one source of the usage text ---- */
 
 static const struct command {
@@ -1013,6 +1058,12 @@ static const struct command {
 	    "list parameters reported but not in schema.yml, and the reverse",
 	    "Exit status 0 when both lists are empty, 1 when not, 2 on "
 	    "trouble." },
+	{ "summary", "rebuild", cmd_summary_rebuild,
+	    "[--etc ETC] [--data DATA]",
+	    "rebuild the per-phone summary index from the stored reports",
+	    "The fleet page, /status and /metrics read the index, which\n"
+	    "report.fcgi and profile.fcgi keep up to date; a missing or\n"
+	    "damaged index is rebuilt by the first program that needs it." },
 	{ "version", NULL, cmd_version, "", "print the version", NULL },
 };
 

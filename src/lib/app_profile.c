@@ -350,9 +350,11 @@ request_file_name(const char *uri, char *out, size_t outsz)
 /* profile.fcgi's own metrics: who fetched, how fast, who was upgraded. */
 static void
 fetch_metrics(struct metrics *m, const struct response *rs,
-    const struct fetch_facts *ff, double seconds)
+    const struct fetch_facts *ff, double seconds, int series)
 {
-	const char *mac[1] = { ff->phone_mac };
+	/* Per-phone series only for a fleet /metrics can carry
+	 * (monitoring.per_phone_series_max); else "unknown". */
+	const char *mac[1] = { series ? ff->phone_mac : NULL };
 	const char *fw[3] = { ff->fw_current, ff->fw_expected, ff->fw_model };
 
 	if (m == NULL)
@@ -364,11 +366,18 @@ fetch_metrics(struct metrics *m, const struct response *rs,
 	 * not have or configures without a MAC. */
 	if (ff->phone_found || strcmp(rs->outcome, "unknown_phone") == 0)
 		metrics_inc(m, METRIC_PHONE_CONFIG_REQUESTS, mac, 1);
-	if (ff->phone_mac != NULL && rs->status < 400)
+	if (ff->phone_mac != NULL && series && rs->status < 400)
 		metrics_set(m, METRIC_PHONE_LAST_PROFILE_FETCH, mac,
 		    (double)time(NULL));
 	if (ff->fw_expected != NULL && rs->status == 200)
 		metrics_inc(m, METRIC_PHONE_FIRMWARE_UPDATES, fw, 1);
+}
+
+static int
+per_phone_series(const struct snapshot *s)
+{
+	return s == NULL ||
+	    s->n_phones <= (size_t)s->svc.per_phone_series_max;
 }
 
 /* The fetch in the summary index (summary.h): never fsynced, and written
@@ -429,7 +438,8 @@ app_profile_handle(struct app *app, const struct request *rq,
 		return;
 	} else
 		serve_config(app, rq, rs, log, &ff);
-	fetch_metrics(app->metrics, rs, &ff, instrument_clock() - t0);
+	fetch_metrics(app->metrics, rs, &ff, instrument_clock() - t0,
+	    per_phone_series(config_state_get(&app->cs)));
 	fetch_summary(app, rs, &ff);
 }
 
