@@ -570,6 +570,101 @@ START_TEST(test_fleet_page)
 }
 END_TEST
 
+/* A damaged summary index (here: foreign bytes over its header) is
+ * replaced and rebuilt from the stored reports by the next process that
+ * opens it: the fleet page shows the same phones as before. */
+START_TEST(test_index_rebuilt)
+{
+	char path[sizeof(app.data_dir) + 32], *b;
+	int fd;
+
+	b = page("/", "admin");
+	ck_assert_ptr_nonnull(strstr(b, "1 <span class=\"badge drift\">"));
+	free(b);
+	snprintf(path, sizeof(path), "%s/summary/index", app.data_dir);
+	ck_assert_int_ge(fd = open(path, O_WRONLY), 0);
+	ck_assert_int_eq(write(fd, "garbage!garbage!", 16), 16);
+	close(fd);
+	summary_close(app.summary);	/* as a restarted process */
+	app.summary = NULL;
+	b = page("/", "admin");
+	ck_assert_ptr_nonnull(strstr(b, "4 configured phones: 0 <span class="
+	    "\"badge ok\">in sync</span> 1 <span class=\"badge drift\">drift"
+	    "</span> 1 <span class=\"badge stale\">stale</span> 2"));
+	ck_assert_ptr_nonnull(strstr(b, "<a href=\"/compare/" MAC1 "\">5</a>"));
+	ck_assert_ptr_nonnull(strstr(b, "<code>00:aa:bb:cc:dd:ee</code>"));
+	free(b);
+}
+END_TEST
+
+/* The fleet page's query: a filter shows only the matching rows (and
+ * says how many of how many), a sort orders them, links keep the query,
+ * values come back escaped, and a bad query or a page past the end is
+ * refused. */
+static const struct {
+	int		 line;
+	const char	*uri;
+	int		 status;
+	const char	*first, *then;	/* both in the body, first before then */
+	const char	*absent;
+} fleet_queries[] = {
+	{ __LINE__, "/?status=drift", 200, "(1 of 4 phones)",
+	    "/phone/desk-1\"", "/phone/desk-2\"" },
+	{ __LINE__, "/?status=stale", 200, "/phone/desk-2\"", "</tbody>",
+	    "/phone/desk-1\"" },
+	{ __LINE__, "/?status=never", 200, "/phone/desk-3\"",
+	    "/phone/nomac\"", "/phone/desk-2\"" },
+	{ __LINE__, "/?sort=name&order=desc", 200, "/phone/nomac\"",
+	    "/phone/desk-1\"", NULL },
+	{ __LINE__, "/?sort=name", 200, "/phone/desk-1\"", "/phone/nomac\"",
+	    NULL },
+	{ __LINE__, "/?sort=differences&order=desc", 200, "/phone/desk-1\"",
+	    "/phone/desk-2\"", NULL },
+	{ __LINE__, "/?sort=report&order=desc", 200, "/phone/desk-1\"",
+	    "/phone/desk-2\"", NULL },
+	{ __LINE__, "/?q=DESK-2", 200, "(1 of 4 phones)", "/phone/desk-2\"",
+	    "/phone/desk-1\"" },
+	{ __LINE__, "/?q=44:77", 200, "(1 of 4 phones)", "/phone/desk-3\"",
+	    "/phone/desk-2\"" },
+	{ __LINE__, "/?model=CP-6841-3PCC", 200, "(2 of 4 phones)",
+	    "/phone/desk-1\"", "/phone/desk-3\"" },
+	{ __LINE__, "/?vendor=cisco+(flat)&status=drift", 200,
+	    "href=\"/?sort=mac&amp;status=drift&amp;vendor=cisco%20%28flat%29"
+	    "&amp;order=asc\"", "/phone/desk-1\"", NULL },
+	{ __LINE__, "/?q=%3Cscript%3E", 200, "value=\"&lt;script&gt;\"",
+	    "(0 of 4 phones)", "<script>" },
+	{ __LINE__, "/?status=drift&page=1", 200, "Page 1 of 1", NULL, NULL },
+	{ __LINE__, "/?page=2", 404, NULL, NULL, NULL },
+	{ __LINE__, "/?sort=bogus", 400, NULL, NULL, NULL },
+	{ __LINE__, "/?status=drift&status=never", 400, NULL, NULL, NULL },
+	{ __LINE__, "/?page=0", 400, NULL, NULL, NULL },
+};
+
+START_TEST(test_fleet_query)
+{
+	struct response rs;
+	const char *b, *a;
+
+	run("GET", fleet_queries[_i].uri, "admin", &rs);
+	ck_assert_msg(rs.status == fleet_queries[_i].status, "line %d: %d",
+	    fleet_queries[_i].line, rs.status);
+	b = rs.body.data;
+	if (fleet_queries[_i].first != NULL) {
+		a = strstr(b, fleet_queries[_i].first);
+		ck_assert_msg(a != NULL, "line %d: no %s",
+		    fleet_queries[_i].line, fleet_queries[_i].first);
+		ck_assert_msg(fleet_queries[_i].then == NULL ||
+		    strstr(a, fleet_queries[_i].then) != NULL,
+		    "line %d: no %s after %s", fleet_queries[_i].line,
+		    fleet_queries[_i].then, fleet_queries[_i].first);
+	}
+	ck_assert_msg(fleet_queries[_i].absent == NULL ||
+	    strstr(b, fleet_queries[_i].absent) == NULL, "line %d: %s shown",
+	    fleet_queries[_i].line, fleet_queries[_i].absent);
+	response_free(&rs);
+}
+END_TEST
+
 /* Secrets in a report's detail page say "hashed", nothing more. */
 START_TEST(test_detail_page)
 {
@@ -894,6 +989,9 @@ app_pages_suite(void)
 	tcase_add_test(tc, test_differences);
 	tcase_add_test(tc, test_compare_page);
 	tcase_add_test(tc, test_fleet_page);
+	tcase_add_test(tc, test_index_rebuilt);
+	tcase_add_loop_test(tc, test_fleet_query, 0,
+	    (int)(sizeof(fleet_queries) / sizeof(fleet_queries[0])));
 	tcase_add_test(tc, test_detail_page);
 	tcase_add_test(tc, test_exports);
 	tcase_add_test(tc, test_auth_disabled);
