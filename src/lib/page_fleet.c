@@ -15,12 +15,15 @@
  *   q=TEXT        part of the phone's name (any case) or MAC (any
  *                 spelling) */
 #include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "page.h"
 #include "qs.h"
+#include "strmap.h"
 #include "summary.h"
 
 #define FILTER_TEXT_MAX	64	/* bytes of a filter value */
@@ -118,6 +121,7 @@ struct fleet_query {
 	int		 desc;
 	int		 status;	/* index in status_words, -1: any */
 	char		 mac_part[MAC_LEN + 1];	/* q as hex, "" if not */
+	char		 q_lower[FILTER_TEXT_MAX + 1];
 };
 
 /* q as the hex digits of a MAC, lowercase, separators dropped; "" when q
@@ -152,6 +156,9 @@ query_read(const struct page *pg, struct fleet_query *fq)
 	fq->desc = fq->v[FQ_ORDER] && strcmp(fq->v[FQ_ORDER], "desc") == 0;
 	fq->status = fq->v[FQ_STATUS] ? status_index(fq->v[FQ_STATUS]) : -1;
 	mac_part(fq->v[FQ_Q], fq->mac_part);
+	for (size_t i = 0; fq->v[FQ_Q] && fq->v[FQ_Q][i] != '\0' &&
+	    i < FILTER_TEXT_MAX; i++)
+		fq->q_lower[i] = (char)tolower((unsigned char)fq->v[FQ_Q][i]);
 }
 
 /* "/" with the query, key `k` set to `value` (NULL: dropped); the page
@@ -212,14 +219,21 @@ row_vendor(const struct fleet_row *r)
 	return r->ph != NULL ? page_vendor_name(r->ph) : "";
 }
 
+/* needle is lowercase already (query_read()). */
 static int
 contains_nocase(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle);
 
-	for (; *hay != '\0'; hay++)
-		if (strncasecmp(hay, needle, n) == 0)
+	for (; *hay != '\0'; hay++) {
+		size_t i = 0;
+
+		while (i < n && hay[i] != '\0' &&
+		    tolower((unsigned char)hay[i]) == needle[i])
+			i++;
+		if (i == n)
 			return 1;
+	}
 	return n == 0;
 }
 
@@ -239,11 +253,23 @@ row_matches(const struct fleet_query *fq, const struct fleet_row *r)
 		return 0;
 	if (q == NULL || q[0] == '\0')
 		return 1;
-	return (r->ph != NULL && contains_nocase(r->ph->id, q)) ||
+	return (r->ph != NULL && contains_nocase(r->ph->id, fq->q_lower)) ||
 	    (fq->mac_part[0] != '\0' && strstr(r->rec.mac, fq->mac_part));
 }
 
 /* ---- sorting ---- */
+
+/* What sorting needs of one selected phone: small, since a fleet of
+ * 100,000 phones has as many; the rows of the page shown are read from
+ * the index again. */
+struct sort_row {
+	const struct phone	*ph;
+	const char		*text;	/* model or firmware when sorted by it */
+	int64_t			 last_fetch, last_report;
+	int64_t			 differences;	/* -1: not compared */
+	uint32_t		 order;	/* position in phones.yml */
+	enum phone_badge	 badge;
+};
 
 static enum sort_key sorting;	/* qsort() passes no context */
 static int sorting_desc;
@@ -255,26 +281,25 @@ cmp_num(int64_t a, int64_t b)
 }
 
 static int
-row_cmp_key(const struct fleet_row *a, const struct fleet_row *b)
+row_cmp_key(const struct sort_row *a, const struct sort_row *b)
 {
 	switch (sorting) {
 	case SK_NAME:
-		return strcmp(a->ph ? a->ph->id : "", b->ph ? b->ph->id : "");
+		return strcmp(a->ph->id, b->ph->id);
 	case SK_MAC:
-		return strcmp(a->rec.mac, b->rec.mac);
+		return strcmp(a->ph->mac, b->ph->mac);
 	case SK_VENDOR:
-		return strcmp(row_vendor(a), row_vendor(b));
+		return strcmp(page_vendor_name(a->ph),
+		    page_vendor_name(b->ph));
 	case SK_MODEL:
-		return strcmp(row_model(a), row_model(b));
 	case SK_FIRMWARE:
-		return strcmp(a->rec.firmware, b->rec.firmware);
+		return strcmp(a->text, b->text);
 	case SK_FETCH:
-		return cmp_num(a->rec.last_fetch, b->rec.last_fetch);
+		return cmp_num(a->last_fetch, b->last_fetch);
 	case SK_REPORT:
-		return cmp_num(a->rec.last_report, b->rec.last_report);
+		return cmp_num(a->last_report, b->last_report);
 	case SK_DIFFERENCES:
-		return cmp_num(a->rec.compared ? (int64_t)a->rec.differences : -1,
-		    b->rec.compared ? (int64_t)b->rec.differences : -1);
+		return cmp_num(a->differences, b->differences);
 	case SK_STATUS:
 		return strcmp(phone_badge_text(a->badge),
 		    phone_badge_text(b->badge));
@@ -288,13 +313,27 @@ row_cmp_key(const struct fleet_row *a, const struct fleet_row *b)
 static int
 row_cmp(const void *pa, const void *pb)
 {
-	const struct fleet_row *a = *(const struct fleet_row *const *)pa;
-	const struct fleet_row *b = *(const struct fleet_row *const *)pb;
+	const struct sort_row *a = pa, *b = pb;
 	int c = row_cmp_key(a, b);
 
 	if (c == 0)
 		c = cmp_num((int64_t)a->order, (int64_t)b->order);
 	return sorting_desc ? -c : c;
+}
+
+/* One copy of each distinct model or firmware text: a fleet has few. */
+static const char *
+intern(struct strmap *m, struct arena *a, const char *text)
+{
+	size_t n = strlen(text);
+	const char *have = strmap_get(m, text, n);
+	char *copy;
+
+	if (have != NULL)
+		return have;
+	copy = arena_strndup(a, text, n);
+	strmap_put(m, copy, n, copy);
+	return copy;
 }
 
 /* ---- cells ---- */
@@ -579,40 +618,133 @@ pager(struct buf *b, const struct fleet_query *fq, size_t pages,
 
 /* ---- the page ---- */
 
-/* Every configured phone from the index into rows, counted in t; the
- * ones the query selects, in order, into sel (caller frees both). */
+/* Phone i as the page shows it: its record from the index. */
+static void
+row_load(const struct page *pg, struct summary *sum, size_t i,
+    struct fleet_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->ph = &pg->snap->phones[i];
+	r->order = i;
+	if (r->ph->mac[0] != '\0')
+		summary_get(sum, r->ph->mac, &r->rec);
+	memcpy(r->rec.mac, r->ph->mac, sizeof(r->rec.mac));
+	r->badge = row_badge(pg, r);
+}
+
+static void
+sort_row_of(const struct fleet_row *r, const struct fleet_query *fq,
+    struct strmap *texts, struct arena *a, struct sort_row *out)
+{
+	out->ph = r->ph;
+	out->order = (uint32_t)r->order;
+	out->badge = r->badge;
+	out->last_fetch = r->rec.last_fetch;
+	out->last_report = r->rec.last_report;
+	out->differences = r->rec.have_state && r->rec.compared ?
+	    (int64_t)r->rec.differences : -1;
+	out->text = fq->sort == SK_MODEL ? intern(texts, a, row_model(r)) :
+	    fq->sort == SK_FIRMWARE ? intern(texts, a, r->rec.firmware) : "";
+}
+
+/* What the index says of phone i, gathered in the index's order (see
+ * summary_get_many()) and read back in phones.yml order: small, so that
+ * neither pass jumps around a large table.  Texts are interned. */
+struct brief {
+	int64_t		 last_fetch, last_report;
+	const char	*model, *firmware;
+	uint32_t	 differences;
+	uint8_t		 present, have_state, compared;
+};
+
+/* Working state of collect(). */
+struct collecting {
+	const struct snapshot	*snap;
+	struct brief		*briefs;	/* one per configured phone */
+	struct strmap		 texts;
+	struct arena		 arena;
+};
+
+static const char *
+phone_mac_at(void *ctx, size_t i)
+{
+	return ((struct collecting *)ctx)->snap->phones[i].mac;
+}
+
+static void
+gather(void *ctx, size_t i, const struct summary_rec *rec)
+{
+	struct collecting *c = ctx;
+	struct brief *b = &c->briefs[i];
+
+	b->present = 1;
+	b->last_fetch = rec->last_fetch;
+	b->last_report = rec->last_report;
+	b->model = intern(&c->texts, &c->arena, rec->model);
+	b->firmware = intern(&c->texts, &c->arena, rec->firmware);
+	b->differences = rec->differences;
+	b->have_state = rec->have_state;
+	b->compared = rec->compared;
+}
+
+/* Phone i as a row from its brief (the row's record holds what the
+ * filters and the badge read; latest_id stays empty). */
+static void
+row_of_brief(const struct page *pg, size_t i, const struct brief *b,
+    struct fleet_row *r)
+{
+	r->rec.latest_id[0] = '\0';
+	r->ph = &pg->snap->phones[i];
+	r->order = i;
+	memcpy(r->rec.mac, r->ph->mac, sizeof(r->rec.mac));
+	r->rec.last_fetch = b->last_fetch;
+	r->rec.last_report = b->last_report;
+	r->rec.have_state = b->have_state;
+	r->rec.compared = b->compared;
+	r->rec.differences = b->differences;
+	/* Interned from fields of these sizes: they fit. */
+	if (b->model != NULL)
+		memcpy(r->rec.model, b->model, strlen(b->model) + 1);
+	else
+		r->rec.model[0] = '\0';
+	if (b->firmware != NULL)
+		memcpy(r->rec.firmware, b->firmware, strlen(b->firmware) + 1);
+	else
+		r->rec.firmware[0] = '\0';
+	r->badge = row_badge(pg, r);
+}
+
+/* Every configured phone, counted in t; the ones the query selects,
+ * sorted, into *sel (caller frees). */
 static size_t
 collect(struct page *pg, struct summary *sum, const struct fleet_query *fq,
-    struct fleet_row **rows_out, struct fleet_row ***sel_out,
-    struct tally *t)
+    struct sort_row **sel_out, struct tally *t)
 {
-	const struct snapshot *s = pg->snap;
-	struct fleet_row *rows = xcalloc(s->n_phones ? s->n_phones : 1,
-	    sizeof(*rows));
-	struct fleet_row **sel = xcalloc(s->n_phones ? s->n_phones : 1,
-	    sizeof(*sel));
-	size_t n = 0;
+	size_t n_phones = pg->snap->n_phones, n = 0;
+	struct collecting c;
+	struct sort_row *sel = xcalloc(n_phones ? n_phones : 1, sizeof(*sel));
+	struct fleet_row r;
 
-	for (size_t i = 0; i < s->n_phones; i++) {
-		struct fleet_row *r = &rows[i];
-
-		r->ph = &s->phones[i];
-		r->order = i;
-		if (r->ph->mac[0] != '\0' &&
-		    summary_get(sum, r->ph->mac, &r->rec) == 0)
-			t->indexed++;
-		memcpy(r->rec.mac, r->ph->mac, sizeof(r->rec.mac));
-		r->badge = row_badge(pg, r);
-		t->n[r->badge]++;
-		t->reporting += r->rec.have_state;
-		if (row_matches(fq, r))
-			sel[n++] = r;
+	c.snap = pg->snap;
+	c.briefs = xcalloc(n_phones ? n_phones : 1, sizeof(*c.briefs));
+	strmap_init(&c.texts, 64);
+	arena_init(&c.arena);
+	summary_get_many(sum, n_phones, phone_mac_at, gather, &c);
+	for (size_t i = 0; i < n_phones; i++) {
+		row_of_brief(pg, i, &c.briefs[i], &r);
+		t->indexed += c.briefs[i].present;
+		t->n[r.badge]++;
+		t->reporting += r.rec.have_state;
+		if (row_matches(fq, &r))
+			sort_row_of(&r, fq, &c.texts, &c.arena, &sel[n++]);
 	}
 	sorting = fq->sort;
 	sorting_desc = fq->desc;
 	if (n > 1)
 		qsort(sel, n, sizeof(*sel), row_cmp);
-	*rows_out = rows;
+	strmap_free(&c.texts);
+	arena_free(&c.arena);
+	free(c.briefs);
 	*sel_out = sel;
 	return n;
 }
@@ -621,14 +753,14 @@ static int
 configured(struct page *pg, struct summary *sum, const struct fleet_query *fq,
     struct buf *out, struct tally *t)
 {
-	struct fleet_row *rows, **sel;
-	size_t n = collect(pg, sum, fq, &rows, &sel, t);
+	struct sort_row *sel;
+	struct fleet_row r;
+	size_t n = collect(pg, sum, fq, &sel, t);
 	size_t per = PAGE_FLEET_PER_PAGE;
 	size_t pages = n == 0 ? 1 : (n + per - 1) / per;
 	size_t first = (fq->page - 1) * per;
 
 	if (fq->page > pages) {
-		free(rows);
 		free(sel);
 		return page_fail(pg, 404, "no_page", "There is no such page "
 		    "of the fleet.");
@@ -636,12 +768,13 @@ configured(struct page *pg, struct summary *sum, const struct fleet_query *fq,
 	filter_form(out, fq);
 	pager(out, fq, pages, n, pg->snap->n_phones);
 	table_head(out, "Configured phones", fq);
-	for (size_t i = first; i < n && i < first + per; i++)
-		phone_row(pg, out, sel[i]);
+	for (size_t i = first; i < n && i < first + per; i++) {
+		row_load(pg, sum, sel[i].order, &r);
+		phone_row(pg, out, &r);
+	}
 	buf_adds(out, "</tbody></table></div>\n");
 	if (pages > 1)
 		pager(out, fq, pages, n, pg->snap->n_phones);
-	free(rows);
 	free(sel);
 	return 0;
 }
