@@ -212,6 +212,12 @@ bench-pnp: deps
 build/bench_inproc: bench/inproc.c build/libdeskprov.a
 	$(CC) $(ALL_CFLAGS) -o $@ bench/inproc.c build/libdeskprov.a $(PKG_LIBS)
 
+build/bench_ingest: bench/ingest.c build/libdeskprov.a
+	$(CC) $(ALL_CFLAGS) -o $@ bench/ingest.c build/libdeskprov.a $(PKG_LIBS)
+
+build/bench_scale: bench/scale.c build/libdeskprov.a
+	$(CC) $(ALL_CFLAGS) -o $@ bench/scale.c build/libdeskprov.a $(PKG_LIBS)
+
 bench-inproc: build/bench_inproc
 	build/bench_inproc etc schema /reception.xml \
 	    'Cisco-CP-6841-3PCC/12.0.1 (001122334455)'

@@ -33,6 +33,7 @@
 #include "secret.h"
 #include "settings.h"
 #include "store.h"
+#include "summary.h"
 #include "vendor.h"
 #include "app_rps.h"
 #include "instrument.h"
@@ -1196,6 +1197,49 @@ out:
 	return rc;
 }
 
+/* ---- deskprov summary rebuild ---- */
+
+/* The summary index (summary.h) built afresh from the stored reports:
+ * after restoring a backup, after reports were copied in by hand, or to
+ * compare every phone against the current configuration again.  Running
+ * servers switch to the new file within a second. */
+static int
+cmd_summary_rebuild(int argc, char **argv)
+{
+	char path[sizeof(((struct app *)0)->data_dir) + 32];
+	char msg[SUMMARY_MSG_MAX];
+	const struct snapshot *s;
+	struct options o;
+	struct app app;
+	long n;
+	int rc = 1;
+
+	parse_options(argc, argv, 2, &o, 0, NULL, 0);
+	if ((s = load_config(&app, "summary", &o.app)) == NULL)
+		goto out;
+	snprintf(path, sizeof(path), "%s/%s/index", app.data_dir,
+	    SUMMARY_DIR);
+	if (unlink(path) < 0 && errno != ENOENT) {
+		cli_error("cannot remove %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if ((app.summary = summary_open(app.data_dir, s->n_phones,
+	    msg)) == NULL) {
+		cli_error("%s", msg);
+		goto out;
+	}
+	if ((n = summary_rebuild(app.summary, &app, s, msg)) < 0) {
+		cli_error("%s", msg);
+		goto out;
+	}
+	printf("summary index rebuilt: %zu phones with reports or fetches "
+	    "(%ld looked at)\n", summary_count(app.summary), n);
+	rc = 0;
+out:
+	app_free(&app);
+	return rc;
+}
+
 /* ---- rps: the vendors' redirect services (src/lib/rps_batch.c) ---- */
 
 /* The shared metrics store, only when a server made it already: a file
@@ -1680,6 +1724,12 @@ static const struct command {
 	    "Kea: libdhcp_run_script.so with a script that runs deskprov\n"
 	    "dhcp-event \"$1\".  Keeps MAC, address, vendor class and host\n"
 	    "name in DATA/dhcp/." },
+	{ "summary", "rebuild", cmd_summary_rebuild,
+	    "[--etc ETC] [--data DATA]",
+	    "rebuild the per-phone summary index from the stored reports",
+	    "The fleet page, /status and /metrics read the index, which\n"
+	    "report.fcgi and profile.fcgi keep up to date; a missing or\n"
+	    "damaged index is rebuilt by the first program that needs it." },
 	{ "version", NULL, cmd_version, "", "print the version", NULL },
 };
 

@@ -47,12 +47,13 @@ static const struct {
 	long		 n;
 	const char	*first;		/* MAC of the first target */
 } sels[] = {
-	{ __LINE__, "all", 8, "001565aabb01" },
+	{ __LINE__, "all", 11, "001565aabb01" },
 	{ __LINE__, "vendor:snom", 1, "000413aabb02" },
 	{ __LINE__, "vendor:SNOM", 1, "000413aabb02" },
 	{ __LINE__, "vendor:cisco", 2, "0002fdaabb07" },
 	{ __LINE__, "vendor:cisco-mpp", 1, "00562baabb08" },
-	{ __LINE__, "vendor:aastra", 0, NULL },
+	{ __LINE__, "vendor:aastra", 1, "00085daabb0b" },
+	{ __LINE__, "vendor:acme", 0, NULL },
 	{ __LINE__, "model:T46S", 1, "001565aabb01" },
 	{ __LINE__, "00:04:13:AA:BB:02", 1, "000413aabb02" },
 	{ __LINE__, "nobody", -1, NULL },
@@ -210,7 +211,7 @@ START_TEST(test_send_and_confirm)
 	ck_assert_int_eq(contact_put(data, &c), 0);
 	tu_app(&app, FLEET, "schema", data);
 	n = notify_select(app.cs.snap, data, "all", &t, err, sizeof(err));
-	ck_assert_int_eq(n, 8);
+	ck_assert_int_eq(n, 11);
 	n = 3;		/* yealink, snom, grandstream */
 	if ((pid = fork()) == 0)
 		responder(fd);

@@ -4,6 +4,7 @@
 
 #include "app.h"
 #include "instrument.h"
+#include "summary.h"
 #include "tz.h"
 
 /* Every variable deskprov reads, in one block; an empty value counts as
@@ -98,6 +99,8 @@ app_free(struct app *app)
 	app->metrics = NULL;
 	abuse_close(app->abuse);
 	app->abuse = NULL;
+	summary_close(app->summary);
+	app->summary = NULL;
 	secret_key_wipe(&app->key);
 	app->have_key = 0;
 	if (app->rps != NULL)

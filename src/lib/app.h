@@ -15,6 +15,8 @@
 #include "secret.h"
 #include "rps.h"
 
+struct summary;
+
 #define APP_PATH_MAX	2048
 
 /* Where a process finds its files; NULL fields are filled in by
@@ -48,6 +50,7 @@ struct app {
 	int			 have_key;
 	const char		*rps_env[RPS_ENV_COUNT];	/* environ */
 	struct rps_conf		*rps;	/* owned; app_rps_conf() loads it */
+	struct summary		*summary;	/* owned; summary_of_app() */
 };
 
 /* Fills every NULL field of o from the environment. */

@@ -18,6 +18,7 @@
 #include "qs.h"
 #include "store.h"
 #include "useragent.h"
+#include "summary.h"
 #include "vendor.h"
 
 #define PATH_MAX_LEN	256
@@ -576,9 +577,11 @@ serve_vendor_file(struct fetch *f, const char *fname, const char *cred,
 /* profile.fcgi's own metrics: who fetched, how fast, who was upgraded. */
 static void
 fetch_metrics(struct metrics *m, const struct response *rs,
-    const struct fetch_facts *ff, double seconds)
+    const struct fetch_facts *ff, double seconds, int series)
 {
-	const char *mac[1] = { ff->phone_mac };
+	/* Per-phone series only for a fleet /metrics can carry
+	 * (monitoring.per_phone_series_max); else "unknown". */
+	const char *mac[1] = { series ? ff->phone_mac : NULL };
 	const char *fw[3] = { ff->fw_current, ff->fw_expected, ff->fw_model };
 
 	if (m == NULL)
@@ -590,11 +593,33 @@ fetch_metrics(struct metrics *m, const struct response *rs,
 	 * not have or configures without a MAC. */
 	if (ff->phone_found || strcmp(rs->outcome, "unknown_phone") == 0)
 		metrics_inc(m, METRIC_PHONE_CONFIG_REQUESTS, mac, 1);
-	if (ff->phone_mac != NULL && rs->status < 400)
+	if (ff->phone_mac != NULL && series && rs->status < 400)
 		metrics_set(m, METRIC_PHONE_LAST_PROFILE_FETCH, mac,
 		    (double)time(NULL));
 	if (ff->fw_expected != NULL && rs->status == 200)
 		metrics_inc(m, METRIC_PHONE_FIRMWARE_UPDATES, fw, 1);
+}
+
+static int
+per_phone_series(const struct snapshot *s)
+{
+	return s == NULL ||
+	    s->n_phones <= (size_t)s->svc.per_phone_series_max;
+}
+
+/* The fetch in the summary index (summary.h): never fsynced, and written
+ * at most once per phone every SUMMARY_FETCH_EVERY seconds. */
+static void
+fetch_summary(struct app *app, const struct response *rs,
+    const struct fetch_facts *ff)
+{
+	const struct snapshot *s;
+
+	if (!app->server || ff->phone_mac == NULL ||
+	    ff->phone_mac[0] == '\0' || rs->status >= 400 ||
+	    (s = config_state_get(&app->cs)) == NULL)
+		return;
+	summary_note_fetch(summary_of_app(app, s), ff->phone_mac, time(NULL));
 }
 
 /* A client the abuse table refuses gets 429 before anything is looked
@@ -810,7 +835,9 @@ app_profile_handle(struct app *app, const struct request *rq,
 	if (ff.phone_mac != NULL && rs->status == 200 &&
 	    notify_confirm(app->data_dir, ff.phone_mac, app->metrics))
 		logline_str(log, "notify", "confirmed");
-	fetch_metrics(app->metrics, rs, &ff, instrument_clock() - t0);
+	fetch_metrics(app->metrics, rs, &ff, instrument_clock() - t0,
+	    per_phone_series(config_state_get(&app->cs)));
+	fetch_summary(app, rs, &ff);
 }
 
 /* A user the web server authenticated and auth.users names (REMOTE_USER

@@ -7,11 +7,13 @@
 #include "html.h"
 #include "app_pages.h"
 #include "phoneview.h"
+#include "qs.h"
 #include "store.h"
 
-#define PAGE_QUERY_MAX	2	/* keys a route accepts */
+#define PAGE_QUERY_MAX	8	/* keys a route accepts */
 #define PAGE_PER_PAGE	50	/* rows on one page of /reports */
 #define PAGE_FLEET_EXPORT_MIN	2	/* reporting phones for a fleet export */
+#define PAGE_FLEET_PER_PAGE	100	/* rows on one page of / */
 
 /* One request; pointers borrowed for the request. */
 struct page {
@@ -32,6 +34,8 @@ struct page {
 typedef int	(*page_fn)(struct page *);
 
 int	page_fleet(struct page *);
+/* The query keys of / (page_fleet.c), for the dispatcher. */
+extern const struct qs_key	page_fleet_keys[];
 int	page_reports(struct page *);
 int	page_report_detail(struct page *);
 int	page_compare(struct page *);

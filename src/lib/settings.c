@@ -40,6 +40,8 @@ static const struct keydef monitoring_keys[] = {
 	    1, 31L * 86400 },
 	{ "report_activity_window", K_INT, SVC(report_activity_window), NULL,
 	    1, 31L * 86400 },
+	{ "per_phone_series_max", K_INT, SVC(per_phone_series_max), NULL,
+	    0, 10000000 },
 	END
 };
 
@@ -554,6 +556,7 @@ settings_defaults(struct service_settings *s, struct firmware_settings *f,
 	s->metrics_endpoint = "/metrics";
 	s->phone_activity_window = 3600;
 	s->report_activity_window = 1800;
+	s->per_phone_series_max = 1000;
 	s->ip_policy = IP_POLICY_PHONE;
 	s->ua_mac_must_match = 1;
 	s->default_ua = "na";

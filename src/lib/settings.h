@@ -78,6 +78,8 @@ struct service_settings {
 	const char	*metrics_endpoint;
 	long		 phone_activity_window;
 	long		 report_activity_window;
+	/* Fleets larger than this get no per-phone series in /metrics. */
+	long		 per_phone_series_max;
 	int		 discovery_enabled;
 	struct maclist	 discovery_exclude;
 	struct netlist	 ip_whitelist;
