@@ -20,6 +20,10 @@ auth:
 EOF
 htpasswd_write admin:admin-pw
 start_lighttpd
+# A request of its own takes any late line of the readiness polls, so that
+# each upload below is checked against its own log line only.
+req /health
+expect_status 200 "/health before the uploads"
 
 POLY="FileTransport PolycomVVX-VVX_400-UA/5.9.7.3480 Type/Application"
 YEA="Yealink SIP-T46S 66.86.0.15 00:15:65:aa:bb:01"
