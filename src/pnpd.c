@@ -41,10 +41,9 @@ main(int argc, char **argv)
 		close(fd);
 		goto out_pnp;
 	}
-	/* TODO(links): links_once_new() when i11-links has landed. */
-	if (s->svc.pnp.one_time_links)
-		log_msg(app.prog, "warning", "pnp.one_time_links: this build "
-		    "has no one-time links; phones get their plain URL");
+	if (s->svc.pnp.one_time_links && s->svc.links.base_url == NULL)
+		log_msg(app.prog, "warning", "pnp.one_time_links needs "
+		    "links.base_url; phones get their plain URL");
 	log_msg(app.prog, "info", "listening on UDP port %ld, group "
 	    PNP_MCAST_GROUP, s->svc.pnp.port);
 	rc = pnp_serve_loop(&app, &pnp, fd, s->svc.pnp.port);

@@ -3,6 +3,7 @@
  * rate limit, the MAC list files and the learned contacts. */
 #include <check.h>
 #include <arpa/inet.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -277,6 +278,88 @@ END_TEST
 
 /* A served phone's contact is learned: source address and port, vendor,
  * model; a repeat within the hour writes nothing. */
+/* With links.base_url, a phone is told its personal link (the key of its
+ * phone entry) or, with pnp.one_time_links, a fresh one-time link; a
+ * phone without a key gets the plain URL under links.base_url. */
+#define PNP_KEY	"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAk"
+#define KEY_LINE	"    link_key: " PNP_KEY "\n"
+
+static const char *
+handled_url(struct snapshot *s, int once, const char *data,
+    const char *mac, const char *vendor, struct pnp_result *r)
+{
+	struct pnp_settings set = { .rate_per_source = 60,
+	    .one_time_links = once };
+	struct pnp_datagram d;
+	struct pnp p;
+	char msg[2048], err[64];
+	size_t n;
+
+	ck_assert_int_eq(pnp_init(&p, &set, data, NULL, err, sizeof(err)), 0);
+	n = subscribe(msg, sizeof(msg), mac, vendor, "x");
+	datagram(&d, msg, n, 1.0);
+	pnp_result_init(r);
+	pnp_handle(&p, s, &d, r, NULL);
+	pnp_free(&p);
+	ck_assert_str_eq(r->outcome, "served");
+	return r->url.data;
+}
+
+START_TEST(test_link_urls)
+{
+	char dir[TU_DIR_MAX], data[TU_DIR_MAX], path[TU_DIR_MAX + 32];
+	struct pnp_result r;
+	struct snapshot *s;
+	struct diag err;
+	struct stat st;
+	char *yml, *at;
+	FILE *fp;
+	long len;
+
+	tu_copy_dir(FLEET, dir);
+	tu_mkdtemp(data);
+	snprintf(path, sizeof(path), "%s/phones.yml", dir);
+	ck_assert_ptr_nonnull(fp = fopen(path, "rb"));
+	fseek(fp, 0, SEEK_END);
+	len = ftell(fp);
+	rewind(fp);
+	yml = calloc(1, (size_t)len + 128);
+	ck_assert_uint_eq(fread(yml, 1, (size_t)len, fp), (size_t)len);
+	fclose(fp);
+	at = strstr(yml, "    mac: \"00:15:65:aa:bb:01\"\n");
+	ck_assert_ptr_nonnull(at);
+	at += strlen("    mac: \"00:15:65:aa:bb:01\"\n");
+	memmove(at + sizeof(KEY_LINE) - 1, at, strlen(at) + 1);
+	memcpy(at, KEY_LINE, sizeof(KEY_LINE) - 1);
+	tu_write(dir, "phones.yml", yml);
+	free(yml);
+	tu_write(dir, "serviceconfig.yml", "ip_authorization: off\n"
+	    "links: {base_url: \"https://prov.example/\"}\n");
+	s = snapshot_load(dir, SCHEMA, &err);
+	ck_assert_msg(s != NULL, "%s", err.msg);
+	ck_assert_str_eq(handled_url(s, 0, NULL, "001565aabb01", "yealink",
+	    &r), "https://prov.example/p/" PNP_KEY "/");
+	pnp_result_free(&r);
+	ck_assert_str_eq(handled_url(s, 0, NULL, "000413aabb02", "snom", &r),
+	    "https://prov.example/?mac=000413aabb02");
+	pnp_result_free(&r);
+	/* One-time: a link per answer, kept in DATA/links/. */
+	ck_assert(strncmp(handled_url(s, 1, data, "000b82aabb03",
+	    "Grandstream", &r), "https://prov.example/o/", 23) == 0);
+	ck_assert_msg(strstr(r.url.data, "/cfg000b82aabb03.xml") != NULL, "%s",
+	    r.url.data);
+	pnp_result_free(&r);
+	snprintf(path, sizeof(path), "%s/links", data);
+	ck_assert_int_eq(stat(path, &st), 0);
+	snapshot_free(s);
+	tu_remove_dir(dir);
+	tu_remove_dir(path);	/* DATA/links and DATA/pnp: files only */
+	snprintf(path, sizeof(path), "%s/pnp", data);
+	tu_remove_dir(path);
+	tu_remove_dir(data);
+}
+END_TEST
+
 START_TEST(test_learn)
 {
 	struct snapshot *s = load(NULL);
@@ -428,6 +511,7 @@ pnp_suite(void)
 	tcase_add_test(tc, test_rate_limit);
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_learn);
+	tcase_add_test(tc, test_link_urls);
 	tcase_add_loop_test(tc, test_contact_parse, 0, N(contact_texts));
 	tcase_add_loop_test(tc, test_fetch_forms, 0, N(fetches));
 	suite_add_tcase(s, tc);

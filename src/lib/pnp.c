@@ -3,8 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "atomicfile.h"
+#include "links.h"
+#include "links_once.h"
 #include "pnp.h"
 #include "vendor.h"
 
@@ -71,6 +74,7 @@ pnp_init(struct pnp *p, const struct pnp_settings *set, const char *data_dir,
 	p->data_dir = data_dir;
 	p->metrics = m;
 	p->contacts = SIZE_MAX;		/* counted on the first new one */
+	p->one_time_links = set->one_time_links;
 	p->rate = xcalloc(1, sizeof(*p->rate));
 	p->rate->per_second = (double)set->rate_per_source / 60.0;
 	p->rate->burst = (double)set->rate_per_source;
@@ -164,11 +168,35 @@ static const struct {
 	{ NULL, "", ".cfg" },
 };
 
-/* TODO(links): links_phone_base_url() once i11-links has landed; until
- * then the plain URL on the address the phone reached us at. */
+/* One-time links a PnP answer makes: enough fetches for a boot (the
+ * phone's own files, links_once.h counts only those), for an hour. */
+#define PNP_ONCE_USES		4
+#define PNP_ONCE_MINUTES	60
+
+/* The prefix of the URL a phone is told (see pnp_url in pnp.h). */
 static void
-base_url(const char *host, struct buf *out)
+base_url(const struct pnp *p, const struct snapshot *s,
+    const struct phone *ph, const char *host, struct buf *out)
 {
+	const struct links_once_spec once = { .uses = PNP_ONCE_USES,
+	    .minutes = PNP_ONCE_MINUTES };
+	char id[LINKS_ONCE_ID_LEN + 1], msg[160];
+
+	if (s->svc.links.base_url != NULL && *s->svc.links.base_url != '\0') {
+		if (ph != NULL && p->one_time_links && p->data_dir != NULL) {
+			if (links_once_new(p->data_dir, ph, &once,
+			    s->svc.links.once_max, time(NULL), id, msg,
+			    sizeof(msg)) == 0) {
+				links_phone_base_url(s, NULL, out);
+				buf_printf(out, "o/%s/", id);
+				return;
+			}
+			log_msg("pnpd", "warning", "no one-time link for %s: %s",
+			    ph->id, msg);
+		}
+		links_phone_base_url(s, ph, out);
+		return;
+	}
 	if (strchr(host, ':') != NULL)
 		buf_printf(out, "http://[%s]/", host);
 	else
@@ -212,13 +240,13 @@ file_url(const struct phone *ph, const struct sip_pnp *p, const char *v,
 }
 
 void
-pnp_url(const struct snapshot *s, const struct phone *ph,
-    const struct sip_pnp *p, const char *host, struct buf *out)
+pnp_url(const struct pnp *pn, const struct snapshot *s,
+    const struct phone *ph, const struct sip_pnp *p, const char *host,
+    struct buf *out)
 {
 	const char *v = phone_vendor(ph, p);
 
-	(void)s;
-	base_url(host, out);
+	base_url(pn, s, ph, host, out);
 	if (strcmp(v, "snom") == 0 || strcmp(v, "panasonic") == 0)
 		buf_printf(out, "?mac=%s", p->mac);
 	else if (strcmp(v, "yealink") != 0)
@@ -407,7 +435,7 @@ pnp_handle(struct pnp *p, const struct snapshot *s,
 	r->vendor = vendor_label(r->phone.vendor);
 	if ((r->outcome = policy(p, s, d, &r->phone, &ph)) != NULL)
 		goto out;
-	pnp_url(s, ph, &r->phone, d->local_host, &r->url);
+	pnp_url(p, s, ph, &r->phone, d->local_host, &r->url);
 	if (build(p, d, &m, r) < 0) {
 		r->outcome = "too_large";
 		goto out;

@@ -64,6 +64,7 @@ struct pnp {
 	struct pnp_rate	*rate;		/* owned */
 	unsigned long	 seq;		/* tags and branches */
 	size_t		 contacts;	/* stored so far (bounded) */
+	int		 one_time_links;	/* pnp.one_time_links */
 };
 
 /* One datagram as it arrived. */
@@ -110,10 +111,14 @@ void	pnp_handle(struct pnp *, const struct snapshot *,
 /* The URL a phone is told, shaped for its vendor: Snom and Panasonic the
  * base URL with ?mac=<mac>; Yealink the directory (it appends its boot
  * and config file names); the others the URL of their main file.  ph may
- * be NULL (an unconfigured phone in discovery mode).  `host` is the
- * address the phone reached this server at. */
-void	pnp_url(const struct snapshot *, const struct phone *ph,
-	    const struct sip_pnp *, const char *host, struct buf *out);
+ * be NULL (an unconfigured phone in discovery mode).  The base is
+ * serviceconfig.yml links.base_url when set: a fresh one-time link for a
+ * configured phone when pnp.one_time_links says so, else its personal
+ * link when it has a key (links.h); without links.base_url, the plain URL
+ * on `host`, the address the phone reached this server at. */
+void	pnp_url(const struct pnp *, const struct snapshot *,
+	    const struct phone *ph, const struct sip_pnp *, const char *host,
+	    struct buf *out);
 
 /* 1 when a SUBSCRIBE from addr may be answered now (one token). */
 int	pnp_rate_take(struct pnp_rate *, const struct sockaddr_storage *addr,

@@ -114,7 +114,7 @@ struct rps_conf {
 	long	 timeout_ms;
 	long	 max_response;		/* bytes */
 	int	 auto_register;		/* `deskprov rps sync` registers */
-	char	*base_url;		/* TODO(links): links.base_url */
+	char	*base_url;		/* without links.base_url */
 };
 
 /* The environment variables rps reads, named as Falconieri names them

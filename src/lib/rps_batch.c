@@ -5,6 +5,7 @@
 #include "app_rps.h"
 #include "diag.h"
 #include "ident.h"
+#include "links.h"
 #include "rps_batch.h"
 #include "rps_state.h"
 
@@ -20,17 +21,19 @@ rps_batch_selector_ok(const char *sel)
 	return strcmp(sel, "all") == 0 || ident_plausible(sel, n);
 }
 
-/* TODO(links): links_phone_base_url() gives a phone its personal link
- * once the links feature is merged; until then every device shares the
- * base URL of rps.yml. */
+/* The prefix a device is registered with: its personal link (or the
+ * plain URL) under serviceconfig.yml links.base_url when that is set
+ * (links.h), else the base_url of rps.yml, shared by every device. */
 static int
 device_base_url(const struct rps_conf *c, const struct snapshot *s,
     const struct phone *ph, struct buf *out)
 {
 	size_t n;
 
-	(void)s;
-	(void)ph;
+	if (s->svc.links.base_url != NULL && *s->svc.links.base_url != '\0') {
+		links_phone_base_url(s, ph, out);
+		return 0;
+	}
 	if (c->base_url == NULL) {
 		buf_adds(out, "no base_url in rps.yml");
 		return -1;
