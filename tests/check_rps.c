@@ -12,6 +12,7 @@
 
 #include "diag.h"
 #include "rps.h"
+#include "rps_batch.h"
 #include "rps_xmlrpc.h"
 #include "testutil.h"
 
@@ -423,6 +424,53 @@ START_TEST(test_env)
 }
 END_TEST
 
+/* The URL a device is registered with: its own personal link under
+ * serviceconfig.yml links.base_url (links.h), else rps.yml base_url. */
+#define RPS_KEY	"BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBk"
+
+static const char *
+device_url(const char *service, const char *key, struct buf *url)
+{
+	static const char phones[] = "phones:\n  snom-desk:\n"
+	    "    mac: \"00:04:13:aa:bb:02\"\n    vendor: snom\n"
+	    "    model: D785\n";
+	struct rps_conf c = { .base_url = (char *)"http://rps.example/" };
+	char dir[TU_DIR_MAX], text[512];
+	struct snapshot *s;
+	struct diag err;
+
+	tu_copy_dir("tests/data/vendors/fleet", dir);
+	snprintf(text, sizeof(text), "%s%s%s%s", phones, key ?
+	    "    link_key: " : "", key ? key : "", key ? "\n" : "");
+	tu_write(dir, "phones.yml", text);
+	tu_write(dir, "serviceconfig.yml", service);
+	s = snapshot_load(dir, "schema", &err);
+	tu_remove_dir(dir);
+	ck_assert_msg(s != NULL, "%s", err.msg);
+	buf_reset(url);
+	ck_assert_int_eq(rps_batch_device_url(&c, s, snapshot_find_mac(s,
+	    "000413aabb02"), RPS_SNOM, url), 0);
+	snapshot_free(s);
+	return url->data;
+}
+
+START_TEST(test_device_url)
+{
+	struct buf url;
+
+	buf_init(&url);
+	ck_assert_str_eq(device_url("links: {base_url: "
+	    "\"https://prov.example/\"}\n", RPS_KEY, &url),
+	    "https://prov.example/p/" RPS_KEY "/{mac}.xml");
+	ck_assert_str_eq(device_url("links: {base_url: "
+	    "\"https://prov.example\"}\n", NULL, &url),
+	    "https://prov.example/{mac}.xml");
+	ck_assert_str_eq(device_url("ip_authorization: phone\n", RPS_KEY,
+	    &url), "http://rps.example/{mac}.xml");
+	buf_free(&url);
+}
+END_TEST
+
 #define N(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *rps_suite(void);
@@ -444,6 +492,7 @@ rps_suite(void)
 	tcase_add_loop_test(tc, test_sequence, 0, N(seqs));
 	tcase_add_loop_test(tc, test_conf, 0, N(confs));
 	tcase_add_test(tc, test_env);
+	tcase_add_test(tc, test_device_url);
 	suite_add_tcase(s, tc);
 	return s;
 }
