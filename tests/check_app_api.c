@@ -149,6 +149,27 @@ START_TEST(test_lifecycle)
 }
 END_TEST
 
+/* A device whose file is gone is gone, even while this process still
+ * serves the snapshot that had it (reloads are checked at most so often):
+ * GET answered 200 with an empty device said to be from phones.yml. */
+START_TEST(test_removed_before_reload)
+{
+	struct response rs;
+
+	call(&rs, "PUT", "/api/v1/devices/d8", DEV, NULL, NULL);
+	ck_assert_msg(rs.status == 201, "%s", rs.body.data);
+	response_free(&rs);
+	app.cs.next_check = 0;
+	ck_assert_ptr_nonnull(config_state_get(&app.cs));
+	ck_assert_ptr_nonnull(snapshot_find_mac(app.cs.snap, "00a0b0000077"));
+	app.cs.next_check = 1e18;	/* no reload from here on */
+	ck_assert_int_eq(devstore_remove(etc, "d8"), 0);
+	call(&rs, "GET", "/api/v1/devices/d8", NULL, NULL, NULL);
+	ck_assert_msg(rs.status == 404, "%d %s", rs.status, rs.body.data);
+	response_free(&rs);
+}
+END_TEST
+
 /* Refusals, each with the status a client sees. */
 static const struct {
 	const char	*method, *uri, *body, *length;
@@ -237,6 +258,7 @@ app_api_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_lifecycle);
+	tcase_add_test(tc, test_removed_before_reload);
 	tcase_add_loop_test(tc, test_refusals, 0, sizeof(refusals) /
 	    sizeof(refusals[0]));
 	tcase_add_test(tc, test_reads);

@@ -27,9 +27,12 @@ current(struct app *app, struct api_problem *pb)
 	return s;
 }
 
-/* The entry of a YAML document `<id>: {...}` as JSON (caller owns). */
+/* The entry of a YAML document `<id>: {...}` as JSON (caller owns): an
+ * empty object when the document has none, and then *found (when not
+ * NULL) is 0. */
 static json_object *
-entry_of(const char *data, size_t len, const char *id, int phones_yml)
+entry_of(const char *data, size_t len, const char *id, int phones_yml,
+    int *found)
 {
 	const struct ynode *root, *v;
 	json_object *o = NULL;
@@ -45,6 +48,8 @@ entry_of(const char *data, size_t len, const char *id, int phones_yml)
 			o = api_json_from_yaml(v);
 	}
 	ydoc_free(&doc);
+	if (found != NULL)
+		*found = o != NULL;
 	if (o == NULL || !json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
 		o = json_object_new_object();
@@ -66,7 +71,7 @@ stored(struct app *app, const char *id, char **data, size_t *len,
 		    strerror(-rc));
 	if (rc == 1)
 		return 1;
-	*entry = entry_of(*data, *len, id, 0);
+	*entry = entry_of(*data, *len, id, 0, NULL);
 	devstore_etag(*data, *len, etag);
 	return 0;
 }
@@ -362,12 +367,19 @@ get_phones_yml(struct app *app, const struct phone *ph, const char *base,
 	char path[4300], *data;
 	size_t len;
 	json_object *e;
+	int found;
 
 	snprintf(path, sizeof(path), "%s/phones.yml", app->etc);
 	if (af_read_path(path, CONFIG_FILE_MAX, &data, &len) < 0)
 		return api_fail(pb, 500, "cannot read phones.yml");
-	e = entry_of(data, len, ph->id, 1);
+	e = entry_of(data, len, ph->id, 1, &found);
 	free(data);
+	/* A device whose devices.d file is gone while the running snapshot
+	 * still has it (the reload comes within a second) is gone. */
+	if (!found) {
+		json_object_put(e);
+		return api_fail(pb, 404, "no such device");
+	}
 	*out = envelope(ph->id, e, NULL, "phones.yml", ph, base, NULL);
 	json_object_put(e);
 	return 0;
