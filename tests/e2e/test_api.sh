@@ -133,6 +133,15 @@ api_checks() {
 	expect_status 200 "$s: the phone fetches its new file by the plain URL"
 	expect_body_contains "pw-secret-$n" "$s: the phone's own file has its password"
 	note "$s: reload delay, PUT answered to file served: $API_DELAY s"
+	# The link the API gave is the phone's too, through this server.
+	req -A "Yealink SIP-T46S 66.86.0.15 ${mac:0:2}:${mac:2:2}:${mac:4:2}:${mac:6:2}:${mac:8:2}:${mac:10:2}" "/p/$key/$mac.cfg"
+	expect_status 200 "$s: the phone fetches its file by the personal link the API gave"
+	expect_body_contains "pw-secret-$n" "$s: the personal link serves the whole file"
+	req "/p/${key:0:42}x/$mac.cfg"
+	expect_status 404 "$s: another key: 404"
+	req "/p/$key/001565aabb01.cfg"
+	check "$s: the personal link serves no other phone's file ($R_STATUS)" \
+	    test "$R_STATUS" -ge 400
 
 	api "$s" GET "/api/v1/devices/$id"
 	expect_status 200 "$s: GET"
