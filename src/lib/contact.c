@@ -1,4 +1,3 @@
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -145,30 +144,9 @@ same(const struct contact *a, const struct contact *b)
 	    REWRITE_AFTER;
 }
 
-/* Contacts already stored, up to CONTACT_MAX (then it stops counting). */
-static size_t
-count(int dirfd)
-{
-	int fd = dup(dirfd);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *e;
-	size_t n = 0;
-
-	if (d == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return 0;
-	}
-	while ((e = readdir(d)) != NULL && n < CONTACT_MAX)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 static int
 publish(int dirfd, const struct contact *c)
 {
-	char tmp[64];
 	struct buf b;
 	int rc;
 
@@ -176,13 +154,7 @@ publish(int dirfd, const struct contact *c)
 	buf_printf(&b, "addr=%s\nport=%u\nvendor=%s\nmodel=%s\nsource=%s\n"
 	    "seen=%lld\n", c->addr, c->port, c->vendor, c->model, c->source,
 	    c->seen);
-	snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", c->mac, (long)getpid());
-	af_discard(dirfd, tmp);
-	rc = af_write_tmp(dirfd, tmp, b.data, b.len, 0640);
-	if (rc == 0 && renameat(dirfd, tmp, dirfd, c->mac) < 0) {
-		rc = -errno;
-		af_discard(dirfd, tmp);
-	}
+	rc = af_replace_at(dirfd, c->mac, b.data, b.len, 0640);
 	buf_free(&b);
 	return rc;
 }
@@ -216,7 +188,7 @@ contact_put_counted(const char *data_dir, const struct contact *c,
 		return -errno;
 	fresh = rc == -ENOENT;
 	if (fresh && *stored == SIZE_MAX)
-		*stored = count(dirfd);
+		*stored = af_count_entries(dirfd, CONTACT_MAX);
 	if (fresh && *stored >= CONTACT_MAX)
 		rc = -ENOSPC;
 	else if ((rc = publish(dirfd, c)) == 0 && fresh)

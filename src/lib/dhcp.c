@@ -1,5 +1,4 @@
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -192,29 +191,9 @@ open_dir(const char *data_dir)
 	return fd >= 0 ? fd : -errno;
 }
 
-static size_t
-count(int dirfd)
-{
-	int fd = dup(dirfd);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *e;
-	size_t n = 0;
-
-	if (d == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return 0;
-	}
-	while ((e = readdir(d)) != NULL && n < DHCP_MAX)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 static int
 write_lease(int dirfd, const struct dhcp_lease *l)
 {
-	char tmp[64];
 	struct buf b;
 	int rc;
 
@@ -222,13 +201,7 @@ write_lease(int dirfd, const struct dhcp_lease *l)
 	buf_printf(&b, "addr=%s\nvendor_class=%s\nhostname=%s\nserver=%s\n"
 	    "seen=%lld\n", l->addr, l->vendor_class, l->hostname, l->server,
 	    l->seen);
-	snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", l->mac, (long)getpid());
-	af_discard(dirfd, tmp);
-	rc = af_write_tmp(dirfd, tmp, b.data, b.len, 0640);
-	if (rc == 0 && renameat(dirfd, tmp, dirfd, l->mac) < 0) {
-		rc = -errno;
-		af_discard(dirfd, tmp);
-	}
+	rc = af_replace_at(dirfd, l->mac, b.data, b.len, 0640);
 	buf_free(&b);
 	return rc;
 }
@@ -265,7 +238,7 @@ dhcp_store(const char *data_dir, const struct dhcp_lease *l)
 		if (unlinkat(dirfd, l->mac, 0) < 0 && errno != ENOENT)
 			rc = -errno;
 	} else if (faccessat(dirfd, l->mac, F_OK, AT_SYMLINK_NOFOLLOW) < 0 &&
-	    count(dirfd) >= DHCP_MAX)
+	    af_count_entries(dirfd, DHCP_MAX) >= DHCP_MAX)
 		rc = -ENOSPC;
 	else if ((rc = write_lease(dirfd, l)) == 0)
 		learn_contact(data_dir, l);
