@@ -165,6 +165,9 @@ af_count_entries(int dirfd, size_t max)
 			close(fd);
 		return 0;
 	}
+	/* The duplicate shares dirfd's offset: a second count would
+	 * start where the first one ended. */
+	rewinddir(d);
 	while ((e = readdir(d)) != NULL && n < max)
 		n += e->d_name[0] != '.';
 	closedir(d);
