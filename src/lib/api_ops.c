@@ -652,6 +652,21 @@ out:
 	return rc;
 }
 
+/* wbegin() for a write to a device that must exist and match if_match
+ * (DELETE, key rotation): 0, or -1 with pb (404, 412, 428); ws is for
+ * wend() either way. */
+static int
+wbegin_existing(struct app *app, const char *id, const struct snapshot *s,
+    const char *if_match, int require_match, struct wstate *ws,
+    struct api_problem *pb)
+{
+	if (wbegin(app, id, s, ws, pb) < 0)
+		return -1;
+	if (!ws->exists)
+		return api_fail(pb, 404, "no such device");
+	return precondition(if_match, require_match, ws->etag, pb);
+}
+
 int
 api_ops_delete(struct app *app, const char *id, const char *if_match,
     int require_match, struct api_problem *pb)
@@ -662,13 +677,8 @@ api_ops_delete(struct app *app, const char *id, const char *if_match,
 
 	if (s == NULL)
 		return -1;
-	if (wbegin(app, id, s, &ws, pb) < 0)
-		goto out;
-	if (!ws.exists) {
-		api_fail(pb, 404, "no such device");
-		goto out;
-	}
-	if (precondition(if_match, require_match, ws.etag, pb) < 0)
+	if (wbegin_existing(app, id, s, if_match, require_match, &ws,
+	    pb) < 0)
 		goto out;
 	if ((rc = devstore_remove(app->etc, id)) < 0)
 		rc = api_fail(pb, 500, "cannot remove the device file: %s",
@@ -692,13 +702,8 @@ api_ops_rotate_key(struct app *app, const char *id, const char *if_match,
 	*out = NULL;
 	if (s == NULL)
 		return -1;
-	if (wbegin(app, id, s, &ws, pb) < 0)
-		goto out;
-	if (!ws.exists) {
-		api_fail(pb, 404, "no such device");
-		goto out;
-	}
-	if (precondition(if_match, require_match, ws.etag, pb) < 0)
+	if (wbegin_existing(app, id, s, if_match, require_match, &ws,
+	    pb) < 0)
 		goto out;
 	if (links_key_new(key) < 0) {
 		api_fail(pb, 500, "no randomness for a link key");
