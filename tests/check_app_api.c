@@ -5,9 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "app_api.h"
+#include "contact.h"
 #include "devstore.h"
 #include "testutil.h"
 
@@ -248,6 +253,62 @@ START_TEST(test_reads)
 }
 END_TEST
 
+/* POST /api/v1/devices/{id}/resync: each refusal, then a NOTIFY that
+ * reaches a socket of the test (nobody answers it: "sent"). */
+START_TEST(test_resync)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	struct contact c = { .mac = "00a0b0000001", .addr = "127.0.0.1",
+	    .source = "pnp", .seen = 1 };
+	struct response rs;
+	char data[TU_DIR_MAX], sub[TU_DIR_MAX + 8], got[2048];
+	ssize_t n;
+	int fd;
+
+	tu_mkdtemp(data);
+	app_free(&app);
+	tu_app(&app, etc, VSCHEMA, data);
+	call(&rs, "POST", "/api/v1/devices/nobody/resync", NULL, NULL, NULL);
+	ck_assert_int_eq(rs.status, 404);
+	response_free(&rs);
+	call(&rs, "POST", "/api/v1/devices/desk/resync", NULL, NULL, NULL);
+	ck_assert_msg(rs.status == 409, "%s", rs.body.data);
+	ck_assert_str_eq(rs.outcome, "no_contact");
+	ck_assert_ptr_nonnull(strstr(rs.body.data, "sip_contact"));
+	response_free(&rs);
+	call(&rs, "GET", "/api/v1/devices/desk/resync", NULL, NULL, NULL);
+	ck_assert_int_eq(rs.status, 405);
+	response_free(&rs);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	c.port = ntohs(a.sin_port);
+	ck_assert_int_eq(contact_put(data, &c), 0);
+	call(&rs, "POST", "/api/v1/devices/desk/resync", "{\"x\":1}", NULL,
+	    NULL);
+	ck_assert_int_eq(rs.status, 422);
+	response_free(&rs);
+	call(&rs, "POST", "/api/v1/devices/desk/resync", "{\"reboot\":true}",
+	    NULL, NULL);
+	ck_assert_msg(rs.status == 202, "%s", rs.body.data);
+	ck_assert_str_eq(rs.outcome, "resync");
+	ck_assert_ptr_nonnull(strstr(rs.body.data, "\"result\":\"sent\""));
+	ck_assert_ptr_nonnull(strstr(rs.body.data, "\"reboot\":true"));
+	ck_assert_ptr_nonnull(strstr(rs.body.data, "\"source\":\"pnp\""));
+	response_free(&rs);
+	n = recv(fd, got, sizeof(got) - 1, MSG_DONTWAIT);
+	ck_assert_int_gt(n, 0);
+	got[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(got, "NOTIFY sip:00a0b0000001@127.0.0.1"));
+	close(fd);
+	snprintf(sub, sizeof(sub), "%s/" CONTACT_DIR, data);
+	tu_remove_dir(sub);
+	tu_remove_dir(data);
+}
+END_TEST
+
 Suite *app_api_suite(void);
 
 Suite *
@@ -262,6 +323,7 @@ app_api_suite(void)
 	tcase_add_loop_test(tc, test_refusals, 0, sizeof(refusals) /
 	    sizeof(refusals[0]));
 	tcase_add_test(tc, test_reads);
+	tcase_add_test(tc, test_resync);
 	suite_add_tcase(s, tc);
 	return s;
 }

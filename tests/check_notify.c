@@ -239,9 +239,11 @@ START_TEST(test_send_and_confirm)
 	app_free(&app);
 	/* No contact at all: notify_phone says so. */
 	tu_app(&app, FLEET, "schema", data);
-	ck_assert_int_eq(notify_phone(app.cs.snap, data, "000b82aabb03", 0),
-	    -1);
-	ck_assert_int_eq(notify_phone(app.cs.snap, data, "nobody", 0), -1);
+	ck_assert_int_eq(notify_phone(app.cs.snap, data, "000b82aabb03", 0,
+	    NULL), NOTIFY_NO_CONTACT);
+	ck_assert_int_eq(notify_phone(app.cs.snap, data, "nobody", 0, NULL),
+	    NOTIFY_NO_PHONE);
+	ck_assert_str_eq(notify_result_name(NOTIFY_NO_CONTACT), "no_contact");
 	app_free(&app);
 	snprintf(sub, sizeof(sub), "%s/" CONTACT_DIR, data);
 	tu_remove_dir(sub);

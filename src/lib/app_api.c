@@ -4,6 +4,7 @@
 
 #include "api_json.h"
 #include "api_ops.h"
+#include "api_resync.h"
 #include "app_api.h"
 #include "atomicfile.h"
 #include "auth.h"
@@ -305,6 +306,28 @@ route_device(struct call *c, const char *id, const char *m)
 	}
 }
 
+/* The body is optional: no Content-Length, or 0, is a plain resync. */
+static void
+route_resync(struct call *c, const char *id)
+{
+	json_object *body = NULL, *out = NULL;
+	const char *cl = c->rq->content_length, *result;
+	struct api_problem pb;
+	int rc, st;
+
+	if (cl != NULL && strcmp(cl, "0") != 0 && (body = read_json(c, 0)) ==
+	    NULL)
+		return;
+	api_problem_init(&pb);
+	rc = api_resync_send(c->app, id, body, &out, &result, &pb);
+	st = pb.status;
+	json_object_put(body);
+	logline_str(c->log, "notify", result);
+	answer(c, rc, 202, out, &pb);
+	if (rc == 0 || st == 409)
+		c->rs->outcome = rc == 0 ? "resync" : "no_contact";
+}
+
 static void
 route_openapi(struct call *c)
 {
@@ -353,10 +376,14 @@ route(struct call *c)
 		rc = api_ops_rotate_key(c->app, s[1], c->rq->if_match, 1,
 		    c->base, &out, &pb);
 		answer(c, rc, 200, out, &pb);
-	} else if ((c->n_seg == 1 && (strcmp(s[0], "devices") == 0 ||
+	} else if (c->n_seg == 3 && strcmp(s[0], "devices") == 0 &&
+	    strcmp(s[2], "resync") == 0 && strcmp(m, "POST") == 0)
+		route_resync(c, s[1]);
+	else if ((c->n_seg == 1 && (strcmp(s[0], "devices") == 0 ||
 	    strcmp(s[0], "vendors") == 0 || strcmp(s[0], OPENAPI_FILE) == 0))
 	    || (c->n_seg == 3 && ((strcmp(s[0], "devices") == 0 &&
-	    strcmp(s[2], "key") == 0) || (strcmp(s[0], "vendors") == 0 &&
+	    (strcmp(s[2], "key") == 0 || strcmp(s[2], "resync") == 0)) ||
+	    (strcmp(s[0], "vendors") == 0 &&
 	    strcmp(s[2], "models") == 0))))
 		refuse(c, 405, "method not allowed here");
 	else

@@ -390,28 +390,45 @@ notify_send_all(const struct notify_target *t, size_t n,
 	return 0;
 }
 
-int
+enum notify_result
 notify_phone(const struct snapshot *s, const char *data_dir,
-    const char *mac, int reboot)
+    const char *ident, int reboot, struct notify_target *out)
 {
 	struct notify_target *t;
 	struct notify_summary sum;
 	struct notify_opts o = { .rate = 1, .reboot = reboot, .wait = 1.0,
 	    .data_dir = data_dir };
 	char err[128];
-	long n = notify_select(s, data_dir, mac, &t, err, sizeof(err));
-	int rc;
+	long n = notify_select(s, data_dir, ident, &t, err, sizeof(err));
+	enum notify_result rc;
 
-	if (n != 1 || !t[0].have_contact) {
-		free(t);
-		return -1;
-	}
-	if (notify_send_all(t, 1, &o, &sum) < 0)
-		rc = -3;
+	if (n != 1)
+		rc = NOTIFY_NO_PHONE;
+	else if (!t[0].have_contact)
+		rc = NOTIFY_NO_CONTACT;
+	else if (notify_send_all(t, 1, &o, &sum) < 0)
+		rc = NOTIFY_NO_SOCKET;
 	else
-		rc = sum.answered == 1 ? 0 : sum.refused ? -2 : 1;
+		rc = sum.answered == 1 ? NOTIFY_ANSWERED : sum.refused ?
+		    NOTIFY_REFUSED : NOTIFY_SENT;
+	if (out != NULL && n == 1)
+		*out = t[0];
 	free(t);
 	return rc;
+}
+
+const char *
+notify_result_name(enum notify_result r)
+{
+	static const char *const names[] = {
+		[NOTIFY_ANSWERED] = "answered", [NOTIFY_SENT] = "sent",
+		[NOTIFY_REFUSED] = "refused", [NOTIFY_NO_PHONE] = "no_phone",
+		[NOTIFY_NO_CONTACT] = "no_contact",
+		[NOTIFY_NO_SOCKET] = "no_socket",
+	};
+
+	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] :
+	    "error";
 }
 
 int

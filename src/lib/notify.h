@@ -71,11 +71,25 @@ struct notify_opts {
 int	notify_send_all(const struct notify_target *, size_t n,
 	    const struct notify_opts *, struct notify_summary *sum);
 
-/* One phone by MAC, for the API's POST /api/v1/devices/{id}/resync:
- * 0 answered, 1 sent but not answered within a second, -1 no phone or
- * no contact, -2 refused by the phone, -3 no socket. */
-int	notify_phone(const struct snapshot *, const char *data_dir,
-	    const char *mac, int reboot);
+/* What notify_phone() did; notify_result_name() gives each its word. */
+enum notify_result {
+	NOTIFY_ANSWERED,	/* the phone answered 2xx */
+	NOTIFY_SENT,		/* sent, no final answer within a second */
+	NOTIFY_REFUSED,		/* the phone answered with an error */
+	NOTIFY_NO_PHONE,	/* no configured phone with a MAC */
+	NOTIFY_NO_CONTACT,	/* no sip_contact and nothing learned */
+	NOTIFY_NO_SOCKET,	/* no UDP socket could be had */
+};
+
+/* One phone (MAC, name or serial), for the API's POST
+ * /api/v1/devices/{id}/resync and the phone page's buttons: the same
+ * sender `deskprov notify` uses, for one target.  *t (may be NULL) gets
+ * the target with the contact used. */
+enum notify_result	notify_phone(const struct snapshot *,
+	    const char *data_dir, const char *ident, int reboot,
+	    struct notify_target *t);
+/* "answered", "sent", "refused", "no_phone", "no_contact", "no_socket". */
+const char	*notify_result_name(enum notify_result);
 
 /* Claims the confirmation marker of `mac` (a profile fetch after a
  * NOTIFY): 1 when there was one (and counts notify_confirmed_total in m),
