@@ -6,12 +6,14 @@
  * arrival. */
 #define _XOPEN_SOURCE 700	/* nftw */
 #include <check.h>
+#include <errno.h>
 #include <ftw.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "compare.h"
+#include "contact.h"
 #include "app_metrics.h"
 #include "app_report.h"
 #include "store.h"
@@ -604,6 +606,51 @@ START_TEST(test_secrets_hashed)
 }
 END_TEST
 
+/* A stored report teaches deskprov notify the phone's SIP contact: the
+ * report's address and the port it states.  A refused one teaches
+ * nothing, and neither does an unknown phone in discovery mode. */
+START_TEST(test_contact_learned)
+{
+	struct fixture f;
+	struct call c = { "PUT", "/report/" MAC1, NULL, NULL, UA_P1, NULL,
+	    "<flat-profile><SIP_Port_1_>5072</SIP_Port_1_></flat-profile>" };
+	struct call bad = { "PUT", "/report/" MAC2, "198.51.100.9", NULL,
+	    UA_P2, NULL, "<flat-profile><SIP_Port_1_>5072</SIP_Port_1_>"
+	    "</flat-profile>" };
+	struct call unknown = { "POST", "/report/" MAC_NEW, NULL, NULL, UA_NEW,
+	    NULL, BODY_OK };
+	struct body b = { 0 };
+	struct contact got;
+	struct response rs;
+	struct buf log;
+
+	setup(&f, NULL, 0);
+	run(&f, &c, &b, &rs, &log);
+	ck_assert_int_eq(rs.status, 200);
+	response_free(&rs);
+	buf_free(&log);
+	ck_assert_int_eq(contact_get(f.data, MAC1, &got), 0);
+	ck_assert_str_eq(got.addr, "192.0.2.10");
+	ck_assert_uint_eq(got.port, 5072);
+	ck_assert_str_eq(got.source, "report");
+	memset(&b, 0, sizeof(b));
+	run(&f, &bad, &b, &rs, &log);
+	ck_assert_int_eq(rs.status, 403);
+	response_free(&rs);
+	buf_free(&log);
+	ck_assert_int_eq(contact_get(f.data, MAC2, &got), -ENOENT);
+	teardown(&f);
+	setup(&f, svc_discovery, 0);
+	memset(&b, 0, sizeof(b));
+	run(&f, &unknown, &b, &rs, &log);
+	ck_assert_int_eq(rs.status, 200);
+	response_free(&rs);
+	buf_free(&log);
+	ck_assert_int_eq(contact_get(f.data, MAC_NEW, &got), -ENOENT);
+	teardown(&f);
+}
+END_TEST
+
 /* Retention from serviceconfig: the newest reports stay. */
 START_TEST(test_retention)
 {
@@ -873,6 +920,7 @@ app_report_suite(void)
 	tcase_add_test(tc, test_no_config);
 	tcase_add_test(tc, test_metrics);
 	tcase_add_test(tc, test_metrics_discovery);
+	tcase_add_test(tc, test_contact_learned);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,6 +6,7 @@
 
 #include "access.h"
 #include "compare.h"
+#include "contact.h"
 #include "qs.h"
 #include "report.h"
 #include "app_report.h"
@@ -468,6 +469,8 @@ receive(struct app *app, const struct snapshot *s,
 		logline_int(log, "params", (long long)r.n);
 		if (save(app, s, &meta, &r, id, rs, log) == 0) {
 			logline_str(log, "report", id);
+			if (ph != NULL)
+				contact_from_report(app->data_dir, t->mac, ip, &r);
 			count_report(app, s, ph, t->mac, &r, id,
 			    rq->user_agent);
 			answer_stored(rs, t->mac, id);

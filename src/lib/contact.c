@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "atomicfile.h"
@@ -195,4 +196,78 @@ contact_put_counted(const char *data_dir, const struct contact *c,
 		(*stored)++;
 	close(dirfd);
 	return rc;
+}
+
+/* ---- learning: which source wins ---- */
+
+static const struct {
+	const char	*source;
+	int		 rank;
+} ranks[] = {
+	{ "pnp", 3 }, { "report", 2 }, { "dhcp", 1 },
+};
+
+/* Unknown sources (a later release's) rank lowest. */
+static int
+rank_of(const char *source)
+{
+	for (size_t i = 0; i < sizeof(ranks) / sizeof(ranks[0]); i++)
+		if (strcmp(ranks[i].source, source) == 0)
+			return ranks[i].rank;
+	return 0;
+}
+
+int
+contact_learn(const char *data_dir, const struct contact *c)
+{
+	struct contact old;
+
+	if (contact_get(data_dir, c->mac, &old) == 0 &&
+	    rank_of(old.source) > rank_of(c->source) &&
+	    c->seen - old.seen < CONTACT_TRUST)
+		return 2;
+	return contact_put(data_dir, c);
+}
+
+/* The report parameters that state the phone's SIP port, first found
+ * wins: Cisco SPA and MPP phones' "SIP Port" of extension 1 (Cisco
+ * Small Business SPA500 Series and WIP310 IP Phone Administration Guide,
+ * "Ext" tab, https://www.cisco.com/c/dam/en/us/td/docs/voice_ip_comm/csbpipp/ip_phones/administration/guide/SPA500_WIP310_AG_OL-21445.pdf). */
+static const char *const port_params[] = {
+	"SIP_Port_1_", "SIP_Port_2_",
+};
+
+static unsigned
+stated_port(const struct report *r)
+{
+	for (size_t i = 0; i < sizeof(port_params) / sizeof(port_params[0]);
+	    i++) {
+		const struct report_param *p = report_get(r, port_params[i]);
+		char *end;
+		long v;
+
+		if (p == NULL || p->value_len == 0 || p->value_len > 5)
+			continue;
+		v = strtol(p->value, &end, 10);
+		if (*end == '\0' && v >= 1 && v <= 65535)
+			return (unsigned)v;
+	}
+	return 0;
+}
+
+int
+contact_from_report(const char *data_dir, const char *mac, const char *addr,
+    const struct report *r)
+{
+	struct contact c = { .seen = (long long)time(NULL) }, old;
+
+	if (strlen(mac) != MAC_LEN || strlen(addr) >= sizeof(c.addr))
+		return -EINVAL;
+	memcpy(c.mac, mac, MAC_LEN + 1);
+	memcpy(c.addr, addr, strlen(addr) + 1);
+	snprintf(c.source, sizeof(c.source), "report");
+	if ((c.port = stated_port(r)) == 0)
+		c.port = contact_get(data_dir, mac, &old) == 0 &&
+		    strcmp(old.addr, addr) == 0 ? old.port : 5060;
+	return contact_learn(data_dir, &c);
 }

@@ -6,7 +6,7 @@
  *   port=5060
  *   vendor=snom
  *   model=snomD345
- *   source=pnp          (pnp, report or dhcp)
+ *   source=pnp          (pnp, report or dhcp: see contact_learn())
  *   seen=1796391123     (Unix time)
  *
  * Written atomically (temporary file, fsync, rename), so a reader sees
@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "ident.h"
+#include "report.h"
 #include "sip.h"
 
 #define CONTACT_DIR	"pnp"
@@ -26,6 +27,9 @@
  * forged MACs fills it up to here and no further. */
 #define CONTACT_MAX	200000
 #define CONTACT_FILE_MAX	512
+/* A contact from a stronger source is trusted this long before a weaker
+ * one may replace it (contact_learn()). */
+#define CONTACT_TRUST	(24 * 3600)
 
 struct contact {
 	char	mac[MAC_LEN + 1];
@@ -48,6 +52,25 @@ int	contact_put(const char *data_dir, const struct contact *c);
  * kept up to date, so that a new phone does not cost a directory scan. */
 int	contact_put_counted(const char *data_dir, const struct contact *c,
 	    size_t *stored);
+
+/* Stores c unless a stronger source knows better.  Sources rank pnp
+ * (the phone's own SIP SUBSCRIBE: its address and SIP port as the SIP
+ * stack sees them) over report (the address an HTTP report came from and
+ * the SIP port it states) over dhcp (an address, port guessed 5060).  A
+ * weaker source replaces a stronger one only when the stronger record is
+ * older than CONTACT_TRUST: a phone that moved is found again, a report
+ * through an HTTP proxy does not undo what PnP learned this morning.  A
+ * configured sip_contact is never stored here and always wins (notify.c).
+ * contact_put()'s results, and 2 when a stronger source was kept. */
+int	contact_learn(const char *data_dir, const struct contact *c);
+
+/* The contact a stored report teaches: `addr` (the report's client
+ * address) and the SIP port the report states (Cisco SIP_Port_1_; the
+ * port already known for the same address, else 5060, when a delta or
+ * status report names none), source "report", seen now.  Through
+ * contact_learn(). */
+int	contact_from_report(const char *data_dir, const char *mac,
+	    const char *addr, const struct report *r);
 
 /* Reads the contact of `mac` (canonical).  0, -ENOENT, or -EINVAL for a
  * file that does not parse (it is then ignored, never trusted). */
