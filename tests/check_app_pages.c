@@ -2,16 +2,20 @@
  * with stored reports, then every route with its statuses, roles, query
  * validation, the exact differences of a known report, and no secret on
  * any page. */
+#include <arpa/inet.h>
 #include <check.h>
 #include <dirent.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "app_pages.h"
+#include "contact.h"
 #include "explain.h"
 #include "phoneview.h"
 #include "store.h"
@@ -798,6 +802,215 @@ START_TEST(test_phone_page)
 }
 END_TEST
 
+/* A form body handed out at once; `reads` counts the calls. */
+struct form {
+	const char	*p;
+	size_t		 left;
+	int		 reads;
+};
+
+static ssize_t
+form_read(void *ctx, char *out, size_t n)
+{
+	struct form *f = ctx;
+
+	f->reads++;
+	n = n < f->left ? n : f->left;
+	memcpy(out, f->p, n);
+	f->p += n;
+	f->left -= n;
+	return (ssize_t)n;
+}
+
+/* POSTs `body` (NULL: none) to uri; the log line in log (caller frees
+ * both). */
+static struct form
+post(const char *uri, const char *user, const char *origin,
+    const char *body, struct response *rs, struct buf *log)
+{
+	struct form f = { body ? body : "", body ? strlen(body) : 0, 0 };
+	struct request rq;
+	struct logline l;
+	char cl[32];
+
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "POST";
+	rq.uri = uri;
+	rq.remote_user = user;
+	rq.remote_addr = "127.0.0.1";
+	rq.host = "prov.example";
+	rq.origin = origin;
+	snprintf(cl, sizeof(cl), "%zu", f.left);
+	rq.content_length = body ? cl : NULL;
+	rq.content_type = "application/x-www-form-urlencoded";
+	rq.read_body = form_read;
+	rq.body_ctx = &f;
+	response_init(rs);
+	logline_start(&l, "test");
+	app_pages_handle(&app, &rq, rs, &l);
+	buf_init(log);
+	buf_add(log, l.b.data, l.b.len);
+	buf_addc(log, '\0');
+	logline_discard(&l);
+	return f;
+}
+
+/* The token the phone page hands `user` for `phone`. */
+static void
+scrape_token(const char *phone, const char *user, char *tok, size_t n)
+{
+	char uri[64], *b, *v;
+
+	snprintf(uri, sizeof(uri), "/phone/%s", phone);
+	b = page(uri, user);
+	ck_assert_ptr_nonnull(strstr(b, "<form method=\"post\" class=\""
+	    "actions\" action=\"/phone/"));
+	v = strstr(b, "name=\"csrf\" value=\"");
+	ck_assert_ptr_nonnull(v);
+	v += strlen("name=\"csrf\" value=\"");
+	snprintf(tok, n, "%.*s", (int)strcspn(v, "\""), v);
+	free(b);
+}
+
+static const char *
+location(struct response *rs)
+{
+	const char *h = rs->headers.data ? strstr(rs->headers.data,
+	    "Location: ") : NULL;
+
+	return h != NULL ? h + strlen("Location: ") : "";
+}
+
+/* The Resync and Reboot buttons: only with this page's token for this
+ * user and phone, from this server; the outcome shown after the 303. */
+START_TEST(test_phone_post)
+{
+	char tok[128], tok2[128], body[256], big[2048], *b;
+	struct response rs;
+	struct buf log;
+	struct form f;
+
+	scrape_token("desk-1", "admin", tok, sizeof(tok));
+	scrape_token("desk-2", "admin", tok2, sizeof(tok2));
+	ck_assert_str_ne(tok, tok2);
+	/* No contact known yet: the page says so after the 303. */
+	snprintf(body, sizeof(body), "csrf=%s&action=resync", tok);
+	post("/phone/desk-1", "admin", "http://prov.example", body, &rs, &log);
+	ck_assert_int_eq(rs.status, 303);
+	ck_assert_str_eq(rs.outcome, "notify");
+	ck_assert_ptr_nonnull(strstr(location(&rs),
+	    "/phone/desk-1?done=resync-no_contact\r\n"));
+	ck_assert_ptr_nonnull(strstr(log.data, " notify=no_contact"));
+	response_free(&rs);
+	buf_free(&log);
+	b = page("/phone/desk-1?done=resync-no_contact", "admin");
+	ck_assert_ptr_nonnull(strstr(b, "<p class=\"notice\">Resync: no SIP "
+	    "contact is known"));
+	free(b);
+	/* No token, another phone's, a changed one, another user's. */
+	post("/phone/desk-1", "admin", NULL, "action=resync", &rs, &log);
+	ck_assert_int_eq(rs.status, 403);
+	ck_assert_str_eq(rs.outcome, "csrf");
+	ck_assert_ptr_nonnull(strstr(log.data, " csrf=token"));
+	response_free(&rs);
+	buf_free(&log);
+	snprintf(body, sizeof(body), "csrf=%s&action=resync", tok2);
+	post("/phone/desk-1", "admin", NULL, body, &rs, &log);
+	ck_assert_int_eq(rs.status, 403);
+	response_free(&rs);
+	buf_free(&log);
+	snprintf(body, sizeof(body), "csrf=%s0&action=reboot", tok);
+	post("/phone/desk-1", "admin", NULL, body, &rs, &log);
+	ck_assert_int_eq(rs.status, 403);
+	response_free(&rs);
+	buf_free(&log);
+	post("/phone/desk-1", NULL, NULL, "x", &rs, &log);
+	ck_assert_int_eq(rs.status, 401);
+	response_free(&rs);
+	buf_free(&log);
+	/* A monitor never reaches the form: 403 for the role. */
+	snprintf(body, sizeof(body), "csrf=%s&action=resync", tok);
+	post("/phone/desk-1", "monitor", NULL, body, &rs, &log);
+	ck_assert_int_eq(rs.status, 403);
+	ck_assert_str_ne(rs.outcome, "notify");
+	response_free(&rs);
+	buf_free(&log);
+	/* The right token from another site's page. */
+	post("/phone/desk-1", "admin", "http://evil.example", body, &rs, &log);
+	ck_assert_int_eq(rs.status, 403);
+	ck_assert_ptr_nonnull(strstr(log.data, " csrf=origin"));
+	response_free(&rs);
+	buf_free(&log);
+	/* Over the cap: refused unread.  No body: no token. */
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	f = post("/phone/desk-1", "admin", NULL, big, &rs, &log);
+	ck_assert_int_eq(rs.status, 413);
+	ck_assert_int_eq(f.reads, 0);
+	response_free(&rs);
+	buf_free(&log);
+	post("/phone/desk-1", "admin", NULL, NULL, &rs, &log);
+	ck_assert_int_eq(rs.status, 403);
+	response_free(&rs);
+	buf_free(&log);
+	/* A token, but no button; a phone without a MAC has no form. */
+	snprintf(body, sizeof(body), "csrf=%s", tok);
+	post("/phone/desk-1", "admin", NULL, body, &rs, &log);
+	ck_assert_int_eq(rs.status, 400);
+	response_free(&rs);
+	buf_free(&log);
+	b = page("/phone/nomac", "admin");
+	ck_assert_ptr_null(strstr(b, "<form"));
+	free(b);
+	run("GET", "/phone/desk-1?done=anything", "admin", &rs);
+	ck_assert_int_eq(rs.status, 400);
+	response_free(&rs);
+}
+END_TEST
+
+/* With a learned contact the button sends the NOTIFY (nobody answers:
+ * "sent"), and Reboot sends the reboot event. */
+START_TEST(test_phone_post_sends)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	struct contact c = { .mac = MAC2, .addr = "127.0.0.1",
+	    .source = "report", .seen = 1 };
+	char tok[128], body[256], got[2048], sub[TU_DIR_MAX + 40], *b;
+	struct response rs;
+	struct buf log;
+	ssize_t n;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	c.port = ntohs(a.sin_port);
+	ck_assert_int_eq(contact_put(data, &c), 0);
+	b = page("/phone/desk-2", "admin");
+	ck_assert_ptr_nonnull(strstr(b, "SIP contact: <code>127.0.0.1</code>"));
+	free(b);
+	scrape_token("desk-2", "admin", tok, sizeof(tok));
+	snprintf(body, sizeof(body), "csrf=%s&action=reboot", tok);
+	post("/phone/desk-2", "admin", NULL, body, &rs, &log);
+	ck_assert_int_eq(rs.status, 303);
+	ck_assert_ptr_nonnull(strstr(location(&rs), "done=reboot-sent"));
+	response_free(&rs);
+	buf_free(&log);
+	n = recv(fd, got, sizeof(got) - 1, MSG_DONTWAIT);
+	ck_assert_int_gt(n, 0);
+	got[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(got, "NOTIFY sip:" MAC2 "@127.0.0.1"));
+	ck_assert_ptr_nonnull(strstr(got, "Event: reboot_now"));
+	close(fd);
+	snprintf(sub, sizeof(sub), "%s/" CONTACT_DIR "/" MAC2, data);
+	unlink(sub);
+	snprintf(sub, sizeof(sub), "%s/" CONTACT_DIR "/" MAC2 ".notified", data);
+	unlink(sub);
+}
+END_TEST
+
 /* The masking rules alone, on the shapes vendor files take. */
 START_TEST(test_explain_mask)
 {
@@ -997,6 +1210,8 @@ app_pages_suite(void)
 	tcase_add_test(tc, test_auth_disabled);
 	tcase_add_test(tc, test_no_reports);
 	tcase_add_test(tc, test_phone_page);
+	tcase_add_test(tc, test_phone_post);
+	tcase_add_test(tc, test_phone_post_sends);
 	tcase_add_test(tc, test_explain_mask);
 	tcase_add_test(tc, test_reload_banner);
 	tcase_add_test(tc, test_fleet_export_rules);

@@ -40,19 +40,25 @@ static const struct qs_key export_keys[] = {
 	{ "scope", scope_ok }, { NULL, NULL }
 };
 
+/* A POST (post != NULL) needs the route's role as a GET does, and a
+ * form token (csrf.h) the page checks. */
 static const struct route {
 	const char		*path;
 	int			 prefix;	/* path is a prefix */
 	enum role		 need;
 	const struct qs_key	*keys;
 	page_fn			 fn;
+	page_fn			 post;
 } routes[] = {
-	{ "/", 0, ROLE_MONITOR, page_fleet_keys, page_fleet },
-	{ "/reports", 0, ROLE_ADMIN, reports_keys, page_reports },
-	{ "/report-detail/", 1, ROLE_ADMIN, no_keys, page_report_detail },
-	{ "/compare/", 1, ROLE_ADMIN, no_keys, page_compare },
-	{ "/phone/", 1, ROLE_ADMIN, no_keys, page_phone },
-	{ "/export-unexpected/", 1, ROLE_ADMIN, export_keys, page_export },
+	{ "/", 0, ROLE_MONITOR, page_fleet_keys, page_fleet, NULL },
+	{ "/reports", 0, ROLE_ADMIN, reports_keys, page_reports, NULL },
+	{ "/report-detail/", 1, ROLE_ADMIN, no_keys, page_report_detail,
+	    NULL },
+	{ "/compare/", 1, ROLE_ADMIN, no_keys, page_compare, NULL },
+	{ "/phone/", 1, ROLE_ADMIN, page_phone_keys, page_phone,
+	    page_phone_post },
+	{ "/export-unexpected/", 1, ROLE_ADMIN, export_keys, page_export,
+	    NULL },
 };
 
 static const struct route *
@@ -298,9 +304,10 @@ static int
 dispatch(struct page *pg, char *path, size_t pathsz, struct buf *qstore)
 {
 	const struct route *r;
+	int post = strcmp(pg->rq->method, "POST") == 0;
 
 	if (strcmp(pg->rq->method, "GET") != 0 &&
-	    strcmp(pg->rq->method, "HEAD") != 0) {
+	    strcmp(pg->rq->method, "HEAD") != 0 && !post) {
 		response_header(pg->rs, "Allow", "GET, HEAD");
 		return page_fail(pg, 405, "bad_method",
 		    "These pages can only be read (GET or HEAD).");
@@ -314,6 +321,11 @@ dispatch(struct page *pg, char *path, size_t pathsz, struct buf *qstore)
 		    "is loaded; run `deskprov check` to see why.");
 	if ((r = route_find(path)) == NULL)
 		return page_fail(pg, 404, "no_route", "There is no such page.");
+	if (post && r->post == NULL) {
+		response_header(pg->rs, "Allow", "GET, HEAD");
+		return page_fail(pg, 405, "bad_method",
+		    "These pages can only be read (GET or HEAD).");
+	}
 	if (auth_require(pg->snap, pg->rq, r->need, pg->rs) < 0)
 		return auth_fail(pg);
 	pg->role = auth_role(pg->snap, pg->rq->remote_user);
@@ -328,7 +340,7 @@ dispatch(struct page *pg, char *path, size_t pathsz, struct buf *qstore)
 	pg->src.snap = pg->snap;
 	pg->src.metrics = pg->app->metrics;
 	pg->src.now = time(NULL);
-	return r->fn(pg);
+	return post ? r->post(pg) : r->fn(pg);
 }
 
 void
@@ -353,7 +365,7 @@ app_pages_handle(struct app *app, const struct request *rq,
 		status = page_fail(&pg, 400, "bad_request", "No request.");
 	else
 		status = dispatch(&pg, path, sizeof(path), &qstore);
-	if (status != 200)
+	if (status != 200 && status != 303)
 		error_page(&pg, status);
 	rs->status = status;
 	response_header(rs, "Cache-Control", "no-store");

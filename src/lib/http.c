@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http.h"
@@ -151,5 +152,39 @@ etag_matches(const char *inm, const char *etag)
 		if (tag_equal(start, (size_t)(p - start), etag))
 			return 1;
 	}
+	return 0;
+}
+
+int
+http_body_read(const struct request *rq, size_t cap, char **out,
+    size_t *len)
+{
+	const char *cl = rq->content_length;
+	size_t n = cl != NULL ? strlen(cl) : 0, got = 0;
+	unsigned long long want;
+	ssize_t r;
+	char *body;
+
+	*out = NULL;
+	if (cl == NULL)
+		return 411;
+	if (n == 0 || n > 18 || strspn(cl, "0123456789") != n)
+		return 400;
+	want = strtoull(cl, NULL, 10);
+	if (want > cap)
+		return 413;
+	if (want == 0 || rq->read_body == NULL)
+		return 400;
+	body = xmalloc((size_t)want + 1);
+	while (got < want && (r = rq->read_body(rq->body_ctx, body + got,
+	    (size_t)want - got)) > 0)
+		got += (size_t)r;
+	if (got < want) {
+		free(body);
+		return 400;
+	}
+	body[got] = '\0';
+	*out = body;
+	*len = got;
 	return 0;
 }

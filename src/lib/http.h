@@ -24,6 +24,8 @@ struct request {
 	const char	*if_match;	/* the management API's writes */
 	const char	*host;		/* HTTP_HOST */
 	const char	*https;		/* HTTPS: "on" behind TLS */
+	const char	*origin;	/* Origin, Referer: csrf.h */
+	const char	*referer;
 	/* Reads up to n body bytes; 0 at the end, -1 on error. */
 	ssize_t		(*read_body)(void *ctx, char *, size_t n);
 	void		*body_ctx;
@@ -52,6 +54,13 @@ void	 response_serialize(const struct response *, struct buf *out);
  * copying it once more. */
 int	 response_serialize_head(const struct response *, struct buf *out);
 const char	*http_status_text(int status);
+
+/* Reads a request body of exactly Content-Length bytes, refused before
+ * any byte is read when larger than cap.  0 with *out (caller frees,
+ * NUL-terminated) and *len, or the status to answer: 411 no length, 400
+ * a bad or short one or an empty body, 413 over the cap. */
+int	 http_body_read(const struct request *, size_t cap, char **out,
+	    size_t *len);
 
 /* Copies the path of a raw REQUEST_URI (query dropped), percent-decoded.
  * Refuses invalid escapes, NUL and anything longer than outsz - 1.  */

@@ -41,6 +41,10 @@ int	page_report_detail(struct page *);
 int	page_compare(struct page *);
 int	page_export(struct page *);
 int	page_phone(struct page *);
+/* POST /phone/<phone>: the Resync and Reboot buttons (page_phone.c);
+ * 303 back to the page, which shows the outcome (its query keys). */
+int	page_phone_post(struct page *);
+extern const struct qs_key	page_phone_keys[];
 /* The phone page's "Uploads" section (page_uploads.c). */
 void	page_uploads(struct page *, const struct phone *);
 

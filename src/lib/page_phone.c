@@ -3,15 +3,25 @@
  * profile.fcgi renders it, every value with the layer (and for devices
  * the template) it came from (explain.h), and its newest reports.
  * Previews come masked from explain_files(); explained secrets carry no
- * value: no password reaches this page. */
+ * value: no password reaches this page.
+ *
+ * POST /phone/<phone>: its Resync and Reboot buttons, a SIP NOTIFY
+ * through notify_phone() (the sender `deskprov notify` uses), for admins
+ * with a form token (csrf.h); then 303 back to the page, whose ?done=
+ * says what happened. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "csrf.h"
 #include "explain.h"
+#include "notify.h"
 #include "page.h"
 #include "page_rps.h"
 
 #define PHONE_REPORTS	10	/* newest reports listed */
+#define PHONE_FORM_MAX	1024	/* a form body: a token and a button */
 
 static void
 dl_item(struct buf *b, const char *term)
@@ -243,6 +253,197 @@ values(struct page *pg, const struct phone *ph)
 	buf_free(&rows);
 }
 
+/* ---- resync and reboot ---- */
+
+/* What a button did, as ?done=<action>-<result> shows it. */
+static const struct {
+	const char	*done;
+	const char	*text;
+} done_text[] = {
+	{ "resync-answered", "Resync: the phone answered the NOTIFY and "
+	    "fetches its files now." },
+	{ "reboot-answered", "Reboot: the phone answered the NOTIFY and "
+	    "restarts now." },
+	{ "resync-sent", "Resync: the NOTIFY was sent; the phone did not "
+	    "answer within a second (many do not). Its next fetch confirms "
+	    "it." },
+	{ "reboot-sent", "Reboot: the NOTIFY was sent; the phone did not "
+	    "answer within a second (many do not)." },
+	{ "resync-refused", "Resync: the phone refused the NOTIFY." },
+	{ "reboot-refused", "Reboot: the phone refused the NOTIFY." },
+	{ "resync-no_contact", "Resync: no SIP contact is known for this "
+	    "phone. Set sip_contact in its entry, or wait until PnP, DHCP "
+	    "or a report has heard it." },
+	{ "reboot-no_contact", "Reboot: no SIP contact is known for this "
+	    "phone. Set sip_contact in its entry, or wait until PnP, DHCP "
+	    "or a report has heard it." },
+	{ "resync-no_socket", "Resync: the NOTIFY could not be sent; see "
+	    "the server's log." },
+	{ "reboot-no_socket", "Reboot: the NOTIFY could not be sent; see "
+	    "the server's log." },
+};
+
+static const char *
+done_find(const char *v)
+{
+	for (size_t i = 0; i < sizeof(done_text) / sizeof(done_text[0]); i++)
+		if (strcmp(done_text[i].done, v) == 0)
+			return done_text[i].text;
+	return NULL;
+}
+
+static int
+done_ok(const char *v)
+{
+	return done_find(v) != NULL;
+}
+
+const struct qs_key page_phone_keys[] = {
+	{ "done", done_ok }, { NULL, NULL }
+};
+
+static void
+contact_line(struct page *pg, const struct phone *ph)
+{
+	struct buf *b = &pg->rs->body;
+	struct notify_target *t;
+	char err[128], port[16];
+
+	buf_adds(b, "<p>SIP contact: ");
+	if (notify_select(pg->snap, pg->app->data_dir, ph->mac, &t, err,
+	    sizeof(err)) == 1 && t[0].have_contact) {
+		html_elem(b, "code", NULL, t[0].c.addr);
+		snprintf(port, sizeof(port), ":%u", t[0].c.port);
+		html_text(b, port);
+		buf_adds(b, " <span class=\"muted\">(");
+		html_text(b, strcmp(t[0].c.source, "config") == 0 ?
+		    "sip_contact" : t[0].c.source);
+		buf_adds(b, ")</span>");
+	} else
+		html_elem(b, "span", "muted", "none known yet");
+	buf_adds(b, "</p>\n");
+	free(t);
+}
+
+/* The buttons, with a token for this user and this phone. */
+static void
+actions(struct page *pg, const struct phone *ph)
+{
+	struct buf *b = &pg->rs->body, url;
+	const char *done = pg->query[0];
+	char tok[CSRF_TOKEN_MAX];
+
+	html_elem(b, "h2", NULL, "Resync and reboot");
+	if (done != NULL)
+		html_elem(b, "p", "notice", done_find(done));
+	if (ph->mac[0] == '\0') {
+		html_elem(b, "p", "muted", "No MAC in its entry: there is no "
+		    "phone to notify.");
+		return;
+	}
+	contact_line(pg, ph);
+	if (pg->store.key == NULL) {
+		html_elem(b, "p", "error", "The server's key cannot be read: "
+		    "see the server's log.");
+		return;
+	}
+	csrf_token(pg->store.key, pg->rq->remote_user, ph->id, time(NULL),
+	    tok);
+	buf_init(&url);
+	buf_adds(&url, "/phone/");
+	url_segment(&url, ph->id);
+	buf_adds(b, "<form method=\"post\" class=\"actions\"");
+	html_attr(b, "action", url.data);
+	buf_adds(b, "><input type=\"hidden\" name=\"csrf\"");
+	html_attr(b, "value", tok);
+	buf_adds(b, "> <button type=\"submit\" name=\"action\" "
+	    "value=\"resync\">Resync</button> <button type=\"submit\" "
+	    "name=\"action\" value=\"reboot\">Reboot</button></form>\n");
+	buf_free(&url);
+}
+
+static int
+token_ok(const char *v)
+{
+	return strlen(v) < CSRF_TOKEN_MAX;
+}
+
+static int
+action_ok(const char *v)
+{
+	return strcmp(v, "resync") == 0 || strcmp(v, "reboot") == 0;
+}
+
+static const struct qs_key form_keys[] = {
+	{ "csrf", token_ok }, { "action", action_ok }, { NULL, NULL }
+};
+
+/* A form this server did not hand out: 403, outcome csrf (fail2ban's
+ * filter counts it), and which check failed. */
+static int
+forged(struct page *pg, const char *why)
+{
+	logline_str(pg->log, "csrf", why);
+	return page_fail(pg, 403, "csrf", "This form has expired or did not "
+	    "come from this server: reload the phone's page and try again.");
+}
+
+/* Sends the NOTIFY and answers 303 to the page with the outcome. */
+static int
+act(struct page *pg, const struct phone *ph, const char *action)
+{
+	enum notify_result r = notify_phone(pg->snap, pg->app->data_dir,
+	    ph->mac, strcmp(action, "reboot") == 0, NULL);
+	struct buf url;
+
+	logline_str(pg->log, "action", action);
+	logline_str(pg->log, "notify", notify_result_name(r));
+	if (r == NOTIFY_NO_PHONE)
+		r = NOTIFY_NO_SOCKET;
+	buf_init(&url);
+	buf_adds(&url, "/phone/");
+	url_segment(&url, ph->id);
+	buf_printf(&url, "?done=%s-%s", action, notify_result_name(r));
+	response_header(pg->rs, "Location", url.data);
+	buf_free(&url);
+	buf_reset(&pg->rs->body);
+	pg->rs->content_type = "text/plain; charset=utf-8";
+	pg->rs->outcome = "notify";
+	return 303;
+}
+
+int
+page_phone_post(struct page *pg)
+{
+	const char *v[QS_KEYS_MAX];
+	const struct phone *ph;
+	struct buf store;
+	char *body = NULL;
+	size_t len = 0;
+	int status;
+
+	if ((status = page_find_phone(pg, pg->arg, &ph)) != 0)
+		return status;
+	if (!csrf_origin_ok(pg->rq->origin, pg->rq->referer, pg->rq->host))
+		return forged(pg, "origin");
+	if ((status = http_body_read(pg->rq, PHONE_FORM_MAX, &body, &len)) ==
+	    413)
+		return page_fail(pg, 413, "too_large", "The form is too large.");
+	buf_init(&store);
+	if (status != 0 || qs_parse(body, form_keys, &store, v) < 0 ||
+	    pg->store.key == NULL || !csrf_check(pg->store.key,
+	    pg->rq->remote_user, ph->id, v[0], time(NULL)))
+		status = forged(pg, status != 0 ? "no_body" : "token");
+	else if (v[1] == NULL || ph->mac[0] == '\0')
+		status = page_fail(pg, 400, "bad_form", "Press Resync or "
+		    "Reboot on a phone with a MAC.");
+	else
+		status = act(pg, ph, v[1]);
+	buf_free(&store);
+	free(body);
+	return status;
+}
+
 /* ---- its reports ---- */
 
 static int
@@ -313,6 +514,7 @@ page_phone(struct page *pg)
 	page_begin(pg, title.data, NAV_FLEET);
 	buf_free(&title);
 	identity(pg, &v);
+	actions(pg, ph);
 	files(pg, ph);
 	values(pg, ph);
 	page_uploads(pg, ph);

@@ -68,6 +68,8 @@ request_from(getparam_fn get, void *ctx, ssize_t (*read_body)(void *,
 		.if_match = get(ctx, "HTTP_IF_MATCH"),
 		.host = get(ctx, "HTTP_HOST"),
 		.https = get(ctx, "HTTPS"),
+		.origin = get(ctx, "HTTP_ORIGIN"),
+		.referer = get(ctx, "HTTP_REFERER"),
 		.read_body = read_body,
 		.body_ctx = body_ctx,
 	};
