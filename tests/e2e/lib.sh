@@ -601,6 +601,7 @@ EOF
 	req /001565aabb99.cfg
 	expect_status 404 "$1: an unknown Yealink"
 	expect_log unknown_phone "pack=yealink" "$1: an unknown Yealink, answered by profile.fcgi"
+	pnp_query_checks "$1" 000413aabb02 '<user_pass idx="1" perm="R">pw-snom</user_pass>'
 	etc_restore phones.yml
 }
 
@@ -712,6 +713,67 @@ sys.stdout.write("<flat-profile><A>" + "x" * (3 * 1024 * 1024) + "</A></flat-pro
 	expect_status 200 "$what: phones still fetch without a password"
 	check "$what: no password in the log" \
 	    test -z "$(grep -a -e e2e-admin-pw -e e2e-monitor-pw "$E2E_LOG")"
+}
+
+# pnp_query_checks WHAT MAC TEXT: Snom's and Panasonic's PnP URL, / with
+# ?mac=<mac>, reaches profile.fcgi through the web server under test with
+# no password and answers the phone's file (holding TEXT); an unknown MAC
+# is profile.fcgi's 404; / alone, or with another query, is still the
+# fleet overview behind basic auth.
+pnp_query_checks() {
+	local what=$1 mac=$2 text=$3
+	req "/?mac=$mac"
+	expect_status 200 "$what: /?mac=$mac (the PnP URL), no password"
+	expect_body_contains "$text" "$what: /?mac=$mac is the phone's file"
+	expect_log served " pnp_file=" "$what: /?mac=$mac, served by profile.fcgi"
+	req "/?mac=0004f2ffff99"
+	expect_status 404 "$what: /?mac= of an unknown phone"
+	expect_log unknown_phone '' "$what: /?mac= of an unknown phone, answered by profile.fcgi"
+	req /
+	expect_status 401 "$what: / alone still needs a password"
+	req "/?mac=$mac&x=1"
+	expect_status 401 "$what: / with another query still needs a password"
+	req -u admin:e2e-admin-pw "/?mac=$mac&x=1"
+	expect_status 400 "$what: ... and is the overview's (unknown query key)"
+}
+
+# phone_form_checks WHAT PHONE: the phone page's Resync and Reboot form
+# through the web server under test: the token scraped from the page
+# works once posted (303 back to the page, which shows the outcome); no
+# token, a changed one, another site's Origin, a monitor and no password
+# are refused.  Needs admin:e2e-admin-pw and monitor:e2e-monitor-pw.
+phone_form_checks() {
+	local what="$1: /phone/$2" p="/phone/$2" tok loc
+	local admin=admin:e2e-admin-pw form='Content-Type: application/x-www-form-urlencoded'
+	req -u "$admin" "$p"
+	expect_status 200 "$what as admin"
+	tok=$(grep -o 'name="csrf" value="[0-9]*\.[0-9a-f]*"' <<<"$R_TEXT" |
+	    sed 's/.*value="//; s/"$//')
+	check "$what: the form carries a token" test -n "$tok"
+	expect_body_contains 'name="action" value="reboot">Reboot</button>' "$what: the Reboot button"
+	req -u "$admin" -H "$form" -H "Origin: $E2E_BASE" -H "Referer: $E2E_BASE$p" \
+	    --data-binary "csrf=$tok&action=resync" "$p"
+	expect_status 303 "$what: POST Resync with the page's token"
+	expect_header Location "^$p\?done=resync-" "$what: POST Resync: back to the page"
+	expect_log notify " action=resync notify=" "$what: POST Resync"
+	loc=$(header_value Location)
+	req -u "$admin" "$loc"
+	expect_status 200 "$what: the page after the POST"
+	expect_body_contains '<p class="notice">Resync: ' "$what: the outcome shown"
+	req -u "$admin" -H "$form" --data-binary "action=resync" "$p"
+	expect_status 403 "$what: POST without a token"
+	expect_log csrf ' csrf=token ' "$what: POST without a token"
+	req -u "$admin" -H "$form" --data-binary "csrf=1$tok&action=reboot" "$p"
+	expect_status 403 "$what: POST with a changed token"
+	expect_log csrf ' csrf=token ' "$what: POST with a changed token"
+	req -u "$admin" -H "$form" -H "Origin: http://evil.example" \
+	    --data-binary "csrf=$tok&action=reboot" "$p"
+	expect_status 403 "$what: POST from another site's page"
+	expect_log csrf ' csrf=origin ' "$what: POST from another site's page"
+	req -u monitor:e2e-monitor-pw -H "$form" --data-binary "csrf=$tok&action=reboot" "$p"
+	expect_status 403 "$what: POST as monitor"
+	req -H "$form" --data-binary "csrf=$tok&action=reboot" "$p"
+	expect_status 401 "$what: POST without a password"
 }
 
 # ---------------------------------------------------------------- requests

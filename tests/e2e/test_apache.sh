@@ -40,7 +40,8 @@ LogLevel warn
 $user
 EOF
 		for m in mpm_event authz_core proxy proxy_fcgi env \
-		    auth_basic authn_core authn_file authz_user alias mime; do
+		    auth_basic authn_core authn_file authz_user alias mime \
+		    rewrite; do
 			echo "LoadModule ${m}_module $APACHE_MODULES/mod_$m.so"
 		done
 		cat <<EOF
@@ -115,5 +116,6 @@ expect_length "404 through mod_proxy_fcgi"
 run_matrix
 metrics_auth_checks Apache
 report_pages_checks Apache
+phone_form_checks Apache reception
 vendor_routing_checks Apache
 e2e_finish

@@ -111,5 +111,6 @@ expect_length "404 through nginx"
 run_matrix
 metrics_auth_checks nginx
 report_pages_checks nginx
+phone_form_checks nginx reception
 vendor_routing_checks nginx
 e2e_finish

@@ -319,6 +319,12 @@ page "$ADMIN" '/export-unexpected/?scope=everything' 400 "export with a bad scop
 req -u "$ADMIN" -X POST --data-binary 'x' /compare/$MAC
 expect_status 405 "POST to /compare"
 expect_header Allow '^GET, HEAD$' "POST to /compare"
+# The report of step 1 taught the phone's SIP contact; the buttons send
+# to it (nobody listens on 127.0.0.1:5060 here: "sent", or "refused").
+page "$ADMIN" /phone/reception 200 "/phone/reception: the SIP contact"
+expect_body_contains 'SIP contact: <code>127.0.0.1</code>' "/phone/reception: the contact its report taught"
+phone_form_checks lighttpd reception
+pnp_query_checks lighttpd 00:11:22:33:44:55 '<flat-profile>'
 check "no password in the log" \
     test -z "$(grep -a -e e2e-admin-pw -e reported-admin-pw-42 -e change-me-1001 "$E2E_LOG")"
 
