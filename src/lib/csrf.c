@@ -98,6 +98,33 @@ authority(const char *url, char *out, size_t outsz)
 	return 0;
 }
 
+/* The length of the host part of host[:port] or [v6]:port, and where
+ * its port starts (NULL for none). */
+static size_t
+host_part(const char *hp, const char **port)
+{
+	const char *end = hp[0] == '[' ? strchr(hp, ']') : strchr(hp, ':');
+	size_t n;
+
+	if (hp[0] == '[' && end != NULL)
+		end++;
+	n = end != NULL ? (size_t)(end - hp) : strlen(hp);
+	*port = hp[n] == ':' ? hp + n + 1 : NULL;
+	return n;
+}
+
+/* Same host, and the same port when both name one: a web server may pass
+ * Host without the port it was reached on (seen with nginx). */
+static int
+same_host(const char *a, const char *b)
+{
+	const char *pa, *pb;
+	size_t na = host_part(a, &pa), nb = host_part(b, &pb);
+
+	return na == nb && strncasecmp(a, b, na) == 0 && (pa == NULL ||
+	    pb == NULL || strcmp(pa, pb) == 0);
+}
+
 int
 csrf_origin_ok(const char *origin, const char *referer, const char *host)
 {
@@ -108,5 +135,5 @@ csrf_origin_ok(const char *origin, const char *referer, const char *host)
 		return 1;
 	if (host == NULL || authority(from, a, sizeof(a)) < 0)
 		return 0;
-	return strcasecmp(a, host) == 0;
+	return same_host(a, host);
 }

@@ -35,10 +35,10 @@ int	csrf_check(const struct secret_key *, const char *user,
 	    const char *scope, const char *token, time_t now);
 
 /* 1 when the request comes from a page of this server as far as the
- * browser says: the Origin header, else the Referer, names the same
- * host[:port] as Host.  Neither header present is accepted (the token
- * alone decides; old clients and curl send none); Origin "null", a
- * different host or an unparseable value is not. */
+ * browser says: the Origin header, else the Referer, names the same host
+ * as Host, and the same port when both name one.  Neither header present
+ * is accepted (the token alone decides; old clients and curl send none);
+ * Origin "null", a different host or an unparseable value is not. */
 int	csrf_origin_ok(const char *origin, const char *referer,
 	    const char *host);
 

@@ -424,8 +424,14 @@ page_phone_post(struct page *pg)
 
 	if ((status = page_find_phone(pg, pg->arg, &ph)) != 0)
 		return status;
-	if (!csrf_origin_ok(pg->rq->origin, pg->rq->referer, pg->rq->host))
+	if (!csrf_origin_ok(pg->rq->origin, pg->rq->referer, pg->rq->host)) {
+		logline_strn(pg->log, "from", pg->rq->origin ? pg->rq->origin :
+		    pg->rq->referer, strnlen(pg->rq->origin ? pg->rq->origin :
+		    pg->rq->referer, 200));
+		logline_strn(pg->log, "host", pg->rq->host, pg->rq->host ?
+		    strnlen(pg->rq->host, 200) : 0);
 		return forged(pg, "origin");
+	}
 	if ((status = http_body_read(pg->rq, PHONE_FORM_MAX, &body, &len)) ==
 	    413)
 		return page_fail(pg, 413, "too_large", "The form is too large.");

@@ -227,6 +227,83 @@ cgi_run REQUEST_URI=/000413AABB02.xml REMOTE_ADDR=127.0.0.1
 check "the Snom's fetch after the NOTIFY is logged notify=confirmed" \
     grep -q ' notify=confirmed ' <<<"$R_LOG"
 
+# ---------------------------------------------------------------- report, API
+
+# cgi_post PROGRAM URI BODY-FILE [VAR=VALUE...]: a POST to a FastCGI
+# program run as plain CGI from 127.0.0.1; its answer (CGI headers, blank
+# line, body) split into $E2E_TMP/cgi.head and cgi.body.
+cgi_post() {
+	local prog=$1 uri=$2 body=$3
+	shift 3
+	env -i PATH=/usr/bin:/bin GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST \
+	    REQUEST_URI="$uri" REMOTE_ADDR=127.0.0.1 \
+	    CONTENT_LENGTH="$(stat -c %s "$body")" DESKPROV_ETC="$E2E_ETC" \
+	    DESKPROV_SCHEMA_DIR="$E2E_SCHEMA" DESKPROV_DATA="$E2E_TMP/data" "$@" \
+	    "$E2E_TOP/cgi-bin/$prog" <"$body" >"$E2E_TMP/cgi.out" 2>"$E2E_TMP/cgi.err"
+	"$E2E_PY" - "$E2E_TMP/cgi.out" "$E2E_TMP/cgi.head" "$E2E_TMP/cgi.body" <<'PYEOF'
+import sys
+raw = open(sys.argv[1], "rb").read()
+head, _, body = raw.partition(b"\r\n\r\n")
+open(sys.argv[2], "wb").write(head.replace(b"\r\n", b"\n") + b"\n")
+open(sys.argv[3], "wb").write(body)
+PYEOF
+	CGI_STATUS=$(sed -n 's/^Status: \([0-9]*\).*/\1/p' "$E2E_TMP/cgi.head")
+}
+
+# The Aastra never sent a SUBSCRIBE.  Its report (report.fcgi, from
+# 127.0.0.1, stating the UAS's port as SIP_Port_1_) teaches its contact,
+# and deskprov notify then reaches it.
+printf '<flat-profile><SIP_Port_1_>%s</SIP_Port_1_></flat-profile>\n' "$UA_PORT" \
+    >"$E2E_TMP/aastra-report.xml"
+cgi_post report.fcgi /report/00085daabb0b "$E2E_TMP/aastra-report.xml"
+check "report.fcgi stored the Aastra's report (status $CGI_STATUS)" \
+    grep -q '"status":"success"' "$E2E_TMP/cgi.body"
+check "the report taught the Aastra's contact: 127.0.0.1:$UA_PORT, source report" \
+    test "$(grep -E '^(addr|port|source)=' "$E2E_TMP/data/pnp/00085daabb0b" 2>/dev/null | tr '\n' ' ')" = \
+    "addr=127.0.0.1 port=$UA_PORT source=report "
+run_uas 1
+out=$("$CLI" notify aastra-desk --etc "$E2E_ETC" 2>&1)
+rc=$?
+wait "$UAS_PID"
+check "deskprov notify aastra-desk after its report: exit 0 ($out)" test "$rc" -eq 0
+check "... sent 1, answered 1" grep -q '^sent 1, answered 1, failed 0' <<<"$out"
+check "the sipp UAS got the Aastra's NOTIFY" grep -q '^notify [0-9]* 00085daabb0b ' "$UAS_LOG"
+# A report does not undo what PnP learned this morning: the Snom's
+# contact stays the SUBSCRIBE's.
+printf '<flat-profile><SIP_Port_1_>5999</SIP_Port_1_></flat-profile>\n' >"$E2E_TMP/snom-report.xml"
+cgi_post report.fcgi /report/000413aabb02 "$E2E_TMP/snom-report.xml"
+check "a report keeps the Snom's PnP contact" \
+    grep -qx "port=$UA_PORT" "$E2E_TMP/data/pnp/000413aabb02"
+
+# POST /api/v1/devices/{id}/resync (api.fcgi as CGI; no auth section in
+# serviceconfig.yml: everyone is admin): the reboot NOTIFY reaches the
+# UAS, the answer is the document's; a device without a contact is 409.
+API_DOC=$E2E_TOP/schema/openapi.json
+run_uas 1
+printf '{"reboot": true}' >"$E2E_TMP/resync.json"
+cgi_post api.fcgi /api/v1/devices/snom-desk/resync "$E2E_TMP/resync.json" \
+    CONTENT_TYPE=application/json HTTP_HOST=127.0.0.1
+wait "$UAS_PID"
+check "POST /api/v1/devices/snom-desk/resync: 202 ($(cat "$E2E_TMP/cgi.body"))" \
+    test "$CGI_STATUS" = 202
+check "... the phone answered, the reboot event" grep -q \
+    '"reboot":true,"event":"check-sync;reboot=true","result":"answered"' "$E2E_TMP/cgi.body"
+check "the sipp UAS got the Snom's reboot NOTIFY" \
+    grep -q '000413aabb02 *check-sync;reboot=true' "$UAS_LOG"
+if "$E2E_PY" -c 'import jsonschema' 2>/dev/null; then
+	check "the 202 is the OpenAPI document's" "$E2E_PY" "$E2E_DIR/api_check.py" \
+	    response "$API_DOC" POST /api/v1/devices/snom-desk/resync 202 \
+	    "$E2E_TMP/cgi.head" "$E2E_TMP/cgi.body"
+	: >"$E2E_TMP/empty"
+	cgi_post api.fcgi /api/v1/devices/grp-desk/resync "$E2E_TMP/empty" HTTP_HOST=127.0.0.1
+	check "POST .../grp-desk/resync, no contact known: 409" test "$CGI_STATUS" = 409
+	check "the 409 is the OpenAPI document's" "$E2E_PY" "$E2E_DIR/api_check.py" \
+	    response "$API_DOC" POST /api/v1/devices/grp-desk/resync 409 \
+	    "$E2E_TMP/cgi.head" "$E2E_TMP/cgi.body"
+else
+	skip "the API answers against the OpenAPI document: python3-jsonschema is not installed (scripts/deps)"
+fi
+
 # ---------------------------------------------------------------- namespaces
 
 NS_OK=
