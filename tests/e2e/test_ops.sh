@@ -284,6 +284,13 @@ fail2ban_checks() {
 	n=$(fail2ban_count "$E2E_TMP/forged.log")
 	check "fail2ban: a User-Agent and query that spell outcome=unknown_phone do not match ($n)" \
 	    test "$n" = 0
+	# A forged admin form is refused (outcome csrf) but never banned: it
+	# comes from a signed-in admin's browser (see the filter's head).
+	printf '%s deskprov[compare] client=192.0.2.44 method=POST uri=/phone/reception user=admin phone=reception csrf=token outcome=csrf status=403 bytes=758 ua=Mozilla/5.0\n' \
+	    "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$E2E_TMP/csrf.log"
+	n=$(fail2ban_count "$E2E_TMP/csrf.log")
+	check "fail2ban: a refused admin form (outcome=csrf) is not matched ($n)" \
+	    test "$n" = 0
 }
 
 # fail2ban reads the jail with the shipped filter, pointed at the test's log.
