@@ -1,5 +1,6 @@
 /* Request paths, entity tags and CGI responses. */
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http.h"
@@ -250,6 +251,75 @@ START_TEST(test_status_text)
 }
 END_TEST
 
+/* A body handed out in pieces of at most 3 bytes; `fail` makes every
+ * read an error. */
+struct body {
+	const char	*p;
+	size_t		 left;
+	int		 reads, fail;
+};
+
+static ssize_t
+body_read(void *ctx, char *out, size_t n)
+{
+	struct body *b = ctx;
+
+	b->reads++;
+	if (b->fail)
+		return -1;
+	n = n < b->left ? n : b->left;
+	n = n < 3 ? n : 3;
+	memcpy(out, b->p, n);
+	b->p += n;
+	b->left -= n;
+	return (ssize_t)n;
+}
+
+static const struct {
+	int		 line;
+	const char	*length;	/* Content-Length, NULL: absent */
+	const char	*body;
+	int		 fail;
+	int		 status;
+	int		 reads_none;	/* refused before any read */
+} bodies[] = {
+	{ __LINE__, "7", "a=b&c=d", 0, 0, 0 },
+	{ __LINE__, "8", "12345678", 0, 0, 0 },		/* the cap exactly */
+	{ __LINE__, NULL, "a=b", 0, 411, 1 },
+	{ __LINE__, "", "a=b", 0, 400, 1 },
+	{ __LINE__, "-1", "a=b", 0, 400, 1 },
+	{ __LINE__, "3x", "a=b", 0, 400, 1 },
+	{ __LINE__, "1234567890123456789", "a=b", 0, 400, 1 },
+	{ __LINE__, "9", "123456789", 0, 413, 1 },
+	{ __LINE__, "999999999999", "", 0, 413, 1 },
+	{ __LINE__, "0", "", 0, 400, 1 },
+	{ __LINE__, "5", "abc", 0, 400, 0 },		/* shorter than said */
+	{ __LINE__, "3", "abc", 1, 400, 0 },		/* a read error */
+};
+
+START_TEST(test_body_read)
+{
+	struct body b = { bodies[_i].body, strlen(bodies[_i].body), 0,
+	    bodies[_i].fail };
+	struct request rq = { .content_length = bodies[_i].length,
+	    .read_body = body_read, .body_ctx = &b };
+	char *out = (char *)1;
+	size_t len = 0;
+	int st = http_body_read(&rq, 8, &out, &len);
+
+	ck_assert_msg(st == bodies[_i].status, "line %d: %d", bodies[_i].line,
+	    st);
+	if (bodies[_i].reads_none)
+		ck_assert_msg(b.reads == 0, "line %d read", bodies[_i].line);
+	if (st == 0) {
+		ck_assert_uint_eq(len, strlen(bodies[_i].body));
+		ck_assert_str_eq(out, bodies[_i].body);
+		free(out);
+	} else
+		ck_assert_ptr_null(out);
+}
+END_TEST
+
 Suite *http_suite(void);
 
 Suite *
@@ -277,6 +347,11 @@ http_suite(void)
 	tcase_add_test(tc, test_serialize_error);
 	tcase_add_test(tc, test_serialize_empty_body);
 	tcase_add_test(tc, test_status_text);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("body");
+	tcase_add_loop_test(tc, test_body_read, 0,
+	    (int)(sizeof(bodies) / sizeof(bodies[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
