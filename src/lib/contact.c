@@ -168,18 +168,16 @@ contact_put(const char *data_dir, const struct contact *c)
 	return contact_put_counted(data_dir, c, &stored);
 }
 
-int
-contact_put_counted(const char *data_dir, const struct contact *c,
-    size_t *stored)
+/* contact_put_counted() once the stored contact has been read: old_rc
+ * is what contact_get() returned for it into *old. */
+static int
+put_read(const char *data_dir, const struct contact *c, int old_rc,
+    const struct contact *old, size_t *stored)
 {
 	char path[4096];
-	struct contact old;
 	int dirfd, rc, fresh;
 
-	if (!valid(c))
-		return -EINVAL;
-	rc = contact_get(data_dir, c->mac, &old);
-	if (rc == 0 && same(c, &old))
+	if (old_rc == 0 && same(c, old))
 		return 1;
 	snprintf(path, sizeof(path), "%s/" CONTACT_DIR, data_dir);
 	if (mkdir(path, 0750) < 0 && errno != EEXIST)
@@ -187,7 +185,7 @@ contact_put_counted(const char *data_dir, const struct contact *c,
 	if ((dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) < 0)
 		return -errno;
-	fresh = rc == -ENOENT;
+	fresh = old_rc == -ENOENT;
 	if (fresh && *stored == SIZE_MAX)
 		*stored = af_count_entries(dirfd, CONTACT_MAX);
 	if (fresh && *stored >= CONTACT_MAX)
@@ -196,6 +194,18 @@ contact_put_counted(const char *data_dir, const struct contact *c,
 		(*stored)++;
 	close(dirfd);
 	return rc;
+}
+
+int
+contact_put_counted(const char *data_dir, const struct contact *c,
+    size_t *stored)
+{
+	struct contact old;
+
+	if (!valid(c))
+		return -EINVAL;
+	return put_read(data_dir, c, contact_get(data_dir, c->mac, &old), &old,
+	    stored);
 }
 
 /* ---- learning: which source wins ---- */
@@ -217,16 +227,29 @@ rank_of(const char *source)
 	return 0;
 }
 
+/* contact_learn() once the stored contact has been read (one read per
+ * report: report.fcgi calls this for every report it stores). */
+static int
+learn_read(const char *data_dir, const struct contact *c, int old_rc,
+    const struct contact *old)
+{
+	size_t stored = SIZE_MAX;
+
+	if (!valid(c))
+		return -EINVAL;
+	if (old_rc == 0 && rank_of(old->source) > rank_of(c->source) &&
+	    c->seen - old->seen < CONTACT_TRUST)
+		return 2;
+	return put_read(data_dir, c, old_rc, old, &stored);
+}
+
 int
 contact_learn(const char *data_dir, const struct contact *c)
 {
 	struct contact old;
 
-	if (contact_get(data_dir, c->mac, &old) == 0 &&
-	    rank_of(old.source) > rank_of(c->source) &&
-	    c->seen - old.seen < CONTACT_TRUST)
-		return 2;
-	return contact_put(data_dir, c);
+	return learn_read(data_dir, c, contact_get(data_dir, c->mac, &old),
+	    &old);
 }
 
 /* The report parameters that state the phone's SIP port, first found
@@ -260,14 +283,16 @@ contact_from_report(const char *data_dir, const char *mac, const char *addr,
     const struct report *r)
 {
 	struct contact c = { .seen = (long long)time(NULL) }, old;
+	int old_rc;
 
 	if (strlen(mac) != MAC_LEN || strlen(addr) >= sizeof(c.addr))
 		return -EINVAL;
 	memcpy(c.mac, mac, MAC_LEN + 1);
 	memcpy(c.addr, addr, strlen(addr) + 1);
 	snprintf(c.source, sizeof(c.source), "report");
+	old_rc = contact_get(data_dir, mac, &old);
 	if ((c.port = stated_port(r)) == 0)
-		c.port = contact_get(data_dir, mac, &old) == 0 &&
-		    strcmp(old.addr, addr) == 0 ? old.port : 5060;
-	return contact_learn(data_dir, &c);
+		c.port = old_rc == 0 && strcmp(old.addr, addr) == 0 ? old.port :
+		    5060;
+	return learn_read(data_dir, &c, old_rc, &old);
 }
