@@ -261,7 +261,7 @@ LogLevel warn
 $user
 EOF2
 		for m in mpm_event authz_core proxy proxy_fcgi env \
-		    auth_basic authn_core authn_file authz_user alias mime; do
+		    auth_basic authn_core authn_file authz_user alias mime rewrite; do
 			echo "LoadModule ${m}_module /usr/lib/apache2/modules/mod_$m.so"
 		done
 		cat <<EOF2
