@@ -233,9 +233,36 @@ links_checks() {
 	req -A "$(ua_of "$mac")" "/o/${id:0:21}$c/$mac.cfg"
 	expect_refusal "$s: a bad one-time id" 404 bad_link
 
+	cisco_checks "$s" "$n"
 	enumeration_checks "$s" "127.0.1.$n" "$key" "$mac"
 	api_get_checks "$s" "$key"
 	pages_checks "$s"
+}
+
+# A Cisco flat-profile phone created by the API with link rules (the API
+# refused its links as an unknown field): only 127.0.0.2 may use its link.
+cisco_checks() {
+	local s=$1 n=$2 mac=00112233cc0$2 ua key
+	ua="Cisco-CP-6841-3PCC/12.0.1 (00112233cc0$2)"
+	SECRETS+=("pw-cisco-$n")
+	req -X PUT "${API_AUTH[@]}" "${JSON[@]}" --data-binary \
+	    "{\"mac\":\"$mac\",\"Station_Name\":\"Cisco $n\",\"Password_1_\":\"pw-cisco-$n\",\"links\":{\"allow\":[\"127.0.0.2\"],\"mac_check\":true}}" \
+	    "/api/v1/devices/lc-$s"
+	expect_status 201 "$s: PUT a Cisco flat-profile phone with link rules"
+	key=$(json_get link_key)
+	SECRETS+=("$key")
+	for i in $(seq 400); do
+		req -A "$ua" "/p/$key/$mac.xml"
+		[ "$R_STATUS" = 403 ] && break
+		sleep 0.025
+	done
+	expect_refusal "$s: Cisco phone's link from 127.0.0.1" 403 addr_not_allowed
+	if [ -n "$SRC_OK" ]; then
+		req_from 127.0.0.2 -A "$ua" "/p/$key/$mac.xml"
+		expect_file "$s: Cisco phone's link from 127.0.0.2" "pw-cisco-$n"
+	else
+		skip "$s: cannot send from 127.0.0.2"
+	fi
 }
 
 # Guessing MACs from one address: 404s, then 429 with Retry-After, also
@@ -269,7 +296,7 @@ enumeration_checks() {
 # What the API shows after creation: never the key or the password.
 api_get_checks() {
 	local s=$1 key=$2 id
-	for id in "ln-$s" "lx-$s" "lf-$s"; do
+	for id in "ln-$s" "lx-$s" "lf-$s" "lc-$s"; do
 		req "${API_AUTH[@]}" "/api/v1/devices/$id"
 		expect_status 200 "$s: GET /api/v1/devices/$id"
 		expect_json 'j["device"]["link_key"] == {"set": True} and "personal" not in j["urls"]' \
@@ -284,7 +311,7 @@ api_get_checks() {
 # The admin pages (compare.fcgi): the fleet and each device's page.
 pages_checks() {
 	local s=$1 p
-	for p in / "/phone/ln-$s" "/phone/lx-$s" "/phone/lf-$s"; do
+	for p in / "/phone/ln-$s" "/phone/lx-$s" "/phone/lf-$s" "/phone/lc-$s"; do
 		req -u admin:e2e-admin-pw "$p"
 		expect_status 200 "$s: page $p"
 		expect_no_secret "$s: page $p"
