@@ -32,6 +32,8 @@ SECRETS=("$TOKEN")
 DELAYS=()
 
 command -v curl >/dev/null || e2e_skip_all "curl is not installed"
+HAVE_JSONSCHEMA=
+"$E2E_PY" -c 'import jsonschema' 2>/dev/null && HAVE_JSONSCHEMA=1
 [ -x "$E2E_TOP/cgi-bin/api.fcgi" ] || e2e_abort "cgi-bin/api.fcgi is not built"
 
 # ---------------------------------------------------------------- helpers
@@ -125,6 +127,21 @@ link_create() {
 	fi
 }
 
+# api_valid WHAT METHOD PATH: the last answer is one the OpenAPI document
+# describes (python3-jsonschema, as test_api.sh checks).
+api_valid() {
+	local why
+	if [ -z "$HAVE_JSONSCHEMA" ]; then
+		return 0
+	elif why=$("$E2E_PY" "$E2E_DIR/api_check.py" response \
+	    "$E2E_TOP/schema/openapi.json" "$2" "$3" "$R_STATUS" "$R_HDRS" \
+	    "$R_BODY"); then
+		pass "$1: $2 $3 $R_STATUS as the OpenAPI document says"
+	else
+		fail "$1: $2 $3 $R_STATUS: $why"
+	fi
+}
+
 # put_device SERVER ID MAC PASSWORD LINKS-JSON: creates a Yealink T46S by
 # the API; sets KEY to the personal link key the answer shows once.
 put_device() {
@@ -133,6 +150,7 @@ put_device() {
 	    "{\"vendor\":\"yealink\",\"model\":\"T46S\",\"mac\":\"$mac\",\"links\":$links,\"accounts\":[{\"line\":1,\"user\":\"2${mac: -3}\",\"password\":\"$pw\"}]}" \
 	    "/api/v1/devices/$id"
 	expect_status 201 "$s: PUT /api/v1/devices/$id creates it"
+	api_valid "$s" PUT "/api/v1/devices/$id"
 	expect_body_lacks "$pw" "$s: PUT /api/v1/devices/$id"
 	KEY=$(json_get link_key)
 	check "$s: $id: the answer shows the personal link key once" \
@@ -249,6 +267,7 @@ cisco_checks() {
 	    "{\"mac\":\"$mac\",\"Station_Name\":\"Cisco $n\",\"Password_1_\":\"pw-cisco-$n\",\"links\":{\"allow\":[\"127.0.0.2\"],\"mac_check\":true}}" \
 	    "/api/v1/devices/lc-$s"
 	expect_status 201 "$s: PUT a Cisco flat-profile phone with link rules"
+	api_valid "$s" PUT "/api/v1/devices/lc-$s"
 	key=$(json_get link_key)
 	SECRETS+=("$key")
 	for i in $(seq 400); do
@@ -299,6 +318,7 @@ api_get_checks() {
 	for id in "ln-$s" "lx-$s" "lf-$s" "lc-$s"; do
 		req "${API_AUTH[@]}" "/api/v1/devices/$id"
 		expect_status 200 "$s: GET /api/v1/devices/$id"
+		api_valid "$s" GET "/api/v1/devices/$id"
 		expect_json 'j["device"]["link_key"] == {"set": True} and "personal" not in j["urls"]' \
 		    "$s: GET /api/v1/devices/$id masks the key"
 		expect_no_secret "$s: GET /api/v1/devices/$id"
@@ -449,6 +469,7 @@ e2e_init
 htpasswd_write api:e2e-api-pw admin:e2e-admin-pw monitor:e2e-monitor-pw
 links_etc
 [ -n "$SRC_OK" ] || skip "cannot send from 127.0.0.2: the allow-list and enumeration checks are skipped"
+[ -n "$HAVE_JSONSCHEMA" ] || skip "python3-jsonschema is not installed: API answers not checked against the OpenAPI document"
 
 have_apache= have_nginx=
 command -v apache2 >/dev/null && [ -e /usr/lib/apache2/modules/mod_proxy_fcgi.so ] &&
