@@ -200,7 +200,7 @@ bench-vendors: deps
 
 # A personal-link fetch against a plain fetch of the same file (bench/README.md).
 bench-links: deps
-	$(MAKE) all
+	$(MAKE) all build/bench_inproc
 	bench/links
 
 # SIP PnP answers per second and the notify rate (bench/README.md).

@@ -6,6 +6,7 @@
 
 #include "api_device.h"
 #include "links.h"
+#include "testutil.h"
 
 static json_object *
 entry_from(const char *body, struct api_problem *pb)
@@ -194,6 +195,56 @@ START_TEST(test_link_keys)
 }
 END_TEST
 
+/* A phone entry's own keys are the API's too, for a Cisco flat-profile
+ * phone as for a vendor device: enabled, link_key and the link rules
+ * (links: expires, mac_check, allow).  Checked against a loaded
+ * configuration, whose schema decides the flat-profile parameters; links
+ * was refused as an unknown field for flat-profile phones. */
+START_TEST(test_entry_keys)
+{
+	static const char *const bodies[] = {
+		"{\"mac\":\"001122334466\",\"enabled\":"
+		    "false,\"links\":{\"expires\":\"2030-01-01T00:00:00Z\","
+		    "\"mac_check\":true,\"allow\":[\"192.0.2.0/24\"]}}",
+		"{\"vendor\":\"acme\",\"model\":\"X1\",\"mac\":\"00a0b0000009\","
+		    "\"enabled\":true,\"links\":{\"mac_check\":false}}",
+	};
+	struct app app;
+	struct api_problem pb;
+
+	tu_app(&app, "tests/data/vendors/etc", "tests/data/vendors/schema",
+	    NULL);
+	ck_assert_ptr_nonnull(app.cs.snap);
+	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		json_object *b = json_tokener_parse(bodies[i]), *e = NULL;
+
+		api_problem_init(&pb);
+		ck_assert_int_eq(api_device_from_body(b, app.cs.snap, &e, &pb),
+		    0);
+		ck_assert_ptr_null(pb.fields);
+		ck_assert(json_object_object_get_ex(e, "links", NULL));
+		json_object_put(e);
+		json_object_put(b);
+		api_problem_free(&pb);
+	}
+	/* Still refused: a flat-profile key the schema lacks. */
+	{
+		json_object *b = json_tokener_parse("{\"mac\":\"001122334466\","
+		    "\"linkz\":{}}"), *e = NULL;
+
+		api_problem_init(&pb);
+		ck_assert_int_eq(api_device_from_body(b, app.cs.snap, &e, &pb),
+		    -1);
+		ck_assert_int_eq(pb.status, 422);
+		ck_assert_str_eq(json_object_to_json_string(pb.fields),
+		    "[ \"linkz\" ]");
+		json_object_put(b);
+		api_problem_free(&pb);
+	}
+	app_free(&app);
+}
+END_TEST
+
 Suite *api_device_suite(void);
 
 Suite *
@@ -209,6 +260,7 @@ api_device_suite(void)
 	    sizeof(refused[0]));
 	tcase_add_test(tc, test_secrets);
 	tcase_add_test(tc, test_link_keys);
+	tcase_add_test(tc, test_entry_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -58,6 +58,47 @@ START_TEST(test_line)
 }
 END_TEST
 
+/* Fields of a request's line: key=value, with every byte that could end
+ * or fake a field (space, control, '"', '\\', '=', non-ASCII) escaped as
+ * \xHH, the rest copied as it is; an empty or absent value is "-". */
+static const struct {
+	int		 line;
+	const char	*v;
+	size_t		 n;
+	const char	*want;
+} fields[] = {
+	{ __LINE__, "/p/-/001565aabb01.cfg", 21, " k=/p/-/001565aabb01.cfg" },
+	{ __LINE__, "a b", 3, " k=a\\x20b" },
+	{ __LINE__, "x=y\"z\\", 6, " k=x\\x3dy\\x22z\\x5c" },
+	{ __LINE__, "\x7f\xff\x01", 3, " k=\\x7f\\xff\\x01" },
+	{ __LINE__, "=", 1, " k=\\x3d" },
+	{ __LINE__, "ab\0cd", 5, " k=ab\\x00cd" },
+	{ __LINE__, "", 0, " k=-" },
+	{ __LINE__, NULL, 0, " k=-" },
+};
+
+START_TEST(test_fields)
+{
+	struct logline l;
+	const char *tail;
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		logline_start(&l, "test");
+		logline_strn(&l, "k", fields[i].v, fields[i].n);
+		tail = strstr(l.b.data, " deskprov[test]");
+		ck_assert_msg(tail != NULL && strcmp(tail + 15, fields[i].want)
+		    == 0, "line %d: got '%s'", fields[i].line, l.b.data);
+		logline_discard(&l);
+	}
+	logline_start(&l, "test");
+	logline_str(&l, "outcome", "served");
+	logline_int(&l, "status", 200);
+	tail = strstr(l.b.data, " deskprov[test]");
+	ck_assert_str_eq(tail, " deskprov[test] outcome=served status=200");
+	logline_discard(&l);
+}
+END_TEST
+
 Suite *log_suite(void);
 
 Suite *
@@ -68,6 +109,7 @@ log_suite(void)
 
 	tcase_add_test(tc, test_threshold);
 	tcase_add_test(tc, test_line);
+	tcase_add_test(tc, test_fields);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -306,7 +306,7 @@ map_object(struct mapctx *c, json_object *in, const struct map_rule *rules)
 /* A Cisco flat-profile phone's own keys (config.c's meta keys). */
 static const char *const cisco_meta[] = {
 	"mac", "ip_address", "serial_number", "description", "model",
-	"location", "notes", "enabled", "link_key", NULL
+	"location", "notes", "enabled", "link_key", "links", NULL
 };
 
 static void

@@ -784,6 +784,7 @@ log_uri(struct logline *log, const char *uri)
 {
 	const char *slash;
 	char masked[256];
+	size_t n;
 
 	if (uri == NULL || uri[0] != '/' || strchr("pto", uri[1]) == NULL ||
 	    uri[1] == '\0' || uri[2] != '/') {
@@ -791,9 +792,12 @@ log_uri(struct logline *log, const char *uri)
 		return;
 	}
 	slash = strchr(uri + 3, '/');
-	snprintf(masked, sizeof(masked), "/%c/-%.200s", uri[1],
-	    slash != NULL ? slash : "");
-	logline_str(log, "uri", masked);
+	n = slash != NULL ? strnlen(slash, 200) : 0;
+	memcpy(masked, uri, 3);
+	masked[3] = '-';
+	if (n > 0)
+		memcpy(masked + 4, slash, n);
+	logline_strn(log, "uri", masked, 4 + n);
 }
 
 void

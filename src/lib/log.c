@@ -18,25 +18,35 @@ format_utc(char *out, size_t outsz, long long t)
 		snprintf(out, outsz, "%lld", t);
 }
 
+/* Bytes a value may keep in a key=value field. */
+static int
+log_plain(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '=';
+}
+
+/* Runs of plain bytes go in with one copy each: a request's line has a
+ * dozen fields, and a byte at a time through buf_addc() was a fifth of a
+ * cached fetch's CPU (callgrind, bench/inproc). */
 void
 log_escape(struct buf *b, const char *s, size_t n)
 {
 	char esc[4] = "\\x";
-	unsigned char c;
-	size_t i;
+	size_t i = 0, run;
 
 	if (s == NULL || n == 0) {
 		buf_addc(b, '-');
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\\' ||
-		    c == '=') {
-			hex_encode(&c, 1, 0, esc + 2);
-			buf_add(b, esc, 4);
-		} else
-			buf_addc(b, (char)c);
+	while (i < n) {
+		for (run = i; run < n && log_plain((unsigned char)s[run]); run++)
+			;
+		buf_add(b, s + i, run - i);
+		if (run == n)
+			break;
+		hex_encode(s + run, 1, 0, esc + 2);
+		buf_add(b, esc, 4);
+		i = run + 1;
 	}
 }
 
@@ -53,7 +63,9 @@ logline_start(struct logline *l, const char *prog)
 void
 logline_strn(struct logline *l, const char *key, const char *v, size_t n)
 {
-	buf_printf(&l->b, " %s=", key);
+	buf_addc(&l->b, ' ');
+	buf_adds(&l->b, key);
+	buf_addc(&l->b, '=');
 	log_escape(&l->b, v, v ? n : 0);
 }
 

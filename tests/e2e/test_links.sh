@@ -133,7 +133,7 @@ link_create() {
 }
 
 once_checks() {
-	local url id
+	local url id c
 	url=$(link_create linked --uses 2)
 	check "deskprov link create prints the link once ($url)" \
 	    grep -qE '^http://prov.example/o/[A-Za-z0-9_-]{22}/$' <<<"$url"
@@ -151,7 +151,11 @@ once_checks() {
 	expect_profile pw-e2e-linked
 	get 203.0.113.12 "/o/$id/0011223344a1.xml"
 	expect_refusal 410 link_used_up
-	get 203.0.113.12 "/o/${id%?}Q/0011223344a1.xml"
+	# Another last character: "Q" in place of a "Q" was the link itself
+	# (one run in 64 saw link_used_up).
+	c=Q
+	[ "${id: -1}" = Q ] && c=R
+	get 203.0.113.12 "/o/${id%?}$c/0011223344a1.xml"
 	expect_refusal 404 bad_link
 	for s in "${SECRETS[@]}" "$id"; do
 		grep -qF -- "$s" "$E2E_LOG" && fail "the log holds a secret"
