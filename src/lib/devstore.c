@@ -187,3 +187,37 @@ devstore_list(const char *etc, char ***ids)
 		qsort(*ids, n, sizeof(**ids), by_name);
 	return n;
 }
+
+size_t
+devstore_changed_since(const char *etc, time_t since, char ***ids)
+{
+	char dir[4200];
+	struct dirent *e;
+	struct stat st;
+	size_t n = 0, cap = 0;
+	DIR *d;
+	int dfd;
+
+	*ids = NULL;
+	dir_path(etc, dir, sizeof(dir));
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	dfd = dirfd(d);
+	while ((e = readdir(d)) != NULL && n < DEVSTORE_FILES_MAX) {
+		/* The change time too: a rename or a copy keeping its mtime
+		 * (cp -p, mv) still sets it. */
+		if (!devstore_file_name_ok(e->d_name) ||
+		    fstatat(dfd, e->d_name, &st, 0) < 0 ||
+		    (st.st_mtime < since && st.st_ctime < since))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*ids = xrealloc(*ids, cap * sizeof(**ids));
+		}
+		(*ids)[n++] = xstrndup(e->d_name, strlen(e->d_name) - 4);
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(*ids, n, sizeof(**ids), by_name);
+	return n;
+}

@@ -12,6 +12,7 @@
 #define DESKPROV_DEVSTORE_H
 
 #include <stddef.h>
+#include <time.h>
 
 #define DEVSTORE_DIR		"devices.d"
 #define DEVSTORE_FILES_MAX	100000
@@ -49,5 +50,9 @@ int	devstore_remove(const char *etc, const char *id);
 /* The ids of every device file, sorted (caller frees each and the
  * array).  Returns the count; a missing directory has none. */
 size_t	devstore_list(const char *etc, char ***ids);
+/* The ids of the device files changed (written, renamed in) at or after
+ * since, sorted (caller frees each and the array): what a running
+ * snapshot loaded at since may not have.  One stat per file. */
+size_t	devstore_changed_since(const char *etc, time_t since, char ***ids);
 
 #endif
