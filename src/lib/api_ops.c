@@ -889,20 +889,30 @@ size_t
 api_ops_batch_commit(struct api_batch *b, api_batch_failed_fn failed,
     void *ctx)
 {
+	struct devstore_file *f;
 	struct api_problem pb;
 	size_t n = 0;
+	int *rc;
 
-	for (size_t i = 0; i < b->n_pend && !b->dry_run; i++) {
-		int rc = devstore_write(b->app->etc, b->pend[i].id,
-		    b->pend[i].yaml, b->pend[i].len);
-		if (rc == 0)
-			continue;
-		api_problem_init(&pb);
-		write_failed(rc, &pb);
-		failed(ctx, b->pend[i].id, b->pend[i].ch, &pb);
-		api_problem_free(&pb);
-		n++;
-	}
+	if (b->dry_run || b->n_pend == 0)
+		return 0;
+	f = xcalloc(b->n_pend, sizeof(*f));
+	rc = xcalloc(b->n_pend, sizeof(*rc));
+	for (size_t i = 0; i < b->n_pend; i++)
+		f[i] = (struct devstore_file){ b->pend[i].id, b->pend[i].yaml,
+		    b->pend[i].len };
+	if (devstore_write_many(b->app->etc, f, b->n_pend, rc) > 0)
+		for (size_t i = 0; i < b->n_pend; i++) {
+			if (rc[i] == 0)
+				continue;
+			api_problem_init(&pb);
+			write_failed(rc[i], &pb);
+			failed(ctx, b->pend[i].id, b->pend[i].ch, &pb);
+			api_problem_free(&pb);
+			n++;
+		}
+	free(f);
+	free(rc);
 	return n;
 }
 

@@ -44,6 +44,16 @@ void	devstore_unlock(int fd);
 /* Replaces (or creates) the file of id atomically.  0 or -errno. */
 int	devstore_write(const char *etc, const char *id, const char *data,
 	    size_t len);
+/* Many files of one batch (`deskprov import`), each atomic as with
+ * devstore_write() but flushed to disk together.  rc[i] is 0 or -errno for
+ * f[i]; returns how many failed. */
+struct devstore_file {
+	const char	*id;
+	const char	*data;
+	size_t		 len;
+};
+size_t	devstore_write_many(const char *etc, const struct devstore_file *f,
+	    size_t n, int *rc);
 /* Removes the file of id.  0, -ENOENT or -errno. */
 int	devstore_remove(const char *etc, const char *id);
 
