@@ -1,5 +1,6 @@
 /* Request paths, entity tags and CGI responses. */
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http.h"
@@ -250,6 +251,98 @@ START_TEST(test_status_text)
 }
 END_TEST
 
+/* A body source that hands out at most `chunk` bytes a read and counts
+ * the reads: a refusal on the length must come before the first. */
+struct src {
+	const char	*p;
+	size_t		 left, chunk;
+	int		 reads;
+};
+
+static ssize_t
+src_read(void *ctx, char *out, size_t n)
+{
+	struct src *b = ctx;
+
+	b->reads++;
+	if (n > b->left)
+		n = b->left;
+	if (n > b->chunk)
+		n = b->chunk;
+	memcpy(out, b->p, n);
+	b->p += n;
+	b->left -= n;
+	return (ssize_t)n;
+}
+
+static const struct {
+	int		 line;
+	const char	*length;	/* Content-Length; NULL: none */
+	const char	*body;		/* what the client sends */
+	size_t		 cap;
+	int		 status;
+	const char	*outcome;	/* NULL on success */
+	int		 reads;		/* -1: any */
+} bodies[] = {
+	{ __LINE__, "5", "hello", 5, 0, NULL, -1 },
+	{ __LINE__, "5", "hello, and more", 64, 0, NULL, -1 },
+	{ __LINE__, NULL, "hello", 64, 411, "no_length", 0 },
+	{ __LINE__, "", "hello", 64, 400, "bad_length", 0 },
+	{ __LINE__, "-5", "hello", 64, 400, "bad_length", 0 },
+	{ __LINE__, "+5", "hello", 64, 400, "bad_length", 0 },
+	{ __LINE__, " 5", "hello", 64, 400, "bad_length", 0 },
+	{ __LINE__, "5x", "hello", 64, 400, "bad_length", 0 },
+	{ __LINE__, "1234567890123456789", "hello", 64, 400, "bad_length",
+	    0 },
+	/* Over the cap: refused before a byte is read. */
+	{ __LINE__, "6", "hello!", 5, 413, "too_large", 0 },
+	{ __LINE__, "999999999999999999", "hello", 65536, 413, "too_large",
+	    0 },
+	{ __LINE__, "0", "", 64, 400, "empty_body", 0 },
+	{ __LINE__, "10", "hello", 64, 400, "bad_body", -1 },
+};
+
+START_TEST(test_read_body)
+{
+	struct src b = { bodies[_i].body, strlen(bodies[_i].body), 2, 0 };
+	struct request rq = { .content_length = bodies[_i].length,
+	    .read_body = src_read, .body_ctx = &b };
+	const char *outcome = NULL;
+	char *body = (char *)1;
+	size_t len = 99;
+	int st = http_read_body(&rq, bodies[_i].cap, &body, &len, &outcome);
+
+	ck_assert_msg(st == bodies[_i].status, "line %d: %d",
+	    bodies[_i].line, st);
+	if (bodies[_i].reads >= 0)
+		ck_assert_msg(b.reads == bodies[_i].reads, "line %d: %d "
+		    "reads", bodies[_i].line, b.reads);
+	if (st != 0) {
+		ck_assert_str_eq(outcome, bodies[_i].outcome);
+		ck_assert_ptr_null(body);
+		return;
+	}
+	/* Exactly the announced bytes, in chunks of two, NUL-terminated. */
+	ck_assert_uint_eq(len, 5);
+	ck_assert_str_eq(body, "hello");
+	ck_assert_int_eq(b.reads, 3);
+	free(body);
+}
+END_TEST
+
+/* A request without a body reader has nothing to read. */
+START_TEST(test_read_body_no_reader)
+{
+	struct request rq = { .content_length = "5" };
+	const char *outcome = NULL;
+	char *body;
+	size_t len;
+
+	ck_assert_int_eq(http_read_body(&rq, 64, &body, &len, &outcome), 400);
+	ck_assert_str_eq(outcome, "empty_body");
+}
+END_TEST
+
 Suite *http_suite(void);
 
 Suite *
@@ -277,6 +370,12 @@ http_suite(void)
 	tcase_add_test(tc, test_serialize_error);
 	tcase_add_test(tc, test_serialize_empty_body);
 	tcase_add_test(tc, test_status_text);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("body");
+	tcase_add_loop_test(tc, test_read_body, 0,
+	    (int)(sizeof(bodies) / sizeof(bodies[0])));
+	tcase_add_test(tc, test_read_body_no_reader);
 	suite_add_tcase(s, tc);
 	return s;
 }

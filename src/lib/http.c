@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http.h"
@@ -152,4 +153,67 @@ etag_matches(const char *inm, const char *etag)
 			return 1;
 	}
 	return 0;
+}
+
+int
+http_body_length(const struct request *rq, size_t cap, size_t *want,
+    const char **outcome)
+{
+	const char *cl = rq->content_length;
+	size_t n = cl ? strlen(cl) : 0;
+	unsigned long long v;
+
+	*want = 0;
+	if (cl == NULL) {
+		*outcome = "no_length";
+		return 411;
+	}
+	/* Digits only, 1 to 18 of them: no sign, no space, no overflow. */
+	if (n == 0 || n > 18 || strspn(cl, "0123456789") != n) {
+		*outcome = "bad_length";
+		return 400;
+	}
+	if ((v = strtoull(cl, NULL, 10)) > cap) {
+		*outcome = "too_large";
+		return 413;
+	}
+	if (v == 0 || rq->read_body == NULL) {
+		*outcome = "empty_body";
+		return 400;
+	}
+	*want = (size_t)v;
+	return 0;
+}
+
+int
+http_body_read(const struct request *rq, size_t want, char **body,
+    const char **outcome)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	*body = xmalloc(want + 1);
+	while (got < want && (r = rq->read_body(rq->body_ctx, *body + got,
+	    want - got)) > 0)
+		got += (size_t)r;
+	if (got < want) {
+		free(*body);
+		*body = NULL;
+		*outcome = "bad_body";
+		return 400;
+	}
+	(*body)[got] = '\0';
+	return 0;
+}
+
+int
+http_read_body(const struct request *rq, size_t cap, char **body,
+    size_t *len, const char **outcome)
+{
+	int st;
+
+	*body = NULL;
+	if ((st = http_body_length(rq, cap, len, outcome)) != 0)
+		return st;
+	return http_body_read(rq, *len, body, outcome);
 }
