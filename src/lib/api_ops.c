@@ -442,18 +442,24 @@ struct api_batch {
 };
 
 /* Counts in b->chk the device files written since b->s was loaded (by
- * this process or another), which s may not have: a file changed while
- * the load read it, or afterwards, is one whose mtime or ctime is at most
- * the load's duration (and two seconds of clock granularity) before the
- * load ended.  A file that does not pass leaves b->chk NULL. */
+ * this process or another), which s may not have: those whose mtime or
+ * ctime is not before the load began to read, less the kernel's timestamp
+ * granularity (a clock tick; 20 ms is more than one at any HZ).  A file
+ * that does not pass leaves b->chk NULL. */
 static void
 batch_recent(struct api_batch *b)
 {
+	struct timespec since = b->s->read_from;
 	struct diag err;
 	char rel[128], **ids, *data;
-	time_t since = b->s->loaded_at - (time_t)b->s->load_seconds - 2;
-	size_t n = devstore_changed_since(b->app->etc, since, &ids), len;
+	size_t n, len;
 
+	since.tv_nsec -= 20 * 1000 * 1000;
+	if (since.tv_nsec < 0) {
+		since.tv_nsec += 1000 * 1000 * 1000;
+		since.tv_sec--;
+	}
+	n = devstore_changed_since(b->app->etc, &since, &ids);
 	for (size_t i = 0; i < n; i++) {
 		int rc = devstore_read(b->app->etc, ids[i], &data, &len);
 		snprintf(rel, sizeof(rel), DEVSTORE_DIR "/%s.yml", ids[i]);

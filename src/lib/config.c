@@ -1046,6 +1046,7 @@ snapshot_load_override(const char *etc, const char *schema_dir,
 	l.ov = ov;
 	arena_init(&s->arena);
 	strmap_init(&l.names, 1024);
+	clock_gettime(CLOCK_REALTIME, &s->read_from);
 	rc = read_files(&l, etc, schema_dir);
 	if (rc == 0)
 		rc = load_settings(&l);

@@ -103,6 +103,9 @@ struct snapshot {
 	struct comparison_settings cmp;
 	time_t			 loaded_at;
 	double			 load_seconds;
+	/* The wall clock when the load began to read the files: a file
+	 * whose change time is later may not be in the snapshot. */
+	struct timespec		 read_from;
 	uint64_t		 source_hash;	/* of every file's bytes */
 	struct packset		 packs;		/* vendor packs, templates */
 	size_t			 n_devices;	/* phones with a pack */

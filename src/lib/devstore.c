@@ -277,8 +277,17 @@ devstore_list(const char *etc, char ***ids)
 	return n;
 }
 
+/* a < b */
+static int
+ts_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec &&
+	    a->tv_nsec < b->tv_nsec);
+}
+
 size_t
-devstore_changed_since(const char *etc, time_t since, char ***ids)
+devstore_changed_since(const char *etc, const struct timespec *since,
+    char ***ids)
 {
 	char dir[4200];
 	struct dirent *e;
@@ -297,7 +306,8 @@ devstore_changed_since(const char *etc, time_t since, char ***ids)
 		 * (cp -p, mv) still sets it. */
 		if (!devstore_file_name_ok(e->d_name) ||
 		    fstatat(dfd, e->d_name, &st, 0) < 0 ||
-		    (st.st_mtime < since && st.st_ctime < since))
+		    (ts_before(&st.st_mtim, since) &&
+		    ts_before(&st.st_ctim, since)))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;

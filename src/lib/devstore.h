@@ -63,6 +63,7 @@ size_t	devstore_list(const char *etc, char ***ids);
 /* The ids of the device files changed (written, renamed in) at or after
  * since, sorted (caller frees each and the array): what a running
  * snapshot loaded at since may not have.  One stat per file. */
-size_t	devstore_changed_since(const char *etc, time_t since, char ***ids);
+size_t	devstore_changed_since(const char *etc,
+	    const struct timespec *since, char ***ids);
 
 #endif
