@@ -1,8 +1,14 @@
 /* api_import.c: vendor CSV sheets and JSON files turned into devices. */
 #include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "api_import.h"
+#include "devstore.h"
+#include "testutil.h"
 
 static json_object *
 csv(const char *text, char *err, size_t errsz)
@@ -113,6 +119,102 @@ START_TEST(test_json_items)
 }
 END_TEST
 
+
+/* A sheet of n acme phones (MAC 00a0b0 + i), the first `changed` with
+ * another password, and a row "dupe" with the MAC of the sixth. */
+static void
+write_sheet(const char *dir, size_t n, size_t changed, int dupe)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_adds(&b, "id,mac,model,vendor,account,password\n");
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&b, "imp-%05zu,00:a0:b0:10:%02zx:%02zx,X1,acme,%zu,"
+		    "pw%s%zu\n", i, i / 256, i % 256, 5000 + i, i < changed ?
+		    "-new-" : "-", i);
+	if (dupe)
+		buf_adds(&b, "dupe,00:a0:b0:10:00:05,X1,acme,1,pw\n");
+	tu_write_n(dir, "sheet.csv", b.data, b.len);
+	buf_free(&b);
+}
+
+static size_t
+n_stored(const char *etc)
+{
+	char **ids;
+	size_t n = devstore_list(etc, &ids);
+
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	return n;
+}
+
+static void
+import(struct app *app, const char *dir, int dry_run,
+    struct import_summary *sum)
+{
+	char path[TU_DIR_MAX + 16];
+	FILE *out = tmpfile();
+
+	ck_assert_ptr_nonnull(out);
+	snprintf(path, sizeof(path), "%s/sheet.csv", dir);
+	ck_assert_int_eq(api_import_path(app, path, dry_run, out, sum), 0);
+	fclose(out);
+}
+
+/* 2,000 devices in one import: every one checked and written, the counts
+ * exact; then the same sheet with ten changed and one conflicting row,
+ * first as a dry run (nothing written), then for real. */
+START_TEST(test_import_2000)
+{
+	char etc[TU_DIR_MAX], in[TU_DIR_MAX], sub[TU_DIR_MAX + 16];
+	struct import_summary sum;
+	struct app app;
+	const struct phone *ph;
+	size_t before;
+
+	tu_copy_dir("tests/data/vendors/etc", etc);
+	tu_mkdtemp(in);
+	tu_app(&app, etc, "tests/data/vendors/schema", NULL);
+	ck_assert_ptr_nonnull(app.cs.snap);
+	before = app.cs.snap->n_devices;
+	write_sheet(in, 2000, 0, 0);
+	import(&app, in, 0, &sum);
+	ck_assert_uint_eq(sum.created, 2000);
+	ck_assert_uint_eq(sum.updated + sum.unchanged + sum.failed, 0);
+	ck_assert_uint_eq(n_stored(etc), 2000);
+
+	write_sheet(in, 2000, 10, 1);
+	import(&app, in, 1, &sum);
+	ck_assert_uint_eq(sum.updated, 10);
+	ck_assert_uint_eq(sum.unchanged, 1990);
+	ck_assert_uint_eq(sum.failed, 1);
+	ck_assert_uint_eq(sum.created, 0);
+	import(&app, in, 0, &sum);
+	ck_assert_uint_eq(sum.updated, 10);
+	ck_assert_uint_eq(sum.unchanged, 1990);
+	ck_assert_uint_eq(sum.failed, 1);
+	ck_assert_uint_eq(n_stored(etc), 2000);
+
+	/* What was written loads, the changed passwords with it. */
+	app.cs.next_check = 0;
+	ck_assert_ptr_nonnull(config_state_get(&app.cs));
+	ck_assert_uint_eq(app.cs.snap->n_devices, before + 2000);
+	ph = snapshot_find(app.cs.snap, "imp-00003");
+	ck_assert_ptr_nonnull(ph);
+	ck_assert_ptr_nonnull(strstr(ph->device, "\"pw-new-3\""));
+	ph = snapshot_find(app.cs.snap, "imp-01003");
+	ck_assert_ptr_nonnull(strstr(ph->device, "\"pw-1003\""));
+	app_free(&app);
+	snprintf(sub, sizeof(sub), "%s/" DEVSTORE_DIR, etc);
+	tu_remove_dir(sub);
+	tu_remove_dir(etc);
+	tu_remove_dir(in);
+}
+END_TEST
+
 Suite *api_import_suite(void);
 
 Suite *
@@ -127,6 +229,8 @@ api_import_suite(void)
 	tcase_add_loop_test(tc, test_csv_bad_files, 0, sizeof(bad_files) /
 	    sizeof(bad_files[0]));
 	tcase_add_test(tc, test_json_items);
+	tcase_add_test(tc, test_import_2000);
+	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;
 }

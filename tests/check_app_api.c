@@ -309,6 +309,119 @@ START_TEST(test_resync)
 }
 END_TEST
 
+/* How many device files there are. */
+static size_t
+n_stored(void)
+{
+	char **ids;
+	size_t n = devstore_list(etc, &ids);
+
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	return n;
+}
+
+/* A device with id and MAC, as a PUT body. */
+static const char *
+dev_body(char *out, size_t n, const char *mac)
+{
+	snprintf(out, n, "{\"vendor\":\"acme\",\"model\":\"X1\","
+	    "\"mac\":\"%s\"}", mac);
+	return out;
+}
+
+/* A PUT of id with mac, its stored tag as If-Match when there is one. */
+static int
+put(const char *id, const char *mac, char *detail, size_t n)
+{
+	struct response rs;
+	char uri[96], body[160], et[64] = "";
+	int status;
+
+	snprintf(uri, sizeof(uri), "/api/v1/devices/%s", id);
+	call(&rs, "GET", uri, NULL, NULL, NULL);
+	header(&rs, "ETag", et, sizeof(et));
+	response_free(&rs);
+	call(&rs, "PUT", uri, dev_body(body, sizeof(body), mac), et[0] ? et :
+	    NULL, NULL);
+	status = rs.status;
+	snprintf(detail, n, "%s", rs.body.data);
+	response_free(&rs);
+	return status;
+}
+
+/* A write is checked against the running snapshot and the files written
+ * since it loaded, not by loading everything again: what other writes did
+ * in between counts, both ways. */
+START_TEST(test_writes_between_reloads)
+{
+	char d[1024];
+
+	app.cs.next_check = 1e18;	/* no reload from here on */
+	ck_assert_int_eq(put("n1", "00a0b0000101", d, sizeof(d)), 201);
+	/* n1 is on disk only, not in the snapshot. */
+	ck_assert_int_eq(put("n2", "00a0b0000101", d, sizeof(d)), 409);
+	ck_assert_msg(strstr(d, "devices.d/n2.yml:1: phone 'n2': MAC "
+	    "'00a0b0000101' also identifies phone 'n1'") != NULL, "%s", d);
+	/* n1 takes another MAC: its old one is free again. */
+	ck_assert_int_eq(put("n1", "00a0b0000102", d, sizeof(d)), 200);
+	ck_assert_int_eq(put("n2", "00a0b0000101", d, sizeof(d)), 201);
+	ck_assert_int_eq(put("n3", "00a0b0000102", d, sizeof(d)), 409);
+	/* A phone of the snapshot (phones.yml's 'pro') still counts. */
+	ck_assert_int_eq(put("n3", "00:a0:b0:00:00:02", d, sizeof(d)), 409);
+	ck_assert_msg(strstr(d, "also identifies phone 'pro'") != NULL, "%s",
+	    d);
+	ck_assert_uint_eq(n_stored(), 2);
+}
+END_TEST
+
+/* A devices.d phone of the snapshot whose file has gone, or that changed
+ * its MAC, since the snapshot loaded, no longer holds its old MAC (the
+ * snapshot said 409 until the next reload). */
+START_TEST(test_snapshot_phone_gone_or_changed)
+{
+	char d[1024];
+
+	ck_assert_int_eq(put("g1", "00a0b0000201", d, sizeof(d)), 201);
+	ck_assert_int_eq(put("g2", "00a0b0000202", d, sizeof(d)), 201);
+	app.cs.next_check = 0;
+	ck_assert_ptr_nonnull(config_state_get(&app.cs));
+	ck_assert_ptr_nonnull(snapshot_find_mac(app.cs.snap, "00a0b0000201"));
+	ck_assert_ptr_nonnull(snapshot_find_mac(app.cs.snap, "00a0b0000202"));
+	app.cs.next_check = 1e18;
+	ck_assert_int_eq(devstore_remove(etc, "g1"), 0);
+	ck_assert_int_eq(put("g2", "00a0b0000203", d, sizeof(d)), 200);
+	ck_assert_msg(put("g3", "00a0b0000201", d, sizeof(d)) == 201, "%s", d);
+	ck_assert_msg(put("g4", "00a0b0000202", d, sizeof(d)) == 201, "%s", d);
+	ck_assert_int_eq(put("g5", "00a0b0000203", d, sizeof(d)), 409);
+}
+END_TEST
+
+/* While the files on disk do not load, a write is refused with the
+ * loader's message about what is broken, and writes nothing. */
+START_TEST(test_broken_files_refuse_writes)
+{
+	char sub[160], d[1024];
+
+	app.cs.next_check = 1e18;
+	snprintf(sub, sizeof(sub), "%s/" DEVSTORE_DIR, etc);
+	tu_write(sub, "hand.yml", "hand:\n  vendor: acme\n  model: X1\n"
+	    "  mac: \"00a0b0000301\"\n  bogus_key: 1\n");
+	ck_assert_int_eq(put("b1", "00a0b0000302", d, sizeof(d)), 422);
+	ck_assert_msg(strstr(d, "devices.d/hand.yml") != NULL, "%s", d);
+	ck_assert_uint_eq(n_stored(), 1);
+	/* The same once the process has tried to reload them. */
+	app.cs.next_check = 0;
+	config_state_get(&app.cs);
+	app.cs.next_check = 1e18;
+	ck_assert(app.cs.have_bad);
+	ck_assert_int_eq(put("b1", "00a0b0000302", d, sizeof(d)), 422);
+	ck_assert_msg(strstr(d, "devices.d/hand.yml") != NULL, "%s", d);
+	ck_assert_uint_eq(n_stored(), 1);
+}
+END_TEST
+
 Suite *app_api_suite(void);
 
 Suite *
@@ -324,6 +437,9 @@ app_api_suite(void)
 	    sizeof(refusals[0]));
 	tcase_add_test(tc, test_reads);
 	tcase_add_test(tc, test_resync);
+	tcase_add_test(tc, test_writes_between_reloads);
+	tcase_add_test(tc, test_snapshot_phone_gone_or_changed);
+	tcase_add_test(tc, test_broken_files_refuse_writes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -153,6 +153,57 @@ START_TEST(test_unwritable_data_directory)
 }
 END_TEST
 
+/* The inode of data/config-last-good/<rel>; 0 when absent. */
+static ino_t
+kept_ino(const struct dirs *d, const char *rel)
+{
+	char path[320];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/config-last-good/%s", d->data, rel);
+	return stat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+/* A change of one devices.d file keeps a copy that links the unchanged
+ * files to the previous copy's instead of writing (and fsyncing) them all
+ * again, and the copy still serves the new bytes. */
+START_TEST(test_copy_links_unchanged_files)
+{
+	struct config_state a, c;
+	struct dirs d;
+	char dev[160];
+	ino_t one, two;
+
+	make_dirs(&d);
+	snprintf(dev, sizeof(dev), "%s/devices.d", d.etc);
+	ck_assert_int_eq(mkdir(dev, 0700), 0);
+	write_file(dev, "d1.yml", "d1:\n  mac: \"00:11:22:33:44:01\"\n");
+	write_file(dev, "d2.yml", "d2:\n  mac: \"00:11:22:33:44:02\"\n");
+	server_state(&a, "a", &d);
+	ck_assert_ptr_nonnull(a.snap);
+	ck_assert((one = kept_ino(&d, "devices.d/d1.yml")) != 0);
+	ck_assert((two = kept_ino(&d, "devices.d/d2.yml")) != 0);
+
+	write_file(dev, "d2.yml", "d2:\n  mac: \"00:11:22:33:44:99\"\n"
+	    "  notes: moved\n");
+	ck_assert_ptr_nonnull(snapshot_find_mac(config_state_refresh(&a),
+	    "001122334499"));
+	ck_assert(kept_ino(&d, "devices.d/d1.yml") == one);
+	ck_assert(kept_ino(&d, "devices.d/d2.yml") != two);
+	ck_assert(kept_ino(&d, "phones.yml") != 0);
+
+	/* Broken files now: a new process serves the kept copy, new bytes. */
+	write_file(dev, "d1.yml", "d1: [\n");
+	server_state(&c, "c", &d);
+	ck_assert(c.error[0] != '\0');
+	ck_assert_ptr_nonnull(snapshot_find_mac(c.snap, "001122334499"));
+	ck_assert_ptr_nonnull(snapshot_find_mac(c.snap, "001122334401"));
+	config_state_free(&a);
+	config_state_free(&c);
+	remove_dirs(&d);
+}
+END_TEST
+
 Suite *config_lastgood_suite(void);
 
 Suite *
@@ -164,6 +215,7 @@ config_lastgood_suite(void)
 	tcase_add_test(tc, test_idle_process_follows_the_newest_good);
 	tcase_add_test(tc, test_copy_of_another_directory_is_ignored);
 	tcase_add_test(tc, test_unwritable_data_directory);
+	tcase_add_test(tc, test_copy_links_unchanged_files);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -251,24 +251,24 @@ START_TEST(test_status_text)
 }
 END_TEST
 
-/* A body handed out in pieces of at most 3 bytes; `fail` makes every
- * read an error. */
-struct body {
+/* A body source that hands out at most `chunk` bytes a read and counts
+ * the reads: a refusal on the length must come before the first. */
+struct src {
 	const char	*p;
-	size_t		 left;
-	int		 reads, fail;
+	size_t		 left, chunk;
+	int		 reads;
 };
 
 static ssize_t
-body_read(void *ctx, char *out, size_t n)
+src_read(void *ctx, char *out, size_t n)
 {
-	struct body *b = ctx;
+	struct src *b = ctx;
 
 	b->reads++;
-	if (b->fail)
-		return -1;
-	n = n < b->left ? n : b->left;
-	n = n < 3 ? n : 3;
+	if (n > b->left)
+		n = b->left;
+	if (n > b->chunk)
+		n = b->chunk;
 	memcpy(out, b->p, n);
 	b->p += n;
 	b->left -= n;
@@ -277,46 +277,69 @@ body_read(void *ctx, char *out, size_t n)
 
 static const struct {
 	int		 line;
-	const char	*length;	/* Content-Length, NULL: absent */
-	const char	*body;
-	int		 fail;
+	const char	*length;	/* Content-Length; NULL: none */
+	const char	*body;		/* what the client sends */
+	size_t		 cap;
 	int		 status;
-	int		 reads_none;	/* refused before any read */
+	const char	*outcome;	/* NULL on success */
+	int		 reads;		/* -1: any */
 } bodies[] = {
-	{ __LINE__, "7", "a=b&c=d", 0, 0, 0 },
-	{ __LINE__, "8", "12345678", 0, 0, 0 },		/* the cap exactly */
-	{ __LINE__, NULL, "a=b", 0, 411, 1 },
-	{ __LINE__, "", "a=b", 0, 400, 1 },
-	{ __LINE__, "-1", "a=b", 0, 400, 1 },
-	{ __LINE__, "3x", "a=b", 0, 400, 1 },
-	{ __LINE__, "1234567890123456789", "a=b", 0, 400, 1 },
-	{ __LINE__, "9", "123456789", 0, 413, 1 },
-	{ __LINE__, "999999999999", "", 0, 413, 1 },
-	{ __LINE__, "0", "", 0, 400, 1 },
-	{ __LINE__, "5", "abc", 0, 400, 0 },		/* shorter than said */
-	{ __LINE__, "3", "abc", 1, 400, 0 },		/* a read error */
+	{ __LINE__, "5", "hello", 5, 0, NULL, -1 },
+	{ __LINE__, "5", "hello, and more", 64, 0, NULL, -1 },
+	{ __LINE__, NULL, "hello", 64, 411, "no_length", 0 },
+	{ __LINE__, "", "hello", 64, 400, "bad_length", 0 },
+	{ __LINE__, "-5", "hello", 64, 400, "bad_length", 0 },
+	{ __LINE__, "+5", "hello", 64, 400, "bad_length", 0 },
+	{ __LINE__, " 5", "hello", 64, 400, "bad_length", 0 },
+	{ __LINE__, "5x", "hello", 64, 400, "bad_length", 0 },
+	{ __LINE__, "1234567890123456789", "hello", 64, 400, "bad_length",
+	    0 },
+	/* Over the cap: refused before a byte is read. */
+	{ __LINE__, "6", "hello!", 5, 413, "too_large", 0 },
+	{ __LINE__, "999999999999999999", "hello", 65536, 413, "too_large",
+	    0 },
+	{ __LINE__, "0", "", 64, 400, "empty_body", 0 },
+	{ __LINE__, "10", "hello", 64, 400, "bad_body", -1 },
 };
 
-START_TEST(test_body_read)
+START_TEST(test_read_body)
 {
-	struct body b = { bodies[_i].body, strlen(bodies[_i].body), 0,
-	    bodies[_i].fail };
+	struct src b = { bodies[_i].body, strlen(bodies[_i].body), 2, 0 };
 	struct request rq = { .content_length = bodies[_i].length,
-	    .read_body = body_read, .body_ctx = &b };
-	char *out = (char *)1;
-	size_t len = 0;
-	int st = http_body_read(&rq, 8, &out, &len);
+	    .read_body = src_read, .body_ctx = &b };
+	const char *outcome = NULL;
+	char *body = (char *)1;
+	size_t len = 99;
+	int st = http_read_body(&rq, bodies[_i].cap, &body, &len, &outcome);
 
-	ck_assert_msg(st == bodies[_i].status, "line %d: %d", bodies[_i].line,
-	    st);
-	if (bodies[_i].reads_none)
-		ck_assert_msg(b.reads == 0, "line %d read", bodies[_i].line);
-	if (st == 0) {
-		ck_assert_uint_eq(len, strlen(bodies[_i].body));
-		ck_assert_str_eq(out, bodies[_i].body);
-		free(out);
-	} else
-		ck_assert_ptr_null(out);
+	ck_assert_msg(st == bodies[_i].status, "line %d: %d",
+	    bodies[_i].line, st);
+	if (bodies[_i].reads >= 0)
+		ck_assert_msg(b.reads == bodies[_i].reads, "line %d: %d "
+		    "reads", bodies[_i].line, b.reads);
+	if (st != 0) {
+		ck_assert_str_eq(outcome, bodies[_i].outcome);
+		ck_assert_ptr_null(body);
+		return;
+	}
+	/* Exactly the announced bytes, in chunks of two, NUL-terminated. */
+	ck_assert_uint_eq(len, 5);
+	ck_assert_str_eq(body, "hello");
+	ck_assert_int_eq(b.reads, 3);
+	free(body);
+}
+END_TEST
+
+/* A request without a body reader has nothing to read. */
+START_TEST(test_read_body_no_reader)
+{
+	struct request rq = { .content_length = "5" };
+	const char *outcome = NULL;
+	char *body;
+	size_t len;
+
+	ck_assert_int_eq(http_read_body(&rq, 64, &body, &len, &outcome), 400);
+	ck_assert_str_eq(outcome, "empty_body");
 }
 END_TEST
 
@@ -350,8 +373,9 @@ http_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("body");
-	tcase_add_loop_test(tc, test_body_read, 0,
+	tcase_add_loop_test(tc, test_read_body, 0,
 	    (int)(sizeof(bodies) / sizeof(bodies[0])));
+	tcase_add_test(tc, test_read_body_no_reader);
 	suite_add_tcase(s, tc);
 	return s;
 }

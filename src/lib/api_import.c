@@ -355,13 +355,14 @@ api_import_json(const char *text, size_t n, json_object **out, char *err,
 
 /* ---- writing ---- */
 
+/* Checks every item into the batch (nothing written yet), counting
+ * what each would do; a refused item is one line on out. */
 static void
-put_items(struct app *app, json_object *list, int dry_run, FILE *out,
+put_items(struct api_batch *b, json_object *list, FILE *out,
     struct import_summary *sum)
 {
 	for (size_t i = 0; i < json_object_array_length(list); i++) {
 		json_object *it = json_object_array_get_idx(list, i), *id, *dev;
-		json_object *res = NULL;
 		struct api_problem pb;
 		enum api_change ch;
 
@@ -373,9 +374,9 @@ put_items(struct app *app, json_object *list, int dry_run, FILE *out,
 			continue;
 		}
 		json_object_object_get_ex(it, "device", &dev);
-		if (api_ops_put(app, &(struct api_write){ .id =
-		    json_object_get_string(id), .body = dev, .base = "",
-		    .dry_run = dry_run }, &res, &ch, &pb) < 0) {
+		if (api_ops_batch_put(b, &(struct api_write){ .id =
+		    json_object_get_string(id), .body = dev, .base = "" },
+		    &ch, &pb) < 0) {
 			fprintf(out, "%s: %d %s\n", json_object_get_string(id),
 			    pb.status, pb.msg);
 			if (pb.fields != NULL)
@@ -390,7 +391,6 @@ put_items(struct app *app, json_object *list, int dry_run, FILE *out,
 		else
 			sum->unchanged++;
 		api_problem_free(&pb);
-		json_object_put(res);
 	}
 }
 
@@ -403,8 +403,8 @@ has_suffix(const char *s, const char *suf)
 }
 
 static int
-import_file(struct app *app, const char *path, int dry_run, FILE *out,
-    struct import_summary *sum)
+import_file(struct app *app, struct api_batch *b, const char *path,
+    FILE *out, struct import_summary *sum)
 {
 	char *data, err[256];
 	json_object *list = NULL;
@@ -425,7 +425,7 @@ import_file(struct app *app, const char *path, int dry_run, FILE *out,
 		fprintf(out, "%s: %s\n", path, err);
 		return -1;
 	}
-	put_items(app, list, dry_run, out, sum);
+	put_items(b, list, out, sum);
 	json_object_put(list);
 	return 0;
 }
@@ -436,39 +436,94 @@ by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int
-api_import_path(struct app *app, const char *path, int dry_run, FILE *out,
-    struct import_summary *sum)
+/* The *.csv and *.json files of a directory, sorted (caller frees each
+ * and the array); -1 when it cannot be read. */
+static int
+dir_files(const char *path, char ***names, size_t *n)
 {
-	char **names = NULL, full[4200];
 	struct dirent *e;
-	struct stat st;
-	size_t n = 0;
-	int rc = 0;
 	DIR *d;
 
-	memset(sum, 0, sizeof(*sum));
+	*names = NULL;
+	*n = 0;
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL && *n < 4096)
+		if (e->d_name[0] != '.' && (has_suffix(e->d_name, ".csv") ||
+		    has_suffix(e->d_name, ".json"))) {
+			*names = xrealloc(*names, (*n + 1) * sizeof(**names));
+			(*names)[(*n)++] = xstrdup(e->d_name);
+		}
+	closedir(d);
+	if (*n > 1)
+		qsort(*names, *n, sizeof(**names), by_name);
+	return 0;
+}
+
+/* Every file of path (a file or a directory) into the batch. */
+static int
+import_all(struct app *app, struct api_batch *b, const char *path, FILE *out,
+    struct import_summary *sum)
+{
+	char **names, full[4200];
+	struct stat st;
+	size_t n;
+	int rc = 0;
+
 	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
-		return import_file(app, path, dry_run, out, sum);
-	if ((d = opendir(path)) == NULL) {
+		return import_file(app, b, path, out, sum);
+	if (dir_files(path, &names, &n) < 0) {
 		fprintf(out, "%s: cannot read: %s\n", path, strerror(errno));
 		return -1;
 	}
-	while ((e = readdir(d)) != NULL && n < 4096)
-		if (e->d_name[0] != '.' && (has_suffix(e->d_name, ".csv") ||
-		    has_suffix(e->d_name, ".json"))) {
-			names = xrealloc(names, (n + 1) * sizeof(*names));
-			names[n++] = xstrdup(e->d_name);
-		}
-	closedir(d);
-	if (n > 1)
-		qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(full, sizeof(full), "%s/%s", path, names[i]);
-		if (import_file(app, full, dry_run, out, sum) < 0)
+		if (import_file(app, b, full, out, sum) < 0)
 			rc = -1;
 		free(names[i]);
 	}
 	free(names);
+	return rc;
+}
+
+struct unwritten {
+	FILE			*out;
+	struct import_summary	*sum;
+};
+
+/* A device checked but not written counts as failed (the summary says
+ * what is on disk). */
+static void
+unwritten(void *ctx, const char *id, enum api_change ch,
+    const struct api_problem *pb)
+{
+	struct unwritten *u = ctx;
+
+	fprintf(u->out, "%s: %d %s\n", id, pb->status, pb->msg);
+	if (ch == API_CREATED && u->sum->created > 0)
+		u->sum->created--;
+	else if (u->sum->updated > 0)
+		u->sum->updated--;
+	u->sum->failed++;
+}
+
+int
+api_import_path(struct app *app, const char *path, int dry_run, FILE *out,
+    struct import_summary *sum)
+{
+	struct unwritten u = { out, sum };
+	struct api_problem pb;
+	struct api_batch *b;
+	int rc;
+
+	memset(sum, 0, sizeof(*sum));
+	api_problem_init(&pb);
+	if ((b = api_ops_batch_new(app, dry_run, &pb)) == NULL) {
+		fprintf(out, "%s: %d %s\n", path, pb.status, pb.msg);
+		return -1;
+	}
+	rc = import_all(app, b, path, out, sum);
+	api_ops_batch_commit(b, unwritten, &u);
+	api_ops_batch_free(b);
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* `deskprov import`: many devices at once from what other tools export,
- * each written through api_ops_put() (so with the loader's checks):
+ * each checked as api_ops_put() checks one, then all written at once
+ * (api_ops_batch_new(), api_ops.h), so a fleet of N costs O(N):
  *   - CSV as vendors' provisioning tools take it: a header row naming the
  *     columns (MAC, model, vendor, account/user, password, display name,
  *     auth user, line, server, label, id, timezone, description; names

@@ -411,6 +411,146 @@ api_ops_get(struct app *app, const char *id, const char *base,
 	return 0;
 }
 
+/* ---- the writers' session ---- */
+
+/* A write not made yet (a batch writes after checking all). */
+struct pending {
+	char		*id;
+	char		*yaml;
+	size_t		 len;
+	enum api_change	 ch;		/* the last write of id queued */
+};
+
+/* Writes under one hold of the writers' lock: one device for a PUT, a
+ * whole file of them for `deskprov import`. */
+struct api_batch {
+	struct app		*app;
+	const struct snapshot	*s;		/* borrowed from app->cs */
+	int			 lock;
+	/* Checks one entry against s and the files written since s was
+	 * loaded; NULL when the files on disk do not load now, and then
+	 * every entry is checked by loading everything with it
+	 * (snapshot_load_override), so a write gets the loader's message
+	 * about what is broken. */
+	struct config_check	*chk;
+	struct snapshot		*cand;		/* that whole load's, or NULL */
+	int			 dry_run;
+	int			 defer;		/* batch: write at the end */
+	struct pending		*pend;
+	size_t			 n_pend;
+	json_object		*pend_ix;	/* id → index into pend */
+};
+
+/* Counts in b->chk the device files written since b->s was loaded (by
+ * this process or another), which s may not have: those whose mtime or
+ * ctime is not before the load began to read, less the kernel's timestamp
+ * granularity (a clock tick; 20 ms is more than one at any HZ).  A file
+ * that does not pass leaves b->chk NULL. */
+static void
+batch_recent(struct api_batch *b)
+{
+	struct timespec since = b->s->read_from;
+	struct diag err;
+	char rel[128], **ids, *data;
+	size_t n, len;
+
+	since.tv_nsec -= 20 * 1000 * 1000;
+	if (since.tv_nsec < 0) {
+		since.tv_nsec += 1000 * 1000 * 1000;
+		since.tv_sec--;
+	}
+	n = devstore_changed_since(b->app->etc, &since, &ids);
+	for (size_t i = 0; i < n; i++) {
+		int rc = devstore_read(b->app->etc, ids[i], &data, &len);
+		snprintf(rel, sizeof(rel), DEVSTORE_DIR "/%s.yml", ids[i]);
+		if (rc == 0 && b->chk != NULL && config_check_device(b->chk,
+		    rel, data, len, &err) == NULL) {
+			config_check_free(b->chk);
+			b->chk = NULL;
+		}
+		free(data);
+		free(ids[i]);
+	}
+	free(ids);
+}
+
+static int
+batch_begin(struct app *app, struct api_batch *b, int dry_run, int defer,
+    struct api_problem *pb)
+{
+	memset(b, 0, sizeof(*b));
+	b->app = app;
+	b->lock = -1;
+	b->dry_run = dry_run;
+	b->defer = defer;
+	if ((b->s = current(app, pb)) == NULL)
+		return -1;
+	if ((b->lock = devstore_lock(app->etc)) < 0)
+		return api_fail(pb, 500, "cannot lock " DEVSTORE_DIR ": %s",
+		    strerror(-b->lock));
+	if (!app->cs.have_bad) {
+		b->chk = config_check_new(b->s, app->etc);
+		batch_recent(b);
+	}
+	b->pend_ix = json_object_new_object();
+	return 0;
+}
+
+static void
+batch_end(struct api_batch *b)
+{
+	for (size_t i = 0; i < b->n_pend; i++) {
+		free(b->pend[i].id);
+		free(b->pend[i].yaml);
+	}
+	free(b->pend);
+	json_object_put(b->pend_ix);
+	config_check_free(b->chk);
+	snapshot_free(b->cand);
+	devstore_unlock(b->lock);
+}
+
+/* The queued bytes of id, or NULL. */
+static const struct pending *
+batch_pending(const struct api_batch *b, const char *id)
+{
+	json_object *ix;
+
+	if (!json_object_object_get_ex(b->pend_ix, id, &ix))
+		return NULL;
+	return &b->pend[json_object_get_int(ix)];
+}
+
+static void
+batch_queue(struct api_batch *b, const char *id, struct buf *y,
+    enum api_change ch)
+{
+	json_object *ix;
+	struct pending *p;
+
+	if (json_object_object_get_ex(b->pend_ix, id, &ix))
+		p = &b->pend[json_object_get_int(ix)];
+	else {
+		b->pend = xrealloc(b->pend, (b->n_pend + 1) * sizeof(*b->pend));
+		p = &b->pend[b->n_pend];
+		p->id = xstrdup(id);
+		json_object_object_add(b->pend_ix, id, json_object_new_int(
+		    (int)b->n_pend++));
+		p->yaml = NULL;
+	}
+	free(p->yaml);
+	p->len = y->len;
+	p->yaml = buf_detach(y);
+	p->ch = ch;
+}
+
+static int
+write_failed(int rc, struct api_problem *pb)
+{
+	return api_fail(pb, rc == -ENOSPC ? 507 : 500, "cannot write the "
+	    "device file: %s", strerror(-rc));
+}
+
 /* ---- writes ---- */
 
 /* 1 when an If-Match list names etag (strong comparison, RFC 9110
@@ -451,9 +591,8 @@ precondition(const char *if_match, int require, const char *etag,
 	return 0;
 }
 
-/* State held across a locked write. */
+/* What is stored of one device during a write. */
 struct wstate {
-	int		 lock;
 	char		*data;
 	size_t		 len;
 	json_object	*old;
@@ -461,49 +600,69 @@ struct wstate {
 	int		 exists;
 };
 
-/* Checks the entry with the loader, as the file it would become, and
- * writes it; 1 (and nothing done) when the file would not change.  0 with *cand (caller frees) and the new tag, or -1. */
+/* The loader's verdict on the file an entry would become (y): 0 with
+ * *ph (the phone as loaded, borrowed from b), or -1 with pb: 409 for a
+ * name, MAC or serial another phone has, else 422. */
 static int
-commit(struct app *app, const char *id, json_object *entry,
-    const struct wstate *ws, int dry_run, struct snapshot **cand,
-    char etag[DEVSTORE_ETAG_LEN], struct api_problem *pb)
+validate(struct api_batch *b, const char *id, const struct buf *y,
+    const struct phone **ph, struct api_problem *pb)
 {
 	char rel[128], msg[DIAG_TEXT_MAX];
 	struct config_override ov;
 	struct diag err;
+
+	snprintf(rel, sizeof(rel), DEVSTORE_DIR "/%s.yml", id);
+	if (b->chk != NULL)
+		*ph = config_check_device(b->chk, rel, y->data, y->len, &err);
+	else {
+		ov = (struct config_override){ .rel = rel, .data = y->data,
+		    .len = y->len };
+		snapshot_free(b->cand);
+		b->cand = snapshot_load_override(b->app->etc,
+		    b->app->schema_dir, &ov, &err);
+		*ph = b->cand ? find_id(b->cand, id) : NULL;
+	}
+	if (*ph != NULL)
+		return 0;
+	diag_format(&err, msg, sizeof(msg));
+	return api_fail(pb, strstr(err.msg, "also identifies") ? 409 : 422,
+	    "%s", msg);
+}
+
+/* Checks the entry with the loader, as the file it would become, and
+ * writes it (or queues it, in a deferred batch); 1 (and nothing done)
+ * when the file would not change.  0 with *ph (NULL when unchanged) and
+ * the new tag, or -1 with pb. */
+static int
+commit(struct api_batch *b, const char *id, json_object *entry,
+    const struct wstate *ws, const struct phone **ph,
+    char etag[DEVSTORE_ETAG_LEN], struct api_problem *pb)
+{
 	struct buf y;
 	int rc = 0;
 
+	*ph = NULL;
 	buf_init(&y);
 	api_json_to_yaml(id, entry, &y);
-	snprintf(rel, sizeof(rel), DEVSTORE_DIR "/%s.yml", id);
-	ov = (struct config_override){ .rel = rel, .data = y.data,
-	    .len = y.len };
 	if (ws->exists && y.len == ws->len && memcmp(y.data, ws->data,
 	    y.len) == 0) {
 		/* Nothing changes: the running snapshot has it already. */
 		memcpy(etag, ws->etag, DEVSTORE_ETAG_LEN);
 		buf_free(&y);
-		*cand = NULL;
 		return 1;
 	}
 	if (y.len > DEVSTORE_FILE_MAX)
 		rc = api_fail(pb, 413, "the device is larger than %d bytes "
 		    "as YAML", DEVSTORE_FILE_MAX);
-	else if ((*cand = snapshot_load_override(app->etc, app->schema_dir,
-	    &ov, &err)) == NULL) {
-		diag_format(&err, msg, sizeof(msg));
-		rc = api_fail(pb, strstr(err.msg, "also identifies") ? 409 :
-		    422, "%s", msg);
-	} else if (!dry_run && (rc = devstore_write(app->etc, id, y.data,
-	    y.len)) < 0) {
-		rc = api_fail(pb, rc == -ENOSPC ? 507 : 500, "cannot write "
-		    "the device file: %s", strerror(-rc));
-		snapshot_free(*cand);
-		*cand = NULL;
-	}
-	if (rc == 0)
+	else if ((rc = validate(b, id, &y, ph, pb)) == 0) {
 		devstore_etag(y.data, y.len, etag);
+		if (b->defer && b->chk != NULL)
+			batch_queue(b, id, &y, ws->exists ? API_UPDATED :
+			    API_CREATED);
+		else if (!b->dry_run && (rc = devstore_write(b->app->etc, id,
+		    y.data, y.len)) < 0)
+			rc = write_failed(rc, pb);
+	}
 	buf_free(&y);
 	return rc;
 }
@@ -535,26 +694,6 @@ link_key(json_object *entry, json_object *old)
 	return json_object_get_string(k);
 }
 
-static int
-mac_taken(const struct snapshot *s, json_object *entry, const char *id,
-    struct api_problem *pb)
-{
-	json_object *m = NULL;
-	char mac[MAC_LEN + 1];
-	const struct phone *other;
-
-	if (!json_object_object_get_ex(entry, "mac", &m) ||
-	    !json_object_is_type(m, json_type_string) ||
-	    mac_parse(json_object_get_string(m), (size_t)
-	    json_object_get_string_len(m), mac) != MAC_OK)
-		return 0;
-	other = snapshot_find_mac(s, mac);
-	if (other == NULL || strcmp(other->id, id) == 0)
-		return 0;
-	return api_fail(pb, 409, "MAC %s already belongs to phone '%s'", mac,
-	    other->id);
-}
-
 /* The entry a write asks for: the body, or the stored entry patched. */
 static int
 new_entry(const struct snapshot *s, const struct api_write *w,
@@ -581,25 +720,29 @@ new_entry(const struct snapshot *s, const struct api_write *w,
 	return rc;
 }
 
-/* Takes the lock and reads what is stored; -1 with pb. */
+/* Reads what is stored of id (a batch's queued bytes first); -1 with pb,
+ * also for an id of phones.yml. */
 static int
-wbegin(struct app *app, const char *id, const struct snapshot *s,
-    struct wstate *ws, struct api_problem *pb)
+wread(const struct api_batch *b, const char *id, struct wstate *ws,
+    struct api_problem *pb)
 {
+	const struct pending *p;
 	int rc;
 
 	memset(ws, 0, sizeof(*ws));
-	ws->lock = -1;
 	if (bad_id(id, pb) < 0)
 		return -1;
-	if ((ws->lock = devstore_lock(app->etc)) < 0)
-		return api_fail(pb, 500, "cannot lock " DEVSTORE_DIR ": %s",
-		    strerror(-ws->lock));
-	rc = stored(app, id, &ws->data, &ws->len, &ws->old, ws->etag, pb);
-	if (rc < 0)
+	if ((p = batch_pending(b, id)) != NULL) {
+		ws->data = xstrndup(p->yaml, p->len);
+		ws->len = p->len;
+		ws->old = entry_of(ws->data, ws->len, id, 0, NULL);
+		devstore_etag(ws->data, ws->len, ws->etag);
+		rc = 0;
+	} else if ((rc = stored(b->app, id, &ws->data, &ws->len, &ws->old,
+	    ws->etag, pb)) < 0)
 		return -1;
 	ws->exists = rc == 0;
-	if (!ws->exists && find_id(s, id) != NULL)
+	if (!ws->exists && find_id(b->s, id) != NULL)
 		return api_fail(pb, 409, "'%s' is defined in phones.yml, "
 		    "which the API does not edit", id);
 	return 0;
@@ -608,59 +751,66 @@ wbegin(struct app *app, const char *id, const struct snapshot *s,
 static void
 wend(struct wstate *ws)
 {
-	devstore_unlock(ws->lock);
 	free(ws->data);
 	json_object_put(ws->old);
 }
 
-int
-api_ops_put(struct app *app, const struct api_write *w, json_object **out,
+/* One PUT or PATCH inside a batch: 0 with *out (when out is not NULL)
+ * and *ch, or -1 with pb. */
+static int
+batch_put(struct api_batch *b, const struct api_write *w, json_object **out,
     enum api_change *ch, struct api_problem *pb)
 {
-	const struct snapshot *s = current(app, pb);
-	struct snapshot *cand = NULL;
+	const struct phone *ph;
 	json_object *entry = NULL;
 	char etag[DEVSTORE_ETAG_LEN];
 	const char *key;
 	struct wstate ws;
 	int rc = -1;
 
-	*out = NULL;
-	if (s == NULL)
-		return -1;
-	if (wbegin(app, w->id, s, &ws, pb) < 0 ||
+	if (wread(b, w->id, &ws, pb) < 0 ||
 	    precondition(w->if_match, w->require_match, ws.exists ? ws.etag :
 	    NULL, pb) < 0 ||
-	    new_entry(s, w, ws.old, &entry, pb) < 0 ||
-	    mac_taken(s, entry, w->id, pb) < 0)
+	    new_entry(b->s, w, ws.old, &entry, pb) < 0)
 		goto out;
 	if ((key = link_key(entry, ws.old)) != NULL && *key == '\0') {
 		api_fail(pb, 500, "no randomness for a link key");
 		goto out;
 	}
-	if ((rc = commit(app, w->id, entry, &ws, w->dry_run, &cand, etag,
-	    pb)) < 0)
+	if ((rc = commit(b, w->id, entry, &ws, &ph, etag, pb)) < 0)
 		goto out;
 	*ch = rc == 1 ? API_UNCHANGED : ws.exists ? API_UPDATED : API_CREATED;
-	*out = envelope(w->id, entry, etag, "devices.d", cand ? find_id(cand,
-	    w->id) : find_id(s, w->id), w->base, key);
+	if (out != NULL)
+		*out = envelope(w->id, entry, etag, "devices.d", ph ? ph :
+		    find_id(b->s, w->id), w->base, key);
 	rc = 0;
 out:
-	snapshot_free(cand);
 	json_object_put(entry);
 	wend(&ws);
 	return rc;
 }
 
-/* wbegin() for a write to a device that must exist and match if_match
- * (DELETE, key rotation): 0, or -1 with pb (404, 412, 428); ws is for
- * wend() either way. */
-static int
-wbegin_existing(struct app *app, const char *id, const struct snapshot *s,
-    const char *if_match, int require_match, struct wstate *ws,
-    struct api_problem *pb)
+int
+api_ops_put(struct app *app, const struct api_write *w, json_object **out,
+    enum api_change *ch, struct api_problem *pb)
 {
-	if (wbegin(app, id, s, ws, pb) < 0)
+	struct api_batch b;
+	int rc = -1;
+
+	*out = NULL;
+	if (batch_begin(app, &b, w->dry_run, 0, pb) == 0)
+		rc = batch_put(&b, w, out, ch, pb);
+	batch_end(&b);
+	return rc;
+}
+
+/* The device a DELETE or key rotation needs: stored, matching if_match;
+ * 0, or -1 with pb (404, 412, 428). */
+static int
+wexisting(const struct api_batch *b, const char *id, const char *if_match,
+    int require_match, struct wstate *ws, struct api_problem *pb)
+{
+	if (wread(b, id, ws, pb) < 0)
 		return -1;
 	if (!ws->exists)
 		return api_fail(pb, 404, "no such device");
@@ -671,20 +821,20 @@ int
 api_ops_delete(struct app *app, const char *id, const char *if_match,
     int require_match, struct api_problem *pb)
 {
-	const struct snapshot *s = current(app, pb);
+	struct api_batch b;
 	struct wstate ws;
 	int rc = -1;
 
-	if (s == NULL)
-		return -1;
-	if (wbegin_existing(app, id, s, if_match, require_match, &ws,
-	    pb) < 0)
+	memset(&ws, 0, sizeof(ws));
+	if (batch_begin(app, &b, 0, 0, pb) < 0 ||
+	    wexisting(&b, id, if_match, require_match, &ws, pb) < 0)
 		goto out;
 	if ((rc = devstore_remove(app->etc, id)) < 0)
 		rc = api_fail(pb, 500, "cannot remove the device file: %s",
 		    strerror(-rc));
 out:
 	wend(&ws);
+	batch_end(&b);
 	return rc;
 }
 
@@ -693,30 +843,90 @@ api_ops_rotate_key(struct app *app, const char *id, const char *if_match,
     int require_match, const char *base, json_object **out,
     struct api_problem *pb)
 {
-	const struct snapshot *s = current(app, pb);
-	struct snapshot *cand = NULL;
+	const struct phone *ph;
 	char key[LINKS_KEY_LEN + 1], etag[DEVSTORE_ETAG_LEN];
+	struct api_batch b;
 	struct wstate ws;
 	int rc = -1;
 
 	*out = NULL;
-	if (s == NULL)
-		return -1;
-	if (wbegin_existing(app, id, s, if_match, require_match, &ws,
-	    pb) < 0)
+	memset(&ws, 0, sizeof(ws));
+	if (batch_begin(app, &b, 0, 0, pb) < 0 ||
+	    wexisting(&b, id, if_match, require_match, &ws, pb) < 0)
 		goto out;
 	if (links_key_new(key) < 0) {
 		api_fail(pb, 500, "no randomness for a link key");
 		goto out;
 	}
 	json_object_object_add(ws.old, "link_key", json_object_new_string(key));
-	if (commit(app, id, ws.old, &ws, 0, &cand, etag, pb) < 0)
+	if (commit(&b, id, ws.old, &ws, &ph, etag, pb) < 0)
 		goto out;
-	*out = envelope(id, ws.old, etag, "devices.d", find_id(cand, id), base,
-	    key);
+	*out = envelope(id, ws.old, etag, "devices.d", ph, base, key);
 	rc = 0;
 out:
-	snapshot_free(cand);
 	wend(&ws);
+	batch_end(&b);
 	return rc;
+}
+
+/* ---- many at once ---- */
+
+struct api_batch *
+api_ops_batch_new(struct app *app, int dry_run, struct api_problem *pb)
+{
+	struct api_batch *b = xcalloc(1, sizeof(*b));
+
+	if (batch_begin(app, b, dry_run, 1, pb) < 0) {
+		batch_end(b);
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+int
+api_ops_batch_put(struct api_batch *b, const struct api_write *w,
+    enum api_change *ch, struct api_problem *pb)
+{
+	return batch_put(b, w, NULL, ch, pb);
+}
+
+size_t
+api_ops_batch_commit(struct api_batch *b, api_batch_failed_fn failed,
+    void *ctx)
+{
+	struct devstore_file *f;
+	struct api_problem pb;
+	size_t n = 0;
+	int *rc;
+
+	if (b->dry_run || b->n_pend == 0)
+		return 0;
+	f = xcalloc(b->n_pend, sizeof(*f));
+	rc = xcalloc(b->n_pend, sizeof(*rc));
+	for (size_t i = 0; i < b->n_pend; i++)
+		f[i] = (struct devstore_file){ b->pend[i].id, b->pend[i].yaml,
+		    b->pend[i].len };
+	if (devstore_write_many(b->app->etc, f, b->n_pend, rc) > 0)
+		for (size_t i = 0; i < b->n_pend; i++) {
+			if (rc[i] == 0)
+				continue;
+			api_problem_init(&pb);
+			write_failed(rc[i], &pb);
+			failed(ctx, b->pend[i].id, b->pend[i].ch, &pb);
+			api_problem_free(&pb);
+			n++;
+		}
+	free(f);
+	free(rc);
+	return n;
+}
+
+void
+api_ops_batch_free(struct api_batch *b)
+{
+	if (b == NULL)
+		return;
+	batch_end(b);
+	free(b);
 }

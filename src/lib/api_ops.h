@@ -1,7 +1,9 @@
 /* What the management API does, over the process context, for api.fcgi
  * and `deskprov device|import` alike: list, read, write and remove the
  * devices of etc/devices.d (devstore.h), with every write checked by the
- * config loader itself before it reaches the disk.
+ * config loader itself before it reaches the disk: the one entry with the
+ * loader's code against the running snapshot (config_check, config.h), so
+ * that a write costs about the same at any fleet size.
  *
  * A device comes back as an envelope:
  *   {"id", "etag", "source": "devices.d"|"phones.yml", "device": {the
@@ -61,5 +63,28 @@ int	api_ops_delete(struct app *, const char *id, const char *if_match,
 int	api_ops_rotate_key(struct app *, const char *id, const char *if_match,
 	    int require_match, const char *base, json_object **out,
 	    struct api_problem *);
+
+/* Many writes under one hold of the writers' lock (`deskprov import`):
+ * each api_ops_batch_put() is checked as api_ops_put() checks one (against
+ * the running snapshot, the files written since it was loaded and the
+ * batch's earlier entries), and nothing reaches the disk before
+ * api_ops_batch_commit() writes them all, so the running processes reload
+ * once instead of once per device.  When the files on disk do not load
+ * now, each entry is checked by loading everything with it and written at
+ * once, as a single PUT would be.  NULL with pb (503, 500). */
+struct api_batch;
+struct api_batch	*api_ops_batch_new(struct app *, int dry_run,
+			    struct api_problem *);
+/* Checks and queues one write (w->dry_run is the batch's); 0 with *ch, or
+ * -1 with pb, and then nothing of it is queued. */
+int	api_ops_batch_put(struct api_batch *, const struct api_write *,
+	    enum api_change *, struct api_problem *);
+/* Writes every queued file (none in a dry run), each whose write fails
+ * reported to failed() with what it would have been; the count of those. */
+typedef void	(*api_batch_failed_fn)(void *ctx, const char *id,
+		    enum api_change, const struct api_problem *);
+size_t	api_ops_batch_commit(struct api_batch *, api_batch_failed_fn failed,
+	    void *ctx);
+void	api_ops_batch_free(struct api_batch *);
 
 #endif

@@ -139,19 +139,6 @@ base_url(struct call *c)
 	    "localhost");
 }
 
-static long long
-content_length(const char *cl)
-{
-	size_t n;
-
-	if (cl == NULL)
-		return -1;
-	n = strlen(cl);
-	if (n == 0 || n > 18 || strspn(cl, "0123456789") != n)
-		return -2;
-	return strtoll(cl, NULL, 10);
-}
-
 static int
 json_type_ok(const char *ct, int patch)
 {
@@ -165,24 +152,30 @@ json_type_ok(const char *ct, int patch)
 	    n) == 0);
 }
 
-/* The JSON body, capped before any of it is read.  NULL after a
+/* The messages of http_body_length()'s refusals. */
+static const char *
+body_refusal(const char *outcome)
+{
+	return strcmp(outcome, "too_large") == 0 ? "the body is larger than "
+	    "65536 bytes" : strcmp(outcome, "bad_body") == 0 ? "the body is "
+	    "shorter than its Content-Length" : strcmp(outcome,
+	    "empty_body") == 0 ? "the body is empty" : "a body needs a valid "
+	    "Content-Length";
+}
+
+/* The JSON body, capped before any of it is read (http.h).  NULL after a
  * refusal. */
 static json_object *
 read_json(struct call *c, int patch)
 {
-	long long want = content_length(c->rq->content_length);
+	const char *why;
 	char err[128], *body;
 	json_object *o = NULL;
-	size_t got = 0;
-	ssize_t r;
+	size_t want;
+	int st;
 
-	if (want < 0) {
-		refuse(c, want == -1 ? 411 : 400, "a body needs a valid "
-		    "Content-Length");
-		return NULL;
-	}
-	if (want > API_BODY_MAX) {
-		refuse(c, 413, "the body is larger than 65536 bytes");
+	if ((st = http_body_length(c->rq, API_BODY_MAX, &want, &why)) != 0) {
+		refuse(c, st, body_refusal(why));
 		return NULL;
 	}
 	if (!json_type_ok(c->rq->content_type, patch)) {
@@ -190,14 +183,9 @@ read_json(struct call *c, int patch)
 		    "application/json" : "send application/json");
 		return NULL;
 	}
-	body = xmalloc((size_t)want + 1);
-	while (c->rq->read_body && got < (size_t)want && (r =
-	    c->rq->read_body(c->rq->body_ctx, body + got, (size_t)want -
-	    got)) > 0)
-		got += (size_t)r;
-	if (got < (size_t)want)
-		refuse(c, 400, "the body is shorter than its Content-Length");
-	else if (api_json_parse(body, got, &o, err, sizeof(err)) < 0)
+	if ((st = http_body_read(c->rq, want, &body, &why)) != 0)
+		refuse(c, st, body_refusal(why));
+	else if (api_json_parse(body, want, &o, err, sizeof(err)) < 0)
 		refuse(c, 400, err);
 	free(body);
 	return o;

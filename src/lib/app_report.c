@@ -187,58 +187,32 @@ check_sender(const struct snapshot *s, const struct request *rq,
 
 /* ---- the body ---- */
 
-/* Content-Length as a number: -1 when absent, -2 when not a number. */
-static long long
-content_length(const char *cl)
-{
-	size_t n;
-
-	if (cl == NULL)
-		return -1;
-	n = strlen(cl);
-	if (n == 0 || n > 18 || strspn(cl, "0123456789") != n)
-		return -2;
-	return strtoll(cl, NULL, 10);
-}
-
-/* Reads exactly the announced length, which the caller has capped.
- * Returns the body (caller frees) or NULL with the refusal in rs. */
+/* The body (http_read_body(), capped before a byte is read; caller frees)
+ * or NULL with the refusal in rs. */
 static char *
 read_body(const struct request *rq, size_t cap, size_t *len,
     struct response *rs)
 {
-	long long want = content_length(rq->content_length);
-	size_t got = 0;
-	ssize_t r;
+	static const struct {
+		const char	*outcome, *message;
+	} why[] = {
+		{ "too_large", "the report is larger than "
+		    "reports.max_body_bytes" },
+		{ "empty_body", "the report body is empty" },
+		{ "bad_body", "the body is shorter than its Content-Length" },
+		{ NULL, "a report needs a valid Content-Length" },
+	};
+	const char *outcome;
 	char *body;
+	size_t i = 0;
+	int st;
 
-	if (want == -1 || want == -2) {
-		refuse(rs, want == -1 ? 411 : 400, want == -1 ? "no_length" :
-		    "bad_length", "a report needs a valid Content-Length");
-		return NULL;
-	}
-	if ((unsigned long long)want > cap) {
-		refuse(rs, 413, "too_large", "the report is larger than "
-		    "reports.max_body_bytes");
-		return NULL;
-	}
-	if (want == 0 || rq->read_body == NULL) {
-		refuse(rs, 400, "empty_body", "the report body is empty");
-		return NULL;
-	}
-	body = xmalloc((size_t)want + 1);
-	while (got < (size_t)want && (r = rq->read_body(rq->body_ctx,
-	    body + got, (size_t)want - got)) > 0)
-		got += (size_t)r;
-	if (got < (size_t)want) {
-		free(body);
-		refuse(rs, 400, "bad_body", "the body is shorter than its "
-		    "Content-Length");
-		return NULL;
-	}
-	body[got] = '\0';
-	*len = got;
-	return body;
+	if ((st = http_read_body(rq, cap, &body, len, &outcome)) == 0)
+		return body;
+	while (why[i].outcome && strcmp(why[i].outcome, outcome) != 0)
+		i++;
+	refuse(rs, st, outcome, why[i].message);
+	return NULL;
 }
 
 /* Parses; on error the refusal names what is wrong (element names and

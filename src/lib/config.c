@@ -793,21 +793,22 @@ index_phone(struct loader *l, struct phone *ph)
 	return 0;
 }
 
-/* One devices.d/<id>.yml: `<id>: {...}`, the key being the file's id. */
+/* The entry of one devices.d/<id>.yml (rel, its relative name):
+ * `<id>: {...}`, the key being the file's id.  Not indexed. */
 static int
-load_device_file(struct loader *l, const struct extra_file *f,
-    struct phone *ph)
+load_device_bytes(struct loader *l, const char *rel, const char *data,
+    size_t len, struct phone *ph)
 {
-	const char *id = f->rel + sizeof(DEVSTORE_DIR);
+	const char *id = rel + sizeof(DEVSTORE_DIR);
 	size_t idlen = strlen(id) - 4;
 	const struct ynode *root;
 	struct ydoc doc;
 	int rc;
 
-	l->cur_name = f->rel;
+	l->cur_name = rel;
 	memset(&doc, 0, sizeof(doc));
-	if (ydoc_load_string(&doc, f->data, f->len, l->err) < 0) {
-		diag_set_file(l->err, f->rel);
+	if (ydoc_load_string(&doc, data, len, l->err) < 0) {
+		diag_set_file(l->err, rel);
 		ydoc_free(&doc);
 		return -1;
 	}
@@ -819,10 +820,17 @@ load_device_file(struct loader *l, const struct extra_file *f,
 		    "named like the file, '%.*s:'", (int)idlen, id);
 	else
 		rc = load_phone(l, YMAP_KEY(root, 0), YMAP_VAL(root, 0), ph);
-	if (rc == 0)
-		rc = index_phone(l, ph);
 	ydoc_free(&doc);
 	return rc;
+}
+
+static int
+load_device_file(struct loader *l, const struct extra_file *f,
+    struct phone *ph)
+{
+	if (load_device_bytes(l, f->rel, f->data, f->len, ph) < 0)
+		return -1;
+	return index_phone(l, ph);
 }
 
 static int
@@ -849,6 +857,7 @@ load_phones(struct loader *l)
 			return -1;
 	}
 	/* The API's devices, after phones.yml (devstore.h). */
+	s->n_phones_yml = n_yml;
 	for (size_t i = 0; i < l->devs.n; i++)
 		if (load_device_file(l, &l->devs.v[i], &s->phones[n_yml + i]) < 0)
 			return -1;
@@ -1037,6 +1046,7 @@ snapshot_load_override(const char *etc, const char *schema_dir,
 	l.ov = ov;
 	arena_init(&s->arena);
 	strmap_init(&l.names, 1024);
+	clock_gettime(CLOCK_REALTIME, &s->read_from);
 	rc = read_files(&l, etc, schema_dir);
 	if (rc == 0)
 		rc = load_settings(&l);
@@ -1091,4 +1101,203 @@ snapshot_find_mac(const struct snapshot *s, const char *mac)
 
 	/* The key space is shared with names: make sure it is the MAC. */
 	return p != NULL && strcmp(p->mac, mac) == 0 ? p : NULL;
+}
+
+/* ---- one entry at a time (config.h: config_check) ---- */
+
+struct config_check {
+	const struct snapshot	*base;
+	char			*etc;
+	/* Where the entries checked so far live: its own arena, and the
+	 * base's packs and base list, borrowed (never freed from here). */
+	struct snapshot		 scratch;
+	struct strmap		 names;
+	struct strmap		 keys;		/* lookup key → struct phone ** */
+	struct strmap		 latest;	/* id → struct phone ** (newest) */
+};
+
+struct config_check *
+config_check_new(const struct snapshot *base, const char *etc)
+{
+	struct config_check *c = xcalloc(1, sizeof(*c));
+
+	c->base = base;
+	c->etc = xstrdup(etc);
+	arena_init(&c->scratch.arena);
+	c->scratch.packs = base->packs;
+	c->scratch.base = base->base;
+	c->scratch.n_base = base->n_base;
+	c->scratch.base_slots = base->base_slots;
+	c->scratch.svc = base->svc;
+	strmap_init(&c->names, 64);
+	strmap_init(&c->keys, 64);
+	strmap_init(&c->latest, 16);
+	return c;
+}
+
+void
+config_check_free(struct config_check *c)
+{
+	if (c == NULL)
+		return;
+	strmap_free(&c->names);
+	strmap_free(&c->keys);
+	strmap_free(&c->latest);
+	arena_free(&c->scratch.arena);
+	free(c->etc);
+	free(c);
+}
+
+/* 1 when a phone of the base still counts: no entry checked here replaces
+ * it, and a devices.d phone's file is still there (a removal since the
+ * base was loaded is not in it). */
+static int
+base_phone_counts(const struct config_check *c, const struct phone *ph)
+{
+	char path[4400];
+
+	if (strmap_get(&c->latest, ph->id, strlen(ph->id)) != NULL)
+		return 0;
+	if ((size_t)(ph - c->base->phones) < c->base->n_phones_yml)
+		return 1;
+	snprintf(path, sizeof(path), "%s/" DEVSTORE_DIR "/%s.yml", c->etc,
+	    ph->id);
+	return access(path, F_OK) == 0;
+}
+
+/* The phone other than ph that key identifies now, or NULL: an entry
+ * checked here (while it is the newest of its id), else the base's. */
+static const struct phone *
+key_owner(const struct config_check *c, const struct phone *ph,
+    const char *key, size_t len, const struct phone *in_base)
+{
+	const struct phone **cell = strmap_get(&c->keys, key, len), **newest;
+	const struct phone *o = cell ? *cell : NULL;
+
+	if (o != NULL && strcmp(o->id, ph->id) != 0 &&
+	    (newest = strmap_get(&c->latest, o->id, strlen(o->id))) != NULL &&
+	    *newest == o)
+		return o;
+	if (in_base != NULL && strcmp(in_base->id, ph->id) != 0 &&
+	    base_phone_counts(c, in_base))
+		return in_base;
+	return NULL;
+}
+
+/* The lookup keys of ph (name, MAC, serial; then its link key's digest
+ * behind a byte no name has), as index_phone() and links_index() make
+ * them, into out[] (arena strings); returns how many. */
+static size_t
+phone_keys(struct config_check *c, const struct phone *ph,
+    const char *out[4], size_t len[4], const char *what[4])
+{
+	const char *idents[3] = { ph->id, ph->mac[0] ? ph->mac : NULL,
+	    ph->serial };
+	static const char *const names[3] = { "name", "MAC", "serial_number" };
+	char key[IDENT_MAX + 1];
+	size_t n = 0;
+
+	for (int i = 0; i < 3; i++) {
+		if (idents[i] == NULL)
+			continue;
+		ident_key(idents[i], strlen(idents[i]), key);
+		len[n] = strlen(key);
+		what[n] = names[i];
+		out[n] = arena_strndup(&c->scratch.arena, key, len[n]);
+		n++;
+	}
+	if (ph->rules.link_key != NULL) {
+		unsigned char *d = arena_alloc(&c->scratch.arena, 33);
+		d[0] = 1;
+		links_sha256(ph->rules.link_key, LINKS_KEY_LEN, d + 1);
+		out[n] = (const char *)d;
+		len[n] = 33;
+		what[n++] = "link_key";
+	}
+	return n;
+}
+
+/* The base's phone for the i-th key of phone_keys(). */
+static const struct phone *
+base_lookup(const struct config_check *c, const struct phone *ph,
+    const char *what, const char *key)
+{
+	if (strcmp(what, "link_key") == 0)
+		return links_find_key(c->base, ph->rules.link_key,
+		    LINKS_KEY_LEN);
+	return snapshot_find(c->base, key);
+}
+
+/* The checks of index_phone() and links_index(), with their messages. */
+static int
+check_keys(struct config_check *c, struct loader *l, const struct phone *ph,
+    const char *keys[4], const size_t len[4], const char *what[4], size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct phone *o = key_owner(c, ph, keys[i], len[i],
+		    base_lookup(c, ph, what[i], keys[i]));
+		const char *ident = i == 0 ? ph->id : strcmp(what[i], "MAC") ==
+		    0 ? ph->mac : ph->serial;
+
+		if (o == NULL)
+			continue;
+		if (strcmp(what[i], "link_key") == 0)
+			return fail(l, ph->line, "phone '%s': link_key is "
+			    "another phone's too", ph->id);
+		return fail(l, ph->line, "phone '%s': %s '%s' also identifies "
+		    "phone '%s' (line %d)", ph->id, what[i], ident, o->id,
+		    o->line);
+	}
+	return 0;
+}
+
+/* Counts ph's keys for the entries checked after it. */
+static void
+add_keys(struct config_check *c, struct phone *ph, const char *keys[4],
+    const size_t len[4], size_t n)
+{
+	struct phone **prev = strmap_get(&c->latest, ph->id, strlen(ph->id));
+
+	if (prev != NULL)
+		*prev = ph;
+	else {
+		prev = arena_alloc(&c->scratch.arena, sizeof(*prev));
+		*prev = ph;
+		strmap_put(&c->latest, ph->id, strlen(ph->id), prev);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct phone **cell = strmap_get(&c->keys, keys[i],
+		    len[i]);
+		if (cell == NULL) {
+			cell = arena_alloc(&c->scratch.arena, sizeof(*cell));
+			strmap_put(&c->keys, keys[i], len[i], cell);
+		}
+		*cell = ph;
+	}
+}
+
+const struct phone *
+config_check_device(struct config_check *c, const char *rel,
+    const char *data, size_t len, struct diag *err)
+{
+	struct loader l;
+	struct phone *ph = arena_calloc(&c->scratch.arena, 1, sizeof(*ph));
+	const char *keys[4], *what[4];
+	size_t klen[4], n;
+
+	memset(&l, 0, sizeof(l));
+	diag_clear(err);
+	l.snap = &c->scratch;
+	l.err = err;
+	l.names = c->names;
+	if (load_device_bytes(&l, rel, data, len, ph) < 0) {
+		c->names = l.names;
+		return NULL;
+	}
+	c->names = l.names;
+	n = phone_keys(c, ph, keys, klen, what);
+	if (check_keys(c, &l, ph, keys, klen, what, n) < 0)
+		return NULL;
+	add_keys(c, ph, keys, klen, n);
+	return ph;
 }

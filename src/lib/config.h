@@ -76,6 +76,7 @@ struct snapshot {
 	struct arena		 arena;
 	struct phone		*phones;
 	size_t			 n_phones;
+	size_t			 n_phones_yml;	/* phones.yml's, then devices.d */
 	struct strmap		 by_ident;	/* MAC, id, serial → phone */
 	struct strmap		 by_link_key;	/* SHA-256 of link_key → phone */
 
@@ -102,6 +103,9 @@ struct snapshot {
 	struct comparison_settings cmp;
 	time_t			 loaded_at;
 	double			 load_seconds;
+	/* The wall clock when the load began to read the files: a file
+	 * whose change time is later may not be in the snapshot. */
+	struct timespec		 read_from;
 	uint64_t		 source_hash;	/* of every file's bytes */
 	struct packset		 packs;		/* vendor packs, templates */
 	size_t			 n_devices;	/* phones with a pack */
@@ -154,6 +158,28 @@ void		 snapshot_free(struct snapshot *);
 int		 config_files_read(const char *etc, const char *schema_dir,
 		    struct config_files *, uint64_t *hash);
 void		 config_files_free(struct config_files *);
+
+/* Checks devices.d entries a write would add, one at a time, with the
+ * loader's own code and messages (those of `deskprov check`), against a
+ * loaded snapshot and the entries checked before, without loading the rest
+ * of the configuration again: a write costs the same at 10 and at 10,000
+ * devices.  Of the whole configuration it checks what one entry can break:
+ * that no other phone has its name, MAC, serial number or link key.  A
+ * phone of the snapshot that a checked entry replaces (the same id), or
+ * whose devices.d file is gone, no longer counts.  Everything else (packs,
+ * settings, phones.yml) is the snapshot's, which a whole load checked. */
+struct config_check;
+/* A checker over base (borrowed until config_check_free) and the config
+ * directory etc it was loaded from. */
+struct config_check	*config_check_new(const struct snapshot *base,
+			    const char *etc);
+/* Checks data as the file rel ("devices.d/<id>.yml") and, when it passes,
+ * counts it for the entries checked after it.  The phone as loaded
+ * (borrowed until config_check_free), or NULL with err. */
+const struct phone	*config_check_device(struct config_check *,
+			    const char *rel, const char *data, size_t len,
+			    struct diag *err);
+void			 config_check_free(struct config_check *);
 
 /* The warnings kept in a snapshot: min(n_warnings, SNAPSHOT_WARN_MAX). */
 size_t		 snapshot_warnings_kept(const struct snapshot *);

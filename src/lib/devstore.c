@@ -1,3 +1,5 @@
+/* syncfs(2), for a batch of writes. */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -135,6 +137,93 @@ devstore_write(const char *etc, const char *id, const char *data,
 	return rc;
 }
 
+/* The unsynced temporary file of one batch entry; 0 or -errno. */
+static int
+write_unsynced(int dfd, const char *tmp, const struct devstore_file *f)
+{
+	int fd, rc;
+
+	unlinkat(dfd, tmp, 0);
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0640);
+	if (fd < 0)
+		return -errno;
+	rc = af_write_all(fd, f->data, f->len);
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	if (rc < 0)
+		af_discard(dfd, tmp);
+	return rc;
+}
+
+/* Every temporary file written first, then one flush of the file system
+ * (syncfs) instead of one fsync per file and one per rename: at 2,000
+ * devices that is a second instead of twenty on a virtual disk. */
+static int
+write_all_tmp(int dfd, const struct devstore_file *f, size_t n, int *rc)
+{
+	char tmp[128];
+	int any = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(tmp, sizeof(tmp), ".%s.yml.%ld", f[i].id,
+		    (long)getpid());
+		rc[i] = devstore_id_ok(f[i].id) ? write_unsynced(dfd, tmp,
+		    &f[i]) : -EINVAL;
+		any |= rc[i] == 0;
+	}
+#ifdef __linux__
+	if (any && syncfs(dfd) < 0)
+		return -errno;
+#else
+	sync();
+#endif
+	return 0;
+}
+
+/* Sets every rc[i] still 0 to -e. */
+static void
+fail_rest(int *rc, size_t n, int e)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rc[i] == 0)
+			rc[i] = -e;
+}
+
+size_t
+devstore_write_many(const char *etc, const struct devstore_file *f,
+    size_t n, int *rc)
+{
+	char dir[4200], tmp[128], final[80];
+	size_t failed = 0;
+	int dfd, e;
+
+	memset(rc, 0, n * sizeof(*rc));
+	dir_path(etc, dir, sizeof(dir));
+	if ((mkdir(dir, 0755) < 0 && errno != EEXIST) ||
+	    (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		fail_rest(rc, n, errno);
+		return n;
+	}
+	if ((e = write_all_tmp(dfd, f, n, rc)) < 0)
+		fail_rest(rc, n, -e);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(tmp, sizeof(tmp), ".%s.yml.%ld", f[i].id,
+		    (long)getpid());
+		snprintf(final, sizeof(final), "%s.yml", f[i].id);
+		if (rc[i] == 0 && renameat(dfd, tmp, dfd, final) < 0)
+			rc[i] = -errno;
+		if (rc[i] < 0 && rc[i] != -EINVAL)
+			af_discard(dfd, tmp);
+	}
+	if (fsync(dfd) < 0)
+		fail_rest(rc, n, errno);
+	close(dfd);
+	for (size_t i = 0; i < n; i++)
+		failed += rc[i] < 0;
+	return failed;
+}
+
 int
 devstore_remove(const char *etc, const char *id)
 {
@@ -178,6 +267,50 @@ devstore_list(const char *etc, char ***ids)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
+			*ids = xrealloc(*ids, cap * sizeof(**ids));
+		}
+		(*ids)[n++] = xstrndup(e->d_name, strlen(e->d_name) - 4);
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(*ids, n, sizeof(**ids), by_name);
+	return n;
+}
+
+/* a < b */
+static int
+ts_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec &&
+	    a->tv_nsec < b->tv_nsec);
+}
+
+size_t
+devstore_changed_since(const char *etc, const struct timespec *since,
+    char ***ids)
+{
+	char dir[4200];
+	struct dirent *e;
+	struct stat st;
+	size_t n = 0, cap = 0;
+	DIR *d;
+	int dfd;
+
+	*ids = NULL;
+	dir_path(etc, dir, sizeof(dir));
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	dfd = dirfd(d);
+	while ((e = readdir(d)) != NULL && n < DEVSTORE_FILES_MAX) {
+		/* The change time too: a rename or a copy keeping its mtime
+		 * (cp -p, mv) still sets it. */
+		if (!devstore_file_name_ok(e->d_name) ||
+		    fstatat(dfd, e->d_name, &st, 0) < 0 ||
+		    (ts_before(&st.st_mtim, since) &&
+		    ts_before(&st.st_ctim, since)))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
 			*ids = xrealloc(*ids, cap * sizeof(**ids));
 		}
 		(*ids)[n++] = xstrndup(e->d_name, strlen(e->d_name) - 4);

@@ -12,6 +12,7 @@
 #define DESKPROV_DEVSTORE_H
 
 #include <stddef.h>
+#include <time.h>
 
 #define DEVSTORE_DIR		"devices.d"
 #define DEVSTORE_FILES_MAX	100000
@@ -43,11 +44,26 @@ void	devstore_unlock(int fd);
 /* Replaces (or creates) the file of id atomically.  0 or -errno. */
 int	devstore_write(const char *etc, const char *id, const char *data,
 	    size_t len);
+/* Many files of one batch (`deskprov import`), each atomic as with
+ * devstore_write() but flushed to disk together.  rc[i] is 0 or -errno for
+ * f[i]; returns how many failed. */
+struct devstore_file {
+	const char	*id;
+	const char	*data;
+	size_t		 len;
+};
+size_t	devstore_write_many(const char *etc, const struct devstore_file *f,
+	    size_t n, int *rc);
 /* Removes the file of id.  0, -ENOENT or -errno. */
 int	devstore_remove(const char *etc, const char *id);
 
 /* The ids of every device file, sorted (caller frees each and the
  * array).  Returns the count; a missing directory has none. */
 size_t	devstore_list(const char *etc, char ***ids);
+/* The ids of the device files changed (written, renamed in) at or after
+ * since, sorted (caller frees each and the array): what a running
+ * snapshot loaded at since may not have.  One stat per file. */
+size_t	devstore_changed_since(const char *etc,
+	    const struct timespec *since, char ***ids);
 
 #endif

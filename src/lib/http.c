@@ -156,35 +156,64 @@ etag_matches(const char *inm, const char *etag)
 }
 
 int
-http_body_read(const struct request *rq, size_t cap, char **out,
-    size_t *len)
+http_body_length(const struct request *rq, size_t cap, size_t *want,
+    const char **outcome)
 {
 	const char *cl = rq->content_length;
-	size_t n = cl != NULL ? strlen(cl) : 0, got = 0;
-	unsigned long long want;
-	ssize_t r;
-	char *body;
+	size_t n = cl ? strlen(cl) : 0;
+	unsigned long long v;
 
-	*out = NULL;
-	if (cl == NULL)
+	*want = 0;
+	if (cl == NULL) {
+		*outcome = "no_length";
 		return 411;
-	if (n == 0 || n > 18 || strspn(cl, "0123456789") != n)
-		return 400;
-	want = strtoull(cl, NULL, 10);
-	if (want > cap)
-		return 413;
-	if (want == 0 || rq->read_body == NULL)
-		return 400;
-	body = xmalloc((size_t)want + 1);
-	while (got < want && (r = rq->read_body(rq->body_ctx, body + got,
-	    (size_t)want - got)) > 0)
-		got += (size_t)r;
-	if (got < want) {
-		free(body);
+	}
+	/* Digits only, 1 to 18 of them: no sign, no space, no overflow. */
+	if (n == 0 || n > 18 || strspn(cl, "0123456789") != n) {
+		*outcome = "bad_length";
 		return 400;
 	}
-	body[got] = '\0';
-	*out = body;
-	*len = got;
+	if ((v = strtoull(cl, NULL, 10)) > cap) {
+		*outcome = "too_large";
+		return 413;
+	}
+	if (v == 0 || rq->read_body == NULL) {
+		*outcome = "empty_body";
+		return 400;
+	}
+	*want = (size_t)v;
 	return 0;
+}
+
+int
+http_body_read(const struct request *rq, size_t want, char **body,
+    const char **outcome)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	*body = xmalloc(want + 1);
+	while (got < want && (r = rq->read_body(rq->body_ctx, *body + got,
+	    want - got)) > 0)
+		got += (size_t)r;
+	if (got < want) {
+		free(*body);
+		*body = NULL;
+		*outcome = "bad_body";
+		return 400;
+	}
+	(*body)[got] = '\0';
+	return 0;
+}
+
+int
+http_read_body(const struct request *rq, size_t cap, char **body,
+    size_t *len, const char **outcome)
+{
+	int st;
+
+	*body = NULL;
+	if ((st = http_body_length(rq, cap, len, outcome)) != 0)
+		return st;
+	return http_body_read(rq, *len, body, outcome);
 }

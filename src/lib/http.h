@@ -55,13 +55,6 @@ void	 response_serialize(const struct response *, struct buf *out);
 int	 response_serialize_head(const struct response *, struct buf *out);
 const char	*http_status_text(int status);
 
-/* Reads a request body of exactly Content-Length bytes, refused before
- * any byte is read when larger than cap.  0 with *out (caller frees,
- * NUL-terminated) and *len, or the status to answer: 411 no length, 400
- * a bad or short one or an empty body, 413 over the cap. */
-int	 http_body_read(const struct request *, size_t cap, char **out,
-	    size_t *len);
-
 /* Copies the path of a raw REQUEST_URI (query dropped), percent-decoded.
  * Refuses invalid escapes, NUL and anything longer than outsz - 1.  */
 int	 uri_path_decode(const char *uri, char *out, size_t outsz);
@@ -69,5 +62,25 @@ int	 uri_path_decode(const char *uri, char *out, size_t outsz);
 /* True when an If-None-Match header value matches the entity tag `etag`
  * (which includes its quotes), with weak comparison as RFC 9110 says. */
 int	 etag_matches(const char *if_none_match, const char *etag);
+
+/* The body of a request, capped before a byte of it is read: one reader
+ * for every handler that takes one (reports, the management API).
+ * Content-Length is required, a plain decimal number, 1 to cap.  Returns
+ * 0, or the status to answer with *outcome its log word:
+ *   411 "no_length"   no Content-Length
+ *   400 "bad_length"  not a number (empty, a sign, 19 digits or more)
+ *   413 "too_large"   more than cap (nothing read)
+ *   400 "empty_body"  0, or no body to read
+ *   400 "bad_body"    fewer bytes than announced (http_body_read). */
+int	 http_body_length(const struct request *, size_t cap, size_t *want,
+	    const char **outcome);
+/* Reads exactly want bytes (from http_body_length) into *body,
+ * NUL-terminated, which the caller frees; 0 or 400 "bad_body" (and *body
+ * NULL). */
+int	 http_body_read(const struct request *, size_t want, char **body,
+	    const char **outcome);
+/* Both: 0 with *body (caller frees) and *len, or the status as above. */
+int	 http_read_body(const struct request *, size_t cap, char **body,
+	    size_t *len, const char **outcome);
 
 #endif

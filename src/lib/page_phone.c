@@ -419,6 +419,7 @@ page_phone_post(struct page *pg)
 	const struct phone *ph;
 	struct buf store;
 	char *body = NULL;
+	const char *why = NULL;
 	size_t len = 0;
 	int status;
 
@@ -432,8 +433,8 @@ page_phone_post(struct page *pg)
 		    strnlen(pg->rq->host, 200) : 0);
 		return forged(pg, "origin");
 	}
-	if ((status = http_body_read(pg->rq, PHONE_FORM_MAX, &body, &len)) ==
-	    413)
+	if ((status = http_read_body(pg->rq, PHONE_FORM_MAX, &body, &len,
+	    &why)) == 413)
 		return page_fail(pg, 413, "too_large", "The form is too large.");
 	buf_init(&store);
 	if (status != 0 || qs_parse(body, form_keys, &store, v) < 0 ||
