@@ -2,7 +2,11 @@
  * process (app_pages_handle() and app_metrics_handle() as compare.fcgi and
  * metrics.fcgi call them), wall time per answer.
  *
- *   build/bench_scale ETC SCHEMA_DIR DATA_DIR
+ *   build/bench_scale ETC SCHEMA_DIR DATA_DIR [URI ...]
+ *
+ * With URIs, only those are measured (ROUNDS=N in the environment sets
+ * the answers per URI, 7 by default: more for a profiler); a URI
+ * starting with /metrics or /status goes to app_metrics_handle().
  *
  * ETC is a fleet written by bench/gen-fleet (its serviceconfig.yml has the
  * user "admin").  When the summary index in DATA_DIR knows fewer phones
@@ -19,7 +23,9 @@
 #include "app_pages.h"
 #include "summary.h"
 
-#define ROUNDS	7
+#define ROUNDS_MAX	10000
+
+static int rounds = 7;
 
 static const char *const models[] = { "CP-6841-3PCC", "CP-7841-3PCC",
 	"CP-8851-3PCC", "CP-6871-3PCC" };
@@ -68,15 +74,18 @@ dcmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Median wall time of ROUNDS answers to GET uri. */
+/* Median wall and CPU time of `rounds` answers to GET uri. */
 static void
 measure(struct app *app, const char *uri, int metrics)
 {
-	double t[ROUNDS], cpu[ROUNDS];
+	double *t = calloc((size_t)rounds, sizeof(*t));
+	double *cpu = calloc((size_t)rounds, sizeof(*cpu));
 	size_t len = 0;
 	int status = 0;
 
-	for (int i = 0; i < ROUNDS; i++) {
+	if (t == NULL || cpu == NULL)
+		abort();
+	for (int i = 0; i < rounds; i++) {
 		struct request rq = { .method = "GET", .uri = uri,
 		    .remote_addr = "127.0.0.1", .remote_user = "admin" };
 		struct response rs;
@@ -97,11 +106,13 @@ measure(struct app *app, const char *uri, int metrics)
 		len = rs.body.len;
 		response_free(&rs);
 	}
-	qsort(t, ROUNDS, sizeof(t[0]), dcmp);
-	qsort(cpu, ROUNDS, sizeof(cpu[0]), dcmp);
+	qsort(t, (size_t)rounds, sizeof(t[0]), dcmp);
+	qsort(cpu, (size_t)rounds, sizeof(cpu[0]), dcmp);
 	printf("  %-50s %3d %7zu B  wall %7.2f ms (min %6.2f)  CPU %7.2f ms "
-	    "(min %6.2f)\n", uri, status, len, t[ROUNDS / 2], t[0],
-	    cpu[ROUNDS / 2], cpu[0]);
+	    "(min %6.2f)\n", uri, status, len, t[rounds / 2], t[0],
+	    cpu[rounds / 2], cpu[0]);
+	free(t);
+	free(cpu);
 }
 
 static const char *const page_uris[] = {
@@ -121,8 +132,15 @@ main(int argc, char **argv)
 	struct summary *sum;
 	double t0;
 
-	if (argc != 4) {
-		fputs("usage: bench_scale ETC SCHEMA_DIR DATA_DIR\n", stderr);
+	if (argc < 4) {
+		fputs("usage: bench_scale ETC SCHEMA_DIR DATA_DIR [URI ...]\n",
+		    stderr);
+		return 2;
+	}
+	if (getenv("ROUNDS") != NULL)
+		rounds = (int)strtol(getenv("ROUNDS"), NULL, 10);
+	if (rounds < 1 || rounds > ROUNDS_MAX) {
+		fprintf(stderr, "bench_scale: ROUNDS is 1 to %d\n", ROUNDS_MAX);
 		return 2;
 	}
 	memset(&o, 0, sizeof(o));
@@ -145,11 +163,17 @@ main(int argc, char **argv)
 		    summary_count(sum), now_ms() - t0);
 	}
 	printf("%zu phones, %zu in the index; medians of %d answers\n",
-	    s->n_phones, summary_count(sum), ROUNDS);
+	    s->n_phones, summary_count(sum), rounds);
+	for (int i = 4; i < argc; i++)
+		measure(&app, argv[i], strncmp(argv[i], "/metrics", 8) == 0 ||
+		    strncmp(argv[i], "/status", 7) == 0);
+	if (argc > 4)
+		goto out;
 	for (int i = 0; page_uris[i] != NULL; i++)
 		measure(&app, page_uris[i], 0);
 	measure(&app, "/metrics", 1);
 	measure(&app, "/status", 1);
+out:
 	app_free(&app);
 	return 0;
 }
