@@ -6,7 +6,10 @@
  *
  * With URIs, only those are measured (ROUNDS=N in the environment sets
  * the answers per URI, 7 by default: more for a profiler); a URI
- * starting with /metrics or /status goes to app_metrics_handle().
+ * starting with /metrics or /status goes to app_metrics_handle().  With
+ * DUMP=DIR in the environment, each answer's body is also written to
+ * DIR/<n>.html (n: the URI's place on the command line or in the list
+ * below), so that two builds can be compared byte for byte.
  *
  * ETC is a fleet written by bench/gen-fleet (its serviceconfig.yml has the
  * user "admin").  When the summary index in DATA_DIR knows fewer phones
@@ -74,9 +77,28 @@ dcmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The body of the last answer to DUMP/<n>.html, when DUMP is set. */
+static void
+dump(int n, const struct buf *body)
+{
+	const char *dir = getenv("DUMP");
+	char path[4096];
+	FILE *f;
+
+	if (dir == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/%02d.html", dir, n);
+	if ((f = fopen(path, "w")) == NULL ||
+	    fwrite(body->data, 1, body->len, f) != body->len) {
+		perror(path);
+		exit(1);
+	}
+	fclose(f);
+}
+
 /* Median wall and CPU time of `rounds` answers to GET uri. */
 static void
-measure(struct app *app, const char *uri, int metrics)
+measure(struct app *app, const char *uri, int metrics, int n)
 {
 	double *t = calloc((size_t)rounds, sizeof(*t));
 	double *cpu = calloc((size_t)rounds, sizeof(*cpu));
@@ -104,6 +126,8 @@ measure(struct app *app, const char *uri, int metrics)
 		logline_discard(&l);
 		status = rs.status;
 		len = rs.body.len;
+		if (i == rounds - 1)
+			dump(n, &rs.body);
 		response_free(&rs);
 	}
 	qsort(t, (size_t)rounds, sizeof(t[0]), dcmp);
@@ -166,13 +190,13 @@ main(int argc, char **argv)
 	    s->n_phones, summary_count(sum), rounds);
 	for (int i = 4; i < argc; i++)
 		measure(&app, argv[i], strncmp(argv[i], "/metrics", 8) == 0 ||
-		    strncmp(argv[i], "/status", 7) == 0);
+		    strncmp(argv[i], "/status", 7) == 0, i - 4);
 	if (argc > 4)
 		goto out;
 	for (int i = 0; page_uris[i] != NULL; i++)
-		measure(&app, page_uris[i], 0);
-	measure(&app, "/metrics", 1);
-	measure(&app, "/status", 1);
+		measure(&app, page_uris[i], 0, i);
+	measure(&app, "/metrics", 1, 90);
+	measure(&app, "/status", 1, 91);
 out:
 	app_free(&app);
 	return 0;
