@@ -422,13 +422,17 @@ conf_of(const struct snapshot *s)
 
 /* The distinct model and firmware texts of one view, numbered: a fleet
  * has few, and a number compares and sorts in one instruction.  Number 0
- * is "". */
+ * is "".  Numbering 200,000 texts through the hash table (strlen, hash,
+ * compare) took a third of a view; most texts are found first through a
+ * small table indexed by their first 16 bytes (text_hinted()). */
+#define TEXT_HINTS	64
 struct texts {
 	struct strmap	 map;
 	struct arena	 arena;
 	const char	**at;
 	uint32_t	*rank;		/* place in strcmp() order */
 	size_t		 n, cap;
+	uint32_t	 hint[TEXT_HINTS];	/* number + 1; 0: none */
 };
 
 static void
@@ -467,6 +471,28 @@ texts_init(struct texts *t)
 	strmap_init(&t->map, 64);
 	arena_init(&t->arena);
 	text_number(t, "");
+}
+
+/* text_number() for a field of the index (at least 16 bytes, NUL-ended
+ * within its size): a hint chosen by the field's first 16 bytes, checked
+ * with strcmp(); bytes after the NUL may be left from a longer text, so
+ * two fields of one text can choose different hints, which only costs a
+ * lookup in the table. */
+static uint32_t
+text_hinted(struct texts *t, const char *field)
+{
+	uint64_t a, b;
+	uint32_t *h, k;
+
+	memcpy(&a, field, 8);
+	memcpy(&b, field + 8, 8);
+	h = &t->hint[((a ^ (b * UINT64_C(0x9e3779b97f4a7c15))) *
+	    UINT64_C(0x9e3779b97f4a7c15)) >> 58];
+	if (*h != 0 && strcmp(t->at[*h - 1], field) == 0)
+		return *h - 1;
+	k = text_number(t, field);
+	*h = k + 1;
+	return k;
 }
 
 /* The number of s, or UINT32_MAX (no phone's) when it is not there. */
@@ -529,8 +555,10 @@ gather(void *ctx, size_t i, const struct summary_rec *rec)
 	b->present = 1;
 	b->last_fetch = rec->last_fetch;
 	b->last_report = rec->last_report;
-	b->model = rec->model[0] ? text_number(&w->texts, rec->model) : 0;
-	b->firmware = rec->firmware[0] ? text_number(&w->texts,
+	_Static_assert(sizeof(rec->model) >= 16 && sizeof(rec->firmware) >= 16,
+	    "text_hinted() reads 16 bytes");
+	b->model = rec->model[0] ? text_hinted(&w->texts, rec->model) : 0;
+	b->firmware = rec->firmware[0] ? text_hinted(&w->texts,
 	    rec->firmware) : 0;
 	b->differences = rec->differences;
 	b->have_state = rec->have_state;
@@ -977,7 +1005,8 @@ collect(struct walk *w, struct summary *sum, struct tally *t)
 	size_t n = 0;
 
 	memset(c->briefs, 0, (c->n ? c->n : 1) * sizeof(*c->briefs));
-	summary_get_many(sum, c->n, phone_mac_at, gather, w);
+	summary_get_fleet(sum, w->pg->snap->source_hash, c->n, phone_mac_at,
+	    gather, w);
 	w->conf_model = xcalloc(c->n_models, sizeof(*w->conf_model));
 	for (size_t k = 0; k < c->n_models; k++)
 		w->conf_model[k] = text_number(&w->texts, c->models[k]);
