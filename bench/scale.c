@@ -16,7 +16,9 @@
  * than the fleet has, every configured phone first gets a generated record
  * (a report a minute to a day old, one of a few models and firmware
  * versions, one phone in ten with differences), so that no report has to
- * be stored to measure the pages: they read the index only. */
+ * be stored to measure the pages: they read the index only (so do
+ * /reports and /status).  Every sort key of the fleet page is measured,
+ * deep pages and combined filters too. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,7 +146,11 @@ static const char *const page_uris[] = {
 	"/?sort=report&order=desc&page=300", "/?status=drift",
 	"/?status=drift&sort=differences&order=desc",
 	"/?model=CP-7841-3PCC&firmware=sip68xx.11-3-7MPP",
-	"/?q=fleet-09999", "/?q=02:00:00:01:86", NULL
+	"/?q=fleet-09999", "/?q=02:00:00:01:86", "/?sort=name&order=desc",
+	"/?sort=mac&page=1000", "/?sort=vendor", "/?sort=model&order=desc",
+	"/?sort=fetch&page=700", "/?sort=status&order=desc&page=999",
+	"/?status=stale&sort=firmware&page=50",
+	"/reports", "/reports?page=1000", "/reports?page=2000", NULL
 };
 
 int

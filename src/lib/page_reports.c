@@ -180,37 +180,63 @@ struct newest {
 	size_t			 n, cap;
 };
 
+/* Where the microseconds sit in a report id (store.h):
+ * "001122334455-20261122T100753.100655Z-config-..." */
+#define ID_DOT		28
+#define ID_US		29
+#define ID_US_LEN	6
+
 /* Microseconds since the epoch of the report a record names: the
- * seconds the index keeps, the fraction from the id's timestamp
- * ("...T100753.100655Z"), so that two reports of one second keep their
- * order. */
-static uint64_t
-newest_time(const struct summary_rec *rec, const struct store_entry *e)
+ * seconds the index keeps, the fraction from the id, so that two reports
+ * of one second keep their order.  0 when the record names no report (or
+ * a damaged id: the next report rewrites it).  No full parse of the id
+ * here: with snprintf() and the id's validation it was two thirds of a
+ * 100,000-phone list; the rows shown are parsed in full. */
+static int
+newest_time(const struct summary_rec *rec, uint64_t *out)
 {
 	uint64_t us = 0;
-	const char *dot = strchr(e->timestamp, '.');
+	const char *id = rec->latest_id;
 
-	for (int k = 1; dot != NULL && k <= 6; k++)
-		us = us * 10 + (uint64_t)(dot[k] - '0');
-	return (uint64_t)(rec->last_report > 0 ? rec->last_report : 0) *
+	if (strnlen(id, ID_US + ID_US_LEN) < ID_US + ID_US_LEN ||
+	    id[ID_DOT] != '.')
+		return -1;
+	for (int k = 0; k < ID_US_LEN; k++) {
+		if (id[ID_US + k] < '0' || id[ID_US + k] > '9')
+			return -1;
+		us = us * 10 + (uint64_t)(id[ID_US + k] - '0');
+	}
+	*out = (uint64_t)(rec->last_report > 0 ? rec->last_report : 0) *
 	    1000000 + us;
+	return 0;
+}
+
+/* A canonical MAC (12 lowercase hex digits) as a number. */
+static uint64_t
+mac_number(const char *mac)
+{
+	uint64_t n = 0;
+
+	for (int k = 0; k < MAC_LEN; k++)
+		n = n << 4 | (uint64_t)(mac[k] <= '9' ? mac[k] - '0' :
+		    mac[k] - 'a' + 10);
+	return n;
 }
 
 static void
 newest_one(const struct summary_rec *rec, void *ctx)
 {
 	struct newest *nw = ctx;
-	struct store_entry e;
+	uint64_t t;
 
-	if (rec->latest_id[0] == '\0' ||
-	    store_entry_parse(rec->latest_id, &e) < 0)
+	if (newest_time(rec, &t) < 0)
 		return;
 	if (nw->n == nw->cap) {
 		nw->cap = nw->cap ? nw->cap * 2 : 1024;
 		nw->v = xrealloc(nw->v, nw->cap * sizeof(*nw->v));
 	}
-	nw->v[nw->n].key = ~newest_time(rec, &e);
-	nw->v[nw->n].tie = strtoull(rec->mac, NULL, 16);
+	nw->v[nw->n].key = ~t;
+	nw->v[nw->n].tie = mac_number(rec->mac);
 	nw->n++;
 }
 
