@@ -87,10 +87,11 @@ order_ok(const char *v)
 	return strcmp(v, "asc") == 0 || strcmp(v, "desc") == 0;
 }
 
+/* "" is the filter form's "any" (see query_read()). */
 static int
 status_ok(const char *v)
 {
-	return status_index(v) >= 0;
+	return v[0] == '\0' || status_index(v) >= 0;
 }
 
 static int
@@ -150,8 +151,12 @@ static void
 query_read(const struct page *pg, struct fleet_query *fq)
 {
 	memset(fq, 0, sizeof(*fq));
+	/* The filter form sends every field, an unused one empty: an empty
+	 * filter is no filter (it was a 400 for status, and "no phone"
+	 * for the others), and the page's links leave it out. */
 	for (int i = 0; i < FQ_COUNT; i++)
-		fq->v[i] = pg->query[i];
+		fq->v[i] = pg->query[i] != NULL && pg->query[i][0] != '\0' ?
+		    pg->query[i] : NULL;
 	fq->page = fq->v[FQ_PAGE] ? strtoul(fq->v[FQ_PAGE], NULL, 10) : 1;
 	fq->sort = fq->v[FQ_SORT] ? (enum sort_key)word_index(sort_names,
 	    SK_COUNT, fq->v[FQ_SORT]) : SK_NAME;
