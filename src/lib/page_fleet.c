@@ -324,13 +324,15 @@ number_of(struct strmap *m, const char ***names, size_t *n, const char *t)
 
 	if (have != NULL)
 		return (uint32_t)((uintptr_t)have - 1);
-	*names = xrealloc(*names, (*n + 1) * sizeof(**names));
+	if ((*n & (*n - 1)) == 0)	/* 0, 1, 2, 4...: full, double */
+		*names = xrealloc(*names, (*n ? *n * 2 : 1) * sizeof(**names));
 	(*names)[*n] = t;
 	strmap_put(m, t, len, (void *)(uintptr_t)(*n + 1));
 	return (uint32_t)(*n)++;
 }
 
-/* Numbers every phone's text(ph) in c->n_... and copies the texts. */
+/* out[i]: the number of text(phone i) among the distinct texts, which
+ * are copied into *copies (n of them; number 0 is ""). */
 static void
 number_all(const struct snapshot *s, const char *(*text)(const struct phone *),
     uint32_t *out, char ***copies, size_t *n)
