@@ -19,6 +19,7 @@
 #include "page.h"
 #include "pagesel.h"
 #include "summary.h"
+#include "text.h"
 
 /* The phone's name (linked to its page) when it is configured, else a
  * muted note. */
@@ -218,8 +219,7 @@ mac_number(const char *mac)
 	uint64_t n = 0;
 
 	for (int k = 0; k < MAC_LEN; k++)
-		n = n << 4 | (uint64_t)(mac[k] <= '9' ? mac[k] - '0' :
-		    mac[k] - 'a' + 10);
+		n = n << 4 | (uint64_t)hex_value((unsigned char)mac[k]);
 	return n;
 }
 
