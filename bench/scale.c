@@ -2,14 +2,23 @@
  * process (app_pages_handle() and app_metrics_handle() as compare.fcgi and
  * metrics.fcgi call them), wall time per answer.
  *
- *   build/bench_scale ETC SCHEMA_DIR DATA_DIR
+ *   build/bench_scale ETC SCHEMA_DIR DATA_DIR [URI ...]
+ *
+ * With URIs, only those are measured (ROUNDS=N in the environment sets
+ * the answers per URI, 7 by default: more for a profiler); a URI
+ * starting with /metrics or /status goes to app_metrics_handle().  With
+ * DUMP=DIR in the environment, each answer's body is also written to
+ * DIR/<n>.html (n: the URI's place on the command line or in the list
+ * below), so that two builds can be compared byte for byte.
  *
  * ETC is a fleet written by bench/gen-fleet (its serviceconfig.yml has the
  * user "admin").  When the summary index in DATA_DIR knows fewer phones
  * than the fleet has, every configured phone first gets a generated record
  * (a report a minute to a day old, one of a few models and firmware
  * versions, one phone in ten with differences), so that no report has to
- * be stored to measure the pages: they read the index only. */
+ * be stored to measure the pages: they read the index only (so do
+ * /reports and /status).  Every sort key of the fleet page is measured,
+ * deep pages and combined filters too. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +28,9 @@
 #include "app_pages.h"
 #include "summary.h"
 
-#define ROUNDS	7
+#define ROUNDS_MAX	10000
+
+static int rounds = 7;
 
 static const char *const models[] = { "CP-6841-3PCC", "CP-7841-3PCC",
 	"CP-8851-3PCC", "CP-6871-3PCC" };
@@ -68,15 +79,37 @@ dcmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Median wall time of ROUNDS answers to GET uri. */
+/* The body of the last answer to DUMP/<n>.html, when DUMP is set. */
 static void
-measure(struct app *app, const char *uri, int metrics)
+dump(int n, const struct buf *body)
 {
-	double t[ROUNDS], cpu[ROUNDS];
+	const char *dir = getenv("DUMP");
+	char path[4096];
+	FILE *f;
+
+	if (dir == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/%02d.html", dir, n);
+	if ((f = fopen(path, "w")) == NULL ||
+	    fwrite(body->data, 1, body->len, f) != body->len) {
+		perror(path);
+		exit(1);
+	}
+	fclose(f);
+}
+
+/* Median wall and CPU time of `rounds` answers to GET uri. */
+static void
+measure(struct app *app, const char *uri, int metrics, int n)
+{
+	double *t = calloc((size_t)rounds, sizeof(*t));
+	double *cpu = calloc((size_t)rounds, sizeof(*cpu));
 	size_t len = 0;
 	int status = 0;
 
-	for (int i = 0; i < ROUNDS; i++) {
+	if (t == NULL || cpu == NULL)
+		abort();
+	for (int i = 0; i < rounds; i++) {
 		struct request rq = { .method = "GET", .uri = uri,
 		    .remote_addr = "127.0.0.1", .remote_user = "admin" };
 		struct response rs;
@@ -95,13 +128,17 @@ measure(struct app *app, const char *uri, int metrics)
 		logline_discard(&l);
 		status = rs.status;
 		len = rs.body.len;
+		if (i == rounds - 1)
+			dump(n, &rs.body);
 		response_free(&rs);
 	}
-	qsort(t, ROUNDS, sizeof(t[0]), dcmp);
-	qsort(cpu, ROUNDS, sizeof(cpu[0]), dcmp);
+	qsort(t, (size_t)rounds, sizeof(t[0]), dcmp);
+	qsort(cpu, (size_t)rounds, sizeof(cpu[0]), dcmp);
 	printf("  %-50s %3d %7zu B  wall %7.2f ms (min %6.2f)  CPU %7.2f ms "
-	    "(min %6.2f)\n", uri, status, len, t[ROUNDS / 2], t[0],
-	    cpu[ROUNDS / 2], cpu[0]);
+	    "(min %6.2f)\n", uri, status, len, t[rounds / 2], t[0],
+	    cpu[rounds / 2], cpu[0]);
+	free(t);
+	free(cpu);
 }
 
 static const char *const page_uris[] = {
@@ -109,7 +146,11 @@ static const char *const page_uris[] = {
 	"/?sort=report&order=desc&page=300", "/?status=drift",
 	"/?status=drift&sort=differences&order=desc",
 	"/?model=CP-7841-3PCC&firmware=sip68xx.11-3-7MPP",
-	"/?q=fleet-09999", "/?q=02:00:00:01:86", NULL
+	"/?q=fleet-09999", "/?q=02:00:00:01:86", "/?sort=name&order=desc",
+	"/?sort=mac&page=1000", "/?sort=vendor", "/?sort=model&order=desc",
+	"/?sort=fetch&page=700", "/?sort=status&order=desc&page=999",
+	"/?status=stale&sort=firmware&page=50",
+	"/reports", "/reports?page=1000", "/reports?page=2000", NULL
 };
 
 int
@@ -120,9 +161,17 @@ main(int argc, char **argv)
 	const struct snapshot *s;
 	struct summary *sum;
 	double t0;
+	int rounds_saved;
 
-	if (argc != 4) {
-		fputs("usage: bench_scale ETC SCHEMA_DIR DATA_DIR\n", stderr);
+	if (argc < 4) {
+		fputs("usage: bench_scale ETC SCHEMA_DIR DATA_DIR [URI ...]\n",
+		    stderr);
+		return 2;
+	}
+	if (getenv("ROUNDS") != NULL)
+		rounds = (int)strtol(getenv("ROUNDS"), NULL, 10);
+	if (rounds < 1 || rounds > ROUNDS_MAX) {
+		fprintf(stderr, "bench_scale: ROUNDS is 1 to %d\n", ROUNDS_MAX);
 		return 2;
 	}
 	memset(&o, 0, sizeof(o));
@@ -145,11 +194,27 @@ main(int argc, char **argv)
 		    summary_count(sum), now_ms() - t0);
 	}
 	printf("%zu phones, %zu in the index; medians of %d answers\n",
-	    s->n_phones, summary_count(sum), ROUNDS);
+	    s->n_phones, summary_count(sum), rounds);
+	/* The first view after a load also orders the configuration's
+	 * phones by name, MAC and vendor (page_fleet.c): shown apart. */
+	t0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+	rounds_saved = rounds;
+	rounds = 1;
+	measure(&app, "/?sort=mac", 0, 99);
+	rounds = rounds_saved;
+	printf("  (the first view, above: %.0f ms CPU, the orders of a new "
+	    "configuration included)\n", clock_ms(CLOCK_PROCESS_CPUTIME_ID) -
+	    t0);
+	for (int i = 4; i < argc; i++)
+		measure(&app, argv[i], strncmp(argv[i], "/metrics", 8) == 0 ||
+		    strncmp(argv[i], "/status", 7) == 0, i - 4);
+	if (argc > 4)
+		goto out;
 	for (int i = 0; page_uris[i] != NULL; i++)
-		measure(&app, page_uris[i], 0);
-	measure(&app, "/metrics", 1);
-	measure(&app, "/status", 1);
+		measure(&app, page_uris[i], 0, i);
+	measure(&app, "/metrics", 1, 90);
+	measure(&app, "/status", 1, 91);
+out:
 	app_free(&app);
 	return 0;
 }

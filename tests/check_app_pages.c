@@ -281,7 +281,7 @@ static const struct {
 	{ __LINE__, "GET", "/nowhere", "admin", 404, "no such page", NULL },
 	{ __LINE__, "GET", "/%zz", "admin", 400, "malformed", NULL },
 	{ __LINE__, "GET", "/%00", "admin", 400, NULL, NULL },
-	{ __LINE__, "GET", "/reports", "admin", 200, "Page 1 of 1 (4 reports)",
+	{ __LINE__, "GET", "/reports", "admin", 200, "Page 1 of 1 (3 phones)",
 	    NULL },
 	{ __LINE__, "GET", "/reports", "monitor", 403, "admin role", MAC1 },
 	{ __LINE__, "GET", "/reports", NULL, 401, NULL, MAC1 },
@@ -666,6 +666,128 @@ START_TEST(test_fleet_query)
 	    strstr(b, fleet_queries[_i].absent) == NULL, "line %d: %s shown",
 	    fleet_queries[_i].line, fleet_queries[_i].absent);
 	response_free(&rs);
+}
+END_TEST
+
+/* /reports lists each phone that reported with its newest report, newest
+ * first, from the index: the configured phones and the discovered one,
+ * links to the report and to the phone's own list; desk-1's older report
+ * is on desk-1's list, not here. */
+START_TEST(test_reports_newest)
+{
+	char *b = page("/reports", "admin"), *x, *d1, *d2, want[128];
+
+	x = strstr(b, "href=\"/reports?phone=" MACX "\"");
+	d1 = strstr(b, "href=\"/reports?phone=" MAC1 "\"");
+	d2 = strstr(b, "href=\"/reports?phone=" MAC2 "\"");
+	ck_assert_msg(x && d1 && d2 && x < d1 && d1 < d2, "not newest first");
+	snprintf(want, sizeof(want), "/report-detail/%s", id_status);
+	ck_assert_ptr_nonnull(strstr(d1, want));
+	snprintf(want, sizeof(want), "/report-detail/%s", id_desk1);
+	ck_assert_ptr_null(strstr(b, want));
+	ck_assert_ptr_nonnull(strstr(b, "<code>00:aa:bb:cc:dd:ee</code></a>"
+	    "</td><td>config</td>"));
+	ck_assert_ptr_nonnull(strstr(b, "<a href=\"/phone/desk-1\">desk-1"));
+	free(b);
+	b = page("/reports?phone=desk-1", "admin");
+	ck_assert_ptr_nonnull(strstr(b, want));
+	free(b);
+}
+END_TEST
+
+/* The index alone makes /reports: records written straight into the
+ * index of a data directory that holds no stored report (as when the
+ * files were removed after they were indexed) are listed, 50 to a page,
+ * newest first to the microsecond, phones of the same instant by MAC;
+ * the last page is short and the one after it is a 404. */
+#define N_INDEXED	120
+
+struct indexed {
+	char		 mac[MAC_LEN + 1];
+	int64_t		 when;
+	int		 us;
+};
+
+static void
+put_indexed(struct summary_rec *r, void *ctx)
+{
+	const struct indexed *x = ctx;
+
+	r->last_report = x->when;
+	snprintf(r->latest_id, sizeof(r->latest_id), "%s-20261201T100000."
+	    "%06dZ-%s-00000001-00000001-00000001", x->mac, x->us,
+	    x->us ? "delta" : "config");
+	r->latest_kind = x->us ? REPORT_DELTA : REPORT_CONFIG;
+}
+
+static int
+indexed_cmp(const void *pa, const void *pb)
+{
+	const struct indexed *a = pa, *b = pb;
+
+	if (a->when != b->when)
+		return a->when > b->when ? -1 : 1;
+	if (a->us != b->us)
+		return a->us > b->us ? -1 : 1;
+	return strcmp(a->mac, b->mac);
+}
+
+/* Every row's MAC on page `pg` is want[first..), in order. */
+static void
+assert_rows(int pg, const struct indexed *want, size_t first, size_t n)
+{
+	char uri[64], link[64], *b, *at;
+
+	snprintf(uri, sizeof(uri), "/reports?page=%d", pg);
+	at = b = page(uri, "admin");
+	for (size_t i = first; i < first + n; i++) {
+		snprintf(link, sizeof(link), "href=\"/reports?phone=%s\"",
+		    want[i].mac);
+		ck_assert_msg((at = strstr(at, link)) != NULL, "page %d: row "
+		    "%zu (%s) missing or out of order", pg, i, want[i].mac);
+	}
+	ck_assert_ptr_null(strstr(at + 1, "href=\"/reports?phone="));
+	free(b);
+}
+
+START_TEST(test_reports_index_only)
+{
+	char d2[TU_DIR_MAX], saved[sizeof(app.data_dir)], *b;
+	struct indexed x[N_INDEXED];
+	struct summary *sum;
+	struct response rs;
+
+	tu_mkdtemp(d2);
+	memcpy(saved, app.data_dir, sizeof(saved));
+	snprintf(app.data_dir, sizeof(app.data_dir), "%s", d2);
+	reindex();
+	sum = summary_of_app(&app, config_state_get(&app.cs));
+	ck_assert_ptr_nonnull(sum);
+	for (int i = 0; i < N_INDEXED; i++) {
+		/* Backwards, so that neither the index's nor the MACs' order
+		 * is the answer: three phones a second, two of them at the
+		 * same microsecond. */
+		snprintf(x[i].mac, sizeof(x[i].mac), "0200000%05x",
+		    (unsigned)(N_INDEXED - i) * 7919 % 100000);
+		x[i].when = 1796000000 + i / 3;
+		x[i].us = i % 3 == 1 ? 250000 : 0;
+		ck_assert_int_eq(summary_update(sum, x[i].mac, put_indexed,
+		    &x[i]), 0);
+	}
+	qsort(x, N_INDEXED, sizeof(x[0]), indexed_cmp);
+	b = page("/reports", "admin");
+	ck_assert_ptr_nonnull(strstr(b, "Page 1 of 3 (120 phones)"));
+	ck_assert_ptr_nonnull(strstr(b, "rel=\"next\""));
+	free(b);
+	assert_rows(1, x, 0, 50);
+	assert_rows(2, x, 50, 50);
+	assert_rows(3, x, 100, 20);
+	run("GET", "/reports?page=4", "admin", &rs);
+	ck_assert_int_eq(rs.status, 404);
+	response_free(&rs);
+	memcpy(app.data_dir, saved, sizeof(saved));
+	reindex();
+	rm_tree(d2);
 }
 END_TEST
 
@@ -1205,6 +1327,8 @@ app_pages_suite(void)
 	tcase_add_test(tc, test_index_rebuilt);
 	tcase_add_loop_test(tc, test_fleet_query, 0,
 	    (int)(sizeof(fleet_queries) / sizeof(fleet_queries[0])));
+	tcase_add_test(tc, test_reports_newest);
+	tcase_add_test(tc, test_reports_index_only);
 	tcase_add_test(tc, test_detail_page);
 	tcase_add_test(tc, test_exports);
 	tcase_add_test(tc, test_auth_disabled);

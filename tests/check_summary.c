@@ -233,6 +233,84 @@ START_TEST(test_grow)
 }
 END_TEST
 
+/* Walks over a fleet in file order (summary_get_fleet(), kept plan;
+ * summary_get_many(), a plan per call): every present MAC once, with its
+ * own record; absent and invalid MACs never; a record added after the
+ * plan was made is found; after the file grew and the handle remapped,
+ * the kept plan is made again for the new table. */
+#define WALK_N	3000
+
+struct walk_seen {
+	char	macs[WALK_N][MAC_LEN + 1];
+	int	seen[WALK_N];
+};
+
+static const char *
+walk_mac(void *ctx, size_t i)
+{
+	return ((struct walk_seen *)ctx)->macs[i];
+}
+
+static void
+walk_note(void *ctx, size_t i, const struct summary_rec *r)
+{
+	struct walk_seen *w = ctx;
+
+	ck_assert_str_eq(r->mac, w->macs[i]);
+	ck_assert_str_eq(r->firmware, "x");
+	w->seen[i]++;
+}
+
+/* Every position seen once when want(i), never otherwise. */
+static void
+walk_check(struct summary *s, struct walk_seen *w, int kept, int all)
+{
+	memset(w->seen, 0, sizeof(w->seen));
+	if (kept)
+		summary_get_fleet(s, 42, WALK_N, walk_mac, walk_note, w);
+	else
+		summary_get_many(s, WALK_N, walk_mac, walk_note, w);
+	for (int i = 0; i < WALK_N; i++) {
+		int want = i != 7 && i != 11 && (all || i % 5 != 0);
+
+		ck_assert_msg(w->seen[i] == want, "%s: position %d seen %d "
+		    "times", kept ? "fleet" : "many", i, w->seen[i]);
+	}
+}
+
+START_TEST(test_walk)
+{
+	static struct walk_seen w;
+	struct summary *small, *big;
+
+	up();
+	small = open_ok(1);
+	for (unsigned i = 0; i < WALK_N; i++) {
+		mac_of(i, w.macs[i]);
+		if (i % 5 != 0)
+			ck_assert_int_eq(summary_update(small, w.macs[i], bump,
+			    "x"), 0);
+	}
+	snprintf(w.macs[7], sizeof(w.macs[7]), "%s", "");
+	snprintf(w.macs[11], sizeof(w.macs[11]), "%s", "nope");
+	walk_check(small, &w, 1, 0);
+	walk_check(small, &w, 0, 0);
+	for (unsigned i = 0; i < WALK_N; i += 5)
+		ck_assert_int_eq(summary_update(small, w.macs[i], bump, "x"),
+		    0);
+	walk_check(small, &w, 1, 1);		/* the kept plan */
+	big = open_ok(SUMMARY_CAP_MIN * 4);	/* a new, bigger file */
+	walk_check(big, &w, 1, 1);
+	usleep((useconds_t)(SUMMARY_CHECK_INTERVAL * 1e6) + 100000);
+	ck_assert_int_eq(summary_refresh(small), 0);
+	walk_check(small, &w, 1, 1);		/* remade for the new file */
+	walk_check(small, &w, 0, 1);
+	summary_close(big);
+	summary_close(small);
+	rm_summary();
+}
+END_TEST
+
 Suite *summary_suite(void);
 
 Suite *
@@ -248,6 +326,7 @@ summary_suite(void)
 	tcase_add_loop_test(tc, test_damaged, 0,
 	    (int)(sizeof(damaged) / sizeof(damaged[0])));
 	tcase_add_test(tc, test_grow);
+	tcase_add_test(tc, test_walk);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -23,6 +23,7 @@
 
 #include "page.h"
 #include "page_rps.h"
+#include "pagesel.h"
 #include "qs.h"
 #include "strmap.h"
 #include "summary.h"
@@ -86,10 +87,11 @@ order_ok(const char *v)
 	return strcmp(v, "asc") == 0 || strcmp(v, "desc") == 0;
 }
 
+/* "" is the filter form's "any" (see query_read()). */
 static int
 status_ok(const char *v)
 {
-	return status_index(v) >= 0;
+	return v[0] == '\0' || status_index(v) >= 0;
 }
 
 static int
@@ -149,8 +151,12 @@ static void
 query_read(const struct page *pg, struct fleet_query *fq)
 {
 	memset(fq, 0, sizeof(*fq));
+	/* The filter form sends every field, an unused one empty: an empty
+	 * filter is no filter (it was a 400 for status, and "no phone"
+	 * for the others), and the page's links leave it out. */
 	for (int i = 0; i < FQ_COUNT; i++)
-		fq->v[i] = pg->query[i];
+		fq->v[i] = pg->query[i] != NULL && pg->query[i][0] != '\0' ?
+		    pg->query[i] : NULL;
 	fq->page = fq->v[FQ_PAGE] ? strtoul(fq->v[FQ_PAGE], NULL, 10) : 1;
 	fq->sort = fq->v[FQ_SORT] ? (enum sort_key)word_index(sort_names,
 	    SK_COUNT, fq->v[FQ_SORT]) : SK_NAME;
@@ -220,121 +226,480 @@ row_vendor(const struct fleet_row *r)
 	return r->ph != NULL ? page_vendor_name(r->ph) : "";
 }
 
-/* needle is lowercase already (query_read()). */
-static int
-contains_nocase(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
+/* ---- what the configuration decides, once per configuration ---- */
 
-	for (; *hay != '\0'; hay++) {
-		size_t i = 0;
+enum conf_order { CO_NAME, CO_MAC, CO_VENDOR, CO_COUNT };
 
-		while (i < n && hay[i] != '\0' &&
-		    tolower((unsigned char)hay[i]) == needle[i])
-			i++;
-		if (i == n)
-			return 1;
-	}
-	return n == 0;
-}
-
-static int
-row_matches(const struct fleet_query *fq, const struct fleet_row *r)
-{
-	const char *q = fq->v[FQ_Q];
-
-	if (fq->status >= 0 && status_words[fq->status].badge != r->badge)
-		return 0;
-	if (fq->v[FQ_VENDOR] && strcmp(fq->v[FQ_VENDOR], row_vendor(r)) != 0)
-		return 0;
-	if (fq->v[FQ_MODEL] && strcmp(fq->v[FQ_MODEL], row_model(r)) != 0)
-		return 0;
-	if (fq->v[FQ_FIRMWARE] && strcmp(fq->v[FQ_FIRMWARE],
-	    r->rec.firmware) != 0)
-		return 0;
-	if (q == NULL || q[0] == '\0')
-		return 1;
-	return (r->ph != NULL && contains_nocase(r->ph->id, fq->q_lower)) ||
-	    (fq->mac_part[0] != '\0' && strstr(r->rec.mac, fq->mac_part));
-}
-
-/* ---- sorting ---- */
-
-/* What sorting needs of one selected phone: small, since a fleet of
- * 100,000 phones has as many; the rows of the page shown are read from
- * the index again. */
-struct sort_row {
-	const struct phone	*ph;
-	const char		*text;	/* model or firmware when sorted by it */
-	int64_t			 last_fetch, last_report;
-	int64_t			 differences;	/* -1: not compared */
-	uint32_t		 order;	/* position in phones.yml */
-	enum phone_badge	 badge;
+/* What the page needs of phones.yml alone: each phone's place in name,
+ * MAC and vendor order, its vendor and configured model as small numbers,
+ * and its name in lowercase for q=.  Computed by the first fleet page
+ * after a configuration (re)load and kept by the process until the
+ * configuration changes (keyed by the snapshot's source hash and fleet
+ * size; phones by position, no pointer into a snapshot), because sorting
+ * 100,000 names costs two million strcmp() calls over memory spread across
+ * the snapshot: tens of milliseconds, every view.  The scratch arrays are
+ * kept too: a fresh 4 MB allocation a view costs a page fault per 4 KiB. */
+struct fleet_conf {
+	uint64_t	 source_hash;
+	size_t		 n;
+	uint32_t	*pos[CO_COUNT];
+	uint32_t	*vendor, *model;	/* indexes in vendors, models */
+	char		**vendors, **models;	/* copies; models[0] is "" */
+	size_t		 n_vendors, n_models;
+	char		*lower;		/* the names, lowercase, NUL-ended */
+	size_t		*lower_at;
+	struct brief	*briefs;	/* scratch: one per phone */
+	struct pagesel_item *sel;	/* scratch: one per phone */
 };
 
-static enum sort_key sorting;	/* qsort() passes no context */
-static int sorting_desc;
+/* What the index says of phone i, gathered in the index's order (see
+ * summary_get_many()) and read back in phones.yml order: small, so that
+ * neither pass jumps around a large table.  Texts are numbered. */
+struct brief {
+	int64_t		 last_fetch, last_report;
+	uint32_t	 differences;
+	uint32_t	 model, firmware;	/* text numbers; 0 is "" */
+	uint8_t		 present, have_state, compared;
+};
+
+static struct fleet_conf *conf_cache;	/* the process's, see above */
+
+struct ranked {
+	const char	*text;
+	uint32_t	 i;
+};
 
 static int
-cmp_num(int64_t a, int64_t b)
+ranked_cmp(const void *pa, const void *pb)
 {
-	return (a > b) - (a < b);
+	const struct ranked *a = pa, *b = pb;
+	int c = strcmp(a->text, b->text);
+
+	return c != 0 ? c : (a->i > b->i) - (a->i < b->i);
 }
 
-static int
-row_cmp_key(const struct sort_row *a, const struct sort_row *b)
+/* pos[i]: the place of phone i when ordered by text(i), then by i. */
+static void
+rank_by(const struct snapshot *s, const char *(*text)(const struct phone *),
+    uint32_t *pos)
 {
-	switch (sorting) {
-	case SK_NAME:
-		return strcmp(a->ph->id, b->ph->id);
-	case SK_MAC:
-		return strcmp(a->ph->mac, b->ph->mac);
-	case SK_VENDOR:
-		return strcmp(page_vendor_name(a->ph),
-		    page_vendor_name(b->ph));
-	case SK_MODEL:
-	case SK_FIRMWARE:
-		return strcmp(a->text, b->text);
-	case SK_FETCH:
-		return cmp_num(a->last_fetch, b->last_fetch);
-	case SK_REPORT:
-		return cmp_num(a->last_report, b->last_report);
-	case SK_DIFFERENCES:
-		return cmp_num(a->differences, b->differences);
-	case SK_STATUS:
-		return strcmp(phone_badge_text(a->badge),
-		    phone_badge_text(b->badge));
-	case SK_COUNT:
-		break;
+	struct ranked *r = xcalloc(s->n_phones ? s->n_phones : 1, sizeof(*r));
+
+	for (size_t i = 0; i < s->n_phones; i++) {
+		r[i].text = text(&s->phones[i]);
+		r[i].i = (uint32_t)i;
 	}
-	return 0;
+	qsort(r, s->n_phones, sizeof(*r), ranked_cmp);
+	for (size_t k = 0; k < s->n_phones; k++)
+		pos[r[k].i] = (uint32_t)k;
+	free(r);
 }
 
-/* By the key, then in phones.yml order, so every order is total. */
-static int
-row_cmp(const void *pa, const void *pb)
-{
-	const struct sort_row *a = pa, *b = pb;
-	int c = row_cmp_key(a, b);
-
-	if (c == 0)
-		c = cmp_num((int64_t)a->order, (int64_t)b->order);
-	return sorting_desc ? -c : c;
-}
-
-/* One copy of each distinct model or firmware text: a fleet has few. */
 static const char *
-intern(struct strmap *m, struct arena *a, const char *text)
+phone_name_of(const struct phone *ph)
 {
-	size_t n = strlen(text);
-	const char *have = strmap_get(m, text, n);
+	return ph->id;
+}
+
+static const char *
+phone_mac_of(const struct phone *ph)
+{
+	return ph->mac;
+}
+
+static const char *
+phone_model_of(const struct phone *ph)
+{
+	return ph->model != NULL ? ph->model : "";
+}
+
+/* The number of text t in the list *names (added when new); m maps the
+ * texts already there, which stay borrowed from the snapshot until the
+ * list is copied. */
+static uint32_t
+number_of(struct strmap *m, const char ***names, size_t *n, const char *t)
+{
+	size_t len = strlen(t);
+	void *have = strmap_get(m, t, len);
+
+	if (have != NULL)
+		return (uint32_t)((uintptr_t)have - 1);
+	if ((*n & (*n - 1)) == 0)	/* 0, 1, 2, 4...: full, double */
+		*names = xrealloc(*names, (*n ? *n * 2 : 1) * sizeof(**names));
+	(*names)[*n] = t;
+	strmap_put(m, t, len, (void *)(uintptr_t)(*n + 1));
+	return (uint32_t)(*n)++;
+}
+
+/* out[i]: the number of text(phone i) among the distinct texts, which
+ * are copied into *copies (n of them; number 0 is ""). */
+static void
+number_all(const struct snapshot *s, const char *(*text)(const struct phone *),
+    uint32_t *out, char ***copies, size_t *n)
+{
+	const char **names = NULL;
+	struct strmap m;
+
+	strmap_init(&m, 16);
+	*n = 0;
+	number_of(&m, &names, n, "");
+	for (size_t i = 0; i < s->n_phones; i++)
+		out[i] = number_of(&m, &names, n, text(&s->phones[i]));
+	*copies = xcalloc(*n, sizeof(**copies));
+	for (size_t k = 0; k < *n; k++)
+		(*copies)[k] = xstrdup(names[k]);
+	free(names);
+	strmap_free(&m);
+}
+
+static void
+conf_free(struct fleet_conf *c)
+{
+	if (c == NULL)
+		return;
+	for (int k = 0; k < CO_COUNT; k++)
+		free(c->pos[k]);
+	for (size_t k = 0; k < c->n_vendors; k++)
+		free(c->vendors[k]);
+	for (size_t k = 0; k < c->n_models; k++)
+		free(c->models[k]);
+	free(c->vendors);
+	free(c->models);
+	free(c->vendor);
+	free(c->model);
+	free(c->lower);
+	free(c->lower_at);
+	free(c->briefs);
+	free(c->sel);
+	free(c);
+}
+
+static void
+conf_lower_names(struct fleet_conf *c, const struct snapshot *s)
+{
+	size_t len = 0, at = 0;
+
+	for (size_t i = 0; i < s->n_phones; i++)
+		len += strlen(s->phones[i].id) + 1;
+	c->lower = xmalloc(len ? len : 1);
+	c->lower_at = xcalloc(s->n_phones ? s->n_phones : 1,
+	    sizeof(*c->lower_at));
+	for (size_t i = 0; i < s->n_phones; i++) {
+		const char *id = s->phones[i].id;
+
+		c->lower_at[i] = at;
+		do
+			c->lower[at++] = (char)tolower((unsigned char)*id);
+		while (*id++ != '\0');
+	}
+}
+
+/* The process's fleet_conf for s, built when s is another configuration
+ * than the last one's.  Owned by this file; freed when replaced. */
+static struct fleet_conf *
+conf_of(const struct snapshot *s)
+{
+	struct fleet_conf *c = conf_cache;
+	size_t n = s->n_phones ? s->n_phones : 1;
+
+	if (c != NULL && c->source_hash == s->source_hash &&
+	    c->n == s->n_phones)
+		return c;
+	conf_free(c);
+	c = xcalloc(1, sizeof(*c));
+	c->source_hash = s->source_hash;
+	c->n = s->n_phones;
+	for (int k = 0; k < CO_COUNT; k++)
+		c->pos[k] = xcalloc(n, sizeof(*c->pos[k]));
+	rank_by(s, phone_name_of, c->pos[CO_NAME]);
+	rank_by(s, phone_mac_of, c->pos[CO_MAC]);
+	rank_by(s, page_vendor_name, c->pos[CO_VENDOR]);
+	c->vendor = xcalloc(n, sizeof(*c->vendor));
+	c->model = xcalloc(n, sizeof(*c->model));
+	number_all(s, page_vendor_name, c->vendor, &c->vendors, &c->n_vendors);
+	number_all(s, phone_model_of, c->model, &c->models, &c->n_models);
+	conf_lower_names(c, s);
+	c->briefs = xcalloc(n, sizeof(*c->briefs));
+	c->sel = xcalloc(n, sizeof(*c->sel));
+	conf_cache = c;
+	return c;
+}
+
+/* ---- one view: the index's texts, the filters, the sort keys ---- */
+
+/* The distinct model and firmware texts of one view, numbered: a fleet
+ * has few, and a number compares and sorts in one instruction.  Number 0
+ * is "".  Numbering 200,000 texts through the hash table (strlen, hash,
+ * compare) took a third of a view; most texts are found first through a
+ * small table indexed by their first 16 bytes (text_hinted()). */
+#define TEXT_HINTS	64
+struct texts {
+	struct strmap	 map;
+	struct arena	 arena;
+	const char	**at;
+	uint32_t	*rank;		/* place in strcmp() order */
+	size_t		 n, cap;
+	uint32_t	 hint[TEXT_HINTS];	/* number + 1; 0: none */
+};
+
+static void
+texts_free(struct texts *t)
+{
+	strmap_free(&t->map);
+	arena_free(&t->arena);
+	free(t->at);
+	free(t->rank);
+}
+
+/* The number of text s; a copy is added when it is new. */
+static uint32_t
+text_number(struct texts *t, const char *s)
+{
+	size_t len = strlen(s);
+	void *have = strmap_get(&t->map, s, len);
 	char *copy;
 
 	if (have != NULL)
-		return have;
-	copy = arena_strndup(a, text, n);
-	strmap_put(m, copy, n, copy);
-	return copy;
+		return (uint32_t)((uintptr_t)have - 1);
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->at = xrealloc(t->at, t->cap * sizeof(*t->at));
+	}
+	copy = arena_strndup(&t->arena, s, len);
+	t->at[t->n] = copy;
+	strmap_put(&t->map, copy, len, (void *)(uintptr_t)(t->n + 1));
+	return (uint32_t)t->n++;
+}
+
+static void
+texts_init(struct texts *t)
+{
+	memset(t, 0, sizeof(*t));
+	strmap_init(&t->map, 64);
+	arena_init(&t->arena);
+	text_number(t, "");
+}
+
+/* text_number() for a field of the index (at least 16 bytes, NUL-ended
+ * within its size): a hint chosen by the field's first 16 bytes, checked
+ * with strcmp(); bytes after the NUL may be left from a longer text, so
+ * two fields of one text can choose different hints, which only costs a
+ * lookup in the table. */
+static uint32_t
+text_hinted(struct texts *t, const char *field)
+{
+	uint64_t a, b;
+	uint32_t *h, k;
+
+	memcpy(&a, field, 8);
+	memcpy(&b, field + 8, 8);
+	h = &t->hint[((a ^ (b * UINT64_C(0x9e3779b97f4a7c15))) *
+	    UINT64_C(0x9e3779b97f4a7c15)) >> 58];
+	if (*h != 0 && strcmp(t->at[*h - 1], field) == 0)
+		return *h - 1;
+	k = text_number(t, field);
+	*h = k + 1;
+	return k;
+}
+
+/* The number of s, or UINT32_MAX (no phone's) when it is not there. */
+static uint32_t
+text_find(const struct texts *t, const char *s)
+{
+	void *have = strmap_get(&t->map, s, strlen(s));
+
+	return have != NULL ? (uint32_t)((uintptr_t)have - 1) : UINT32_MAX;
+}
+
+static const char *const *rank_texts;	/* qsort() passes no context */
+
+static int
+rank_cmp(const void *a, const void *b)
+{
+	return strcmp(rank_texts[*(const uint32_t *)a],
+	    rank_texts[*(const uint32_t *)b]);
+}
+
+/* t->rank[number]: the text's place in strcmp() order. */
+static void
+texts_rank(struct texts *t)
+{
+	uint32_t *order = xcalloc(t->n ? t->n : 1, sizeof(*order));
+
+	t->rank = xcalloc(t->n ? t->n : 1, sizeof(*t->rank));
+	for (size_t k = 0; k < t->n; k++)
+		order[k] = (uint32_t)k;
+	rank_texts = t->at;
+	qsort(order, t->n, sizeof(*order), rank_cmp);
+	for (size_t k = 0; k < t->n; k++)
+		t->rank[order[k]] = (uint32_t)k;
+	free(order);
+}
+
+/* Working state of one view's walk over the fleet. */
+struct walk {
+	const struct page	*pg;
+	const struct fleet_conf	*conf;
+	const struct fleet_query *fq;
+	struct texts		 texts;
+	uint32_t		*conf_model;	/* conf->models[k]'s number */
+	uint32_t		 want_vendor, want_model, want_firmware;
+	uint32_t		 badge_rank[BADGE_NA + 1];
+};
+
+static const char *
+phone_mac_at(void *ctx, size_t i)
+{
+	return ((struct walk *)ctx)->pg->snap->phones[i].mac;
+}
+
+static void
+gather(void *ctx, size_t i, const struct summary_rec *rec)
+{
+	struct walk *w = ctx;
+	struct brief *b = &w->conf->briefs[i];
+
+	b->present = 1;
+	b->last_fetch = rec->last_fetch;
+	b->last_report = rec->last_report;
+	_Static_assert(sizeof(rec->model) >= 16 && sizeof(rec->firmware) >= 16,
+	    "text_hinted() reads 16 bytes");
+	b->model = rec->model[0] ? text_hinted(&w->texts, rec->model) : 0;
+	b->firmware = rec->firmware[0] ? text_hinted(&w->texts,
+	    rec->firmware) : 0;
+	b->differences = rec->differences;
+	b->have_state = rec->have_state;
+	b->compared = rec->compared;
+}
+
+/* row_badge() from a brief. */
+static enum phone_badge
+brief_badge(const struct page *pg, size_t i, const struct brief *b)
+{
+	long window = pg->snap->svc.report_activity_window;
+
+	if (!b->have_state)
+		return phone_can_report(&pg->snap->phones[i]) ? BADGE_NEVER :
+		    BADGE_NA;
+	if (b->last_report <= 0 ||
+	    pg->src.now - (time_t)b->last_report > window)
+		return BADGE_STALE;
+	if (b->compared && b->differences > 0)
+		return BADGE_DRIFT;
+	return BADGE_IN_SYNC;
+}
+
+/* The model the page shows (row_model()): reported, else phones.yml's. */
+static uint32_t
+brief_model(const struct walk *w, size_t i, const struct brief *b)
+{
+	return b->model != 0 ? b->model : w->conf_model[w->conf->model[i]];
+}
+
+/* What a filter value stands for, once per view: the vendor's number, a
+ * text's number, or UINT32_MAX when no phone can match it. */
+static void
+walk_wants(struct walk *w)
+{
+	const struct fleet_query *fq = w->fq;
+
+	w->want_vendor = UINT32_MAX;
+	for (size_t k = 0; fq->v[FQ_VENDOR] && k < w->conf->n_vendors; k++)
+		if (strcmp(w->conf->vendors[k], fq->v[FQ_VENDOR]) == 0)
+			w->want_vendor = (uint32_t)k;
+	w->want_model = fq->v[FQ_MODEL] ? text_find(&w->texts,
+	    fq->v[FQ_MODEL]) : 0;
+	w->want_firmware = fq->v[FQ_FIRMWARE] ? text_find(&w->texts,
+	    fq->v[FQ_FIRMWARE]) : 0;
+}
+
+static int
+brief_matches(const struct walk *w, size_t i, const struct brief *b,
+    enum phone_badge badge)
+{
+	const struct fleet_query *fq = w->fq;
+	const char *q = fq->v[FQ_Q];
+
+	if (fq->status >= 0 && status_words[fq->status].badge != badge)
+		return 0;
+	if (fq->v[FQ_VENDOR] && w->conf->vendor[i] != w->want_vendor)
+		return 0;
+	if (fq->v[FQ_MODEL] && brief_model(w, i, b) != w->want_model)
+		return 0;
+	if (fq->v[FQ_FIRMWARE] && b->firmware != w->want_firmware)
+		return 0;
+	if (q == NULL || q[0] == '\0')
+		return 1;
+	return strstr(w->conf->lower + w->conf->lower_at[i],
+	    fq->q_lower) != NULL || (fq->mac_part[0] != '\0' &&
+	    strstr(w->pg->snap->phones[i].mac, fq->mac_part) != NULL);
+}
+
+/* A signed time in the unsigned order of the keys. */
+static uint64_t
+time_key(int64_t t)
+{
+	return (uint64_t)t ^ (UINT64_C(1) << 63);
+}
+
+/* Phone i's place in the sort the query asks for: by the key, then in
+ * phones.yml order, so that every order is total; descending reverses
+ * both (pagesel.h). */
+static struct pagesel_item
+brief_item(const struct walk *w, size_t i, const struct brief *b,
+    enum phone_badge badge)
+{
+	struct pagesel_item it = { 0, (uint64_t)i };
+
+	switch (w->fq->sort) {
+	case SK_NAME:
+		it.key = w->conf->pos[CO_NAME][i];
+		break;
+	case SK_MAC:
+		it.key = w->conf->pos[CO_MAC][i];
+		break;
+	case SK_VENDOR:
+		it.key = w->conf->pos[CO_VENDOR][i];
+		break;
+	case SK_MODEL:
+		it.key = w->texts.rank[brief_model(w, i, b)];
+		break;
+	case SK_FIRMWARE:
+		it.key = w->texts.rank[b->firmware];
+		break;
+	case SK_FETCH:
+		it.key = time_key(b->last_fetch);
+		break;
+	case SK_REPORT:
+		it.key = time_key(b->last_report);
+		break;
+	case SK_DIFFERENCES:
+		it.key = b->have_state && b->compared ?
+		    (uint64_t)b->differences + 1 : 0;
+		break;
+	case SK_STATUS:
+	case SK_COUNT:
+		it.key = w->badge_rank[badge];
+		break;
+	}
+	if (w->fq->desc) {
+		it.key = ~it.key;
+		it.tie = ~it.tie;
+	}
+	return it;
+}
+
+/* The badges in the order of their texts, as the status column sorts. */
+static void
+walk_badge_ranks(struct walk *w)
+{
+	for (int a = 0; a <= BADGE_NA; a++) {
+		w->badge_rank[a] = 0;
+		for (int b = 0; b <= BADGE_NA; b++)
+			w->badge_rank[a] += strcmp(phone_badge_text(
+			    (enum phone_badge)b), phone_badge_text(
+			    (enum phone_badge)a)) < 0;
+	}
 }
 
 /* ---- cells ---- */
@@ -638,120 +1003,34 @@ row_load(const struct page *pg, struct summary *sum, size_t i,
 	r->badge = row_badge(pg, r);
 }
 
-static void
-sort_row_of(const struct fleet_row *r, const struct fleet_query *fq,
-    struct strmap *texts, struct arena *a, struct sort_row *out)
-{
-	out->ph = r->ph;
-	out->order = (uint32_t)r->order;
-	out->badge = r->badge;
-	out->last_fetch = r->rec.last_fetch;
-	out->last_report = r->rec.last_report;
-	out->differences = r->rec.have_state && r->rec.compared ?
-	    (int64_t)r->rec.differences : -1;
-	out->text = fq->sort == SK_MODEL ? intern(texts, a, row_model(r)) :
-	    fq->sort == SK_FIRMWARE ? intern(texts, a, r->rec.firmware) : "";
-}
-
-/* What the index says of phone i, gathered in the index's order (see
- * summary_get_many()) and read back in phones.yml order: small, so that
- * neither pass jumps around a large table.  Texts are interned. */
-struct brief {
-	int64_t		 last_fetch, last_report;
-	const char	*model, *firmware;
-	uint32_t	 differences;
-	uint8_t		 present, have_state, compared;
-};
-
-/* Working state of collect(). */
-struct collecting {
-	const struct snapshot	*snap;
-	struct brief		*briefs;	/* one per configured phone */
-	struct strmap		 texts;
-	struct arena		 arena;
-};
-
-static const char *
-phone_mac_at(void *ctx, size_t i)
-{
-	return ((struct collecting *)ctx)->snap->phones[i].mac;
-}
-
-static void
-gather(void *ctx, size_t i, const struct summary_rec *rec)
-{
-	struct collecting *c = ctx;
-	struct brief *b = &c->briefs[i];
-
-	b->present = 1;
-	b->last_fetch = rec->last_fetch;
-	b->last_report = rec->last_report;
-	b->model = intern(&c->texts, &c->arena, rec->model);
-	b->firmware = intern(&c->texts, &c->arena, rec->firmware);
-	b->differences = rec->differences;
-	b->have_state = rec->have_state;
-	b->compared = rec->compared;
-}
-
-/* Phone i as a row from its brief (the row's record holds what the
- * filters and the badge read; latest_id stays empty). */
-static void
-row_of_brief(const struct page *pg, size_t i, const struct brief *b,
-    struct fleet_row *r)
-{
-	r->rec.latest_id[0] = '\0';
-	r->ph = &pg->snap->phones[i];
-	r->order = i;
-	memcpy(r->rec.mac, r->ph->mac, sizeof(r->rec.mac));
-	r->rec.last_fetch = b->last_fetch;
-	r->rec.last_report = b->last_report;
-	r->rec.have_state = b->have_state;
-	r->rec.compared = b->compared;
-	r->rec.differences = b->differences;
-	/* Interned from fields of these sizes: they fit. */
-	if (b->model != NULL)
-		memcpy(r->rec.model, b->model, strlen(b->model) + 1);
-	else
-		r->rec.model[0] = '\0';
-	if (b->firmware != NULL)
-		memcpy(r->rec.firmware, b->firmware, strlen(b->firmware) + 1);
-	else
-		r->rec.firmware[0] = '\0';
-	r->badge = row_badge(pg, r);
-}
-
-/* Every configured phone, counted in t; the ones the query selects,
- * sorted, into *sel (caller frees). */
+/* Every configured phone, counted in t; the ones the query selects into
+ * w->conf->sel, with their sort keys.  Returns how many were selected. */
 static size_t
-collect(struct page *pg, struct summary *sum, const struct fleet_query *fq,
-    struct sort_row **sel_out, struct tally *t)
+collect(struct walk *w, struct summary *sum, struct tally *t)
 {
-	size_t n_phones = pg->snap->n_phones, n = 0;
-	struct collecting c;
-	struct sort_row *sel = xcalloc(n_phones ? n_phones : 1, sizeof(*sel));
-	struct fleet_row r;
+	const struct fleet_conf *c = w->conf;
+	size_t n = 0;
 
-	c.snap = pg->snap;
-	c.briefs = xcalloc(n_phones ? n_phones : 1, sizeof(*c.briefs));
-	strmap_init(&c.texts, 64);
-	arena_init(&c.arena);
-	summary_get_many(sum, n_phones, phone_mac_at, gather, &c);
-	for (size_t i = 0; i < n_phones; i++) {
-		row_of_brief(pg, i, &c.briefs[i], &r);
-		t->indexed += c.briefs[i].present;
-		t->n[r.badge]++;
-		t->reporting += r.rec.have_state;
-		if (row_matches(fq, &r))
-			sort_row_of(&r, fq, &c.texts, &c.arena, &sel[n++]);
+	memset(c->briefs, 0, (c->n ? c->n : 1) * sizeof(*c->briefs));
+	summary_get_fleet(sum, w->pg->snap->source_hash, c->n, phone_mac_at,
+	    gather, w);
+	w->conf_model = xcalloc(c->n_models, sizeof(*w->conf_model));
+	for (size_t k = 0; k < c->n_models; k++)
+		w->conf_model[k] = text_number(&w->texts, c->models[k]);
+	texts_rank(&w->texts);
+	walk_wants(w);
+	walk_badge_ranks(w);
+	for (size_t i = 0; i < c->n; i++) {
+		const struct brief *b = &c->briefs[i];
+		enum phone_badge badge = brief_badge(w->pg, i, b);
+
+		t->indexed += b->present;
+		t->n[badge]++;
+		t->reporting += b->have_state;
+		if (brief_matches(w, i, b, badge))
+			c->sel[n++] = brief_item(w, i, b, badge);
 	}
-	sorting = fq->sort;
-	sorting_desc = fq->desc;
-	if (n > 1)
-		qsort(sel, n, sizeof(*sel), row_cmp);
-	strmap_free(&c.texts);
-	arena_free(&c.arena);
-	free(c.briefs);
-	*sel_out = sel;
+	free(w->conf_model);
 	return n;
 }
 
@@ -759,29 +1038,31 @@ static int
 configured(struct page *pg, struct summary *sum, const struct fleet_query *fq,
     struct buf *out, struct tally *t)
 {
-	struct sort_row *sel;
+	struct walk w = { .pg = pg, .conf = conf_of(pg->snap), .fq = fq };
 	struct fleet_row r;
-	size_t n = collect(pg, sum, fq, &sel, t);
-	size_t per = PAGE_FLEET_PER_PAGE;
-	size_t pages = n == 0 ? 1 : (n + per - 1) / per;
-	size_t first = (fq->page - 1) * per;
+	size_t per = PAGE_FLEET_PER_PAGE, n, pages, first;
 
-	if (fq->page > pages) {
-		free(sel);
+	texts_init(&w.texts);
+	n = collect(&w, sum, t);
+	texts_free(&w.texts);
+	pages = n == 0 ? 1 : (n + per - 1) / per;
+	first = (fq->page - 1) * per;
+	if (fq->page > pages)
 		return page_fail(pg, 404, "no_page", "There is no such page "
 		    "of the fleet.");
-	}
+	pagesel_window(w.conf->sel, n, first, per);
 	filter_form(out, fq);
 	pager(out, fq, pages, n, pg->snap->n_phones);
 	table_head(out, "Configured phones", fq, page_rps_enabled(pg));
 	for (size_t i = first; i < n && i < first + per; i++) {
-		row_load(pg, sum, sel[i].order, &r);
+		uint64_t tie = w.conf->sel[i].tie;
+
+		row_load(pg, sum, (size_t)(fq->desc ? ~tie : tie), &r);
 		phone_row(pg, out, &r);
 	}
 	buf_adds(out, "</tbody></table></div>\n");
 	if (pages > 1)
 		pager(out, fq, pages, n, pg->snap->n_phones);
-	free(sel);
 	return 0;
 }
 

@@ -100,6 +100,16 @@ void	summary_get_many(struct summary *, size_t n,
 	    const char *(*mac_of)(void *ctx, size_t i),
 	    void (*fn)(void *ctx, size_t i, const struct summary_rec *),
 	    void *ctx);
+/* The same for a list of MACs that stays the same from call to call (a
+ * configuration's phones): the MACs parsed and sorted into file order are
+ * kept in the handle under fleet_id, the caller's name for the list (the
+ * snapshot's source hash), and made again only when fleet_id or n
+ * changes or another file is mapped.  A fleet page then walks the index
+ * without parsing or sorting 100,000 MACs first. */
+void	summary_get_fleet(struct summary *, uint64_t fleet_id, size_t n,
+	    const char *(*mac_of)(void *ctx, size_t i),
+	    void (*fn)(void *ctx, size_t i, const struct summary_rec *),
+	    void *ctx);
 
 /* Changes one record under its lock: edit() gets the current record (a
  * fresh one is zero but for the MAC) and changes it in place.  0, or -1

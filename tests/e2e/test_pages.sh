@@ -252,6 +252,14 @@ if [ -d "$E2E_TMP/data/$NEW" ]; then
 fi
 page "$ADMIN" /reports 200 "/reports"
 expect_body_contains "/report-detail/$REPORT_ID" "/reports"
+expect_body_contains "<a href=\"/reports?phone=$MAC\"><code>00:11:22:33:44:55</code></a>" \
+    "/reports: each phone's row leads to its own list"
+if [ -d "$E2E_TMP/data/$NEW" ]; then
+	expect_body_contains 'Page 1 of 1 (2 phones)' "/reports: one row per phone (from the index)"
+fi
+# The page of a filter form sent with its fields left empty: no filter.
+page "$ADMIN" '/?q=&status=&vendor=&model=&firmware=' 200 "/ from the filter form, nothing chosen"
+expect_body_contains "<a href=\"/compare/$MAC\">4</a>" "/ from the empty form lists every phone"
 page "$ADMIN" /compare/$NEW 404 "/compare of a discovered phone (not configured)"
 page "$ADMIN" '/reports?page=1' 200 "/reports?page=1"
 page "$ADMIN" '/reports?page=2' 404 "/reports?page=2 (none)"
