@@ -25,6 +25,15 @@ arena_init(struct arena *a)
 {
 	a->head = NULL;
 	a->total = 0;
+	a->chunk = ARENA_CHUNK;
+}
+
+void
+arena_init_sized(struct arena *a, size_t chunk)
+{
+	arena_init(a);
+	if (chunk > 0)
+		a->chunk = chunk;
 }
 
 void
@@ -36,18 +45,18 @@ arena_free(struct arena *a)
 		next = c->next;
 		munmap(c, sizeof(*c) + c->size);
 	}
-	arena_init(a);
+	arena_init_sized(a, a->chunk);
 }
 
 static void *
 arena_alloc_aligned(struct arena *a, size_t n, size_t align)
 {
 	struct arena_chunk *c = a->head;
-	size_t size, pad;
+	size_t chunk = a->chunk ? a->chunk : ARENA_CHUNK, size, pad;
 
 	pad = c ? (align - c->used % align) % align : 0;
 	if (c == NULL || c->size - c->used < n + pad) {
-		size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
+		size = n > chunk / 4 ? n : chunk;
 		c = mmap(NULL, sizeof(*c) + size, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 		if (c == MAP_FAILED) {
