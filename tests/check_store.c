@@ -724,7 +724,7 @@ START_TEST(test_load_corrupt)
 END_TEST
 
 /* What a crash can leave under a final name when the group commit's
- * syncfs() never ran (store.h): the file's blocks unwritten, read back as
+ * fsyncs never ran (store.h): the file's blocks unwritten, read back as
  * zeros after its first bytes (or all zeros).  Refused as corrupt, never
  * read as a report; the phone's state skips it. */
 START_TEST(test_torn_file_refused)

@@ -474,21 +474,19 @@ make_id(const char *mac, enum report_kind kind, struct timespec when,
 }
 
 /* The phone's directory, made on first use (and the data directory
- * fsynced so the new entry is durable, unless a group commit's syncfs()
- * will). */
+ * fsynced so the new entry is durable). */
 static int
-phone_dir(const struct groupsync *g, int dfd, const char *mac)
+phone_dir(int dfd, const char *mac)
 {
-	if (mkdirat(dfd, mac, 0750) == 0) {
-		if (g == NULL)
-			fsync(dfd);
-	} else if (errno != EEXIST)
+	if (mkdirat(dfd, mac, 0750) == 0)
+		fsync(dfd);
+	else if (errno != EEXIST)
 		return -1;
 	return open_phone(dfd, mac);
 }
 
 /* af_write_tmp() and af_publish() without their fsyncs, for a group
- * commit: the syncfs() after the link covers the data and both names. */
+ * commit: its fsyncs after the link cover the data and the name. */
 static int
 write_tmp_unsynced(int mfd, const char *tmp, const char *text, size_t len)
 {
@@ -550,9 +548,13 @@ write_report(const struct groupsync *g, int mfd, struct store_entry *e,
 static enum store_status
 group_commit(struct groupsync *g, const struct store_entry *e, char *msg)
 {
+	char name[MAC_LEN + 1 + STORE_ID_MAX + 8];
 	int rc;
 
-	if (g == NULL || (rc = groupsync_wait(g)) == 0)
+	if (g == NULL)
+		return STORE_OK;
+	snprintf(name, sizeof(name), "%s/%s.json", e->mac, e->id);
+	if ((rc = groupsync_wait(g, name)) == 0)
 		return STORE_OK;
 	return fail(STORE_E_IO, msg, "cannot make the report of %s durable: "
 	    "%s", e->mac, strerror(-rc));
@@ -597,7 +599,7 @@ store_save_grouped(const struct store *st, struct groupsync *g,
 	if ((dfd = open_root(st)) < 0)
 		return fail(STORE_E_IO, msg, "cannot open data directory %s: "
 		    "%s", st->dir, strerror(errno));
-	if ((mfd = phone_dir(g, dfd, meta->mac)) < 0) {
+	if ((mfd = phone_dir(dfd, meta->mac)) < 0) {
 		rc = fail(STORE_E_IO, msg, "cannot use directory %s/%s: %s",
 		    st->dir, meta->mac, strerror(errno));
 		close(dfd);

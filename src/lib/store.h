@@ -27,14 +27,15 @@
  * directory, fsync, link to the final name, fsync of the directory.  A
  * failed write (disk full, unwritable directory) returns STORE_E_IO and
  * leaves no file; existing reports are never touched except by retention.
- * With a group commit (store_save_grouped(), groupsync.h) the two fsyncs make way for
- * one syncfs() shared by every process waiting at the time, after the
- * link: a file under its final name is complete (it was linked after its
- * last write), and durable once store_save() returns.  A crash before
- * that can leave a final name whose data never reached the disk (empty,
- * or zeros where the file system does not order data before names); such
- * a file is not JSON, and every reader refuses it as STORE_E_CORRUPT
- * rather than read part of it.  It was never acknowledged.
+ * With a group commit (store_save_grouped(), groupsync.h) the file is
+ * linked without either fsync, and one process fsyncs it with the files
+ * of every other process waiting at the time: a file under its final
+ * name is complete (it was linked after its last write), and durable once
+ * store_save_grouped() returns.  A power cut before that can leave a
+ * final name whose data never reached the disk (empty, or zeros where the
+ * file system does not order data before names); such a file is not
+ * JSON, and every reader refuses it as STORE_E_CORRUPT rather than read
+ * part of it.  It was never acknowledged.
  *
  * Retention keeps the newest N reports of a phone, and beyond them the
  * newest full report and the deltas after it (up to 2N files), so that the
@@ -134,9 +135,9 @@ enum store_status	store_save(const struct store *st,
 			    const struct report *r,
 			    char id_out[STORE_ID_MAX + 1], char *msg);
 /* store_save() made durable by the group commit g (borrowed) instead of
- * its own fsyncs: returns once a syncfs() shared with the other writers
- * waiting covers the report (STORE_E_IO when it failed; the file may then
- * be there but was not acknowledged).  g NULL: store_save(). */
+ * its own fsyncs: returns once the round of fsyncs that covers the report
+ * is done (STORE_E_IO when it failed; the file may then be there, but
+ * was not acknowledged).  g NULL: store_save(). */
 enum store_status	store_save_grouped(const struct store *st,
 			    struct groupsync *g,
 			    const struct store_meta *meta,
