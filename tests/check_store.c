@@ -9,8 +9,6 @@
 
 #include <json-c/json.h>
 
-#include "buf.h"
-#include "groupsync.h"
 #include "store.h"
 #include "testutil.h"
 #include "yamltree.h"
@@ -723,78 +721,6 @@ START_TEST(test_load_corrupt)
 }
 END_TEST
 
-/* What a crash can leave under a final name when the group commit's
- * fsyncs never ran (store.h): the file's blocks unwritten, read back as
- * zeros after its first bytes (or all zeros).  Refused as corrupt, never
- * read as a report; the phone's state skips it. */
-START_TEST(test_torn_file_refused)
-{
-	static const size_t keep[] = { 0, 1, 40 };
-	char dir[TU_DIR_MAX], id[STORE_ID_MAX + 1], id2[STORE_ID_MAX + 1];
-	char mac_dir[128], name[STORE_ID_MAX + 8], *text, *torn;
-	struct stored_report sr;
-	struct store_state cs;
-	struct store st;
-	size_t len;
-
-	setup(&st, dir, 0);
-	save_ok(&st, MAC, REPORT_CONFIG, at(0, 0), "A", "1", id);
-	save_ok(&st, MAC, REPORT_DELTA, at(1, 0), "A", "2", id2);
-	text = read_text(dir, id2);
-	len = strlen(text);
-	torn = xcalloc(len, 1);
-	memcpy(torn, text, keep[_i]);
-	snprintf(mac_dir, sizeof(mac_dir), "%s/%s", dir, MAC);
-	snprintf(name, sizeof(name), "%s.json", id2);
-	tu_write_n(mac_dir, name, torn, len);
-	ck_assert_int_eq(store_load(&st, id2, &sr, NULL), STORE_E_CORRUPT);
-	stored_report_free(&sr);
-	ck_assert_int_eq(store_current(&st, MAC, &cs, NULL), STORE_OK);
-	ck_assert_str_eq(report_get(&cs.params, "A")->value, "1");
-	ck_assert_uint_eq(cs.n_skipped, 1);
-	store_state_free(&cs);
-	free(torn);
-	free(text);
-	teardown(dir);
-}
-END_TEST
-
-/* store_save_grouped(): the same file as store_save(), no temporary
- * left, and one ticket of the group commit taken per report. */
-START_TEST(test_save_grouped)
-{
-	char dir[TU_DIR_MAX], id[STORE_ID_MAX + 1], msg[STORE_MSG_MAX];
-	struct store_meta meta = { MAC, "192.168.1.10", "ua", { 0, 0 } };
-	struct stored_report sr;
-	struct groupsync g;
-	struct store st;
-	struct report r;
-	int tmp_left = 1;
-
-	setup(&st, dir, 0);
-	ck_assert_msg(groupsync_open(&g, dir, msg) == 0, "%s", msg);
-	mkreport(&r, REPORT_CONFIG, "Station_Name", "desk-1", NULL);
-	for (int i = 0; i < 3; i++)
-		ck_assert_msg(store_save_grouped(&st, &g, &meta, &r, id, msg) ==
-		    STORE_OK, "%s", msg);
-	ck_assert_uint_eq(groupsync_tickets(&g), 3);
-	ck_assert_uint_eq(count_files(dir, MAC, &tmp_left), 3);
-	ck_assert_int_eq(tmp_left, 0);
-	ck_assert_int_eq(store_load(&st, id, &sr, NULL), STORE_OK);
-	ck_assert_str_eq(report_get(&sr.data, "Station_Name")->value, "desk-1");
-	stored_report_free(&sr);
-	/* A store that cannot be written takes no ticket. */
-	st.dir = "/nonexistent";
-	ck_assert_int_eq(store_save_grouped(&st, &g, &meta, &r, id, msg),
-	    STORE_E_IO);
-	ck_assert_uint_eq(groupsync_tickets(&g), 3);
-	report_free(&r);
-	groupsync_close(&g);
-	st.dir = dir;
-	teardown(dir);
-}
-END_TEST
-
 START_TEST(test_meta_cleaned)
 {
 	char dir[TU_DIR_MAX], id[STORE_ID_MAX + 1], ua[2000];
@@ -895,8 +821,6 @@ store_suite(void)
 	tcase_add_test(tc, test_current);
 	tcase_add_loop_test(tc, test_load_corrupt, 0,
 	    (int)(sizeof(corrupt) / sizeof(corrupt[0])));
-	tcase_add_loop_test(tc, test_torn_file_refused, 0, 3);
-	tcase_add_test(tc, test_save_grouped);
 	tcase_add_test(tc, test_meta_cleaned);
 	tcase_add_test(tc, test_service_keys);
 	suite_add_tcase(s, tc);

@@ -5,7 +5,6 @@
 #include "app.h"
 #include "instrument.h"
 #include "summary.h"
-#include "groupsync.h"
 #include "tz.h"
 
 /* Every variable deskprov reads, in one block; an empty value counts as
@@ -102,10 +101,6 @@ app_free(struct app *app)
 	app->abuse = NULL;
 	summary_close(app->summary);
 	app->summary = NULL;
-	if (app->sync != NULL)
-		groupsync_close(app->sync);
-	free(app->sync);
-	app->sync = NULL;
 	secret_key_wipe(&app->key);
 	app->have_key = 0;
 	if (app->rps != NULL)

@@ -16,7 +16,6 @@
 #include "rps.h"
 
 struct summary;
-struct groupsync;
 
 #define APP_PATH_MAX	2048
 
@@ -52,8 +51,6 @@ struct app {
 	const char		*rps_env[RPS_ENV_COUNT];	/* environ */
 	struct rps_conf		*rps;	/* owned; app_rps_conf() loads it */
 	struct summary		*summary;	/* owned; summary_of_app() */
-	struct groupsync	*sync;		/* owned; report.fcgi's group
-						 * commit (app_report.c) */
 };
 
 /* Fills every NULL field of o from the environment. */

@@ -5,8 +5,6 @@
 #include <time.h>
 
 #include "access.h"
-#include "groupsync.h"
-#include "log.h"
 #include "compare.h"
 #include "qs.h"
 #include "report.h"
@@ -265,29 +263,6 @@ parse_body(const struct snapshot *s, const char *body, size_t len,
 
 /* ---- storing ---- */
 
-/* The group commit shared with the other report.fcgi processes of this
- * data directory, opened on first use; NULL (each report fsynced on its
- * own, as before) when the shared file cannot be had, said once in the
- * log. */
-static struct groupsync *
-sync_of(struct app *app)
-{
-	static int said;
-	char msg[GROUPSYNC_MSG_MAX];
-	struct groupsync *g;
-
-	if (app->sync != NULL || !app->server)
-		return app->sync;
-	g = xcalloc(1, sizeof(*g));
-	if (groupsync_open(g, app->data_dir, msg) == 0)
-		return app->sync = g;
-	free(g);
-	if (!said++)
-		log_msg(app->prog, "warning", "group commit off, each report "
-		    "is fsynced alone: %s", msg);
-	return NULL;
-}
-
 static void
 store_of(struct app *app, const struct snapshot *s, struct store *st)
 {
@@ -314,8 +289,7 @@ save(struct app *app, const struct snapshot *s,
 		return -1;
 	}
 	store_of(app, s, &st);
-	if ((e = store_save_grouped(&st, sync_of(app), meta, r, id, msg)) ==
-	    STORE_OK)
+	if ((e = store_save(&st, meta, r, id, msg)) == STORE_OK)
 		return 0;
 	logline_str(log, "error", msg);
 	refuse(rs, store_status_http(e), "store_failed", "the report could "

@@ -485,53 +485,22 @@ phone_dir(int dfd, const char *mac)
 	return open_phone(dfd, mac);
 }
 
-/* af_write_tmp() and af_publish() without their fsyncs, for a group
- * commit: its fsyncs after the link cover the data and the name. */
-static int
-write_tmp_unsynced(int mfd, const char *tmp, const char *text, size_t len)
-{
-	int fd, rc;
-
-	fd = openat(mfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0640);
-	if (fd < 0)
-		return -errno;
-	rc = af_write_all(fd, text, len);
-	if (close(fd) < 0 && rc == 0)
-		rc = -errno;
-	if (rc < 0)
-		af_discard(mfd, tmp);
-	return rc;
-}
-
-static int
-publish_unsynced(int mfd, const char *tmp, const char *final)
-{
-	if (linkat(mfd, tmp, mfd, final, 0) < 0)
-		return -errno;
-	af_discard(mfd, tmp);
-	return 0;
-}
-
 /* Writes the text under a temporary name and links it to "<id>.json";
  * on the (astronomically rare) clash a new id is drawn. */
 static enum store_status
-write_report(const struct groupsync *g, int mfd, struct store_entry *e,
-    const char *text, size_t len, struct timespec when, char *msg)
+write_report(int mfd, struct store_entry *e, const char *text, size_t len,
+    struct timespec when, char *msg)
 {
 	char tmp[STORE_ID_MAX + 16], final[STORE_ID_MAX + 8];
 	int rc;
 
 	snprintf(tmp, sizeof(tmp), ".tmp-%s.json", e->id);
-	rc = g != NULL ? write_tmp_unsynced(mfd, tmp, text, len) :
-	    af_write_tmp(mfd, tmp, text, len, 0640);
-	if (rc < 0)
+	if ((rc = af_write_tmp(mfd, tmp, text, len, 0640)) < 0)
 		return fail(STORE_E_IO, msg, "cannot write a report for %s: "
 		    "%s", e->mac, strerror(-rc));
 	for (int attempt = 0; attempt < 5; attempt++) {
 		snprintf(final, sizeof(final), "%s.json", e->id);
-		rc = g != NULL ? publish_unsynced(mfd, tmp, final) :
-		    af_publish(mfd, tmp, final);
+		rc = af_publish(mfd, tmp, final);
 		if (rc != -EEXIST)
 			break;
 		make_id(e->mac, e->kind, when, e);
@@ -542,22 +511,6 @@ write_report(const struct groupsync *g, int mfd, struct store_entry *e,
 		    "%s", e->mac, strerror(-rc));
 	}
 	return STORE_OK;
-}
-
-/* With a group commit, returns once the report is on disk. */
-static enum store_status
-group_commit(struct groupsync *g, const struct store_entry *e, char *msg)
-{
-	char name[MAC_LEN + 1 + STORE_ID_MAX + 8];
-	int rc;
-
-	if (g == NULL)
-		return STORE_OK;
-	snprintf(name, sizeof(name), "%s/%s.json", e->mac, e->id);
-	if ((rc = groupsync_wait(g, name)) == 0)
-		return STORE_OK;
-	return fail(STORE_E_IO, msg, "cannot make the report of %s durable: "
-	    "%s", e->mac, strerror(-rc));
 }
 
 static struct timespec
@@ -573,14 +526,6 @@ meta_time(const struct store_meta *meta)
 enum store_status
 store_save(const struct store *st, const struct store_meta *meta,
     const struct report *r, char id_out[STORE_ID_MAX + 1], char *msg)
-{
-	return store_save_grouped(st, NULL, meta, r, id_out, msg);
-}
-
-enum store_status
-store_save_grouped(const struct store *st, struct groupsync *g,
-    const struct store_meta *meta, const struct report *r,
-    char id_out[STORE_ID_MAX + 1], char *msg)
 {
 	struct timespec when = meta_time(meta);
 	struct store_entry e;
@@ -606,12 +551,10 @@ store_save_grouped(const struct store *st, struct groupsync *g,
 		return rc;
 	}
 	text = report_json(st, &e, meta, r, &len);
-	rc = write_report(g, mfd, &e, text, len, when, msg);
+	rc = write_report(mfd, &e, text, len, when, msg);
 	free(text);
 	close(mfd);
 	close(dfd);
-	if (rc == STORE_OK)
-		rc = group_commit(g, &e, msg);
 	if (rc == STORE_OK) {
 		memcpy(id_out, e.id, sizeof(e.id));
 		store_prune(st, meta->mac, NULL);
@@ -766,10 +709,7 @@ parse_report(const char *text, size_t len, struct stored_report *out,
 	const char *ip, *ua;
 	enum store_status rc = STORE_OK;
 
-	/* NUL bytes: blocks a crash left unwritten (see store.h).  json-c
-	 * 0.16 refuses them too; this does not depend on it. */
-	if (memchr(text, '\0', len) != NULL || o == NULL ||
-	    !json_object_is_type(o, json_type_object) ||
+	if (o == NULL || !json_object_is_type(o, json_type_object) ||
 	    (ip = get_string(o, "client_ip")) == NULL ||
 	    (ua = get_string(o, "user_agent")) == NULL ||
 	    !json_object_object_get_ex(o, "data", &data) ||

@@ -27,15 +27,6 @@
  * directory, fsync, link to the final name, fsync of the directory.  A
  * failed write (disk full, unwritable directory) returns STORE_E_IO and
  * leaves no file; existing reports are never touched except by retention.
- * With a group commit (store_save_grouped(), groupsync.h) the file is
- * linked without either fsync, and one process fsyncs it with the files
- * of every other process waiting at the time: a file under its final
- * name is complete (it was linked after its last write), and durable once
- * store_save_grouped() returns.  A power cut before that can leave a
- * final name whose data never reached the disk (empty, or zeros where the
- * file system does not order data before names); such a file is not
- * JSON, and every reader refuses it as STORE_E_CORRUPT rather than read
- * part of it.  It was never acknowledged.
  *
  * Retention keeps the newest N reports of a phone, and beyond them the
  * newest full report and the deltas after it (up to 2N files), so that the
@@ -46,7 +37,6 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "groupsync.h"
 #include "ident.h"
 #include "report.h"
 #include "secret.h"
@@ -131,15 +121,6 @@ int	store_entry_parse(const char *id, struct store_entry *e);
 /* Stores r for meta->mac: secrets hashed with st->key, a new id written to
  * id_out, then retention applied.  msg (STORE_MSG_MAX) says why on error. */
 enum store_status	store_save(const struct store *st,
-			    const struct store_meta *meta,
-			    const struct report *r,
-			    char id_out[STORE_ID_MAX + 1], char *msg);
-/* store_save() made durable by the group commit g (borrowed) instead of
- * its own fsyncs: returns once the round of fsyncs that covers the report
- * is done (STORE_E_IO when it failed; the file may then be there, but
- * was not acknowledged).  g NULL: store_save(). */
-enum store_status	store_save_grouped(const struct store *st,
-			    struct groupsync *g,
 			    const struct store_meta *meta,
 			    const struct report *r,
 			    char id_out[STORE_ID_MAX + 1], char *msg);

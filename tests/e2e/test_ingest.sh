@@ -5,10 +5,9 @@
 # and meanwhile a report.fcgi process is killed with SIGKILL at random
 # moments, lighttpd starting a new one each time.  Then:
 #   - every report answered 200 is on disk under the id the answer named,
-#     parses, and holds the Station_Name its request carried: the group
-#     commit (docs/ingest.md) acknowledges nothing it has not made durable,
-#     and a kill between the write and the sync loses only unacknowledged
-#     reports;
+#     parses, and holds the Station_Name its request carried: nothing is
+#     acknowledged before it is durable (docs/ingest.md), and a kill
+#     between the write and the fsyncs loses only unacknowledged reports;
 #   - no stored file is torn: every <id>.json in the data directory parses
 #     as a whole report (a killed writer leaves at most a .tmp- file);
 #   - the processes that were not killed answered on.
@@ -132,8 +131,6 @@ check "no stored report is torn: all $files files parse whole ($torn do not)" \
 check "at least every acknowledged report was stored ($files files, $acked acknowledged)" \
     test "$files" -ge "$acked"
 note "temporary files left by killed writers: $tmp (swept after an hour)"
-check "the group commit's shared file is in the data directory" \
-    test -s "$E2E_TMP/data/ingest.shm"
 
 # After the kills lighttpd answers with fresh processes.
 req -X POST -H 'Content-Type: application/xml' --data-binary \
