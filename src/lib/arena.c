@@ -29,15 +29,16 @@ struct arena_chunk {
 };
 
 /* The next chunk's size: as much as the arena holds so far (so chunks
- * double), within ARENA_FIRST..ARENA_CHUNK, and n alone when n is large. */
+ * double), within ARENA_FIRST..a->chunk (ARENA_CHUNK unless the arena
+ * was made smaller), and n alone when n is large. */
 static size_t
 chunk_size(const struct arena *a, size_t n)
 {
-	size_t size = ARENA_FIRST;
+	size_t size = ARENA_FIRST, cap = a->chunk ? a->chunk : ARENA_CHUNK;
 
-	if (n > ARENA_CHUNK / 4)
+	if (n > cap / 4)
 		return n;
-	while (size < ARENA_CHUNK && (size < a->total || size < n * 4))
+	while (size < cap && (size < a->total || size < n * 4))
 		size *= 2;
 	return size;
 }
@@ -71,6 +72,15 @@ arena_init(struct arena *a)
 {
 	a->head = NULL;
 	a->total = 0;
+	a->chunk = ARENA_CHUNK;
+}
+
+void
+arena_init_sized(struct arena *a, size_t chunk)
+{
+	arena_init(a);
+	if (chunk > 0)
+		a->chunk = chunk;
 }
 
 void
@@ -85,7 +95,7 @@ arena_free(struct arena *a)
 		else
 			free(c);
 	}
-	arena_init(a);
+	arena_init_sized(a, a->chunk);
 }
 
 static void *

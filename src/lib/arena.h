@@ -10,9 +10,14 @@ struct arena_chunk;
 struct arena {
 	struct arena_chunk	*head;
 	size_t			 total;	/* bytes handed out, for statistics */
+	size_t			 chunk;	/* bytes a new chunk holds; 0: 1 MiB */
 };
 
 void	 arena_init(struct arena *);
+/* An arena whose chunks hold `chunk` bytes: for short-lived arenas (one
+ * report) that would never fill the 1 MiB a snapshot's chunks hold, each
+ * populated page of which costs the kernel a zeroed page. */
+void	 arena_init_sized(struct arena *, size_t chunk);
 void	 arena_free(struct arena *);
 /* Memory borrowed until arena_free(); aligned for any type. */
 void	*arena_alloc(struct arena *, size_t);
