@@ -25,6 +25,32 @@ arena_init(struct arena *a)
 {
 	a->head = NULL;
 	a->total = 0;
+	a->region = NULL;
+	a->region_cap = a->region_used = 0;
+}
+
+void
+arena_init_region(struct arena *a, void *base, size_t cap)
+{
+	arena_init(a);
+	a->region = base;
+	a->region_cap = cap;
+}
+
+static void *
+region_alloc(struct arena *a, size_t n, size_t align)
+{
+	size_t pad = (align - a->region_used % align) % align;
+
+	if (a->region_cap - a->region_used < pad ||
+	    a->region_cap - a->region_used - pad < n) {
+		fprintf(stderr, "deskprov: out of memory (snapshot image "
+		    "region of %zu bytes)\n", a->region_cap);
+		abort();
+	}
+	a->region_used += pad + n;
+	a->total += n;
+	return a->region + a->region_used - n;
 }
 
 void
@@ -45,6 +71,8 @@ arena_alloc_aligned(struct arena *a, size_t n, size_t align)
 	struct arena_chunk *c = a->head;
 	size_t size, pad;
 
+	if (a->region != NULL)
+		return region_alloc(a, n, align);
 	pad = c ? (align - c->used % align) % align : 0;
 	if (c == NULL || c->size - c->used < n + pad) {
 		size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;

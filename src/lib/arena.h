@@ -10,9 +10,19 @@ struct arena_chunk;
 struct arena {
 	struct arena_chunk	*head;
 	size_t			 total;	/* bytes handed out, for statistics */
+	/* A region arena (arena_init_region) bumps inside this instead. */
+	unsigned char		*region;
+	size_t			 region_cap;
+	size_t			 region_used;
 };
 
 void	 arena_init(struct arena *);
+/* An arena inside [base, base + cap), zero-filled memory the caller owns
+ * (a snapshot image being compiled, snapfile.h): everything allocated
+ * from it has an address the image keeps.  arena_free() forgets the
+ * region without unmapping it.  Running out of it aborts, like running
+ * out of memory. */
+void	 arena_init_region(struct arena *, void *base, size_t cap);
 void	 arena_free(struct arena *);
 /* Memory borrowed until arena_free(); aligned for any type. */
 void	*arena_alloc(struct arena *, size_t);

@@ -14,6 +14,7 @@
 #include "extrafiles.h"
 #include "config.h"
 #include "flatprofile.h"
+#include "snapfile.h"
 #include "text.h"
 #include "yamltree.h"
 
@@ -41,6 +42,12 @@ struct loader {
 	struct strmap		 names;		/* interned parameter names */
 	uint64_t		 hash;		/* of the files' bytes so far */
 	struct extra_files	 extra;		/* until the packs own them */
+	const struct snapshot_opts *opts;	/* never NULL */
+	/* Strings a parameter shares, in the arena: an image must hold
+	 * every string its phones point to, never a literal of one
+	 * executable. */
+	const char		*empty;
+	const char		*ua_words[3];	/* "na", "ro", "rw" */
 };
 
 const char *
@@ -155,14 +162,14 @@ load_param(struct loader *l, const struct ynode *key, const struct ynode *v,
 	p->name = intern_name(l, key->str, key->len);
 	p->name_len = (uint32_t)key->len;
 	if (val->is_null) {
-		p->value = "";
+		p->value = l->empty;
 		p->value_len = 0;
 	} else {
 		p->value = arena_strndup(&l->snap->arena, val->str, val->len);
 		p->value_len = (uint32_t)val->len;
 	}
-	p->ua = ua ? (ua->str[0] == 'n' ? "na" : ua->str[0] == 'r' &&
-	    ua->str[1] == 'o' ? "ro" : "rw") : NULL;
+	p->ua = ua ? l->ua_words[ua->str[0] == 'n' ? 0 : ua->str[0] == 'r' &&
+	    ua->str[1] == 'o' ? 1 : 2] : NULL;
 	p->slot = SLOT_NONE;
 	return 0;
 }
@@ -608,7 +615,8 @@ load_device(struct loader *l, const struct ynode *v, struct phone *ph)
 		    "of the %s catalogue", ph->id, ph->pack->name);
 	if ((ph->pmodel = pack_find_model(ph->pack, model->str)) == NULL)
 		return unknown_model(l, ph, model);
-	ph->model = ph->pmodel->name;
+	ph->model = arena_strndup(&l->snap->arena, ph->pmodel->name,
+	    strlen(ph->pmodel->name));
 	if (ph->mac[0] == '\0')
 		return fail(l, v->line, "phone '%s': a device needs its mac",
 		    ph->id);
@@ -735,6 +743,8 @@ load_phones(struct loader *l)
 		    (ph->serial && index_key(l, ph, "serial_number",
 		    ph->serial) < 0))
 			return -1;
+		if (ph->pack == NULL)
+			ph->tag = flatprofile_hash(s, ph);
 	}
 	/* Vendor files without secrets go to any phone of the fleet. */
 	if (s->svc.ip_policy == IP_POLICY_FLEET || s->n_devices > 0)
@@ -750,6 +760,38 @@ hash_file(uint64_t h, const char *data, size_t len)
 
 	h = hash_bytes(h, &n, sizeof(n));
 	return data ? hash_bytes(h, data, len) : h;
+}
+
+/* The same from bytes already read (an image's embedded files, or what
+ * the compiler read in one go). */
+static int
+read_src(struct loader *l, const struct config_files *src)
+{
+	l->hash = HASH_SEED;
+	for (int f = 0; f < CF_COUNT; f++) {
+		l->cur = (enum config_file)f;
+		if (f == CF_PHONES && l->opts->no_phones)
+			continue;
+		if (src->data[f] == NULL) {
+			if (file_required[f])
+				return fail(l, 0, "missing from the config "
+				    "directory");
+			l->hash = hash_file(l->hash, NULL, 0);
+			continue;
+		}
+		if (ydoc_load_string(&l->docs[f], src->data[f], src->len[f],
+		    l->err) < 0) {
+			diag_set_file(l->err, file_names[f]);
+			return -1;
+		}
+		l->hash = hash_file(l->hash, src->data[f], src->len[f]);
+		l->present[f] = 1;
+	}
+	l->cur = CF_SCHEMA;
+	if (extra_files_copy(&l->extra, &src->extra) < 0)
+		return fail(l, 0, "out of memory");
+	l->hash = extra_files_hash(l->hash, &l->extra);
+	return 0;
 }
 
 static int
@@ -799,6 +841,66 @@ load_packs(struct loader *l)
 {
 	return packset_load(&l->snap->packs, &l->extra,
 	    l->docs[CF_VENDORS].root, l->docs[CF_DEVICES].root, l->err);
+}
+
+/* Copies the pack tables (the packs, and each pack's models) to the
+ * fixed address opts->pin, in pack order, so that a phone's pack and
+ * pmodel pointers are the same in every process that loads the same
+ * files there (snapfile.c); what the tables point to stays private. */
+static int
+pin_packs(struct loader *l)
+{
+	struct snapshot *s = l->snap;
+	struct packset *ps = &s->packs;
+	size_t need = ps->n * sizeof(*ps->packs), at;
+
+	for (size_t i = 0; i < ps->n; i++)
+		need += ps->packs[i].n_models * sizeof(struct pack_model);
+	if (need > l->opts->pin_cap)
+		return fail(l, 0, "the vendor packs' tables take %zu bytes, "
+		    "more than the %zu a snapshot image has for them", need,
+		    l->opts->pin_cap);
+	s->pin = l->opts->pin;
+	s->pin_cap = l->opts->pin_cap;
+	memcpy(s->pin, ps->packs, ps->n * sizeof(*ps->packs));
+	free(ps->packs);
+	ps->packs = (struct pack *)(void *)s->pin;
+	at = ps->n * sizeof(*ps->packs);
+	for (size_t i = 0; i < ps->n; i++) {
+		struct pack *p = &ps->packs[i];
+		size_t n = p->n_models * sizeof(*p->models);
+		if (n == 0)
+			continue;
+		memcpy(s->pin + at, p->models, n);
+		free(p->models);
+		p->models = (struct pack_model *)(void *)(s->pin + at);
+		at += n;
+	}
+	s->pin_used = at;
+	return 0;
+}
+
+/* The reverse, before packset_free(), which frees the tables. */
+static void
+unpin_packs(struct snapshot *s)
+{
+	struct packset *ps = &s->packs;
+	struct pack *packs;
+
+	if (s->pin == NULL || ps->packs != (struct pack *)(void *)s->pin)
+		return;
+	for (size_t i = 0; i < ps->n; i++) {
+		struct pack *p = &ps->packs[i];
+		struct pack_model *m;
+		if (p->n_models == 0)
+			continue;
+		m = xcalloc(p->n_models, sizeof(*m));
+		memcpy(m, p->models, p->n_models * sizeof(*m));
+		p->models = m;
+	}
+	packs = xcalloc(ps->n + 1, sizeof(*packs));
+	memcpy(packs, ps->packs, ps->n * sizeof(*packs));
+	ps->packs = packs;
 }
 
 static double
@@ -860,6 +962,15 @@ struct snapshot *
 snapshot_load(const char *etc, const char *schema_dir,
     struct diag *err)
 {
+	static const struct snapshot_opts defaults;
+
+	return snapshot_load_with(etc, schema_dir, &defaults, err);
+}
+
+struct snapshot *
+snapshot_load_with(const char *etc, const char *schema_dir,
+    const struct snapshot_opts *o, struct diag *err)
+{
 	struct loader l;
 	struct snapshot *s = xcalloc(1, sizeof(*s));
 	double t0 = now_seconds();
@@ -869,18 +980,28 @@ snapshot_load(const char *etc, const char *schema_dir,
 	diag_clear(err);
 	l.snap = s;
 	l.err = err;
-	arena_init(&s->arena);
+	l.opts = o;
+	if (o->region != NULL)
+		arena_init_region(&s->arena, o->region, o->region_cap);
+	else
+		arena_init(&s->arena);
+	l.empty = arena_strndup(&s->arena, "", 0);
+	l.ua_words[0] = arena_strndup(&s->arena, "na", 2);
+	l.ua_words[1] = arena_strndup(&s->arena, "ro", 2);
+	l.ua_words[2] = arena_strndup(&s->arena, "rw", 2);
 	strmap_init(&l.names, 1024);
-	rc = read_files(&l, etc, schema_dir);
+	rc = o->src ? read_src(&l, o->src) : read_files(&l, etc, schema_dir);
 	if (rc == 0)
 		rc = load_settings(&l);
 	if (rc == 0)
 		rc = load_common_and_schema(&l);
 	if (rc == 0)
 		rc = load_packs(&l);
+	if (rc == 0 && o->pin != NULL)
+		rc = pin_packs(&l);
 	if (rc == 0) {
 		render_base(s);
-		rc = load_phones(&l);
+		rc = o->no_phones ? 0 : load_phones(&l);
 	}
 	for (int f = 0; f < CF_COUNT; f++)
 		ydoc_free(&l.docs[f]);
@@ -902,11 +1023,16 @@ snapshot_free(struct snapshot *s)
 {
 	if (s == NULL)
 		return;
-	strmap_free(&s->by_ident);
+	/* An image's indexes live in the image. */
+	if (s->image == NULL) {
+		strmap_free(&s->by_ident);
+		strmap_free(&s->fleet_hosts);
+	}
 	strmap_free(&s->base_slots);
-	strmap_free(&s->fleet_hosts);
+	unpin_packs(s);
 	packset_free(&s->packs);
 	arena_free(&s->arena);
+	snapfile_unmap(s->image);
 	free(s);
 }
 

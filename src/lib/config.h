@@ -37,6 +37,8 @@ struct param {
 	uint32_t	 slot;		/* index into the base list, or NONE */
 };
 
+struct snapfile_map;
+
 struct phone {
 	const char		*id;		/* key in phones.yml */
 	const char		*serial;	/* NULL when not set */
@@ -52,6 +54,9 @@ struct phone {
 	const struct pack	*pack;
 	const struct pack_model	*pmodel;
 	const char		*device;	/* its own layer, as JSON */
+	/* The flat profile's tag (ETag) for a Cisco phone, computed once at
+	 * load, so that a 304 renders nothing; 0 for a device. */
+	uint64_t		 tag;
 };
 
 /* Warnings a snapshot keeps (the first ones; the count goes on). */
@@ -97,6 +102,27 @@ struct snapshot {
 	 * n_warnings counts them all. */
 	struct diag		 warnings[SNAPSHOT_WARN_MAX];
 	size_t			 n_warnings;
+
+	/* A snapshot compiled into or opened from an image (snapfile.h):
+	 * the pack tables copied to the fixed address `pin`, so that the
+	 * phones of the image point at them in every process; and the
+	 * mapped image holding phones and indexes (NULL: a private load,
+	 * which owns them). */
+	unsigned char		*pin;
+	size_t			 pin_cap, pin_used;
+	struct snapfile_map	*image;
+};
+
+/* How snapshot_load_with() builds; all zero is snapshot_load(). */
+struct snapshot_opts {
+	unsigned char		*region;	/* arena here (snapfile.c) */
+	size_t			 region_cap;
+	unsigned char		*pin;		/* pack tables here */
+	size_t			 pin_cap;
+	/* The files' bytes instead of the directory (borrowed; the extra
+	 * files are copied). */
+	const struct config_files *src;
+	int			 no_phones;	/* phones come from an image */
 };
 
 /* The bytes a snapshot was built from, for keeping a last-good copy. */
@@ -119,6 +145,9 @@ const char	*config_file_name(enum config_file);
  * the line and the message (see diag.h for what a message may quote). */
 struct snapshot	*snapshot_load(const char *etc, const char *schema_dir,
 		    struct diag *err);
+/* The same with options (snapfile.c compiles and opens images). */
+struct snapshot	*snapshot_load_with(const char *etc, const char *schema_dir,
+		    const struct snapshot_opts *, struct diag *err);
 void		 snapshot_free(struct snapshot *);
 /* Reads the bytes of every file snapshot_load() would read (caller frees
  * with config_files_free) and their hash, comparable with a snapshot's
