@@ -24,6 +24,9 @@ struct app_options {
 	const char	*schema_dir;	/* DESKPROV_SCHEMA_DIR, else ./schema */
 	const char	*data_dir;	/* DESKPROV_DATA, else ./reports */
 	const char	*zoneinfo;	/* DESKPROV_ZONEINFO, else the system's */
+	/* DESKPROV_SNAPSHOT: a compiled image (`deskprov compile -o`) a
+	 * server serves as it is instead of compiling etc; NULL: none. */
+	const char	*snapshot;
 	/* A long-running FastCGI process: shares the last good config
 	 * through data_dir, opens the shared metrics, may create the
 	 * secret key.  The command-line tool is none of these. */
@@ -35,6 +38,7 @@ struct app {
 	char			 etc[APP_PATH_MAX];
 	char			 schema_dir[APP_PATH_MAX];
 	char			 data_dir[APP_PATH_MAX];
+	char			 snapshot[APP_PATH_MAX];	/* "": none */
 	int			 server;
 	struct config_state	 cs;
 	struct metrics		*metrics;	/* owned; NULL: metrics off */

@@ -862,7 +862,8 @@ pin_packs(struct loader *l)
 		    l->opts->pin_cap);
 	s->pin = l->opts->pin;
 	s->pin_cap = l->opts->pin_cap;
-	memcpy(s->pin, ps->packs, ps->n * sizeof(*ps->packs));
+	if (ps->n > 0)
+		memcpy(s->pin, ps->packs, ps->n * sizeof(*ps->packs));
 	free(ps->packs);
 	ps->packs = (struct pack *)(void *)s->pin;
 	at = ps->n * sizeof(*ps->packs);
@@ -899,7 +900,8 @@ unpin_packs(struct snapshot *s)
 		p->models = m;
 	}
 	packs = xcalloc(ps->n + 1, sizeof(*packs));
-	memcpy(packs, ps->packs, ps->n * sizeof(*packs));
+	if (ps->n > 0)
+		memcpy(packs, ps->packs, ps->n * sizeof(*packs));
 	ps->packs = packs;
 }
 
