@@ -56,7 +56,7 @@ copy_dir(char dst[APP_PATH_MAX], const char *value, const char *fallback)
 }
 
 void
-app_init(struct app *app, const char *prog, const struct app_options *o)
+app_init_dirs(struct app *app, const char *prog, const struct app_options *o)
 {
 	memset(app, 0, sizeof(*app));
 	app->prog = prog;
@@ -65,6 +65,12 @@ app_init(struct app *app, const char *prog, const struct app_options *o)
 	copy_dir(app->schema_dir, o->schema_dir, DESKPROV_SCHEMA_DEFAULT);
 	copy_dir(app->data_dir, o->data_dir, DESKPROV_DATA_DEFAULT);
 	copy_dir(app->snapshot, o->snapshot, "");
+}
+
+void
+app_init(struct app *app, const char *prog, const struct app_options *o)
+{
+	app_init_dirs(app, prog, o);
 	/* Time zones are read while the snapshot loads: set before it. */
 	tz_set_zoneinfo_dir(o->zoneinfo);
 	if (app->server)

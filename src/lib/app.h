@@ -53,6 +53,10 @@ void	app_options_from_env(struct app_options *o);
  * first configuration load, and for a server the metrics store.  Never
  * fails: without a good config, app->cs says why.  Free with app_free(). */
 void	app_init(struct app *, const char *prog, const struct app_options *o);
+/* Only the directories of app_init(), for a command that loads nothing
+ * (deskprov compile); app_free() is not needed. */
+void	app_init_dirs(struct app *, const char *prog,
+	    const struct app_options *o);
 /* app_init() for a FastCGI program: everything from the environment. */
 void	app_init_server(struct app *, const char *prog);
 /* Releases the snapshot, closes the metrics and wipes the key. */
