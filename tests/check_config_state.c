@@ -339,6 +339,7 @@ END_TEST
 
 /* ---- shared mode: one compiled image for every process ---- */
 
+
 struct shared_dirs {
 	char	etc[TU_DIR_MAX];
 	char	data[TU_DIR_MAX];
@@ -396,6 +397,28 @@ await_compile(struct config_state *cs, const struct snapshot *old)
 	return config_state_refresh(cs);
 }
 
+/* A small config (its last compile was quick) is compiled before the
+ * request that saw the change is answered, as a private reload was. */
+START_TEST(test_shared_small_waits)
+{
+	struct config_state a;
+	const struct snapshot *s;
+	struct shared_dirs d;
+
+	shared_setup(&d);
+	config_state_init_shared(&a, "a", d.etc, d.etc, d.data, NULL);
+	a.compile_wait = 1e9;
+	tick();
+	tu_write(d.etc, "common.yml", common_ok);
+	s = config_state_refresh(&a);
+	ck_assert_int_eq(a.compiler, 0);
+	ck_assert_str_eq(base_value(s, "Proxy_1_"), "pbx2.example.net");
+	ck_assert_uint_eq(a.compiles, 2);
+	config_state_free(&a);
+	shared_teardown(&d);
+}
+END_TEST
+
 /* The first process compiles; a second one of the same files compiles
  * nothing: it takes the image (here, in one test process where the
  * image's address is the first one's, it loads privately instead). */
@@ -442,6 +465,7 @@ START_TEST(test_shared_swap_and_broken)
 
 	shared_setup(&d);
 	config_state_init_shared(&a, "a", d.etc, d.etc, d.data, NULL);
+	a.compile_wait = 0;	/* as if the fleet were large */
 	first = a.snap;
 	ck_assert_str_eq(base_value(first, "Proxy_1_"), "pbx.example.net");
 
@@ -537,6 +561,7 @@ config_state_suite(void)
 	tc = tcase_create("shared");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_shared_one_compile);
+	tcase_add_test(tc, test_shared_small_waits);
 	tcase_add_test(tc, test_shared_swap_and_broken);
 	tcase_add_test(tc, test_shipped_refused_keeps);
 	suite_add_tcase(s, tc);

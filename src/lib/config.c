@@ -813,7 +813,8 @@ read_files(struct loader *l, const char *etc, const char *schema_dir)
 			l->hash = hash_file(l->hash, NULL, 0);
 			continue;
 		}
-		if (ydoc_load_file_raw(&l->docs[f], paths[f], CONFIG_FILE_MAX,
+		if (ydoc_load_file_raw(&l->docs[f], paths[f], f == CF_PHONES ?
+		    CONFIG_PHONES_MAX : CONFIG_FILE_MAX,
 		    l->err, &raw, &len) < 0) {
 			diag_set_file(l->err, file_names[f]);
 			return -1;
@@ -927,9 +928,9 @@ config_files_free(struct config_files *files)
 
 /* 1 when the file is absent, 0 with its bytes, -1 otherwise. */
 static int
-read_whole(const char *path, char **out, size_t *len)
+read_whole(const char *path, size_t max, char **out, size_t *len)
 {
-	int rc = af_read_path(path, CONFIG_FILE_MAX, out, len);
+	int rc = af_read_path(path, max, out, len);
 
 	return rc == -ENOENT ? 1 : rc < 0 ? -1 : 0;
 }
@@ -944,7 +945,9 @@ config_files_read(const char *etc, const char *schema_dir,
 	memset(files, 0, sizeof(*files));
 	config_paths(etc, schema_dir, paths);
 	for (int f = 0; f < CF_COUNT; f++) {
-		int rc = read_whole(paths[f], &files->data[f], &files->len[f]);
+		int rc = read_whole(paths[f], f == CF_PHONES ?
+		    CONFIG_PHONES_MAX : CONFIG_FILE_MAX, &files->data[f],
+		    &files->len[f]);
 		if (rc < 0) {
 			config_files_free(files);
 			return -1;

@@ -20,6 +20,10 @@
 /* Per YAML file: with the YAML budget (yamltree.h) a load of this much
  * takes at most about 600 MB; docs/limits.md has the fleet this holds. */
 #define CONFIG_FILE_MAX	(64u * 1024 * 1024)
+/* phones.yml alone: since the servers share one compiled snapshot
+ * (snapfile.h), only the one compiling process holds its tree, so it may
+ * hold a million phones (about 270 MB written as bench/gen-fleet does). */
+#define CONFIG_PHONES_MAX	(512u * 1024 * 1024)
 
 /* The files of a configuration directory, in the order they are read. */
 enum config_file {

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,6 +310,12 @@ take_image(struct config_state *cs, const struct file_sig *sig)
 	struct diag err;
 	char msg[DIAG_TEXT_MAX];
 
+	/* The last good one only when it was compiled from this directory
+	 * (a shipped image is what it is). */
+	if (sig == NULL && !cs->shipped && (snapfile_peek(cs->snap_path,
+	    &info) < 0 || info.etc_hash != hash_bytes(HASH_SEED, cs->etc,
+	    strlen(cs->etc))))
+		return -1;
 	s = snapfile_open(cs->snap_path, &info, &why, &err);
 	if (s == NULL) {
 		diag_format(&err, msg, sizeof(msg));
@@ -332,6 +339,11 @@ take_image(struct config_state *cs, const struct file_sig *sig)
 		diag_clear(&cs->failure);
 		cs->error[0] = '\0';
 	}
+	if (sig == NULL && !cs->shipped) {
+		log_msg(cs->prog, "warning", "serving the last good config, "
+		    "compiled into %s: %zu phones", cs->snap_path, s->n_phones);
+		return 0;
+	}
 	cs->reloads_ok++;
 	count_load(cs, 1);
 	log_msg(cs->prog, "info", "config loaded: %zu phones from the "
@@ -340,16 +352,28 @@ take_image(struct config_state *cs, const struct file_sig *sig)
 	return 0;
 }
 
+/* One line per compile, whichever process ran it: the count of these
+ * lines is the count of compiles (bench/snapshot reads them). */
+static void
+log_compiled(const struct config_state *cs, const struct snapfile_info *i)
+{
+	log_msg(cs->prog, "info", "config compiled: %" PRIu64 " phones, %"
+	    PRIu64 " bytes, in %.3f s", i->n_phones, i->length,
+	    i->compile_seconds);
+}
+
 /* Compiles here and now; the caller holds the lock. */
 static void
 compile_here(struct config_state *cs, const struct file_sig *now,
     uint64_t sig)
 {
+	struct snapfile_info info;
 	struct diag err;
 
 	cs->compiles++;
 	if (snapfile_compile(cs->etc, cs->schema_dir, cs->snap_path, sig,
-	    NULL, &err) == 0) {
+	    &info, &err) == 0) {
+		log_compiled(cs, &info);
 		take_image(cs, now);
 		return;
 	}
@@ -374,10 +398,13 @@ compile_child(struct config_state *cs, int lockfd, uint64_t sig)
 		return;
 	}
 	if (pid == 0) {
+		struct snapfile_info info;
 		int rc = snapfile_compile(cs->etc, cs->schema_dir,
-		    cs->snap_path, sig, NULL, &err);
+		    cs->snap_path, sig, &info, &err);
 		if (rc < 0)
 			note_failure(cs, sig, &err);
+		else
+			log_compiled(cs, &info);
 		(void)lockfd;
 		_exit(rc == 0 ? 0 : 1);
 	}
@@ -401,7 +428,7 @@ compile_or_wait(struct config_state *cs, const struct file_sig *now,
 {
 	struct snapfile_info info;
 	char lock[2200];
-	int fd;
+	int fd, wait;
 
 	snprintf(lock, sizeof(lock), "%s/lock", cs->snap_dir);
 	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
@@ -411,7 +438,10 @@ compile_or_wait(struct config_state *cs, const struct file_sig *now,
 		try_load(cs, now);
 		return;
 	}
-	if (flock(fd, LOCK_EX | (cs->snap ? LOCK_NB : 0)) < 0) {
+	/* A small config is compiled while the request waits, so that the
+	 * next answer has it; a large one must not hold up the requests. */
+	wait = cs->snap == NULL || cs->snap->load_seconds < cs->compile_wait;
+	if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
 		cs->next_check = monotonic() + RELOAD_PENDING_INTERVAL;
 		close(fd);
 		return;
@@ -421,7 +451,7 @@ compile_or_wait(struct config_state *cs, const struct file_sig *now,
 		take_image(cs, now);
 	else {
 		snapfile_clean(cs->snap_dir, "current");
-		if (cs->snap == NULL)
+		if (wait)
 			compile_here(cs, now, sig);
 		else {
 			compile_child(cs, fd, sig);
@@ -506,6 +536,7 @@ config_state_init_shared(struct config_state *cs, const char *prog,
 {
 	memset(cs, 0, sizeof(*cs));
 	cs->prog = prog;
+	cs->compile_wait = RELOAD_COMPILE_WAIT;
 	snprintf(cs->etc, sizeof(cs->etc), "%s", etc);
 	snprintf(cs->schema_dir, sizeof(cs->schema_dir), "%s", schema_dir);
 	snprintf(cs->data_dir, sizeof(cs->data_dir), "%s", data_dir);

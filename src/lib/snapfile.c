@@ -50,6 +50,7 @@ struct snap_header {
 	uint64_t	root;		/* offset of struct snap_root */
 	uint64_t	source_hash;
 	uint64_t	source_sig;
+	uint64_t	etc_hash;	/* of the etc path it was compiled from */
 	int64_t		compiled_at;
 	uint64_t	n_phones;
 	double		compile_seconds;
@@ -287,6 +288,7 @@ write_image(const char *path, const void *data, size_t len)
 {
 	char dir[4096], tmp[4200];
 	const char *slash = strrchr(path, '/'), *name;
+	struct stat st;
 	int dfd, rc;
 
 	if (slash == NULL) {
@@ -303,6 +305,12 @@ write_image(const char *path, const void *data, size_t len)
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", name, (long)getpid());
 	unlinkat(dfd, tmp, 0);
 	rc = af_write_tmp(dfd, tmp, data, len, 0600);
+	/* Compiled by root (deskprov compile) into a directory the servers
+	 * own: theirs to read, as if they had compiled it. */
+	if (rc == 0 && geteuid() == 0 && fstat(dfd, &st) == 0 &&
+	    st.st_uid != 0 && fchownat(dfd, tmp, st.st_uid, st.st_gid,
+	    AT_SYMLINK_NOFOLLOW) < 0)
+		rc = -errno;
 	if (rc == 0 && renameat(dfd, tmp, dfd, name) < 0)
 		rc = -errno;
 	if (rc == 0 && fsync(dfd) < 0)
@@ -325,7 +333,8 @@ now_seconds(void)
 /* Fills the header of a built image at base; returns the file length. */
 static size_t
 seal(unsigned char *base, const struct snapshot *s,
-    const struct snap_root *r, uint64_t sig, double seconds)
+    const struct snap_root *r, uint64_t sig, uint64_t etc_hash,
+    double seconds)
 {
 	struct snap_header *h = (struct snap_header *)(void *)base;
 	size_t len = SNAP_HEADER + s->arena.region_used;
@@ -340,6 +349,7 @@ seal(unsigned char *base, const struct snapshot *s,
 	h->root = (uint64_t)((const unsigned char *)r - base);
 	h->source_hash = s->source_hash;
 	h->source_sig = sig;
+	h->etc_hash = etc_hash;
 	h->compiled_at = (int64_t)time(NULL);
 	h->n_phones = s->n_phones;
 	h->compile_seconds = seconds;
@@ -355,6 +365,7 @@ info_from(struct snapfile_info *info, const struct snap_header *h)
 		return;
 	info->source_hash = h->source_hash;
 	info->source_sig = h->source_sig;
+	info->etc_hash = h->etc_hash;
 	info->length = h->length;
 	info->base = h->base;
 	info->n_phones = h->n_phones;
@@ -365,8 +376,8 @@ info_from(struct snapfile_info *info, const struct snap_header *h)
 /* The build itself, in the reserved slot at base. */
 static int
 compile_in(unsigned char *base, const struct config_files *files,
-    const char *path, uint64_t sig, struct snapfile_info *info,
-    struct diag *err)
+    const char *path, uint64_t sig, uint64_t etc_hash,
+    struct snapfile_info *info, struct diag *err)
 {
 	const struct snapshot_opts o = {
 		.region = base + SNAP_HEADER,
@@ -391,7 +402,7 @@ compile_in(unsigned char *base, const struct config_files *files,
 		snapshot_free(s);
 		return -1;
 	}
-	len = seal(base, s, r, sig, now_seconds() - t0);
+	len = seal(base, s, r, sig, etc_hash, now_seconds() - t0);
 	snapshot_free(s);
 	if ((rc = write_image(path, base, len)) < 0) {
 		diag_set(err, "", 0, 0, "cannot write the snapshot: %s",
@@ -428,7 +439,8 @@ snapfile_compile(const char *etc, const char *schema_dir, const char *path,
 		    "snapshot image");
 		return -1;
 	}
-	rc = compile_in(base, &files, path, sig, info, err);
+	rc = compile_in(base, &files, path, sig, hash_bytes(HASH_SEED, etc,
+	    strlen(etc)), info, err);
 	munmap(base, SNAP_RESERVE);
 	config_files_free(&files);
 	return rc;

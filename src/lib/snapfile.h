@@ -27,6 +27,7 @@
 struct snapfile_info {
 	uint64_t	source_hash;	/* of the files' bytes */
 	uint64_t	source_sig;	/* the caller's stat signature */
+	uint64_t	etc_hash;	/* of the config directory's path */
 	uint64_t	length;		/* bytes of the file */
 	uint64_t	base;		/* where it is mapped */
 	uint64_t	n_phones;
