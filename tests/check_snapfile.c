@@ -95,7 +95,7 @@ START_TEST(test_open_is_the_load)
 	compile_into(dir, path);
 	priv = snapshot_load(dir, "schema", &err);
 	ck_assert_msg(priv != NULL, "%s", err.msg);
-	img = snapfile_open(path, &info, &why, &err);
+	img = snapfile_open(path, SNAPFILE_CHECK_ALL, &info, &why, &err);
 	ck_assert_msg(img != NULL, "%s", err.msg);
 	ck_assert_int_eq(why, SNAPFILE_OK);
 	ck_assert_ptr_nonnull(img->image);
@@ -136,9 +136,9 @@ START_TEST(test_two_images)
 
 	stage(dir);
 	compile_into(dir, path);
-	a = snapfile_open(path, &ia, &why, &err);
+	a = snapfile_open(path, SNAPFILE_CHECK_ALL, &ia, &why, &err);
 	ck_assert_msg(a != NULL, "%s", err.msg);
-	again = snapfile_open(path, NULL, &why, &err);
+	again = snapfile_open(path, SNAPFILE_CHECK_ALL, NULL, &why, &err);
 	ck_assert_ptr_null(again);
 	ck_assert_int_eq(why, SNAPFILE_ADDRESS);
 	snprintf(path2, sizeof(path2), "%s.2", path);
@@ -147,7 +147,7 @@ START_TEST(test_two_images)
 	ck_assert_int_eq(snapfile_compile(dir, "schema", path2, 1, &ib, &err),
 	    0);
 	ck_assert_uint_ne(ia.base, ib.base);
-	b = snapfile_open(path2, NULL, &why, &err);
+	b = snapfile_open(path2, SNAPFILE_CHECK_TAIL, NULL, &why, &err);
 	ck_assert_msg(b != NULL, "%s", err.msg);
 	ck_assert_str_eq(b->phones[0].id, a->phones[0].id);
 	snapshot_free(a);
@@ -159,7 +159,7 @@ END_TEST
 
 /* How each damage is done to a good file. */
 enum damage { TRUNCATE_SMALL, TRUNCATE_BODY, FOREIGN, VERSION, BODY_BYTE,
-    HEADER_BYTE, EXTENDED };
+    HEADER_BYTE, EXTENDED, PHONE_BYTE };
 
 static void
 damage(const char *path, enum damage d)
@@ -197,6 +197,11 @@ damage(const char *path, enum damage d)
 	case EXTENDED:
 		ck_assert_int_eq(pwrite(fd, "x", 1, st.st_size), 1);
 		break;
+	case PHONE_BYTE:	/* early in the arena: the phones */
+		ck_assert_int_eq(pread(fd, &c, 1, 4096 + 64), 1);
+		c ^= 0x20;
+		ck_assert_int_eq(pwrite(fd, &c, 1, 4096 + 64), 1);
+		break;
 	}
 	close(fd);
 }
@@ -213,6 +218,7 @@ static const struct {
 	{ __LINE__, VERSION, "format version 99, this deskprov reads "
 	    "version 1" },
 	{ __LINE__, BODY_BYTE, "damaged (checksum)" },
+	{ __LINE__, PHONE_BYTE, "damaged (checksum)" },
 	{ __LINE__, HEADER_BYTE, "its header is damaged" },
 };
 
@@ -227,7 +233,7 @@ START_TEST(test_refused)
 	stage(dir);
 	compile_into(dir, path);
 	damage(path, refusals[_i].d);
-	s = snapfile_open(path, NULL, &why, &err);
+	s = snapfile_open(path, SNAPFILE_CHECK_ALL, NULL, &why, &err);
 	ck_assert_msg(s == NULL, "line %d: damaged file opened",
 	    refusals[_i].line);
 	ck_assert_int_eq(why, SNAPFILE_BAD);
@@ -235,7 +241,11 @@ START_TEST(test_refused)
 	    strstr(err.msg, "snapshot 'snap' refused: ") != NULL,
 	    "line %d: %s", refusals[_i].line, err.msg);
 	ck_assert_int_eq(snapfile_peek(path, &info), refusals[_i].d ==
-	    BODY_BYTE ? 0 : -1);
+	    BODY_BYTE || refusals[_i].d == PHONE_BYTE ? 0 : -1);
+	/* The tail (what a reader parses) is checked on every open. */
+	if (refusals[_i].d == BODY_BYTE)
+		ck_assert_ptr_null(snapfile_open(path, SNAPFILE_CHECK_TAIL,
+		    NULL, &why, &err));
 	tu_remove_dir(dir);
 }
 END_TEST

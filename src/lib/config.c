@@ -952,14 +952,16 @@ config_files_read(const char *etc, const char *schema_dir,
 			config_files_free(files);
 			return -1;
 		}
-		h = hash_file(h, files->data[f], files->len[f]);
+		if (hash != NULL)
+			h = hash_file(h, files->data[f], files->len[f]);
 	}
 	if (extra_files_read(etc, schema_dir, &files->extra, err,
 	    sizeof(err)) < 0) {
 		config_files_free(files);
 		return -1;
 	}
-	*hash = extra_files_hash(h, &files->extra);
+	if (hash != NULL)
+		*hash = extra_files_hash(h, &files->extra);
 	return 0;
 }
 

@@ -154,8 +154,9 @@ struct snapshot	*snapshot_load_with(const char *etc, const char *schema_dir,
 		    const struct snapshot_opts *, struct diag *err);
 void		 snapshot_free(struct snapshot *);
 /* Reads the bytes of every file snapshot_load() would read (caller frees
- * with config_files_free) and their hash, comparable with a snapshot's
- * source_hash.  -1 when a file cannot be read. */
+ * with config_files_free) and their hash (hash may be NULL: not wanted),
+ * comparable with a snapshot's source_hash.  -1 when a file cannot be
+ * read. */
 int		 config_files_read(const char *etc, const char *schema_dir,
 		    struct config_files *, uint64_t *hash);
 void		 config_files_free(struct config_files *);

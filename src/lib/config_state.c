@@ -316,7 +316,8 @@ take_image(struct config_state *cs, const struct file_sig *sig)
 	    &info) < 0 || info.etc_hash != hash_bytes(HASH_SEED, cs->etc,
 	    strlen(cs->etc))))
 		return -1;
-	s = snapfile_open(cs->snap_path, &info, &why, &err);
+	s = snapfile_open(cs->snap_path, cs->shipped ? SNAPFILE_CHECK_ALL :
+	    SNAPFILE_CHECK_TAIL, &info, &why, &err);
 	if (s == NULL) {
 		diag_format(&err, msg, sizeof(msg));
 		if (why != SNAPFILE_IO || sig == NULL)

@@ -57,11 +57,19 @@ int	snapfile_compile(const char *etc, const char *schema_dir,
 	    const char *path, uint64_t sig, struct snapfile_info *info,
 	    struct diag *err);
 
+/* How much of a file snapfile_open() checks besides the header (magic,
+ * version, layout, length, its own checksum): the tail it parses (the
+ * root and the small files), or every byte.  A file that came from
+ * elsewhere (DESKPROV_SNAPSHOT) is checked whole; one this machine's
+ * servers compiled and renamed into place, only its tail. */
+enum snapfile_check { SNAPFILE_CHECK_TAIL, SNAPFILE_CHECK_ALL };
+
 /* Opens an image: a new snapshot (caller frees with snapshot_free) whose
  * phones and indexes live in the mapping, with *why SNAPFILE_OK; or NULL
  * with *why and err saying what is wrong in one sentence. */
-struct snapshot	*snapfile_open(const char *path, struct snapfile_info *info,
-		    enum snapfile_error *why, struct diag *err);
+struct snapshot	*snapfile_open(const char *path, enum snapfile_check,
+		    struct snapfile_info *info, enum snapfile_error *why,
+		    struct diag *err);
 
 /* Reads and checks the header only (no mapping): 0 with info, or -1. */
 int	snapfile_peek(const char *path, struct snapfile_info *info);
