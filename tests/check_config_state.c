@@ -407,7 +407,7 @@ START_TEST(test_shared_small_waits)
 
 	shared_setup(&d);
 	config_state_init_shared(&a, "a", d.etc, d.etc, d.data, NULL);
-	a.compile_wait = 1e9;
+	a.compile_wait = 1000000;
 	tick();
 	tu_write(d.etc, "common.yml", common_ok);
 	s = config_state_refresh(&a);

@@ -441,7 +441,7 @@ compile_or_wait(struct config_state *cs, const struct file_sig *now,
 	}
 	/* A small config is compiled while the request waits, so that the
 	 * next answer has it; a large one must not hold up the requests. */
-	wait = cs->snap == NULL || cs->snap->load_seconds < cs->compile_wait;
+	wait = cs->snap == NULL || cs->snap->n_phones < cs->compile_wait;
 	if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
 		cs->next_check = monotonic() + RELOAD_PENDING_INTERVAL;
 		close(fd);

@@ -53,11 +53,12 @@ struct config_state {
 	dev_t		 image_dev;	/* of the image cs->snap maps */
 	ino_t		 image_ino;
 	pid_t		 compiler;	/* our compiling child, or 0 */
-	/* A change whose last compile took less than this many seconds is
-	 * compiled (or waited for) before the request is answered, as a
-	 * private reload was; a longer one runs in a child while the old
-	 * snapshot serves.  RELOAD_COMPILE_WAIT; tests set 0. */
-	double		 compile_wait;
+	/* A change to a fleet of fewer phones than this is compiled (or
+	 * waited for) before the request is answered, as a private reload
+	 * was; a larger one is compiled in a child while the old snapshot
+	 * serves.  By size, not by the last compile's time, which a busy
+	 * machine stretches.  RELOAD_COMPILE_WAIT; tests set 0. */
+	size_t		 compile_wait;
 	unsigned long	 compiles;	/* compiles this process ran */
 };
 
@@ -100,6 +101,6 @@ void	config_state_attach_metrics(struct config_state *, struct metrics *);
 /* The same while a compile is under way, so that the new image is taken
  * soon after it appears (a stat and a read of its header). */
 #define RELOAD_PENDING_INTERVAL	0.02
-#define RELOAD_COMPILE_WAIT	0.25
+#define RELOAD_COMPILE_WAIT	10000	/* phones: well under 1 s */
 
 #endif
