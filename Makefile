@@ -16,6 +16,7 @@ DESTDIR       ?=
 sysconfdir    ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 localstatedir ?= /var
 bindir        ?= $(PREFIX)/bin
+sbindir       ?= $(PREFIX)/sbin
 libexecdir    ?= $(PREFIX)/lib/deskprov
 datadir       ?= $(PREFIX)/share
 mandir        ?= $(datadir)/man
@@ -23,9 +24,10 @@ docdir        ?= $(datadir)/doc/deskprov
 unitdir       ?= $(PREFIX)/lib/systemd/system
 tmpfilesdir   ?= $(PREFIX)/lib/tmpfiles.d
 
-PKGS        = fcgi yaml-0.1 libxml-2.0 json-c libcrypto
+PKGS        = fcgi yaml-0.1 libxml-2.0 json-c libcrypto libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
+              $(shell xmlrpc-c-config --libs 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
@@ -46,6 +48,9 @@ FCGI_SRC  = $(wildcard src/*_fcgi.c)
 FCGI_BIN  = $(FCGI_SRC:src/%_fcgi.c=cgi-bin/%.fcgi)
 TEST_SRC  = $(filter-out tests/check_main.c,$(wildcard tests/check_*.c))
 CLI       = build/deskprov
+# Daemons: src/<name>d.c -> build/deskprov-<name>d (deskprov-pnpd).
+DAEMON_SRC = $(wildcard src/*d.c)
+DAEMONS   = $(DAEMON_SRC:src/%.c=build/deskprov-%)
 
 FUZZ_DRIVERS = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 # Data beside the checkout, not in it (peer data, the Mustache spec):
@@ -58,10 +63,10 @@ MUSTACHE_SPEC ?= $(SHARED)/conformance/mustache-spec
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps check unit unit-asan mustache-spec fuzz-replay fuzz e2e run bench \
-        bench-vendors bench-inproc installable install uninstall clean FORCE
+        bench-vendors bench-links bench-pnp bench-inproc installable install uninstall clean FORCE
 .SUFFIXES:
 
-all: $(FCGI_BIN) $(CLI)
+all: $(FCGI_BIN) $(CLI) $(DAEMONS)
 
 deps:
 	@scripts/deps
@@ -87,6 +92,9 @@ cgi-bin/%.fcgi: src/%_fcgi.c build/libdeskprov.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/libdeskprov.a $(PKG_LIBS)
 
 $(CLI): src/deskprov.c build/libdeskprov.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/libdeskprov.a $(PKG_LIBS)
+
+build/deskprov-%: src/%.c build/libdeskprov.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/libdeskprov.a $(PKG_LIBS)
 
 # Each tests/check_<module>.c defines `Suite *\n<module>_suite(void)` (the
@@ -190,16 +198,33 @@ bench-vendors: deps
 	$(MAKE) all
 	bench/vendors
 
+# A personal-link fetch against a plain fetch of the same file (bench/README.md).
+bench-links: deps
+	$(MAKE) all
+	bench/links
+
+# SIP PnP answers per second and the notify rate (bench/README.md).
+bench-pnp: deps
+	$(MAKE) all
+	bench/pnp
+
 # deskprov's own CPU per request, in one process (bench/inproc.c).
 build/bench_inproc: bench/inproc.c build/libdeskprov.a
 	$(CC) $(ALL_CFLAGS) -o $@ bench/inproc.c build/libdeskprov.a $(PKG_LIBS)
+
+build/bench_ingest: bench/ingest.c build/libdeskprov.a
+	$(CC) $(ALL_CFLAGS) -o $@ bench/ingest.c build/libdeskprov.a $(PKG_LIBS)
+
+build/bench_scale: bench/scale.c build/libdeskprov.a
+	$(CC) $(ALL_CFLAGS) -o $@ bench/scale.c build/libdeskprov.a $(PKG_LIBS)
 
 bench-inproc: build/bench_inproc
 	build/bench_inproc etc schema /reception.xml \
 	    'Cisco-CP-6841-3PCC/12.0.1 (001122334455)'
 	for f in 001565aabb01.cfg:'Yealink SIP-T46S 66.80.0.# 00:15:65:aa:bb:01' \
 	    000413AABB02.xml:'Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.# 2010.12-00004-g9ba52f5 000413AABB02 SXM:0 UXM:0)' \
-	    0004f2aabb05-user.cfg:'FileTransport PolycomVVX-VVX_400-UA/5.8.0.# Type/Application'; do \
+	    0004f2aabb05-user.cfg:'FileTransport PolycomVVX-VVX_400-UA/5.8.0.# Type/Application' \
+	    00085DAABB0B.cfg:'Aastra6867i MAC:00-08-5D-AA-BB-0B V:4.2.0.#-SIP'; do \
 	    build/bench_inproc tests/data/vendors/fleet schema "/$${f%%:*}" "$${f#*:}" || exit 1; done
 
 # ---------------------------------------------------------------- install
@@ -235,12 +260,15 @@ build/inst/cgi-bin/%.fcgi: src/%_fcgi.c build/inst/libdeskprov.a
 build/inst/deskprov: src/deskprov.c build/inst/libdeskprov.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/inst/libdeskprov.a $(PKG_LIBS)
 
+build/inst/deskprov-%: src/%.c build/inst/libdeskprov.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/inst/libdeskprov.a $(PKG_LIBS)
+
 # Build as yourself first (make installable PREFIX=...), then `sudo make
 # install PREFIX=...` with the same directories only copies.
-installable: $(INST_FCGI) build/inst/deskprov
+installable: $(INST_FCGI) build/inst/deskprov $(DAEMONS:build/%=build/inst/%)
 
 # Placeholders the files under dist/ may use for the directories.
-SUBST = sed -e 's|@bindir@|$(bindir)|g' -e 's|@libexecdir@|$(libexecdir)|g' \
+SUBST = sed -e 's|@bindir@|$(bindir)|g' -e 's|@sbindir@|$(sbindir)|g' -e 's|@libexecdir@|$(libexecdir)|g' \
             -e 's|@sysconfdir@|$(sysconfdir)|g' -e 's|@localstatedir@|$(localstatedir)|g' \
             -e 's|@datadir@|$(datadir)|g' -e 's|@PREFIX@|$(PREFIX)|g'
 D = $(DESTDIR)
@@ -248,6 +276,7 @@ D = $(DESTDIR)
 # system's /etc and /var: the installed copies name the installed ones.
 WEB_EXAMPLES  = apache.conf.example lighttpd.conf.example nginx.conf.example
 EXAMPLE_PATHS = sed -e 's|/usr/local/share/deskprov|$(datadir)/deskprov|g' \
+                    -e 's|/usr/local/sbin|$(sbindir)|g' \
                     -e 's|/usr/local/lib/deskprov|$(libexecdir)|g' \
                     -e 's|/etc/deskprov|$(sysconfdir)/deskprov|g' \
                     -e 's|/var/lib/deskprov|$(localstatedir)/lib/deskprov|g'
@@ -262,8 +291,11 @@ install: installable
 	    $(D)$(docdir)/examples $(D)$(docdir)/vendors $(D)$(sysconfdir)/deskprov
 	install -d -m 750 $(D)$(localstatedir)/lib/deskprov
 	install -m 755 build/inst/deskprov $(D)$(bindir)/deskprov
+	install -d $(D)$(sbindir)
+	for f in $(DAEMONS:build/%=build/inst/%); do \
+	    install -m 755 $$f $(D)$(sbindir)/ || exit 1; done
 	install -m 755 $(INST_FCGI) $(D)$(libexecdir)/cgi-bin/
-	install -m 644 schema/schema.yml $(D)$(datadir)/deskprov/schema/
+	install -m 644 schema/schema.yml schema/openapi.json $(D)$(datadir)/deskprov/schema/
 	for p in schema/*/pack.yml; do d=$${p%/pack.yml}; \
 	    install -d $(D)$(datadir)/deskprov/$$d && \
 	    install -m 644 $$d/pack.yml $$d/*.tpl $(D)$(datadir)/deskprov/$$d/ || exit 1; done
@@ -300,6 +332,7 @@ uninstall_dist = for f in dist/$(1)/*; do [ -f "$$f" ] || continue; \
 # data directory when it holds anything (the reports).
 uninstall:
 	rm -f $(D)$(bindir)/deskprov
+	for f in $(DAEMONS:build/%=%); do rm -f $(D)$(sbindir)/$$f; done
 	rm -rf $(D)$(libexecdir) $(D)$(datadir)/deskprov $(D)$(docdir)
 	for f in etc/*.yml; do t=$(D)$(sysconfdir)/deskprov/$${f#etc/}; \
 	    ! cmp -s $$f $$t || rm -f $$t; done

@@ -52,6 +52,9 @@ passed_ok(enum file_syntax syntax, const char *s, size_t size)
 		return memchr(s, '\r', size) == NULL;
 	case SYNTAX_XML:
 		return size > 0;
+	case SYNTAX_AASTRA:
+		return memchr(s, '\r', size) == NULL &&
+		    memchr(s, '\t', size) == NULL;
 	}
 	return 0;
 }
@@ -62,7 +65,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *s = (const char *)data;
 	struct diag e;
 
-	for (int i = SYNTAX_XML; i <= SYNTAX_TEXT; i++) {
+	for (int i = SYNTAX_XML; i <= SYNTAX_AASTRA; i++) {
 		enum file_syntax syntax = (enum file_syntax)i;
 		int rc = filecheck(syntax, s, size, &e);
 

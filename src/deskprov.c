@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,21 +14,33 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api_import.h"
+#include "api_json.h"
+#include "api_ops.h"
 #include "app.h"
+#include "atomicfile.h"
 #include "config.h"
 #include "explain.h"
 #include "device.h"
 #include "phoneview.h"
 #include "app_profile.h"
+#include "notify.h"
+#include "dhcp.h"
 #include "config_state.h"
 #include "flatprofile.h"
+#include "links.h"
+#include "links_once.h"
 #include "schematool.h"
 #include "secret.h"
 #include "settings.h"
 #include "snapfile.h"
 #include "store.h"
 #include "tz.h"
+#include "summary.h"
 #include "vendor.h"
+#include "app_rps.h"
+#include "instrument.h"
+#include "rps_batch.h"
 
 static int	verbose;	/* -v: the library's log lines too */
 
@@ -609,6 +622,147 @@ out_cs:
 	return rc;
 }
 
+/* ---- deskprov notify ---- */
+
+/* "[#####.....] 12/40" on a terminal, redrawn in place; nothing when
+ * stderr is a file or a pipe. */
+static void
+progress_bar(void *ctx, size_t done, size_t total)
+{
+	char bar[41];
+	size_t k = total ? done * 40 / total : 40;
+
+	(void)ctx;
+	memset(bar, '#', k);
+	memset(bar + k, '.', 40 - k);
+	bar[40] = '\0';
+	fprintf(stderr, "\r[%s] %zu/%zu%s", bar, done, total,
+	    done == total ? "\n" : "");
+}
+
+/* "50", "50/s" or "2.5/s": NOTIFYs a second; -1 when it is none. */
+static double
+parse_rate(const char *v)
+{
+	char *end;
+	double r = strtod(v, &end);
+
+	if (end == v || (strcmp(end, "") != 0 && strcmp(end, "/s") != 0) ||
+	    !(r > 0 && r <= 100000))
+		return -1;
+	return r;
+}
+
+static int
+cmd_notify(int argc, char **argv)
+{
+	struct app app;
+	struct app_options ao = { 0 };
+	const struct snapshot *s;
+	struct notify_target *t = NULL;
+	struct notify_summary sum;
+	struct notify_opts o = { .wait = 2.0 };
+	const char *sel = NULL;
+	char err[256];
+	double rate = 0;
+	long n;
+	int rc = 2;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--reboot") == 0)
+			o.reboot = 1;
+		else if (strcmp(argv[i], "--rate") == 0 && i + 1 < argc) {
+			if ((rate = parse_rate(argv[++i])) < 0)
+				usage_error("--rate: a number of NOTIFYs a "
+				    "second, such as 20/s");
+		} else if (strcmp(argv[i], "--wait") == 0 && i + 1 < argc)
+			o.wait = atof(argv[++i]);
+		else if (strcmp(argv[i], "--etc") == 0 && i + 1 < argc)
+			ao.etc = argv[++i];
+		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+			ao.data_dir = argv[++i];
+		else if (argv[i][0] != '-' && sel == NULL)
+			sel = argv[i];
+		else
+			usage_error("unexpected argument '%.64s'", argv[i]);
+	}
+	if (sel == NULL)
+		usage_error("which phones? (a phone, all, vendor:X, model:Y)");
+	if ((s = load_config(&app, "notify", &ao)) == NULL)
+		goto out;
+	if ((n = notify_select(s, app.data_dir, sel, &t, err,
+	    sizeof(err))) < 0) {
+		cli_error("%s", err);
+		goto out;
+	}
+	if (n == 0) {
+		cli_error("no phone with a MAC matches %s", DIAG_Q(sel));
+		goto out;
+	}
+	o.rate = rate > 0 ? rate : (double)s->svc.pnp.notify_rate;
+	o.data_dir = app.data_dir;
+	o.progress = isatty(STDERR_FILENO) ? progress_bar : NULL;
+	if (notify_send_all(t, (size_t)n, &o, &sum) < 0) {
+		cli_error("no UDP socket");
+		goto out;
+	}
+	printf("sent %zu, answered %zu, failed %zu (no contact %zu, no "
+	    "answer %zu, refused %zu)\n", sum.sent, sum.answered, sum.failed,
+	    sum.no_contact, sum.no_answer, sum.refused);
+	rc = sum.failed > 0;
+out:
+	free(t);
+	app_free(&app);
+	return rc;
+}
+
+/* ---- deskprov dhcp-event ---- */
+
+static const char *
+env_get(const char *name)
+{
+	return getenv(name);
+}
+
+/* Called by the DHCP server, whose log is where a refusal goes: exit
+ * status 0 for a lease kept (or an event without one), 1 for an event
+ * that does not validate, 2 when it cannot be stored. */
+static int
+cmd_dhcp_event(int argc, char **argv)
+{
+	struct app app;
+	struct app_options ao = { 0 };
+	struct dhcp_lease l;
+	const char *pack = NULL, *model = NULL;
+	char err[256];
+	int first = 1, rc;
+
+	if (argc > 2 && strcmp(argv[1], "--data") == 0) {
+		ao.data_dir = argv[2];
+		first = 3;
+	}
+	if (dhcp_event_parse(argc - first, argv + first, env_get, &l, err,
+	    sizeof(err)) < 0) {
+		cli_error("dhcp-event: %s", err);
+		return 1;
+	}
+	cli_app(&app, "dhcp", &ao);
+	if ((rc = dhcp_store(app.data_dir, &l)) < 0) {
+		cli_error("dhcp-event: %s/" DHCP_DIR ": %s", app.data_dir,
+		    strerror(-rc));
+		app_free(&app);
+		return 2;
+	}
+	if (app.cs.snap != NULL && l.action == DHCP_ADD)
+		dhcp_guess(app.cs.snap, &l, &pack, &model);
+	if (l.action != DHCP_IGNORE)
+		printf("%s %s %s vendor=%s model=%s\n", l.action == DHCP_ADD ?
+		    "learned" : "forgot", l.mac, l.addr, pack ? pack : "-",
+		    model ? model : "-");
+	app_free(&app);
+	return 0;
+}
+
 /* ---- deskprov schema generate ---- */
 
 /* The report named by `from`: a file, else a phone's current state in
@@ -1047,6 +1201,495 @@ cmd_files(int argc, char **argv)
 	return rc;
 }
 
+/* ---- link: personal keys, the fleet token, one-time links ---- */
+
+/* A number argument within [1, max]. */
+static long
+number_arg(const char *opt, const char *v, long max)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < 1 || n > max)
+		usage_error("%s wants a number from 1 to %ld", opt, max);
+	return n;
+}
+
+static int
+cmd_link_create(int argc, char **argv)
+{
+	struct links_once_spec sp = { 0 };
+	struct app_options o = { 0 };
+	char id[LINKS_ONCE_ID_LEN + 1], msg[160];
+	const struct snapshot *s;
+	const struct phone *ph;
+	const char *ident = NULL;
+	struct buf url;
+	struct app app;
+	int rc = 1;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--uses") == 0 && i + 1 < argc)
+			sp.uses = number_arg("--uses", argv[++i],
+			    LINKS_ONCE_USES_MAX);
+		else if (strcmp(argv[i], "--minutes") == 0 && i + 1 < argc)
+			sp.minutes = number_arg("--minutes", argv[++i],
+			    LINKS_ONCE_MINUTES_MAX);
+		else if (strcmp(argv[i], "--until-report") == 0)
+			sp.until_report = 1;
+		else if (strcmp(argv[i], "--etc") == 0 && i + 1 < argc)
+			o.etc = argv[++i];
+		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+			o.data_dir = argv[++i];
+		else if (argv[i][0] != '-' && ident == NULL)
+			ident = argv[i];
+		else
+			usage_error("unexpected argument '%.64s'", argv[i]);
+	}
+	if (ident == NULL)
+		usage_error("which phone?");
+	if ((s = load_config(&app, "link", &o)) == NULL ||
+	    (ph = find_phone(s, ident, 0)) == NULL)
+		goto out;
+	if (links_once_new(app.data_dir, ph, &sp, s->svc.links.once_max,
+	    time(NULL), id, msg, sizeof(msg)) < 0) {
+		cli_error("%s: %s", app.data_dir, msg);
+		goto out;
+	}
+	/* Printed once: only its hash is kept. */
+	buf_init(&url);
+	links_phone_base_url(s, NULL, &url);
+	printf("%so/%s/\n", url.data, id);
+	buf_free(&url);
+	rc = 0;
+out:
+	app_free(&app);
+	return rc;
+}
+
+/* ---- deskprov summary rebuild ---- */
+
+/* The summary index (summary.h) built afresh from the stored reports:
+ * after restoring a backup, after reports were copied in by hand, or to
+ * compare every phone against the current configuration again.  Running
+ * servers switch to the new file within a second. */
+static int
+cmd_summary_rebuild(int argc, char **argv)
+{
+	char path[sizeof(((struct app *)0)->data_dir) + 32];
+	char msg[SUMMARY_MSG_MAX];
+	const struct snapshot *s;
+	struct options o;
+	struct app app;
+	long n;
+	int rc = 1;
+
+	parse_options(argc, argv, 2, &o, 0, NULL, 0);
+	if ((s = load_config(&app, "summary", &o.app)) == NULL)
+		goto out;
+	snprintf(path, sizeof(path), "%s/%s/index", app.data_dir,
+	    SUMMARY_DIR);
+	if (unlink(path) < 0 && errno != ENOENT) {
+		cli_error("cannot remove %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if ((app.summary = summary_open(app.data_dir, s->n_phones,
+	    msg)) == NULL) {
+		cli_error("%s", msg);
+		goto out;
+	}
+	if ((n = summary_rebuild(app.summary, &app, s, msg)) < 0) {
+		cli_error("%s", msg);
+		goto out;
+	}
+	printf("summary index rebuilt: %zu phones with reports or fetches "
+	    "(%ld looked at)\n", summary_count(app.summary), n);
+	rc = 0;
+out:
+	app_free(&app);
+	return rc;
+}
+
+/* ---- rps: the vendors' redirect services (src/lib/rps_batch.c) ---- */
+
+/* The shared metrics store, only when a server made it already: a file
+ * the tool created (often as root) could shut the web server's user out
+ * of its own counters. */
+static struct metrics *
+rps_metrics(const struct app *app)
+{
+	char path[APP_PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/metrics.state", app->data_dir);
+	return access(path, W_OK) == 0 ? instrument_open(app->data_dir, "rps") :
+	    NULL;
+}
+
+/* deskprov rps OP SELECTOR [--dry-run] [--etc ETC] [--data DATA]; sync
+ * takes no selector (every device, when rps.yml says auto: true). */
+static int
+cmd_rps_op(int argc, char **argv, enum rps_op op, int sync)
+{
+	struct rps_batch_opts bo = { .op = op, .sync = sync,
+	    .now = (long long)time(NULL), .selector = sync ? "all" : NULL };
+	struct app_options ao = { 0 };
+	struct rps_batch_sum sum;
+	const struct snapshot *s;
+	const struct rps_conf *c;
+	struct app app;
+	struct diag d;
+	int rc = 2;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0)
+			bo.dry_run = 1;
+		else if (strcmp(argv[i], "--etc") == 0 && i + 1 < argc)
+			ao.etc = argv[++i];
+		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+			ao.data_dir = argv[++i];
+		else if (!sync && bo.selector == NULL &&
+		    rps_batch_selector_ok(argv[i]))
+			bo.selector = argv[i];
+		else
+			usage_error("unexpected argument '%.64s'", argv[i]);
+	}
+	if (bo.selector == NULL)
+		usage_error("which devices? PHONE, all, vendor:X or model:Y");
+	if ((s = load_config(&app, "rps", &ao)) == NULL)
+		goto out;
+	if ((c = app_rps_conf(&app, &d)) == NULL) {
+		cli_error("%s: rps.yml: %s", app.etc, d.msg);
+		goto out;
+	}
+	if (sync && !c->auto_register) {
+		printf("sync: automatic registration is off (rps.yml auto)\n");
+		rc = 0;
+		goto out;
+	}
+	app.metrics = bo.dry_run ? NULL : rps_metrics(&app);
+	bo.progress = isatty(STDERR_FILENO) ? stderr : NULL;
+	rc = rps_batch_run(&app, s, c, &bo, &sum, stdout);
+	rc = rc < 0 ? 2 : rc;
+out:
+	app_free(&app);
+	return rc;
+}
+
+/* ---- device and import: the management API's operations (api_ops.h) ---- */
+
+/* Options of the device commands. */
+struct dev_options {
+	struct app_options	 app;		/* --etc */
+	struct api_list_query	 q;		/* list filters */
+	const char		*if_match;	/* --if-match */
+	int			 dry_run;	/* --dry-run */
+	const char		*pos[2];
+	int			 npos;
+};
+
+static void
+dev_options(int argc, char **argv, int first, struct dev_options *o,
+    int npos)
+{
+	static const struct { const char *flag; size_t off; } vals[] = {
+		{ "--etc", offsetof(struct dev_options, app.etc) },
+		{ "--vendor", offsetof(struct dev_options, q.vendor) },
+		{ "--model", offsetof(struct dev_options, q.model) },
+		{ "--mac", offsetof(struct dev_options, q.mac) },
+		{ "--name", offsetof(struct dev_options, q.name) },
+		{ "--q", offsetof(struct dev_options, q.q) },
+		{ "--if-match", offsetof(struct dev_options, if_match) },
+	};
+
+	memset(o, 0, sizeof(*o));
+	o->q.limit = API_LIST_MAX;
+	for (int i = first; i < argc; i++) {
+		size_t k = 0;
+		while (k < sizeof(vals) / sizeof(vals[0]) &&
+		    strcmp(argv[i], vals[k].flag) != 0)
+			k++;
+		if (k < sizeof(vals) / sizeof(vals[0]) && i + 1 < argc)
+			*(const char **)(void *)((char *)o + vals[k].off) =
+			    argv[++i];
+		else if (strcmp(argv[i], "--dry-run") == 0)
+			o->dry_run = 1;
+		else if ((argv[i][0] != '-' || strcmp(argv[i], "-") == 0) &&
+		    o->npos < npos)
+			o->pos[o->npos++] = argv[i];
+		else
+			usage_error("unexpected argument '%.64s'", argv[i]);
+	}
+	if (o->npos != npos)
+		usage_error("missing arguments");
+}
+
+static void
+print_json(json_object *o)
+{
+	printf("%s\n", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* The result of an operation: the JSON on stdout, or the refusal as
+ * "deskprov: <status> <message>" (and the unknown fields); 0 or 1. */
+static int
+dev_result(int rc, json_object *out, struct api_problem *pb)
+{
+	if (rc < 0) {
+		cli_error("%d %s", pb->status, pb->msg);
+		if (pb->fields != NULL)
+			cli_error("unknown fields: %s",
+			    json_object_to_json_string(pb->fields));
+		api_problem_free(pb);
+		return 1;
+	}
+	print_json(out);
+	json_object_put(out);
+	return 0;
+}
+
+static int
+cmd_device_list(int argc, char **argv)
+{
+	struct dev_options o;
+	struct api_problem pb;
+	json_object *out = NULL, *items;
+	struct app app;
+	int rc = 1;
+
+	dev_options(argc, argv, 2, &o, 0);
+	api_problem_init(&pb);
+	if (load_config(&app, "device", &o.app) != NULL &&
+	    (rc = api_ops_list(&app, &o.q, "", &out, &pb)) == 0) {
+		json_object_object_get_ex(out, "items", &items);
+		for (size_t i = 0; i < json_object_array_length(items); i++) {
+			json_object *it = json_object_array_get_idx(items, i);
+			json_object *f[5];
+			static const char *const k[5] = { "id", "vendor",
+			    "model", "mac", "source" };
+			for (int j = 0; j < 5; j++)
+				json_object_object_get_ex(it, k[j], &f[j]);
+			printf("%-24s %-12s %-16s %-12s %s\n",
+			    json_object_get_string(f[0]), f[1] ?
+			    json_object_get_string(f[1]) : "-", f[2] ?
+			    json_object_get_string(f[2]) : "-", f[3] ?
+			    json_object_get_string(f[3]) : "-",
+			    json_object_get_string(f[4]));
+		}
+		json_object_put(out);
+	} else if (rc != 1)
+		rc = dev_result(rc, NULL, &pb);
+	app_free(&app);
+	return rc != 0;
+}
+
+static int
+cmd_device_get(int argc, char **argv)
+{
+	struct dev_options o;
+	struct api_problem pb;
+	json_object *out = NULL;
+	struct app app;
+	int rc = 1;
+
+	dev_options(argc, argv, 2, &o, 1);
+	api_problem_init(&pb);
+	if (load_config(&app, "device", &o.app) != NULL) {
+		rc = api_ops_get(&app, o.pos[0], "", &out, &pb);
+		rc = dev_result(rc, out, &pb);
+	}
+	app_free(&app);
+	return rc;
+}
+
+/* All of stdin, a pipe or a file, at most max bytes (caller frees). */
+static int
+read_stdin(size_t max, char **out, size_t *len)
+{
+	struct buf b;
+	char chunk[4096];
+	ssize_t r;
+
+	buf_init(&b);
+	while ((r = read(STDIN_FILENO, chunk, sizeof(chunk))) > 0) {
+		if (b.len + (size_t)r > max) {
+			buf_free(&b);
+			return -EFBIG;
+		}
+		buf_add(&b, chunk, (size_t)r);
+	}
+	*len = b.len;
+	*out = b.data ? buf_detach(&b) : xstrdup("");
+	return r < 0 ? -EIO : 0;
+}
+
+/* The body of `device put`: a file, or stdin for "-". */
+static json_object *
+read_body_file(const char *path)
+{
+	char *data, err[128];
+	json_object *o = NULL;
+	size_t len;
+	int rc;
+
+	rc = strcmp(path, "-") == 0 ? read_stdin(65536, &data, &len) :
+	    af_read_path(path, 65536, &data, &len);
+	if (rc < 0) {
+		cli_error("%s: %s", path, rc == -EFBIG ? "larger than 64 KiB" :
+		    strerror(-rc));
+		return NULL;
+	}
+	if (api_json_parse(data, len, &o, err, sizeof(err)) < 0)
+		cli_error("%s: %s", path, err);
+	free(data);
+	return o;
+}
+
+static int
+cmd_device_put(int argc, char **argv)
+{
+	struct dev_options o;
+	struct api_problem pb;
+	json_object *out = NULL, *body;
+	enum api_change ch;
+	struct app app;
+	int rc = 1;
+
+	dev_options(argc, argv, 2, &o, 2);
+	api_problem_init(&pb);
+	if ((body = read_body_file(o.pos[1])) == NULL)
+		return 1;
+	if (load_config(&app, "device", &o.app) != NULL) {
+		rc = api_ops_put(&app, &(struct api_write){ .id = o.pos[0],
+		    .body = body, .if_match = o.if_match, .base = "",
+		    .dry_run = o.dry_run }, &out, &ch, &pb);
+		rc = dev_result(rc, out, &pb);
+	}
+	json_object_put(body);
+	app_free(&app);
+	return rc;
+}
+
+static int
+cmd_link_key(int argc, char **argv)
+{
+	char key[LINKS_KEY_LEN + 1];
+
+	(void)argv;
+	if (argc > 2)
+		usage_error("link key takes no argument");
+	if (links_key_new(key) < 0) {
+		cli_error("no random bytes");
+		return 1;
+	}
+	printf("%s\n", key);
+	return 0;
+}
+
+/* A new fleet token, and the line serviceconfig.yml keeps instead. */
+static int
+cmd_link_token(int argc, char **argv)
+{
+	char token[LINKS_KEY_LEN + 1], hex[65];
+
+	(void)argv;
+	if (argc > 2)
+		usage_error("link token takes no argument");
+	if (links_key_new(token) < 0) {
+		cli_error("no random bytes");
+		return 1;
+	}
+	links_token_hash(token, strlen(token), hex);
+	printf("token: %s\nserviceconfig.yml links: token_sha256: %s\n",
+	    token, hex);
+	return 0;
+}
+
+static int
+cmd_link_sweep(int argc, char **argv)
+{
+	struct app_options o = { 0 };
+	struct app app;
+	size_t left;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+			o.data_dir = argv[++i];
+		else
+			usage_error("unexpected argument '%.64s'", argv[i]);
+	}
+	cli_app(&app, "link", &o);
+	left = links_once_sweep(app.data_dir, time(NULL));
+	printf("%zu one-time link%s left\n", left, left == 1 ? "" : "s");
+	app_free(&app);
+	return 0;
+}
+
+static int
+cmd_device_rm(int argc, char **argv)
+{
+	struct dev_options o;
+	struct api_problem pb;
+	struct app app;
+	int rc = 1;
+
+	dev_options(argc, argv, 2, &o, 1);
+	api_problem_init(&pb);
+	if (load_config(&app, "device", &o.app) != NULL) {
+		rc = api_ops_delete(&app, o.pos[0], o.if_match, 0, &pb);
+		rc = rc < 0 ? dev_result(rc, NULL, &pb) : 0;
+	}
+	app_free(&app);
+	return rc;
+}
+
+static int
+cmd_import(int argc, char **argv)
+{
+	struct import_summary sum;
+	struct dev_options o;
+	struct app app;
+	int rc = 2;
+
+	dev_options(argc, argv, 1, &o, 1);
+	if (load_config(&app, "import", &o.app) != NULL) {
+		rc = api_import_path(&app, o.pos[0], o.dry_run, stdout, &sum);
+		printf("%s%zu created, %zu updated, %zu unchanged, %zu failed\n",
+		    o.dry_run ? "dry run: " : "", sum.created, sum.updated,
+		    sum.unchanged, sum.failed);
+		rc = rc < 0 ? 2 : sum.failed > 0;
+	}
+	app_free(&app);
+	return rc;
+}
+
+static int
+cmd_rps_register(int argc, char **argv)
+{
+	return cmd_rps_op(argc, argv, RPS_OP_REGISTER, 0);
+}
+
+static int
+cmd_rps_deregister(int argc, char **argv)
+{
+	return cmd_rps_op(argc, argv, RPS_OP_DEREGISTER, 0);
+}
+
+static int
+cmd_rps_check(int argc, char **argv)
+{
+	return cmd_rps_op(argc, argv, RPS_OP_CHECK, 0);
+}
+
+static int
+cmd_rps_sync(int argc, char **argv)
+{
+	return cmd_rps_op(argc, argv, RPS_OP_REGISTER, 1);
+}
+
 /* ---- the command table: the one source of the usage text ---- */
 
 static const struct command {
@@ -1093,6 +1736,79 @@ static const struct command {
 	    "files.  With -o, into FILE, to ship: a server started with\n"
 	    "DESKPROV_SNAPSHOT=FILE serves it as it is (docs/snapshot.md).\n"
 	    "Exit status 0 when it compiles, 1 otherwise." },
+	{ "link", "create", cmd_link_create, "PHONE [--uses N] [--minutes T] "
+	    "[--until-report] [--etc ETC] [--data DATA]",
+	    "make a one-time link for PHONE and print its URL, once",
+	    "Valid for N fetches of the phone's own files, for T minutes, or\n"
+	    "until the phone's next report, whichever ends first (no option:\n"
+	    "one fetch).  Run it as the user the FastCGI programs run as:\n"
+	    "the link is a file in DATA/links/." },
+	{ "link", "key", cmd_link_key, "",
+	    "print a new personal-link key for a phone entry's link_key",
+	    NULL },
+	{ "link", "token", cmd_link_token, "",
+	    "print a new fleet token and the SHA-256 serviceconfig.yml keeps",
+	    NULL },
+	{ "link", "sweep", cmd_link_sweep, "[--data DATA]",
+	    "remove expired and used-up one-time links", NULL },
+	{ "device", "list", cmd_device_list, "[--vendor V] [--model M] "
+	    "[--mac MAC] [--name TEXT] [--q TEXT] [--etc ETC]",
+	    "list the phones and devices (those of phones.yml too)", NULL },
+	{ "device", "get", cmd_device_get, "ID [--etc ETC]",
+	    "print a device as the API gives it, secrets masked", NULL },
+	{ "device", "put", cmd_device_put,
+	    "ID FILE|- [--if-match ETAG] [--dry-run] [--etc ETC]",
+	    "write ETC/devices.d/ID.yml from a JSON body (deskprov's or Sonata's)",
+	    "The body is checked by the config loader first, as the API does;\n"
+	    "exit status 0 when written (or, with --dry-run, when it would be)." },
+	{ "device", "rm", cmd_device_rm, "ID [--if-match ETAG] [--etc ETC]",
+	    "remove ETC/devices.d/ID.yml", NULL },
+	{ "import", NULL, cmd_import, "FILE.csv|FILE.json|DIR [--dry-run] [--etc ETC]",
+	    "write many devices from a vendor CSV, Sonata JSON or a directory",
+	    "Prints one line per device that failed and a summary (created,\n"
+	    "updated, unchanged, failed); exit status 0 when none failed, 1\n"
+	    "when some did, 2 when the input could not be read." },
+	{ "rps", "register", cmd_rps_register,
+	    "PHONE|all|vendor:X|model:Y [--dry-run] [--etc ETC] [--data DATA]",
+	    "register devices with their vendor's redirect service",
+	    "Each device is pointed at its own URL (rps.yml base_url and the\n"
+	    "vendor's file placeholder).  Devices registered before with the\n"
+	    "same URL are left alone, so a re-run retries only failures and\n"
+	    "changes.  Exit status 0 when nothing failed, 1 otherwise." },
+	{ "rps", "deregister", cmd_rps_deregister,
+	    "PHONE|all|vendor:X|model:Y [--dry-run] [--etc ETC] [--data DATA]",
+	    "remove devices from their vendor's redirect service", NULL },
+	{ "rps", "check", cmd_rps_check,
+	    "PHONE|all|vendor:X|model:Y [--etc ETC] [--data DATA]",
+	    "ask the redirect services what they know of devices",
+	    "Fanvil's service has no such call." },
+	{ "rps", "sync", cmd_rps_sync, "[--dry-run] [--etc ETC] [--data DATA]",
+	    "register new and changed devices when rps.yml says auto: true",
+	    "Failures are retried with a backoff from one minute to six\n"
+	    "hours; run by deskprov-rps-sync.timer." },
+	{ "notify", NULL, cmd_notify,
+	    "PHONE|all|vendor:X|model:Y [--reboot] [--rate N/s] [--wait S] "
+	    "[--etc ETC] [--data DATA]",
+	    "make phones fetch their files again (SIP NOTIFY check-sync)",
+	    "Sent to each phone's last known SIP contact, at --rate NOTIFYs a\n"
+	    "second (default pnp.notify_rate); --reboot sends the vendor's\n"
+	    "reboot event.  Prints sent, answered and failed; exit status 0\n"
+	    "when every phone answered, 1 when one did not, 2 on trouble." },
+	{ "dhcp-event", NULL, cmd_dhcp_event,
+	    "[--data DATA] add|old|del|commit|release|expiry|HOOK [MAC IP ...]",
+	    "record a DHCP lease (hook for dnsmasq, ISC dhcpd and Kea)",
+	    "dnsmasq: --dhcp-script=deskprov-dhcp (a wrapper running deskprov\n"
+	    "dhcp-event \"$@\"); ISC dhcpd: on commit { execute(\"deskprov\",\n"
+	    "\"dhcp-event\", \"commit\", MAC, IP, option 60, host name); };\n"
+	    "Kea: libdhcp_run_script.so with a script that runs deskprov\n"
+	    "dhcp-event \"$1\".  Keeps MAC, address, vendor class and host\n"
+	    "name in DATA/dhcp/." },
+	{ "summary", "rebuild", cmd_summary_rebuild,
+	    "[--etc ETC] [--data DATA]",
+	    "rebuild the per-phone summary index from the stored reports",
+	    "The fleet page, /status and /metrics read the index, which\n"
+	    "report.fcgi and profile.fcgi keep up to date; a missing or\n"
+	    "damaged index is rebuilt by the first program that needs it." },
 	{ "version", NULL, cmd_version, "", "print the version", NULL },
 };
 
@@ -1223,12 +1939,22 @@ main(int argc, char **argv)
 		}
 		return current->fn(argc - 1, argv + 1);
 	}
-	if (strcmp(argv[1], "schema") == 0) {
+	if (strcmp(argv[1], "schema") == 0 || strcmp(argv[1], "device") == 0 ||
+	    strcmp(argv[1], "rps") == 0) {
 		if (help) {
 			help_all();
 			return 0;
 		}
-		usage_error("schema: generate or verify?");
+		usage_error("%s", argv[1][0] == 's' ? "schema: generate or "
+		    "verify?" : argv[1][0] == 'd' ? "device: list, get, put or "
+		    "rm?" : "rps: register, deregister, check or sync?");
+	}
+	if (strcmp(argv[1], "link") == 0) {
+		if (help) {
+			help_all();
+			return 0;
+		}
+		usage_error("link: create, key, token or sweep?");
 	}
 	usage_error("unknown command '%.64s'", argv[1]);
 }

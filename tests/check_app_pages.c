@@ -15,6 +15,7 @@
 #include "explain.h"
 #include "phoneview.h"
 #include "store.h"
+#include "summary.h"
 #include "testutil.h"
 
 #define MAC1	"001122334455"		/* desk-1: drift, known differences */
@@ -154,6 +155,21 @@ report_in_sync(struct report *r)
 	set(r, "User_ID_1_", "");
 	set(r, "Password_1_", "");
 	set(r, "Resync_Periodic", "3600");
+}
+
+/* Reports stored behind report.fcgi's back (store_save() directly) reach
+ * the summary index the way they would for an admin: the index is
+ * dropped and rebuilt from the store, as `deskprov summary rebuild` or a
+ * missing index file does. */
+static void
+reindex(void)
+{
+	char path[sizeof(app.data_dir) + 32];
+
+	summary_close(app.summary);
+	app.summary = NULL;
+	snprintf(path, sizeof(path), "%s/summary/index", app.data_dir);
+	unlink(path);
 }
 
 static void
@@ -554,6 +570,101 @@ START_TEST(test_fleet_page)
 }
 END_TEST
 
+/* A damaged summary index (here: foreign bytes over its header) is
+ * replaced and rebuilt from the stored reports by the next process that
+ * opens it: the fleet page shows the same phones as before. */
+START_TEST(test_index_rebuilt)
+{
+	char path[sizeof(app.data_dir) + 32], *b;
+	int fd;
+
+	b = page("/", "admin");
+	ck_assert_ptr_nonnull(strstr(b, "1 <span class=\"badge drift\">"));
+	free(b);
+	snprintf(path, sizeof(path), "%s/summary/index", app.data_dir);
+	ck_assert_int_ge(fd = open(path, O_WRONLY), 0);
+	ck_assert_int_eq(write(fd, "garbage!garbage!", 16), 16);
+	close(fd);
+	summary_close(app.summary);	/* as a restarted process */
+	app.summary = NULL;
+	b = page("/", "admin");
+	ck_assert_ptr_nonnull(strstr(b, "4 configured phones: 0 <span class="
+	    "\"badge ok\">in sync</span> 1 <span class=\"badge drift\">drift"
+	    "</span> 1 <span class=\"badge stale\">stale</span> 2"));
+	ck_assert_ptr_nonnull(strstr(b, "<a href=\"/compare/" MAC1 "\">5</a>"));
+	ck_assert_ptr_nonnull(strstr(b, "<code>00:aa:bb:cc:dd:ee</code>"));
+	free(b);
+}
+END_TEST
+
+/* The fleet page's query: a filter shows only the matching rows (and
+ * says how many of how many), a sort orders them, links keep the query,
+ * values come back escaped, and a bad query or a page past the end is
+ * refused. */
+static const struct {
+	int		 line;
+	const char	*uri;
+	int		 status;
+	const char	*first, *then;	/* both in the body, first before then */
+	const char	*absent;
+} fleet_queries[] = {
+	{ __LINE__, "/?status=drift", 200, "(1 of 4 phones)",
+	    "/phone/desk-1\"", "/phone/desk-2\"" },
+	{ __LINE__, "/?status=stale", 200, "/phone/desk-2\"", "</tbody>",
+	    "/phone/desk-1\"" },
+	{ __LINE__, "/?status=never", 200, "/phone/desk-3\"",
+	    "/phone/nomac\"", "/phone/desk-2\"" },
+	{ __LINE__, "/?sort=name&order=desc", 200, "/phone/nomac\"",
+	    "/phone/desk-1\"", NULL },
+	{ __LINE__, "/?sort=name", 200, "/phone/desk-1\"", "/phone/nomac\"",
+	    NULL },
+	{ __LINE__, "/?sort=differences&order=desc", 200, "/phone/desk-1\"",
+	    "/phone/desk-2\"", NULL },
+	{ __LINE__, "/?sort=report&order=desc", 200, "/phone/desk-1\"",
+	    "/phone/desk-2\"", NULL },
+	{ __LINE__, "/?q=DESK-2", 200, "(1 of 4 phones)", "/phone/desk-2\"",
+	    "/phone/desk-1\"" },
+	{ __LINE__, "/?q=44:77", 200, "(1 of 4 phones)", "/phone/desk-3\"",
+	    "/phone/desk-2\"" },
+	{ __LINE__, "/?model=CP-6841-3PCC", 200, "(2 of 4 phones)",
+	    "/phone/desk-1\"", "/phone/desk-3\"" },
+	{ __LINE__, "/?vendor=cisco+(flat)&status=drift", 200,
+	    "href=\"/?sort=mac&amp;status=drift&amp;vendor=cisco%20%28flat%29"
+	    "&amp;order=asc\"", "/phone/desk-1\"", NULL },
+	{ __LINE__, "/?q=%3Cscript%3E", 200, "value=\"&lt;script&gt;\"",
+	    "(0 of 4 phones)", "<script>" },
+	{ __LINE__, "/?status=drift&page=1", 200, "Page 1 of 1", NULL, NULL },
+	{ __LINE__, "/?page=2", 404, NULL, NULL, NULL },
+	{ __LINE__, "/?sort=bogus", 400, NULL, NULL, NULL },
+	{ __LINE__, "/?status=drift&status=never", 400, NULL, NULL, NULL },
+	{ __LINE__, "/?page=0", 400, NULL, NULL, NULL },
+};
+
+START_TEST(test_fleet_query)
+{
+	struct response rs;
+	const char *b, *a;
+
+	run("GET", fleet_queries[_i].uri, "admin", &rs);
+	ck_assert_msg(rs.status == fleet_queries[_i].status, "line %d: %d",
+	    fleet_queries[_i].line, rs.status);
+	b = rs.body.data;
+	if (fleet_queries[_i].first != NULL) {
+		a = strstr(b, fleet_queries[_i].first);
+		ck_assert_msg(a != NULL, "line %d: no %s",
+		    fleet_queries[_i].line, fleet_queries[_i].first);
+		ck_assert_msg(fleet_queries[_i].then == NULL ||
+		    strstr(a, fleet_queries[_i].then) != NULL,
+		    "line %d: no %s after %s", fleet_queries[_i].line,
+		    fleet_queries[_i].then, fleet_queries[_i].first);
+	}
+	ck_assert_msg(fleet_queries[_i].absent == NULL ||
+	    strstr(b, fleet_queries[_i].absent) == NULL, "line %d: %s shown",
+	    fleet_queries[_i].line, fleet_queries[_i].absent);
+	response_free(&rs);
+}
+END_TEST
+
 /* Secrets in a report's detail page say "hashed", nothing more. */
 START_TEST(test_detail_page)
 {
@@ -631,6 +742,7 @@ START_TEST(test_no_reports)
 
 	memcpy(saved, app.data_dir, sizeof(saved));
 	snprintf(app.data_dir, sizeof(app.data_dir), "%s/missing", data);
+	reindex();
 	run("GET", "/reports", "admin", &rs);
 	ck_assert_int_eq(rs.status, 200);
 	ck_assert_ptr_nonnull(strstr(rs.body.data, "No phone has reported"));
@@ -644,6 +756,7 @@ START_TEST(test_no_reports)
 	ck_assert_int_eq(rs.status, 404);
 	response_free(&rs);
 	memcpy(app.data_dir, saved, sizeof(saved));
+	reindex();
 }
 END_TEST
 
@@ -775,6 +888,7 @@ START_TEST(test_fleet_export_rules)
 	set(&r, "User_ID_1_", "1001");		/* desk-1's own key */
 	set(&r, "Common_X", "7");
 	save(&st, MAC1, &r, time(NULL) - 5, id);
+	reindex();
 	run("GET", "/", "admin", &rs);
 	ck_assert_ptr_null(strstr(rs.body.data, "scope=fleet"));
 	response_free(&rs);
@@ -784,6 +898,7 @@ START_TEST(test_fleet_export_rules)
 	response_free(&rs);
 	save(&st, MAC2, &r, time(NULL) - 5, id);
 	report_free(&r);
+	reindex();
 	run("GET", "/", "admin", &rs);
 	ck_assert_ptr_nonnull(strstr(rs.body.data, "all 2 reporting phones"));
 	ck_assert_ptr_nonnull(strstr(rs.body.data,
@@ -798,6 +913,7 @@ START_TEST(test_fleet_export_rules)
 	ck_assert_ptr_null(strstr(rs.body.data, "User_ID_1_"));
 	response_free(&rs);
 	memcpy(app.data_dir, saved, sizeof(saved));
+	reindex();
 	secret_key_wipe(&key);
 	rm_tree(d2);
 }
@@ -841,7 +957,8 @@ START_TEST(test_device_pages)
 		}
 		if (strcmp(phones[i], "/") == 0) {
 			ck_assert_ptr_nonnull(strstr(rs.body.data,
-			    "<th scope=\"col\">Vendor</th>"));
+			    "<th scope=\"col\"><a href=\"/?sort=vendor&amp;"
+			    "order=asc\">Vendor</a></th>"));
 			ck_assert_ptr_nonnull(strstr(rs.body.data,
 			    "</code></td><td>acme</td>"));
 			ck_assert_ptr_nonnull(strstr(rs.body.data,
@@ -872,6 +989,9 @@ app_pages_suite(void)
 	tcase_add_test(tc, test_differences);
 	tcase_add_test(tc, test_compare_page);
 	tcase_add_test(tc, test_fleet_page);
+	tcase_add_test(tc, test_index_rebuilt);
+	tcase_add_loop_test(tc, test_fleet_query, 0,
+	    (int)(sizeof(fleet_queries) / sizeof(fleet_queries[0])));
 	tcase_add_test(tc, test_detail_page);
 	tcase_add_test(tc, test_exports);
 	tcase_add_test(tc, test_auth_disabled);

@@ -783,7 +783,7 @@ START_TEST(test_metrics)
 	ck_assert(gauge(m, METRIC_PHONE_UNEXPECTED, MAC1) == 1);
 	ck_assert(gauge(m, METRIC_PHONE_LAST_REPORT, MAC1) >
 	    (double)time(NULL) - 60);
-	app_metrics_update_windows(m, s, time(NULL));
+	app_metrics_update_windows(m, f.app.summary, s, time(NULL));
 	ck_assert(metrics_value(m, METRIC_PHONE_CONFIG_DIFFERENCES, NULL) == 1);
 	ck_assert(metrics_value(m, METRIC_PHONE_UNEXPECTED_PARAMS, NULL) == 1);
 	ck_assert(metrics_value(m, METRIC_REPORTS_RECENT, NULL) == 1);
@@ -808,7 +808,7 @@ START_TEST(test_metrics)
 	    200);
 	ck_assert(gauge(m, METRIC_PHONE_DIFFERENCES, MAC2) > 1);
 	ck_assert(gauge(m, METRIC_PHONE_UNEXPECTED, MAC2) == 0);
-	app_metrics_update_windows(m, s, time(NULL));
+	app_metrics_update_windows(m, f.app.summary, s, time(NULL));
 	ck_assert(metrics_value(m, METRIC_PHONE_CONFIG_DIFFERENCES, NULL) == 2);
 	ck_assert(metrics_value(m, METRIC_PHONE_UNEXPECTED_PARAMS, NULL) == 1);
 	ck_assert(metrics_value(m, METRIC_REPORTS_RECENT, NULL) == 2);

@@ -3,6 +3,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -34,6 +35,38 @@ START_TEST(test_reads_whole_file_nul_terminated)
 	free(data);
 	close(fd);
 	unlink(path);
+}
+END_TEST
+
+/* A replaced record is the new bytes whole, no temp file is left, and the
+ * count sees it once (names starting with '.' are not counted), up to
+ * its bound. */
+START_TEST(test_replace_and_count)
+{
+	char dir[] = "/tmp/deskprov-af.XXXXXX", path[64], *data;
+	size_t len;
+	int dfd;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_ge(dfd = open(dir, O_RDONLY | O_DIRECTORY), 0);
+	ck_assert_int_eq(af_replace_at(dfd, "a", "old\n", 4, 0640), 0);
+	ck_assert_int_eq(af_replace_at(dfd, "a", "new!\n", 5, 0640), 0);
+	ck_assert_int_eq(af_replace_at(dfd, "b", "b\n", 2, 0640), 0);
+	snprintf(path, sizeof(path), "%s/a", dir);
+	ck_assert_int_eq(af_read_path(path, 100, &data, &len), 0);
+	ck_assert_str_eq(data, "new!\n");
+	free(data);
+	snprintf(path, sizeof(path), "%s/.hidden", dir);
+	close(open(path, O_WRONLY | O_CREAT, 0600));
+	ck_assert_uint_eq(af_count_entries(dfd, 100), 2);
+	ck_assert_uint_eq(af_count_entries(dfd, 1), 1);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/a", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/b", dir);
+	unlink(path);
+	close(dfd);
+	ck_assert_int_eq(rmdir(dir), 0);	/* nothing else was left */
 }
 END_TEST
 
@@ -76,6 +109,7 @@ atomicfile_suite(void)
 	tcase_add_test(tc, test_reads_whole_file_nul_terminated);
 	tcase_add_test(tc, test_refuses_too_large);
 	tcase_add_test(tc, test_refuses_non_regular);
+	tcase_add_test(tc, test_replace_and_count);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -376,7 +376,7 @@ static const struct {
 	{ __LINE__, "serviceconfig.yml", "default_ua: admin\n", 1,
 	    "na, ro or rw" },
 	{ __LINE__, "serviceconfig.yml", "ip_authorization: nobody\n", 1,
-	    "phone, fleet or off" },
+	    "phone, fleet, learned or off" },
 	{ __LINE__, "serviceconfig.yml", "trusted_proxies: [\"10.0.0.1/8\"]\n",
 	    1, "not an IP address or CIDR range: (an invalid key)" },
 	{ __LINE__, "serviceconfig.yml",

@@ -246,6 +246,25 @@ static const struct {
 	{ __LINE__, SYNTAX_FANVIL, B(FV "<<END OF FILE>>\n<<END OF FILE>>\n"), 1,
 	    3, "<<END", NULL },
 
+	/* ---- Aastra: "key: value" (Aastra 6700i/6800i/9000i Administrator
+	 * Guide, configuration files; ! locks, ^ resets) ---- */
+	{ __LINE__, SYNTAX_AASTRA, B(""), OK },
+	{ __LINE__, SYNTAX_AASTRA, B("# c\n\nsip line1 auth name: 2001\n"), OK },
+	{ __LINE__, SYNTAX_AASTRA, B("!admin password: 22222\n^sip proxy ip: "
+	    "pbx.company.com\n"), OK },
+	{ __LINE__, SYNTAX_AASTRA, B("upgrade uri: http://h:80/p\nempty:\n"), OK },
+	{ __LINE__, SYNTAX_AASTRA, B("topsoftkey3 label: Caff\xc3\xa8 & <x>\n"),
+	    OK },
+	{ __LINE__, SYNTAX_AASTRA, B("sip line1 user name 2001\n"), 1, 1,
+	    "sip line1 user name 2001", "no ':'" },
+	{ __LINE__, SYNTAX_AASTRA, B("a: 1\n: no key\n"), 1, 2, "",
+	    "not a 'key: value'" },
+	{ __LINE__, SYNTAX_AASTRA, B("sip  line1: x\n"), 1, 1, "sip", "no ':'" },
+	{ __LINE__, SYNTAX_AASTRA, B("key : x\n"), 1, 1, "key", "no ':'" },
+	{ __LINE__, SYNTAX_AASTRA, B("a: b\r\n"), 1, 1, "a",
+	    "carriage return" },
+	{ __LINE__, SYNTAX_AASTRA, B("a: b\tc\n"), 1, 1, "a", "tab" },
+
 	/* ---- text ---- */
 	{ __LINE__, SYNTAX_TEXT, B(""), OK },
 	{ __LINE__, SYNTAX_TEXT, B("hello\n"), OK },

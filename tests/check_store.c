@@ -329,6 +329,74 @@ START_TEST(test_unique_fork)
 }
 END_TEST
 
+/* A writer killed with SIGKILL at whatever point it has reached: every
+ * report it acknowledged (store_save returned, as before report.fcgi's
+ * 200) is on disk and reads back whole, and every report file in the
+ * directory reads back whole: no torn file under a report name. */
+START_TEST(test_kill_mid_write)
+{
+	enum { ACKED = 12, PARAMS = 2000 };
+	char dir[TU_DIR_MAX], acked[ACKED][STORE_ID_MAX + 1];
+	struct store_page page;
+	struct store st;
+	int fds[2], status;
+	pid_t pid;
+
+	setup(&st, dir, 1000);
+	ck_assert_int_eq(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		char id[STORE_ID_MAX + 1], name[32], value[64];
+		struct report r;
+
+		close(fds[0]);
+		report_init(&r, REPORT_CONFIG);
+		for (int i = 0; i < PARAMS; i++) {
+			snprintf(name, sizeof(name), "Param_%d_", i);
+			snprintf(value, sizeof(value), "value-%d-%0*d", i,
+			    40, i);
+			report_set(&r, name, strlen(name), value,
+			    strlen(value));
+		}
+		for (;;) {	/* until killed */
+			if (save(&st, MAC, &r, at(0, 0), id) != STORE_OK)
+				_exit(1);
+			if (write(fds[1], id, sizeof(id)) != (ssize_t)sizeof(id))
+				_exit(1);
+		}
+	}
+	ck_assert_int_gt(pid, 0);
+	close(fds[1]);
+	for (int i = 0; i < ACKED; i++)
+		ck_assert_int_eq(read(fds[0], acked[i], sizeof(acked[i])),
+		    (ssize_t)sizeof(acked[i]));
+	/* The writer is somewhere in its next save: kill it there. */
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status));
+	close(fds[0]);
+	for (int i = 0; i < ACKED; i++) {
+		struct stored_report sr;
+
+		ck_assert_int_eq(store_load(&st, acked[i], &sr, NULL), STORE_OK);
+		ck_assert_uint_eq(sr.data.n, PARAMS);
+		stored_report_free(&sr);
+	}
+	ck_assert_int_eq(store_list(&st, MAC, 0, 100000, &page, NULL),
+	    STORE_OK);
+	ck_assert_uint_ge(page.n, ACKED);
+	for (size_t i = 0; i < page.n; i++) {
+		struct stored_report sr;
+
+		ck_assert_int_eq(store_load(&st, page.entries[i].id, &sr,
+		    NULL), STORE_OK);
+		ck_assert_uint_eq(sr.data.n, PARAMS);
+		stored_report_free(&sr);
+	}
+	store_page_free(&page);
+	teardown(dir);
+}
+END_TEST
+
 /* A write that fails half-way (here: the file size limit, as a full disk
  * would) leaves no file and the earlier reports intact. */
 START_TEST(test_failed_write)
@@ -744,6 +812,7 @@ store_suite(void)
 	tcase_add_test(tc, test_unique_loop);
 	tcase_add_test(tc, test_unique_fork);
 	tcase_add_test(tc, test_failed_write);
+	tcase_add_test(tc, test_kill_mid_write);
 	tcase_add_test(tc, test_unwritable);
 	tcase_add_test(tc, test_retention);
 	tcase_add_test(tc, test_retention_deltas);

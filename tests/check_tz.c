@@ -444,6 +444,7 @@ START_TEST(test_json_rome)
 	ck_assert_str_eq(json_text(o),
 	    "{\"name\":\"Europe/Rome\",\"posix\":\"CET-1CEST,M3.5.0,M10.5.0/3\","
 	    "\"offset_seconds\":3600,\"offset_minutes\":60,"
+	    "\"offset_minutes_west\":-60,"
 	    "\"offset_quarters\":4,\"offset_hours\":\"+1\","
 	    "\"gmt\":\"GMT+01:00\",\"abbr\":\"CET\","
 	    "\"dst\":{\"abbr\":\"CEST\",\"offset_seconds\":7200,"
@@ -912,6 +913,52 @@ START_TEST(test_every_installed_zone)
 }
 END_TEST
 
+/* tz_nearest(): what a vendor list of zones gives for a zone it lacks
+ * (Gigaset N670/N870, Snom; issue 15).  Candidates in list order; the
+ * first of equals wins. */
+static const struct {
+	int		 line;
+	const char	*want;
+	const char	*cand[4];
+	int		 best;
+	enum tz_match	 how;
+} nearest_rows[] = {
+	{ __LINE__, "Africa/Ceuta", { "Europe/London", "Europe/Paris",
+	    "Europe/Rome", NULL }, 1, TZ_MATCH_RULES },
+	/* Dublin's negative DST is London's rules turned around. */
+	{ __LINE__, "Europe/Dublin", { "Europe/Paris", "Europe/London", NULL },
+	    1, TZ_MATCH_RULES },
+	{ __LINE__, "America/Santiago", { "America/New_York",
+	    "America/Halifax", NULL }, 1, TZ_MATCH_DATES },
+	{ __LINE__, "America/Phoenix", { "America/Denver", NULL }, 0,
+	    TZ_MATCH_OFFSET },
+	{ __LINE__, "Asia/Kathmandu", { "Asia/Karachi", "Asia/Dhaka", NULL },
+	    1, TZ_MATCH_NEAREST },
+	{ __LINE__, "Asia/Kolkata", { "Asia/Dhaka", "Asia/Karachi", NULL },
+	    0, TZ_MATCH_NEAREST },
+};
+
+START_TEST(test_nearest)
+{
+	struct tzinfo want, cand[4];
+	enum tz_match how = TZ_MATCH_NEAREST;
+	char err[256] = "";
+	size_t n = 0;
+
+	ck_assert_int_eq(tz_load(NULL, nearest_rows[_i].want, &want, err,
+	    sizeof(err)), 0);
+	for (; nearest_rows[_i].cand[n] != NULL; n++)
+		ck_assert_int_eq(tz_load(NULL, nearest_rows[_i].cand[n],
+		    &cand[n], err, sizeof(err)), 0);
+	ck_assert_msg(tz_nearest(&want, cand, n, &how) ==
+	    nearest_rows[_i].best && how == nearest_rows[_i].how,
+	    "line %d: %s: got %d (%s)", nearest_rows[_i].line,
+	    nearest_rows[_i].want, tz_nearest(&want, cand, n, NULL),
+	    tz_match_name(how));
+	ck_assert_int_eq(tz_nearest(&want, cand, 0, &how), -1);
+}
+END_TEST
+
 Suite *tz_suite(void);
 
 Suite *
@@ -937,6 +984,7 @@ tz_suite(void)
 	tcase_add_loop_test(tc, test_load_zone, 0, NROWS(zones));
 	tcase_add_test(tc, test_json_rome);
 	tcase_add_loop_test(tc, test_json_value, 0, NROWS(json_rows));
+	tcase_add_loop_test(tc, test_nearest, 0, NROWS(nearest_rows));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hostile");

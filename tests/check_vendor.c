@@ -639,6 +639,18 @@ static const struct {
 	    "transport: 'sctp' is not one of the allowed values" },
 	{ __LINE__, "phones.yml", "phones:\n  p:\n    vendor: acme\n"
 	    "    model: X1\n", "phone 'p': a device needs its mac" },
+	/* Issue 15: the DECT system PIN is 4 digits (Gigaset N510, two BCD
+	 * bytes); the outbound proxy has a host and a port only. */
+	{ __LINE__, "devices.yml", "common:\n  system_pin: \"123\"\n",
+	    "devices.yml:2: system_pin must be 4 digits" },
+	{ __LINE__, "devices.yml", "common:\n  system_pin: \"12a4\"\n",
+	    "devices.yml:2: system_pin must be 4 digits" },
+	{ __LINE__, "devices.yml", "common:\n  account_defaults:\n"
+	    "    outbound_proxy: {host: sbc, port: 70000}\n",
+	    "port must be a number from 1 to 65535" },
+	{ __LINE__, "devices.yml", "common:\n  account_defaults:\n"
+	    "    outbound_proxy: {host: sbc, transport: tls}\n",
+	    "outbound_proxy: unknown key 'transport'" },
 	{ __LINE__, "devices.yml", "vendors:\n  nokia: {}\n",
 	    "devices.yml:2: vendors: no vendor pack 'nokia'" },
 	{ __LINE__, "devices.yml", "models:\n  acme:\n    X7: {}\n",
@@ -745,8 +757,9 @@ START_TEST(test_provenance)
 	ck_assert_ptr_nonnull(ph);
 	ck_assert_uint_eq(packset_match(&f.app.cs.snap->packs,
 	    "acme-00a0b0000001.xml", m, 4), 1);
-	struct vendor_file_req vr = { f.app.cs.snap, m[0].pack, m[0].file,
-	    ph->pmodel, ph, NULL, "acme-00a0b0000001.xml" };
+	struct vendor_file_req vr = { .snap = f.app.cs.snap, .pack = m[0].pack,
+	    .file = m[0].file, .model = ph->pmodel, .phone = ph,
+	    .fname = "acme-00a0b0000001.xml" };
 	d = vendor_data(&vr, prov, err, sizeof(err));
 	ck_assert_ptr_nonnull(d);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
@@ -822,8 +835,8 @@ START_TEST(test_last_good_copy)
 	ck_assert_uint_eq(copy->source_hash, f.app.cs.snap->source_hash);
 	ck_assert_uint_eq(packset_match(&copy->packs, "acme-common.xml", m, 4),
 	    1);
-	struct vendor_file_req vr = { copy, m[0].pack, m[0].file, NULL, NULL,
-	    NULL, "acme-common.xml" };
+	struct vendor_file_req vr = { .snap = copy, .pack = m[0].pack,
+	    .file = m[0].file, .fname = "acme-common.xml" };
 	buf_init(&out);
 	ck_assert_int_eq(vendor_render(&vr, &out, &res), 0);
 	ck_assert_str_eq(res.template_rel, "templates/acme/common.tpl");

@@ -5,7 +5,9 @@
     elements are ignored and the last occurrence wins (Cisco MPP
     provisioning guide), so raw params come last and override the mapped
     ones.  Parameter names: those of wazo-provd-plugins' wazo_cisco_sip
-    v12_0_7 templates/base.tpl (docs/sources.md).  Blocks a model template may replace: accounts, keys. }}
+    v12_0_7 templates/base.tpl (docs/sources.md).  Blocks a model template may replace: accounts, keys.
+    Outbound proxy: Outbound_Proxy_N_ and Use_Outbound_Proxy_N_, parameters
+    of the factory defaults in schema/schema.yml. }}
 <?xml version="1.0" encoding="UTF-8"?>
 <flat-profile>
 {{>settings}}
@@ -31,6 +33,10 @@
 {{#server.host}}
 <Proxy_{{line}}_>{{server.host}}:{{server.port}}</Proxy_{{line}}_>
 {{/server.host}}
+{{#outbound_proxy.host}}
+<Use_Outbound_Proxy_{{line}}_>Yes</Use_Outbound_Proxy_{{line}}_>
+<Outbound_Proxy_{{line}}_>{{outbound_proxy.host}}:{{outbound_proxy.port}}</Outbound_Proxy_{{line}}_>
+{{/outbound_proxy.host}}
 {{#server.transport_code}}
 <SIP_Transport_{{line}}_>{{server.transport_code}}</SIP_Transport_{{line}}_>
 {{/server.transport_code}}
@@ -58,6 +64,12 @@
 {{#user_password}}
 <User_Password ua="na">{{user_password}}</User_Password>
 {{/user_password}}
+{{! --- directory (issue 15, i15-dir) --- }}
+{{#directory_url}}
+<XML_Directory_Service_Name>Directory</XML_Directory_Service_Name>
+<XML_Directory_Service_URL>{{directory_url}}</XML_Directory_Service_URL>
+{{/directory_url}}
+{{! --- end directory --- }}
 {{#params}}
 <{{name}}>{{value}}</{{name}}>
 {{/params}}

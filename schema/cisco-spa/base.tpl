@@ -6,7 +6,8 @@
     provisioning guide), so raw params come last.  Parameter names: those
     of wazo-provd-plugins' wazo_cisco_spa templates (docs/sources.md); the
     admin password is Admin_Passwd (common/templates/base.tpl).  Blocks a model template may replace: accounts,
-    keys. }}
+    keys.  Outbound proxy: Outbound_Proxy_N_ and Use_Outbound_Proxy_N_
+    (the flat profile's names, as in schema/schema.yml's Cisco defaults). }}
 <?xml version="1.0" encoding="UTF-8"?>
 <flat-profile>
 {{>settings}}
@@ -32,6 +33,10 @@
 {{#server.host}}
 <Proxy_{{line}}_>{{server.host}}:{{server.port}}</Proxy_{{line}}_>
 {{/server.host}}
+{{#outbound_proxy.host}}
+<Use_Outbound_Proxy_{{line}}_>Yes</Use_Outbound_Proxy_{{line}}_>
+<Outbound_Proxy_{{line}}_>{{outbound_proxy.host}}:{{outbound_proxy.port}}</Outbound_Proxy_{{line}}_>
+{{/outbound_proxy.host}}
 {{#server.transport_code}}
 <SIP_Transport_{{line}}_>{{server.transport_code}}</SIP_Transport_{{line}}_>
 {{/server.transport_code}}
@@ -59,6 +64,12 @@
 {{#user_password}}
 <User_Password ua="na">{{user_password}}</User_Password>
 {{/user_password}}
+{{! --- directory (issue 15, i15-dir) --- }}
+{{#directory_url}}
+<XML_Directory_Service_Name>Directory</XML_Directory_Service_Name>
+<XML_Directory_Service_URL>{{directory_url}}</XML_Directory_Service_URL>
+{{/directory_url}}
+{{! --- end directory --- }}
 {{#params}}
 <{{name}}>{{value}}</{{name}}>
 {{/params}}

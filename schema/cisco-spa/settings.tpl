@@ -5,6 +5,11 @@
     and day n = the first one on or after the n-th (wazo-provd-plugins,
     wazo_cisco_spa/common/common.py).  save is the zone's own
     saving (1:0:0; 0:30:0 for Australia/Lord_Howe). }}
+{{#provisioning.link}}
+{{! Only in a bootstrap file (links.plain: bootstrap, docs/links.md):
+    every later resync goes to the phone's personal link. }}
+<Profile_Rule>{{provisioning.link}}$MA.xml</Profile_Rule>
+{{/provisioning.link}}
 <Resync_On_Reset>Yes</Resync_On_Reset>
 <Resync_From_SIP>Yes</Resync_From_SIP>
 {{#provisioning.interval}}

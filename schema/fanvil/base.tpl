@@ -4,7 +4,8 @@
     value@line/code); one without (a line key) is Type 2 SIP<line>.  All
     keys are written on the first DSS page.  Raw params end up in
     <SIP CONFIG MODULE>; the extra block, last, may open any module.
-    Blocks a local template can replace: lines, keys, extra. }}
+    Blocks a local template can replace: lines, keys, extra.  The
+    outbound proxy: SIPn Proxy Addr / Proxy Port (fanvil-X5.tmpl). }}
 <<VOIP CONFIG FILE>>Version:2.0000000000
 {{>settings}}
 <DSSKEY CONFIG MODULE>
@@ -26,6 +27,17 @@ Fkey{{key}} Title              :{{label}}
 {{/label}}
 {{/line_keys}}
 {{/keys}}
+{{! --- directory (issue 15, i15-dir): the soft key that opens the
+    phonebook, Type 7 (URL) with the URL as value (wazo-provd-plugins,
+    wazo_fanvil base.tpl Soft_Dss_Key_Entry; Tancredi fanvil-X5.tmpl
+    --SoftDss Config-- for the text form) --- }}
+{{#directory_url}}
+--SoftDss Config-- :
+Fkey1 Type         :7
+Fkey1 Value        :{{directory_url}}
+Fkey1 Title        :Directory
+{{/directory_url}}
+{{! --- end directory --- }}
 <SIP CONFIG MODULE>
 {{$lines}}
 {{#accounts}}
@@ -49,6 +61,10 @@ SIP{{line}} Register Pswd      :{{password}}
 {{#server.transport_code}}
 SIP{{line}} Transport          :{{server.transport_code}}
 {{/server.transport_code}}
+{{#outbound_proxy.host}}
+SIP{{line}} Proxy Addr         :{{outbound_proxy.host}}
+SIP{{line}} Proxy Port         :{{outbound_proxy.port}}
+{{/outbound_proxy.host}}
 {{#voicemail}}
 SIP{{line}} MWI Num            :{{voicemail}}
 {{/voicemail}}

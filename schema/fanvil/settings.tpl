@@ -3,8 +3,13 @@
     wazo_fanvil; docs/sources.md).  Flash Server IP takes deskprov's URL,
     the phone adds Flash File Name; Flash Mode 2 = check every Flash
     Interval hours.  Time Zone is in quarter hours (wazo-provd-plugins,
-    wazo_fanvil serie_*/entry.py); DST Type 2 = manual rule, week 5 = last,
-    weekday 0 = Sunday. }}
+    wazo_fanvil serie_*/entry.py); DST Type 2 = manual rule, weekday 0 =
+    Sunday, and "the last week of the month" is week -1, not 5
+    (wazo-provd-plugins, wazo_fanvil common/common.py _extract_dst_change).
+    Default Language: a number on older models (maps.language), a language
+    code on the X-U/X-C/X210 generation (catalogue `language_text`,
+    maps.language_text: the same common.py, _NEW_MODEL_REGEX and
+    _NEW_SUPPORTED_LANGUAGES). }}
 <AUTOUPDATE CONFIG MODULE>
 {{#provisioning.url}}
 Flash Server IP    :{{provisioning.url}}
@@ -23,9 +28,16 @@ Auto Image Url     :{{firmware.url}}
 {{#admin_password}}
 Menu Password      :{{admin_password}}
 {{/admin_password}}
+{{#model_info.language_text}}
+{{#language_text}}
+Default Language   :{{language_text}}
+{{/language_text}}
+{{/model_info.language_text}}
+{{^model_info.language_text}}
 {{#language_name}}
 Default Language   :{{language_name}}
 {{/language_name}}
+{{/model_info.language_text}}
 {{#ntp_primary}}
 Enable SNTP        :1
 SNTP Server        :{{ntp_primary}}
@@ -40,11 +52,11 @@ DST Type           :2
 DST Rule Mode      :0
 DST Min Offset     :{{saving_minutes}}
 DST Start Mon      :{{start.month}}
-DST Start Week     :{{start.week}}
+DST Start Week     :{{#start.last}}-1{{/start.last}}{{^start.last}}{{start.week}}{{/start.last}}
 DST Start Wday     :{{start.weekday}}
 DST Start Hour     :{{start.hour}}
 DST End Mon        :{{end.month}}
-DST End Week       :{{end.week}}
+DST End Week       :{{#end.last}}-1{{/end.last}}{{^end.last}}{{end.week}}{{/end.last}}
 DST End Wday       :{{end.weekday}}
 DST End Hour       :{{end.hour}}
 {{/dst}}

@@ -4,7 +4,8 @@
     are numbered from 0 by the key's place in line_keys (index0).  TimeZone
     is GMT<offset>.<zone>, e.g. GMT+1.Europe/Rome; a zone the phone does not
     list needs System.DateAndTime.TimeZone in params.  Raw params come last,
-    so they override the mapped ones. }}
+    so they override the mapped ones.  The outbound proxy: Tancredi's
+    OutboundProxy.Mode 1, Address, Port. }}
 <provisioning version="1.1">
 {{#firmware.offer}}
 {{#firmware.url}}
@@ -61,6 +62,11 @@
     <param name="SIP.Account.{{line_map.index}}.ProxyServer.Address" value="{{server.host}}"/>
     <param name="SIP.Account.{{line_map.index}}.ProxyServer.Port" value="{{server.port}}"/>
 {{/server.host}}
+{{#outbound_proxy.host}}
+    <param name="SIP.Account.{{line_map.index}}.OutboundProxy.Mode" value="1"/>
+    <param name="SIP.Account.{{line_map.index}}.OutboundProxy.Address" value="{{outbound_proxy.host}}"/>
+    <param name="SIP.Account.{{line_map.index}}.OutboundProxy.Port" value="{{outbound_proxy.port}}"/>
+{{/outbound_proxy.host}}
 {{#voicemail}}
     <param name="SIP.Account.{{line_map.index}}.VoiceMail.Active" value="1"/>
     <param name="SIP.Account.{{line_map.index}}.VoiceMail.Mailbox" value="{{voicemail}}"/>

@@ -50,6 +50,18 @@
     <SYMB_ITEM ID="BS_VOIP_Data.astVoipAccounts[{{line_map.index}}].ucB_VOIP_NET_AM_ENABLED_1" class="symb_item" value="1"/>
 {{/voicemail}}
 {{/accounts}}
+{{! --- directory (issue 15, i15-dir) --- }}
+{{#directory_url}}
+    <SYMB_ITEM ID="BS_XML_Netdirs.aucAvailableNetdirs[%]" class="symb_item" value="0x2a"/>
+    <SYMB_ITEM ID="BS_XML_Netdirs.aucActivatedNetdirs[%]" class="symb_item" value="0x2a"/>
+    <SYMB_ITEM ID="BS_XML_Netdirs.aucNetdirSelForDirectAccess[%]" class="symb_item" value="0x2a"/>
+    <SYMB_ITEM ID="BS_XML_Netdirs.aucNetdirSelForIntKey[%]" class="symb_item" value="0x2a"/>
+    <SYMB_ITEM ID="BS_XML_Netdirs.astNetdirProvider[0].aucProviderName[%]" class="symb_item" value='"deskprov"'/>
+    <SYMB_ITEM ID="BS_XML_Netdirs.astNetdirProvider[0].aucPrivatePagesDirName[%]" class="symb_item" value='"Directory"'/>
+    <SYMB_ITEM ID="BS_XML_Netdirs.astNetdirProvider[0].aucServerURL[%]" class="symb_item" value='"{{directory_url}}"'/>
+    <SYMB_ITEM ID="BS_XML_Netdirs.astNetdirProvider[0].bitfldCap.bSearchPeopleCap" class="symb_item" value="1"/>
+{{/directory_url}}
+{{! --- end directory --- }}
 {{#params}}
     <SYMB_ITEM ID="{{name}}" class="symb_item" value="{{value}}"/>
 {{/params}}

@@ -3,8 +3,11 @@
     Nx70-83.v2.49.1/templates/base.tpl (docs/sources.md).  Line N is handset
     N (add_hs 0000N, registration mode) with SipAccount.0000N; every line
     uses SIP provider 0, the server of the first account.
-    DmGlobal.0.TimeZone is the zone name, from the list the DECT manager
-    knows. }}
+    DmGlobal.0.TimeZone is a zone name from the list the DECT manager
+    accepts (maps.zones): the device's zone when listed, else the listed
+    zone nearest by offset and DST rules (vendor_zone, which `deskprov
+    explain` shows).  Outbound proxy: mode 0 with address and port (the
+    same wazo-provd-plugins template). }}
 <provisioning version="1.1" productID="e2">
 {{#firmware.offer}}
 {{#firmware.url}}
@@ -23,9 +26,9 @@
 {{#ntp_primary}}
     <param name="DmGlobal.0.NtpServer" value="{{ntp_primary}}"/>
 {{/ntp_primary}}
-{{#timezone}}
-    <param name="DmGlobal.0.TimeZone" value="{{name}}"/>
-{{/timezone}}
+{{#vendor_zone}}
+    <param name="DmGlobal.0.TimeZone" value="{{value}}"/>
+{{/vendor_zone}}
 {{#accounts}}
 {{#first}}
 {{#server.host}}
@@ -38,6 +41,11 @@
 {{#server.transport_code}}
     <param name="SipProvider.0.TransportProtocol" value="{{server.transport_code}}"/>
 {{/server.transport_code}}
+{{#outbound_proxy.host}}
+    <param name="SipProvider.0.OutboundProxyMode" value="0"/>
+    <param name="SipProvider.0.OutboundProxyAddress" value="{{outbound_proxy.host}}"/>
+    <param name="SipProvider.0.OutboundProxyPort" value="{{outbound_proxy.port}}"/>
+{{/outbound_proxy.host}}
 {{/server.host}}
 {{/first}}
 {{/accounts}}
@@ -63,6 +71,15 @@
     <param name="SipAccount.{{line_map.hs}}.VoiceMailActive" value="1"/>
 {{/voicemail}}
 {{/accounts}}
+{{! --- directory (issue 15, i15-dir) --- }}
+{{#directory_url}}
+    <param name="Netdir.1.Activated" value="1"/>
+    <param name="XMLDir.1.ProviderName" value="deskprov"/>
+    <param name="XMLDir.1.ServerURL" value="{{directory_url}}"/>
+    <param name="XMLDir.1.WhitePagesDirName" value="Directory"/>
+    <param name="XMLDir.1.StartWithListWP" value="1"/>
+{{/directory_url}}
+{{! --- end directory --- }}
 {{#params}}
     <param name="{{name}}" value="{{value}}"/>
 {{/params}}

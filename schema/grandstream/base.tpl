@@ -7,7 +7,12 @@
     line_map itself would hide the account's own user, password and
     voicemail behind the map's keys of the same names.  <mac> makes the
     phone check the file is its own.  Blocks a local template can replace:
-    accounts, keys, extra. }}
+    accounts, keys, extra.  A model with `format: grp` (GRP26xx) gets
+    grp.tpl instead: <config version="2">, where its keys are. }}
+{{#model_info.format}}
+{{>*model_info.format}}
+{{/model_info.format}}
+{{^model_info.format}}
 <?xml version="1.0" encoding="UTF-8"?>
 <gs_provision version="1">
   <mac>{{phone.mac}}</mac>
@@ -38,6 +43,9 @@
 {{#server.transport_code}}
     <{{line_map.transport}}>{{server.transport_code}}</{{line_map.transport}}>
 {{/server.transport_code}}
+{{#outbound_proxy.host}}
+    <{{line_map.proxy}}>{{outbound_proxy.host}}:{{outbound_proxy.port}}</{{line_map.proxy}}>
+{{/outbound_proxy.host}}
 {{#user}}
     <{{line_map.user}}>{{user}}</{{line_map.user}}>
 {{/user}}
@@ -77,6 +85,13 @@
 {{/key_map.mode}}
 {{/line_keys}}
 {{/keys}}
+{{! --- directory (issue 15, i15-dir) --- }}
+{{#directory_url}}
+    <P330>{{#directory_https}}3{{/directory_https}}{{^directory_https}}1{{/directory_https}}</P330>
+    <P331>{{directory_path}}</P331>
+    <P332>720</P332>
+{{/directory_url}}
+{{! --- end directory --- }}
 {{$extra}}
 {{/extra}}
 {{#params}}
@@ -84,3 +99,4 @@
 {{/params}}
   </config>
 </gs_provision>
+{{/model_info.format}}

@@ -4,7 +4,9 @@
     msg.mwi.N.* for the voice mail number, device.* only with device.set="1"
     and their own .set="1".  Line keys: flexible line key assignment, one
     partial per key type (line, blf, speed_dial).  Blocks a model template
-    may replace: accounts, keys. }}
+    may replace: accounts, keys.  The outbound proxy: reg.N.outboundProxy.*
+    of Polycom's own phone1.cfg, as wazo-provd-plugins ships it
+    (wazo_polycom/v3_2_4B/var/tftpboot/phone1.cfg). }}
 <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <polycomConfig>
 {{>settings}}
@@ -34,6 +36,10 @@
 {{#server.transport_code}}
  reg.{{line}}.server.1.transport="{{server.transport_code}}"
 {{/server.transport_code}}
+{{#outbound_proxy.host}}
+ reg.{{line}}.outboundProxy.address="{{outbound_proxy.host}}"
+ reg.{{line}}.outboundProxy.port="{{outbound_proxy.port}}"
+{{/outbound_proxy.host}}
 />
 {{#voicemail}}
 <msg msg.mwi.{{line}}.callBackMode="contact" msg.mwi.{{line}}.callBack="{{voicemail}}"/>

@@ -3,7 +3,9 @@
     wazo_snom/common templates; identities use idx = line).  Function keys:
     <fkey idx> counts from 0, so it is index0 (key - 1); the value is the
     maps.key_type word then the number (wazo-provd-plugins,
-    wazo_snom/common/common.py).  Blocks a local template can replace:
+    wazo_snom/common/common.py).  user_outbound is the account's outbound
+    proxy when it has one, else its server (Tancredi's snom.tmpl).  Blocks
+    a local template can replace:
     identities, keys, extra. }}
 <?xml version="1.0" encoding="utf-8"?>
 <settings>
@@ -29,7 +31,12 @@
 {{/password}}
 {{#server.host}}
     <user_host idx="{{line}}" perm="R">{{server.host}}</user_host>
+{{#outbound_proxy.host}}
+    <user_outbound idx="{{line}}" perm="R">{{outbound_proxy.host}}:{{outbound_proxy.port}}{{#server.transport_code}};transport={{server.transport_code}}{{/server.transport_code}}</user_outbound>
+{{/outbound_proxy.host}}
+{{^outbound_proxy.host}}
     <user_outbound idx="{{line}}" perm="R">{{server.host}}:{{server.port}}{{#server.transport_code}};transport={{server.transport_code}}{{/server.transport_code}}</user_outbound>
+{{/outbound_proxy.host}}
 {{/server.host}}
 {{#voicemail}}
     <user_mailbox idx="{{line}}" perm="R">{{voicemail}}</user_mailbox>

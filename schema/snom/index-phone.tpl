@@ -4,4 +4,9 @@
 <?xml version="1.0" encoding="utf-8"?>
 <setting-files>
   <file url="{{#provisioning.url}}{{provisioning.url}}{{/provisioning.url}}{{phone.MAC}}.xml"/>
+{{! --- directory (issue 15, i15-dir) --- }}
+{{#directory_url}}
+  <file url="{{directory_url}}"/>
+{{/directory_url}}
+{{! --- end directory --- }}
 </setting-files>

@@ -5,7 +5,10 @@
     firmware_status names the phone's own firmware document in <MAC>.xml,
     the model's in snom<model>.xml.  DST: the dst setting's week-rule form,
     offset in seconds then month.week.weekday(Mon=1) and time for start and
-    end (service.snom.com wiki "dst"). }}
+    end (service.snom.com wiki "dst").  timezone: Snom's own zone code
+    (maps.zones, Tancredi's snom.macros), written as well as utc_offset
+    and dst so that a phone keeping its factory timezone setting is right
+    too; only when a listed zone has the device's rules (vendor_zone). }}
 {{#provisioning.url}}
     <setting_server perm="RW">{{provisioning.url}}</setting_server>
 {{/provisioning.url}}
@@ -28,6 +31,9 @@
 {{#ntp_primary}}
     <ntp_server perm="R">{{ntp_primary}}</ntp_server>
 {{/ntp_primary}}
+{{#vendor_zone.rules_match}}
+    <timezone perm="R">{{vendor_zone.value}}</timezone>
+{{/vendor_zone.rules_match}}
 {{#timezone}}
     <utc_offset perm="R">{{offset_seconds}}</utc_offset>
 {{#dst}}

@@ -1,6 +1,7 @@
 {{! <mac>.cfg: one phone's configuration, with its secrets (syntax from the
     Yealink admin guide and wazo-provd-plugins' wazo_yealink/v87
-    templates/base.tpl, which also gives the names; docs/sources.md).  A
+    templates/base.tpl, which also gives the names; docs/sources.md; the
+    outbound proxy's names are Tancredi's yealink.tmpl).  A
     model template may replace the blocks named accounts, keys and extra:
     see CP920.tpl. }}
 #!version:1.0.0.1
@@ -31,6 +32,11 @@ account.{{line}}.sip_server.1.port = {{server.port}}
 {{#server.transport_code}}
 account.{{line}}.sip_server.1.transport_type = {{server.transport_code}}
 {{/server.transport_code}}
+{{#outbound_proxy.host}}
+account.{{line}}.outbound_proxy_enable = 1
+account.{{line}}.outbound_proxy.1.address = {{outbound_proxy.host}}
+account.{{line}}.outbound_proxy.1.port = {{outbound_proxy.port}}
+{{/outbound_proxy.host}}
 {{#voicemail}}
 voice_mail.number.{{line}} = {{voicemail}}
 {{/voicemail}}
@@ -50,6 +56,12 @@ linekey.{{key}}.label = {{label}}
 {{/label}}
 {{/line_keys}}
 {{/keys}}
+{{! --- directory (issue 15, i15-dir) --- }}
+{{#directory_url}}
+remote_phonebook.data.1.url = {{directory_url}}
+remote_phonebook.data.1.name = Directory
+{{/directory_url}}
+{{! --- end directory --- }}
 {{$extra}}
 {{/extra}}
 {{#params}}

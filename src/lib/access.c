@@ -64,6 +64,13 @@ profile_access(const struct snapshot *s, const struct phone *ph,
 		return "not_phone_ip";
 	case IP_POLICY_FLEET:
 		return common_access(s, client);
+	case IP_POLICY_LEARNED:
+		/* The learned address lives in the data directory: the
+		 * caller checks it on this answer (learned_allows()). */
+		if (phone_has_ip(ph, client) ||
+		    netlist_contains(&s->svc.ip_whitelist, client))
+			return NULL;
+		return "not_learned_ip";
 	}
 	return "policy";
 }

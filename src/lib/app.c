@@ -4,6 +4,7 @@
 
 #include "app.h"
 #include "instrument.h"
+#include "summary.h"
 #include "tz.h"
 
 /* Every variable deskprov reads, in one block; an empty value counts as
@@ -30,6 +31,12 @@ app_options_from_env(struct app_options *o)
 
 		if (*field == NULL && v != NULL && v[0] != '\0')
 			*field = v;
+	}
+	for (size_t i = 0; i < RPS_ENV_COUNT; i++) {
+		const char *v = getenv(rps_env_names[i]);
+
+		if (o->rps_env[i] == NULL && v != NULL && v[0] != '\0')
+			o->rps_env[i] = v;
 	}
 }
 
@@ -61,6 +68,7 @@ app_init_dirs(struct app *app, const char *prog, const struct app_options *o)
 	memset(app, 0, sizeof(*app));
 	app->prog = prog;
 	app->server = o->server;
+	memcpy(app->rps_env, o->rps_env, sizeof(app->rps_env));
 	copy_dir(app->etc, o->etc, DESKPROV_ETC_DEFAULT);
 	copy_dir(app->schema_dir, o->schema_dir, DESKPROV_SCHEMA_DEFAULT);
 	copy_dir(app->data_dir, o->data_dir, DESKPROV_DATA_DEFAULT);
@@ -73,8 +81,10 @@ app_init(struct app *app, const char *prog, const struct app_options *o)
 	app_init_dirs(app, prog, o);
 	/* Time zones are read while the snapshot loads: set before it. */
 	tz_set_zoneinfo_dir(o->zoneinfo);
-	if (app->server)
+	if (app->server) {
 		app->metrics = instrument_open(app->data_dir, prog);
+		app->abuse = abuse_open(app->data_dir, prog);
+	}
 	/* A server shares one compiled snapshot with every other process;
 	 * the tool loads the files it is pointed at. */
 	if (app->server)
@@ -102,8 +112,16 @@ app_free(struct app *app)
 	config_state_free(&app->cs);
 	metrics_close(app->metrics);
 	app->metrics = NULL;
+	abuse_close(app->abuse);
+	app->abuse = NULL;
+	summary_close(app->summary);
+	app->summary = NULL;
 	secret_key_wipe(&app->key);
 	app->have_key = 0;
+	if (app->rps != NULL)
+		rps_conf_free(app->rps);
+	free(app->rps);
+	app->rps = NULL;
 }
 
 const struct secret_key *

@@ -8,10 +8,14 @@
 #ifndef DESKPROV_APP_H
 #define DESKPROV_APP_H
 
+#include "abuse.h"
 #include "log.h"
 #include "metrics.h"
 #include "config_state.h"
 #include "secret.h"
+#include "rps.h"
+
+struct summary;
 
 #define APP_PATH_MAX	2048
 
@@ -31,6 +35,9 @@ struct app_options {
 	 * through data_dir, opens the shared metrics, may create the
 	 * secret key.  The command-line tool is none of these. */
 	int		 server;
+	/* The redirect services' credentials and endpoints, by Falconieri's
+	 * variable names (rps_env_names[]): they override etc/rps.yml. */
+	const char	*rps_env[RPS_ENV_COUNT];
 };
 
 struct app {
@@ -42,15 +49,20 @@ struct app {
 	int			 server;
 	struct config_state	 cs;
 	struct metrics		*metrics;	/* owned; NULL: metrics off */
+	struct abuse		*abuse;		/* owned; NULL: no defence */
 	struct secret_key	 key;		/* valid when have_key */
 	int			 have_key;
+	const char		*rps_env[RPS_ENV_COUNT];	/* environ */
+	struct rps_conf		*rps;	/* owned; app_rps_conf() loads it */
+	struct summary		*summary;	/* owned; summary_of_app() */
 };
 
 /* Fills every NULL field of o from the environment. */
 void	app_options_from_env(struct app_options *o);
 
 /* Builds the context: directories (defaults for what o leaves NULL), the
- * first configuration load, and for a server the metrics store.  Never
+ * first configuration load, and for a server the metrics store and the
+ * abuse table.  Never
  * fails: without a good config, app->cs says why.  Free with app_free(). */
 void	app_init(struct app *, const char *prog, const struct app_options *o);
 /* Only the directories of app_init(), for a command that loads nothing
@@ -59,7 +71,8 @@ void	app_init_dirs(struct app *, const char *prog,
 	    const struct app_options *o);
 /* app_init() for a FastCGI program: everything from the environment. */
 void	app_init_server(struct app *, const char *prog);
-/* Releases the snapshot, closes the metrics and wipes the key. */
+/* Releases the snapshot, closes the metrics and the abuse table and
+ * wipes the key. */
 void	app_free(struct app *);
 
 /* The report key, loaded on first need (borrowed until app_free).  A

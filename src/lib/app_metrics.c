@@ -4,35 +4,71 @@
 
 #include "auth.h"
 #include "app_metrics.h"
+#include "summary.h"
 
-void
-app_metrics_update_windows(struct metrics *m, const struct snapshot *s,
-    time_t now)
+struct fleet_counts {
+	size_t	active, reported, drifting, unexpected;
+};
+
+static void
+count_from_series(struct metrics *m, const struct snapshot *s,
+    double fetch_after, double report_after, struct fleet_counts *c)
 {
-	double fetch_after = (double)(now - s->svc.phone_activity_window);
-	double report_after = (double)(now - s->svc.report_activity_window);
-	size_t active = 0, reported = 0, drifting = 0, unexpected = 0;
-
-	if (m == NULL)
-		return;
 	for (size_t i = 0; i < s->n_phones; i++) {
 		const char *mac[1] = { s->phones[i].mac };
 		if (mac[0][0] == '\0')
 			continue;
-		active += metrics_value(m, METRIC_PHONE_LAST_PROFILE_FETCH,
+		c->active += metrics_value(m, METRIC_PHONE_LAST_PROFILE_FETCH,
 		    mac) >= fetch_after;
-		reported += metrics_value(m, METRIC_PHONE_LAST_REPORT,
+		c->reported += metrics_value(m, METRIC_PHONE_LAST_REPORT,
 		    mac) >= report_after;
 		/* report.fcgi keeps these per phone as reports arrive. */
-		drifting += metrics_value(m, METRIC_PHONE_DIFFERENCES, mac) > 0;
-		unexpected += metrics_value(m, METRIC_PHONE_UNEXPECTED,
+		c->drifting += metrics_value(m, METRIC_PHONE_DIFFERENCES,
+		    mac) > 0;
+		c->unexpected += metrics_value(m, METRIC_PHONE_UNEXPECTED,
 		    mac) > 0;
 	}
-	metrics_set(m, METRIC_PHONE_ACTIVITY_RECENT, NULL, (double)active);
-	metrics_set(m, METRIC_REPORTS_RECENT, NULL, (double)reported);
-	metrics_set(m, METRIC_PHONE_CONFIG_DIFFERENCES, NULL, (double)drifting);
+}
+
+static void
+count_from_summary(struct summary *sum, const struct snapshot *s,
+    double fetch_after, double report_after, struct fleet_counts *c)
+{
+	struct summary_rec r;
+
+	for (size_t i = 0; i < s->n_phones; i++) {
+		if (s->phones[i].mac[0] == '\0' ||
+		    summary_get(sum, s->phones[i].mac, &r) < 0)
+			continue;
+		c->active += r.last_fetch > 0 &&
+		    (double)r.last_fetch >= fetch_after;
+		c->reported += r.last_report > 0 &&
+		    (double)r.last_report >= report_after;
+		c->drifting += r.compared && r.differences > 0;
+		c->unexpected += r.compared && r.unexpected > 0;
+	}
+}
+
+void
+app_metrics_update_windows(struct metrics *m, struct summary *sum,
+    const struct snapshot *s, time_t now)
+{
+	double fetch_after = (double)(now - s->svc.phone_activity_window);
+	double report_after = (double)(now - s->svc.report_activity_window);
+	struct fleet_counts c = { 0, 0, 0, 0 };
+
+	if (m == NULL)
+		return;
+	if (sum != NULL)
+		count_from_summary(sum, s, fetch_after, report_after, &c);
+	else
+		count_from_series(m, s, fetch_after, report_after, &c);
+	metrics_set(m, METRIC_PHONE_ACTIVITY_RECENT, NULL, (double)c.active);
+	metrics_set(m, METRIC_REPORTS_RECENT, NULL, (double)c.reported);
+	metrics_set(m, METRIC_PHONE_CONFIG_DIFFERENCES, NULL,
+	    (double)c.drifting);
 	metrics_set(m, METRIC_PHONE_UNEXPECTED_PARAMS, NULL,
-	    (double)unexpected);
+	    (double)c.unexpected);
 }
 
 static void
@@ -49,7 +85,8 @@ metrics_page(struct app *app, const struct snapshot *s,
 		    "the metrics store could not be opened (see the log)");
 		return;
 	}
-	app_metrics_update_windows(app->metrics, s, time(NULL));
+	app_metrics_update_windows(app->metrics, summary_of_app(app, s), s,
+	    time(NULL));
 	metrics_write_exposition(app->metrics, &rs->body);
 	rs->status = 200;
 	rs->outcome = "metrics";
@@ -86,7 +123,8 @@ status_page(struct app *app, const struct snapshot *s,
 	char when[32];
 
 	if (app->metrics)
-		app_metrics_update_windows(app->metrics, s, time(NULL));
+		app_metrics_update_windows(app->metrics, summary_of_app(app, s),
+		    s, time(NULL));
 	json_object_object_add(o, "status", json_object_new_string(
 	    cs->error[0] ? "degraded" : "active"));
 	format_utc(when, sizeof(when), (long long)time(NULL));

@@ -47,7 +47,7 @@ static const struct route {
 	const struct qs_key	*keys;
 	page_fn			 fn;
 } routes[] = {
-	{ "/", 0, ROLE_MONITOR, no_keys, page_fleet },
+	{ "/", 0, ROLE_MONITOR, page_fleet_keys, page_fleet },
 	{ "/reports", 0, ROLE_ADMIN, reports_keys, page_reports },
 	{ "/report-detail/", 1, ROLE_ADMIN, no_keys, page_report_detail },
 	{ "/compare/", 1, ROLE_ADMIN, no_keys, page_compare },
@@ -360,7 +360,7 @@ app_pages_handle(struct app *app, const struct request *rq,
 	response_header(rs, "X-Content-Type-Options", "nosniff");
 	response_header(rs, "Content-Security-Policy", "default-src 'none'; "
 	    "style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
-	    "base-uri 'none'; form-action 'none'");
+	    "base-uri 'none'; form-action 'self'");
 	rs->omit_body = rq->method != NULL && strcmp(rq->method, "HEAD") == 0;
 	buf_free(&qstore);
 }

@@ -10,6 +10,7 @@
 #include "report.h"
 #include "app_report.h"
 #include "store.h"
+#include "summary.h"
 #include "useragent.h"
 
 #define PATH_MAX_LEN	256
@@ -296,57 +297,143 @@ save(struct app *app, const struct snapshot *s,
 	return -1;
 }
 
+/* Expected against the phone's state: the report itself when it is a
+ * full one (the state is exactly that report: nothing to read back), else
+ * the store's merge of the newest full report and the deltas after it.
+ * 0 with res filled (caller frees), -1 when there is nothing to compare:
+ * no state, or a device whose files are no flat profile. */
+static int
+drift_of(struct app *app, const struct snapshot *s, const struct phone *ph,
+    const struct report *r, struct cmp_result *res)
+{
+	struct cmp_expected exp;
+	struct store_state state;
+	struct store st;
+	char msg[STORE_MSG_MAX];
+	int rc = -1;
+
+	memset(&state, 0, sizeof(state));
+	report_init(&state.params, REPORT_CONFIG);
+	if (r == NULL || r->kind != REPORT_CONFIG) {
+		store_of(app, s, &st);
+		store_state_free(&state);
+		if (store_current(&st, ph->mac, &state, msg) != STORE_OK)
+			goto out;
+		r = &state.params;
+	}
+	cmp_expected_init(&exp);
+	cmp_expected_from_phone(&exp, s, ph);
+	if (exp.comparable) {
+		compare_run(&exp, r, &s->cmp, &app->key, res);
+		rc = 0;
+	}
+	cmp_expected_free(&exp);
+out:
+	store_state_free(&state);
+	return rc;
+}
+
+/* Per-phone series only for a fleet /metrics can carry (see
+ * monitoring.per_phone_series_max); the aggregates come from the summary
+ * index. */
+static int
+per_phone_series(const struct snapshot *s)
+{
+	return s->n_phones <= (size_t)s->svc.per_phone_series_max;
+}
+
 void
 app_report_update_drift(struct app *app, const struct snapshot *s,
     const struct phone *ph)
 {
 	const char *mac[1] = { ph->mac };
-	struct cmp_expected exp;
 	struct cmp_result res;
-	struct store_state state;
-	struct store st;
-	char msg[STORE_MSG_MAX];
 
-	if (app->metrics == NULL || ph->mac[0] == '\0' || !app->have_key)
+	if (app->metrics == NULL || ph->mac[0] == '\0' || !app->have_key ||
+	    drift_of(app, s, ph, NULL, &res) < 0)
 		return;
-	store_of(app, s, &st);
-	if (store_current(&st, ph->mac, &state, msg) != STORE_OK)
-		return;
-	cmp_expected_init(&exp);
-	cmp_expected_from_phone(&exp, s, ph);
-	if (!exp.comparable) {
-		/* A device whose files are no flat profile: no drift. */
-		cmp_expected_free(&exp);
-		store_state_free(&state);
-		return;
-	}
-	compare_run(&exp, &state.params, &s->cmp, &app->key, &res);
 	metrics_set(app->metrics, METRIC_PHONE_DIFFERENCES, mac,
 	    (double)cmp_differences(&res));
 	metrics_set(app->metrics, METRIC_PHONE_UNEXPECTED, mac,
 	    (double)res.unexpected.n);
 	cmp_result_free(&res);
-	cmp_expected_free(&exp);
-	store_state_free(&state);
+}
+
+/* What one stored report changes in the phone's summary record. */
+struct report_news {
+	const char		*id;
+	enum report_kind	 kind;
+	time_t			 when;
+	struct useragent	 ua;
+	const char		*software;	/* Software_Version, or NULL */
+	int			 compared;
+	size_t			 differences, unexpected;
+};
+
+static void
+apply_news(struct summary_rec *rec, void *ctx)
+{
+	const struct report_news *n = ctx;
+
+	rec->last_report = (int64_t)n->when;
+	snprintf(rec->latest_id, sizeof(rec->latest_id), "%s", n->id);
+	rec->latest_kind = (uint8_t)n->kind;
+	rec->reports++;
+	if (n->ua.product[0] != '\0') {
+		snprintf(rec->model, sizeof(rec->model), "%s", n->ua.product);
+		snprintf(rec->firmware, sizeof(rec->firmware), "%s",
+		    n->ua.version);
+	}
+	if (n->software != NULL)
+		snprintf(rec->firmware, sizeof(rec->firmware), "%s",
+		    n->software);
+	if (n->kind == REPORT_STATUS)
+		return;
+	rec->have_state = 1;
+	rec->compared = (uint8_t)n->compared;
+	rec->differences = (uint32_t)n->differences;
+	rec->unexpected = (uint32_t)n->unexpected;
 }
 
 /* Counts the report under the phone's MAC (configured phones only: the
- * label set stays bounded in discovery mode) and refreshes its gauges. */
+ * label set stays bounded in discovery mode), compares a configured
+ * phone's new state once, and writes the outcome to the summary index and,
+ * for a fleet small enough, to the per-phone gauges. */
 static void
 count_report(struct app *app, const struct snapshot *s,
-    const struct phone *ph, enum report_kind kind)
+    const struct phone *ph, const char *mac, const struct report *r,
+    const char *id, const char *user_agent)
 {
-	const char *labels[2] = { ph ? ph->mac : NULL, report_kind_name(kind) };
+	const char *labels[2] = { NULL, report_kind_name(r->kind) };
+	struct report_news n = { .id = id, .kind = r->kind,
+	    .when = time(NULL) };
+	const struct report_param *sw = report_get(r, "Software_Version");
+	struct cmp_result res;
+	int series = per_phone_series(s);
 
-	if (app->metrics == NULL)
-		return;
+	labels[0] = ph != NULL && series ? ph->mac : NULL;
 	metrics_inc(app->metrics, METRIC_PHONE_REPORTS_RECEIVED, labels, 1);
-	if (ph == NULL)
+	if (!ua_parse(user_agent, &n.ua))
+		memset(&n.ua, 0, sizeof(n.ua));
+	n.software = sw != NULL && sw->value[0] != '\0' ? sw->value : NULL;
+	if (ph != NULL && r->kind != REPORT_STATUS && app->have_key &&
+	    drift_of(app, s, ph, r, &res) == 0) {
+		n.compared = 1;
+		n.differences = cmp_differences(&res);
+		n.unexpected = res.unexpected.n;
+		cmp_result_free(&res);
+	}
+	summary_update(summary_of_app(app, s), mac, apply_news, &n);
+	if (ph == NULL || !series)
 		return;
 	metrics_set(app->metrics, METRIC_PHONE_LAST_REPORT, labels,
-	    (double)time(NULL));
-	if (kind != REPORT_STATUS)
-		app_report_update_drift(app, s, ph);
+	    (double)n.when);
+	if (n.compared) {
+		metrics_set(app->metrics, METRIC_PHONE_DIFFERENCES, labels,
+		    (double)n.differences);
+		metrics_set(app->metrics, METRIC_PHONE_UNEXPECTED, labels,
+		    (double)n.unexpected);
+	}
 }
 
 static void
@@ -381,7 +468,8 @@ receive(struct app *app, const struct snapshot *s,
 		logline_int(log, "params", (long long)r.n);
 		if (save(app, s, &meta, &r, id, rs, log) == 0) {
 			logline_str(log, "report", id);
-			count_report(app, s, ph, r.kind);
+			count_report(app, s, ph, t->mac, &r, id,
+			    rq->user_agent);
 			answer_stored(rs, t->mac, id);
 		}
 	}

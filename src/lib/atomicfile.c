@@ -1,8 +1,11 @@
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "atomicfile.h"
@@ -128,4 +131,45 @@ af_publish(int dirfd, const char *tmp, const char *final)
 	if (fsync(dirfd) < 0)
 		return -errno;
 	return 0;
+}
+
+int
+af_replace_at(int dirfd, const char *name, const void *data, size_t n,
+    mode_t mode)
+{
+	char tmp[300];
+	int rc;
+
+	if (snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", name,
+	    (long)getpid()) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	af_discard(dirfd, tmp);
+	rc = af_write_tmp(dirfd, tmp, data, n, mode);
+	if (rc == 0 && renameat(dirfd, tmp, dirfd, name) < 0) {
+		rc = -errno;
+		af_discard(dirfd, tmp);
+	}
+	return rc;
+}
+
+size_t
+af_count_entries(int dirfd, size_t max)
+{
+	int fd = dup(dirfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+	size_t n = 0;
+
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	/* The duplicate shares dirfd's offset: a second count would
+	 * start where the first one ended. */
+	rewinddir(d);
+	while ((e = readdir(d)) != NULL && n < max)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
 }

@@ -20,6 +20,17 @@ int	af_write_tmp(int dirfd, const char *tmp, const void *data, size_t n,
  * failed directory fsync is -errno too, with the file already in place. */
 int	af_publish(int dirfd, const char *tmp, const char *final);
 
+/* Replaces (or creates) dirfd/name with the n bytes of data: written and
+ * fsynced under ".<name>.<pid>.tmp", then renamed over name, so a reader
+ * sees the old file or the new one, never a part.  For small records that
+ * one writer owns (learned contacts, DHCP leases).  0 or -errno. */
+int	af_replace_at(int dirfd, const char *name, const void *data, size_t n,
+	    mode_t mode);
+
+/* The entries of directory dirfd whose names do not start with '.',
+ * counted up to max (a bound on the work, not on the directory). */
+size_t	af_count_entries(int dirfd, size_t max);
+
 /* Removes tmp, ignoring errors (used on the failure paths). */
 void	af_discard(int dirfd, const char *tmp);
 

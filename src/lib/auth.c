@@ -14,7 +14,8 @@ auth_role(const struct snapshot *s, const char *user)
 		if (strcmp(u->username, user) != 0)
 			continue;
 		return strcmp(u->role, "admin") == 0 ? ROLE_ADMIN :
-		    ROLE_MONITOR;
+		    strcmp(u->role, "api") == 0 ? ROLE_API :
+		    strcmp(u->role, "monitor") == 0 ? ROLE_MONITOR : ROLE_NONE;
 	}
 	return ROLE_NONE;
 }

@@ -6,7 +6,9 @@
 #include "config.h"
 #include "http.h"
 
-enum role { ROLE_NONE, ROLE_MONITOR, ROLE_ADMIN };
+/* ROLE_API (the management API's callers) ranks below the page roles:
+ * an API user sees no admin page; api.fcgi takes api or admin. */
+enum role { ROLE_NONE, ROLE_API, ROLE_MONITOR, ROLE_ADMIN };
 
 /* The role of REMOTE_USER, or ROLE_NONE.  With auth disabled everyone is
  * an admin: the web server alone guards the pages. */

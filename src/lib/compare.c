@@ -7,6 +7,7 @@
 
 #include <yaml.h>
 
+#include "cmpnames.h"
 #include "compare.h"
 #include "vendor.h"
 #include "flatprofile.h"
@@ -118,9 +119,10 @@ bool_canon(const char *s, size_t n)
 }
 
 /* The form a value is compared in, written to b (data may stay NULL for
- * an empty result; compare lengths first). */
+ * an empty result; compare lengths first).  flags: cmpnames_flags() of
+ * the name. */
 static void
-normalize(const struct comparison_settings *cmp, const char *name,
+normalize(const struct comparison_settings *cmp, unsigned flags,
     const char *v, struct buf *b)
 {
 	size_t n = strlen(v);
@@ -133,23 +135,27 @@ normalize(const struct comparison_settings *cmp, const char *name,
 		while (n > 0 && is_space(v[n - 1]))
 			n--;
 	}
-	if (cmp != NULL && namelist_match(&cmp->booleans, name) &&
+	if (cmp != NULL && (flags & CMPNAME_BOOLEAN) &&
 	    (canon = bool_canon(v, n)) != NULL) {
 		buf_adds(b, canon);
 		return;
 	}
 	buf_add(b, v, n);
-	if (cmp != NULL && namelist_match(&cmp->case_insensitive, name))
+	if (cmp != NULL && (flags & CMPNAME_CASELESS))
 		for (size_t i = 0; i < b->len; i++)
 			b->data[i] = (char)tolower((unsigned char)b->data[i]);
 }
 
 static int
-equal_in(const struct comparison_settings *cmp, const char *name,
+equal_in(const struct comparison_settings *cmp, unsigned flags,
     const char *a, const char *b, struct buf *na, struct buf *nb)
 {
-	normalize(cmp, name, a, na);
-	normalize(cmp, name, b, nb);
+	/* The common case, equal bytes, needs no copy: normalising is
+	 * idempotent, so equal inputs stay equal. */
+	if (strcmp(a, b) == 0)
+		return 1;
+	normalize(cmp, flags, a, na);
+	normalize(cmp, flags, b, nb);
 	return na->len == nb->len &&
 	    (na->len == 0 || memcmp(na->data, nb->data, na->len) == 0);
 }
@@ -163,7 +169,9 @@ compare_values_equal(const struct comparison_settings *cmp, const char *name,
 
 	buf_init(&na);
 	buf_init(&nb);
-	eq = equal_in(cmp, name, a, b, &na, &nb);
+	cmpnames_bind(cmp);
+	eq = equal_in(cmp, cmp ? cmpnames_flags(cmp, name) : 0, a, b, &na,
+	    &nb);
 	buf_free(&na);
 	buf_free(&nb);
 	return eq;
@@ -207,9 +215,9 @@ struct run {
 /* A stored hash marks a secret even when the name rule has changed since
  * the report was stored. */
 static int
-is_secret(const struct run *r, const char *name, const char *reported)
+is_secret(unsigned flags, const char *reported)
 {
-	return secret_name(name, r->cmp) ||
+	return (flags & CMPNAME_SECRET) ||
 	    (reported != NULL && secret_is_hash(reported));
 }
 
@@ -233,10 +241,11 @@ compare_secret(struct run *r, const struct cmp_param *e, const char *got)
 }
 
 static void
-compare_one(struct run *r, const struct cmp_param *e, const struct report *rep)
+compare_one(struct run *r, const struct cmp_param *e, unsigned flags,
+    const struct report *rep)
 {
 	const struct report_param *p = report_get(rep, e->name);
-	int secret = is_secret(r, e->name, p ? p->value : NULL);
+	int secret = is_secret(flags, p ? p->value : NULL);
 
 	r->out->n_expected++;
 	if (p == NULL)
@@ -244,7 +253,7 @@ compare_one(struct run *r, const struct cmp_param *e, const struct report *rep)
 		    CMP_MISSING);
 	else if (secret)
 		compare_secret(r, e, p->value);
-	else if (equal_in(r->cmp, e->name, e->value, p->value, &r->na, &r->nb))
+	else if (equal_in(r->cmp, flags, e->value, p->value, &r->na, &r->nb))
 		r->out->n_matches++;
 	else
 		list_add(&r->out->mismatches, e->name, e->value, p->value, 0,
@@ -254,7 +263,7 @@ compare_one(struct run *r, const struct cmp_param *e, const struct report *rep)
 static int
 blacklisted(const struct comparison_settings *cmp, const char *name)
 {
-	return cmp != NULL && namelist_match(&cmp->blacklist, name);
+	return cmp != NULL && (cmpnames_flags(cmp, name) & CMPNAME_BLACKLISTED);
 }
 
 /* Expected names → position of their last occurrence (the one that
@@ -275,8 +284,9 @@ find_unexpected(struct run *r, const struct strmap *m,
 {
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct report_param *p = &rep->params[i];
+		unsigned flags = cmpnames_flags(r->cmp, p->name);
 
-		if (blacklisted(r->cmp, p->name)) {
+		if (r->cmp != NULL && (flags & CMPNAME_BLACKLISTED)) {
 			if (strmap_get(m, p->name, p->name_len) == NULL)
 				r->out->n_excluded++;
 			continue;
@@ -284,7 +294,7 @@ find_unexpected(struct run *r, const struct strmap *m,
 		r->out->n_reported++;
 		if (strmap_get(m, p->name, p->name_len) == NULL)
 			list_add(&r->out->unexpected, p->name, NULL, p->value,
-			    is_secret(r, p->name, p->value), CMP_UNEXPECTED);
+			    is_secret(flags, p->value), CMP_UNEXPECTED);
 	}
 }
 
@@ -297,16 +307,19 @@ compare_run(const struct cmp_expected *exp, const struct report *rep,
 	struct strmap m;
 
 	memset(out, 0, sizeof(*out));
+	cmpnames_bind(cmp);
 	index_expected(exp, &m);
 	for (size_t i = 0; i < exp->n; i++) {
 		const struct cmp_param *e = &exp->items[i];
+		unsigned flags;
 
 		if ((uintptr_t)strmap_get(&m, e->name, strlen(e->name)) != i + 1)
 			continue;	/* a later duplicate wins */
-		if (blacklisted(cmp, e->name))
+		flags = cmpnames_flags(cmp, e->name);
+		if (cmp != NULL && (flags & CMPNAME_BLACKLISTED))
 			out->n_excluded++;
 		else
-			compare_one(&r, e, rep);
+			compare_one(&r, e, flags, rep);
 	}
 	find_unexpected(&r, &m, rep);
 	strmap_free(&m);
@@ -376,6 +389,7 @@ compare_fleet_common(const struct report *const *states, size_t n,
     const struct comparison_settings *cmp, struct cmp_list *out)
 {
 	memset(out, 0, sizeof(*out));
+	cmpnames_bind(cmp);
 	for (size_t i = 0; n > 0 && i < states[0]->n; i++) {
 		const struct report_param *p = &states[0]->params[i];
 

@@ -11,9 +11,11 @@
 
 #include "atomicfile.h"
 #include "device.h"
+#include "devstore.h"
 #include "extrafiles.h"
 #include "config.h"
 #include "flatprofile.h"
+#include "links.h"
 #include "snapfile.h"
 #include "text.h"
 #include "yamltree.h"
@@ -30,7 +32,8 @@ static const int file_required[CF_COUNT] = { 1, 1, 0, 0, 0, 0, 0, 0 };
 /* Keys of a phone entry that describe the phone and are never emitted. */
 static const char *const meta_keys[] = {
 	"mac", "ip_address", "serial_number", "description", "model",
-	"location", "notes", NULL
+	"location", "notes", "enabled", "link_key", "links", "sip_contact",
+	NULL
 };
 
 struct loader {
@@ -48,7 +51,17 @@ struct loader {
 	 * executable. */
 	const char		*empty;
 	const char		*ua_words[3];	/* "na", "ro", "rw" */
+	struct extra_files	 devs;		/* devices.d/<id>.yml */
+	const char		*cur_name;	/* a devices.d file, or NULL */
+	const struct config_override *ov;	/* or NULL */
 };
+
+/* The name diagnostics give the file being checked. */
+static const char *
+cur_file(const struct loader *l)
+{
+	return l->cur_name != NULL ? l->cur_name : file_names[l->cur];
+}
 
 const char *
 config_file_name(enum config_file f)
@@ -79,7 +92,7 @@ fail(struct loader *l, int line, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag_vset(l->err, file_names[l->cur], line > 0 ? (unsigned)line : 0,
+	diag_vset(l->err, cur_file(l), line > 0 ? (unsigned)line : 0,
 	    0, fmt, ap);
 	va_end(ap);
 	return -1;
@@ -100,7 +113,7 @@ warn(struct loader *l, int line, const char *fmt, ...)
 	if (s->n_warnings++ >= SNAPSHOT_WARN_MAX)
 		return;
 	va_start(ap, fmt);
-	diag_vset(&s->warnings[s->n_warnings - 1], file_names[l->cur],
+	diag_vset(&s->warnings[s->n_warnings - 1], cur_file(l),
 	    line > 0 ? (unsigned)line : 0, 0, fmt, ap);
 	va_end(ap);
 }
@@ -463,12 +476,67 @@ load_phone_ips(struct loader *l, struct phone *ph, const struct ynode *v)
 	return 0;
 }
 
+/* "192.0.2.50", "192.0.2.50:5062", "2001:db8::5", "[2001:db8::5]:5062":
+ * the host part and the port (default 5060); -1 when it has no shape. */
+static int
+split_contact(const char *s, size_t n, const char **host, size_t *hn,
+    long *port)
+{
+	const char *p;
+	char *end;
+
+	*port = 5060;
+	*host = s;
+	*hn = n;
+	if (n > 0 && s[0] == '[') {
+		if ((p = memchr(s, ']', n)) == NULL)
+			return -1;
+		*host = s + 1;
+		*hn = (size_t)(p - s - 1);
+		p++;
+	} else if ((p = memchr(s, ':', n)) != NULL &&
+	    memchr(p + 1, ':', n - (size_t)(p + 1 - s)) == NULL)
+		*hn = (size_t)(p - s);
+	else
+		return 0;
+	if (p == s + n)
+		return 0;
+	if (*p != ':')
+		return -1;
+	*port = strtol(p + 1, &end, 10);
+	return end == p + 1 || end != s + n ? -1 : 0;
+}
+
+/* sip_contact: where the phone takes SIP NOTIFYs (deskprov notify). */
+static int
+load_sip_contact(struct loader *l, struct phone *ph, const struct ynode *v)
+{
+	const char *host;
+	size_t hn;
+	long port;
+	struct ipaddr a;
+
+	if (split_contact(v->str, v->len, &host, &hn, &port) < 0 || hn == 0 ||
+	    ipaddr_parse(host, hn, &a) < 0 || port < 1 || port > 65535)
+		return fail(l, v->line, "phone '%s': sip_contact is not an "
+		    "address with an optional :port", ph->id);
+	ph->sip_addr = arena_strndup(&l->snap->arena, host, hn);
+	ph->sip_port = (unsigned)port;
+	return 0;
+}
+
 static int
 load_phone_meta(struct loader *l, struct phone *ph, const char *key,
     const struct ynode *v)
 {
 	if (strcmp(key, "ip_address") == 0)
 		return load_phone_ips(l, ph, v);
+	if (links_is_phone_key(key)) {
+		if (links_phone_parse(ph, key, v, &l->snap->arena, l->err) == 0)
+			return 0;
+		diag_set_file(l->err, file_names[l->cur]);
+		return -1;
+	}
 	if (v->kind != YN_SCALAR)
 		return fail(l, v->line, "phone '%s': %s must be a single value",
 		    ph->id, key);
@@ -481,6 +549,9 @@ load_phone_meta(struct loader *l, struct phone *ph, const char *key,
 			return fail(l, v->line, "phone '%s': model must be a "
 			    "short line of text", ph->id);
 		ph->model = arena_strndup(&l->snap->arena, v->str, v->len);
+	} else if (strcmp(key, "sip_contact") == 0 && !v->is_null) {
+		if (load_sip_contact(l, ph, v) < 0)
+			return -1;
 	} else if (strcmp(key, "serial_number") == 0 && !v->is_null) {
 		if (!ident_plausible(v->str, v->len))
 			return fail(l, v->line, "phone '%s': serial_number may "
@@ -621,7 +692,7 @@ load_device(struct loader *l, const struct ynode *v, struct phone *ph)
 		return fail(l, v->line, "phone '%s': a device needs its mac",
 		    ph->id);
 	if (device_layer_parse(v, 1, &layer, l->err) < 0) {
-		diag_set_file(l->err, file_names[l->cur]);
+		diag_set_file(l->err, cur_file(l));
 		diag_prefix(l->err, "phone '%s'", ph->id);
 		return -1;
 	}
@@ -721,31 +792,83 @@ index_fleet_ips(struct snapshot *s)
 }
 
 static int
+index_phone(struct loader *l, struct phone *ph)
+{
+	if (index_key(l, ph, "name", ph->id) < 0 ||
+	    (ph->mac[0] && index_key(l, ph, "MAC", ph->mac) < 0) ||
+	    (ph->serial && index_key(l, ph, "serial_number", ph->serial) < 0))
+		return -1;
+	return 0;
+}
+
+/* One devices.d/<id>.yml: `<id>: {...}`, the key being the file's id. */
+static int
+load_device_file(struct loader *l, const struct extra_file *f,
+    struct phone *ph)
+{
+	const char *id = f->rel + sizeof(DEVSTORE_DIR);
+	size_t idlen = strlen(id) - 4;
+	const struct ynode *root;
+	struct ydoc doc;
+	int rc;
+
+	l->cur_name = f->rel;
+	memset(&doc, 0, sizeof(doc));
+	if (ydoc_load_string(&doc, f->data, f->len, l->err) < 0) {
+		diag_set_file(l->err, f->rel);
+		ydoc_free(&doc);
+		return -1;
+	}
+	root = doc.root;
+	if (root == NULL || root->kind != YN_MAP || YMAP_N(root) != 1 ||
+	    YMAP_KEY(root, 0)->len != idlen ||
+	    strncmp(YMAP_KEY(root, 0)->str, id, idlen) != 0)
+		rc = fail(l, root ? root->line : 0, "expected one phone entry "
+		    "named like the file, '%.*s:'", (int)idlen, id);
+	else
+		rc = load_phone(l, YMAP_KEY(root, 0), YMAP_VAL(root, 0), ph);
+	if (rc == 0)
+		rc = index_phone(l, ph);
+	ydoc_free(&doc);
+	return rc;
+}
+
+static int
 load_phones(struct loader *l)
 {
 	struct snapshot *s = l->snap;
 	const struct ynode *phones;
+	size_t n_yml;
 	int rc;
 
 	phones = root_section(l, CF_PHONES, "phones", &rc);
 	if (rc < 0)
 		return -1;
-	s->n_phones = phones ? YMAP_N(phones) : 0;
+	n_yml = phones ? YMAP_N(phones) : 0;
+	s->n_phones = n_yml + l->devs.n;
 	s->phones = arena_calloc(&s->arena, s->n_phones ? s->n_phones : 1,
 	    sizeof(*s->phones));
 	strmap_init(&s->by_ident, s->n_phones * 3);
 	l->cur = CF_PHONES;
-	for (size_t i = 0; i < s->n_phones; i++) {
+	for (size_t i = 0; i < n_yml; i++) {
 		struct phone *ph = &s->phones[i];
 		if (load_phone(l, YMAP_KEY(phones, i), YMAP_VAL(phones, i),
-		    ph) < 0 || index_key(l, ph, "name", ph->id) < 0 ||
-		    (ph->mac[0] && index_key(l, ph, "MAC", ph->mac) < 0) ||
-		    (ph->serial && index_key(l, ph, "serial_number",
-		    ph->serial) < 0))
+		    ph) < 0 || index_phone(l, ph) < 0)
 			return -1;
 		if (ph->pack == NULL)
 			ph->tag = flatprofile_hash(s, ph);
 	}
+	/* The API's devices, after phones.yml (devstore.h). */
+	for (size_t i = 0; i < l->devs.n; i++) {
+		struct phone *ph = &s->phones[n_yml + i];
+		if (load_device_file(l, &l->devs.v[i], ph) < 0)
+			return -1;
+		if (ph->pack == NULL)
+			ph->tag = flatprofile_hash(s, ph);
+	}
+	l->cur_name = NULL;
+	if (links_index(s, l->err) < 0)
+		return -1;
 	/* Vendor files without secrets go to any phone of the fleet. */
 	if (s->svc.ip_policy == IP_POLICY_FLEET || s->n_devices > 0)
 		index_fleet_ips(s);
@@ -761,6 +884,9 @@ hash_file(uint64_t h, const char *data, size_t len)
 	h = hash_bytes(h, &n, sizeof(n));
 	return data ? hash_bytes(h, data, len) : h;
 }
+
+static void	apply_override(struct extra_files *,
+		    const struct config_override *);
 
 /* The same from bytes already read (an image's embedded files, or what
  * the compiler read in one go). */
@@ -790,8 +916,47 @@ read_src(struct loader *l, const struct config_files *src)
 	l->cur = CF_SCHEMA;
 	if (extra_files_copy(&l->extra, &src->extra) < 0)
 		return fail(l, 0, "out of memory");
+	if (l->ov != NULL)
+		apply_override(&l->extra, l->ov);
 	l->hash = extra_files_hash(l->hash, &l->extra);
+	extra_files_take_prefix(&l->extra, DEVSTORE_DIR "/", &l->devs);
 	return 0;
+}
+
+static int
+by_rel(const void *a, const void *b)
+{
+	return strcmp(((const struct extra_file *)a)->rel,
+	    ((const struct extra_file *)b)->rel);
+}
+
+/* The candidate of a write: the file replaced, added or removed in the
+ * list read from disk, so that the very loader checks it. */
+static void
+apply_override(struct extra_files *ef, const struct config_override *ov)
+{
+	struct extra_file *f = NULL;
+
+	for (size_t i = 0; i < ef->n && f == NULL; i++)
+		if (strcmp(ef->v[i].rel, ov->rel) == 0)
+			f = &ef->v[i];
+	if (f != NULL) {
+		free(f->data);
+		if (ov->data == NULL) {
+			free(f->rel);
+			*f = ef->v[--ef->n];
+			qsort(ef->v, ef->n, sizeof(*ef->v), by_rel);
+			return;
+		}
+	} else if (ov->data != NULL) {
+		ef->v = xrealloc(ef->v, (ef->n + 1) * sizeof(*ef->v));
+		f = &ef->v[ef->n++];
+		f->rel = xstrdup(ov->rel);
+	} else
+		return;
+	f->data = xstrndup(ov->data, ov->len);
+	f->len = ov->len;
+	qsort(ef->v, ef->n, sizeof(*ef->v), by_rel);
 }
 
 static int
@@ -831,7 +996,10 @@ read_files(struct loader *l, const char *etc, const char *schema_dir)
 		diag_set_file(l->err, "packs");
 		return -1;
 	}
+	if (l->ov != NULL)
+		apply_override(&l->extra, l->ov);
 	l->hash = extra_files_hash(l->hash, &l->extra);
+	extra_files_take_prefix(&l->extra, DEVSTORE_DIR "/", &l->devs);
 	return 0;
 }
 
@@ -975,6 +1143,15 @@ snapshot_load(const char *etc, const char *schema_dir,
 }
 
 struct snapshot *
+snapshot_load_override(const char *etc, const char *schema_dir,
+    const struct config_override *ov, struct diag *err)
+{
+	const struct snapshot_opts o = { .ov = ov };
+
+	return snapshot_load_with(etc, schema_dir, &o, err);
+}
+
+struct snapshot *
 snapshot_load_with(const char *etc, const char *schema_dir,
     const struct snapshot_opts *o, struct diag *err)
 {
@@ -988,6 +1165,7 @@ snapshot_load_with(const char *etc, const char *schema_dir,
 	l.snap = s;
 	l.err = err;
 	l.opts = o;
+	l.ov = o->ov;
 	if (o->region != NULL)
 		arena_init_region(&s->arena, o->region, o->region_cap);
 	else
@@ -1013,6 +1191,7 @@ snapshot_load_with(const char *etc, const char *schema_dir,
 	for (int f = 0; f < CF_COUNT; f++)
 		ydoc_free(&l.docs[f]);
 	extra_files_free(&l.extra);
+	extra_files_free(&l.devs);
 	strmap_free(&l.names);
 	if (rc == 0)
 		s->source_hash = l.hash;
@@ -1033,6 +1212,7 @@ snapshot_free(struct snapshot *s)
 	/* An image's indexes live in the image. */
 	if (s->image == NULL) {
 		strmap_free(&s->by_ident);
+		strmap_free(&s->by_link_key);
 		strmap_free(&s->fleet_hosts);
 	}
 	strmap_free(&s->base_slots);

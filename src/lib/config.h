@@ -42,6 +42,15 @@ struct param {
 };
 
 struct snapfile_map;
+/* A phone entry's access rules (links.h parses and enforces them). */
+struct phone_rules {
+	const char		*link_key;	/* personal key, or NULL */
+	time_t			 expires;	/* links.expires; 0: never */
+	const struct ipnet	*allow;		/* links.allow */
+	uint32_t		 n_allow;
+	uint8_t			 disabled;	/* enabled: false */
+	uint8_t			 no_mac_check;	/* links.mac_check: false */
+};
 
 struct phone {
 	const char		*id;		/* key in phones.yml */
@@ -61,6 +70,11 @@ struct phone {
 	/* The flat profile's tag (ETag) for a Cisco phone, computed once at
 	 * load, so that a 304 renders nothing; 0 for a device. */
 	uint64_t		 tag;
+	struct phone_rules	 rules;
+	/* sip_contact: where `deskprov notify` reaches it, an address
+	 * (sip_addr, validated) and port; NULL when not set. */
+	const char		*sip_addr;
+	unsigned		 sip_port;
 };
 
 /* Warnings a snapshot keeps (the first ones; the count goes on). */
@@ -71,6 +85,7 @@ struct snapshot {
 	struct phone		*phones;
 	size_t			 n_phones;
 	struct strmap		 by_ident;	/* MAC, id, serial → phone */
+	struct strmap		 by_link_key;	/* SHA-256 of link_key → phone */
 
 	/* The base list: schema defaults overlaid by common.yml, in
 	 * common.yml order then schema order.  Pre-rendered as XML. */
@@ -117,6 +132,14 @@ struct snapshot {
 	struct snapfile_map	*image;
 };
 
+/* A file of the config directory as a write would leave it: rel is its
+ * relative name ("devices.d/x.yml"), data NULL for a removal. */
+struct config_override {
+	const char	*rel;
+	const char	*data;
+	size_t		 len;
+};
+
 /* How snapshot_load_with() builds; all zero is snapshot_load(). */
 struct snapshot_opts {
 	unsigned char		*region;	/* arena here (snapfile.c) */
@@ -127,6 +150,8 @@ struct snapshot_opts {
 	 * files are copied). */
 	const struct config_files *src;
 	int			 no_phones;	/* phones come from an image */
+	/* One file replaced in memory (snapshot_load_override()). */
+	const struct config_override *ov;
 };
 
 /* The bytes a snapshot was built from, for keeping a last-good copy. */
@@ -152,6 +177,11 @@ struct snapshot	*snapshot_load(const char *etc, const char *schema_dir,
 /* The same with options (snapfile.c compiles and opens images). */
 struct snapshot	*snapshot_load_with(const char *etc, const char *schema_dir,
 		    const struct snapshot_opts *, struct diag *err);
+/* snapshot_load() with one file replaced in memory: how a write is
+ * checked by the same loader before anything reaches the disk. */
+struct snapshot	*snapshot_load_override(const char *etc,
+		    const char *schema_dir, const struct config_override *,
+		    struct diag *err);
 void		 snapshot_free(struct snapshot *);
 /* Reads the bytes of every file snapshot_load() would read (caller frees
  * with config_files_free) and their hash (hash may be NULL: not wanted),

@@ -20,7 +20,9 @@ enum ftype {
 	F_STRLIST,	/* a string or a list of them */
 	F_MAP,		/* a mapping checked against sub */
 	F_LIST,		/* a list of mappings checked against sub */
-	F_PARAMS	/* raw vendor parameters: name → scalar */
+	F_PARAMS,	/* raw vendor parameters: name → scalar */
+	F_PIN,		/* a PIN of exactly min digits */
+	F_NUMBER	/* a phone number or SIP user: dialable characters */
 };
 
 struct field {
@@ -29,7 +31,8 @@ struct field {
 	long			 min, max;
 	const char *const	*choices;
 	const struct field	*sub;
-	const char		*id;	/* F_LIST: the key entries merge by */
+	const char		*id;	/* F_LIST: the key entries merge by;
+					 * NULL: entries are appended */
 };
 
 static const char *const transports[] = { "udp", "tcp", "tls", NULL };
@@ -42,6 +45,14 @@ static const struct field server_fields[] = {
 	{ NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 
+/* The proxy every request of the account goes through, when it is not
+ * the registrar (an SBC): host and port, the transport is the server's. */
+static const struct field proxy_fields[] = {
+	{ "host", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "port", F_INT, 1, 65535, NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
 static const struct field account_fields[] = {
 	{ "line", F_INT, 1, DEVICE_LINES_MAX, NULL, NULL, NULL },
 	{ "enabled", F_BOOL, 0, 0, NULL, NULL, NULL },
@@ -51,6 +62,7 @@ static const struct field account_fields[] = {
 	{ "auth_user", F_STR, 0, 0, NULL, NULL, NULL },
 	{ "password", F_STR, 0, 0, NULL, NULL, NULL },
 	{ "server", F_MAP, 0, 0, NULL, server_fields, NULL },
+	{ "outbound_proxy", F_MAP, 0, 0, NULL, proxy_fields, NULL },
 	{ "voicemail", F_STR, 0, 0, NULL, NULL, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL }
 };
@@ -61,6 +73,29 @@ static const struct field key_fields[] = {
 	{ "value", F_STR, 0, 0, NULL, NULL, NULL },
 	{ "label", F_STR, 0, 0, NULL, NULL, NULL },
 	{ "line", F_INT, 1, DEVICE_LINES_MAX, NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
+/* Phonebook entries (docs/packs.md, "Directory"): every layer's entries
+ * are added to the lower layers', so the fleet's directory and a phone's
+ * own contacts end up in one list. */
+static const char *const number_types[] = {
+	"work", "home", "mobile", "other", NULL
+};
+
+static const struct field dir_number_fields[] = {
+	{ "number", F_NUMBER, 0, 0, NULL, NULL, NULL },
+	{ "type", F_CHOICE, 0, 0, number_types, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
+static const struct field dir_entry_fields[] = {
+	{ "name", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "first_name", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "last_name", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "group", F_STR, 0, 0, NULL, NULL, NULL },
+	{ "numbers", F_LIST, 1, DEVICE_DIR_NUMBERS_MAX, NULL,
+	    dir_number_fields, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 
@@ -82,6 +117,8 @@ static const struct field device_fields[] = {
 	{ "language", F_LANG, 0, 0, NULL, NULL, NULL },
 	{ "admin_password", F_STR, 0, 0, NULL, NULL, NULL },
 	{ "user_password", F_STR, 0, 0, NULL, NULL, NULL },
+	/* The 4-digit PIN of a DECT base (Gigaset N510's system PIN). */
+	{ "system_pin", F_PIN, 4, 4, NULL, NULL, NULL },
 	{ "provisioning", F_MAP, 0, 0, NULL, provisioning_fields, NULL },
 	{ "firmware", F_MAP, 0, 0, NULL, firmware_fields, NULL },
 	/* Fields every account gets unless it sets them: the PBX. */
@@ -89,12 +126,15 @@ static const struct field device_fields[] = {
 	{ "accounts", F_LIST, 0, 0, NULL, account_fields, "line" },
 	{ "line_keys", F_LIST, 0, 0, NULL, key_fields, "key" },
 	{ "params", F_PARAMS, 0, 0, NULL, NULL, NULL },
+	{ "directory", F_LIST, 0, DEVICE_DIRECTORY_MAX, NULL,
+	    dir_entry_fields, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 
 static const char *const phone_keys[] = {
 	"mac", "ip_address", "serial_number", "description", "location",
-	"notes", "vendor", "model", NULL
+	"notes", "vendor", "model", "enabled", "link_key", "links",
+	"sip_contact", NULL
 };
 
 static const char *const layer_names[DL_COUNT] = {
@@ -244,6 +284,18 @@ get_lang(const struct ynode *v, json_object **out, struct diag *e)
 	return 0;
 }
 
+/* Exactly f->min decimal digits, kept as text (a leading 0 counts). */
+static int
+get_pin(const struct ynode *v, const struct field *f, json_object **out,
+    struct diag *e)
+{
+	if (v->kind != YN_SCALAR || v->is_null || v->len != (size_t)f->min ||
+	    strspn(v->str, "0123456789") != v->len)
+		return fail(e, v, "%s must be %ld digits", f->name, f->min);
+	*out = json_object_new_string_len(v->str, (int)v->len);
+	return 0;
+}
+
 static int
 get_strlist(const struct ynode *v, const char *name, json_object **out,
     struct diag *e)
@@ -309,8 +361,43 @@ get_params(const struct ynode *v, json_object **out, struct diag *e)
 	return 0;
 }
 
+/* A number a phone dials from its directory: digits, letters (a SIP
+ * user), "+ * # @ . _ - ( )" and inner spaces, as people write them. */
+static int
+get_number(const struct ynode *v, const char *name, json_object **out,
+    struct diag *e)
+{
+	if (v->kind != YN_SCALAR || v->is_null || v->len == 0 ||
+	    v->len > DEVICE_NUMBER_MAX || v->str[0] == ' ' ||
+	    v->str[v->len - 1] == ' ' || strspn(v->str, "0123456789"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "+*#@._-() ") != v->len)
+		return fail(e, v, "%s must be a phone number of at most %d "
+		    "characters (digits, letters, + * # @ . _ - ( ) and "
+		    "inner spaces)", name, DEVICE_NUMBER_MAX);
+	*out = json_object_new_string_len(v->str, (int)v->len);
+	return 0;
+}
+
 static int parse_table(const struct ynode *, const struct field *,
     const char *, int, json_object **, struct diag *);
+
+/* An entry of a list without an id (directory entries, their numbers)
+ * must have its table's first field, and every list the table says has
+ * at least one entry. */
+static int
+entry_complete(json_object *item, const struct field *f,
+    const struct ynode *n, struct diag *e)
+{
+	for (const struct field *s = f->sub; s->name != NULL; s++) {
+		if (s != f->sub && !(s->type == F_LIST && s->min > 0))
+			continue;
+		if (!json_object_object_get_ex(item, s->name, NULL))
+			return fail(e, n, "every entry of %s needs '%s'",
+			    f->name, s->name);
+	}
+	return 0;
+}
 
 static int
 get_list(const struct ynode *v, const struct field *f, json_object **out,
@@ -320,12 +407,28 @@ get_list(const struct ynode *v, const struct field *f, json_object **out,
 
 	if (v->kind != YN_SEQ)
 		return fail(e, v, "%s must be a list", f->name);
+	/* Bounded before anything is copied: a layer's list is checked once
+	 * at load, and its size is what every render of it costs. */
+	if (f->max > 0 && v->len > (size_t)f->max)
+		return fail(e, v, "%s: more than %ld entries", f->name, f->max);
+	if (v->len < (size_t)f->min)
+		return fail(e, v, "%s needs at least %ld entr%s", f->name,
+		    f->min, f->min == 1 ? "y" : "ies");
 	a = json_object_new_array();
 	for (size_t i = 0; i < v->len; i++) {
 		if (parse_table(v->items[i], f->sub, f->name, 0, &item,
 		    e) < 0) {
 			json_object_put(a);
 			return -1;
+		}
+		if (f->id == NULL) {
+			if (entry_complete(item, f, v->items[i], e) < 0) {
+				json_object_put(item);
+				json_object_put(a);
+				return -1;
+			}
+			json_object_array_add(a, item);
+			continue;
 		}
 		if (!json_object_object_get_ex(item, f->id, NULL)) {
 			json_object_put(item);
@@ -367,6 +470,8 @@ get_value(const struct ynode *v, const struct field *f, json_object **out,
 	case F_MAP:	return parse_table(v, f->sub, f->name, 0, out, e);
 	case F_LIST:	return get_list(v, f, out, e);
 	case F_PARAMS:	return get_params(v, out, e);
+	case F_PIN:	return get_pin(v, f, out, e);
+	case F_NUMBER:	return get_number(v, f->name, out, e);
 	}
 	return fail(e, v, "internal: field type");
 }
@@ -550,6 +655,34 @@ by_id(const void *a, const void *b, const char *id)
 static int by_line(const void *a, const void *b) { return by_id(a, b, "line"); }
 static int by_key(const void *a, const void *b) { return by_id(a, b, "key"); }
 
+/* Directory entries add up across layers (the fleet's, then a vendor's,
+ * a model's, the phone's own).  They are shared, not copied: a fleet
+ * directory of thousands of entries is merged for every file a phone
+ * fetches, and nothing changes an entry after load (vendor_data builds
+ * its own objects from them). */
+static void
+append_directory(json_object *dst, json_object *src, enum device_layer l,
+    json_object *prov)
+{
+	json_object *d;
+	char path[64];
+	size_t n = json_object_array_length(src);
+
+	if (!json_object_object_get_ex(dst, "directory", &d)) {
+		d = json_object_new_array_ext((int)n);
+		json_object_object_add(dst, "directory", d);
+	}
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(d, json_object_get(
+		    json_object_array_get_idx(src, i)));
+	if (prov != NULL && n > 0) {
+		json_object *count = json_object_new_int64((int64_t)n);
+		snprintf(path, sizeof(path), "directory[%s]", layer_names[l]);
+		note(prov, path, l, count);
+		json_object_put(count);
+	}
+}
+
 static void
 merge_object(json_object *dst, json_object *src, enum device_layer l,
     const char *path, json_object *prov)
@@ -584,6 +717,8 @@ merge_object(json_object *dst, json_object *src, enum device_layer l,
 			merge_list(d, v, id, l, k, prov);
 			json_object_array_sort(d, k[0] == 'a' ? by_line :
 			    by_key);
+		} else if (strcmp(k, "directory") == 0 && *path == '\0') {
+			append_directory(dst, v, l, prov);
 		} else if (json_object_is_type(v, json_type_object) &&
 		    json_object_object_get_ex(dst, k, &d) &&
 		    json_object_is_type(d, json_type_object)) {
@@ -610,8 +745,11 @@ device_merge(json_object *const layers[DL_COUNT], json_object *prov)
 const struct device_secret_field device_secret_fields[] = {
 	{ NULL, "admin_password" },
 	{ NULL, "user_password" },
+	{ NULL, "system_pin" },
 	{ "accounts", "password" },
 	{ "account_defaults", "password" },
+	/* A phone-entry key (links.h), listed for whoever shows entries. */
+	{ NULL, "link_key" },
 	{ NULL, NULL }
 };
 
@@ -691,4 +829,46 @@ device_path_secret(const char *path)
 			return 1;
 	}
 	return 0;
+}
+
+/* The JSON form of a layer against the same key tables as
+ * device_layer_parse(): the management API names every unknown key of a
+ * body at once, where the loader stops at the first. */
+static void
+unknown_walk(json_object *o, const struct field *tab, int phone_entry,
+    const char *prefix, device_unknown_fn fn, void *ctx)
+{
+	char path[256];
+
+	json_object_object_foreach(o, k, v) {
+		const struct field *f = find_field(tab, k);
+		snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." :
+		    "", k);
+		if (f == NULL && phone_entry && device_is_phone_key(k))
+			continue;
+		if (f == NULL) {
+			fn(ctx, path);
+			continue;
+		}
+		if (f->type == F_MAP && json_object_is_type(v, json_type_object))
+			unknown_walk(v, f->sub, 0, path, fn, ctx);
+		if (f->type != F_LIST || !json_object_is_type(v,
+		    json_type_array))
+			continue;
+		for (size_t i = 0; i < json_object_array_length(v); i++) {
+			json_object *e = json_object_array_get_idx(v, i);
+			char item[300];
+			snprintf(item, sizeof(item), "%s[%zu]", path, i);
+			if (json_object_is_type(e, json_type_object))
+				unknown_walk(e, f->sub, 0, item, fn, ctx);
+		}
+	}
+}
+
+void
+device_json_unknown(json_object *entry, int phone_entry,
+    device_unknown_fn fn, void *ctx)
+{
+	if (json_object_is_type(entry, json_type_object))
+		unknown_walk(entry, device_fields, phone_entry, "", fn, ctx);
 }

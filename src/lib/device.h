@@ -19,6 +19,11 @@ enum device_layer {
 #define DEVICE_VALUE_MAX	512	/* bytes in one value */
 #define DEVICE_LINES_MAX	32
 #define DEVICE_KEYS_MAX		256
+/* Directory entries one layer may hold (the merged directory of a phone
+ * is at most DL_COUNT times that), numbers per entry, bytes in a number. */
+#define DEVICE_DIRECTORY_MAX	20000
+#define DEVICE_DIR_NUMBERS_MAX	8
+#define DEVICE_NUMBER_MAX	64
 
 /* "default", "common", "vendor", "model", "phone". */
 const char	*device_layer_name(enum device_layer);
@@ -38,7 +43,9 @@ int	device_layer_parse(const struct ynode *map, int phone_entry,
 
 /* Merges the layers (NULL entries are skipped), lowest first, into a new
  * object the caller owns.  Scalars and lists are replaced, mappings merged
- * key by key, accounts merged by line and line_keys by key.  When prov is
+ * key by key, accounts merged by line and line_keys by key, directory
+ * entries of every layer appended (shared with the layers, not copied:
+ * read them, never change them).  When prov is
  * not NULL, it receives one entry per value, in merge order:
  * "accounts[1].server.host" → {"layer": "phone", "value": "pbx.example"}. */
 json_object	*device_merge(json_object *const layers[DL_COUNT],
@@ -70,5 +77,12 @@ void	device_strip_secrets(json_object *device);
 /* 1 when a device_merge() provenance path ("admin_password",
  * "accounts[1].password", "params[Name]") names a secret. */
 int	device_path_secret(const char *path);
+
+/* Calls fn with the path ("accounts[0].pasword") of every key of a
+ * layer given as JSON that the device fields do not know; a phone
+ * entry's own keys are known when phone_entry is set. */
+typedef void	(*device_unknown_fn)(void *ctx, const char *path);
+void	device_json_unknown(json_object *entry, int phone_entry,
+	    device_unknown_fn fn, void *ctx);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "atomicfile.h"
 #include "buf.h"
+#include "devstore.h"
 #include "extrafiles.h"
 #include "strmap.h"
 
@@ -174,15 +175,43 @@ walk_local(struct walk *w, const char *etc)
 	return rc;
 }
 
+/* etc/devices.d/<id>.yml, the devices the API manages (devstore.h):
+ * counted on their own, a fleet has many more of them than of templates. */
+static int
+walk_devices(struct walk *w, const char *etc)
+{
+	char dir[4096], path[4200], rel[128];
+	struct stat st;
+	size_t n;
+	char **v;
+	int rc = 0;
+
+	snprintf(dir, sizeof(dir), "%s/" DEVSTORE_DIR, etc);
+	v = list_dir(dir, devstore_file_name_ok, &n);
+	if (n > DEVSTORE_FILES_MAX) {
+		snprintf(w->err, w->errsz, "more than %d files in "
+		    DEVSTORE_DIR, DEVSTORE_FILES_MAX);
+		rc = -1;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, v[i]);
+		snprintf(rel, sizeof(rel), DEVSTORE_DIR "/%s", v[i]);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			rc = w->fn(w->ctx, path, rel, &st);
+	}
+	free_list(v, n);
+	return rc;
+}
+
 static int
 walk_all(const char *etc, const char *schema_dir, visit_fn fn, void *ctx,
     char *err, size_t errsz)
 {
 	struct walk w = { fn, ctx, 0, err, errsz };
 
-	if (walk_packs(&w, schema_dir) < 0)
+	if (walk_packs(&w, schema_dir) < 0 || walk_local(&w, etc) < 0)
 		return -1;
-	return walk_local(&w, etc);
+	return walk_devices(&w, etc);
 }
 
 static int
@@ -308,6 +337,24 @@ extra_files_sig(const char *etc, const char *schema_dir)
 	if (walk_all(etc, schema_dir, sign, &h, err, sizeof(err)) < 0)
 		h = hash_bytes(h, "too many", 8);
 	return h;
+}
+
+void
+extra_files_take_prefix(struct extra_files *from, const char *prefix,
+    struct extra_files *to)
+{
+	size_t n = strlen(prefix), kept = 0;
+
+	memset(to, 0, sizeof(*to));
+	for (size_t i = 0; i < from->n; i++) {
+		if (strncmp(from->v[i].rel, prefix, n) != 0) {
+			from->v[kept++] = from->v[i];
+			continue;
+		}
+		to->v = xrealloc(to->v, (to->n + 1) * sizeof(*to->v));
+		to->v[to->n++] = from->v[i];
+	}
+	from->n = kept;
 }
 
 static int

@@ -1,11 +1,12 @@
 /* The files a snapshot is built from besides the YAML of the config
  * directory: every vendor pack shipped under the schema directory
  * (<pack>/pack.yml and <pack>/<name>.tpl) and the admin's local templates
- * (etc/templates/<name>.tpl, etc/templates/<pack>/<name>.tpl).
+ * (etc/templates/<name>.tpl, etc/templates/<pack>/<name>.tpl), and the
+ * devices the API manages (etc/devices.d/<id>.yml, devstore.h).
  *
  * Each file has a relative name that is also where it lives in a last-good
  * copy: "<pack>/pack.yml", "<pack>/base.tpl", "templates/<name>.tpl",
- * "templates/<pack>/<name>.tpl".  A copy directory used as both the
+ * "templates/<pack>/<name>.tpl", "devices.d/<id>.yml".  A copy directory used as both the
  * config and the schema directory therefore finds every file again. */
 #ifndef DESKPROV_EXTRAFILES_H
 #define DESKPROV_EXTRAFILES_H
@@ -48,6 +49,11 @@ uint64_t	extra_files_hash(uint64_t h, const struct extra_files *);
 /* A signature of the same files from stat(2) alone (names, inodes, sizes,
  * mtimes): it changes when any of them is added, removed or edited. */
 uint64_t	extra_files_sig(const char *etc, const char *schema_dir);
+/* Moves every file whose relative name starts with prefix from `from` to
+ * `to` (which it empties first; the caller frees both), keeping the
+ * order of both. */
+void	extra_files_take_prefix(struct extra_files *from, const char *prefix,
+	    struct extra_files *to);
 /* The file called rel, or NULL. */
 const struct extra_file	*extra_files_find(const struct extra_files *,
 			    const char *rel);

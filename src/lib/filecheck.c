@@ -18,6 +18,7 @@ static const char *const syntax_names[] = {
 	[SYNTAX_YEALINK] = "yealink",
 	[SYNTAX_FANVIL] = "fanvil",
 	[SYNTAX_TEXT] = "text",
+	[SYNTAX_AASTRA] = "aastra",
 };
 
 #define NSYNTAX	(sizeof(syntax_names) / sizeof(syntax_names[0]))
@@ -403,6 +404,53 @@ check_fanvil(const char *buf, size_t len, struct diag *e)
 	return 0;
 }
 
+/* ---- Aastra/Mitel: "key: value" lines ---- */
+
+/* A key is words of letters, digits and . _ - separated by single
+ * spaces ("sip line1 auth name"), optionally after one ! (locked) or ^
+ * (reset to this value), then a colon (Aastra 6700i/6800i/9000i SIP IP
+ * Phones Administrator Guide, "Configuration Files"). */
+static size_t
+aastra_key_len(const struct line *l)
+{
+	size_t i = l->n > 0 && (l->s[0] == '!' || l->s[0] == '^') ? 1 : 0,
+	    start = i;
+
+	while (i < l->n && (yealink_key_char(l->s[i]) || (l->s[i] == ' ' &&
+	    i > start && i + 1 < l->n && yealink_key_char(l->s[i + 1]))))
+		i++;
+	return i > start ? i : 0;
+}
+
+static int
+aastra_line(const struct line *l, struct diag *e)
+{
+	size_t k = aastra_key_len(l), at;
+
+	if ((at = first_control(l, 0)) < l->n)
+		return control_fail(e, l, at, l->s, k);
+	if (blank(l) || l->s[0] == '#')
+		return 0;
+	if (k == 0)
+		return fail(e, l->no, l->s, first_word(l), "not a 'key: value' "
+		    "line (a key is words of letters, digits and . _ -)");
+	if (k == l->n || l->s[k] != ':')
+		return fail(e, l->no, l->s, k, "no ':' right after the key");
+	return 0;
+}
+
+static int
+check_aastra(const char *buf, size_t len, struct diag *e)
+{
+	struct line l = { NULL, 0, 0 };
+	size_t pos = 0;
+
+	while (next_line(buf, len, &pos, &l))
+		if (aastra_line(&l, e) < 0)
+			return -1;
+	return 0;
+}
+
 /* ---- XML ---- */
 
 /* The first problem, with the innermost element open when it was found
@@ -462,6 +510,8 @@ filecheck(enum file_syntax syntax, const char *buf, size_t len,
 		return check_fanvil(buf, len, e);
 	case SYNTAX_TEXT:
 		return check_text(buf, len, e);
+	case SYNTAX_AASTRA:
+		return check_aastra(buf, len, e);
 	}
 	return fail(e, 0, "", 0, "unknown syntax %d", (int)syntax);
 }

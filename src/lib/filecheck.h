@@ -21,10 +21,11 @@ enum file_syntax {
 	SYNTAX_XML,
 	SYNTAX_YEALINK,
 	SYNTAX_FANVIL,
-	SYNTAX_TEXT
+	SYNTAX_TEXT,
+	SYNTAX_AASTRA
 };
 
-/* "xml", "yealink", "fanvil", "text" (exactly, lowercase): 0 with *out
+/* "xml", "yealink", "fanvil", "text", "aastra" (exactly, lowercase): 0 with *out
  * set; anything else (NULL included): -1, *out untouched. */
 int		 file_syntax_parse(const char *name, enum file_syntax *out);
 /* The name file_syntax_parse() reads; "unknown" outside the enum. */

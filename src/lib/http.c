@@ -9,11 +9,14 @@ static const struct {
 	int		 code;
 	const char	*text;
 } statuses[] = {
-	{ 200, "OK" }, { 204, "No Content" }, { 304, "Not Modified" },
+	{ 200, "OK" }, { 201, "Created" }, { 204, "No Content" },
+	{ 304, "Not Modified" },
 	{ 400, "Bad Request" }, { 401, "Unauthorized" }, { 403, "Forbidden" },
 	{ 404, "Not Found" }, { 405, "Method Not Allowed" },
-	{ 411, "Length Required" }, { 413, "Content Too Large" },
+	{ 409, "Conflict" }, { 411, "Length Required" },
+	{ 412, "Precondition Failed" }, { 413, "Content Too Large" },
 	{ 414, "URI Too Long" }, { 415, "Unsupported Media Type" },
+	{ 422, "Unprocessable Content" }, { 428, "Precondition Required" },
 	{ 500, "Internal Server Error" }, { 503, "Service Unavailable" },
 	{ 507, "Insufficient Storage" },
 };

@@ -21,6 +21,9 @@ struct request {
 	const char	*remote_user;
 	const char	*content_length;
 	const char	*content_type;
+	const char	*if_match;	/* the management API's writes */
+	const char	*host;		/* HTTP_HOST */
+	const char	*https;		/* HTTPS: "on" behind TLS */
 	/* Reads up to n body bytes; 0 at the end, -1 on error. */
 	ssize_t		(*read_body)(void *ctx, char *, size_t n);
 	void		*body_ctx;

@@ -43,6 +43,12 @@ static const double duration_buckets[] = {
 	1, 2.5, 5,
 };
 
+/* A redirect service's answer: a fast one over TLS takes a tenth of a
+ * second, a slow one seconds, the timeout caps it at a minute at most. */
+static const double rps_buckets[] = {
+	0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60,
+};
+
 /* The names and help texts of the first eight are those the Flask service
  * exported, so existing dashboards keep working.  Its `ip` label on
  * phone_config_requests_total is gone: an address is no bounded label. */
@@ -103,6 +109,19 @@ static const struct metric_def defs[METRIC__COUNT] = {
 	[METRIC_PHONE_UNEXPECTED] = { "deskprov_phone_unexpected_params",
 	    METRIC_GAUGE, "Parameters the phone reports that its "
 	    "configuration does not set", { "phone_mac" }, NULL, 0 },
+	[METRIC_RPS_REQUESTS] = { "deskprov_rps_requests_total",
+	    METRIC_COUNTER, "Operations on a vendor's redirect service, by "
+	    "provider and outcome", { "provider", "outcome" }, NULL, 0 },
+	[METRIC_RPS_DURATION] = { "deskprov_rps_request_duration_seconds",
+	    METRIC_HISTOGRAM, "Time a vendor's redirect service took for one "
+	    "operation", { "provider" }, rps_buckets,
+	    sizeof(rps_buckets) / sizeof(rps_buckets[0]) },
+	[METRIC_PNP_SUBSCRIBES] = { "pnp_subscribes_total", METRIC_COUNTER,
+	    "SIP Plug-and-Play SUBSCRIBEs seen by deskprov-pnpd, by vendor "
+	    "and outcome", { "vendor", "outcome" }, NULL, 0 },
+	[METRIC_NOTIFY_CONFIRMED] = { "notify_confirmed_total",
+	    METRIC_COUNTER, "Profile fetches that followed a deskprov notify "
+	    "(a resync confirmed)", { NULL }, NULL, 0 },
 };
 
 /* ---- file layout (see metrics.h) ---- */

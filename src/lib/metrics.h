@@ -91,6 +91,10 @@ enum metric_id {
 	METRIC_PHONE_LAST_REPORT,		/* phone_mac */
 	METRIC_PHONE_DIFFERENCES,		/* phone_mac */
 	METRIC_PHONE_UNEXPECTED,		/* phone_mac */
+	METRIC_RPS_REQUESTS,			/* provider, outcome */
+	METRIC_RPS_DURATION,			/* histogram, provider */
+	METRIC_PNP_SUBSCRIBES,			/* vendor, outcome */
+	METRIC_NOTIFY_CONFIRMED,
 	METRIC__COUNT
 };
 

@@ -7,11 +7,13 @@
 #include "html.h"
 #include "app_pages.h"
 #include "phoneview.h"
+#include "qs.h"
 #include "store.h"
 
-#define PAGE_QUERY_MAX	2	/* keys a route accepts */
+#define PAGE_QUERY_MAX	8	/* keys a route accepts */
 #define PAGE_PER_PAGE	50	/* rows on one page of /reports */
 #define PAGE_FLEET_EXPORT_MIN	2	/* reporting phones for a fleet export */
+#define PAGE_FLEET_PER_PAGE	100	/* rows on one page of / */
 
 /* One request; pointers borrowed for the request. */
 struct page {
@@ -32,11 +34,15 @@ struct page {
 typedef int	(*page_fn)(struct page *);
 
 int	page_fleet(struct page *);
+/* The query keys of / (page_fleet.c), for the dispatcher. */
+extern const struct qs_key	page_fleet_keys[];
 int	page_reports(struct page *);
 int	page_report_detail(struct page *);
 int	page_compare(struct page *);
 int	page_export(struct page *);
 int	page_phone(struct page *);
+/* The phone page's "Uploads" section (page_uploads.c). */
+void	page_uploads(struct page *, const struct phone *);
 
 /* Sets the error page's message and the log outcome; returns status. */
 int	page_fail(struct page *, int status, const char *outcome,

@@ -9,6 +9,7 @@
 
 #include "explain.h"
 #include "page.h"
+#include "page_rps.h"
 
 #define PHONE_REPORTS	10	/* newest reports listed */
 
@@ -116,6 +117,8 @@ identity(struct page *pg, const struct phone_view *v)
 		html_elem(b, "span", "muted", "unknown");
 	dl_item(b, "Last profile fetch");
 	page_time(b, NULL, v->last_fetch);
+	dl_item(b, "Redirect service");
+	page_rps_phone(b, pg, ph);
 	buf_adds(b, "</dd></dl>\n");
 }
 
@@ -312,6 +315,7 @@ page_phone(struct page *pg)
 	identity(pg, &v);
 	files(pg, ph);
 	values(pg, ph);
+	page_uploads(pg, ph);
 	if ((status = reports(pg, ph)) == 0)
 		status = page_end(pg, "phone");
 out:

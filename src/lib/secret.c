@@ -104,7 +104,7 @@ static const char *const qualifiers[] = {
 static const char *const key_kinds[] = {
 	"pre", "shared", "preshared", "private", "encryption", "secret",
 	"api", "auth", "access", "wpa", "wep", "aes", "srtp", "master",
-	"session", "crypto", "psk", NULL
+	"session", "crypto", "psk", "link", NULL
 };
 
 enum when { ALONE, AFTER_KEY_KIND, NOT_SOFTKEY };

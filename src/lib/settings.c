@@ -11,7 +11,7 @@
 
 enum ktype {
 	K_SECTION, K_BOOL, K_INT, K_STR, K_VERSION, K_NETLIST, K_MACLIST,
-	K_STRLIST, K_STRPAIRS, K_IPPOLICY, K_UA, K_USERS
+	K_STRLIST, K_STRPAIRS, K_IPPOLICY, K_UA, K_USERS, K_PLAIN, K_SHA256
 };
 
 /* One row per accepted key; unknown keys are errors. */
@@ -40,6 +40,8 @@ static const struct keydef monitoring_keys[] = {
 	    1, 31L * 86400 },
 	{ "report_activity_window", K_INT, SVC(report_activity_window), NULL,
 	    1, 31L * 86400 },
+	{ "per_phone_series_max", K_INT, SVC(per_phone_series_max), NULL,
+	    0, 10000000 },
 	END
 };
 
@@ -62,6 +64,37 @@ static const struct keydef report_keys[] = {
 	END
 };
 
+static const struct keydef links_keys[] = {
+	{ "base_url", K_STR, SVC(links.base_url), NULL, 0, 0 },
+	{ "plain", K_PLAIN, SVC(links.plain), NULL, 0, 0 },
+	{ "token_sha256", K_SHA256, SVC(links.token_sha256), NULL, 0, 0 },
+	{ "once_max", K_INT, SVC(links.once_max), NULL, 1, 1000000 },
+	END
+};
+
+static const struct keydef abuse_keys[] = {
+	{ "enabled", K_BOOL, SVC(abuse.enabled), NULL, 0, 0 },
+	{ "window", K_INT, SVC(abuse.window), NULL, 1, 86400 },
+	{ "max_requests", K_INT, SVC(abuse.max_requests), NULL, 1, 1000000 },
+	{ "max_unknown", K_INT, SVC(abuse.max_unknown), NULL, 1, 1000000 },
+	{ "block_seconds", K_INT, SVC(abuse.block_seconds), NULL, 1, 86400 },
+	{ "allow", K_NETLIST, SVC(abuse.allow), NULL, 0, 0 },
+	END
+};
+
+static const struct keydef pnp_keys[] = {
+	{ "enabled", K_BOOL, SVC(pnp.enabled), NULL, 0, 0 },
+	{ "port", K_INT, SVC(pnp.port), NULL, 1, 65535 },
+	{ "interfaces", K_STRLIST, SVC(pnp.interfaces), NULL, 0, 0 },
+	{ "allow_file", K_STR, SVC(pnp.allow_file), NULL, 0, 0 },
+	{ "deny_file", K_STR, SVC(pnp.deny_file), NULL, 0, 0 },
+	{ "rate_per_source", K_INT, SVC(pnp.rate_per_source), NULL, 1, 6000 },
+	{ "one_time_links", K_BOOL, SVC(pnp.one_time_links), NULL, 0, 0 },
+	{ "user", K_STR, SVC(pnp.user), NULL, 0, 0 },
+	{ "notify_rate", K_INT, SVC(pnp.notify_rate), NULL, 1, 100000 },
+	END
+};
+
 static const struct keydef service_keys[] = {
 	{ "monitoring", K_SECTION, 0, monitoring_keys, 0, 0 },
 	{ "discovery", K_SECTION, 0, discovery_keys, 0, 0 },
@@ -72,6 +105,9 @@ static const struct keydef service_keys[] = {
 	{ "default_ua", K_UA, SVC(default_ua), NULL, 0, 0 },
 	{ "auth", K_SECTION, 0, auth_keys, 0, 0 },
 	{ "reports", K_SECTION, 0, report_keys, 0, 0 },
+	{ "links", K_SECTION, 0, links_keys, 0, 0 },
+	{ "abuse", K_SECTION, 0, abuse_keys, 0, 0 },
+	{ "pnp", K_SECTION, 0, pnp_keys, 0, 0 },
 	END
 };
 
@@ -281,6 +317,7 @@ get_ippolicy(struct ctx *c, const struct ynode *v, const char *key,
 		{ "fleet", IP_POLICY_FLEET },
 		{ "off", IP_POLICY_OFF },
 		{ "false", IP_POLICY_OFF },
+		{ "learned", IP_POLICY_LEARNED },
 	};
 
 	for (size_t i = 0; v->kind == YN_SCALAR && i < sizeof(t) / sizeof(t[0]);
@@ -289,7 +326,7 @@ get_ippolicy(struct ctx *c, const struct ynode *v, const char *key,
 			*out = t[i].policy;
 			return 0;
 		}
-	return fail(c, v, "expected phone, fleet or off for", key);
+	return fail(c, v, "expected phone, fleet, learned or off for", key);
 }
 
 static int
@@ -300,6 +337,51 @@ get_ua(struct ctx *c, const struct ynode *v, const char *key,
 	    strcmp(v->str, "ro") != 0 && strcmp(v->str, "rw") != 0))
 		return fail(c, v, "expected na, ro or rw for", key);
 	*out = arena_strndup(c->arena, v->str, v->len);
+	return 0;
+}
+
+static int
+get_plain(struct ctx *c, const struct ynode *v, const char *key,
+    enum links_plain *out)
+{
+	static const char *const names[] = { "on", "bootstrap", "off" };
+
+	for (size_t i = 0; v->kind == YN_SCALAR && i < 3; i++)
+		if (strcasecmp(v->str, names[i]) == 0) {
+			*out = (enum links_plain)i;
+			return 0;
+		}
+	/* YAML 1.1 readers take on/off for booleans: accept those too. */
+	if (v->kind == YN_SCALAR && (strcasecmp(v->str, "true") == 0 ||
+	    strcasecmp(v->str, "false") == 0)) {
+		*out = v->str[0] == 't' || v->str[0] == 'T' ? LINKS_PLAIN_ON :
+		    LINKS_PLAIN_OFF;
+		return 0;
+	}
+	return fail(c, v, "expected on, bootstrap or off for", key);
+}
+
+/* 64 hex digits: the SHA-256 of the fleet token, never the token. */
+static int
+get_sha256(struct ctx *c, const struct ynode *v, const char *key,
+    unsigned char out[32])
+{
+	struct links_settings *ls = (struct links_settings *)(void *)((char *)
+	    out - offsetof(struct links_settings, token_sha256));
+	unsigned hi, lo;
+
+	if (v->kind == YN_SCALAR && v->is_null)
+		return 0;
+	if (v->kind != YN_SCALAR || v->len != 64)
+		return fail(c, v, "expected 64 hex digits (a SHA-256) for",
+		    key);
+	for (size_t i = 0; i < 32; i++) {
+		if (sscanf(v->str + 2 * i, "%1x%1x", &hi, &lo) != 2)
+			return fail(c, v, "expected 64 hex digits (a SHA-256) "
+			    "for", key);
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	ls->have_token = 1;
 	return 0;
 }
 
@@ -334,9 +416,11 @@ get_user(struct ctx *c, const struct ynode *id, const struct ynode *v,
 	}
 	if (u->username == NULL)
 		u->username = u->id;
+	/* rps: only the redirect-service gateway (rps.fcgi), no page. */
 	if (u->role == NULL || (strcmp(u->role, "admin") != 0 &&
-	    strcmp(u->role, "monitor") != 0))
-		return fail(c, v, "role must be admin or monitor for user",
+	    strcmp(u->role, "monitor") != 0 && strcmp(u->role, "api") != 0 &&
+	    strcmp(u->role, "rps") != 0))
+		return fail(c, v, "role must be admin, monitor, api or rps for user",
 		    id->str);
 	return 0;
 }
@@ -395,6 +479,10 @@ load_value(struct ctx *c, const struct keydef *k, const struct ynode *v,
 		return get_ua(c, v, k->key, dst);
 	case K_USERS:
 		return get_users(c, v, base);
+	case K_PLAIN:
+		return get_plain(c, v, k->key, dst);
+	case K_SHA256:
+		return get_sha256(c, v, k->key, dst);
 	}
 	return fail(c, v, "internal: no loader for", k->key);
 }
@@ -423,6 +511,42 @@ load_table(struct ctx *c, const struct keydef *tab, const struct ynode *map,
 	return 0;
 }
 
+/* The loopback addresses are never blocked unless abuse.allow says
+ * otherwise: a reverse proxy on the same host that is not in
+ * trusted_proxies would otherwise get every phone blocked at once. */
+static struct ipnet loopback[2] = {
+	{ .addr = { .family = 4, .bytes = { 127 } }, .prefix = 8 },
+	{ .addr = { .family = 6, .bytes = { [15] = 1 } }, .prefix = 128 },
+};
+
+static void
+abuse_default_allow(struct abuse_settings *a)
+{
+	a->allow.nets = loopback;
+	a->allow.n = 2;
+}
+
+/* What a links: section needs beyond its keys' types. */
+static int
+links_settings_check(struct service_settings *s, const struct ynode *root,
+    struct diag *err)
+{
+	const char *u = s->links.base_url;
+	unsigned line = root ? (unsigned)root->line : 0;
+
+	if (u != NULL && strncmp(u, "http://", 7) != 0 &&
+	    strncmp(u, "https://", 8) != 0)
+		return diag_set(err, NULL, line, 0, "links.base_url must "
+		    "start with http:// or https://");
+	if (u != NULL && strpbrk(u, " \"?#<>") != NULL)
+		return diag_set(err, NULL, line, 0, "links.base_url may not "
+		    "hold spaces, quotes, ? # < or >");
+	if (s->links.plain == LINKS_PLAIN_BOOTSTRAP && u == NULL)
+		return diag_set(err, NULL, line, 0, "links.plain: bootstrap "
+		    "needs links.base_url, the URL the phones are sent to");
+	return 0;
+}
+
 void
 settings_defaults(struct service_settings *s, struct firmware_settings *f,
     struct comparison_settings *cmp)
@@ -432,11 +556,23 @@ settings_defaults(struct service_settings *s, struct firmware_settings *f,
 	s->metrics_endpoint = "/metrics";
 	s->phone_activity_window = 3600;
 	s->report_activity_window = 1800;
+	s->per_phone_series_max = 1000;
 	s->ip_policy = IP_POLICY_PHONE;
 	s->ua_mac_must_match = 1;
 	s->default_ua = "na";
 	s->report_max_body = 1024L * 1024;
 	s->report_retention = 50;
+	s->links.plain = LINKS_PLAIN_ON;
+	s->links.once_max = 10000;
+	s->abuse.enabled = 1;
+	s->abuse.window = 60;
+	s->abuse.max_requests = 1200;
+	s->abuse.max_unknown = 20;
+	s->abuse.block_seconds = 600;
+	abuse_default_allow(&s->abuse);
+	s->pnp.port = 5060;
+	s->pnp.rate_per_source = 6;
+	s->pnp.notify_rate = 20;
 	memset(f, 0, sizeof(*f));
 	f->retry_delay = 3600;
 	memset(cmp, 0, sizeof(*cmp));
@@ -453,7 +589,7 @@ service_settings_load(struct service_settings *s, const struct ynode *root,
 		return -1;
 	if (s->default_ua == NULL)
 		s->default_ua = "na";
-	return 0;
+	return links_settings_check(s, root, err);
 }
 
 int

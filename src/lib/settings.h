@@ -13,7 +13,8 @@
 enum ip_policy {
 	IP_POLICY_PHONE,	/* a phone's own address, or the whitelist */
 	IP_POLICY_FLEET,	/* any configured phone address, or whitelist */
-	IP_POLICY_OFF		/* anyone: phones behind NAT */
+	IP_POLICY_OFF,		/* anyone: phones behind NAT */
+	IP_POLICY_LEARNED	/* phone's own, its learned one, whitelist */
 };
 
 struct netlist {
@@ -46,11 +47,39 @@ struct web_user {
 	int		 has_password;	/* set in YAML: belongs in htpasswd */
 };
 
+/* links.plain: what the plain MAC URL serves (docs/links.md). */
+enum links_plain {
+	LINKS_PLAIN_ON,		/* the whole file, as always */
+	LINKS_PLAIN_BOOTSTRAP,	/* a password-free file naming the link */
+	LINKS_PLAIN_OFF		/* nothing */
+};
+
+/* serviceconfig.yml links: */
+struct links_settings {
+	const char	*base_url;	/* what phones are told; NULL: unset */
+	enum links_plain plain;
+	int		 have_token;
+	unsigned char	 token_sha256[32];
+	long		 once_max;	/* one-time links kept at once */
+};
+
+/* serviceconfig.yml abuse: (abuse.h) */
+struct abuse_settings {
+	int		 enabled;
+	long		 window;	/* seconds a client's counts cover */
+	long		 max_requests;	/* per client and window */
+	long		 max_unknown;	/* distinct unknown names or bad keys */
+	long		 block_seconds;	/* how long a refused client waits */
+	struct netlist	 allow;		/* NAT gateways: never blocked */
+};
+
 struct service_settings {
 	int		 metrics_enabled;
 	const char	*metrics_endpoint;
 	long		 phone_activity_window;
 	long		 report_activity_window;
+	/* Fleets larger than this get no per-phone series in /metrics. */
+	long		 per_phone_series_max;
 	int		 discovery_enabled;
 	struct maclist	 discovery_exclude;
 	struct netlist	 ip_whitelist;
@@ -63,6 +92,19 @@ struct service_settings {
 	size_t		 n_users;
 	long		 report_max_body;	/* reports.max_body_bytes */
 	long		 report_retention;	/* reports.retention */
+	struct links_settings links;
+	struct abuse_settings abuse;
+	struct pnp_settings {		/* pnp: deskprov-pnpd, notify */
+		int		 enabled;
+		long		 port;
+		struct strlist	 interfaces;	/* names or IPv4 addresses */
+		const char	*allow_file;	/* one MAC a line, or NULL */
+		const char	*deny_file;
+		long		 rate_per_source;	/* per minute */
+		int		 one_time_links;
+		const char	*user;		/* dropped to after bind */
+		long		 notify_rate;	/* deskprov notify, per s */
+	}		 pnp;
 };
 
 struct firmware_settings {

@@ -15,6 +15,7 @@
 
 #include "atomicfile.h"
 #include "buf.h"
+#include "devstore.h"
 #include "snapfile.h"
 
 #ifndef MAP_FIXED_NOREPLACE
@@ -74,6 +75,7 @@ struct snap_root {
 	size_t			 n_phones;
 	size_t			 n_devices;
 	struct strmap		 by_ident;
+	struct strmap		 by_link_key;
 	struct strmap		 fleet_hosts;
 	struct netlist		 fleet_ranges;
 	struct diag		 warnings[SNAPSHOT_WARN_MAX];
@@ -98,6 +100,8 @@ snap_layout(void)
 		sizeof(struct snap_root), sizeof(struct snap_file),
 		sizeof(struct phone), offsetof(struct phone, params),
 		offsetof(struct phone, pack), offsetof(struct phone, tag),
+		offsetof(struct phone, rules), offsetof(struct phone, sip_addr),
+		sizeof(struct phone_rules),
 		sizeof(struct param), sizeof(struct ipnet),
 		sizeof(struct strmap_slot), sizeof(struct strmap),
 		sizeof(struct pack), sizeof(struct pack_model),
@@ -188,7 +192,9 @@ phone_inside(const struct phone *ph, const unsigned char *lo,
 	if (!inside(ph->id, lo, hi) || !inside(ph->serial, lo, hi) ||
 	    !inside(ph->model, lo, hi) || !inside(ph->nets, lo, hi) ||
 	    !inside(ph->params, lo, hi) || !inside(ph->device, lo, hi) ||
-	    !inside(ph->pack, pin, pin_hi) || !inside(ph->pmodel, pin, pin_hi))
+	    !inside(ph->pack, pin, pin_hi) || !inside(ph->pmodel, pin, pin_hi) ||
+	    !inside(ph->rules.link_key, lo, hi) ||
+	    !inside(ph->rules.allow, lo, hi) || !inside(ph->sip_addr, lo, hi))
 		return 0;
 	for (uint32_t i = 0; i < ph->n_params; i++)
 		if (!param_inside(&ph->params[i], lo, hi))
@@ -222,6 +228,7 @@ root_escape(const struct snap_root *r, const unsigned char *lo,
 			return inside(r->phones[i].id, lo, hi) ?
 			    r->phones[i].id : "a phone";
 	if (!map_inside(&r->by_ident, lo, hi, 1) ||
+	    !map_inside(&r->by_link_key, lo, hi, 1) ||
 	    !map_inside(&r->fleet_hosts, lo, hi, 0) ||
 	    !inside(r->fleet_ranges.nets, lo, hi))
 		return "the indexes";
@@ -257,6 +264,10 @@ add_files(struct arena *a, struct snap_root *r, const struct config_files *f)
 	}
 	for (size_t i = 0; i < f->extra.n; i++) {
 		const struct extra_file *e = &f->extra.v[i];
+		/* The API's devices.d files are phones: the image has them. */
+		if (strncmp(e->rel, DEVSTORE_DIR "/",
+		    sizeof(DEVSTORE_DIR)) == 0)
+			continue;
 		r->files[n].cf = -1;
 		r->files[n].rel = arena_strndup(a, e->rel, strlen(e->rel));
 		r->files[n].data = arena_strndup(a, e->data, e->len);
@@ -275,6 +286,7 @@ build_root(struct snapshot *s, const struct config_files *f)
 	r->n_phones = s->n_phones;
 	r->n_devices = s->n_devices;
 	copy_map(a, &r->by_ident, &s->by_ident);
+	copy_map(a, &r->by_link_key, &s->by_link_key);
 	copy_map(a, &r->fleet_hosts, &s->fleet_hosts);
 	r->fleet_ranges = s->fleet_ranges;
 	memcpy(r->warnings, s->warnings, sizeof(r->warnings));
@@ -631,6 +643,7 @@ attach(struct snapfile_map *m, const struct snap_header *h,
 	s->n_phones = r->n_phones;
 	s->n_devices = r->n_devices;
 	s->by_ident = r->by_ident;
+	s->by_link_key = r->by_link_key;
 	s->fleet_hosts = r->fleet_hosts;
 	s->fleet_ranges = r->fleet_ranges;
 	memcpy(s->warnings, r->warnings, sizeof(s->warnings));

@@ -15,6 +15,7 @@
 
 #include "atomicfile.h"
 #include "buf.h"
+#include "cmpnames.h"
 #include "store.h"
 #include "text.h"
 
@@ -380,62 +381,64 @@ clean_text(const char *s, size_t max)
 	return t;
 }
 
-static json_object *
-data_json(const struct store *st, const struct report *r)
+/* One "name": "value" line of data, a secret as its keyed hash. */
+static void
+data_line(struct buf *b, const struct store *st, const struct report_param *p)
 {
-	json_object *data = json_object_new_object();
 	char hash[SECRET_HASH_LEN + 1];
 
-	for (size_t i = 0; i < r->n; i++) {
-		const struct report_param *p = &r->params[i];
-		json_object *v;
-
-		if (secret_name(p->name, st->cmp)) {
-			secret_hash(st->key, p->name, p->value, p->value_len,
-			    hash);
-			v = json_object_new_string(hash);
-		} else
-			v = json_object_new_string_len(p->value,
-			    (int)p->value_len);
-		json_object_object_add(data, p->name, v);
-	}
-	return data;
+	buf_adds(b, "    ");
+	buf_add_json_str(b, p->name, p->name_len);
+	buf_adds(b, ": ");
+	if (cmpnames_flags(st->cmp, p->name) & CMPNAME_SECRET) {
+		secret_hash(st->key, p->name, p->value, p->value_len, hash);
+		buf_add_json_str(b, hash, strlen(hash));
+	} else
+		buf_add_json_str(b, p->value, p->value_len);
 }
 
 static void
-add_str(json_object *o, const char *key, const char *value)
+field(struct buf *b, const char *key, const char *value)
 {
-	json_object_object_add(o, key, json_object_new_string(value));
+	buf_adds(b, "  ");
+	buf_add_json_str(b, key, strlen(key));
+	buf_adds(b, ": ");
+	buf_add_json_str(b, value, strlen(value));
+	buf_adds(b, ",\n");
 }
 
-/* The file's text, in the field order of the Flask service.  Caller
- * frees. */
+/* The file's text, in the field order of the Flask service and the layout
+ * json-c's pretty printer gave it (two-space indent, one parameter a
+ * line), written straight into one buffer: building a json-c object of
+ * 1,100 members and printing it cost a tenth of the CPU of an ingest.
+ * Caller frees. */
 static char *
 report_json(const struct store *st, const struct store_entry *e,
     const struct store_meta *meta, const struct report *r, size_t *len)
 {
-	json_object *o = json_object_new_object();
 	char *ip = clean_text(meta->client_ip, 64);
 	char *ua = clean_text(meta->user_agent, STORE_UA_MAX);
-	const char *text;
-	char *copy;
+	struct buf b;
 
-	add_str(o, "timestamp", e->timestamp);
-	add_str(o, "mac_address", e->mac);
-	add_str(o, "report_type", report_kind_name(e->kind));
-	add_str(o, "client_ip", ip);
-	add_str(o, "user_agent", ua);
-	json_object_object_add(o, "data", data_json(st, r));
-	text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PRETTY |
-	    JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE, len);
-	copy = xmalloc(*len + 2);
-	memcpy(copy, text, *len);
-	copy[(*len)++] = '\n';
-	copy[*len] = '\0';
-	json_object_put(o);
+	buf_init(&b);
+	buf_reserve(&b, 4096 + r->n * 48);
+	buf_adds(&b, "{\n");
+	field(&b, "timestamp", e->timestamp);
+	field(&b, "mac_address", e->mac);
+	field(&b, "report_type", report_kind_name(e->kind));
+	field(&b, "client_ip", ip);
+	field(&b, "user_agent", ua);
+	buf_adds(&b, "  \"data\": {\n");
+	cmpnames_bind(st->cmp);
+	for (size_t i = 0; i < r->n; i++) {
+		data_line(&b, st, &r->params[i]);
+		buf_adds(&b, i + 1 < r->n ? ",\n" : "\n");
+	}
+	buf_adds(&b, "  }\n}\n");
 	free(ip);
 	free(ua);
-	return copy;
+	*len = b.len;
+	return buf_detach(&b);
 }
 
 static uint32_t

@@ -581,6 +581,8 @@ tz_to_json(const struct tzinfo *in)
 	add_str(o, "posix", tz.posix);
 	add_int(o, "offset_seconds", tz.std_offset_s);
 	add_int(o, "offset_minutes", tz.std_offset_s / 60);
+	/* Minutes west of UTC, POSIX's sign (Aastra's time zone minutes). */
+	add_int(o, "offset_minutes_west", -(tz.std_offset_s / 60));
 	add_int(o, "offset_quarters", tz.std_offset_s / 900);
 	offset_texts(tz.std_offset_s, hours, gmt, sizeof(hours));
 	add_str(o, "offset_hours", hours);
@@ -589,4 +591,66 @@ tz_to_json(const struct tzinfo *in)
 	if (tz.has_dst)
 		json_object_object_add(o, "dst", dst_json(&tz));
 	return o;
+}
+
+static const char *const match_names[] = {
+	[TZ_MATCH_RULES] = "same rules",
+	[TZ_MATCH_DATES] = "same offset, other DST dates",
+	[TZ_MATCH_OFFSET] = "same offset, other DST",
+	[TZ_MATCH_NEAREST] = "nearest offset",
+};
+
+const char *
+tz_match_name(enum tz_match m)
+{
+	return (unsigned)m < sizeof(match_names) / sizeof(match_names[0]) ?
+	    match_names[m] : "?";
+}
+
+static int
+rule_same(const struct tz_rule *a, const struct tz_rule *b)
+{
+	return a->month == b->month && a->week == b->week &&
+	    a->weekday == b->weekday && a->time_s == b->time_s;
+}
+
+/* How well c stands in for w, both with positive DST; *dist is the
+ * standard offsets' distance in seconds. */
+static enum tz_match
+match_of(const struct tzinfo *w, const struct tzinfo *c, long *dist)
+{
+	*dist = labs((long)w->std_offset_s - (long)c->std_offset_s);
+	if (*dist != 0)
+		return TZ_MATCH_NEAREST;
+	if (w->has_dst != c->has_dst || (w->has_dst &&
+	    w->dst_offset_s != c->dst_offset_s))
+		return TZ_MATCH_OFFSET;
+	if (w->has_dst && (!rule_same(&w->start, &c->start) ||
+	    !rule_same(&w->end, &c->end)))
+		return TZ_MATCH_DATES;
+	return TZ_MATCH_RULES;
+}
+
+int
+tz_nearest(const struct tzinfo *want, const struct tzinfo *cand, size_t n,
+    enum tz_match *how)
+{
+	struct tzinfo w, c;
+	enum tz_match best_m = TZ_MATCH_NEAREST, m;
+	long best_d = 0, d;
+	int best = -1;
+
+	positive_saving(want, &w);
+	for (size_t i = 0; i < n; i++) {
+		positive_saving(&cand[i], &c);
+		m = match_of(&w, &c, &d);
+		if (best < 0 || m < best_m || (m == best_m && d < best_d)) {
+			best = (int)i;
+			best_m = m;
+			best_d = d;
+		}
+	}
+	if (best >= 0 && how != NULL)
+		*how = best_m;
+	return best;
 }

@@ -96,7 +96,8 @@ int	tz_parse_posix(const char *s, struct tzinfo *out, char *err,
 int	tz_format_posix(const struct tzinfo *tz, char *buf, size_t bufsz);
 
 /* The object templates see; a new reference the caller puts:
- * {"name", "posix", "offset_seconds", "offset_minutes", "offset_quarters"
+ * {"name", "posix", "offset_seconds", "offset_minutes",
+ *  "offset_minutes_west" (the opposite sign, as POSIX counts), "offset_quarters"
  *  (seconds / 900, toward zero), "offset_hours" ("+1", "-5", "+5:30",
  *  "+0"), "gmt" ("GMT+01:00"), "abbr", and when the zone has DST
  *  "dst": {"abbr", "offset_seconds", "saving_seconds", "saving_minutes",
@@ -108,5 +109,24 @@ int	tz_format_posix(const struct tzinfo *tz, char *buf, size_t bufsz);
  * Negative DST is turned into its positive-saving equivalent (see the top
  * of this file), "posix" included.  NULL when tz is NULL. */
 json_object	*tz_to_json(const struct tzinfo *tz);
+
+/* How close tz_nearest() found a zone: the same rules (standard offset,
+ * DST saving and both change rules, after turning negative DST around),
+ * the same standard offset and DST or not but other dates, the same
+ * standard offset only, or only the nearest offset. */
+enum tz_match {
+	TZ_MATCH_RULES, TZ_MATCH_DATES, TZ_MATCH_OFFSET, TZ_MATCH_NEAREST
+};
+
+/* "same rules", "same offset, other DST dates", "same offset, other DST",
+ * "nearest offset". */
+const char	*tz_match_name(enum tz_match m);
+
+/* The index of the zone of cand[0..n) closest to want, the first of equals
+ * (a vendor's list is in its own order of preference), and *how; -1 when
+ * n is 0.  Vendors with their own list of zones (Gigaset N670/N870) or
+ * codes (Snom) get the entry that keeps the phone's clock right. */
+int	tz_nearest(const struct tzinfo *want, const struct tzinfo *cand,
+	    size_t n, enum tz_match *how);
 
 #endif

@@ -1,6 +1,8 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "device.h"
 #include "filecheck.h"
 #include "strmap.h"
@@ -59,6 +61,58 @@ add_code(json_object *o, const struct pack *p, const char *map,
 		json_object_object_add(o, field, json_object_get(v));
 }
 
+/* Values some vendors want spelled differently, which Mustache cannot
+ * compute: a port in hex (Gigaset N510: "0x13c4"), a URL without its
+ * scheme (Gigaset N510's data server), a PIN as BCD bytes (Gigaset N510:
+ * 1234 is "0x12,0x34"). */
+static void
+add_port_hex(json_object *o)
+{
+	json_object *v;
+	char hex[16];
+
+	if (o == NULL || !json_object_object_get_ex(o, "port", &v))
+		return;
+	snprintf(hex, sizeof(hex), "0x%x", (unsigned)json_object_get_int(v));
+	json_object_object_add(o, "port_hex", json_object_new_string(hex));
+}
+
+/* url_noscheme, url_scheme ("http") and url_scheme_code from the pack's
+ * maps.url_scheme (Grandstream's "upgrade via" P-values). */
+static void
+add_url_noscheme(json_object *o, const struct pack *pk)
+{
+	const char *url = str_of(o, "url"), *p;
+	char scheme[16];
+
+	if (url == NULL)
+		return;
+	p = strstr(url, "://");
+	json_object_object_add(o, "url_noscheme",
+	    json_object_new_string(p != NULL ? p + 3 : url));
+	if (p == NULL || (size_t)(p - url) >= sizeof(scheme))
+		return;
+	for (size_t i = 0; i < (size_t)(p - url); i++)
+		scheme[i] = (char)(url[i] >= 'A' && url[i] <= 'Z' ?
+		    url[i] - 'A' + 'a' : url[i]);
+	scheme[p - url] = '\0';
+	json_object_object_add(o, "url_scheme", json_object_new_string(scheme));
+	add_code(o, pk, "url_scheme", scheme, "url_scheme_code");
+}
+
+static void
+finish_pin(json_object *d)
+{
+	const char *pin = str_of(d, "system_pin");
+	char bcd[32];
+
+	if (pin == NULL || strlen(pin) != 4)
+		return;
+	snprintf(bcd, sizeof(bcd), "0x%.2s,0x%.2s", pin, pin + 2);
+	json_object_object_add(d, "system_pin_bcd",
+	    json_object_new_string(bcd));
+}
+
 static void
 set_default(json_object *o, const char *key, json_object *v)
 {
@@ -101,7 +155,7 @@ drop_userless(json_object *a)
 static void
 finish_accounts(json_object *d, const struct pack *p)
 {
-	json_object *a, *srv, *defs;
+	json_object *a, *srv, *defs, *obp;
 
 	if (!json_object_object_get_ex(d, "accounts", &a))
 		return;
@@ -130,7 +184,55 @@ finish_accounts(json_object *d, const struct pack *p)
 		set_default(srv, "transport", json_object_new_string("udp"));
 		add_code(srv, p, "transport", str_of(srv, "transport"),
 		    "transport_code");
+		/* The second spelling of models whose files differ from
+		 * the pack's others (Grandstream GRP: config version 2). */
+		add_code(srv, p, "transport_alt", str_of(srv, "transport"),
+		    "transport_alt");
+		add_port_hex(srv);
+		if (json_object_object_get_ex(o, "outbound_proxy", &obp)) {
+			set_default(obp, "port", json_object_new_int(5060));
+			add_port_hex(obp);
+		}
 		add_code(o, p, "line", json_object_get_string(v), "line_map");
+	}
+}
+
+/* key_name from the catalogue's key_layout, a list of {prefix, count
+ * [, blf_as]}: keys are numbered through the entries in order, so with
+ * [{prefix: topsoftkey, count: 20}, {prefix: softkey, count: 18}] key 21
+ * is softkey1 (wazo-provd-plugins, wazo_aastra common.py AastraModel).
+ * A key past the layout gets none.  blf_as replaces a BLF key's
+ * type_code where the phone has no BLF type on those keys. */
+static void
+add_key_name(json_object *key, json_object *d, int64_t n)
+{
+	json_object *info, *layout;
+
+	if (!json_object_object_get_ex(d, "model_info", &info) ||
+	    !json_object_object_get_ex(info, "key_layout", &layout) ||
+	    !json_object_is_type(layout, json_type_array))
+		return;
+	for (size_t i = 0; i < json_object_array_length(layout); i++) {
+		json_object *e = json_object_array_get_idx(layout, i);
+		const char *prefix = str_of(e, "prefix"), *count = str_of(e,
+		    "count"), *blf_as = str_of(e, "blf_as"), *type;
+		long c = count != NULL ? strtol(count, NULL, 10) : 0;
+		char name[64];
+
+		if (prefix == NULL || c <= 0)
+			return;
+		if (n > c) {
+			n -= c;
+			continue;
+		}
+		snprintf(name, sizeof(name), "%s%lld", prefix, (long long)n);
+		json_object_object_add(key, "key_name",
+		    json_object_new_string(name));
+		type = str_of(key, "type");
+		if (blf_as != NULL && type != NULL && strcmp(type, "blf") == 0)
+			json_object_object_add(key, "type_code",
+			    json_object_new_string(blf_as));
+		return;
 	}
 }
 
@@ -150,6 +252,8 @@ finish_keys(json_object *d, const struct pack *p)
 		set_default(o, "type", json_object_new_string("line"));
 		set_default(o, "line", json_object_new_int(1));
 		add_code(o, p, "key_type", str_of(o, "type"), "type_code");
+		add_code(o, p, "key_type_alt", str_of(o, "type"), "type_alt");
+		add_key_name(o, d, json_object_get_int64(v));
 		/* Per-key and per-line tables, for vendors whose parameter
 		 * names are numbered per key (Grandstream P-values). */
 		add_code(o, p, "key", json_object_get_string(v), "key_map");
@@ -222,19 +326,40 @@ finish_firmware(json_object *d, const struct useragent *ua)
 /* Vendors count the resync interval in minutes or hours; Mustache
  * cannot divide. */
 static void
-finish_provisioning(json_object *d)
+finish_provisioning(json_object *d, const struct pack *pk)
 {
 	json_object *prov, *v;
 	int64_t secs;
 
-	if (!json_object_object_get_ex(d, "provisioning", &prov) ||
-	    !json_object_object_get_ex(prov, "interval", &v))
+	if (json_object_object_get_ex(d, "firmware", &v))
+		add_url_noscheme(v, pk);
+	if (!json_object_object_get_ex(d, "provisioning", &prov))
+		return;
+	add_url_noscheme(prov, pk);
+	if (!json_object_object_get_ex(prov, "interval", &v))
 		return;
 	secs = json_object_get_int64(v);
 	json_object_object_add(prov, "interval_minutes",
 	    json_object_new_int64(secs / 60 > 0 ? secs / 60 : 1));
 	json_object_object_add(prov, "interval_hours",
 	    json_object_new_int64(secs / 3600 > 0 ? secs / 3600 : 1));
+}
+
+/* provisioning.url of a bootstrap file: the link the phone moves to;
+ * provisioning.link too, which only a bootstrap file has (the Cisco
+ * packs' Profile_Rule, whose provisioning.url is the plain server's). */
+static void
+set_bootstrap_url(json_object *d, const char *url)
+{
+	json_object *prov;
+
+	if (!json_object_object_get_ex(d, "provisioning", &prov) ||
+	    !json_object_is_type(prov, json_type_object)) {
+		prov = json_object_new_object();
+		json_object_object_add(d, "provisioning", prov);
+	}
+	json_object_object_add(prov, "url", json_object_new_string(url));
+	json_object_object_add(prov, "link", json_object_new_string(url));
 }
 
 static int
@@ -260,6 +385,289 @@ finish_timezone(json_object *d, json_object **cache, char *err,
 	}
 	json_object_object_add(d, "timezone", json_object_get(tj));
 	return 0;
+}
+
+static json_object *
+zone_entry(const char *zone, const char *value, const char *match,
+    int rules_match)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "zone", json_object_new_string(zone));
+	json_object_object_add(o, "value", json_object_new_string(value));
+	json_object_object_add(o, "match", json_object_new_string(match));
+	json_object_object_add(o, "rules_match",
+	    json_object_new_boolean(rules_match));
+	return o;
+}
+
+/* The entry of maps.zones (the vendor's own zone list: accepted IANA
+ * name -> what the phone is told) nearest to the zone `name`, as
+ * {"zone", "value", "match", "rules_match"}; a new reference, or NULL when
+ * the pack has no list or none of its zones loads.  A listed zone is its
+ * own answer ("listed"); any other loads every listed zone to find the
+ * nearest: the caller caches the answer. */
+static json_object *
+zone_choose(const struct pack *p, const char *name)
+{
+	json_object *zones, *o;
+	struct tzinfo want, *cand;
+	const char **keys;
+	enum tz_match how;
+	size_t n = 0, max;
+	char why[160];
+	int i;
+
+	if (!json_object_object_get_ex(p->maps, "zones", &zones) ||
+	    !json_object_is_type(zones, json_type_object))
+		return NULL;
+	if (json_object_object_get_ex(zones, name, &o))
+		return zone_entry(name, json_object_get_string(o), "listed", 1);
+	if (tz_load(NULL, name, &want, why, sizeof(why)) < 0)
+		return NULL;
+	max = (size_t)json_object_object_length(zones);
+	cand = xcalloc(max + 1, sizeof(*cand));
+	keys = xcalloc(max + 1, sizeof(*keys));
+	json_object_object_foreach(zones, k, v) {
+		(void)v;
+		if (tz_load(NULL, k, &cand[n], why, sizeof(why)) == 0)
+			keys[n++] = k;
+	}
+	o = NULL;
+	if ((i = tz_nearest(&want, cand, n, &how)) >= 0) {
+		json_object *val;
+		json_object_object_get_ex(zones, keys[i], &val);
+		o = zone_entry(keys[i], json_object_get_string(val),
+		    tz_match_name(how), how == TZ_MATCH_RULES);
+	}
+	free(cand);
+	free(keys);
+	return o;
+}
+
+/* vendor_zone: the pack's own zone for the device's time zone (see
+ * zone_choose), cached per pack and zone with the time zones; prov, when
+ * not NULL, records the choice for `deskprov explain`. */
+static void
+finish_vendor_zone(json_object *d, const struct pack *p,
+    json_object **cache, json_object *prov)
+{
+	json_object *tzo, *z, *note;
+	const char *name = json_object_object_get_ex(d, "timezone", &tzo) ?
+	    str_of(tzo, "name") : NULL;
+	char key[TZ_NAME_MAX + 160];
+
+	if (name == NULL || *cache == NULL)
+		return;
+	snprintf(key, sizeof(key), "zones|%s|%s", p->name, name);
+	if (!json_object_object_get_ex(*cache, key, &z)) {
+		z = zone_choose(p, name);
+		json_object_object_add(*cache, key, z);
+	}
+	if (z == NULL)
+		return;
+	json_object_object_add(d, "vendor_zone", json_object_get(z));
+	if (prov == NULL)
+		return;
+	note = json_object_new_object();
+	json_object_object_add(note, "layer", json_object_new_string("pack"));
+	snprintf(key, sizeof(key), "%s (%s, from %s in maps.zones)",
+	    json_object_get_string(json_object_object_get(z, "value")),
+	    json_object_get_string(json_object_object_get(z, "match")),
+	    json_object_get_string(json_object_object_get(z, "zone")));
+	json_object_object_add(note, "value", json_object_new_string(key));
+	json_object_object_add(prov, "vendor_zone", note);
+}
+
+/* ---- the directory (docs/packs.md, "Directory") ---- */
+
+/* The first word of a name and the rest, for vendors that store first
+ * and last names apart (as wazo-phoned splits a name for Gigaset). */
+static void
+split_name(const char *name, json_object *o)
+{
+	const char *sp = strchr(name, ' ');
+
+	if (str_of(o, "first_name") == NULL)
+		json_object_object_add(o, "first_name", sp == NULL ?
+		    json_object_new_string(name) :
+		    json_object_new_string_len(name, (int)(sp - name)));
+	if (str_of(o, "last_name") == NULL)
+		json_object_object_add(o, "last_name",
+		    json_object_new_string(sp == NULL ? "" : sp + 1));
+}
+
+/* A group's number (1, 2, ...) in order of first use; groups grows. */
+static int64_t
+group_id(json_object *groups, const char *name)
+{
+	size_t n = json_object_array_length(groups);
+	json_object *g;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(str_of(json_object_array_get_idx(groups, i),
+		    "name"), name) == 0)
+			return (int64_t)i + 1;
+	g = json_object_new_object();
+	json_object_object_add(g, "id", json_object_new_int64((int64_t)n + 1));
+	json_object_object_add(g, "name", json_object_new_string(name));
+	json_object_array_add(groups, g);
+	return (int64_t)n + 1;
+}
+
+/* One number as templates see it: type defaulted, the pack's code, its
+ * place among all numbers of the directory (item0: vendors that list one
+ * number per item number them), and the entry's first number of each
+ * type as work/home/mobile/other. */
+static json_object *
+dir_number(const struct pack *p, json_object *src, size_t i,
+    json_object *entry, size_t *items)
+{
+	json_object *o = json_object_new_object();
+	const char *num = str_of(src, "number"), *type = str_of(src, "type");
+
+	if (type == NULL)
+		type = "work";
+	json_object_object_add(o, "number", json_object_new_string(num));
+	json_object_object_add(o, "type", json_object_new_string(type));
+	json_object_object_add(o, "first", json_object_new_boolean(i == 0));
+	json_object_object_add(o, "item0", json_object_new_int64(
+	    (int64_t)(*items)++));
+	add_code(o, p, "number_type", type, "type_code");
+	if (i == 0)
+		json_object_object_add(entry, "number",
+		    json_object_new_string(num));
+	if (str_of(entry, type) == NULL)
+		json_object_object_add(entry, type, json_object_new_string(num));
+	return o;
+}
+
+static json_object *
+dir_entry(const struct pack *p, json_object *src, size_t idx,
+    json_object *groups, size_t *items)
+{
+	json_object *o = json_object_new_object(), *nums, *list;
+	const char *name = str_of(src, "name"), *group = str_of(src, "group");
+
+	json_object_object_add(o, "index0", json_object_new_int64((int64_t)idx));
+	json_object_object_add(o, "name", json_object_new_string(name));
+	if (str_of(src, "first_name") != NULL)
+		json_object_object_add(o, "first_name",
+		    json_object_new_string(str_of(src, "first_name")));
+	if (str_of(src, "last_name") != NULL)
+		json_object_object_add(o, "last_name",
+		    json_object_new_string(str_of(src, "last_name")));
+	split_name(name, o);
+	if (group != NULL && *group != '\0') {
+		json_object_object_add(o, "group", json_object_new_string(group));
+		json_object_object_add(o, "group_id",
+		    json_object_new_int64(group_id(groups, group)));
+	}
+	json_object_object_get_ex(src, "numbers", &nums);
+	list = json_object_new_array_ext((int)json_object_array_length(nums));
+	for (size_t i = 0; i < json_object_array_length(nums); i++)
+		json_object_array_add(list, dir_number(p,
+		    json_object_array_get_idx(nums, i), i, o, items));
+	json_object_object_add(o, "numbers", list);
+	return o;
+}
+
+/* A directory file sees its entries (new objects: the merged list shares
+ * the layers' own), their count and their groups. */
+static void
+finish_directory(json_object *d, const struct pack *p)
+{
+	json_object *src, *list, *groups = json_object_new_array();
+	size_t n = 0, items = 0;
+
+	if (json_object_object_get_ex(d, "directory", &src))
+		n = json_object_array_length(src);
+	list = json_object_new_array_ext((int)n);
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(list, dir_entry(p,
+		    json_object_array_get_idx(src, i), i, groups, &items));
+	json_object_object_add(d, "directory", list);
+	json_object_object_add(d, "directory_count",
+	    json_object_new_int64((int64_t)n));
+	json_object_object_add(d, "directory_groups", groups);
+}
+
+/* The pack's directory file this request's phone reads: its own when the
+ * pack has one per phone, else the shared one.  NULL when none. */
+static const struct pack_file *
+directory_file(const struct vendor_file_req *rq)
+{
+	const struct pack_file *shared = NULL;
+
+	for (size_t i = 0; i < rq->pack->n_files; i++) {
+		const struct pack_file *f = &rq->pack->files[i];
+		if (strcmp(f->tpl, VENDOR_DIRECTORY_TEMPLATE) != 0)
+			continue;
+		if (f->scope == SCOPE_PHONE && rq->phone != NULL)
+			return f;
+		if (f->scope == SCOPE_COMMON && shared == NULL)
+			shared = f;
+	}
+	return shared;
+}
+
+/* The URL phones are told for a file of theirs: provisioning.url, the
+ * server as the phone sees it, then the file name.
+ * TODO(links): links_phone_base_url() gives the prefix once the secure
+ * links branch is merged. */
+static int
+file_url(json_object *d, const char *fname, struct buf *out)
+{
+	json_object *prov;
+	const char *base = NULL;
+
+	if (json_object_object_get_ex(d, "provisioning", &prov))
+		base = str_of(prov, "url");
+	if (base == NULL || *base == '\0')
+		return -1;
+	buf_adds(out, base);
+	if (base[strlen(base) - 1] != '/')
+		buf_addc(out, '/');
+	buf_adds(out, fname);
+	return 0;
+}
+
+/* Any other file is told where the directory is, when there is one:
+ * directory_url, and for vendors that take a scheme and a path apart
+ * (Grandstream P330/P331) directory_https and directory_path (the URL
+ * without scheme and file name).  The entries themselves stay out: the
+ * file does not need them. */
+static void
+add_directory_url(json_object *d, const struct vendor_file_req *rq)
+{
+	const struct pack_file *f = directory_file(rq);
+	json_object *src;
+	char name[256];
+	struct buf url;
+	const char *p, *slash;
+	size_t n;
+
+	if (!json_object_object_get_ex(d, "directory", &src))
+		return;
+	n = json_object_array_length(src);
+	json_object_object_del(d, "directory");	/* frees src */
+	if (f == NULL || n == 0 ||
+	    vendor_file_name(f, f->scope == SCOPE_PHONE ? rq->phone : NULL,
+	    rq->model, name, sizeof(name)) < 0)
+		return;
+	buf_init(&url);
+	if (file_url(d, name, &url) == 0) {
+		json_object_object_add(d, "directory_url",
+		    json_object_new_string_len(url.data, (int)url.len));
+		p = strstr(url.data, "://") ? strstr(url.data, "://") + 3 :
+		    url.data;
+		slash = strrchr(p, '/');
+		json_object_object_add(d, "directory_path",
+		    json_object_new_string_len(p, (int)(slash - p)));
+		json_object_object_add(d, "directory_https",
+		    json_object_new_boolean(strncmp(url.data, "https:", 6) == 0));
+	}
+	buf_free(&url);
 }
 
 static void
@@ -292,8 +700,10 @@ vendor_data(const struct vendor_file_req *rq, json_object *prov, char *err,
 	gather_layers(rq, layers, &own);
 	d = device_merge(layers, prov);
 	json_object_put(own);
-	if (!rq->file->secrets)
+	if (!rq->file->secrets || rq->bootstrap_url != NULL)
 		device_strip_secrets(d);
+	if (rq->bootstrap_url != NULL)
+		set_bootstrap_url(d, rq->bootstrap_url);
 	/* The cache belongs to the snapshot, which is otherwise read-only:
 	 * a process answers one request at a time. */
 	if (finish_timezone(d, rq->snap->packs.tz_cache, err, errsz) < 0) {
@@ -313,12 +723,23 @@ vendor_data(const struct vendor_file_req *rq, json_object *prov, char *err,
 		add_phone(d, rq->phone);
 	finish_ntp(d);
 	if ((lang = str_of(d, "language")) != NULL)
+	{
 		add_code(d, rq->pack, "language", lang, "language_name");
+		/* A second spelling some models want (Fanvil X-U: "it"
+		 * where the older ones want "7"). */
+		add_code(d, rq->pack, "language_text", lang, "language_text");
+	}
 	finish_accounts(d, rq->pack);
 	finish_keys(d, rq->pack);
 	finish_params(d);
-	finish_provisioning(d);
+	finish_provisioning(d, rq->pack);
 	finish_firmware(d, rq->ua);
+	finish_pin(d);
+	finish_vendor_zone(d, rq->pack, rq->snap->packs.tz_cache, prov);
+	if (strcmp(rq->file->tpl, VENDOR_DIRECTORY_TEMPLATE) == 0)
+		finish_directory(d, rq->pack);
+	else
+		add_directory_url(d, rq);
 	return d;
 }
 
@@ -386,6 +807,9 @@ render_inputs(const struct vendor_file_req *rq, const char *template_rel,
 	buf_addc(k, '\0');
 	if (rq->ua != NULL)
 		buf_add(k, rq->ua->version, strlen(rq->ua->version));
+	buf_addc(k, '\0');
+	if (rq->bootstrap_url != NULL)
+		buf_adds(k, rq->bootstrap_url);
 }
 
 int

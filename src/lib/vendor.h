@@ -12,6 +12,11 @@
 #include "pack.h"
 #include "useragent.h"
 
+/* The template name that marks a pack's phonebook file: it alone sees the
+ * directory entries; every other file of the pack sees directory_url
+ * (docs/packs.md, "Directory"). */
+#define VENDOR_DIRECTORY_TEMPLATE	"directory"
+
 struct vendor_file_req {
 	const struct snapshot	*snap;
 	const struct pack	*pack;
@@ -20,6 +25,10 @@ struct vendor_file_req {
 	const struct phone	*phone;	/* a phone file's phone, else NULL */
 	const struct useragent	*ua;	/* NULL: nothing known */
 	const char		*fname;	/* the file name requested */
+	/* Set: the phone's bootstrap file (links.plain: bootstrap, see
+	 * links.h): every secret stripped and provisioning.url this link,
+	 * so the phone learns where to fetch the rest. */
+	const char		*bootstrap_url;
 };
 
 /* What a file name's MAC names when it is not a device of the file's

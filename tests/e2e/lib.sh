@@ -39,7 +39,7 @@ E2E_PIDS=()
 E2E_STOPPED=
 E2E_TMP=
 E2E_LOG=/dev/null
-E2E_PROCS='lighttpd|apache2|nginx|spawn-fcgi|profile.fcgi|metrics.fcgi|report.fcgi|compare.fcgi|prometheus'
+E2E_PROCS='lighttpd|apache2|nginx|spawn-fcgi|profile.fcgi|metrics.fcgi|report.fcgi|compare.fcgi|rps.fcgi|prometheus'
 # The system's python3 (scripts/deps installs it): a version-manager shim
 # earlier in PATH can take a second to start.
 if [ -x /usr/bin/python3 ]; then E2E_PY=/usr/bin/python3; else E2E_PY=python3; fi

@@ -127,7 +127,7 @@ FLEET=$E2E_TOP/tests/data/vendors/fleet
 cli files yealink-desk --etc "$FLEET"
 check "files (yealink): exit 0" test "$RC" -eq 0
 check "files (yealink): boot order, each rendered" eval '[ "$(grep -o "^  rendered  *[^ ]*" "$OUT" | awk "{print \$2}" | paste -sd" ")" = \
-    "/001565aabb01.boot /y000000000000.boot /y000000000066.cfg /y00000000066.cfg /001565aabb01.cfg" ]'
+    "/001565aabb01.boot /y000000000000.boot /y000000000066.cfg /y00000000066.cfg /001565aabb01.cfg /001565aabb01-phonebook.xml" ]'
 check "files (yealink): the firmware" grep -q \
     '^  firmware  *http://prov.example.net/fw/T46S-66.86.0.15.rom  (version 66.86.0.15)$' "$OUT"
 # The names are the ones the server answers: each renders the same bytes.
@@ -143,6 +143,18 @@ check "files (Cisco): its profile by MAC and by name" eval \
 check "files (Cisco): a firmware line" grep -Eq '^  (firmware|not configured|depends) ' "$OUT"
 cli files
 check "files without a phone: exit 2" test "$RC" -eq 2
+
+# ------------------------------------------------------------ explain: zones
+# A Gigaset N670/N870 takes only its own zone names: explain says which
+# one the device's zone became and why (issue 15).
+e2e_copy_etc "$FLEET"
+sed -i 's|timezone: Europe/Rome|timezone: Africa/Ceuta|' "$E2E_ETC/devices.yml"
+cli explain gigaset-desk --etc "$E2E_ETC"
+check "explain (Gigaset N870): the zone chosen from its list, and why" grep -Eq \
+    '^  vendor_zone +pack +Europe/Amsterdam \(same rules, from Europe/Amsterdam in maps.zones\)$' "$OUT"
+cli explain snom-desk --etc "$FLEET"
+check "explain (Snom): a listed zone's own code" grep -Eq \
+    '^  vendor_zone +pack +ITA\+1 \(listed, from Europe/Rome in maps.zones\)$' "$OUT"
 
 # ------------------------------------------------------------ render errors
 e2e_copy_etc "$FLEET"

@@ -34,7 +34,8 @@ git clone -q "$E2E_TOP" "$CLONE" >"$E2E_TMP/clone.out" 2>&1 ||
     tar --null --ignore-failed-read -T - -cf - 2>/dev/null) |
     tar -xf - -C "$CLONE" || e2e_abort "copy of the working tree"
 (cd "$E2E_TOP" && tar -cf - build/libdeskprov.a build/obj build/suites.h \
-    build/check_all build/deskprov build/mustache_spec cgi-bin/*.fcgi \
+    build/check_all build/deskprov build/deskprov-*d build/mustache_spec \
+    cgi-bin/*.fcgi \
     2>/dev/null) | tar -xf - -C "$CLONE"
 check "the clone is in a 0700 directory" \
     test "$(stat -c %a "$PRIV")" = 700

@@ -2,7 +2,7 @@
 # profile.fcgi behind nginx and a spawn-fcgi pool of four processes,
 # metrics.fcgi in a second pool of two, report.fcgi (three) and compare.fcgi
 # (two) in their own pools: nginx.conf.example is included in a minimal main
-# configuration written here.  Only its ten lines marked "deskprov:" are
+# configuration written here.  Only its thirteen lines marked "deskprov:" are
 # changed (port, sockets, document root, htpasswd).  The whole request
 # matrix of matrix.sh runs against it, then the basic-auth checks of
 # /metrics and /status, then a report upload and the admin pages
@@ -23,16 +23,18 @@ write_server_block() {
 	    -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: metrics socket\)|\1server unix:$E2E_METRICS_SOCK;\2|" \
 	    -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: report socket\)|\1server unix:$E2E_REPORT_SOCK;\2|" \
 	    -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: compare socket\)|\1server unix:$E2E_COMPARE_SOCK;\2|" \
+	    -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: api socket\)|\1server unix:$E2E_TMP/run/api.sock;\2|" \
 	    -e "s|^\( *\)listen [^;]*;\( *# deskprov: listen\)|\1listen 127.0.0.1:$E2E_PORT;\2|" \
 	    -e "s|^\( *\)root [^;]*;\( *# deskprov: www\)|\1root $E2E_WWW;\2|" \
 	    -e "s|^\( *\)auth_basic_user_file [^;]*;\( *# deskprov: htpasswd\)|\1auth_basic_user_file $E2E_HTPASSWD;\2|" \
 	    "$E2E_TOP/nginx.conf.example" >"$out"
 	n=$(grep -c -e "unix:$E2E_SOCK;" -e "unix:$E2E_METRICS_SOCK;" \
 	    -e "unix:$E2E_REPORT_SOCK;" -e "unix:$E2E_COMPARE_SOCK;" \
+	    -e "unix:$E2E_TMP/run/api.sock;" \
 	    -e "listen 127.0.0.1:$E2E_PORT;" -e "root $E2E_WWW;" \
 	    -e "auth_basic_user_file $E2E_HTPASSWD;" "$out")
-	[ "$n" -eq 10 ] ||
-	    e2e_abort "nginx.conf.example: expected 10 lines marked deskprov:, set $n"
+	[ "$n" -eq 13 ] ||
+	    e2e_abort "nginx.conf.example: expected 13 lines marked deskprov:, set $n"
 }
 
 write_nginx_conf() {

@@ -54,6 +54,11 @@ stage_units() {
 			sed "s|/usr/local|$stage|g" "$f" >"$E2E_TMP/units/${b/@./@$p.}"
 		done
 	done
+	mkdir -p "$stage/sbin"
+	cp "$E2E_TOP/build/deskprov-pnpd" "$stage/sbin/" ||
+	    e2e_abort "build/deskprov-pnpd is not built"
+	sed "s|/usr/local|$stage|g" "$E2E_TOP/dist/systemd/deskprov-pnpd.service" \
+	    >"$E2E_TMP/units/deskprov-pnpd.service"
 }
 
 systemd_checks() {
@@ -87,7 +92,7 @@ systemd_checks() {
 	out=$(cd "$E2E_TMP/units" && systemd-analyze verify --man=no ./*.socket \
 	    ./*.service 2>&1)
 	rc=$?
-	check "systemd-analyze verify: 4 sockets and 4 services, exit status $rc${out:+: $out}" \
+	check "systemd-analyze verify: 4 sockets and 5 services (deskprov-pnpd), exit status $rc${out:+: $out}" \
 	    test "$rc" -eq 0 -a -z "$out"
 	if [ "$(id -u)" -ne 0 ]; then
 		skip "systemd-sysusers and systemd-tmpfiles in a scratch root: not root"
@@ -184,10 +189,16 @@ ops_prepare_etc() {
 	e2e_copy_etc "$E2E_TOP/etc"
 	cat >>"$E2E_ETC/phones.yml" <<'YAML'
 
-  # Added by test_ops.sh: a phone that is never at 127.0.0.1.
+  # Added by test_ops.sh: a phone that is never at 127.0.0.1, with a
+  # personal link that may be used only from its own network.
   faraway:
     mac: "00:11:22:33:44:99"
     ip_address: "192.0.2.99"
+    link_key: OPSOPSOPSOPSOPSOPSOPSOPSOPSOPSOPSOPSOPSOPSO
+    links: {allow: ["192.0.2.0/24"]}
+  retired:
+    mac: "00:11:22:33:44:98"
+    enabled: false
 YAML
 	etc_sed serviceconfig.yml '/^ip_whitelist:/{s/.*/ip_whitelist: []/;n;d;}'
 }
@@ -205,6 +216,12 @@ OPS_REQUESTS=(
 	"1 ua_mismatch -A Cisco-CP-6841-3PCC/12.0.1\x20(001122334466) /reception.xml"
 	"1 unknown_phone /001565aabb99.cfg"
 	"0 bad_method -X DELETE /reception.xml"
+	"1 bad_key /p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/001122334455.xml"
+	"1 bad_token /t/not-the-token/001122334455.xml"
+	"1 bad_link /o/AAAAAAAAAAAAAAAAAAAAAA/001122334455.xml"
+	"1 mac_mismatch /p/OPSOPSOPSOPSOPSOPSOPSOPSOPSOPSOPSOPSOPSOPSO/001122334455.xml"
+	"1 addr_not_allowed /p/OPSOPSOPSOPSOPSOPSOPSOPSOPSOPSOPSOPSOPSOPSO/001122334499.xml"
+	"0 disabled /retired.xml"
 	"1 unknown_phone -X POST --data-binary <x/> /report/aabbccddeeff"
 )
 

@@ -93,6 +93,39 @@ if [ -d "$GOLDEN/gigaset" ]; then
 	    7c2f80aabb06.xml
 fi
 
+# Grandstream GRP2614: the same order; its own file is <config version="2">
+# (wazo-provd-plugins, wazo_grandstream GRP261x templates).
+boot grandstream "Grandstream Model HW GRP2614 SW 1.0.5.15 DevId c074adaabb09" \
+    cfgc074adaabb09.xml cfggrp2614.xml cfg.xml
+
+# Gigaset N510 IP PRO: <MAC>.xml, uppercase (wazo-provd-plugins,
+# wazo_gigaset common.py; the User-Agent form of its comments).
+boot gigaset "N510 IP PRO/42.245.00.000.000;7C2F80AABB0A" 7C2F80AABB0A.xml
+
+# Aastra/Mitel: aastra.cfg, then <model>.cfg, then <MAC>.cfg (Aastra
+# 6700i/6800i/9000i Administrator Guide, "Configuration Files"; the
+# User-Agent form of wazo-provd-plugins' wazo_aastra common.py).
+boot aastra "Aastra6867i MAC:00-08-5D-AA-BB-0B V:4.2.0.2023-SIP" \
+    aastra.cfg 6867i.cfg 00085DAABB0B.cfg
+expect_header Content-Type '^text/plain' "aastra: .cfg is text"
+refuse 403 ua_mismatch "Mitel6940 MAC:14-00-E9-AA-BB-77 V:6.4.0.140-SIP" \
+    /00085DAABB0B.cfg "a Mitel asking for another phone's file"
+# Phonebooks (issue 15): each pack's directory file, at the URL the
+# phone's own configuration names, fetched with its User-Agent.
+boot yealink "Yealink SIP-T46S 66.80.0.1 00:15:65:aa:bb:01" 001565aabb01-phonebook.xml
+boot snom "Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 2010.12-00004-g9ba52f5 000413AABB02 SXM:0 UXM:0)" \
+    000413AABB02-tbook.xml
+boot grandstream "Grandstream Model HW GXP2170 V1.3A SW 1.0.9.1 DevId 000b82aabb03" phonebook.xml
+boot fanvil "Fanvil X6U 2.10.0 0c383eaabb04" 0c383eaabb04-phonebook.xml
+boot cisco-spa "Cisco/SPA508G-7.5.5 (0002FDAABB07)(CBT141400UK)" 0002fdaabb07-directory.xml
+boot cisco-mpp "Cisco-CP-8841-3PCC/11.3.1 (00562baabb08)" 00562baabb08-directory.xml
+boot polycom "FileTransport PolycomVVX-VVX_400-UA/5.8.0.1000 Type/Application" \
+    0004f2aabb05-directory.xml 000000000000-directory.xml
+boot gigaset "Gigaset N870 IP PRO/83.V2.10.0+build.a546b91;7C2F80AABB06" \
+    7c2f80aabb06-directory.xml
+refuse 403 ua_mismatch "Yealink SIP-T46S 66.80.0.1 00:15:65:aa:bb:77" \
+    /001565aabb01-phonebook.xml "a Yealink asking for another Yealink's phonebook"
+
 # What must be refused.
 refuse 403 ua_mismatch "Yealink SIP-T46S 66.80.0.1 00:15:65:aa:bb:01" \
     /000413AABB02.xml "a Yealink User-Agent asking for a Snom file"
@@ -169,8 +202,8 @@ req /001565aabb01.cfg
 expect_body_same "$GOLDEN/yealink/001565aabb01.cfg" "yealink: shipped template back"
 out=$(DESKPROV_SCHEMA_DIR="$E2E_TOP/schema" "$E2E_TOP/build/deskprov" check \
     "$E2E_ETC" 2>/dev/null)
-check "deskprov check: every file of the 8 devices renders" \
-    grep -q '8 devices, 30 files rendered' <<<"$out"
+check "deskprov check: every file of the 11 devices renders" \
+    grep -q '11 devices, 49 files rendered' <<<"$out"
 
 log_read
 expect_log_clean "$E2E_LOG"
