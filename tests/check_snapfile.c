@@ -11,12 +11,17 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "links.h"
 #include "snapfile.h"
 #include "testutil.h"
 
 #define GOOD	"tests/data/config/good"
+#define KEY_YL	"abcdefghijklmnopqrstuvwxyz-_0123456789ABCDE"
+#define KEY_API	"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
-/* The good fixture with a Yealink device added, and the shipped packs. */
+/* The good fixture with a Yealink device added (with every field that
+ * points somewhere: a link key, link rules, a SIP contact), a Cisco phone
+ * the API wrote to devices.d, and the shipped packs. */
 static void
 stage(char dir[TU_DIR_MAX])
 {
@@ -29,10 +34,33 @@ stage(char dir[TU_DIR_MAX])
 	ck_assert_ptr_nonnull(f);
 	fputs("  desk-yl:\n    mac: \"00:15:65:00:00:01\"\n"
 	    "    vendor: yealink\n    model: T23P\n"
+	    "    link_key: " KEY_YL "\n"
+	    "    sip_contact: \"192.0.2.99:5062\"\n"
+	    "    links:\n      expires: 2027-01-31T18:00:00+01:00\n"
+	    "      mac_check: false\n"
+	    "      allow: [\"192.0.2.0/24\", \"2001:db8::1\"]\n"
 	    "    accounts:\n      - {line: 1, user: \"2001\", "
 	    "password: \"pw-2001\"}\n", f);
 	ck_assert_int_eq(fclose(f), 0);
+	snprintf(path, sizeof(path), "%s/devices.d", dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	tu_write(path, "api-1.yml", "api-1:\n"
+	    "  mac: \"00:11:22:33:44:99\"\n  link_key: " KEY_API "\n"
+	    "  enabled: false\n  Station_Name: \"From the API\"\n");
 	/* The fixture has its own schema.yml; packs come from schema/. */
+}
+
+/* tu_remove_dir() with stage()'s devices.d. */
+static void
+unstage(const char *dir)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/devices.d/api-1.yml", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/devices.d", dir);
+	rmdir(path);
+	tu_remove_dir(dir);
 }
 
 static void
@@ -76,6 +104,16 @@ assert_same_phone(const struct phone *a, const struct phone *b)
 		ck_assert(same_str(a->params[i].ua, b->params[i].ua));
 		ck_assert_uint_eq(a->params[i].slot, b->params[i].slot);
 	}
+	ck_assert(same_str(a->rules.link_key, b->rules.link_key));
+	ck_assert_int_eq(a->rules.expires, b->rules.expires);
+	ck_assert_uint_eq(a->rules.disabled, b->rules.disabled);
+	ck_assert_uint_eq(a->rules.no_mac_check, b->rules.no_mac_check);
+	ck_assert_uint_eq(a->rules.n_allow, b->rules.n_allow);
+	if (a->rules.n_allow > 0)
+		ck_assert_int_eq(memcmp(a->rules.allow, b->rules.allow,
+		    a->rules.n_allow * sizeof(*a->rules.allow)), 0);
+	ck_assert(same_str(a->sip_addr, b->sip_addr));
+	ck_assert_uint_eq(a->sip_port, b->sip_port);
 	ck_assert_int_eq(a->pack == NULL, b->pack == NULL);
 	if (a->pack != NULL) {
 		ck_assert_str_eq(a->pack->name, b->pack->name);
@@ -116,11 +154,20 @@ START_TEST(test_open_is_the_load)
 			    &img->phones[i]);
 	}
 	/* The device's pack pointer is the open snapshot's own pack. */
-	ck_assert_ptr_eq(img->phones[img->n_phones - 1].pack,
+	ck_assert_ptr_eq(img->phones[img->n_phones - 2].pack,
 	    packset_find(&img->packs, "yealink"));
+	/* The link-key index is in the image; devices.d is read. */
+	ck_assert_str_eq(img->phones[img->n_phones - 1].id, "api-1");
+	ck_assert_uint_ne(img->phones[img->n_phones - 1].tag, 0);
+	ck_assert_ptr_eq(links_find_key(img, KEY_YL, LINKS_KEY_LEN),
+	    &img->phones[img->n_phones - 2]);
+	ck_assert_ptr_eq(links_find_key(img, KEY_API, LINKS_KEY_LEN),
+	    &img->phones[img->n_phones - 1]);
+	ck_assert_str_eq(img->phones[img->n_phones - 2].sip_addr,
+	    "192.0.2.99");
 	snapshot_free(img);
 	snapshot_free(priv);
-	tu_remove_dir(dir);
+	unstage(dir);
 }
 END_TEST
 
@@ -153,7 +200,7 @@ START_TEST(test_two_images)
 	snapshot_free(a);
 	ck_assert_str_eq(b->phones[0].id, "phone-01");
 	snapshot_free(b);
-	tu_remove_dir(dir);
+	unstage(dir);
 }
 END_TEST
 
@@ -246,7 +293,7 @@ START_TEST(test_refused)
 	if (refusals[_i].d == BODY_BYTE)
 		ck_assert_ptr_null(snapfile_open(path, SNAPFILE_CHECK_TAIL,
 		    NULL, &why, &err));
-	tu_remove_dir(dir);
+	unstage(dir);
 }
 END_TEST
 
@@ -268,7 +315,7 @@ START_TEST(test_broken_config_keeps_file)
 	ck_assert_int_eq(snapfile_peek(path, &after), 0);
 	ck_assert_uint_eq(after.ino, before.ino);
 	ck_assert_uint_eq(after.source_sig, 42);
-	tu_remove_dir(dir);
+	unstage(dir);
 }
 END_TEST
 
@@ -286,7 +333,92 @@ START_TEST(test_clean_temps)
 	snapfile_clean(dir, "snap");
 	ck_assert_int_eq(stat(tmp, &st), -1);
 	ck_assert_int_eq(stat(path, &st), 0);
-	tu_remove_dir(dir);
+	unstage(dir);
+}
+END_TEST
+
+/* Every pointer struct phone holds, and where an image keeps what it
+ * points to: the arena, or the pinned pack tables.  When struct phone
+ * (or struct phone_rules) changes, test_walker_fields fails: list each
+ * new pointer field here AND check it in snapfile_phone_inside()
+ * (src/lib/snapfile.c), then update PHONE_SIZE / PHONE_RULES_SIZE.  A
+ * pointer the walker does not know of would reach another process as an
+ * address of the compiler's heap. */
+#define PHONE_SIZE		152
+#define PHONE_RULES_SIZE	32
+#define PARAM_SIZE		40
+
+static const struct {
+	int	 line;
+	size_t	 off;
+	int	 pinned;	/* points into the pack tables */
+} phone_pointers[] = {
+	{ __LINE__, offsetof(struct phone, id), 0 },
+	{ __LINE__, offsetof(struct phone, serial), 0 },
+	{ __LINE__, offsetof(struct phone, model), 0 },
+	{ __LINE__, offsetof(struct phone, nets), 0 },
+	{ __LINE__, offsetof(struct phone, params), 0 },
+	{ __LINE__, offsetof(struct phone, pack), 1 },
+	{ __LINE__, offsetof(struct phone, pmodel), 1 },
+	{ __LINE__, offsetof(struct phone, device), 0 },
+	{ __LINE__, offsetof(struct phone, rules.link_key), 0 },
+	{ __LINE__, offsetof(struct phone, rules.allow), 0 },
+	{ __LINE__, offsetof(struct phone, sip_addr), 0 },
+};
+
+START_TEST(test_walker_fields)
+{
+	ck_assert_msg(sizeof(struct phone) == PHONE_SIZE &&
+	    sizeof(struct phone_rules) == PHONE_RULES_SIZE &&
+	    sizeof(struct param) == PARAM_SIZE,
+	    "struct phone is %zu bytes, phone_rules %zu, param %zu: a field "
+	    "was added; teach snapfile_phone_inside() its pointers, list "
+	    "them in phone_pointers[] and update the sizes here",
+	    sizeof(struct phone), sizeof(struct phone_rules),
+	    sizeof(struct param));
+}
+END_TEST
+
+/* Each listed pointer, pointed outside the image, is caught; so is a
+ * parameter's string. */
+START_TEST(test_walker_catches)
+{
+	static union {
+		struct param	 p[1];
+		unsigned char	 b[512];
+	} arena;
+	static unsigned char pin[256];
+	static const char outside[] = "a literal of this executable";
+	const unsigned char *lo = arena.b, *hi = arena.b + sizeof(arena.b);
+	const unsigned char *pl = pin, *pin_hi = pin + sizeof(pin);
+	struct phone ph;
+
+	memset(&ph, 0, sizeof(ph));
+	for (size_t i = 0; i < sizeof(phone_pointers) /
+	    sizeof(phone_pointers[0]); i++) {
+		const void *in = phone_pointers[i].pinned ? pin + 16 :
+		    arena.b + 256;
+		memcpy((char *)&ph + phone_pointers[i].off, &in, sizeof(in));
+	}
+	arena.p[0].name = (const char *)arena.b + 300;
+	arena.p[0].value = (const char *)arena.b + 310;
+	ph.params = arena.p;
+	ph.n_params = 1;
+	ck_assert_int_eq(snapfile_phone_inside(&ph, lo, hi, pl, pin_hi), 1);
+	for (size_t i = 0; i < sizeof(phone_pointers) /
+	    sizeof(phone_pointers[0]); i++) {
+		char *field = (char *)&ph + phone_pointers[i].off;
+		const void *save, *bad = outside;
+
+		memcpy(&save, field, sizeof(save));
+		memcpy(field, &bad, sizeof(bad));
+		ck_assert_msg(snapfile_phone_inside(&ph, lo, hi, pl, pin_hi) ==
+		    0, "line %d: a pointer out of the image passes",
+		    phone_pointers[i].line);
+		memcpy(field, &save, sizeof(save));
+	}
+	arena.p[0].ua = outside;
+	ck_assert_int_eq(snapfile_phone_inside(&ph, lo, hi, pl, pin_hi), 0);
 }
 END_TEST
 
@@ -305,6 +437,8 @@ snapfile_suite(void)
 	    sizeof(refusals) / sizeof(refusals[0]));
 	tcase_add_test(tc, test_broken_config_keeps_file);
 	tcase_add_test(tc, test_clean_temps);
+	tcase_add_test(tc, test_walker_fields);
+	tcase_add_test(tc, test_walker_catches);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -183,9 +183,11 @@ param_inside(const struct param *p, const unsigned char *lo,
 }
 
 /* 1 when everything phone ph points to is in the image: the arena
- * [lo, hi) or the pack tables [pin, pin_hi). */
-static int
-phone_inside(const struct phone *ph, const unsigned char *lo,
+ * [lo, hi) or the pack tables [pin, pin_hi).  A pointer field added to
+ * struct phone (or struct phone_rules) must be checked here:
+ * tests/check_snapfile.c lists them and fails when struct phone grows. */
+int
+snapfile_phone_inside(const struct phone *ph, const unsigned char *lo,
     const unsigned char *hi, const unsigned char *pin,
     const unsigned char *pin_hi)
 {
@@ -224,7 +226,8 @@ root_escape(const struct snap_root *r, const unsigned char *lo,
     const unsigned char *hi, const unsigned char *pin)
 {
 	for (size_t i = 0; i < r->n_phones; i++)
-		if (!phone_inside(&r->phones[i], lo, hi, pin, pin + SNAP_PIN))
+		if (!snapfile_phone_inside(&r->phones[i], lo, hi, pin,
+		    pin + SNAP_PIN))
 			return inside(r->phones[i].id, lo, hi) ?
 			    r->phones[i].id : "a phone";
 	if (!map_inside(&r->by_ident, lo, hi, 1) ||

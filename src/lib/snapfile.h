@@ -74,6 +74,14 @@ struct snapshot	*snapfile_open(const char *path, enum snapfile_check,
 /* Reads and checks the header only (no mapping): 0 with info, or -1. */
 int	snapfile_peek(const char *path, struct snapfile_info *info);
 
+/* The walker's test of one phone: 1 when every pointer it holds (and
+ * every parameter's) is NULL or inside the arena [lo, hi), its pack
+ * pointers inside the pinned tables [pin, pin_hi); 0 when one escapes.
+ * A compile refuses an image with a phone that escapes. */
+int	snapfile_phone_inside(const struct phone *, const unsigned char *lo,
+	    const unsigned char *hi, const unsigned char *pin,
+	    const unsigned char *pin_hi);
+
 /* Removes "<name>.tmp.*" files a killed compiler left in dir. */
 void	snapfile_clean(const char *dir, const char *name);
 
