@@ -132,7 +132,13 @@ check "the client got $(cat "$E2E_TMP/answers") answers, none wrong" \
 # The kills left no process behind and none crashed.
 check "still 4 profile.fcgi processes" test "$(fcgi_pids | wc -w)" -eq 4
 
-# Another executable's image, served: the same document as `render`.
+# Another executable's image, served: the same document as `render`.  A
+# phone the API wrote to devices.d, with a personal link, comes along:
+# its key is found in the image's link index by profile.fcgi.
+KEY=abcdefghijklmnopqrstuvwxyz-_0123456789ABCDE
+mkdir -p "$E2E_ETC/devices.d"
+printf 'api-1:\n  mac: "029900000001"\n  link_key: %s\n  Station_Name: "from-the-api"\n' \
+    "$KEY" >"$E2E_ETC/devices.d/api-1.yml"
 "$E2E_TOP/build/deskprov" compile --etc "$E2E_ETC" --data "$E2E_TMP/data" \
     >/dev/null 2>&1
 check "deskprov compile wrote the image" test -s "$SNAP/current"
@@ -146,4 +152,10 @@ for i in 0 7777 19999; do
 	check "phone $i: profile.fcgi's answer is deskprov render's" \
 	    cmp -s "$R_BODY" "$E2E_TMP/render.body"
 done
+req -A "Cisco-CP-6841-3PCC/12.0.1 (029900000001)" "/p/$KEY/029900000001.xml"
+check "the devices.d phone is served by its personal link from the image" \
+    grep -q '<Station_Name ua="na">from-the-api</Station_Name>' "$R_BODY"
+req -A "Cisco-CP-6841-3PCC/12.0.1 (029900000001)" \
+    "/p/${KEY%E}F/029900000001.xml"
+check "another key is not found ($R_STATUS)" test "$R_STATUS" = 404
 e2e_finish
