@@ -43,6 +43,11 @@ struct loader {
 	enum config_file	 cur;		/* file being checked */
 	struct diag		*err;
 	struct strmap		 names;		/* interned parameter names */
+	/* Unknown parameter names already looked up: name -> the key it is
+	 * one typo away from, or no_suggestion.  A fleet repeats its keys
+	 * on every phone; the lookup is an edit distance to every known
+	 * key, a fifth of a million phones' load when done per phone. */
+	struct strmap		 suggested;
 	uint64_t		 hash;		/* of the files' bytes so far */
 	struct extra_files	 extra;		/* until the packs own them */
 	const struct snapshot_opts *opts;	/* never NULL */
@@ -565,22 +570,38 @@ load_phone_meta(struct loader *l, struct phone *ph, const char *key,
  * parameter is sent to the phone as written, where a phone ignores it:
  * when it is one typo away from a key we know, say so.  Phone-entry keys
  * are offered first, so "ip_adress" is taken for ip_address. */
-static void
-check_phone_key(struct loader *l, const struct phone *ph,
-    const struct ynode *k)
+static const char no_suggestion[] = "";
+
+static const char *
+suggest_key(struct loader *l, const char *name, size_t n)
 {
 	const struct snapshot *s = l->snap;
 	struct text_suggest sg;
 
-	text_suggest_init(&sg, k->str, k->len);
+	text_suggest_init(&sg, name, n);
 	for (int i = 0; meta_keys[i] != NULL; i++)
 		text_suggest_offer(&sg, meta_keys[i]);
 	for (size_t i = 0; i < s->n_base; i++)
 		text_suggest_offer(&sg, s->base[i].name);
-	if (sg.best != NULL)
+	return sg.best != NULL ? sg.best : no_suggestion;
+}
+
+/* name is the parameter's interned name (intern_name()), which outlives
+ * the memo. */
+static void
+check_phone_key(struct loader *l, const struct phone *ph,
+    const struct ynode *k, const char *name)
+{
+	const char *best = strmap_get(&l->suggested, name, k->len);
+
+	if (best == NULL) {
+		best = suggest_key(l, name, k->len);
+		strmap_put(&l->suggested, name, k->len, (void *)(uintptr_t)best);
+	}
+	if (best != no_suggestion)
 		warn(l, k->line, "phone '%s': unknown key %s, sent to the "
 		    "phone as a parameter (did you mean %s?)", ph->id,
-		    DIAG_Q(k->str), DIAG_Q(sg.best));
+		    DIAG_Q(k->str), DIAG_Q(best));
 }
 
 /* Orders a phone's parameters by base slot (extras last, in file order),
@@ -740,7 +761,7 @@ load_phone(struct loader *l, const struct ynode *key, const struct ynode *v,
 		if (base != NULL)
 			params[np].slot = base->slot;
 		else
-			check_phone_key(l, ph, k);
+			check_phone_key(l, ph, k, params[np].name);
 		np++;
 	}
 	sort_by_slot(params, np);
@@ -1175,6 +1196,7 @@ snapshot_load_with(const char *etc, const char *schema_dir,
 	l.ua_words[1] = arena_strndup(&s->arena, "ro", 2);
 	l.ua_words[2] = arena_strndup(&s->arena, "rw", 2);
 	strmap_init(&l.names, 1024);
+	strmap_init(&l.suggested, 64);
 	rc = o->src ? read_src(&l, o->src) : read_files(&l, etc, schema_dir);
 	if (rc == 0)
 		rc = load_settings(&l);
@@ -1193,6 +1215,7 @@ snapshot_load_with(const char *etc, const char *schema_dir,
 	extra_files_free(&l.extra);
 	extra_files_free(&l.devs);
 	strmap_free(&l.names);
+	strmap_free(&l.suggested);
 	if (rc == 0)
 		s->source_hash = l.hash;
 	if (rc < 0) {
