@@ -26,7 +26,7 @@ arena_init(struct arena *a)
 	a->head = NULL;
 	a->total = 0;
 	a->region = NULL;
-	a->region_cap = a->region_used = 0;
+	a->region_cap = a->region_used = a->region_ready = 0;
 }
 
 void
@@ -35,6 +35,29 @@ arena_init_region(struct arena *a, void *base, size_t cap)
 	arena_init(a);
 	a->region = base;
 	a->region_cap = cap;
+}
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE	23	/* Linux 5.14 */
+#endif
+#define REGION_STEP	((size_t)16 << 20)
+
+/* Populates the region ahead of the bump pointer, 16 MB at a time: one
+ * call instead of a fault per page (a million phones' image is 700 MB).
+ * An older kernel refuses the advice and the pages fault in as before. */
+static void
+region_populate(struct arena *a)
+{
+	size_t from = a->region_ready, len = REGION_STEP;
+
+	while (a->region_ready < a->region_used)
+		a->region_ready += REGION_STEP;
+	len = a->region_ready - from;
+	if (a->region_ready > a->region_cap) {
+		a->region_ready = a->region_cap;
+		len = a->region_cap - from;
+	}
+	(void)madvise(a->region + from, len, MADV_POPULATE_WRITE);
 }
 
 static void *
@@ -50,6 +73,8 @@ region_alloc(struct arena *a, size_t n, size_t align)
 	}
 	a->region_used += pad + n;
 	a->total += n;
+	if (a->region_used > a->region_ready)
+		region_populate(a);
 	return a->region + a->region_used - n;
 }
 

@@ -14,6 +14,7 @@ struct arena {
 	unsigned char		*region;
 	size_t			 region_cap;
 	size_t			 region_used;
+	size_t			 region_ready;	/* populated up to here */
 };
 
 void	 arena_init(struct arena *);
