@@ -793,11 +793,16 @@ index_key(struct loader *l, struct phone *ph, const char *what,
 static void
 index_fleet_ips(struct snapshot *s)
 {
-	size_t ranges = 0;
+	size_t ranges = 0, hosts = 0;
 
-	strmap_init(&s->fleet_hosts, s->n_phones);
-	for (size_t i = 0; i < s->n_phones; i++)
+	/* Sized for its hosts, so the table never grows in the arena. */
+	for (size_t i = 0; i < s->n_phones; i++) {
 		ranges += s->phones[i].n_nets;
+		for (uint32_t j = 0; j < s->phones[i].n_nets; j++)
+			hosts += s->phones[i].nets[j].prefix ==
+			    (s->phones[i].nets[j].addr.family == 4 ? 32 : 128);
+	}
+	strmap_init_arena(&s->fleet_hosts, hosts, &s->arena);
 	s->fleet_ranges.nets = arena_calloc(&s->arena, ranges ? ranges : 1,
 	    sizeof(struct ipnet));
 	for (size_t i = 0; i < s->n_phones; i++)
@@ -869,7 +874,7 @@ load_phones(struct loader *l)
 	s->n_phones = n_yml + l->devs.n;
 	s->phones = arena_calloc(&s->arena, s->n_phones ? s->n_phones : 1,
 	    sizeof(*s->phones));
-	strmap_init(&s->by_ident, s->n_phones * 3);
+	strmap_init_arena(&s->by_ident, s->n_phones * 3, &s->arena);
 	l->cur = CF_PHONES;
 	for (size_t i = 0; i < n_yml; i++) {
 		struct phone *ph = &s->phones[i];

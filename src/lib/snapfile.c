@@ -238,12 +238,14 @@ root_escape(const struct snap_root *r, const unsigned char *lo,
 	return NULL;
 }
 
-/* Copies a heap table into the arena, where the image keeps it. */
+/* A table as the image keeps it: its slots in the arena (copied there
+ * unless they were built there), no pointer to the compiler's arena. */
 static void
 copy_map(struct arena *a, struct strmap *dst, const struct strmap *src)
 {
 	*dst = *src;
-	if (src->cap == 0)
+	dst->arena = NULL;
+	if (src->cap == 0 || src->arena == a)
 		return;
 	dst->slots = arena_alloc(a, src->cap * sizeof(*src->slots));
 	memcpy(dst->slots, src->slots, src->cap * sizeof(*src->slots));
