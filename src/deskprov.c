@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,7 +33,9 @@
 #include "schematool.h"
 #include "secret.h"
 #include "settings.h"
+#include "snapfile.h"
 #include "store.h"
+#include "tz.h"
 #include "summary.h"
 #include "vendor.h"
 #include "app_rps.h"
@@ -502,6 +505,75 @@ cmd_explain(int argc, char **argv)
 out:
 	app_free(&app);
 	return rc;
+}
+
+/* Where compile writes without -o: the image the servers of DATA map,
+ * under their lock, so that a server never starts a compile of its own
+ * beside this one.  The lock's descriptor, or -1 after a message. */
+static int
+compile_target(const struct app *app, char *path, size_t n)
+{
+	char dir[APP_PATH_MAX + 16], lock[APP_PATH_MAX + 32];
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s/snapshot", app->data_dir);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		cli_error("cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	snprintf(lock, sizeof(lock), "%s/lock", dir);
+	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0600)) < 0 || flock(fd, LOCK_EX) < 0) {
+		cli_error("cannot lock %s: %s", lock, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	snapfile_clean(dir, "current");
+	snprintf(path, n, "%s/current", dir);
+	return fd;
+}
+
+static int
+cmd_compile(int argc, char **argv)
+{
+	struct app_options o = { 0 };
+	struct snapfile_info info;
+	const char *out = NULL;
+	char path[APP_PATH_MAX + 32], msg[DIAG_TEXT_MAX];
+	struct diag err;
+	struct app app;
+	int lockfd = -1, rc;
+
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+			out = argv[++i];
+		else if (strcmp(argv[i], "--etc") == 0 && i + 1 < argc)
+			o.etc = argv[++i];
+		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+			o.data_dir = argv[++i];
+		else
+			usage_error("compile: unexpected argument '%.64s'",
+			    argv[i]);
+	app_options_from_env(&o);
+	app_init_dirs(&app, "compile", &o);
+	tz_set_zoneinfo_dir(o.zoneinfo);
+	if (out != NULL)
+		snprintf(path, sizeof(path), "%s", out);
+	else if ((lockfd = compile_target(&app, path, sizeof(path))) < 0)
+		return 1;
+	rc = snapfile_compile(app.etc, app.schema_dir, path,
+	    config_state_sig(app.etc, app.schema_dir), &info, &err);
+	if (lockfd >= 0)
+		close(lockfd);
+	if (rc < 0) {
+		diag_format(&err, msg, sizeof(msg));
+		cli_error("%s: %s", app.etc, msg);
+		return 1;
+	}
+	printf("%s: %" PRIu64 " phones, %" PRIu64 " bytes, compiled in %.3f "
+	    "s\n", path, info.n_phones, info.length, info.compile_seconds);
+	return 0;
 }
 
 static int
@@ -1657,6 +1729,13 @@ static const struct command {
 	    "list parameters reported but not in schema.yml, and the reverse",
 	    "Exit status 0 when both lists are empty, 1 when not, 2 on "
 	    "trouble." },
+	{ "compile", NULL, cmd_compile, "[-o FILE] [--etc ETC] [--data DATA]",
+	    "compile the configuration into the snapshot the servers map",
+	    "Without -o, into DATA/snapshot/current, under the servers' lock:\n"
+	    "every FastCGI process of DATA takes it at its next look at the\n"
+	    "files.  With -o, into FILE, to ship: a server started with\n"
+	    "DESKPROV_SNAPSHOT=FILE serves it as it is (docs/snapshot.md).\n"
+	    "Exit status 0 when it compiles, 1 otherwise." },
 	{ "link", "create", cmd_link_create, "PHONE [--uses N] [--minutes T] "
 	    "[--until-report] [--etc ETC] [--data DATA]",
 	    "make a one-time link for PHONE and print its URL, once",

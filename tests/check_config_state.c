@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "config_state.h"
+#include "snapfile.h"
 #include "testutil.h"
 
 #define GOOD	"tests/data/config/good"
@@ -336,6 +337,208 @@ START_TEST(test_broken_from_the_start)
 }
 END_TEST
 
+/* ---- shared mode: one compiled image for every process ---- */
+
+
+struct shared_dirs {
+	char	etc[TU_DIR_MAX];
+	char	data[TU_DIR_MAX];
+	char	snap[TU_DIR_MAX + 16];
+};
+
+static void
+shared_setup(struct shared_dirs *d)
+{
+	tu_copy_dir(GOOD, d->etc);
+	tu_mkdtemp(d->data);
+	snprintf(d->snap, sizeof(d->snap), "%s/snapshot", d->data);
+}
+
+/* The data directory holds subdirectories (snapshot/, and the last-good
+ * copy of a process that loaded privately): removed depth first. */
+static void
+remove_tree(const char *dir, int depth)
+{
+	char path[512];
+	struct dirent *e;
+	DIR *dp = opendir(dir);
+
+	ck_assert_ptr_nonnull(dp);
+	while ((e = readdir(dp)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (unlink(path) < 0 && depth < 4)
+			remove_tree(path, depth + 1);
+	}
+	closedir(dp);
+	ck_assert_msg(rmdir(dir) == 0, "cannot remove %s", dir);
+}
+
+static void
+shared_teardown(struct shared_dirs *d)
+{
+	remove_tree(d->data, 0);
+	tu_remove_dir(d->etc);
+}
+
+/* Refreshes until the snapshot is no longer `old` or the compile ends
+ * (a bounded wait on an event, never a timed assertion). */
+static const struct snapshot *
+await_compile(struct config_state *cs, const struct snapshot *old)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	const struct snapshot *s = cs->snap;
+
+	for (int i = 0; i < 6000 && (s == old || cs->compiler != 0); i++) {
+		nanosleep(&ts, NULL);
+		s = config_state_refresh(cs);
+	}
+	return config_state_refresh(cs);
+}
+
+/* A small config (its last compile was quick) is compiled before the
+ * request that saw the change is answered, as a private reload was. */
+START_TEST(test_shared_small_waits)
+{
+	struct config_state a;
+	const struct snapshot *s;
+	struct shared_dirs d;
+
+	shared_setup(&d);
+	config_state_init_shared(&a, "a", d.etc, d.etc, d.data, NULL);
+	a.compile_wait = 1000000;
+	tick();
+	tu_write(d.etc, "common.yml", common_ok);
+	s = config_state_refresh(&a);
+	ck_assert_int_eq(a.compiler, 0);
+	ck_assert_str_eq(base_value(s, "Proxy_1_"), "pbx2.example.net");
+	ck_assert_uint_eq(a.compiles, 2);
+	config_state_free(&a);
+	shared_teardown(&d);
+}
+END_TEST
+
+/* The first process compiles; a second one of the same files compiles
+ * nothing: it takes the image (here, in one test process where the
+ * image's address is the first one's, it loads privately instead). */
+START_TEST(test_shared_one_compile)
+{
+	struct config_state a, b;
+	struct shared_dirs d;
+	struct snapfile_info info;
+	char path[200];
+
+	shared_setup(&d);
+	config_state_init_shared(&a, "a", d.etc, d.etc, d.data, NULL);
+	ck_assert_ptr_nonnull(a.snap);
+	ck_assert_ptr_nonnull(a.snap->image);
+	ck_assert_uint_eq(a.compiles, 1);
+	ck_assert_uint_eq(a.snap->n_phones, 4);
+	snprintf(path, sizeof(path), "%s/current", d.snap);
+	ck_assert_int_eq(snapfile_peek(path, &info), 0);
+	ck_assert_uint_eq(info.source_sig, config_state_sig(d.etc, d.etc));
+	config_state_init_shared(&b, "b", d.etc, d.etc, d.data, NULL);
+	ck_assert_ptr_nonnull(b.snap);
+	ck_assert_uint_eq(b.compiles, 0);
+	ck_assert_ptr_null(b.snap->image);
+	ck_assert_uint_eq(b.snap->source_hash, a.snap->source_hash);
+	config_state_free(&b);
+	/* With the address free, the same image is simply mapped. */
+	config_state_free(&a);
+	config_state_init_shared(&a, "a", d.etc, d.etc, d.data, NULL);
+	ck_assert_uint_eq(a.compiles, 0);
+	ck_assert_ptr_nonnull(a.snap->image);
+	config_state_free(&a);
+	shared_teardown(&d);
+}
+END_TEST
+
+/* An edit: compiled once in a child while the old snapshot serves, then
+ * swapped in; a broken edit is compiled once, reported by every process
+ * from the note the compiler left, and the good snapshot keeps serving. */
+START_TEST(test_shared_swap_and_broken)
+{
+	struct config_state a, b;
+	const struct snapshot *first, *s;
+	struct shared_dirs d;
+
+	shared_setup(&d);
+	config_state_init_shared(&a, "a", d.etc, d.etc, d.data, NULL);
+	a.compile_wait = 0;	/* as if the fleet were large */
+	first = a.snap;
+	ck_assert_str_eq(base_value(first, "Proxy_1_"), "pbx.example.net");
+
+	tick();
+	tu_write(d.etc, "common.yml", common_ok);
+	s = config_state_refresh(&a);
+	ck_assert_ptr_eq(s, first);		/* still serving */
+	ck_assert_int_gt(a.compiler, 0);	/* a child compiles */
+	s = await_compile(&a, first);
+	ck_assert_ptr_ne(s, first);
+	ck_assert_ptr_nonnull(s->image);
+	ck_assert_str_eq(base_value(s, "Proxy_1_"), "pbx2.example.net");
+	ck_assert_uint_eq(a.compiles, 2);
+	ck_assert_str_eq(a.error, "");
+
+	tick();
+	tu_write(d.etc, "common.yml", common_broken);
+	first = config_state_refresh(&a);
+	s = await_compile(&a, NULL);
+	ck_assert_ptr_eq(s, first);
+	ck_assert_msg(strncmp(a.error, "common.yml:3:", 13) == 0, "error is "
+	    "'%s'", a.error);
+	ck_assert_uint_eq(a.compiles, 3);
+	/* Another process (once a has let go of the image's address): the
+	 * note, not a compile of its own; it serves the last compiled
+	 * snapshot. */
+	config_state_free(&a);
+	config_state_init_shared(&b, "b", d.etc, d.etc, d.data, NULL);
+	ck_assert_uint_eq(b.compiles, 0);
+	ck_assert_msg(strncmp(b.error, "common.yml:3:", 13) == 0, "error is "
+	    "'%s'", b.error);
+	ck_assert_ptr_nonnull(b.snap);
+	ck_assert_str_eq(base_value(b.snap, "Proxy_1_"), "pbx2.example.net");
+	config_state_free(&b);
+	shared_teardown(&d);
+}
+END_TEST
+
+/* A shipped image is served without the files; replaced by a damaged
+ * one, it is refused and the one before keeps serving. */
+START_TEST(test_shipped_refused_keeps)
+{
+	struct config_state a;
+	const struct snapshot *first;
+	struct shared_dirs d;
+	char ship[200], tmp[220];
+	struct diag err;
+	FILE *f;
+
+	shared_setup(&d);
+	snprintf(ship, sizeof(ship), "%s/fleet.snap", d.data);
+	ck_assert_int_eq(snapfile_compile(d.etc, d.etc, ship, 0, NULL, &err),
+	    0);
+	config_state_init_shared(&a, "a", "/nonexistent", "/nonexistent",
+	    d.data, ship);
+	first = a.snap;
+	ck_assert_ptr_nonnull(first);
+	ck_assert_uint_eq(first->n_phones, 4);
+	ck_assert_uint_eq(a.compiles, 0);
+	snprintf(tmp, sizeof(tmp), "%s.new", ship);
+	f = fopen(tmp, "wb");
+	ck_assert_ptr_nonnull(f);
+	fputs("DPSNAP\r\n", f);	/* a header cut short */
+	fclose(f);
+	ck_assert_int_eq(rename(tmp, ship), 0);
+	ck_assert_ptr_eq(config_state_refresh(&a), first);
+	ck_assert_uint_eq(first->n_phones, 4);
+	config_state_free(&a);
+	unlink(ship);
+	shared_teardown(&d);
+}
+END_TEST
+
 Suite *config_state_suite(void);
 
 Suite *
@@ -354,6 +557,13 @@ config_state_suite(void)
 	tcase_add_test(tc, test_edit_undone);
 	tcase_add_test(tc, test_missing_directory);
 	tcase_add_test(tc, test_broken_from_the_start);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("shared");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_shared_one_compile);
+	tcase_add_test(tc, test_shared_small_waits);
+	tcase_add_test(tc, test_shared_swap_and_broken);
+	tcase_add_test(tc, test_shipped_refused_keeps);
 	suite_add_tcase(s, tc);
 	return s;
 }

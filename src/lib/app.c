@@ -21,6 +21,7 @@ app_options_from_env(struct app_options *o)
 		    schema_dir) },
 		{ "DESKPROV_DATA", offsetof(struct app_options, data_dir) },
 		{ "DESKPROV_ZONEINFO", offsetof(struct app_options, zoneinfo) },
+		{ "DESKPROV_SNAPSHOT", offsetof(struct app_options, snapshot) },
 	};
 
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
@@ -62,7 +63,7 @@ copy_dir(char dst[APP_PATH_MAX], const char *value, const char *fallback)
 }
 
 void
-app_init(struct app *app, const char *prog, const struct app_options *o)
+app_init_dirs(struct app *app, const char *prog, const struct app_options *o)
 {
 	memset(app, 0, sizeof(*app));
 	app->prog = prog;
@@ -71,14 +72,28 @@ app_init(struct app *app, const char *prog, const struct app_options *o)
 	copy_dir(app->etc, o->etc, DESKPROV_ETC_DEFAULT);
 	copy_dir(app->schema_dir, o->schema_dir, DESKPROV_SCHEMA_DEFAULT);
 	copy_dir(app->data_dir, o->data_dir, DESKPROV_DATA_DEFAULT);
+	copy_dir(app->snapshot, o->snapshot, "");
+}
+
+void
+app_init(struct app *app, const char *prog, const struct app_options *o)
+{
+	app_init_dirs(app, prog, o);
 	/* Time zones are read while the snapshot loads: set before it. */
 	tz_set_zoneinfo_dir(o->zoneinfo);
 	if (app->server) {
 		app->metrics = instrument_open(app->data_dir, prog);
 		app->abuse = abuse_open(app->data_dir, prog);
 	}
-	config_state_init(&app->cs, prog, app->etc, app->schema_dir,
-	    app->server ? app->data_dir : NULL);
+	/* A server shares one compiled snapshot with every other process;
+	 * the tool loads the files it is pointed at. */
+	if (app->server)
+		config_state_init_shared(&app->cs, prog, app->etc,
+		    app->schema_dir, app->data_dir, app->snapshot[0] ?
+		    app->snapshot : NULL);
+	else
+		config_state_init(&app->cs, prog, app->etc, app->schema_dir,
+		    NULL);
 	config_state_attach_metrics(&app->cs, app->metrics);
 }
 

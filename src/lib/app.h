@@ -28,6 +28,9 @@ struct app_options {
 	const char	*schema_dir;	/* DESKPROV_SCHEMA_DIR, else ./schema */
 	const char	*data_dir;	/* DESKPROV_DATA, else ./reports */
 	const char	*zoneinfo;	/* DESKPROV_ZONEINFO, else the system's */
+	/* DESKPROV_SNAPSHOT: a compiled image (`deskprov compile -o`) a
+	 * server serves as it is instead of compiling etc; NULL: none. */
+	const char	*snapshot;
 	/* A long-running FastCGI process: shares the last good config
 	 * through data_dir, opens the shared metrics, may create the
 	 * secret key.  The command-line tool is none of these. */
@@ -42,6 +45,7 @@ struct app {
 	char			 etc[APP_PATH_MAX];
 	char			 schema_dir[APP_PATH_MAX];
 	char			 data_dir[APP_PATH_MAX];
+	char			 snapshot[APP_PATH_MAX];	/* "": none */
 	int			 server;
 	struct config_state	 cs;
 	struct metrics		*metrics;	/* owned; NULL: metrics off */
@@ -61,6 +65,10 @@ void	app_options_from_env(struct app_options *o);
  * abuse table.  Never
  * fails: without a good config, app->cs says why.  Free with app_free(). */
 void	app_init(struct app *, const char *prog, const struct app_options *o);
+/* Only the directories of app_init(), for a command that loads nothing
+ * (deskprov compile); app_free() is not needed. */
+void	app_init_dirs(struct app *, const char *prog,
+	    const struct app_options *o);
 /* app_init() for a FastCGI program: everything from the environment. */
 void	app_init_server(struct app *, const char *prog);
 /* Releases the snapshot, closes the metrics and the abuse table and

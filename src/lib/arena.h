@@ -11,6 +11,11 @@ struct arena {
 	struct arena_chunk	*head;
 	size_t			 total;	/* bytes handed out, for statistics */
 	size_t			 chunk;	/* bytes a new chunk holds; 0: 1 MiB */
+	/* A region arena (arena_init_region) bumps inside this instead. */
+	unsigned char		*region;
+	size_t			 region_cap;
+	size_t			 region_used;
+	size_t			 region_ready;	/* populated up to here */
 };
 
 void	 arena_init(struct arena *);
@@ -18,6 +23,13 @@ void	 arena_init(struct arena *);
  * report) that would never fill the 1 MiB a snapshot's chunks hold, each
  * populated page of which costs the kernel a zeroed page. */
 void	 arena_init_sized(struct arena *, size_t chunk);
+
+/* An arena inside [base, base + cap), zero-filled memory the caller owns
+ * (a snapshot image being compiled, snapfile.h): everything allocated
+ * from it has an address the image keeps.  arena_free() forgets the
+ * region without unmapping it.  Running out of it aborts, like running
+ * out of memory. */
+void	 arena_init_region(struct arena *, void *base, size_t cap);
 void	 arena_free(struct arena *);
 /* Memory borrowed until arena_free(); aligned for any type. */
 void	*arena_alloc(struct arena *, size_t);

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "flatprofile.h"
 #include "links.h"
+#include "snapfile.h"
 #include "text.h"
 #include "yamltree.h"
 
@@ -42,8 +43,19 @@ struct loader {
 	enum config_file	 cur;		/* file being checked */
 	struct diag		*err;
 	struct strmap		 names;		/* interned parameter names */
+	/* Unknown parameter names already looked up: name -> the key it is
+	 * one typo away from, or no_suggestion.  A fleet repeats its keys
+	 * on every phone; the lookup is an edit distance to every known
+	 * key, a fifth of a million phones' load when done per phone. */
+	struct strmap		 suggested;
 	uint64_t		 hash;		/* of the files' bytes so far */
 	struct extra_files	 extra;		/* until the packs own them */
+	const struct snapshot_opts *opts;	/* never NULL */
+	/* Strings a parameter shares, in the arena: an image must hold
+	 * every string its phones point to, never a literal of one
+	 * executable. */
+	const char		*empty;
+	const char		*ua_words[3];	/* "na", "ro", "rw" */
 	struct extra_files	 devs;		/* devices.d/<id>.yml */
 	const char		*cur_name;	/* a devices.d file, or NULL */
 	const struct config_override *ov;	/* or NULL */
@@ -168,14 +180,14 @@ load_param(struct loader *l, const struct ynode *key, const struct ynode *v,
 	p->name = intern_name(l, key->str, key->len);
 	p->name_len = (uint32_t)key->len;
 	if (val->is_null) {
-		p->value = "";
+		p->value = l->empty;
 		p->value_len = 0;
 	} else {
 		p->value = arena_strndup(&l->snap->arena, val->str, val->len);
 		p->value_len = (uint32_t)val->len;
 	}
-	p->ua = ua ? (ua->str[0] == 'n' ? "na" : ua->str[0] == 'r' &&
-	    ua->str[1] == 'o' ? "ro" : "rw") : NULL;
+	p->ua = ua ? l->ua_words[ua->str[0] == 'n' ? 0 : ua->str[0] == 'r' &&
+	    ua->str[1] == 'o' ? 1 : 2] : NULL;
 	p->slot = SLOT_NONE;
 	return 0;
 }
@@ -558,22 +570,38 @@ load_phone_meta(struct loader *l, struct phone *ph, const char *key,
  * parameter is sent to the phone as written, where a phone ignores it:
  * when it is one typo away from a key we know, say so.  Phone-entry keys
  * are offered first, so "ip_adress" is taken for ip_address. */
-static void
-check_phone_key(struct loader *l, const struct phone *ph,
-    const struct ynode *k)
+static const char no_suggestion[] = "";
+
+static const char *
+suggest_key(struct loader *l, const char *name, size_t n)
 {
 	const struct snapshot *s = l->snap;
 	struct text_suggest sg;
 
-	text_suggest_init(&sg, k->str, k->len);
+	text_suggest_init(&sg, name, n);
 	for (int i = 0; meta_keys[i] != NULL; i++)
 		text_suggest_offer(&sg, meta_keys[i]);
 	for (size_t i = 0; i < s->n_base; i++)
 		text_suggest_offer(&sg, s->base[i].name);
-	if (sg.best != NULL)
+	return sg.best != NULL ? sg.best : no_suggestion;
+}
+
+/* name is the parameter's interned name (intern_name()), which outlives
+ * the memo. */
+static void
+check_phone_key(struct loader *l, const struct phone *ph,
+    const struct ynode *k, const char *name)
+{
+	const char *best = strmap_get(&l->suggested, name, k->len);
+
+	if (best == NULL) {
+		best = suggest_key(l, name, k->len);
+		strmap_put(&l->suggested, name, k->len, (void *)(uintptr_t)best);
+	}
+	if (best != no_suggestion)
 		warn(l, k->line, "phone '%s': unknown key %s, sent to the "
 		    "phone as a parameter (did you mean %s?)", ph->id,
-		    DIAG_Q(k->str), DIAG_Q(sg.best));
+		    DIAG_Q(k->str), DIAG_Q(best));
 }
 
 /* Orders a phone's parameters by base slot (extras last, in file order),
@@ -679,7 +707,8 @@ load_device(struct loader *l, const struct ynode *v, struct phone *ph)
 		    "of the %s catalogue", ph->id, ph->pack->name);
 	if ((ph->pmodel = pack_find_model(ph->pack, model->str)) == NULL)
 		return unknown_model(l, ph, model);
-	ph->model = ph->pmodel->name;
+	ph->model = arena_strndup(&l->snap->arena, ph->pmodel->name,
+	    strlen(ph->pmodel->name));
 	if (ph->mac[0] == '\0')
 		return fail(l, v->line, "phone '%s': a device needs its mac",
 		    ph->id);
@@ -732,7 +761,7 @@ load_phone(struct loader *l, const struct ynode *key, const struct ynode *v,
 		if (base != NULL)
 			params[np].slot = base->slot;
 		else
-			check_phone_key(l, ph, k);
+			check_phone_key(l, ph, k, params[np].name);
 		np++;
 	}
 	sort_by_slot(params, np);
@@ -764,11 +793,16 @@ index_key(struct loader *l, struct phone *ph, const char *what,
 static void
 index_fleet_ips(struct snapshot *s)
 {
-	size_t ranges = 0;
+	size_t ranges = 0, hosts = 0;
 
-	strmap_init(&s->fleet_hosts, s->n_phones);
-	for (size_t i = 0; i < s->n_phones; i++)
+	/* Sized for its hosts, so the table never grows in the arena. */
+	for (size_t i = 0; i < s->n_phones; i++) {
 		ranges += s->phones[i].n_nets;
+		for (uint32_t j = 0; j < s->phones[i].n_nets; j++)
+			hosts += s->phones[i].nets[j].prefix ==
+			    (s->phones[i].nets[j].addr.family == 4 ? 32 : 128);
+	}
+	strmap_init_arena(&s->fleet_hosts, hosts, &s->arena);
 	s->fleet_ranges.nets = arena_calloc(&s->arena, ranges ? ranges : 1,
 	    sizeof(struct ipnet));
 	for (size_t i = 0; i < s->n_phones; i++)
@@ -848,19 +882,25 @@ load_phones(struct loader *l)
 	s->n_phones = n_yml + l->devs.n;
 	s->phones = arena_calloc(&s->arena, s->n_phones ? s->n_phones : 1,
 	    sizeof(*s->phones));
-	strmap_init(&s->by_ident, s->n_phones * 3);
+	strmap_init_arena(&s->by_ident, s->n_phones * 3, &s->arena);
 	l->cur = CF_PHONES;
 	for (size_t i = 0; i < n_yml; i++) {
 		struct phone *ph = &s->phones[i];
 		if (load_phone(l, YMAP_KEY(phones, i), YMAP_VAL(phones, i),
 		    ph) < 0 || index_phone(l, ph) < 0)
 			return -1;
+		if (ph->pack == NULL)
+			ph->tag = flatprofile_hash(s, ph);
 	}
 	/* The API's devices, after phones.yml (devstore.h). */
 	s->n_phones_yml = n_yml;
-	for (size_t i = 0; i < l->devs.n; i++)
-		if (load_device_file(l, &l->devs.v[i], &s->phones[n_yml + i]) < 0)
+	for (size_t i = 0; i < l->devs.n; i++) {
+		struct phone *ph = &s->phones[n_yml + i];
+		if (load_device_file(l, &l->devs.v[i], ph) < 0)
 			return -1;
+		if (ph->pack == NULL)
+			ph->tag = flatprofile_hash(s, ph);
+	}
 	l->cur_name = NULL;
 	if (links_index(s, l->err) < 0)
 		return -1;
@@ -878,6 +918,44 @@ hash_file(uint64_t h, const char *data, size_t len)
 
 	h = hash_bytes(h, &n, sizeof(n));
 	return data ? hash_bytes(h, data, len) : h;
+}
+
+static void	apply_override(struct extra_files *,
+		    const struct config_override *);
+
+/* The same from bytes already read (an image's embedded files, or what
+ * the compiler read in one go). */
+static int
+read_src(struct loader *l, const struct config_files *src)
+{
+	l->hash = HASH_SEED;
+	for (int f = 0; f < CF_COUNT; f++) {
+		l->cur = (enum config_file)f;
+		if (f == CF_PHONES && l->opts->no_phones)
+			continue;
+		if (src->data[f] == NULL) {
+			if (file_required[f])
+				return fail(l, 0, "missing from the config "
+				    "directory");
+			l->hash = hash_file(l->hash, NULL, 0);
+			continue;
+		}
+		if (ydoc_load_string(&l->docs[f], src->data[f], src->len[f],
+		    l->err) < 0) {
+			diag_set_file(l->err, file_names[f]);
+			return -1;
+		}
+		l->hash = hash_file(l->hash, src->data[f], src->len[f]);
+		l->present[f] = 1;
+	}
+	l->cur = CF_SCHEMA;
+	if (extra_files_copy(&l->extra, &src->extra) < 0)
+		return fail(l, 0, "out of memory");
+	if (l->ov != NULL)
+		apply_override(&l->extra, l->ov);
+	l->hash = extra_files_hash(l->hash, &l->extra);
+	extra_files_take_prefix(&l->extra, DEVSTORE_DIR "/", &l->devs);
+	return 0;
 }
 
 static int
@@ -935,7 +1013,8 @@ read_files(struct loader *l, const char *etc, const char *schema_dir)
 			l->hash = hash_file(l->hash, NULL, 0);
 			continue;
 		}
-		if (ydoc_load_file_raw(&l->docs[f], paths[f], CONFIG_FILE_MAX,
+		if (ydoc_load_file_raw(&l->docs[f], paths[f], f == CF_PHONES ?
+		    CONFIG_PHONES_MAX : CONFIG_FILE_MAX,
 		    l->err, &raw, &len) < 0) {
 			diag_set_file(l->err, file_names[f]);
 			return -1;
@@ -968,6 +1047,68 @@ load_packs(struct loader *l)
 	    l->docs[CF_VENDORS].root, l->docs[CF_DEVICES].root, l->err);
 }
 
+/* Copies the pack tables (the packs, and each pack's models) to the
+ * fixed address opts->pin, in pack order, so that a phone's pack and
+ * pmodel pointers are the same in every process that loads the same
+ * files there (snapfile.c); what the tables point to stays private. */
+static int
+pin_packs(struct loader *l)
+{
+	struct snapshot *s = l->snap;
+	struct packset *ps = &s->packs;
+	size_t need = ps->n * sizeof(*ps->packs), at;
+
+	for (size_t i = 0; i < ps->n; i++)
+		need += ps->packs[i].n_models * sizeof(struct pack_model);
+	if (need > l->opts->pin_cap)
+		return fail(l, 0, "the vendor packs' tables take %zu bytes, "
+		    "more than the %zu a snapshot image has for them", need,
+		    l->opts->pin_cap);
+	s->pin = l->opts->pin;
+	s->pin_cap = l->opts->pin_cap;
+	if (ps->n > 0)
+		memcpy(s->pin, ps->packs, ps->n * sizeof(*ps->packs));
+	free(ps->packs);
+	ps->packs = (struct pack *)(void *)s->pin;
+	at = ps->n * sizeof(*ps->packs);
+	for (size_t i = 0; i < ps->n; i++) {
+		struct pack *p = &ps->packs[i];
+		size_t n = p->n_models * sizeof(*p->models);
+		if (n == 0)
+			continue;
+		memcpy(s->pin + at, p->models, n);
+		free(p->models);
+		p->models = (struct pack_model *)(void *)(s->pin + at);
+		at += n;
+	}
+	s->pin_used = at;
+	return 0;
+}
+
+/* The reverse, before packset_free(), which frees the tables. */
+static void
+unpin_packs(struct snapshot *s)
+{
+	struct packset *ps = &s->packs;
+	struct pack *packs;
+
+	if (s->pin == NULL || ps->packs != (struct pack *)(void *)s->pin)
+		return;
+	for (size_t i = 0; i < ps->n; i++) {
+		struct pack *p = &ps->packs[i];
+		struct pack_model *m;
+		if (p->n_models == 0)
+			continue;
+		m = xcalloc(p->n_models, sizeof(*m));
+		memcpy(m, p->models, p->n_models * sizeof(*m));
+		p->models = m;
+	}
+	packs = xcalloc(ps->n + 1, sizeof(*packs));
+	if (ps->n > 0)
+		memcpy(packs, ps->packs, ps->n * sizeof(*packs));
+	ps->packs = packs;
+}
+
 static double
 now_seconds(void)
 {
@@ -990,9 +1131,9 @@ config_files_free(struct config_files *files)
 
 /* 1 when the file is absent, 0 with its bytes, -1 otherwise. */
 static int
-read_whole(const char *path, char **out, size_t *len)
+read_whole(const char *path, size_t max, char **out, size_t *len)
 {
-	int rc = af_read_path(path, CONFIG_FILE_MAX, out, len);
+	int rc = af_read_path(path, max, out, len);
 
 	return rc == -ENOENT ? 1 : rc < 0 ? -1 : 0;
 }
@@ -1007,19 +1148,23 @@ config_files_read(const char *etc, const char *schema_dir,
 	memset(files, 0, sizeof(*files));
 	config_paths(etc, schema_dir, paths);
 	for (int f = 0; f < CF_COUNT; f++) {
-		int rc = read_whole(paths[f], &files->data[f], &files->len[f]);
+		int rc = read_whole(paths[f], f == CF_PHONES ?
+		    CONFIG_PHONES_MAX : CONFIG_FILE_MAX, &files->data[f],
+		    &files->len[f]);
 		if (rc < 0) {
 			config_files_free(files);
 			return -1;
 		}
-		h = hash_file(h, files->data[f], files->len[f]);
+		if (hash != NULL)
+			h = hash_file(h, files->data[f], files->len[f]);
 	}
 	if (extra_files_read(etc, schema_dir, &files->extra, err,
 	    sizeof(err)) < 0) {
 		config_files_free(files);
 		return -1;
 	}
-	*hash = extra_files_hash(h, &files->extra);
+	if (hash != NULL)
+		*hash = extra_files_hash(h, &files->extra);
 	return 0;
 }
 
@@ -1027,12 +1172,23 @@ struct snapshot *
 snapshot_load(const char *etc, const char *schema_dir,
     struct diag *err)
 {
-	return snapshot_load_override(etc, schema_dir, NULL, err);
+	static const struct snapshot_opts defaults;
+
+	return snapshot_load_with(etc, schema_dir, &defaults, err);
 }
 
 struct snapshot *
 snapshot_load_override(const char *etc, const char *schema_dir,
     const struct config_override *ov, struct diag *err)
+{
+	const struct snapshot_opts o = { .ov = ov };
+
+	return snapshot_load_with(etc, schema_dir, &o, err);
+}
+
+struct snapshot *
+snapshot_load_with(const char *etc, const char *schema_dir,
+    const struct snapshot_opts *o, struct diag *err)
 {
 	struct loader l;
 	struct snapshot *s = xcalloc(1, sizeof(*s));
@@ -1043,26 +1199,38 @@ snapshot_load_override(const char *etc, const char *schema_dir,
 	diag_clear(err);
 	l.snap = s;
 	l.err = err;
-	l.ov = ov;
-	arena_init(&s->arena);
+	l.opts = o;
+	l.ov = o->ov;
+	if (o->region != NULL)
+		arena_init_region(&s->arena, o->region, o->region_cap);
+	else
+		arena_init(&s->arena);
+	l.empty = arena_strndup(&s->arena, "", 0);
+	l.ua_words[0] = arena_strndup(&s->arena, "na", 2);
+	l.ua_words[1] = arena_strndup(&s->arena, "ro", 2);
+	l.ua_words[2] = arena_strndup(&s->arena, "rw", 2);
 	strmap_init(&l.names, 1024);
 	clock_gettime(CLOCK_REALTIME, &s->read_from);
-	rc = read_files(&l, etc, schema_dir);
+	strmap_init(&l.suggested, 64);
+	rc = o->src ? read_src(&l, o->src) : read_files(&l, etc, schema_dir);
 	if (rc == 0)
 		rc = load_settings(&l);
 	if (rc == 0)
 		rc = load_common_and_schema(&l);
 	if (rc == 0)
 		rc = load_packs(&l);
+	if (rc == 0 && o->pin != NULL)
+		rc = pin_packs(&l);
 	if (rc == 0) {
 		render_base(s);
-		rc = load_phones(&l);
+		rc = o->no_phones ? 0 : load_phones(&l);
 	}
 	for (int f = 0; f < CF_COUNT; f++)
 		ydoc_free(&l.docs[f]);
 	extra_files_free(&l.extra);
 	extra_files_free(&l.devs);
 	strmap_free(&l.names);
+	strmap_free(&l.suggested);
 	if (rc == 0)
 		s->source_hash = l.hash;
 	if (rc < 0) {
@@ -1079,12 +1247,17 @@ snapshot_free(struct snapshot *s)
 {
 	if (s == NULL)
 		return;
-	strmap_free(&s->by_ident);
-	strmap_free(&s->by_link_key);
+	/* An image's indexes live in the image. */
+	if (s->image == NULL) {
+		strmap_free(&s->by_ident);
+		strmap_free(&s->by_link_key);
+		strmap_free(&s->fleet_hosts);
+	}
 	strmap_free(&s->base_slots);
-	strmap_free(&s->fleet_hosts);
+	unpin_packs(s);
 	packset_free(&s->packs);
 	arena_free(&s->arena);
+	snapfile_unmap(s->image);
 	free(s);
 }
 

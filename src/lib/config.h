@@ -20,6 +20,10 @@
 /* Per YAML file: with the YAML budget (yamltree.h) a load of this much
  * takes at most about 600 MB; docs/limits.md has the fleet this holds. */
 #define CONFIG_FILE_MAX	(64u * 1024 * 1024)
+/* phones.yml alone: since the servers share one compiled snapshot
+ * (snapfile.h), only the one compiling process holds its tree, so it may
+ * hold a million phones (about 270 MB written as bench/gen-fleet does). */
+#define CONFIG_PHONES_MAX	(512u * 1024 * 1024)
 
 /* The files of a configuration directory, in the order they are read. */
 enum config_file {
@@ -37,6 +41,7 @@ struct param {
 	uint32_t	 slot;		/* index into the base list, or NONE */
 };
 
+struct snapfile_map;
 /* A phone entry's access rules (links.h parses and enforces them). */
 struct phone_rules {
 	const char		*link_key;	/* personal key, or NULL */
@@ -62,6 +67,9 @@ struct phone {
 	const struct pack	*pack;
 	const struct pack_model	*pmodel;
 	const char		*device;	/* its own layer, as JSON */
+	/* The flat profile's tag (ETag) for a Cisco phone, computed once at
+	 * load, so that a 304 renders nothing; 0 for a device. */
+	uint64_t		 tag;
 	struct phone_rules	 rules;
 	/* sip_contact: where `deskprov notify` reaches it, an address
 	 * (sip_addr, validated) and port; NULL when not set. */
@@ -117,6 +125,37 @@ struct snapshot {
 	 * n_warnings counts them all. */
 	struct diag		 warnings[SNAPSHOT_WARN_MAX];
 	size_t			 n_warnings;
+
+	/* A snapshot compiled into or opened from an image (snapfile.h):
+	 * the pack tables copied to the fixed address `pin`, so that the
+	 * phones of the image point at them in every process; and the
+	 * mapped image holding phones and indexes (NULL: a private load,
+	 * which owns them). */
+	unsigned char		*pin;
+	size_t			 pin_cap, pin_used;
+	struct snapfile_map	*image;
+};
+
+/* A file of the config directory as a write would leave it: rel is its
+ * relative name ("devices.d/x.yml"), data NULL for a removal. */
+struct config_override {
+	const char	*rel;
+	const char	*data;
+	size_t		 len;
+};
+
+/* How snapshot_load_with() builds; all zero is snapshot_load(). */
+struct snapshot_opts {
+	unsigned char		*region;	/* arena here (snapfile.c) */
+	size_t			 region_cap;
+	unsigned char		*pin;		/* pack tables here */
+	size_t			 pin_cap;
+	/* The files' bytes instead of the directory (borrowed; the extra
+	 * files are copied). */
+	const struct config_files *src;
+	int			 no_phones;	/* phones come from an image */
+	/* One file replaced in memory (snapshot_load_override()). */
+	const struct config_override *ov;
 };
 
 /* The bytes a snapshot was built from, for keeping a last-good copy. */
@@ -139,13 +178,9 @@ const char	*config_file_name(enum config_file);
  * the line and the message (see diag.h for what a message may quote). */
 struct snapshot	*snapshot_load(const char *etc, const char *schema_dir,
 		    struct diag *err);
-/* A file of the config directory as a write would leave it: rel is its
- * relative name ("devices.d/x.yml"), data NULL for a removal. */
-struct config_override {
-	const char	*rel;
-	const char	*data;
-	size_t		 len;
-};
+/* The same with options (snapfile.c compiles and opens images). */
+struct snapshot	*snapshot_load_with(const char *etc, const char *schema_dir,
+		    const struct snapshot_opts *, struct diag *err);
 /* snapshot_load() with one file replaced in memory: how a write is
  * checked by the same loader before anything reaches the disk. */
 struct snapshot	*snapshot_load_override(const char *etc,
@@ -153,8 +188,9 @@ struct snapshot	*snapshot_load_override(const char *etc,
 		    struct diag *err);
 void		 snapshot_free(struct snapshot *);
 /* Reads the bytes of every file snapshot_load() would read (caller frees
- * with config_files_free) and their hash, comparable with a snapshot's
- * source_hash.  -1 when a file cannot be read. */
+ * with config_files_free) and their hash (hash may be NULL: not wanted),
+ * comparable with a snapshot's source_hash.  -1 when a file cannot be
+ * read. */
 int		 config_files_read(const char *etc, const char *schema_dir,
 		    struct config_files *, uint64_t *hash);
 void		 config_files_free(struct config_files *);

@@ -41,6 +41,25 @@ struct config_state {
 	unsigned long	 reloads_ok, reloads_failed;
 	struct metrics	*metrics;	/* borrowed; NULL: not counted */
 	char		 data_dir[2048];	/* last-good copy; "": none */
+
+	/* Shared mode (config_state_init_shared): the snapshot is the image
+	 * data_dir/snapshot/current (snapfile.h), compiled by one process
+	 * per change under data_dir/snapshot/lock and mapped by all; or a
+	 * shipped image, served as it is and never compiled. */
+	int		 shared;
+	int		 shipped;
+	char		 snap_dir[2048];
+	char		 snap_path[2100];
+	dev_t		 image_dev;	/* of the image cs->snap maps */
+	ino_t		 image_ino;
+	pid_t		 compiler;	/* our compiling child, or 0 */
+	/* A change to a fleet of fewer phones than this is compiled (or
+	 * waited for) before the request is answered, as a private reload
+	 * was; a larger one is compiled in a child while the old snapshot
+	 * serves.  By size, not by the last compile's time, which a busy
+	 * machine stretches.  RELOAD_COMPILE_WAIT; tests set 0. */
+	size_t		 compile_wait;
+	unsigned long	 compiles;	/* compiles this process ran */
 };
 
 /* Loads the first snapshot of etc (schema.yml from etc, else from
@@ -51,6 +70,21 @@ struct config_state {
  * says why.  struct app (app.h) is what decides the directories. */
 void	config_state_init(struct config_state *, const char *prog,
 	    const char *etc, const char *schema_dir, const char *data_dir);
+/* The same in shared mode: every process of every program maps one
+ * compiled image of the files in data_dir/snapshot/ and switches to a new
+ * one with a pointer swap; the first process to see a change compiles it
+ * (in a child, while it serves the old one) and the others wait for the
+ * file.  With `shipped` (a path; NULL: none), that image is served as it
+ * is, whatever etc holds.  Without a usable data directory, or when the
+ * image's address is taken in this process, it loads privately like
+ * config_state_init(). */
+void	config_state_init_shared(struct config_state *, const char *prog,
+	    const char *etc, const char *schema_dir, const char *data_dir,
+	    const char *shipped);
+/* The stat signature of the files snapshot_load() reads, as one hash:
+ * what a compiled image records as its source_sig. */
+uint64_t	config_state_sig(const char *etc, const char *schema_dir);
+
 /* config_state_init() without a data directory. */
 void	config_state_init_dirs(struct config_state *, const char *prog,
 	    const char *etc, const char *schema_dir);
@@ -64,5 +98,9 @@ void	config_state_attach_metrics(struct config_state *, struct metrics *);
 
 /* Seconds between two looks at the files' mtimes. */
 #define RELOAD_CHECK_INTERVAL	1.0
+/* The same while a compile is under way, so that the new image is taken
+ * soon after it appears (a stat and a read of its header). */
+#define RELOAD_PENDING_INTERVAL	0.02
+#define RELOAD_COMPILE_WAIT	10000	/* phones: well under 1 s */
 
 #endif

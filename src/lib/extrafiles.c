@@ -286,6 +286,22 @@ extra_files_free(struct extra_files *ef)
 	ef->n = 0;
 }
 
+int
+extra_files_copy(struct extra_files *dst, const struct extra_files *src)
+{
+	dst->v = xcalloc(src->n + 1, sizeof(*dst->v));
+	for (dst->n = 0; dst->n < src->n; dst->n++) {
+		const struct extra_file *f = &src->v[dst->n];
+		struct extra_file *t = &dst->v[dst->n];
+		t->rel = xstrdup(f->rel);
+		t->data = xmalloc(f->len + 1);
+		memcpy(t->data, f->data, f->len);
+		t->data[f->len] = '\0';
+		t->len = f->len;
+	}
+	return 0;
+}
+
 uint64_t
 extra_files_hash(uint64_t h, const struct extra_files *ef)
 {

@@ -41,6 +41,9 @@ int	template_file_name_ok(const char *s);
 int	extra_files_read(const char *etc, const char *schema_dir,
 	    struct extra_files *, char *err, size_t errsz);
 void	extra_files_free(struct extra_files *);
+/* A deep copy of src into dst (caller frees dst).  0, or -1. */
+int	extra_files_copy(struct extra_files *dst,
+	    const struct extra_files *src);
 /* Continues a hash over the names and bytes of every file. */
 uint64_t	extra_files_hash(uint64_t h, const struct extra_files *);
 /* A signature of the same files from stat(2) alone (names, inodes, sizes,

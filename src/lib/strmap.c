@@ -1,25 +1,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "strmap.h"
 
+static struct strmap_slot *
+new_slots(const struct strmap *m, size_t cap)
+{
+	return m->arena != NULL ? arena_calloc(m->arena, cap,
+	    sizeof(struct strmap_slot)) : xcalloc(cap,
+	    sizeof(struct strmap_slot));
+}
+
 void
-strmap_init(struct strmap *m, size_t expected)
+strmap_init_arena(struct strmap *m, size_t expected, struct arena *a)
 {
 	size_t cap = 16;
 
 	while (cap / 4 * 3 < expected)
 		cap *= 2;
-	m->slots = xcalloc(cap, sizeof(*m->slots));
+	m->arena = a;
+	m->slots = new_slots(m, cap);
 	m->cap = cap;
 	m->n = 0;
 }
 
 void
+strmap_init(struct strmap *m, size_t expected)
+{
+	strmap_init_arena(m, expected, NULL);
+}
+
+void
 strmap_free(struct strmap *m)
 {
-	free(m->slots);
+	if (m->arena == NULL)
+		free(m->slots);
 	m->slots = NULL;
 	m->cap = m->n = 0;
 }
@@ -46,14 +63,15 @@ grow(struct strmap *m)
 	size_t oldcap = m->cap, i;
 
 	m->cap *= 2;
-	m->slots = xcalloc(m->cap, sizeof(*m->slots));
+	m->slots = new_slots(m, m->cap);
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].key == NULL)
 			continue;
 		s = find_slot(m, old[i].key, old[i].len, old[i].hash);
 		*s = old[i];
 	}
-	free(old);
+	if (m->arena == NULL)
+		free(old);
 }
 
 void *

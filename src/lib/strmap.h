@@ -15,13 +15,21 @@ struct strmap_slot {
 	uint32_t	 hash;	/* low bits of the key's hash */
 };
 
+struct arena;
+
 struct strmap {
 	struct strmap_slot	*slots;
 	size_t			 cap;	/* power of two */
 	size_t			 n;
+	struct arena		*arena;	/* slots from here; NULL: the heap */
 };
 
 void	 strmap_init(struct strmap *, size_t expected);
+/* The same with the slots in an arena (borrowed; it outlives the map),
+ * so that a snapshot image holds the table where it was built, and the
+ * fleet's index is neither on the heap nor copied.  Growing leaves the
+ * old slots to the arena; strmap_free() forgets them. */
+void	 strmap_init_arena(struct strmap *, size_t expected, struct arena *);
 void	 strmap_free(struct strmap *);
 /* Keys are at most UINT32_MAX bytes.  Inserts key → value unless the key is present; returns the value already
  * stored in that case, NULL after an insertion. */

@@ -333,12 +333,15 @@ own_users() {
 	done | sort -u | tr '\n' ' '
 }
 
-# wait_ready PID: waits until the server answers /health (at most 10 s),
-# giving up early when the process PID has died.
+# wait_ready PID: waits until the server answers /health (at most 100
+# polls), giving up early when the process PID has died.  A poll waits up
+# to 20 s for its answer: one abandoned sooner is still answered and
+# logged later, inside the next request's log lines (seen on a machine
+# with a load average of 20, while the processes mapped their snapshot).
 wait_ready() {
 	local code i
 	for i in $(seq 100); do
-		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 \
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 \
 		    "$E2E_BASE/health" 2>/dev/null)
 		[ "$code" = 200 ] && return 0
 		e2e_alive "$1" || return 1

@@ -88,11 +88,12 @@ check "instance A keeps its data in run/data/etc-a-* ($data_a)" \
     test "${data_a#"$E2E_TOP/run/data/etc-a-"}" != "$data_a" -a -d "$data_a"
 check "instance B keeps its data in run/data/etc-b-* ($data_b)" \
     test "${data_b#"$E2E_TOP/run/data/etc-b-"}" != "$data_b" -a -d "$data_b"
+# The compiled snapshot (docs/snapshot.md) is each instance's last good.
 check "the last good config of A is A's" \
-    test -d "$data_a/config-last-good" -a \
-    -z "$(grep -rl 'Instance B' "$data_a/config-last-good")"
+    test -s "$data_a/snapshot/current" -a \
+    -z "$(grep -al 'Instance B' "$data_a/snapshot/current")"
 check "the last good config of B is B's" \
-    grep -rqs 'Instance B' "$data_b/config-last-good"
+    grep -aqs 'Instance B' "$data_b/snapshot/current"
 
 # A second instance on A's port stops at once, and says why.
 (cd "$E2E_TOP" && PORT=$PORT_A DESKPROV_ETC=$E2E_TMP/etc-b \

@@ -1,0 +1,734 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "atomicfile.h"
+#include "buf.h"
+#include "devstore.h"
+#include "snapfile.h"
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE	0x100000	/* Linux 4.17 */
+#endif
+
+/* The address space an image may take: SNAP_SLOTS slots of SNAP_RESERVE
+ * bytes from SNAP_LOW, far above where Linux puts PIE executables, their
+ * heap and shared libraries (0x55..., 0x7f...) and inside the high
+ * application memory of AddressSanitizer.  Each compile takes a random
+ * slot other than the current file's, so that a process can map the new
+ * image while it still serves the old one.  The last SNAP_PIN bytes of a
+ * slot hold the vendor packs' tables (config.c: pin_packs). */
+#define SNAP_LOW	UINT64_C(0x200000000000)
+#define SNAP_RESERVE	(UINT64_C(1) << 36)		/* 64 GB */
+#define SNAP_SLOTS	256
+#define SNAP_PIN	((size_t)1 << 20)
+#define SNAP_HEADER	4096				/* the arena follows */
+
+static const char snap_magic[8] = { 'D', 'P', 'S', 'N', 'A', 'P', '\r', '\n' };
+
+/* The first bytes of the file.  Every field is little-endian of the
+ * machine that compiled it; a file of another byte order fails the
+ * version check. */
+struct snap_header {
+	char		magic[8];
+	uint32_t	version;
+	uint32_t	header_size;
+	uint64_t	layout;		/* snap_layout() of the compiler */
+	uint64_t	base;		/* the address it is mapped at */
+	uint64_t	length;		/* of the whole file */
+	uint64_t	pin_used;	/* bytes of pack tables at the pin */
+	uint64_t	root;		/* offset of struct snap_root */
+	uint64_t	source_hash;
+	uint64_t	source_sig;
+	uint64_t	etc_hash;	/* of the etc path it was compiled from */
+	int64_t		compiled_at;
+	uint64_t	n_phones;
+	double		compile_seconds;
+	uint64_t	body_sum;	/* snap_sum() of [SNAP_HEADER, length) */
+	uint64_t	tail_sum;	/* snap_sum() of [root, length) */
+	uint64_t	head_sum;	/* snap_sum() of the fields above */
+};
+
+/* A copy of a config file other than phones.yml; cf is its enum
+ * config_file, or -1 for a pack or template file named rel. */
+struct snap_file {
+	int		 cf;
+	const char	*rel;
+	const char	*data;
+	size_t		 len;
+};
+
+/* Where a reader finds what the compiler built: inside the arena. */
+struct snap_root {
+	struct phone		*phones;
+	size_t			 n_phones;
+	size_t			 n_devices;
+	struct strmap		 by_ident;
+	struct strmap		 by_link_key;
+	struct strmap		 fleet_hosts;
+	struct netlist		 fleet_ranges;
+	struct diag		 warnings[SNAPSHOT_WARN_MAX];
+	size_t			 n_warnings;
+	struct snap_file	*files;
+	size_t			 n_files;
+};
+
+struct snapfile_map {
+	unsigned char	*base;
+	size_t		 length;
+	unsigned char	*pin;
+};
+
+/* The build's layout: a file written by a deskprov whose structs differ
+ * is refused instead of being read as garbage. */
+static uint64_t
+snap_layout(void)
+{
+	const uint64_t v[] = {
+		SNAPFILE_VERSION, sizeof(struct snap_header),
+		sizeof(struct snap_root), sizeof(struct snap_file),
+		sizeof(struct phone), offsetof(struct phone, params),
+		offsetof(struct phone, pack), offsetof(struct phone, tag),
+		offsetof(struct phone, rules), offsetof(struct phone, sip_addr),
+		sizeof(struct phone_rules),
+		sizeof(struct param), sizeof(struct ipnet),
+		sizeof(struct strmap_slot), sizeof(struct strmap),
+		sizeof(struct pack), sizeof(struct pack_model),
+		sizeof(struct diag), SNAP_RESERVE, SNAP_PIN, SNAP_HEADER,
+	};
+
+	return hash_bytes(HASH_SEED, v, sizeof(v));
+}
+
+/* A checksum over words (the file is page-aligned), in four lanes so that
+ * the multiplications overlap: several GB/s, where byte-wise FNV-1a does
+ * well under one.  It finds damage, not tampering. */
+static uint64_t
+snap_sum(const void *p, size_t n)
+{
+	const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
+	uint64_t lane[4] = { 1, 2, 3, 4 }, w, h;
+	const unsigned char *c = p;
+	size_t i = 0;
+
+	for (; i + 32 <= n; i += 32)
+		for (int j = 0; j < 4; j++) {
+			memcpy(&w, c + i + 8 * j, 8);
+			lane[j] = (lane[j] ^ w) * k;
+			lane[j] ^= lane[j] >> 29;
+		}
+	h = hash_bytes(HASH_SEED, lane, sizeof(lane));
+	h = hash_bytes(h, c + i, n - i);
+	return hash_bytes(h, &n, sizeof(n));
+}
+
+static uint64_t
+head_sum(const struct snap_header *h)
+{
+	return snap_sum(h, offsetof(struct snap_header, head_sum));
+}
+
+/* ---- compiling ---- */
+
+/* Reserves a slot of address space, zero-filled; NULL when none of a few
+ * random slots is free. */
+static unsigned char *
+reserve_slot(void)
+{
+	for (int tries = 0; tries < 16; tries++) {
+		uint16_t r;
+		void *want, *got;
+
+		if (RAND_bytes((unsigned char *)&r, sizeof(r)) != 1)
+			r = (uint16_t)(getpid() + tries);
+		want = (void *)(uintptr_t)(SNAP_LOW + (r % SNAP_SLOTS) *
+		    SNAP_RESERVE);
+		got = mmap(want, SNAP_RESERVE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
+		    MAP_FIXED_NOREPLACE, -1, 0);
+		if (got == want)
+			return got;
+		if (got != MAP_FAILED)
+			munmap(got, SNAP_RESERVE);
+	}
+	return NULL;
+}
+
+/* 1 when p is NULL or inside [lo, hi). */
+static int
+inside(const void *p, const unsigned char *lo, const unsigned char *hi)
+{
+	const unsigned char *c = p;
+
+	return p == NULL || (c >= lo && c < hi);
+}
+
+static int
+param_inside(const struct param *p, const unsigned char *lo,
+    const unsigned char *hi)
+{
+	return inside(p->name, lo, hi) && inside(p->value, lo, hi) &&
+	    inside(p->ua, lo, hi);
+}
+
+/* 1 when everything phone ph points to is in the image: the arena
+ * [lo, hi) or the pack tables [pin, pin_hi).  A pointer field added to
+ * struct phone (or struct phone_rules) must be checked here:
+ * tests/check_snapfile.c lists them and fails when struct phone grows. */
+int
+snapfile_phone_inside(const struct phone *ph, const unsigned char *lo,
+    const unsigned char *hi, const unsigned char *pin,
+    const unsigned char *pin_hi)
+{
+	if (!inside(ph->id, lo, hi) || !inside(ph->serial, lo, hi) ||
+	    !inside(ph->model, lo, hi) || !inside(ph->nets, lo, hi) ||
+	    !inside(ph->params, lo, hi) || !inside(ph->device, lo, hi) ||
+	    !inside(ph->pack, pin, pin_hi) || !inside(ph->pmodel, pin, pin_hi) ||
+	    !inside(ph->rules.link_key, lo, hi) ||
+	    !inside(ph->rules.allow, lo, hi) || !inside(ph->sip_addr, lo, hi))
+		return 0;
+	for (uint32_t i = 0; i < ph->n_params; i++)
+		if (!param_inside(&ph->params[i], lo, hi))
+			return 0;
+	return 1;
+}
+
+static int
+map_inside(const struct strmap *m, const unsigned char *lo,
+    const unsigned char *hi, int values_are_phones)
+{
+	if (!inside(m->slots, lo, hi))
+		return 0;
+	for (size_t i = 0; i < m->cap; i++)
+		if (!inside(m->slots[i].key, lo, hi) || (values_are_phones &&
+		    !inside(m->slots[i].value, lo, hi)))
+			return 0;
+	return 1;
+}
+
+/* The walker: an image whose phones point outside it (a string literal
+ * or a heap block of the compiling process, which another process does
+ * not have) is never written.  Returns the first bad phone's id, "the
+ * indexes", or NULL when all is inside. */
+static const char *
+root_escape(const struct snap_root *r, const unsigned char *lo,
+    const unsigned char *hi, const unsigned char *pin)
+{
+	for (size_t i = 0; i < r->n_phones; i++)
+		if (!snapfile_phone_inside(&r->phones[i], lo, hi, pin,
+		    pin + SNAP_PIN))
+			return inside(r->phones[i].id, lo, hi) ?
+			    r->phones[i].id : "a phone";
+	if (!map_inside(&r->by_ident, lo, hi, 1) ||
+	    !map_inside(&r->by_link_key, lo, hi, 1) ||
+	    !map_inside(&r->fleet_hosts, lo, hi, 0) ||
+	    !inside(r->fleet_ranges.nets, lo, hi))
+		return "the indexes";
+	return NULL;
+}
+
+/* A table as the image keeps it: its slots in the arena (copied there
+ * unless they were built there), no pointer to the compiler's arena. */
+static void
+copy_map(struct arena *a, struct strmap *dst, const struct strmap *src)
+{
+	*dst = *src;
+	dst->arena = NULL;
+	if (src->cap == 0 || src->arena == a)
+		return;
+	dst->slots = arena_alloc(a, src->cap * sizeof(*src->slots));
+	memcpy(dst->slots, src->slots, src->cap * sizeof(*src->slots));
+}
+
+static void
+add_files(struct arena *a, struct snap_root *r, const struct config_files *f)
+{
+	size_t n = 0;
+
+	r->files = arena_calloc(a, CF_COUNT + f->extra.n + 1,
+	    sizeof(*r->files));
+	for (int i = 0; i < CF_COUNT; i++) {
+		if (i == CF_PHONES || f->data[i] == NULL)
+			continue;
+		r->files[n].cf = i;
+		r->files[n].rel = arena_strndup(a, config_file_name(i),
+		    strlen(config_file_name(i)));
+		r->files[n].data = arena_strndup(a, f->data[i], f->len[i]);
+		r->files[n++].len = f->len[i];
+	}
+	for (size_t i = 0; i < f->extra.n; i++) {
+		const struct extra_file *e = &f->extra.v[i];
+		/* The API's devices.d files are phones: the image has them. */
+		if (strncmp(e->rel, DEVSTORE_DIR "/",
+		    sizeof(DEVSTORE_DIR)) == 0)
+			continue;
+		r->files[n].cf = -1;
+		r->files[n].rel = arena_strndup(a, e->rel, strlen(e->rel));
+		r->files[n].data = arena_strndup(a, e->data, e->len);
+		r->files[n++].len = e->len;
+	}
+	r->n_files = n;
+}
+
+static struct snap_root *
+build_root(struct snapshot *s, const struct config_files *f)
+{
+	struct arena *a = &s->arena;
+	struct snap_root *r = arena_calloc(a, 1, sizeof(*r));
+
+	r->phones = s->phones;
+	r->n_phones = s->n_phones;
+	r->n_devices = s->n_devices;
+	copy_map(a, &r->by_ident, &s->by_ident);
+	copy_map(a, &r->by_link_key, &s->by_link_key);
+	copy_map(a, &r->fleet_hosts, &s->fleet_hosts);
+	r->fleet_ranges = s->fleet_ranges;
+	memcpy(r->warnings, s->warnings, sizeof(r->warnings));
+	r->n_warnings = s->n_warnings;
+	add_files(a, r, f);
+	return r;
+}
+
+/* Writes the image under a temporary name and renames it over path. */
+static int
+write_image(const char *path, const void *data, size_t len)
+{
+	char dir[4096], tmp[4200];
+	const char *slash = strrchr(path, '/'), *name;
+	struct stat st;
+	int dfd, rc;
+
+	if (slash == NULL) {
+		snprintf(dir, sizeof(dir), ".");
+		name = path;
+	} else {
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+		name = slash + 1;
+	}
+	if (dir[0] == '\0')
+		snprintf(dir, sizeof(dir), "/");
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -errno;
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", name, (long)getpid());
+	unlinkat(dfd, tmp, 0);
+	rc = af_write_tmp(dfd, tmp, data, len, 0600);
+	/* Compiled by root (deskprov compile) into a directory the servers
+	 * own: theirs to read, as if they had compiled it. */
+	if (rc == 0 && geteuid() == 0 && fstat(dfd, &st) == 0 &&
+	    st.st_uid != 0 && fchownat(dfd, tmp, st.st_uid, st.st_gid,
+	    AT_SYMLINK_NOFOLLOW) < 0)
+		rc = -errno;
+	if (rc == 0 && renameat(dfd, tmp, dfd, name) < 0)
+		rc = -errno;
+	if (rc == 0 && fsync(dfd) < 0)
+		rc = -errno;
+	if (rc < 0)
+		af_discard(dfd, tmp);
+	close(dfd);
+	return rc;
+}
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Fills the header of a built image at base; returns the file length. */
+static size_t
+seal(unsigned char *base, const struct snapshot *s,
+    const struct snap_root *r, uint64_t sig, uint64_t etc_hash,
+    double seconds)
+{
+	struct snap_header *h = (struct snap_header *)(void *)base;
+	size_t len = SNAP_HEADER + s->arena.region_used;
+
+	memcpy(h->magic, snap_magic, sizeof(h->magic));
+	h->version = SNAPFILE_VERSION;
+	h->header_size = SNAP_HEADER;
+	h->layout = snap_layout();
+	h->base = (uint64_t)(uintptr_t)base;
+	h->length = len;
+	h->pin_used = s->pin_used;
+	h->root = (uint64_t)((const unsigned char *)r - base);
+	h->source_hash = s->source_hash;
+	h->source_sig = sig;
+	h->etc_hash = etc_hash;
+	h->compiled_at = (int64_t)time(NULL);
+	h->n_phones = s->n_phones;
+	h->compile_seconds = seconds;
+	h->body_sum = snap_sum(base + SNAP_HEADER, len - SNAP_HEADER);
+	h->tail_sum = snap_sum(base + h->root, len - h->root);
+	h->head_sum = head_sum(h);
+	return len;
+}
+
+static void
+info_from(struct snapfile_info *info, const struct snap_header *h)
+{
+	if (info == NULL)
+		return;
+	info->source_hash = h->source_hash;
+	info->source_sig = h->source_sig;
+	info->etc_hash = h->etc_hash;
+	info->length = h->length;
+	info->base = h->base;
+	info->n_phones = h->n_phones;
+	info->compiled_at = h->compiled_at;
+	info->compile_seconds = h->compile_seconds;
+}
+
+/* The build itself, in the reserved slot at base. */
+static int
+compile_in(unsigned char *base, const struct config_files *files,
+    const char *path, uint64_t sig, uint64_t etc_hash,
+    struct snapfile_info *info, struct diag *err)
+{
+	const struct snapshot_opts o = {
+		.region = base + SNAP_HEADER,
+		.region_cap = SNAP_RESERVE - SNAP_HEADER - SNAP_PIN,
+		.pin = base + SNAP_RESERVE - SNAP_PIN, .pin_cap = SNAP_PIN,
+		.src = files,
+	};
+	double t0 = now_seconds();
+	struct snapshot *s = snapshot_load_with(NULL, NULL, &o, err);
+	const struct snap_root *r;
+	const char *bad;
+	size_t len;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	r = build_root(s, files);
+	bad = root_escape(r, o.region, o.region + s->arena.region_used, o.pin);
+	if (bad != NULL) {
+		diag_set(err, "", 0, 0, "internal error: %s points outside "
+		    "the snapshot image", DIAG_Q(bad));
+		snapshot_free(s);
+		return -1;
+	}
+	len = seal(base, s, r, sig, etc_hash, now_seconds() - t0);
+	snapshot_free(s);
+	if ((rc = write_image(path, base, len)) < 0) {
+		diag_set(err, "", 0, 0, "cannot write the snapshot: %s",
+		    strerror(-rc));
+		return -1;
+	}
+	info_from(info, (const struct snap_header *)(void *)base);
+	return 0;
+}
+
+int
+snapfile_compile(const char *etc, const char *schema_dir, const char *path,
+    uint64_t sig, struct snapfile_info *info, struct diag *err)
+{
+	struct config_files files;
+	struct snapshot *s;
+	unsigned char *base;
+	int rc;
+
+	diag_clear(err);
+	/* The loader hashes the bytes as it parses them. */
+	if (config_files_read(etc, schema_dir, &files, NULL) < 0) {
+		/* The loader says why, with the file's name. */
+		if ((s = snapshot_load(etc, schema_dir, err)) != NULL) {
+			snapshot_free(s);
+			diag_set(err, "", 0, 0, "the config files changed "
+			    "while they were read");
+		}
+		return -1;
+	}
+	if ((base = reserve_slot()) == NULL) {
+		config_files_free(&files);
+		diag_set(err, "", 0, 0, "no free address range for a "
+		    "snapshot image");
+		return -1;
+	}
+	rc = compile_in(base, &files, path, sig, hash_bytes(HASH_SEED, etc,
+	    strlen(etc)), info, err);
+	munmap(base, SNAP_RESERVE);
+	config_files_free(&files);
+	return rc;
+}
+
+/* ---- opening ---- */
+
+static int
+refuse(enum snapfile_error *why, enum snapfile_error w, struct diag *err,
+    const char *path, const char *what)
+{
+	const char *slash = strrchr(path, '/');
+
+	*why = w;
+	diag_set(err, "", 0, 0, "snapshot %s refused: %s", DIAG_Q(slash ?
+	    slash + 1 : path), what);
+	return -1;
+}
+
+/* Reads and checks the header of the file open on fd. */
+static int
+read_header(int fd, const char *path, struct snap_header *h,
+    enum snapfile_error *why, struct diag *err)
+{
+	struct stat st;
+	char what[160];
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return refuse(why, SNAPFILE_IO, err, path, "not a regular "
+		    "file");
+	n = pread(fd, h, sizeof(*h), 0);
+	if (n < 0)
+		return refuse(why, SNAPFILE_IO, err, path, strerror(errno));
+	if ((size_t)n < sizeof(snap_magic) ||
+	    memcmp(h->magic, snap_magic, sizeof(snap_magic)) != 0)
+		return refuse(why, SNAPFILE_BAD, err, path, "not a deskprov "
+		    "snapshot (no DPSNAP header)");
+	if ((size_t)n < sizeof(*h))
+		return refuse(why, SNAPFILE_BAD, err, path, "truncated in "
+		    "its header");
+	if (h->version != SNAPFILE_VERSION) {
+		snprintf(what, sizeof(what), "format version %" PRIu32 ", "
+		    "this deskprov reads version %d", h->version,
+		    SNAPFILE_VERSION);
+		return refuse(why, SNAPFILE_BAD, err, path, what);
+	}
+	if (h->head_sum != head_sum(h))
+		return refuse(why, SNAPFILE_BAD, err, path, "its header is "
+		    "damaged (checksum)");
+	if (h->layout != snap_layout())
+		return refuse(why, SNAPFILE_BAD, err, path, "compiled by a "
+		    "deskprov build with another layout; compile it again");
+	if ((uint64_t)st.st_size != h->length) {
+		snprintf(what, sizeof(what), "truncated or extended: %lld "
+		    "bytes, the header says %" PRIu64, (long long)st.st_size,
+		    h->length);
+		return refuse(why, SNAPFILE_BAD, err, path, what);
+	}
+	if (h->base < SNAP_LOW || h->base % SNAP_RESERVE != 0 ||
+	    (h->base - SNAP_LOW) / SNAP_RESERVE >= SNAP_SLOTS ||
+	    h->length < SNAP_HEADER + sizeof(struct snap_root) ||
+	    h->length > SNAP_RESERVE - SNAP_PIN || h->pin_used > SNAP_PIN ||
+	    h->root < SNAP_HEADER || h->root > h->length -
+	    sizeof(struct snap_root))
+		return refuse(why, SNAPFILE_BAD, err, path, "its header is "
+		    "out of range");
+	return 0;
+}
+
+int
+snapfile_peek(const char *path, struct snapfile_info *info)
+{
+	enum snapfile_error why;
+	struct snap_header h;
+	struct diag err;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = read_header(fd, path, &h, &why, &err);
+	if (rc == 0 && fstat(fd, &st) == 0) {
+		info_from(info, &h);
+		info->dev = st.st_dev;
+		info->ino = st.st_ino;
+	}
+	close(fd);
+	return rc;
+}
+
+void
+snapfile_unmap(struct snapfile_map *m)
+{
+	if (m == NULL)
+		return;
+	munmap(m->base, m->length);
+	if (m->pin != NULL)
+		munmap(m->pin, SNAP_PIN);
+	free(m);
+}
+
+/* Maps the file at its base and an empty pin region; NULL when either
+ * address is taken in this process. */
+static struct snapfile_map *
+map_image(int fd, const struct snap_header *h)
+{
+	struct snapfile_map *m = xcalloc(1, sizeof(*m));
+	void *want = (void *)(uintptr_t)h->base, *pin, *got;
+
+	pin = (unsigned char *)want + SNAP_RESERVE - SNAP_PIN;
+	got = mmap(want, h->length, PROT_READ, MAP_SHARED |
+	    MAP_FIXED_NOREPLACE, fd, 0);
+	if (got != want) {
+		if (got != MAP_FAILED)
+			munmap(got, h->length);
+		free(m);
+		return NULL;
+	}
+	m->base = got;
+	m->length = h->length;
+	got = mmap(pin, SNAP_PIN, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (got != pin) {
+		if (got != MAP_FAILED)
+			munmap(got, SNAP_PIN);
+		snapfile_unmap(m);
+		return NULL;
+	}
+	m->pin = got;
+	return m;
+}
+
+/* The image's copies of the small files, as the loader takes them. */
+static void
+files_view(const struct snap_root *r, struct config_files *v)
+{
+	size_t n = 0;
+
+	memset(v, 0, sizeof(*v));
+	v->extra.v = xcalloc(r->n_files + 1, sizeof(*v->extra.v));
+	for (size_t i = 0; i < r->n_files; i++) {
+		const struct snap_file *f = &r->files[i];
+		if (f->cf >= 0 && f->cf < CF_COUNT) {
+			v->data[f->cf] = (char *)(uintptr_t)f->data;
+			v->len[f->cf] = f->len;
+			continue;
+		}
+		v->extra.v[n].rel = (char *)(uintptr_t)f->rel;
+		v->extra.v[n].data = (char *)(uintptr_t)f->data;
+		v->extra.v[n++].len = f->len;
+	}
+	v->extra.n = n;
+}
+
+/* Loads the small part from the image's files, then points the snapshot
+ * at the image's phones and indexes. */
+static struct snapshot *
+attach(struct snapfile_map *m, const struct snap_header *h,
+    enum snapfile_error *why, struct diag *err)
+{
+	const struct snap_root *r = (const void *)(m->base + h->root);
+	const struct snapshot_opts o = {
+		.pin = m->pin, .pin_cap = SNAP_PIN, .no_phones = 1,
+	};
+	struct snapshot_opts oo = o;
+	struct config_files v;
+	struct snapshot *s;
+
+	files_view(r, &v);
+	oo.src = &v;
+	s = snapshot_load_with(NULL, NULL, &oo, err);
+	free(v.extra.v);
+	if (s == NULL || s->pin_used != h->pin_used) {
+		if (s == NULL)
+			diag_prefix(err, "the snapshot's own files");
+		else
+			diag_set(err, "", 0, 0, "the snapshot's vendor packs "
+			    "load differently here");
+		snapshot_free(s);
+		*why = SNAPFILE_CONFIG;
+		return NULL;
+	}
+	s->image = m;
+	s->phones = r->phones;
+	s->n_phones = r->n_phones;
+	s->n_devices = r->n_devices;
+	s->by_ident = r->by_ident;
+	s->by_link_key = r->by_link_key;
+	s->fleet_hosts = r->fleet_hosts;
+	s->fleet_ranges = r->fleet_ranges;
+	memcpy(s->warnings, r->warnings, sizeof(s->warnings));
+	s->n_warnings = r->n_warnings;
+	s->source_hash = h->source_hash;
+	s->load_seconds = h->compile_seconds;
+	return s;
+}
+
+/* The root and the small files' copies (the last allocations, so the
+ * file's tail) are what a reader parses: always checked.  The whole body
+ * is read for SNAPFILE_CHECK_ALL only: at a million phones that is most
+ * of a second of reading, where a swap should take milliseconds. */
+static int
+sums_ok(const struct snapfile_map *m, const struct snap_header *h,
+    enum snapfile_check check)
+{
+	if (snap_sum(m->base + h->root, m->length - h->root) != h->tail_sum)
+		return 0;
+	return check != SNAPFILE_CHECK_ALL || snap_sum(m->base + SNAP_HEADER,
+	    m->length - SNAP_HEADER) == h->body_sum;
+}
+
+struct snapshot *
+snapfile_open(const char *path, enum snapfile_check check,
+    struct snapfile_info *info, enum snapfile_error *why, struct diag *err)
+{
+	struct snapfile_map *m;
+	struct snap_header h;
+	struct snapshot *s = NULL;
+	struct stat st;
+	int fd;
+
+	diag_clear(err);
+	*why = SNAPFILE_OK;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		refuse(why, SNAPFILE_IO, err, path, strerror(errno));
+		return NULL;
+	}
+	if (read_header(fd, path, &h, why, err) < 0 || fstat(fd, &st) < 0)
+		goto out_close;
+	if ((m = map_image(fd, &h)) == NULL) {
+		refuse(why, SNAPFILE_ADDRESS, err, path, "its address range "
+		    "is taken in this process");
+		goto out_close;
+	}
+	if (!sums_ok(m, &h, check)) {
+		refuse(why, SNAPFILE_BAD, err, path, "damaged (checksum)");
+		snapfile_unmap(m);
+		goto out_close;
+	}
+	if ((s = attach(m, &h, why, err)) == NULL) {
+		snapfile_unmap(m);
+		goto out_close;
+	}
+	if (info != NULL) {
+		info_from(info, &h);
+		info->dev = st.st_dev;
+		info->ino = st.st_ino;
+	}
+out_close:
+	close(fd);
+	return s;
+}
+
+void
+snapfile_clean(const char *dir, const char *name)
+{
+	size_t n = strlen(name);
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, name, n) == 0 &&
+		    strncmp(e->d_name + n, ".tmp.", 5) == 0) {
+			char p[4400];
+			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+			unlink(p);
+		}
+	closedir(d);
+}
