@@ -84,6 +84,17 @@ r_show() {
 # ---------------------------------------------------------------- setup
 
 # A free TCP port on 127.0.0.1 (the kernel's choice of an ephemeral port).
+# The LoadModule lines of the modules apache.conf.example needs, for the
+# scripts that start Apache with a configuration of their own: one list,
+# so that a module the example starts to use is loaded by every one.
+apache_load_modules() {
+	local m dir=${APACHE_MODULES:-/usr/lib/apache2/modules}
+	for m in mpm_event authz_core proxy proxy_fcgi env auth_basic \
+	    authn_core authn_file authz_user alias mime rewrite setenvif; do
+		echo "LoadModule ${m}_module $dir/mod_$m.so"
+	done
+}
+
 free_port() {
 	"$E2E_PY" -c 'import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

@@ -260,10 +260,7 @@ ErrorLog "$E2E_TMP/apache-error.log"
 LogLevel warn
 $user
 EOF2
-		for m in mpm_event authz_core proxy proxy_fcgi env \
-		    auth_basic authn_core authn_file authz_user alias mime rewrite; do
-			echo "LoadModule ${m}_module /usr/lib/apache2/modules/mod_$m.so"
-		done
+		apache_load_modules
 		cat <<EOF2
 StartServers 1
 ServerLimit 2

@@ -356,10 +356,7 @@ ErrorLog "$E2E_TMP/apache-error.log"
 LogLevel warn
 $user
 EOF
-		for m in mpm_event authz_core proxy proxy_fcgi env \
-		    auth_basic authn_core authn_file authz_user alias mime setenvif; do
-			echo "LoadModule ${m}_module /usr/lib/apache2/modules/mod_$m.so"
-		done
+		apache_load_modules
 		cat <<EOF
 # Debian's other-vhosts-access-log.conf: the whole request line.
 CustomLog "$E2E_TMP/apache-other-vhosts.log" "%v %h \"%r\" %>s"
