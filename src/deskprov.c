@@ -940,14 +940,12 @@ collect(struct reported *rp, const struct snapshot *s, const char *data)
 
 	memset(rp, 0, sizeof(*rp));
 	strmap_init(&rp->names, 4096);
-	if (unconfigured_macs(data, s, &macs, &n) < 0) {
+	/* Every phone with anything stored, configured or not. */
+	if (stored_macs(data, &macs, &n) < 0) {
 		cli_error("%s: cannot read", data);
 		return -1;
 	}
-	rp->states = xcalloc(s->n_phones + n + 1, sizeof(*rp->states));
-	for (size_t i = 0; i < s->n_phones && rc == 0; i++)
-		if (s->phones[i].mac[0] != '\0')
-			rc = collect_phone(rp, &st, s->phones[i].mac);
+	rp->states = xcalloc(n + 1, sizeof(*rp->states));
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = collect_phone(rp, &st, macs[i]);
 	free(macs);

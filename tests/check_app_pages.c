@@ -601,6 +601,39 @@ START_TEST(test_index_rebuilt)
 }
 END_TEST
 
+/* A rebuild indexes exactly the phones with something to show: stored
+ * reports (configured or not) or a fetch the metrics remember; a silent
+ * configured phone costs no probe of the store and gets no record. */
+START_TEST(test_rebuild_indexes_phones_with_data)
+{
+	const char *mac3[1] = { MAC3 };
+	struct summary_rec r;
+	struct summary *sum;
+	char msg[SUMMARY_MSG_MAX];
+
+	reindex();
+	ck_assert_ptr_nonnull(sum = summary_open(app.data_dir, 8, msg));
+	ck_assert(summary_needs_rebuild(sum));
+	/* desk-1 and desk-2 reported, 00aabbccddee reported unconfigured;
+	 * desk-3 has nothing and nomac no MAC. */
+	ck_assert_int_eq(summary_rebuild(sum, &app, app.cs.snap, msg), 3);
+	ck_assert_int_eq(summary_get(sum, MAC3, &r), -1);
+	ck_assert_int_eq(summary_get(sum, MACX, &r), 0);
+	ck_assert(r.latest_id[0] != '\0');
+	summary_close(sum);
+	/* A fetch alone (no report stored) is worth a record. */
+	metrics_set(app.metrics, METRIC_PHONE_LAST_PROFILE_FETCH, mac3,
+	    1795000100.0);
+	reindex();
+	ck_assert_ptr_nonnull(sum = summary_open(app.data_dir, 8, msg));
+	ck_assert_int_eq(summary_rebuild(sum, &app, app.cs.snap, msg), 4);
+	ck_assert_int_eq(summary_get(sum, MAC3, &r), 0);
+	ck_assert_int_eq(r.last_fetch, 1795000100);
+	ck_assert_int_eq(r.last_report, 0);
+	summary_close(sum);
+}
+END_TEST
+
 /* The fleet page's query: a filter shows only the matching rows (and
  * says how many of how many), a sort orders them, links keep the query,
  * values come back escaped, and a bad query or a page past the end is
@@ -1325,6 +1358,7 @@ app_pages_suite(void)
 	tcase_add_test(tc, test_compare_page);
 	tcase_add_test(tc, test_fleet_page);
 	tcase_add_test(tc, test_index_rebuilt);
+	tcase_add_test(tc, test_rebuild_indexes_phones_with_data);
 	tcase_add_loop_test(tc, test_fleet_query, 0,
 	    (int)(sizeof(fleet_queries) / sizeof(fleet_queries[0])));
 	tcase_add_test(tc, test_reports_newest);

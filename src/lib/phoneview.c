@@ -198,8 +198,7 @@ mac_cmp(const void *a, const void *b)
 }
 
 int
-unconfigured_macs(const char *dir, const struct snapshot *s,
-    char (**out)[MAC_LEN + 1], size_t *n)
+stored_macs(const char *dir, char (**out)[MAC_LEN + 1], size_t *n)
 {
 	char (*macs)[MAC_LEN + 1] = NULL, mac[MAC_LEN + 1];
 	size_t cap = 0;
@@ -213,7 +212,7 @@ unconfigured_macs(const char *dir, const struct snapshot *s,
 	while ((e = readdir(d)) != NULL) {
 		/* Only names that are already canonical: 12 lowercase hex. */
 		if (mac_parse(e->d_name, strlen(e->d_name), mac) != MAC_OK ||
-		    strcmp(mac, e->d_name) != 0 || snapshot_find_mac(s, mac))
+		    strcmp(mac, e->d_name) != 0)
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -226,6 +225,12 @@ unconfigured_macs(const char *dir, const struct snapshot *s,
 		qsort(macs, *n, sizeof(*macs), mac_cmp);
 	*out = macs;
 	return 0;
+}
+
+int
+stored_macs_has(char (*macs)[MAC_LEN + 1], size_t n, const char *mac)
+{
+	return n > 0 && bsearch(mac, macs, n, sizeof(*macs), mac_cmp) != NULL;
 }
 
 /* A value for a terminal: in double quotes, printable ASCII as it is,

@@ -94,10 +94,12 @@ const char	*phone_badge_class(enum phone_badge);
  * -1 when it is not one. */
 time_t	store_time(const char *timestamp);
 
-/* Canonical MACs of $dir/<mac>/ directories that name no configured phone,
+/* Canonical MACs of the $dir/<mac>/ directories, configured or not: the
+ * phones that have anything stored (one readdir, not a probe per phone),
  * sorted; *out is malloc'd (caller frees), *n their number.  A missing
  * directory gives none; -1 on another error. */
-int	unconfigured_macs(const char *dir, const struct snapshot *,
-	    char (**out)[MAC_LEN + 1], size_t *n);
+int	stored_macs(const char *dir, char (**out)[MAC_LEN + 1], size_t *n);
+/* Whether mac is in such a sorted list. */
+int	stored_macs_has(char (*macs)[MAC_LEN + 1], size_t n, const char *mac);
 
 #endif

@@ -789,6 +789,24 @@ view_source_of(struct app *app, const struct snapshot *s,
 	src->now = time(NULL);
 }
 
+/* Whether a configured phone can have anything to index: a directory of
+ * stored reports, or a fetch the shared metrics remember.  One readdir
+ * and a lookup in memory instead of a probe of the store per phone, which
+ * at a million mostly silent phones kept the first request waiting for a
+ * minute. */
+static int
+may_have_record(const struct phone *ph, const struct view_source *src,
+    char (*stored)[MAC_LEN + 1], size_t n_stored)
+{
+	const char *label[1] = { ph->mac };
+
+	if (ph->mac[0] == '\0')
+		return 0;
+	return stored_macs_has(stored, n_stored, ph->mac) ||
+	    metrics_value(src->metrics, METRIC_PHONE_LAST_PROFILE_FETCH,
+	    label) > 0;
+}
+
 long
 summary_rebuild(struct summary *sum, struct app *app,
     const struct snapshot *s, char *msg)
@@ -800,15 +818,17 @@ summary_rebuild(struct summary *sum, struct app *app,
 	long done = 0;
 
 	view_source_of(app, s, &st, &src);
-	for (size_t i = 0; i < s->n_phones; i++)
-		if (summary_fill_from_store(sum, &src, &s->phones[i], NULL,
-		    msg) == 0)
-			done++;
-	if (unconfigured_macs(app->data_dir, s, &macs, &n) < 0)
+	if (stored_macs(app->data_dir, &macs, &n) < 0)
 		return fail(msg, "cannot list %s: %s", app->data_dir,
 		    strerror(errno));
+	for (size_t i = 0; i < s->n_phones; i++)
+		if (may_have_record(&s->phones[i], &src, macs, n) &&
+		    summary_fill_from_store(sum, &src, &s->phones[i], NULL,
+		    msg) == 0)
+			done++;
 	for (size_t i = 0; i < n; i++)
-		if (summary_fill_from_store(sum, &src, NULL, macs[i],
+		if (snapshot_find_mac(s, macs[i]) == NULL &&
+		    summary_fill_from_store(sum, &src, NULL, macs[i],
 		    msg) == 0)
 			done++;
 	free(macs);
