@@ -1303,7 +1303,7 @@ cmd_summary_rebuild(int argc, char **argv)
 		goto out;
 	}
 	printf("summary index rebuilt: %zu phones with reports or fetches "
-	    "(%ld looked at)\n", summary_count(app.summary), n);
+	    "(%zu configured)\n", summary_count(app.summary), s->n_phones);
 	rc = 0;
 out:
 	app_free(&app);
