@@ -1,5 +1,5 @@
 /* Fuzz driver: the admin forms' defences (csrf.h) and their body reader
- * (http_body_read).  The bytes as a form token, which must never check
+ * (http_read_body).  The bytes as a form token, which must never check
  * (no input forges the HMAC), as an Origin, a Referer and a Host, and as
  * a Content-Length and body, whose result must be a body of exactly the
  * announced length within the cap, or a refusal with none. */
@@ -36,6 +36,7 @@ try_body(const char *text, size_t size)
 {
 	const char *nl = memchr(text, '\n', size);
 	char len[32], *body;
+	const char *why;
 	struct src s;
 	struct request rq = { .read_body = src_read, .body_ctx = &s };
 	size_t n = nl != NULL ? (size_t)(nl - text) : size, got = 0;
@@ -48,7 +49,7 @@ try_body(const char *text, size_t size)
 	rq.content_length = len;
 	s.p = nl != NULL ? nl + 1 : "";
 	s.left = nl != NULL ? size - n - 1 : 0;
-	st = http_body_read(&rq, 1024, &body, &got);
+	st = http_read_body(&rq, 1024, &body, &got, &why);
 	if (st == 0 && (got > 1024 || body == NULL || body[got] != '\0'))
 		__builtin_trap();
 	if (st != 0 && body != NULL)
