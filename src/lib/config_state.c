@@ -162,6 +162,21 @@ try_load(struct config_state *cs, const struct file_sig *sig)
 
 static const struct snapshot	*shared_refresh(struct config_state *);
 
+/* Whether the files are ones already seen: those behind the snapshot
+ * (back after an edit undone with mv: the failure in between is over) or
+ * those that failed last time.  Either way there is nothing to load. */
+static int
+files_known(struct config_state *cs, const struct file_sig *now)
+{
+	if (cs->snap != NULL && sigs_equal(now, cs->good)) {
+		cs->have_bad = 0;
+		diag_clear(&cs->failure);
+		cs->error[0] = '\0';
+		return 1;
+	}
+	return cs->have_bad && sigs_equal(now, cs->bad);
+}
+
 const struct snapshot *
 config_state_refresh(struct config_state *cs)
 {
@@ -173,15 +188,7 @@ config_state_refresh(struct config_state *cs)
 	/* Signatures are taken before reading, so a file that changes while
 	 * it is read is read again on the next check. */
 	take_sigs(cs, now);
-	if (cs->snap != NULL && sigs_equal(now, cs->good)) {
-		/* The very files behind the snapshot are back (an edit
-		 * undone with mv): the failure in between is over. */
-		cs->have_bad = 0;
-		diag_clear(&cs->failure);
-		cs->error[0] = '\0';
-		return cs->snap;
-	}
-	if (cs->have_bad && sigs_equal(now, cs->bad))
+	if (files_known(cs, now))
 		return cs->snap;
 	try_load(cs, now);
 	return cs->snap;
@@ -500,13 +507,7 @@ shared_refresh(struct config_state *cs)
 	if (cs->shipped)
 		return shipped_refresh(cs);
 	take_sigs(cs, now);
-	if (cs->snap != NULL && sigs_equal(now, cs->good)) {
-		cs->have_bad = 0;
-		diag_clear(&cs->failure);
-		cs->error[0] = '\0';
-		return cs->snap;
-	}
-	if (cs->have_bad && sigs_equal(now, cs->bad))
+	if (files_known(cs, now))
 		return cs->snap;
 	sig = hash_bytes(HASH_SEED, now, sizeof(now));
 	if (image_is(cs, sig, &info)) {
