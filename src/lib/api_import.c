@@ -403,7 +403,7 @@ has_suffix(const char *s, const char *suf)
 }
 
 static int
-import_file(struct app *app, struct api_batch *b, const char *path,
+import_file(struct api_batch *b, const char *path,
     FILE *out, struct import_summary *sum)
 {
 	char *data, err[256];
@@ -416,7 +416,7 @@ import_file(struct app *app, struct api_batch *b, const char *path,
 		return -1;
 	}
 	if (has_suffix(path, ".csv"))
-		rc = api_import_csv(data, len, config_state_get(&app->cs),
+		rc = api_import_csv(data, len, api_ops_batch_snapshot(b),
 		    &list, err, sizeof(err));
 	else
 		rc = api_import_json(data, len, &list, err, sizeof(err));
@@ -462,7 +462,7 @@ dir_files(const char *path, char ***names, size_t *n)
 
 /* Every file of path (a file or a directory) into the batch. */
 static int
-import_all(struct app *app, struct api_batch *b, const char *path, FILE *out,
+import_all(struct api_batch *b, const char *path, FILE *out,
     struct import_summary *sum)
 {
 	char **names, full[4200];
@@ -471,14 +471,14 @@ import_all(struct app *app, struct api_batch *b, const char *path, FILE *out,
 	int rc = 0;
 
 	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
-		return import_file(app, b, path, out, sum);
+		return import_file(b, path, out, sum);
 	if (dir_files(path, &names, &n) < 0) {
 		fprintf(out, "%s: cannot read: %s\n", path, strerror(errno));
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
 		snprintf(full, sizeof(full), "%s/%s", path, names[i]);
-		if (import_file(app, b, full, out, sum) < 0)
+		if (import_file(b, full, out, sum) < 0)
 			rc = -1;
 		free(names[i]);
 	}
@@ -522,7 +522,7 @@ api_import_path(struct app *app, const char *path, int dry_run, FILE *out,
 		fprintf(out, "%s: %d %s\n", path, pb.status, pb.msg);
 		return -1;
 	}
-	rc = import_all(app, b, path, out, sum);
+	rc = import_all(b, path, out, sum);
 	api_ops_batch_commit(b, unwritten, &u);
 	api_ops_batch_free(b);
 	return rc;

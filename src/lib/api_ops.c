@@ -78,8 +78,8 @@ stored(struct app *app, const char *id, char **data, size_t *len,
 
 /* ---- urls ---- */
 
-static const struct phone *
-find_id(const struct snapshot *s, const char *id)
+const struct phone *
+api_ops_device(const struct snapshot *s, const char *id)
 {
 	char key[IDENT_MAX + 1];
 	const struct phone *ph;
@@ -398,7 +398,7 @@ api_ops_get(struct app *app, const char *id, const char *base,
 
 	if (s == NULL || bad_id(id, pb) < 0)
 		return -1;
-	ph = find_id(s, id);
+	ph = api_ops_device(s, id);
 	rc = stored(app, id, &data, &len, &e, etag, pb);
 	free(data);
 	if (rc < 0)
@@ -472,6 +472,12 @@ batch_recent(struct api_batch *b)
 		free(ids[i]);
 	}
 	free(ids);
+}
+
+const struct snapshot *
+api_ops_batch_snapshot(const struct api_batch *b)
+{
+	return b->s;
 }
 
 static int
@@ -620,7 +626,7 @@ validate(struct api_batch *b, const char *id, const struct buf *y,
 		snapshot_free(b->cand);
 		b->cand = snapshot_load_override(b->app->etc,
 		    b->app->schema_dir, &ov, &err);
-		*ph = b->cand ? find_id(b->cand, id) : NULL;
+		*ph = b->cand ? api_ops_device(b->cand, id) : NULL;
 	}
 	if (*ph != NULL)
 		return 0;
@@ -742,7 +748,7 @@ wread(const struct api_batch *b, const char *id, struct wstate *ws,
 	    ws->etag, pb)) < 0)
 		return -1;
 	ws->exists = rc == 0;
-	if (!ws->exists && find_id(b->s, id) != NULL)
+	if (!ws->exists && api_ops_device(b->s, id) != NULL)
 		return api_fail(pb, 409, "'%s' is defined in phones.yml, "
 		    "which the API does not edit", id);
 	return 0;
@@ -782,7 +788,7 @@ batch_put(struct api_batch *b, const struct api_write *w, json_object **out,
 	*ch = rc == 1 ? API_UNCHANGED : ws.exists ? API_UPDATED : API_CREATED;
 	if (out != NULL)
 		*out = envelope(w->id, entry, etag, "devices.d", ph ? ph :
-		    find_id(b->s, w->id), w->base, key);
+		    api_ops_device(b->s, w->id), w->base, key);
 	rc = 0;
 out:
 	json_object_put(entry);

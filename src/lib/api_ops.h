@@ -44,6 +44,9 @@ struct api_write {
 
 /* Every operation returns 0 with *out (the caller owns it) or -1 with pb;
  * the HTTP status is pb->status on failure, 200 or 201 on success. */
+/* The phone or device the id names exactly (not by MAC or serial), as
+ * every route of the API takes it; NULL when none. */
+const struct phone	*api_ops_device(const struct snapshot *, const char *id);
 int	api_ops_vendors(struct app *, json_object **out, struct api_problem *);
 int	api_ops_models(struct app *, const char *vendor, json_object **out,
 	    struct api_problem *);
@@ -77,6 +80,10 @@ struct api_batch	*api_ops_batch_new(struct app *, int dry_run,
 			    struct api_problem *);
 /* Checks and queues one write (w->dry_run is the batch's); 0 with *ch, or
  * -1 with pb, and then nothing of it is queued. */
+/* The snapshot the batch checks against: a caller that needs the
+ * configuration while the batch is open takes this one, since asking
+ * config_state for it may reload and free the batch's. */
+const struct snapshot	*api_ops_batch_snapshot(const struct api_batch *);
 int	api_ops_batch_put(struct api_batch *, const struct api_write *,
 	    enum api_change *, struct api_problem *);
 /* Writes every queued file (none in a dry run), each whose write fails

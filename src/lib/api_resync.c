@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "api_ops.h"
 #include "api_resync.h"
 #include "devstore.h"
 #include "notify.h"
@@ -27,19 +28,6 @@ reboot_of(json_object *body, struct api_problem *pb)
 	if (!json_object_is_type(v, json_type_boolean))
 		return api_fail(pb, 422, "\"reboot\" is true or false");
 	return json_object_get_boolean(v) ? 1 : 0;
-}
-
-/* The device the id names exactly (not by MAC or serial, as every other
- * route of the API). */
-static const struct phone *
-device_of(const struct snapshot *s, const char *id)
-{
-	char key[IDENT_MAX + 1];
-	const struct phone *ph;
-
-	ident_key(id, strlen(id), key);
-	ph = snapshot_find(s, key);
-	return ph != NULL && strcmp(ph->id, id) == 0 ? ph : NULL;
 }
 
 static json_object *
@@ -79,7 +67,7 @@ api_resync_send(struct app *app, const char *id, json_object *body,
 		return api_fail(pb, 503, "no good configuration is loaded");
 	if (!devstore_id_ok(id))
 		return api_fail(pb, 400, "not a device id");
-	if ((ph = device_of(s, id)) == NULL)
+	if ((ph = api_ops_device(s, id)) == NULL)
 		return api_fail(pb, 404, "no such device");
 	if ((reboot = reboot_of(body, pb)) < 0)
 		return -1;
