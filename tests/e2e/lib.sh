@@ -95,6 +95,126 @@ apache_load_modules() {
 	done
 }
 
+# Apache and nginx serving their example configurations, as test_api and
+# test_links_servers run them: profile.fcgi at $E2E_SOCK, api.fcgi at
+# $E2E_API_SOCK, and the metrics, report and compare sockets when the
+# script sets them (else a socket nobody listens on).  Each sets E2E_PORT,
+# E2E_BASE and APACHE_PID or NGINX_PID.
+apache_example_conf() {
+	local conf=$E2E_TMP/apache.conf m user=
+	[ "$(id -u)" -eq 0 ] && user=$'User www-data\nGroup www-data'
+	mkdir -p "$E2E_TMP/apache-run"
+	[ -n "$user" ] && chown www-data "$E2E_TMP/apache-run"
+	{
+		cat <<EOF
+ServerRoot "$E2E_TMP"
+ServerName 127.0.0.1
+Listen 127.0.0.1:$E2E_PORT
+PidFile "$E2E_TMP/apache-run/apache2.pid"
+DefaultRuntimeDir "$E2E_TMP/apache-run"
+ErrorLog "$E2E_TMP/apache-error.log"
+LogLevel warn
+$user
+EOF
+		apache_load_modules
+		cat <<EOF
+# Debian's other-vhosts-access-log.conf: the whole request line.
+CustomLog "$E2E_TMP/apache-other-vhosts.log" "%v %h \"%r\" %>s"
+StartServers 1
+ServerLimit 2
+ThreadsPerChild 8
+MaxRequestWorkers 16
+TypesConfig /etc/mime.types
+<Directory />
+    AllowOverride None
+    Require all denied
+</Directory>
+Define DESKPROV_PORT $E2E_PORT
+Define DESKPROV_SOCKET $E2E_SOCK
+Define DESKPROV_WWW $E2E_WWW
+Define DESKPROV_METRICS_SOCKET ${E2E_METRICS_SOCK:-$E2E_TMP/run/none.sock}
+Define DESKPROV_REPORT_SOCKET ${E2E_REPORT_SOCK:-$E2E_TMP/run/none.sock}
+Define DESKPROV_COMPARE_SOCKET ${E2E_COMPARE_SOCK:-$E2E_TMP/run/none.sock}
+Define DESKPROV_API_SOCKET $E2E_API_SOCK
+Define DESKPROV_RPS_SOCKET $E2E_TMP/run/none.sock
+Define DESKPROV_HTPASSWD $E2E_HTPASSWD
+Include "$E2E_TOP/apache.conf.example"
+EOF
+	} >"$conf"
+}
+
+apache_example_start() {
+	local pid
+	E2E_PORT=$(free_port)
+	E2E_BASE=http://127.0.0.1:$E2E_PORT
+	apache_example_conf
+	# As Debian's envvars: the virtual host's own access log goes there.
+	export APACHE_LOG_DIR=$E2E_TMP
+	apache2 -t -f "$E2E_TMP/apache.conf" >"$E2E_TMP/apache.check" 2>&1 ||
+	    e2e_abort "apache2 -t: $(cat "$E2E_TMP/apache.check")"
+	(cd "$E2E_TMP" && exec apache2 -f "$E2E_TMP/apache.conf" -DFOREGROUND) \
+	    >>"$E2E_TMP/apache.out" 2>&1 </dev/null &
+	pid=$!
+	e2e_spawned "$pid"
+	wait_ready "$pid" || e2e_abort "apache2 did not start: $(tail -3 "$E2E_TMP/apache-error.log")"
+	pass "apache2 answers on $E2E_BASE"
+	APACHE_PID=$pid
+}
+
+# nginx.conf.example with every line marked "deskprov:" set for this run,
+# and an access log at the http level, as Debian's nginx.conf has one.
+nginx_example_start() {
+	local user= pid s
+	E2E_PORT=$(free_port)
+	E2E_BASE=http://127.0.0.1:$E2E_PORT
+	[ "$(id -u)" -eq 0 ] && user="user www-data www-data;"
+	mkdir -p "$E2E_TMP/nginx-tmp"
+	[ -n "$user" ] && chown www-data "$E2E_TMP/nginx-tmp"
+	ln -sf /etc/nginx/fastcgi_params "$E2E_TMP/fastcgi_params"
+	sed -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: socket\)|\1server unix:$E2E_SOCK;\2|" \
+	    -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: api socket\)|\1server unix:$E2E_API_SOCK;\2|" \
+	    -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: metrics socket\)|\1server unix:${E2E_METRICS_SOCK:-$E2E_TMP/run/none.sock};\2|" \
+	    -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: report socket\)|\1server unix:${E2E_REPORT_SOCK:-$E2E_TMP/run/none.sock};\2|" \
+	    -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: compare socket\)|\1server unix:${E2E_COMPARE_SOCK:-$E2E_TMP/run/none.sock};\2|" \
+	    -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: rps socket\)|\1server unix:$E2E_TMP/run/none.sock;\2|" \
+	    -e "s|^\( *\)listen [^;]*;\( *# deskprov: listen\)|\1listen 127.0.0.1:$E2E_PORT;\2|" \
+	    -e "s|^\( *\)root [^;]*;\( *# deskprov: www\)|\1root $E2E_WWW;\2|" \
+	    -e "s|^\( *\)auth_basic_user_file [^;]*;\( *# deskprov: htpasswd\)|\1auth_basic_user_file $E2E_HTPASSWD;\2|" \
+	    "$E2E_TOP/nginx.conf.example" >"$E2E_TMP/deskprov-nginx.conf"
+	for s in "$E2E_SOCK" "$E2E_API_SOCK" ${E2E_COMPARE_SOCK:+"$E2E_COMPARE_SOCK"} \
+	    ${E2E_METRICS_SOCK:+"$E2E_METRICS_SOCK"}; do
+		grep -q "server unix:$s;" "$E2E_TMP/deskprov-nginx.conf" ||
+		    e2e_abort "nginx.conf.example: no marked line took $s"
+	done
+	cat >"$E2E_TMP/nginx.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes 1;
+$user
+pid $E2E_TMP/nginx.pid;
+error_log $E2E_TMP/nginx-error.log warn;
+events { worker_connections 64; }
+http {
+    access_log $E2E_TMP/nginx-access.log;
+    client_body_temp_path $E2E_TMP/nginx-tmp/body;
+    fastcgi_temp_path $E2E_TMP/nginx-tmp/fastcgi;
+    proxy_temp_path $E2E_TMP/nginx-tmp/proxy;
+    uwsgi_temp_path $E2E_TMP/nginx-tmp/uwsgi;
+    scgi_temp_path $E2E_TMP/nginx-tmp/scgi;
+    include $E2E_TMP/deskprov-nginx.conf;
+}
+EOF
+	nginx -t -p "$E2E_TMP" -e "$E2E_TMP/nginx-error.log" -c "$E2E_TMP/nginx.conf" \
+	    >"$E2E_TMP/nginx.check" 2>&1 || e2e_abort "nginx -t: $(cat "$E2E_TMP/nginx.check")"
+	(cd "$E2E_TMP" && exec nginx -p "$E2E_TMP" -e "$E2E_TMP/nginx-error.log" \
+	    -c "$E2E_TMP/nginx.conf") >>"$E2E_TMP/nginx.out" 2>&1 </dev/null &
+	pid=$!
+	e2e_spawned "$pid"
+	wait_ready "$pid" || e2e_abort "nginx did not start: $(tail -3 "$E2E_TMP/nginx-error.log")"
+	pass "nginx answers on $E2E_BASE"
+	NGINX_PID=$pid
+}
+
 free_port() {
 	"$E2E_PY" -c 'import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

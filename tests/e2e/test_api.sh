@@ -242,109 +242,6 @@ api_checks() {
 	expect_status 404 "$s: no such route"
 }
 
-# ---------------------------------------------------------------- servers
-
-write_apache_conf() {
-	local conf=$E2E_TMP/apache.conf m user=
-	[ "$(id -u)" -eq 0 ] && user=$'User www-data\nGroup www-data'
-	mkdir -p "$E2E_TMP/apache-run"
-	[ -n "$user" ] && chown www-data "$E2E_TMP/apache-run"
-	{
-		cat <<EOF2
-ServerRoot "$E2E_TMP"
-ServerName 127.0.0.1
-Listen 127.0.0.1:$E2E_PORT
-PidFile "$E2E_TMP/apache-run/apache2.pid"
-DefaultRuntimeDir "$E2E_TMP/apache-run"
-ErrorLog "$E2E_TMP/apache-error.log"
-LogLevel warn
-$user
-EOF2
-		apache_load_modules
-		cat <<EOF2
-StartServers 1
-ServerLimit 2
-ThreadsPerChild 8
-MaxRequestWorkers 16
-TypesConfig /etc/mime.types
-<Directory />
-    AllowOverride None
-    Require all denied
-</Directory>
-Define DESKPROV_PORT $E2E_PORT
-Define DESKPROV_SOCKET $E2E_SOCK
-Define DESKPROV_WWW $E2E_WWW
-Define DESKPROV_METRICS_SOCKET $E2E_TMP/run/none.sock
-Define DESKPROV_REPORT_SOCKET $E2E_TMP/run/none.sock
-Define DESKPROV_COMPARE_SOCKET $E2E_TMP/run/none.sock
-Define DESKPROV_API_SOCKET $E2E_API_SOCK
-Define DESKPROV_HTPASSWD $E2E_HTPASSWD
-Include "$E2E_TOP/apache.conf.example"
-EOF2
-	} >"$conf"
-}
-
-start_apache() {
-	local pid
-	E2E_PORT=$(free_port)
-	E2E_BASE=http://127.0.0.1:$E2E_PORT
-	write_apache_conf
-	apache2 -t -f "$E2E_TMP/apache.conf" >"$E2E_TMP/apache.check" 2>&1 ||
-	    e2e_abort "apache2 -t: $(cat "$E2E_TMP/apache.check")"
-	(cd "$E2E_TMP" && exec apache2 -f "$E2E_TMP/apache.conf" -DFOREGROUND) \
-	    >>"$E2E_TMP/apache.out" 2>&1 </dev/null &
-	pid=$!
-	e2e_spawned "$pid"
-	wait_ready "$pid" || e2e_abort "apache2 did not start: $(tail -3 "$E2E_TMP/apache-error.log")"
-	pass "apache2 answers on $E2E_BASE"
-}
-
-# nginx.conf.example with every line marked "deskprov:" set for this run.
-start_nginx() {
-	local user= pid
-	E2E_PORT=$(free_port)
-	E2E_BASE=http://127.0.0.1:$E2E_PORT
-	[ "$(id -u)" -eq 0 ] && user="user www-data www-data;"
-	mkdir -p "$E2E_TMP/nginx-tmp"
-	[ -n "$user" ] && chown www-data "$E2E_TMP/nginx-tmp"
-	ln -sf /etc/nginx/fastcgi_params "$E2E_TMP/fastcgi_params"
-	sed -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: socket\)|\1server unix:$E2E_SOCK;\2|" \
-	    -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: api socket\)|\1server unix:$E2E_API_SOCK;\2|" \
-	    -e "s|^\( *\)server unix:[^;]*;\( *# deskprov: \(metrics\\|report\\|compare\) socket\)|\1server unix:$E2E_TMP/run/none.sock;\2|" \
-	    -e "s|^\( *\)listen [^;]*;\( *# deskprov: listen\)|\1listen 127.0.0.1:$E2E_PORT;\2|" \
-	    -e "s|^\( *\)root [^;]*;\( *# deskprov: www\)|\1root $E2E_WWW;\2|" \
-	    -e "s|^\( *\)auth_basic_user_file [^;]*;\( *# deskprov: htpasswd\)|\1auth_basic_user_file $E2E_HTPASSWD;\2|" \
-	    "$E2E_TOP/nginx.conf.example" >"$E2E_TMP/deskprov-nginx.conf"
-	check "nginx.conf.example routes /api/v1 to the api socket" \
-	    grep -q "server unix:$E2E_API_SOCK;" "$E2E_TMP/deskprov-nginx.conf"
-	cat >"$E2E_TMP/nginx.conf" <<EOF2
-daemon off;
-master_process on;
-worker_processes 1;
-$user
-pid $E2E_TMP/nginx.pid;
-error_log $E2E_TMP/nginx-error.log warn;
-events { worker_connections 64; }
-http {
-    access_log off;
-    client_body_temp_path $E2E_TMP/nginx-tmp/body;
-    fastcgi_temp_path $E2E_TMP/nginx-tmp/fastcgi;
-    proxy_temp_path $E2E_TMP/nginx-tmp/proxy;
-    uwsgi_temp_path $E2E_TMP/nginx-tmp/uwsgi;
-    scgi_temp_path $E2E_TMP/nginx-tmp/scgi;
-    include $E2E_TMP/deskprov-nginx.conf;
-}
-EOF2
-	nginx -t -p "$E2E_TMP" -e "$E2E_TMP/nginx-error.log" -c "$E2E_TMP/nginx.conf" \
-	    >"$E2E_TMP/nginx.check" 2>&1 || e2e_abort "nginx -t: $(cat "$E2E_TMP/nginx.check")"
-	(cd "$E2E_TMP" && exec nginx -p "$E2E_TMP" -e "$E2E_TMP/nginx-error.log" \
-	    -c "$E2E_TMP/nginx.conf") >>"$E2E_TMP/nginx.out" 2>&1 </dev/null &
-	pid=$!
-	e2e_spawned "$pid"
-	wait_ready "$pid" || e2e_abort "nginx did not start: $(tail -3 "$E2E_TMP/nginx-error.log")"
-	pass "nginx answers on $E2E_BASE"
-}
-
 # ---------------------------------------------------------------- run
 
 e2e_init
@@ -378,13 +275,15 @@ if command -v spawn-fcgi >/dev/null &&
 	E2E_API_SOCK=$E2E_FCGI_SOCK
 	if command -v apache2 >/dev/null &&
 	    [ -e /usr/lib/apache2/modules/mod_proxy_fcgi.so ]; then
-		start_apache
+		apache_example_start
 		api_checks apache 2
 	else
 		skip "apache2 with mod_proxy_fcgi is not installed"
 	fi
 	if command -v nginx >/dev/null && [ -r /etc/nginx/fastcgi_params ]; then
-		start_nginx
+		nginx_example_start
+		check "nginx.conf.example routes /api/v1 to the api socket" \
+		    grep -q "server unix:$E2E_API_SOCK;" "$E2E_TMP/deskprov-nginx.conf"
 		api_checks nginx 3
 	else
 		skip "nginx is not installed"
