@@ -122,7 +122,7 @@ save(const struct store *st, const char *mac, const struct report *r,
     time_t when, char id[STORE_ID_MAX + 1])
 {
 	struct store_meta meta = { mac, "192.0.2.7",
-	    "Cisco-CP-6841-3PCC/12.0.1 (" MAC1 ")", { when, 0 } };
+	    "Cisco-CP-6841-3PCC/12.0.1 (" MAC1 ")", { when, 0 }, NULL };
 	char msg[STORE_MSG_MAX];
 
 	ck_assert_msg(store_save(st, &meta, r, id, msg) == STORE_OK, "%s", msg);

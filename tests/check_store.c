@@ -77,7 +77,7 @@ save(const struct store *st, const char *mac, const struct report *r,
     struct timespec when, char id[STORE_ID_MAX + 1])
 {
 	struct store_meta meta = { mac, "192.168.1.10",
-	    "Cisco-CP-6841-3PCC/12.0.1 (001122334455)", when };
+	    "Cisco-CP-6841-3PCC/12.0.1 (001122334455)", when, NULL };
 	char msg[STORE_MSG_MAX];
 	enum store_status rc = store_save(st, &meta, r, id, msg);
 
@@ -280,6 +280,55 @@ START_TEST(test_unique_loop)
 }
 END_TEST
 
+/* A spooled report processed twice (the drainer stopped between storing
+ * it and marking it done) is stored once, under the same id; another
+ * spool record of the same microsecond is a report of its own. */
+START_TEST(test_spooled_once)
+{
+	char dir[TU_DIR_MAX], id1[STORE_ID_MAX + 1], id2[STORE_ID_MAX + 1];
+	char id3[STORE_ID_MAX + 1], msg[STORE_MSG_MAX];
+	uint64_t seq = 41, other = 42;
+	struct store_meta meta = { MAC, "192.0.2.7", NULL, at(1, 5), &seq };
+	struct store st;
+	struct report r;
+	int tmp;
+
+	setup(&st, dir, 1000);
+	mkreport(&r, REPORT_CONFIG, "A", "1", NULL);
+	ck_assert_int_eq(store_save(&st, &meta, &r, id1, msg), STORE_OK);
+	ck_assert_int_eq(store_save(&st, &meta, &r, id2, msg), STORE_OK);
+	ck_assert_str_eq(id1, id2);
+	ck_assert_uint_eq(count_files(dir, MAC, &tmp), 1);
+	meta.spool_seq = &other;
+	ck_assert_int_eq(store_save(&st, &meta, &r, id3, msg), STORE_OK);
+	ck_assert_str_ne(id1, id3);
+	ck_assert_uint_eq(count_files(dir, MAC, &tmp), 2);
+	/* A drainer killed while writing left the temporary file of the id
+	 * and never linked it: the next one stores the report all the same
+	 * (it answered 503 "File exists" and the report was lost). */
+	{
+		char sub[TU_DIR_MAX + 16], name[STORE_ID_MAX + 16];
+		char final[TU_DIR_MAX + STORE_ID_MAX + 32];
+		struct stored_report sr;
+
+		snprintf(sub, sizeof(sub), "%s/%s", dir, MAC);
+		snprintf(final, sizeof(final), "%s/%s.json", sub, id3);
+		ck_assert_int_eq(unlink(final), 0);
+		snprintf(name, sizeof(name), ".tmp-%s.json", id3);
+		tu_write(sub, name, "{\"torn");
+		ck_assert_msg(store_save(&st, &meta, &r, id2, msg) == STORE_OK,
+		    "%s", msg);
+		ck_assert_str_eq(id2, id3);
+		ck_assert_int_eq(store_load(&st, id3, &sr, NULL), STORE_OK);
+		stored_report_free(&sr);
+		ck_assert_uint_eq(count_files(dir, MAC, &tmp), 2);
+		ck_assert(!tmp);
+	}
+	report_free(&r);
+	teardown(dir);
+}
+END_TEST
+
 /* ... and from several processes at once, same microsecond again. */
 START_TEST(test_unique_fork)
 {
@@ -421,7 +470,7 @@ START_TEST(test_failed_write)
 		setrlimit(RLIMIT_FSIZE, &rl);
 		mkreport(&r, REPORT_CONFIG, "A", big, NULL);
 		rc = store_save(&st, &(struct store_meta){ MAC, NULL, NULL,
-		    at(1, 0) }, &r, id2, msg);
+		    at(1, 0), NULL }, &r, id2, msg);
 		report_free(&r);
 		_exit(rc == STORE_E_IO && id2[0] == '\0' &&
 		    strstr(msg, "too large") != NULL ? 0 : 1);
@@ -724,7 +773,7 @@ END_TEST
 START_TEST(test_meta_cleaned)
 {
 	char dir[TU_DIR_MAX], id[STORE_ID_MAX + 1], ua[2000];
-	struct store_meta meta = { MAC, NULL, NULL, { 0, 0 } };
+	struct store_meta meta = { MAC, NULL, NULL, { 0, 0 }, NULL };
 	struct stored_report sr;
 	struct timespec now;
 	struct store st;
@@ -810,6 +859,7 @@ store_suite(void)
 	tcase_add_loop_test(tc, test_ids, 0,
 	    (int)(sizeof(ids) / sizeof(ids[0])));
 	tcase_add_test(tc, test_unique_loop);
+	tcase_add_test(tc, test_spooled_once);
 	tcase_add_test(tc, test_unique_fork);
 	tcase_add_test(tc, test_failed_write);
 	tcase_add_test(tc, test_kill_mid_write);

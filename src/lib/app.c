@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "spool.h"
 #include "instrument.h"
 #include "summary.h"
 #include "tz.h"
@@ -116,6 +117,8 @@ app_free(struct app *app)
 	app->abuse = NULL;
 	summary_close(app->summary);
 	app->summary = NULL;
+	spool_close(app->spool);
+	app->spool = NULL;
 	secret_key_wipe(&app->key);
 	app->have_key = 0;
 	if (app->rps != NULL)

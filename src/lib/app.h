@@ -15,6 +15,8 @@
 #include "secret.h"
 #include "rps.h"
 
+struct spool;
+
 struct summary;
 
 #define APP_PATH_MAX	2048
@@ -55,6 +57,10 @@ struct app {
 	const char		*rps_env[RPS_ENV_COUNT];	/* environ */
 	struct rps_conf		*rps;	/* owned; app_rps_conf() loads it */
 	struct summary		*summary;	/* owned; summary_of_app() */
+	struct spool		*spool;		/* owned; report.fcgi's spool,
+						 * opened on first need */
+	pid_t			 drainer;	/* the spool drainer this
+						 * process started, or 0 */
 };
 
 /* Fills every NULL field of o from the environment. */

@@ -1,14 +1,22 @@
+#include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "access.h"
 #include "compare.h"
 #include "contact.h"
 #include "qs.h"
 #include "report.h"
+#include "spool.h"
 #include "app_report.h"
 #include "store.h"
 #include "summary.h"
@@ -422,35 +430,264 @@ answer_stored(struct response *rs, const char *mac, const char *id)
 	answer_json(rs, 200, "stored", o);
 }
 
-/* From an accepted sender on: body, parse, store, count, answer. */
+/* Parses, stores, counts and compares one report, with the answer in rs:
+ * the work a report costs, done in the request or by the drainer. */
+static void
+process(struct app *app, const struct snapshot *s,
+    const struct store_meta *meta, enum report_kind kind,
+    const struct phone *ph, const char *body, size_t len,
+    struct response *rs, struct logline *log)
+{
+	char id[STORE_ID_MAX + 1];
+	struct report r;
+
+	if (parse_body(s, body, len, kind, &r, rs, log) == 0) {
+		logline_str(log, "type", report_kind_name(r.kind));
+		logline_int(log, "params", (long long)r.n);
+		if (save(app, s, meta, &r, id, rs, log) == 0) {
+			logline_str(log, "report", id);
+			if (ph != NULL)
+				contact_from_report(app->data_dir, meta->mac,
+				    meta->client_ip, &r);
+			count_report(app, s, ph, meta->mac, &r, id,
+			    meta->user_agent);
+			answer_stored(rs, meta->mac, id);
+		}
+	}
+	report_free(&r);
+}
+
+/* ---- the spool (spool.h) ---- */
+
+/* The spool, opened on first need; NULL when it cannot be used (the
+ * report is then processed in the request, as without one). */
+static struct spool *
+spool_of(struct app *app, struct logline *log)
+{
+	const struct secret_key *k;
+	char err[300];
+
+	if (app->spool != NULL || (k = app_key(app, log)) == NULL)
+		return app->spool;
+	if ((app->spool = spool_open(app->data_dir, k, err,
+	    sizeof(err))) == NULL)
+		logline_str(log, "spool_error", err);
+	return app->spool;
+}
+
+/* One of as many processing lanes as the machine has cores, or -1 when
+ * all are taken: processing more reports at once than there are cores
+ * only makes every phone wait longer. */
+static int
+take_lane(const struct spool *sp)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	char name[32];
+	int fd = -1;
+
+	n = n < 1 ? 1 : n > 64 ? 64 : n;
+	for (long i = 0; i < n && fd < 0; i++) {
+		snprintf(name, sizeof(name), "lane.%ld", i);
+		fd = spool_trylock(sp, name);
+	}
+	return fd;
+}
+
+/* Whether this report waits in the spool: when asked to always, when
+ * reports already wait there (they are processed in order), or when every
+ * lane is busy.  Otherwise *lane holds the lane taken (caller closes). */
+static int
+spool_wanted(struct app *app, const struct snapshot *s, size_t len,
+    int *lane, struct logline *log)
+{
+	struct spool *sp;
+
+	*lane = -1;
+	if (s->svc.report_spool_max <= 0 || (sp = spool_of(app, log)) == NULL ||
+	    spool_full(sp, (uint64_t)s->svc.report_spool_max, len))
+		return 0;
+	if (s->svc.report_spool_always || spool_backlog(sp) > 0)
+		return 1;
+	return (*lane = take_lane(sp)) < 0;
+}
+
+static void
+reap_drainer(struct app *app, int options)
+{
+	if (app->drainer > 0 && waitpid(app->drainer, NULL, options) != 0)
+		app->drainer = 0;
+}
+
+/* The drainer's work on one record: what the request would have done,
+ * logged like a request.  -1 when it cannot be done now: no configuration
+ * to do it with, or the store failing (a full disk); the record stays for
+ * the next drainer. */
+static int
+drain_one(struct app *app, const struct spool_record *rec)
+{
+	const struct snapshot *s = config_state_get(&app->cs);
+	struct store_meta meta = { .mac = rec->mac, .client_ip = rec->ip,
+	    .user_agent = rec->user_agent, .when = rec->when,
+	    .spool_seq = &rec->seq };
+	const struct phone *ph;
+	struct response rs;
+	struct logline log;
+
+	if (s == NULL)
+		return -1;
+	response_init(&rs);
+	logline_start(&log, app->prog);
+	logline_str(&log, "client", rec->ip);
+	logline_str(&log, "method", "DRAIN");
+	logline_str(&log, "mac", rec->mac);
+	if ((ph = snapshot_find_mac(s, rec->mac)) != NULL)
+		logline_str(&log, "phone", ph->id);
+	if (ph == NULL && !s->svc.discovery_enabled)
+		refuse(&rs, 403, "unknown_phone", "the phone was removed "
+		    "from the configuration");
+	else
+		process(app, s, &meta, rec->kind, ph, rec->body,
+		    rec->body_len, &rs, &log);
+	logline_str(&log, "outcome", rs.outcome);
+	logline_int(&log, "status", rs.status);
+	logline_end(&log);
+	response_free(&rs);
+	return rs.status >= 500 ? -1 : 0;
+}
+
+/* Every record there is, oldest first; -1 to stop draining. */
+static int
+drain_all(struct app *app, struct spool *sp)
+{
+	struct spool_record rec;
+	char err[300], *owned;
+	int rc;
+
+	while ((rc = spool_next(sp, &rec, &owned, err, sizeof(err))) != 0) {
+		if (rc < 0) {
+			log_msg(app->prog, "error", "report spool: %s", err);
+			continue;
+		}
+		rc = drain_one(app, &rec);
+		if (rc == 0)
+			spool_done(sp);
+		free(owned);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The drainer, a child of the process that found the spool unattended:
+ * it holds the drain lock (lockfd) until the spool is empty, at a lower
+ * priority than the processes that answer phones, and ends with its
+ * parent.  A record appended as it gives up the lock is seen by its last
+ * look or by the appender's own try for the lock. */
+static void __attribute__((noreturn))
+drain(struct app *app, struct spool *sp, int lockfd, pid_t parent)
+{
+	int null;
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(0);
+	/* Told apart from the processes that answer, in ps and top. */
+	prctl(PR_SET_NAME, "report-drain");
+	signal(SIGTERM, SIG_DFL);
+	if (setpriority(PRIO_PROCESS, 0, 10) < 0) {
+		/* the default priority still drains */
+	}
+	/* The FastCGI listening socket is the parent's to accept on. */
+	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
+		dup2(null, 0);
+		close(null);
+	}
+	app->drainer = 0;
+	while (drain_all(app, sp) == 0) {
+		close(lockfd);
+		if (spool_backlog(sp) == 0 ||
+		    (lockfd = spool_trylock(sp, "drain.lock")) < 0)
+			break;
+	}
+	_exit(0);
+}
+
+static void
+start_drainer(struct app *app, struct spool *sp)
+{
+	pid_t self = getpid(), pid;
+	int fd;
+
+	reap_drainer(app, WNOHANG);
+	if ((fd = spool_trylock(sp, "drain.lock")) < 0)
+		return;		/* one is at work */
+	reap_drainer(app, 0);	/* an earlier one on its way out */
+	if ((pid = fork()) == 0)
+		drain(app, sp, fd, self);
+	if (pid < 0)
+		log_msg(app->prog, "error", "cannot start the report spool's "
+		    "drainer: %s", strerror(errno));
+	else
+		app->drainer = pid;
+	close(fd);
+}
+
+static void
+answer_queued(struct response *rs, const char *mac)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "status", json_object_new_string("success"));
+	json_object_object_add(o, "mac", json_object_new_string(mac));
+	json_object_object_add(o, "queued", json_object_new_boolean(1));
+	answer_json(rs, 200, "spooled", o);
+}
+
+/* Seals the report into the spool and answers; -1 (logged) when it could
+ * not be made durable, and the request processes it instead. */
+static int
+spool_report(struct app *app, const struct request *rq,
+    const struct report_target *t, const char *ip, const char *body,
+    size_t len, struct response *rs, struct logline *log)
+{
+	struct spool_record rec = { .kind = t->kind, .ip = ip,
+	    .user_agent = rq->user_agent ? rq->user_agent : "",
+	    .body = body, .body_len = len };
+	char err[300];
+
+	clock_gettime(CLOCK_REALTIME, &rec.when);
+	memcpy(rec.mac, t->mac, sizeof(rec.mac));
+	if (spool_append(app->spool, &rec, err, sizeof(err)) < 0) {
+		logline_str(log, "spool_error", err);
+		return -1;
+	}
+	answer_queued(rs, t->mac);
+	start_drainer(app, app->spool);
+	return 0;
+}
+
+/* From an accepted sender on: the body, then the spool or the work. */
 static void
 receive(struct app *app, const struct snapshot *s,
     const struct request *rq, const struct report_target *t,
     const struct phone *ph, const char *ip, struct response *rs,
     struct logline *log)
 {
-	struct store_meta meta = { t->mac, ip, rq->user_agent, { 0, 0 } };
-	char id[STORE_ID_MAX + 1], *body;
-	struct report r;
+	struct store_meta meta = { .mac = t->mac, .client_ip = ip,
+	    .user_agent = rq->user_agent };
 	size_t len = 0;
+	char *body;
+	int lane;
 
 	if ((body = read_body(rq, (size_t)s->svc.report_max_body, &len,
 	    rs)) == NULL)
 		return;
 	logline_int(log, "length", (long long)len);
-	if (parse_body(s, body, len, t->kind, &r, rs, log) == 0) {
-		logline_str(log, "type", report_kind_name(r.kind));
-		logline_int(log, "params", (long long)r.n);
-		if (save(app, s, &meta, &r, id, rs, log) == 0) {
-			logline_str(log, "report", id);
-			if (ph != NULL)
-				contact_from_report(app->data_dir, t->mac, ip, &r);
-			count_report(app, s, ph, t->mac, &r, id,
-			    rq->user_agent);
-			answer_stored(rs, t->mac, id);
-		}
-	}
-	report_free(&r);
+	if (!spool_wanted(app, s, len, &lane, log) ||
+	    spool_report(app, rq, t, ip, body, len, rs, log) < 0)
+		process(app, s, &meta, t->kind, ph, body, len, rs, log);
+	if (lane >= 0)
+		close(lane);
 	free(body);
 }
 

@@ -61,6 +61,9 @@ static const struct keydef report_keys[] = {
 	{ "max_body_bytes", K_INT, SVC(report_max_body), NULL,
 	    1024, 64L * 1024 * 1024 },
 	{ "retention", K_INT, SVC(report_retention), NULL, 1, 100000 },
+	{ "spool_max_bytes", K_INT, SVC(report_spool_max), NULL, 0,
+	    1L << 40 },
+	{ "spool_always", K_BOOL, SVC(report_spool_always), NULL, 0, 0 },
 	END
 };
 
@@ -562,6 +565,7 @@ settings_defaults(struct service_settings *s, struct firmware_settings *f,
 	s->default_ua = "na";
 	s->report_max_body = 1024L * 1024;
 	s->report_retention = 50;
+	s->report_spool_max = 1L << 30;
 	s->links.plain = LINKS_PLAIN_ON;
 	s->links.once_max = 10000;
 	s->abuse.enabled = 1;

@@ -92,6 +92,9 @@ struct service_settings {
 	size_t		 n_users;
 	long		 report_max_body;	/* reports.max_body_bytes */
 	long		 report_retention;	/* reports.retention */
+	long		 report_spool_max;	/* reports.spool_max_bytes;
+						 * 0: no spool */
+	int		 report_spool_always;	/* reports.spool_always */
 	struct links_settings links;
 	struct abuse_settings abuse;
 	struct pnp_settings {		/* pnp: deskprov-pnpd, notify */

@@ -456,20 +456,30 @@ random32(void)
  * the years an id can spell. */
 static int
 make_id(const char *mac, enum report_kind kind, struct timespec when,
-    struct store_entry *e)
+    const uint64_t *spool_seq, struct store_entry *e)
 {
 	static atomic_uint counter;
 	char id[STORE_ID_MAX + 16];
+	unsigned long pid = (unsigned long)getpid() & 0xffffffffUL;
+	unsigned n, r;
 	struct tm tm;
 
 	if (gmtime_r(&when.tv_sec, &tm) == NULL)
 		return -1;
+	if (spool_seq != NULL) {
+		/* No process has pid ffffffff: a spooled report's id never
+		 * meets one drawn in a request. */
+		pid = 0xffffffffUL;
+		n = (unsigned)(*spool_seq >> 32);
+		r = (unsigned)(*spool_seq & 0xffffffffU);
+	} else {
+		n = atomic_fetch_add(&counter, 1) & 0xffffffffU;
+		r = random32();
+	}
 	snprintf(id, sizeof(id), "%s-%04d%02d%02dT%02d%02d%02d.%06ldZ-%s-"
 	    "%08lx-%08x-%08x", mac, tm.tm_year + 1900, tm.tm_mon + 1,
 	    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	    (long)(when.tv_nsec / 1000), report_kind_name(kind),
-	    (unsigned long)getpid() & 0xffffffffUL,
-	    atomic_fetch_add(&counter, 1) & 0xffffffffU, random32());
+	    (long)(when.tv_nsec / 1000), report_kind_name(kind), pid, n, r);
 	return store_entry_parse(id, e);
 }
 
@@ -486,15 +496,19 @@ phone_dir(int dfd, const char *mac)
 }
 
 /* Writes the text under a temporary name and links it to "<id>.json";
- * on the (astronomically rare) clash a new id is drawn. */
+ * on the (astronomically rare) clash a new id is drawn.  A spooled
+ * report's temporary name may be left by a drainer killed while writing
+ * it (one drainer at a time: nobody else is writing it): removed first. */
 static enum store_status
 write_report(int mfd, struct store_entry *e, const char *text, size_t len,
-    struct timespec when, char *msg)
+    struct timespec when, int spooled, char *msg)
 {
 	char tmp[STORE_ID_MAX + 16], final[STORE_ID_MAX + 8];
 	int rc;
 
 	snprintf(tmp, sizeof(tmp), ".tmp-%s.json", e->id);
+	if (spooled)
+		af_discard(mfd, tmp);
 	if ((rc = af_write_tmp(mfd, tmp, text, len, 0640)) < 0)
 		return fail(STORE_E_IO, msg, "cannot write a report for %s: "
 		    "%s", e->mac, strerror(-rc));
@@ -503,7 +517,7 @@ write_report(int mfd, struct store_entry *e, const char *text, size_t len,
 		rc = af_publish(mfd, tmp, final);
 		if (rc != -EEXIST)
 			break;
-		make_id(e->mac, e->kind, when, e);
+		make_id(e->mac, e->kind, when, NULL, e);
 	}
 	if (rc < 0) {
 		af_discard(mfd, tmp);
@@ -511,6 +525,17 @@ write_report(int mfd, struct store_entry *e, const char *text, size_t len,
 		    "%s", e->mac, strerror(-rc));
 	}
 	return STORE_OK;
+}
+
+/* A spooled report processed again after the drainer was stopped between
+ * storing it and marking it done. */
+static int
+stored_already(int mfd, const struct store_entry *e)
+{
+	char final[STORE_ID_MAX + 8];
+
+	snprintf(final, sizeof(final), "%s.json", e->id);
+	return faccessat(mfd, final, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 static struct timespec
@@ -539,7 +564,7 @@ store_save(const struct store *st, const struct store_meta *meta,
 		return fail(STORE_E_INVALID, msg, "not a canonical MAC");
 	if (st->key == NULL)
 		return fail(STORE_E_INVALID, msg, "no key to hash secrets");
-	if (make_id(meta->mac, r->kind, when, &e) < 0)
+	if (make_id(meta->mac, r->kind, when, meta->spool_seq, &e) < 0)
 		return fail(STORE_E_IO, msg, "the clock is out of range");
 	if ((dfd = open_root(st)) < 0)
 		return fail(STORE_E_IO, msg, "cannot open data directory %s: "
@@ -550,8 +575,15 @@ store_save(const struct store *st, const struct store_meta *meta,
 		close(dfd);
 		return rc;
 	}
+	if (meta->spool_seq != NULL && stored_already(mfd, &e)) {
+		memcpy(id_out, e.id, sizeof(e.id));
+		close(mfd);
+		close(dfd);
+		return STORE_OK;
+	}
 	text = report_json(st, &e, meta, r, &len);
-	rc = write_report(mfd, &e, text, len, when, msg);
+	rc = write_report(mfd, &e, text, len, when, meta->spool_seq != NULL,
+	    msg);
 	free(text);
 	close(mfd);
 	close(dfd);

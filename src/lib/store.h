@@ -72,6 +72,11 @@ struct store_meta {
 	const char	*client_ip;	/* NULL: "" */
 	const char	*user_agent;	/* NULL: ""; cut to STORE_UA_MAX */
 	struct timespec	 when;		/* { 0, 0 }: now */
+	const uint64_t	*spool_seq;	/* NULL: a fresh id; else the id is
+					 * made from when and this number,
+					 * the same every time, and a report
+					 * already stored under it is not
+					 * stored again (spool.h) */
 };
 
 /* What an id tells without opening the file. */

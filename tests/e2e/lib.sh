@@ -39,7 +39,7 @@ E2E_PIDS=()
 E2E_STOPPED=
 E2E_TMP=
 E2E_LOG=/dev/null
-E2E_PROCS='lighttpd|apache2|nginx|spawn-fcgi|profile.fcgi|metrics.fcgi|report.fcgi|compare.fcgi|rps.fcgi|prometheus'
+E2E_PROCS='lighttpd|apache2|nginx|spawn-fcgi|profile.fcgi|metrics.fcgi|report.fcgi|report-drain|compare.fcgi|rps.fcgi|prometheus'
 # The system's python3 (scripts/deps installs it): a version-manager shim
 # earlier in PATH can take a second to start.
 if [ -x /usr/bin/python3 ]; then E2E_PY=/usr/bin/python3; else E2E_PY=python3; fi
@@ -453,6 +453,19 @@ fcgi_pids() {
 		read -r comm 2>/dev/null <"/proc/$pid/comm"
 		[ "$comm" = "$want" ] && echo "$pid"
 	done | sort -n | tr '\n' ' '
+}
+
+# spool_drained [SECONDS]: waits (60 s at most) until no report spool
+# drainer of ours runs: one ends when the spool is empty, and one is
+# started before a spooled report is answered, so once every answer is in,
+# none running means every acknowledged report is stored.
+spool_drained() {
+	local i
+	for i in $(seq $(( ${1:-60} * 10 ))); do
+		[ -z "$(fcgi_pids report-drain)" ] && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # own_users COMM: the users our processes named COMM run as, sorted.
