@@ -500,7 +500,14 @@ append_locked(struct spool *sp, const unsigned char *rec, size_t n,
     uint64_t *at, char *err, size_t errsz)
 {
 	uint64_t head = atomic_load(&sp->st->head), end;
-	uint32_t seg = POS_SEG(head);
+	uint64_t tail = atomic_load(&sp->st->tail);
+	uint32_t seg;
+
+	/* After a power loss the state may say the drainer is past the head:
+	 * appending behind it would leave records nobody reads. */
+	if (tail > head)
+		head = POS(POS_SEG(tail), 0);
+	seg = POS_SEG(head);
 
 	if (open_seg(sp, seg) < 0)
 		return fail(err, errsz, "cannot open spool segment %u: %s",
