@@ -4,13 +4,14 @@
  * answers, what reaches the disk (secrets only as hashes, nothing for a
  * refused report), the log line (never a value) and the metrics kept on
  * arrival. */
-#define _XOPEN_SOURCE 700	/* nftw */
+#define _GNU_SOURCE		/* nftw, memmem */
 #include <check.h>
 #include <errno.h>
 #include <ftw.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "compare.h"
 #include "contact.h"
@@ -606,6 +607,99 @@ START_TEST(test_secrets_hashed)
 }
 END_TEST
 
+/* The bytes of dir/spool/<first segment>, NUL-terminated (caller frees). */
+static char *
+first_segment(const char *data, size_t *n)
+{
+	char path[TU_DIR_MAX + 64];
+	char *text = calloc(1, 1 << 20);
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/spool/%020u.seg", data, 1u);
+	ck_assert_ptr_nonnull(fp = fopen(path, "r"));
+	*n = fread(text, 1, (1 << 20) - 1, fp);
+	fclose(fp);
+	return text;
+}
+
+static void
+wait_drainer(struct fixture *f)
+{
+	int status;
+
+	ck_assert_int_gt(f->app.drainer, 0);
+	ck_assert_int_eq(waitpid(f->app.drainer, &status, 0), f->app.drainer);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	f->app.drainer = 0;
+}
+
+/* reports.spool_always: the phone is answered once its report is sealed
+ * in the spool; the drainer this request started stores it as the
+ * request would have, secrets hashed.  A body that is not a report is
+ * answered 200 too (nothing reads it before the drainer), and the drainer
+ * stores nothing of it. */
+START_TEST(test_spooled)
+{
+	struct fixture f;
+	struct call c = { "PUT", "/report/" MAC1, NULL, NULL, UA_P1, NULL,
+	    BODY_OK };
+	struct body b = { 0 };
+	struct response rs;
+	struct buf log;
+	json_object *o, *d, *v;
+	char *seg;
+	size_t n;
+
+	setup(&f, "reports:\n  spool_always: true\n", 0);
+	run(&f, &c, &b, &rs, &log);
+	ck_assert_int_eq(rs.status, 200);
+	ck_assert_str_eq(rs.outcome, "spooled");
+	ck_assert_ptr_nonnull(o = json_tokener_parse(rs.body.data));
+	ck_assert(json_object_object_get_ex(o, "queued", &v));
+	ck_assert(json_object_get_boolean(v));
+	ck_assert(json_object_object_get_ex(o, "mac", &v));
+	ck_assert_str_eq(json_object_get_string(v), MAC1);
+	json_object_put(o);
+	response_free(&rs);
+	buf_free(&log);
+	seg = first_segment(f.data, &n);
+	ck_assert_ptr_null(memmem(seg, n, SECRET, strlen(SECRET)));
+	ck_assert_ptr_null(memmem(seg, n, VAL, strlen(VAL)));
+	free(seg);
+	wait_drainer(&f);
+	ck_assert_int_eq(count_reports(f.data, MAC1), 1);
+	{
+		struct store_page page;
+		struct store st = { f.data, NULL, NULL, 0 };
+
+		ck_assert_int_eq(store_list(&st, MAC1, 0, 10, &page, NULL),
+		    STORE_OK);
+		ck_assert_ptr_nonnull(o = stored_json(f.data,
+		    page.entries[0].id));
+		store_page_free(&page);
+	}
+	ck_assert(json_object_object_get_ex(o, "data", &d));
+	ck_assert(json_object_object_get_ex(d, "Password_1_", &v));
+	ck_assert(secret_is_hash(json_object_get_string(v)));
+	ck_assert(json_object_object_get_ex(o, "user_agent", &v));
+	ck_assert_str_eq(json_object_get_string(v), UA_P1);
+	ck_assert(json_object_object_get_ex(o, "client_ip", &v));
+	ck_assert_str_eq(json_object_get_string(v), "192.0.2.10");
+	json_object_put(o);
+
+	c.body = BODY_TRUNC;
+	memset(&b, 0, sizeof(b));
+	run(&f, &c, &b, &rs, &log);
+	ck_assert_int_eq(rs.status, 200);
+	ck_assert_str_eq(rs.outcome, "spooled");
+	response_free(&rs);
+	buf_free(&log);
+	wait_drainer(&f);
+	ck_assert_int_eq(count_reports(f.data, MAC1), 1);
+	teardown(&f);
+}
+END_TEST
+
 /* A stored report teaches deskprov notify the phone's SIP contact: the
  * report's address and the port it states.  A refused one teaches
  * nothing, and neither does an unknown phone in discovery mode. */
@@ -915,6 +1009,7 @@ app_report_suite(void)
 	tcase_add_test(tc, test_body_chunks);
 	tcase_add_test(tc, test_cap_exact);
 	tcase_add_test(tc, test_secrets_hashed);
+	tcase_add_test(tc, test_spooled);
 	tcase_add_test(tc, test_retention);
 	tcase_add_test(tc, test_store_failure);
 	tcase_add_test(tc, test_no_config);
