@@ -233,11 +233,21 @@ END_TEST
 START_TEST(test_full)
 {
 	struct spool *sp = open_spool(0x5a);
+	uint64_t pending = 1;
+
+	ck_assert_int_eq(spool_peek(dir, &pending), 0);
+	ck_assert_uint_eq(pending, 0);
 
 	ck_assert(!spool_full(sp, 1 << 20, 1000));
 	append(sp, "001122334455", REPORT_CONFIG, "<flat-profile/>");
 	ck_assert(spool_full(sp, 4096 + 100, 50));
 	ck_assert(!spool_full(sp, 1 << 20, 1000));
+	/* metrics.fcgi reads what waits without the key */
+	ck_assert_int_eq(spool_peek(dir, &pending), 0);
+	ck_assert_uint_gt(pending, strlen("<flat-profile/>"));
+	expect(sp, "001122334455", "<flat-profile/>");
+	ck_assert_int_eq(spool_peek(dir, &pending), 0);
+	ck_assert_uint_eq(pending, 0);
 	spool_close(sp);
 }
 END_TEST

@@ -4,6 +4,7 @@
 
 #include "auth.h"
 #include "app_metrics.h"
+#include "spool.h"
 #include "summary.h"
 
 struct fleet_counts {
@@ -93,6 +94,18 @@ app_metrics_update_windows(struct metrics *m, struct summary *sum,
 	    (double)c.unexpected);
 }
 
+/* What report.fcgi's spool holds (docs/ingest.md): a backlog that grows
+ * for long is a drainer that cannot keep up or cannot store. */
+static void
+spool_gauge(struct app *app)
+{
+	uint64_t pending;
+
+	if (spool_peek(app->data_dir, &pending) == 0)
+		metrics_set(app->metrics, METRIC_REPORT_SPOOL_BYTES, NULL,
+		    (double)pending);
+}
+
 static void
 metrics_page(struct app *app, const struct snapshot *s,
     struct response *rs)
@@ -109,6 +122,7 @@ metrics_page(struct app *app, const struct snapshot *s,
 	}
 	app_metrics_update_windows(app->metrics, summary_of_app(app, s), s,
 	    time(NULL));
+	spool_gauge(app);
 	metrics_write_exposition(app->metrics, &rs->body);
 	rs->status = 200;
 	rs->outcome = "metrics";
@@ -128,6 +142,7 @@ static const struct {
 	{ "requests_total", METRIC_REQUESTS },
 	{ "rejections_total", METRIC_REJECTIONS },
 	{ "firmware_updates_total", METRIC_PHONE_FIRMWARE_UPDATES },
+	{ "report_spool_bytes", METRIC_REPORT_SPOOL_BYTES },
 };
 
 static json_object *
@@ -144,9 +159,11 @@ status_page(struct app *app, const struct snapshot *s,
 	json_object *o = json_object_new_object(), *d, *x, *c, *mt;
 	char when[32];
 
-	if (app->metrics)
+	if (app->metrics) {
 		app_metrics_update_windows(app->metrics, summary_of_app(app, s),
 		    s, time(NULL));
+		spool_gauge(app);
+	}
 	json_object_object_add(o, "status", json_object_new_string(
 	    cs->error[0] ? "degraded" : "active"));
 	format_utc(when, sizeof(when), (long long)time(NULL));

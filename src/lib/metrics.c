@@ -122,6 +122,9 @@ static const struct metric_def defs[METRIC__COUNT] = {
 	[METRIC_NOTIFY_CONFIRMED] = { "notify_confirmed_total",
 	    METRIC_COUNTER, "Profile fetches that followed a deskprov notify "
 	    "(a resync confirmed)", { NULL }, NULL, 0 },
+	[METRIC_REPORT_SPOOL_BYTES] = { "deskprov_report_spool_bytes",
+	    METRIC_GAUGE, "Bytes of reports answered from the spool and not "
+	    "yet stored", { NULL }, NULL, 0 },
 };
 
 /* ---- file layout (see metrics.h) ---- */

@@ -95,6 +95,7 @@ enum metric_id {
 	METRIC_RPS_DURATION,			/* histogram, provider */
 	METRIC_PNP_SUBSCRIBES,			/* vendor, outcome */
 	METRIC_NOTIFY_CONFIRMED,
+	METRIC_REPORT_SPOOL_BYTES,
 	METRIC__COUNT
 };
 

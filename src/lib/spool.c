@@ -249,6 +249,26 @@ spool_set_segment_max(struct spool *sp, uint32_t bytes)
 	sp->seg_max = bytes;
 }
 
+int
+spool_peek(const char *data_dir, uint64_t *pending)
+{
+	struct spool_state st;
+	char path[4200];
+	ssize_t n;
+	int fd;
+
+	*pending = 0;
+	snprintf(path, sizeof(path), "%s/spool/state", data_dir);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return errno == ENOENT ? 0 : -1;
+	n = pread(fd, &st, sizeof(st), 0);
+	close(fd);
+	if (n != (ssize_t)sizeof(st) || memcmp(st.magic, STATE_MAGIC, 8) != 0)
+		return -1;
+	*pending = atomic_load(&st.pending);
+	return 0;
+}
+
 uint64_t
 spool_backlog(const struct spool *sp)
 {

@@ -61,6 +61,11 @@ void		 spool_close(struct spool *);
 /* Segments close past `bytes` instead of 64 MiB (for tests). */
 void		 spool_set_segment_max(struct spool *, uint32_t bytes);
 
+/* What waits in DATA/spool, read without the key or any lock (metrics):
+ * 0 with the bytes in *pending (0 when there is no spool), -1 when its
+ * state cannot be read. */
+int		 spool_peek(const char *data_dir, uint64_t *pending);
+
 /* Records appended and not yet processed. */
 uint64_t	 spool_backlog(const struct spool *);
 /* True when a record of body_len bytes would take what waits past

@@ -448,6 +448,7 @@ expect_sample "deskprov_phone_unexpected_params{phone_mac=\"$FAR\"}" 1
 expect_sample phone_config_differences 3
 expect_sample phone_unexpected_params 2
 expect_sample reports_recent 4
+expect_sample deskprov_report_spool_bytes 0
 expect_sample "deskprov_requests_total{executable=\"report\",status=\"413\"}" 1
 
 # ---------------------------------------------------------------- the log
