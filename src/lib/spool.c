@@ -58,6 +58,8 @@ struct spool {
 						 * returned */
 	uint64_t		 next_bytes;
 	uint32_t		 seg_max;	/* SEG_MAX but in tests */
+	unsigned char		*out;		/* a sealed record, reused */
+	size_t			 out_cap;
 };
 
 static int __attribute__((format(printf, 3, 4)))
@@ -232,6 +234,7 @@ spool_close(struct spool *sp)
 	if (sp->st != NULL)
 		munmap(sp->st, 4096);
 	EVP_CIPHER_CTX_free(sp->ctx);
+	free(sp->out);
 	OPENSSL_cleanse(sp->key, sizeof(sp->key));
 	for (int *fd = &sp->dfd; fd <= &sp->sync_fd; fd++)
 		if (*fd >= 0)
@@ -286,12 +289,15 @@ spool_full(const struct spool *sp, uint64_t max_bytes, size_t body_len)
 
 /* ---- sealing ---- */
 
-/* Seals plain[0..n) into out (HDR_LEN + n + TAG_LEN bytes). */
+/* Seals the payload, its fixed part and texts (head, hn bytes) then the
+ * body (bn bytes), into out (HDR_LEN + hn + bn + TAG_LEN bytes): the body
+ * is read once, never copied in the clear. */
 static int
-seal(struct spool *sp, const unsigned char *plain, size_t n,
-    unsigned char *out)
+seal(struct spool *sp, const unsigned char *head, size_t hn,
+    const char *body, size_t bn, unsigned char *out)
 {
 	unsigned char *nonce = out + 8;
+	size_t n = hn + bn;
 	int len;
 
 	memcpy(out, REC_MAGIC, 4);
@@ -301,8 +307,10 @@ seal(struct spool *sp, const unsigned char *plain, size_t n,
 	if (EVP_EncryptInit_ex(sp->ctx, EVP_aes_256_gcm(), NULL, sp->key,
 	    nonce) != 1 ||
 	    EVP_EncryptUpdate(sp->ctx, NULL, &len, out, 8) != 1 ||
-	    EVP_EncryptUpdate(sp->ctx, out + HDR_LEN, &len, plain,
-	    (int)n) != 1 ||
+	    EVP_EncryptUpdate(sp->ctx, out + HDR_LEN, &len, head,
+	    (int)hn) != 1 ||
+	    (bn > 0 && EVP_EncryptUpdate(sp->ctx, out + HDR_LEN + hn, &len,
+	    (const unsigned char *)body, (int)bn) != 1) ||
 	    EVP_EncryptFinal_ex(sp->ctx, out + HDR_LEN + n, &len) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(sp->ctx, EVP_CTRL_GCM_GET_TAG, TAG_LEN,
 	    out + HDR_LEN + n) != 1)
@@ -336,17 +344,16 @@ text_len(const char *s)
 	return s == NULL ? 0 : strnlen(s, SPOOL_TEXT_MAX);
 }
 
-/* The payload: a fixed part, then the address, the User-Agent and the
- * body.  Caller frees. */
+/* The payload's head: a fixed part, then the address and the User-Agent
+ * (the body follows it); its length in *n.  Caller frees. */
 static unsigned char *
-payload(const struct spool_record *r, uint64_t seq, size_t *n)
+payload_head(const struct spool_record *r, uint64_t seq, size_t *n)
 {
 	size_t ip = text_len(r->ip), ua = text_len(r->user_agent);
 	unsigned char *p;
 
-	*n = FIXED_LEN + ip + ua + r->body_len;
-	p = xmalloc(*n);
-	memset(p, 0, FIXED_LEN);
+	*n = FIXED_LEN + ip + ua;
+	p = xcalloc(1, *n);
 	p[0] = 1;
 	p[1] = (unsigned char)r->kind;
 	p[2] = (unsigned char)ip;
@@ -360,7 +367,6 @@ payload(const struct spool_record *r, uint64_t seq, size_t *n)
 	put64(p + 36, seq);
 	memcpy(p + FIXED_LEN, r->ip ? r->ip : "", ip);
 	memcpy(p + FIXED_LEN + ip, r->user_agent ? r->user_agent : "", ua);
-	memcpy(p + FIXED_LEN + ip + ua, r->body, r->body_len);
 	return p;
 }
 
@@ -598,26 +604,27 @@ spool_append(struct spool *sp, const struct spool_record *r, char *err,
     size_t errsz)
 {
 	uint64_t seq = atomic_fetch_add(&sp->st->seq, 1), at = 0;
-	size_t n, total;
-	unsigned char *plain, *rec;
+	size_t hn, total;
+	unsigned char *head;
 	int rc;
 
 	if (r->body_len > SEALED_MAX - FIXED_LEN - 2 * SPOOL_TEXT_MAX)
 		return fail(err, errsz, "the report is too large to spool");
-	plain = payload(r, seq, &n);
-	total = HDR_LEN + n + TAG_LEN;
-	rec = xmalloc(total);
-	rc = seal(sp, plain, n, rec);
-	OPENSSL_cleanse(plain, n);
-	free(plain);
-	if (rc < 0) {
-		free(rec);
-		return fail(err, errsz, "cannot seal the report");
+	head = payload_head(r, seq, &hn);
+	total = HDR_LEN + hn + r->body_len + TAG_LEN;
+	if (sp->out_cap < total) {
+		free(sp->out);
+		sp->out = xmalloc(total);
+		sp->out_cap = total;
 	}
+	rc = seal(sp, head, hn, r->body, r->body_len, sp->out);
+	OPENSSL_cleanse(head, hn);
+	free(head);
+	if (rc < 0)
+		return fail(err, errsz, "cannot seal the report");
 	flock(sp->append_fd, LOCK_EX);
-	rc = append_locked(sp, rec, total, &at, err, errsz);
+	rc = append_locked(sp, sp->out, total, &at, err, errsz);
 	flock(sp->append_fd, LOCK_UN);
-	free(rec);
 	return rc < 0 ? -1 : make_durable(sp, at, err, errsz);
 }
 
