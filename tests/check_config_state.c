@@ -522,38 +522,66 @@ await_child(pid_t pid)
 	ck_assert(WIFEXITED(status));
 }
 
-/* Another process that looked at the files a moment ago sees a compile
- * that ended on its very next request, not a second later: the compile
- * counter (snapshot/gen) moved.  Here b is a second config_state of this
- * test process (it loads privately, the image's address being a's). */
+/* The second process of test_shared_next_request_sees_compile: maps
+ * the image, says so on `ready`, waits for `go`, then looks once with
+ * its next look at the files far away.  Exit status 0 when that look
+ * served the edit. */
+static void
+second_process(const struct shared_dirs *d, int ready, int go)
+{
+	struct config_state b;
+	const struct snapshot *s;
+	char c = 'r';
+	int ok;
+
+	config_state_init_shared(&b, "b", d->etc, d->etc, d->data, NULL);
+	ok = b.snap != NULL && b.snap->image != NULL && b.gen != NULL;
+	if (write(ready, &c, 1) != 1 || read(go, &c, 1) != 1)
+		_exit(2);
+	b.next_check = 1e300;	/* the files would not be looked at */
+	s = config_state_get(&b);
+	ok = ok && s != NULL && base_value(s, "Proxy_1_") != NULL &&
+	    strcmp(base_value(s, "Proxy_1_"), "pbx2.example.net") == 0;
+	_exit(ok ? 0 : 1);
+}
+
+/* Another process, which looked at the files a moment ago, serves a
+ * compile that ended on its very next request, not a second later: the
+ * compile counter (snapshot/gen) moved. */
 START_TEST(test_shared_next_request_sees_compile)
 {
-	struct config_state a, b;
-	const struct snapshot *first_b, *s;
+	struct config_state a;
 	struct shared_dirs d;
+	int ready[2], go[2], status;
+	pid_t pid;
+	char c;
 
 	shared_setup(&d);
+	ck_assert_int_eq(pipe(ready), 0);
+	ck_assert_int_eq(pipe(go), 0);
+	/* Forked before this process maps anything, so that it maps the
+	 * image at its own address, as another server process would. */
+	if ((pid = fork()) == 0)
+		second_process(&d, ready[1], go[0]);
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
 	config_state_init_shared(&a, "a", d.etc, d.etc, d.data, NULL);
 	a.compile_wait = 0;
-	config_state_init_shared(&b, "b", d.etc, d.etc, d.data, NULL);
-	ck_assert_ptr_nonnull(b.gen);
-	first_b = b.snap;
-	ck_assert_str_eq(base_value(first_b, "Proxy_1_"), "pbx.example.net");
 	tick();
 	tu_write(d.etc, "common.yml", common_ok);
 	config_state_refresh(&a);
 	config_state_after_request(&a);
 	await_child(a.compiler);
-	/* b would not look at the files again for a long time. */
-	b.next_check = 1e300;
-	s = config_state_get(&b);
-	ck_assert_ptr_ne(s, first_b);
-	ck_assert_str_eq(base_value(s, "Proxy_1_"), "pbx2.example.net");
-	ck_assert_uint_eq(b.compiles, 0);
-	/* Nothing moved since: the next request looks at nothing. */
-	ck_assert_ptr_eq(config_state_get(&b), s);
-	config_state_free(&b);
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "the second process did not serve the compile on its next "
+	    "request (status %d)", status);
 	config_state_free(&a);
+	for (int i = 0; i < 2; i++) {
+		close(ready[i]);
+		close(go[i]);
+	}
 	shared_teardown(&d);
 }
 END_TEST
