@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -752,6 +753,9 @@ sweep_in_child(struct config_state *cs)
 	if (!cs->shared || cs->shipped || cs->sweeper != 0)
 		return;
 	if ((pid = fork()) == 0) {
+		/* Named for ps(1), and so that it is not counted as one of
+		 * the program's serving processes. */
+		prctl(PR_SET_NAME, "deskprov-sweep", 0, 0, 0);
 		sweep_retired(cs->snap_dir);
 		_exit(0);
 	}
