@@ -727,11 +727,12 @@ shared_refresh(struct config_state *cs)
 	}
 	if (cs->compiler != 0)
 		cs->next_check = pending_check(cs);
-	else if (compile_waits(cs) || cs->compile_due)
+	else if (compile_waits(cs) || cs->compile_due) {
 		/* Due since the last refresh: after_request is not called
 		 * here, so the compile starts now. */
+		cs->compile_due = 0;
 		compile_or_wait(cs, now, sig);
-	else {
+	} else {
 		/* Started after the answer: the fork, and the compiling
 		 * child's first moments on a busy machine, are no
 		 * request's wait. */
