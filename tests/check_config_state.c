@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <time.h>
 
@@ -473,6 +475,10 @@ START_TEST(test_shared_swap_and_broken)
 	tu_write(d.etc, "common.yml", common_ok);
 	s = config_state_refresh(&a);
 	ck_assert_ptr_eq(s, first);		/* still serving */
+	/* The compile starts after the answer, not in the request. */
+	ck_assert_int_eq(a.compiler, 0);
+	ck_assert_int_eq(a.compile_due, 1);
+	config_state_after_request(&a);
 	ck_assert_int_gt(a.compiler, 0);	/* a child compiles */
 	s = await_compile(&a, first);
 	ck_assert_ptr_ne(s, first);
@@ -484,6 +490,7 @@ START_TEST(test_shared_swap_and_broken)
 	tick();
 	tu_write(d.etc, "common.yml", common_broken);
 	first = config_state_refresh(&a);
+	config_state_after_request(&a);
 	s = await_compile(&a, NULL);
 	ck_assert_ptr_eq(s, first);
 	ck_assert_msg(strncmp(a.error, "common.yml:3:", 13) == 0, "error is "
@@ -500,6 +507,129 @@ START_TEST(test_shared_swap_and_broken)
 	ck_assert_ptr_nonnull(b.snap);
 	ck_assert_str_eq(base_value(b.snap, "Proxy_1_"), "pbx2.example.net");
 	config_state_free(&b);
+	shared_teardown(&d);
+}
+END_TEST
+
+/* Waits for a child of this test to end (an event, not a time). */
+static void
+await_child(pid_t pid)
+{
+	int status;
+
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+}
+
+/* The second process of test_shared_next_request_sees_compile: maps
+ * the image, says so on `ready`, waits for `go`, then looks once with
+ * its next look at the files far away.  Exit status 0 when that look
+ * served the edit. */
+static void
+second_process(const struct shared_dirs *d, int ready, int go)
+{
+	struct config_state b;
+	const struct snapshot *s;
+	char c = 'r';
+	int ok;
+
+	config_state_init_shared(&b, "b", d->etc, d->etc, d->data, NULL);
+	ok = b.snap != NULL && b.snap->image != NULL && b.gen != NULL;
+	if (write(ready, &c, 1) != 1 || read(go, &c, 1) != 1)
+		_exit(2);
+	b.next_check = 1e300;	/* the files would not be looked at */
+	s = config_state_get(&b);
+	ok = ok && s != NULL && base_value(s, "Proxy_1_") != NULL &&
+	    strcmp(base_value(s, "Proxy_1_"), "pbx2.example.net") == 0;
+	_exit(ok ? 0 : 1);
+}
+
+/* Another process, which looked at the files a moment ago, serves a
+ * compile that ended on its very next request, not a second later: the
+ * compile counter (snapshot/gen) moved. */
+START_TEST(test_shared_next_request_sees_compile)
+{
+	struct config_state a;
+	struct shared_dirs d;
+	int ready[2], go[2], status;
+	pid_t pid;
+	char c;
+
+	shared_setup(&d);
+	ck_assert_int_eq(pipe(ready), 0);
+	ck_assert_int_eq(pipe(go), 0);
+	/* Forked before this process maps anything, so that it maps the
+	 * image at its own address, as another server process would. */
+	if ((pid = fork()) == 0)
+		second_process(&d, ready[1], go[0]);
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	config_state_init_shared(&a, "a", d.etc, d.etc, d.data, NULL);
+	a.compile_wait = 0;
+	tick();
+	tu_write(d.etc, "common.yml", common_ok);
+	config_state_refresh(&a);
+	config_state_after_request(&a);
+	await_child(a.compiler);
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "the second process did not serve the compile on its next "
+	    "request (status %d)", status);
+	config_state_free(&a);
+	for (int i = 0; i < 2; i++) {
+		close(ready[i]);
+		close(go[i]);
+	}
+	shared_teardown(&d);
+}
+END_TEST
+
+static int
+retired_count(const char *snap_dir)
+{
+	struct dirent *e;
+	DIR *dp = opendir(snap_dir);
+	int n = 0;
+
+	ck_assert_ptr_nonnull(dp);
+	while ((e = readdir(dp)) != NULL)
+		n += strncmp(e->d_name, "retired.", 8) == 0;
+	closedir(dp);
+	return n;
+}
+
+/* The image a compile replaces keeps a name (retired.<inode>) while a
+ * process maps it, so that no request pays for freeing it; once the
+ * last process let go of it, a child of that process removes it. */
+START_TEST(test_shared_retired_image_swept)
+{
+	struct config_state a;
+	const struct snapshot *first, *s;
+	struct shared_dirs d;
+
+	shared_setup(&d);
+	config_state_init_shared(&a, "a", d.etc, d.etc, d.data, NULL);
+	a.compile_wait = 0;
+	first = a.snap;
+	ck_assert_int_ge(a.image_fd, 0);
+	tick();
+	tu_write(d.etc, "common.yml", common_ok);
+	config_state_refresh(&a);
+	config_state_after_request(&a);
+	await_child(a.compiler);
+	s = config_state_get(&a);
+	ck_assert_ptr_ne(s, first);
+	/* Swapped; the old one is still this request's, and named. */
+	ck_assert_ptr_eq(a.old, first);
+	ck_assert_int_eq(retired_count(d.snap), 1);
+	config_state_after_request(&a);
+	ck_assert_ptr_null(a.old);
+	await_child(a.sweeper);
+	ck_assert_int_eq(retired_count(d.snap), 0);
+	ck_assert_str_eq(base_value(a.snap, "Proxy_1_"), "pbx2.example.net");
+	config_state_free(&a);
 	shared_teardown(&d);
 }
 END_TEST
@@ -563,6 +693,8 @@ config_state_suite(void)
 	tcase_add_test(tc, test_shared_one_compile);
 	tcase_add_test(tc, test_shared_small_waits);
 	tcase_add_test(tc, test_shared_swap_and_broken);
+	tcase_add_test(tc, test_shared_next_request_sees_compile);
+	tcase_add_test(tc, test_shared_retired_image_swept);
 	tcase_add_test(tc, test_shipped_refused_keeps);
 	suite_add_tcase(s, tc);
 	return s;

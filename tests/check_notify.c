@@ -16,6 +16,23 @@
 #include "sip.h"
 #include "testutil.h"
 
+/* The count of markers waiting to be claimed, as the file holds it. */
+static long long
+pending_count(const char *data)
+{
+	char path[512];
+	unsigned long long n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/" CONTACT_DIR "/notified.count",
+	    data);
+	f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fread(&n, sizeof(n), 1, f), 1);
+	fclose(f);
+	return (long long)n;
+}
+
 #define FLEET	"tests/data/vendors/fleet"
 
 START_TEST(test_bucket)
@@ -221,6 +238,7 @@ START_TEST(test_send_and_confirm)
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	ck_assert_uint_eq(sum.sent, 2);
+	ck_assert_int_eq(pending_count(data), 2);
 	ck_assert_uint_eq(sum.answered, 1);
 	ck_assert_uint_eq(sum.refused, 1);
 	ck_assert_uint_eq(sum.no_contact, 1);
@@ -235,6 +253,10 @@ START_TEST(test_send_and_confirm)
 	ck_assert(strstr(log.data, "notify=") == NULL);
 	ck_assert(!notify_confirm(data, "001565aabb01", NULL));
 	ck_assert(notify_confirm(data, "000413aabb02", NULL));
+	/* Both claimed: the count of waiting markers is back at 0, and a
+	 * fetch looks for nothing. */
+	ck_assert_int_eq(pending_count(data), 0);
+	ck_assert(!notify_confirm(data, "000413aabb02", NULL));
 	buf_free(&log);
 	app_free(&app);
 	/* No contact at all: notify_phone says so. */

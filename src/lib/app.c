@@ -108,6 +108,12 @@ app_init_server(struct app *app, const char *prog)
 }
 
 void
+app_after_request(struct app *app)
+{
+	config_state_after_request(&app->cs);
+}
+
+void
 app_free(struct app *app)
 {
 	config_state_free(&app->cs);

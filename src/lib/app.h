@@ -77,6 +77,9 @@ void	app_init_dirs(struct app *, const char *prog,
 	    const struct app_options *o);
 /* app_init() for a FastCGI program: everything from the environment. */
 void	app_init_server(struct app *, const char *prog);
+/* After each answer is sent: the work the configuration put off so that
+ * no request waits for it (config_state_after_request()). */
+void	app_after_request(struct app *);
 /* Releases the snapshot, closes the metrics and the abuse table and
  * wipes the key. */
 void	app_free(struct app *);

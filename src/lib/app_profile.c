@@ -19,6 +19,7 @@
 #include "store.h"
 #include "useragent.h"
 #include "summary.h"
+#include "text.h"
 #include "vendor.h"
 
 #define PATH_MAX_LEN	256
@@ -117,10 +118,22 @@ ua_mac_conflicts(const struct snapshot *s, const struct phone *ph,
 	return owner != NULL && owner != ph;
 }
 
+/* The tag as "%016" PRIx64 in quotes, without printf: it is on every
+ * answer, and formatting it took 5 % of a 200's time in the handler
+ * (bench/inproc.c under perf). */
 static void
 set_etag(struct response *rs, uint64_t h, char *etag, size_t n)
 {
-	snprintf(etag, n, "\"%016" PRIx64 "\"", h);
+	unsigned char be[8];
+
+	if (n < 19)
+		return;
+	for (int i = 0; i < 8; i++)
+		be[i] = (unsigned char)(h >> (56 - 8 * i));
+	etag[0] = '"';
+	hex_encode(be, sizeof(be), 0, etag + 1);
+	etag[17] = '"';
+	etag[18] = '\0';
 	response_header(rs, "ETag", etag);
 }
 

@@ -60,6 +60,27 @@ struct config_state {
 	 * machine stretches.  RELOAD_COMPILE_WAIT; tests set 0. */
 	size_t		 compile_wait;
 	unsigned long	 compiles;	/* compiles this process ran */
+
+	/* What a refresh leaves for after the answer is sent
+	 * (config_state_after_request()), so that no request waits for it:
+	 * starting a compile (a fork), and releasing the snapshot a swap
+	 * replaced.  A refresh that finds a compile still due starts it
+	 * itself, for a loop that never calls after_request. */
+	int		 compile_due;
+	uint64_t	 due_sig;
+	struct file_sig	 due[SIG_COUNT];
+	struct snapshot	*old;		/* replaced; freed after the answer */
+	/* data_dir/snapshot/gen, mapped read-only: a counter every compile
+	 * bumps when it ends (image renamed into place, or failure noted).
+	 * A process that sees it move refreshes on that request instead of
+	 * at its next look at the files.  NULL: not available. */
+	const uint64_t	*gen;
+	uint64_t	 gen_seen;
+	/* The mapped image's file, open with LOCK_SH so that a sweep knows
+	 * whether a retired image is still mapped somewhere; -1: none. */
+	int		 image_fd;
+	int		 old_fd;	/* the replaced image's, with `old` */
+	pid_t		 sweeper;	/* our child removing retired images */
 };
 
 /* Loads the first snapshot of etc (schema.yml from etc, else from
@@ -95,11 +116,18 @@ const struct snapshot	*config_state_refresh(struct config_state *);
 void	config_state_free(struct config_state *);
 /* Counts this and every later load in `m` (borrowed). */
 void	config_state_attach_metrics(struct config_state *, struct metrics *);
+/* The work a refresh put off until the answer was sent: starts a due
+ * compile (in a child) and releases a replaced snapshot.  The serving
+ * loop calls it after each request (app_after_request()); a snapshot
+ * returned before stays valid until then. */
+void	config_state_after_request(struct config_state *);
 
 /* Seconds between two looks at the files' mtimes. */
 #define RELOAD_CHECK_INTERVAL	1.0
-/* The same while a compile is under way, so that the new image is taken
- * soon after it appears (a stat and a read of its header). */
+/* The same while a compile is under way and the compile counter
+ * (snapshot/gen) cannot be mapped, so that the new image is taken soon
+ * after it appears (a stat and a read of its header).  With the counter,
+ * the compile's end is seen on the next request. */
 #define RELOAD_PENDING_INTERVAL	0.02
 #define RELOAD_COMPILE_WAIT	10000	/* phones: well under 1 s */
 

@@ -7,7 +7,8 @@
  * A phone that fetches its profile after a NOTIFY confirms it: the
  * sender leaves <data>/pnp/<mac>.notified, and profile.fcgi claims that
  * marker on the phone's next fetch (notify_confirm()), logs it and counts
- * notify_confirmed_total. */
+ * notify_confirmed_total.  <data>/pnp/notified.count counts the markers
+ * waiting, so that a fetch with none waiting looks for none. */
 #ifndef DESKPROV_NOTIFY_H
 #define DESKPROV_NOTIFY_H
 

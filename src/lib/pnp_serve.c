@@ -200,7 +200,9 @@ pnp_serve_loop(struct app *app, struct pnp *p, int fd, long port)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	while (!stopping)
+	while (!stopping) {
 		one(app, p, fd, port);
+		app_after_request(app);
+	}
 	return 0;
 }

@@ -130,6 +130,7 @@ serve_cgi_once(struct app *app, handler_fn fn)
 		rc = write_all(STDOUT_FILENO, head.data, head.len) < 0;
 	buf_free(&head);
 	response_free(&rs);
+	app_after_request(app);
 	return rc;
 }
 
@@ -183,6 +184,7 @@ serve_main(struct app *app, handler_fn fn)
 		response_free(&rs);
 		log_set_sink(NULL, NULL);
 		FCGX_Finish_r(&req);
+		app_after_request(app);
 	}
 	buf_free(&head);
 	return 0;
