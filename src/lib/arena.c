@@ -196,9 +196,15 @@ arena_calloc(struct arena *a, size_t n, size_t size)
 }
 
 char *
+arena_alloc_bytes(struct arena *a, size_t n)
+{
+	return arena_alloc_aligned(a, n, 1);
+}
+
+char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc_aligned(a, n + 1, 1);
+	char *p = arena_alloc_bytes(a, n + 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';

@@ -88,9 +88,9 @@ decide(const struct comparison_settings *cmp, const char *name)
 }
 
 unsigned
-cmpnames_flags(const struct comparison_settings *cmp, const char *name)
+cmpnames_flags_hashed(const struct comparison_settings *cmp, const char *name,
+    size_t n, uint32_t hash)
 {
-	size_t n = strlen(name);
 	uintptr_t v;
 	char *key;
 
@@ -98,10 +98,18 @@ cmpnames_flags(const struct comparison_settings *cmp, const char *name)
 		cmpnames_bind(cmp);
 	if (cache.map.n >= CMPNAMES_MAX)
 		start(cache.fingerprint);
-	if ((v = (uintptr_t)strmap_get(&cache.map, name, n)) != 0)
+	if ((v = (uintptr_t)strmap_get_hashed(&cache.map, name, n, hash)) != 0)
 		return (unsigned)(v - 1);
 	v = decide(cmp, name);
 	key = arena_strndup(&cache.names, name, n);
-	strmap_put(&cache.map, key, n, (void *)(v + 1));
+	strmap_put_hashed(&cache.map, key, n, hash, (void *)(v + 1));
 	return (unsigned)v;
+}
+
+unsigned
+cmpnames_flags(const struct comparison_settings *cmp, const char *name)
+{
+	size_t n = strlen(name);
+
+	return cmpnames_flags_hashed(cmp, name, n, strmap_hash(name, n));
 }

@@ -40,7 +40,10 @@ cmp_expected_add(struct cmp_expected *e, const char *name, const char *value)
 		e->items = xrealloc(e->items, e->cap * sizeof(*e->items));
 	}
 	e->items[e->n].name = name;
-	e->items[e->n++].value = value;
+	e->items[e->n].value = value;
+	e->items[e->n].name_len = strlen(name);
+	e->items[e->n].name_hash = strmap_hash(name, e->items[e->n].name_len);
+	e->n++;
 }
 
 static void
@@ -210,6 +213,8 @@ struct run {
 	const struct secret_key			*key;
 	struct cmp_result			*out;
 	struct buf				 na, nb;
+	/* Per reported parameter: 1 when its name is expected too. */
+	unsigned char				*expected;
 };
 
 /* A stored hash marks a secret even when the name rule has changed since
@@ -242,9 +247,8 @@ compare_secret(struct run *r, const struct cmp_param *e, const char *got)
 
 static void
 compare_one(struct run *r, const struct cmp_param *e, unsigned flags,
-    const struct report *rep)
+    const struct report_param *p)
 {
-	const struct report_param *p = report_get(rep, e->name);
 	int secret = is_secret(flags, p ? p->value : NULL);
 
 	r->out->n_expected++;
@@ -266,63 +270,81 @@ blacklisted(const struct comparison_settings *cmp, const char *name)
 	return cmp != NULL && (cmpnames_flags(cmp, name) & CMPNAME_BLACKLISTED);
 }
 
-/* Expected names → position of their last occurrence (the one that
- * counts, as in a profile): filled from the end, since strmap_put keeps
- * the first value it is given for a key. */
+/* Marks in skip[] every expected item a later one of the same name
+ * overrides (the last occurrence counts, as in a profile): walked from
+ * the end, since strmap_put keeps the first value it is given. */
 static void
-index_expected(const struct cmp_expected *exp, struct strmap *m)
+mark_overridden(const struct cmp_expected *exp, unsigned char *skip)
 {
-	strmap_init(m, exp->n);
-	for (size_t i = exp->n; i-- > 0;)
-		strmap_put(m, exp->items[i].name, strlen(exp->items[i].name),
-		    (void *)(uintptr_t)(i + 1));
+	struct strmap m;
+
+	strmap_init(&m, exp->n);
+	for (size_t i = exp->n; i-- > 0;) {
+		const struct cmp_param *e = &exp->items[i];
+
+		skip[i] = strmap_put_hashed(&m, e->name, e->name_len,
+		    e->name_hash, (void *)(uintptr_t)(i + 1)) != NULL;
+	}
+	strmap_free(&m);
 }
 
+/* Reported names nobody expects, in reported order; a blacklisted one is
+ * only counted as excluded (when expected, the expected side counted it). */
 static void
-find_unexpected(struct run *r, const struct strmap *m,
-    const struct report *rep)
+find_unexpected(struct run *r, const struct report *rep)
 {
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct report_param *p = &rep->params[i];
-		unsigned flags = cmpnames_flags(r->cmp, p->name);
+		unsigned flags = cmpnames_flags_hashed(r->cmp, p->name,
+		    p->name_len, p->name_hash);
 
 		if (r->cmp != NULL && (flags & CMPNAME_BLACKLISTED)) {
-			if (strmap_get(m, p->name, p->name_len) == NULL)
+			if (!r->expected[i])
 				r->out->n_excluded++;
 			continue;
 		}
 		r->out->n_reported++;
-		if (strmap_get(m, p->name, p->name_len) == NULL)
+		if (!r->expected[i])
 			list_add(&r->out->unexpected, p->name, NULL, p->value,
 			    is_secret(flags, p->value), CMP_UNEXPECTED);
 	}
 }
 
+/* Every name is hashed once (cmp_expected_add(), report_set()) and each
+ * expected name looked up once in the report's own index, which also
+ * tells which reported names are expected. */
 void
 compare_run(const struct cmp_expected *exp, const struct report *rep,
     const struct comparison_settings *cmp, const struct secret_key *key,
     struct cmp_result *out)
 {
-	struct run r = { cmp, key, out, { NULL, 0, 0 }, { NULL, 0, 0 } };
-	struct strmap m;
+	struct run r = { cmp, key, out, { NULL, 0, 0 }, { NULL, 0, 0 },
+	    xcalloc(rep->n + 1, 1) };
+	unsigned char *skip = xcalloc(exp->n + 1, 1);
 
 	memset(out, 0, sizeof(*out));
 	cmpnames_bind(cmp);
-	index_expected(exp, &m);
+	mark_overridden(exp, skip);
 	for (size_t i = 0; i < exp->n; i++) {
 		const struct cmp_param *e = &exp->items[i];
+		const struct report_param *p;
 		unsigned flags;
 
-		if ((uintptr_t)strmap_get(&m, e->name, strlen(e->name)) != i + 1)
+		if (skip[i])
 			continue;	/* a later duplicate wins */
-		flags = cmpnames_flags(cmp, e->name);
+		p = report_lookup(rep, e->name, e->name_len, e->name_hash);
+		if (p != NULL)
+			r.expected[p - rep->params] = 1;
+		flags = cmpnames_flags_hashed(cmp, e->name, e->name_len,
+		    e->name_hash);
 		if (cmp != NULL && (flags & CMPNAME_BLACKLISTED))
 			out->n_excluded++;
 		else
-			compare_one(&r, e, flags, rep);
+			compare_one(&r, e, flags, p);
 	}
-	find_unexpected(&r, &m, rep);
-	strmap_free(&m);
+	find_unexpected(&r, rep);
+	free(skip);
+	free(r.expected);
 	buf_free(&r.na);
 	buf_free(&r.nb);
 }

@@ -390,7 +390,8 @@ data_line(struct buf *b, const struct store *st, const struct report_param *p)
 	buf_adds(b, "    ");
 	buf_add_json_str(b, p->name, p->name_len);
 	buf_adds(b, ": ");
-	if (cmpnames_flags(st->cmp, p->name) & CMPNAME_SECRET) {
+	if (cmpnames_flags_hashed(st->cmp, p->name, p->name_len,
+	    p->name_hash) & CMPNAME_SECRET) {
 		secret_hash(st->key, p->name, p->value, p->value_len, hash);
 		buf_add_json_str(b, hash, strlen(hash));
 	} else
