@@ -213,7 +213,9 @@ struct run {
 	const struct secret_key			*key;
 	struct cmp_result			*out;
 	struct buf				 na, nb;
-	/* Per reported parameter: 1 when its name is expected too. */
+	/* Per reported parameter: its cmpnames flags | SEEN when its name
+	 * is expected too (found from the expected side: no second lookup
+	 * of the flags), else 0. */
 	unsigned char				*expected;
 };
 
@@ -290,13 +292,16 @@ mark_overridden(const struct cmp_expected *exp, unsigned char *skip)
 
 /* Reported names nobody expects, in reported order; a blacklisted one is
  * only counted as excluded (when expected, the expected side counted it). */
+#define SEEN	0x80	/* above every CMPNAME_* bit */
+
 static void
 find_unexpected(struct run *r, const struct report *rep)
 {
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct report_param *p = &rep->params[i];
-		unsigned flags = cmpnames_flags_hashed(r->cmp, p->name,
-		    p->name_len, p->name_hash);
+		unsigned flags = r->expected[i] ? r->expected[i] & ~SEEN :
+		    cmpnames_flags_hashed(r->cmp, p->name, p->name_len,
+		    p->name_hash);
 
 		if (r->cmp != NULL && (flags & CMPNAME_BLACKLISTED)) {
 			if (!r->expected[i])
@@ -333,10 +338,11 @@ compare_run(const struct cmp_expected *exp, const struct report *rep,
 		if (skip[i])
 			continue;	/* a later duplicate wins */
 		p = report_lookup(rep, e->name, e->name_len, e->name_hash);
-		if (p != NULL)
-			r.expected[p - rep->params] = 1;
 		flags = cmpnames_flags_hashed(cmp, e->name, e->name_len,
 		    e->name_hash);
+		if (p != NULL)
+			r.expected[p - rep->params] = (unsigned char)(flags |
+			    SEEN);
 		if (cmp != NULL && (flags & CMPNAME_BLACKLISTED))
 			out->n_excluded++;
 		else

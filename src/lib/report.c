@@ -56,31 +56,30 @@ report_set(struct report *r, const char *name, size_t name_len,
 	uintptr_t at;
 	char *both;
 
-	/* One hash per name: the parameter keeps it for every later lookup
-	 * (the comparison, cmpnames.h, the store). */
-	at = (uintptr_t)strmap_get_hashed(&r->index, name, name_len, h);
-	if (at != 0) {
-		p = &r->params[at - 1];
-		p->value = arena_strndup(&r->arena, value, value_len);
-		p->value_len = value_len;
-		return;
-	}
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 64;
 		r->params = xrealloc(r->params, r->cap * sizeof(*r->params));
 	}
-	/* A new name and its value in one piece of the arena. */
+	/* The name and its value in one piece of the arena, and one probe
+	 * of the index: a name seen before (rare) leaves its copy unused.
+	 * One hash per name: the parameter keeps it for every later lookup
+	 * (the comparison, cmpnames.h, the store). */
 	both = arena_alloc_bytes(&r->arena, name_len + value_len + 2);
 	memcpy(both, name, name_len);
 	both[name_len] = '\0';
 	memcpy(both + name_len + 1, value, value_len);
 	both[name_len + 1 + value_len] = '\0';
-	p = &r->params[r->n++];
-	*p = (struct report_param){ .name = both, .name_len = name_len,
-	    .value = both + name_len + 1, .value_len = value_len,
-	    .name_hash = h };
-	strmap_put_hashed(&r->index, p->name, name_len, h,
-	    (void *)(uintptr_t)r->n);
+	at = (uintptr_t)strmap_put_hashed(&r->index, both, name_len, h,
+	    (void *)(uintptr_t)(r->n + 1));
+	if (at != 0) {
+		p = &r->params[at - 1];
+		p->value = both + name_len + 1;
+		p->value_len = value_len;
+		return;
+	}
+	r->params[r->n++] = (struct report_param){ .name = both,
+	    .name_len = name_len, .value = both + name_len + 1,
+	    .value_len = value_len, .name_hash = h };
 }
 
 const struct report_param *

@@ -387,9 +387,9 @@ data_line(struct buf *b, const struct store *st, const struct report_param *p)
 {
 	char hash[SECRET_HASH_LEN + 1];
 
-	buf_adds(b, "    ");
+	buf_add(b, "    ", 4);
 	buf_add_json_str(b, p->name, p->name_len);
-	buf_adds(b, ": ");
+	buf_add(b, ": ", 2);
 	if (cmpnames_flags_hashed(st->cmp, p->name, p->name_len,
 	    p->name_hash) & CMPNAME_SECRET) {
 		secret_hash(st->key, p->name, p->value, p->value_len, hash);
@@ -433,7 +433,10 @@ report_json(const struct store *st, const struct store_entry *e,
 	cmpnames_bind(st->cmp);
 	for (size_t i = 0; i < r->n; i++) {
 		data_line(&b, st, &r->params[i]);
-		buf_adds(&b, i + 1 < r->n ? ",\n" : "\n");
+		if (i + 1 < r->n)
+			buf_add(&b, ",\n", 2);
+		else
+			buf_add(&b, "\n", 1);
 	}
 	buf_adds(&b, "  }\n}\n");
 	free(ip);
