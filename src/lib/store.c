@@ -381,9 +381,11 @@ clean_text(const char *s, size_t max)
 	return t;
 }
 
-/* One "name": "value" line of data, a secret as its keyed hash. */
+/* One "name": "value" line of data, a secret as its keyed hash; `last`
+ * ends the line without a comma. */
 static void
-data_line(struct buf *b, const struct store *st, const struct report_param *p)
+data_line(struct buf *b, const struct store *st, const struct report_param *p,
+    int last)
 {
 	char hash[SECRET_HASH_LEN + 1];
 
@@ -396,6 +398,10 @@ data_line(struct buf *b, const struct store *st, const struct report_param *p)
 		buf_add_json_str(b, hash, strlen(hash));
 	} else
 		buf_add_json_str(b, p->value, p->value_len);
+	if (last)
+		buf_add(b, "\n", 1);
+	else
+		buf_add(b, ",\n", 2);
 }
 
 static void
@@ -432,11 +438,7 @@ report_json(const struct store *st, const struct store_entry *e,
 	buf_adds(&b, "  \"data\": {\n");
 	cmpnames_bind(st->cmp);
 	for (size_t i = 0; i < r->n; i++) {
-		data_line(&b, st, &r->params[i]);
-		if (i + 1 < r->n)
-			buf_add(&b, ",\n", 2);
-		else
-			buf_add(&b, "\n", 1);
+		data_line(&b, st, &r->params[i], i + 1 == r->n);
 	}
 	buf_adds(&b, "  }\n}\n");
 	free(ip);
