@@ -44,6 +44,11 @@ unsigned	cmpnames_flags(const struct comparison_settings *cmp,
  * `hash` (a report's parameters carry theirs): no strlen, no hashing. */
 unsigned	cmpnames_flags_hashed(const struct comparison_settings *cmp,
 		    const char *name, size_t len, uint32_t hash);
+struct report_param;
+/* The same for a report's parameter, remembered in it (report.h): the
+ * store and the comparison of one report ask once between them. */
+unsigned	cmpnames_flags_param(const struct comparison_settings *cmp,
+		    struct report_param *p);
 /* Forgets every name (tests; the next call rebuilds). */
 void		cmpnames_reset(void);
 

@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,6 +208,8 @@ cmp_list_free(struct cmp_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+#define SEEN	0x80	/* above every CMPNAME_* bit */
+
 /* Working state of one compare_run(). */
 struct run {
 	const struct comparison_settings	*cmp;
@@ -272,36 +275,15 @@ blacklisted(const struct comparison_settings *cmp, const char *name)
 	return cmp != NULL && (cmpnames_flags(cmp, name) & CMPNAME_BLACKLISTED);
 }
 
-/* Marks in skip[] every expected item a later one of the same name
- * overrides (the last occurrence counts, as in a profile): walked from
- * the end, since strmap_put keeps the first value it is given. */
-static void
-mark_overridden(const struct cmp_expected *exp, unsigned char *skip)
-{
-	struct strmap m;
-
-	strmap_init(&m, exp->n);
-	for (size_t i = exp->n; i-- > 0;) {
-		const struct cmp_param *e = &exp->items[i];
-
-		skip[i] = strmap_put_hashed(&m, e->name, e->name_len,
-		    e->name_hash, (void *)(uintptr_t)(i + 1)) != NULL;
-	}
-	strmap_free(&m);
-}
-
 /* Reported names nobody expects, in reported order; a blacklisted one is
  * only counted as excluded (when expected, the expected side counted it). */
-#define SEEN	0x80	/* above every CMPNAME_* bit */
-
 static void
 find_unexpected(struct run *r, const struct report *rep)
 {
 	for (size_t i = 0; i < rep->n; i++) {
-		const struct report_param *p = &rep->params[i];
+		struct report_param *p = &rep->params[i];
 		unsigned flags = r->expected[i] ? r->expected[i] & ~SEEN :
-		    cmpnames_flags_hashed(r->cmp, p->name, p->name_len,
-		    p->name_hash);
+		    cmpnames_flags_param(r->cmp, p);
 
 		if (r->cmp != NULL && (flags & CMPNAME_BLACKLISTED)) {
 			if (!r->expected[i])
@@ -315,9 +297,36 @@ find_unexpected(struct run *r, const struct report *rep)
 	}
 }
 
+static void
+list_reverse(struct cmp_list *l)
+{
+	for (size_t i = 0; i < l->n / 2; i++) {
+		struct cmp_item t = l->items[i];
+
+		l->items[i] = l->items[l->n - 1 - i];
+		l->items[l->n - 1 - i] = t;
+	}
+}
+
+/* True when an expected item of this name came later (the last one
+ * counts, as in a profile).  Walking from the end, a reported name is
+ * taken once it is marked in r->expected; a name the report lacks (few)
+ * is remembered in `absent`. */
+static int
+overridden(struct run *r, const struct cmp_param *e, ptrdiff_t at,
+    struct strmap *absent)
+{
+	if (at >= 0)
+		return r->expected[at] != 0;
+	return strmap_put_hashed(absent, e->name, e->name_len, e->name_hash,
+	    r) != NULL;
+}
+
 /* Every name is hashed once (cmp_expected_add(), report_set()) and each
  * expected name looked up once in the report's own index, which also
- * tells which reported names are expected. */
+ * tells which reported names are expected.  The expected side is walked
+ * from its end, so that a later duplicate wins without an index of its
+ * own, and its lists are turned round at the end. */
 void
 compare_run(const struct cmp_expected *exp, const struct report *rep,
     const struct comparison_settings *cmp, const struct secret_key *key,
@@ -325,31 +334,35 @@ compare_run(const struct cmp_expected *exp, const struct report *rep,
 {
 	struct run r = { cmp, key, out, { NULL, 0, 0 }, { NULL, 0, 0 },
 	    xcalloc(rep->n + 1, 1) };
-	unsigned char *skip = xcalloc(exp->n + 1, 1);
+	struct strmap absent;
 
 	memset(out, 0, sizeof(*out));
 	cmpnames_bind(cmp);
-	mark_overridden(exp, skip);
-	for (size_t i = 0; i < exp->n; i++) {
+	strmap_init(&absent, 16);
+	for (size_t i = exp->n; i-- > 0;) {
 		const struct cmp_param *e = &exp->items[i];
-		const struct report_param *p;
+		const struct report_param *p = report_lookup(rep, e->name,
+		    e->name_len, e->name_hash);
+		ptrdiff_t at = p != NULL ? p - rep->params : -1;
 		unsigned flags;
 
-		if (skip[i])
-			continue;	/* a later duplicate wins */
-		p = report_lookup(rep, e->name, e->name_len, e->name_hash);
-		flags = cmpnames_flags_hashed(cmp, e->name, e->name_len,
+		if (overridden(&r, e, at, &absent))
+			continue;
+		flags = at >= 0 ? cmpnames_flags_param(cmp, &rep->params[at]) :
+		    cmpnames_flags_hashed(cmp, e->name, e->name_len,
 		    e->name_hash);
-		if (p != NULL)
-			r.expected[p - rep->params] = (unsigned char)(flags |
-			    SEEN);
+		if (at >= 0)
+			r.expected[at] = (unsigned char)(flags | SEEN);
 		if (cmp != NULL && (flags & CMPNAME_BLACKLISTED))
 			out->n_excluded++;
 		else
 			compare_one(&r, e, flags, p);
 	}
+	list_reverse(&out->mismatches);
+	list_reverse(&out->missing);
+	list_reverse(&out->secrets);
 	find_unexpected(&r, rep);
-	free(skip);
+	strmap_free(&absent);
 	free(r.expected);
 	buf_free(&r.na);
 	buf_free(&r.nb);

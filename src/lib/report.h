@@ -71,6 +71,12 @@ struct report_param {
 	size_t		 name_len;
 	size_t		 value_len;
 	uint32_t	 name_hash;	/* strmap_hash() of the name */
+	/* cmpnames.h's memo of the name's flags and of the table they came
+	 * from (0: none yet).  Written through a const report by the store
+	 * and the comparison, which both ask for every name: not part of
+	 * the report's value. */
+	uint8_t		 cmp_flags;
+	uint64_t	 cmp_table;
 };
 
 /* An ordered parameter list with unique names: setting a name again

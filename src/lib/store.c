@@ -384,7 +384,7 @@ clean_text(const char *s, size_t max)
 /* One "name": "value" line of data, a secret as its keyed hash; `last`
  * ends the line without a comma. */
 static void
-data_line(struct buf *b, const struct store *st, const struct report_param *p,
+data_line(struct buf *b, const struct store *st, struct report_param *p,
     int last)
 {
 	char hash[SECRET_HASH_LEN + 1];
@@ -392,8 +392,7 @@ data_line(struct buf *b, const struct store *st, const struct report_param *p,
 	buf_add(b, "    ", 4);
 	buf_add_json_str(b, p->name, p->name_len);
 	buf_add(b, ": ", 2);
-	if (cmpnames_flags_hashed(st->cmp, p->name, p->name_len,
-	    p->name_hash) & CMPNAME_SECRET) {
+	if (cmpnames_flags_param(st->cmp, p) & CMPNAME_SECRET) {
 		secret_hash(st->key, p->name, p->value, p->value_len, hash);
 		buf_add_json_str(b, hash, strlen(hash));
 	} else
