@@ -195,9 +195,18 @@ arena_calloc(struct arena *a, size_t n, size_t size)
 	return p;
 }
 
+/* Text needs no alignment: from the current chunk at once when it has
+ * room (every name and value of a report comes here). */
 char *
 arena_alloc_bytes(struct arena *a, size_t n)
 {
+	struct arena_chunk *c = a->head;
+
+	if (a->region == NULL && c != NULL && c->size - c->used >= n) {
+		c->used += n;
+		a->total += n;
+		return (char *)c->data + c->used - n;
+	}
 	return arena_alloc_aligned(a, n, 1);
 }
 

@@ -396,12 +396,17 @@ on_end(struct xmlsafe *x, const char *name)
 	s->depth--;
 }
 
+/* XML's white space (S): the only text allowed between elements, and
+ * most of the text of an indented report. */
+static const unsigned char xml_space[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+};
+
 static int
 all_blank(const char *ch, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
-		if (ch[i] != ' ' && ch[i] != '\t' && ch[i] != '\n' &&
-		    ch[i] != '\r')
+		if (!xml_space[(unsigned char)ch[i]])
 			return 0;
 	return 1;
 }
