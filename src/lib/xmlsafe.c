@@ -352,9 +352,13 @@ precheck(struct xmlsafe *x, const char *buf, size_t len)
  * is one whose dictionary has grown past XMLSAFE_DICT_KEEP bytes of names
  * (documents full of distinct names), so the memory kept is bounded.
  * One per process: like the rest of this file, not for two threads. */
-#define XMLSAFE_DICT_KEEP	((size_t)1 << 20)
-
 static xmlParserCtxtPtr kept;
+
+size_t
+xmlsafe_kept_names(void)
+{
+	return kept != NULL ? xmlDictGetUsage(kept->dict) : 0;
+}
 
 static xmlParserCtxtPtr
 ctxt_take(struct xmlsafe *x)
