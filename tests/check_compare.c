@@ -545,6 +545,41 @@ START_TEST(test_snapshot)
 }
 END_TEST
 
+/* Every expected name carries its own length and hash, for each phone of
+ * one configuration, then of another, then of the first again: the
+ * hashes of a base list are kept between calls and must follow the
+ * snapshot. */
+START_TEST(test_expected_hashes)
+{
+	static const char *const dirs[] = { "etc", "tests/data/config/good",
+	    "tests/data/config/minimal", "etc" };
+
+	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		struct diag err;
+		struct snapshot *s = snapshot_load(dirs[d], "schema", &err);
+		size_t checked = 0;
+
+		ck_assert_msg(s != NULL, "%s: %s", dirs[d], err.msg);
+		for (size_t p = 0; p < s->n_phones; p++) {
+			struct cmp_expected exp;
+
+			cmp_expected_init(&exp);
+			cmp_expected_from_phone(&exp, s, &s->phones[p]);
+			for (size_t i = 0; i < exp.n; i++, checked++) {
+				const struct cmp_param *e = &exp.items[i];
+
+				ck_assert_uint_eq(e->name_len, strlen(e->name));
+				ck_assert_msg(e->name_hash == strmap_hash(e->name,
+				    e->name_len), "%s: %s", dirs[d], e->name);
+			}
+			cmp_expected_free(&exp);
+		}
+		ck_assert_uint_gt(checked, 0);
+		snapshot_free(s);
+	}
+}
+END_TEST
+
 /* comparison.yml: the keys this module reads. */
 START_TEST(test_comparison_keys)
 {
@@ -613,6 +648,7 @@ compare_suite(void)
 	tcase_add_test(tc, test_export_golden_and_keys);
 	tcase_add_test(tc, test_fleet);
 	tcase_add_test(tc, test_snapshot);
+	tcase_add_test(tc, test_expected_hashes);
 	tcase_add_test(tc, test_comparison_keys);
 	suite_add_tcase(s, tc);
 	return s;

@@ -33,24 +33,80 @@ cmp_expected_free(struct cmp_expected *e)
 	memset(e, 0, sizeof(*e));
 }
 
-void
-cmp_expected_add(struct cmp_expected *e, const char *name, const char *value)
+/* Adds name[0..len) whose strmap_hash() is known. */
+static void
+expected_add_hashed(struct cmp_expected *e, const char *name, size_t len,
+    uint32_t hash, const char *value)
 {
 	if (e->n == e->cap) {
 		e->cap = e->cap ? e->cap * 2 : 256;
 		e->items = xrealloc(e->items, e->cap * sizeof(*e->items));
 	}
-	e->items[e->n].name = name;
-	e->items[e->n].value = value;
-	e->items[e->n].name_len = strlen(name);
-	e->items[e->n].name_hash = strmap_hash(name, e->items[e->n].name_len);
-	e->n++;
+	e->items[e->n++] = (struct cmp_param){ .name = name, .value = value,
+	    .name_len = len, .name_hash = hash };
 }
 
+void
+cmp_expected_add(struct cmp_expected *e, const char *name, const char *value)
+{
+	size_t n = strlen(name);
+
+	expected_add_hashed(e, name, n, strmap_hash(name, n), value);
+}
+
+/* The hashes of a snapshot's base list, by slot: every phone expects the
+ * base list (a phone's own value replaces a slot under the same name),
+ * and hashing its 1,100 names for every report was a fifth of a
+ * comparison.  Kept for one snapshot content at a time: the source hash
+ * says when the base list may differ (another snapshot at the same
+ * address included).  Like cmpnames.h, one per process. */
+static struct {
+	uint64_t	 source_hash, base_hash;
+	size_t		 n_base;
+	uint32_t	*hash;
+} base_hashes;
+
+static const uint32_t *
+base_hashes_of(const struct snapshot *s)
+{
+	if (base_hashes.hash != NULL && base_hashes.n_base == s->n_base &&
+	    base_hashes.source_hash == s->source_hash &&
+	    base_hashes.base_hash == s->base_hash)
+		return base_hashes.hash;
+	free(base_hashes.hash);
+	base_hashes.hash = xcalloc(s->n_base + 1, sizeof(uint32_t));
+	for (size_t i = 0; i < s->n_base; i++)
+		base_hashes.hash[i] = strmap_hash(s->base[i].name,
+		    s->base[i].name_len);
+	base_hashes.n_base = s->n_base;
+	base_hashes.source_hash = s->source_hash;
+	base_hashes.base_hash = s->base_hash;
+	return base_hashes.hash;
+}
+
+struct effective_ctx {
+	struct cmp_expected	*e;
+	const struct snapshot	*s;
+	const uint32_t		*hash;	/* base_hashes_of(s) */
+};
+
+/* A parameter of the base list or one in a base slot has its name's hash
+ * in the table; an extra of the phone is hashed here. */
 static void
 add_effective(void *ctx, const struct effective_param *p)
 {
-	cmp_expected_add(ctx, p->param->name, p->param->value);
+	const struct effective_ctx *c = ctx;
+	const struct param *q = p->param;
+	size_t slot = p->layer == LAYER_PHONE ? q->slot :
+	    (size_t)(q - c->s->base);
+
+	if (slot < c->s->n_base && (q->name == c->s->base[slot].name ||
+	    (q->name_len == c->s->base[slot].name_len && memcmp(q->name,
+	    c->s->base[slot].name, q->name_len) == 0)))
+		expected_add_hashed(c->e, q->name, q->name_len, c->hash[slot],
+		    q->value);
+	else
+		cmp_expected_add(c->e, q->name, q->value);
 }
 
 /* A device's main file, rendered as the phone would get it and read back
@@ -88,11 +144,14 @@ void
 cmp_expected_from_phone(struct cmp_expected *e, const struct snapshot *s,
     const struct phone *ph)
 {
+	struct effective_ctx c = { e, s, NULL };
+
 	if (ph->pack != NULL) {
 		expected_from_device(e, s, ph);
 		return;
 	}
-	flatprofile_params(s, ph, add_effective, e);
+	c.hash = base_hashes_of(s);
+	flatprofile_params(s, ph, add_effective, &c);
 	e->comparable = 1;
 }
 
