@@ -176,7 +176,7 @@ buf_add_xml(struct buf *b, const char *s, size_t n)
 /* True when one of the eight bytes of w needs an escape in JSON: below
  * 0x20, '"', '\\' or DEL (the word tests of "Bit Twiddling Hacks",
  * https://graphics.stanford.edu/~seander/bithacks.html#HasLessInWord). */
-static int
+static inline __attribute__((always_inline)) int
 json_word_special(uint64_t w)
 {
 	uint64_t q = w ^ (ONES * '"'), bs = w ^ (ONES * '\\');
