@@ -239,6 +239,86 @@ START_TEST(test_duplicates_and_hashes)
 }
 END_TEST
 
+/* The last of several expected items of one name counts, whether the
+ * report has the name or not, and every list keeps the expected order
+ * (of those last items); the reported side's flags, remembered in its
+ * parameters by a first comparison, give the same answer again. */
+START_TEST(test_order_with_duplicates)
+{
+	struct cmp_expected exp;
+	struct cmp_result res;
+	struct report rep;
+
+	cmp_expected_init(&exp);
+	cmp_expected_add(&exp, "B", "1");
+	cmp_expected_add(&exp, "A", "1");
+	cmp_expected_add(&exp, "C", "1");
+	cmp_expected_add(&exp, "B", "2");
+	cmp_expected_add(&exp, "D", "1");
+	cmp_expected_add(&exp, "A", "3");
+	cmp_expected_add(&exp, "E", "x");
+	cmp_expected_add(&exp, "F", "1");
+	cmp_expected_add(&exp, "E", "y");
+	report_init(&rep, REPORT_CONFIG);
+	set(&rep, "D", "1");
+	set(&rep, "C", "9");
+	set(&rep, "Z", "0");
+	set(&rep, "A", "1");
+	set(&rep, "B", "2");
+	for (int round = 0; round < 2; round++) {
+		compare_run(&exp, &rep, NULL, &key, &res);
+		ck_assert_uint_eq(res.n_expected, 6);
+		ck_assert_uint_eq(res.n_reported, 5);
+		ck_assert_uint_eq(res.n_matches, 2);
+		expect_names(&res.mismatches, (const char *[]){ "C", "A", NULL });
+		ck_assert_str_eq(res.mismatches.items[1].expected, "3");
+		expect_names(&res.missing, (const char *[]){ "F", "E", NULL });
+		ck_assert_str_eq(res.missing.items[1].expected, "y");
+		expect_names(&res.unexpected, (const char *[]){ "Z", NULL });
+		cmp_result_free(&res);
+	}
+	cmp_expected_free(&exp);
+	report_free(&rep);
+}
+END_TEST
+
+/* A report compared under one comparison.yml, then under another with a
+ * different blacklist: the flags its parameters remember from the first
+ * are not those of the second. */
+START_TEST(test_flags_follow_settings)
+{
+	static const char *only_c[] = { "C" };
+	struct comparison_settings a, b;
+	struct cmp_expected exp;
+	struct cmp_result res;
+	struct report rep;
+
+	memset(&a, 0, sizeof(a));
+	a.trim_whitespace = 1;
+	b = a;
+	b.blacklist.items = only_c;
+	b.blacklist.n = 1;
+	cmp_expected_init(&exp);
+	cmp_expected_add(&exp, "C", "1");
+	report_init(&rep, REPORT_CONFIG);
+	set(&rep, "C", "9");
+	set(&rep, "Q", "0");
+	for (int round = 0; round < 2; round++) {
+		compare_run(&exp, &rep, &a, &key, &res);
+		ck_assert_uint_eq(res.mismatches.n, 1);
+		ck_assert_uint_eq(res.n_excluded, 0);
+		cmp_result_free(&res);
+		compare_run(&exp, &rep, &b, &key, &res);
+		ck_assert_uint_eq(res.mismatches.n, 0);
+		ck_assert_uint_eq(res.n_excluded, 1);
+		expect_names(&res.unexpected, (const char *[]){ "Q", NULL });
+		cmp_result_free(&res);
+	}
+	cmp_expected_free(&exp);
+	report_free(&rep);
+}
+END_TEST
+
 /* ---- YAML exports ---- */
 
 static const char *const tricky[] = {
@@ -465,6 +545,41 @@ START_TEST(test_snapshot)
 }
 END_TEST
 
+/* Every expected name carries its own length and hash, for each phone of
+ * one configuration, then of another, then of the first again: the
+ * hashes of a base list are kept between calls and must follow the
+ * snapshot. */
+START_TEST(test_expected_hashes)
+{
+	static const char *const dirs[] = { "etc", "tests/data/config/good",
+	    "tests/data/config/minimal", "etc" };
+
+	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		struct diag err;
+		struct snapshot *s = snapshot_load(dirs[d], "schema", &err);
+		size_t checked = 0;
+
+		ck_assert_msg(s != NULL, "%s: %s", dirs[d], err.msg);
+		for (size_t p = 0; p < s->n_phones; p++) {
+			struct cmp_expected exp;
+
+			cmp_expected_init(&exp);
+			cmp_expected_from_phone(&exp, s, &s->phones[p]);
+			for (size_t i = 0; i < exp.n; i++, checked++) {
+				const struct cmp_param *e = &exp.items[i];
+
+				ck_assert_uint_eq(e->name_len, strlen(e->name));
+				ck_assert_msg(e->name_hash == strmap_hash(e->name,
+				    e->name_len), "%s: %s", dirs[d], e->name);
+			}
+			cmp_expected_free(&exp);
+		}
+		ck_assert_uint_gt(checked, 0);
+		snapshot_free(s);
+	}
+}
+END_TEST
+
 /* comparison.yml: the keys this module reads. */
 START_TEST(test_comparison_keys)
 {
@@ -527,10 +642,13 @@ compare_suite(void)
 	    (int)(sizeof(values) / sizeof(values[0])));
 	tcase_add_test(tc, test_run);
 	tcase_add_test(tc, test_duplicates_and_hashes);
+	tcase_add_test(tc, test_order_with_duplicates);
+	tcase_add_test(tc, test_flags_follow_settings);
 	tcase_add_test(tc, test_export_roundtrip);
 	tcase_add_test(tc, test_export_golden_and_keys);
 	tcase_add_test(tc, test_fleet);
 	tcase_add_test(tc, test_snapshot);
+	tcase_add_test(tc, test_expected_hashes);
 	tcase_add_test(tc, test_comparison_keys);
 	suite_add_tcase(s, tc);
 	return s;

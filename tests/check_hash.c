@@ -30,6 +30,23 @@ START_TEST(test_pieces)
 }
 END_TEST
 
+/* The unrolled loop gives what one byte at a time gives, for every
+ * length around its step. */
+START_TEST(test_unrolled)
+{
+	static const char text[] = "Phone_Directory_Name_Of_Line_12_";
+	uint64_t h;
+
+	for (size_t n = 0; n < sizeof(text); n++) {
+		h = HASH_SEED;
+		for (size_t i = 0; i < n; i++)
+			h = hash_bytes(h, text + i, 1);
+		ck_assert_msg(hash_bytes(HASH_SEED, text, n) == h, "length %zu",
+		    n);
+	}
+}
+END_TEST
+
 Suite *hash_suite(void);
 
 Suite *
@@ -41,6 +58,7 @@ hash_suite(void)
 	tcase_add_loop_test(tc, test_vectors, 0,
 	    (int)(sizeof(vectors) / sizeof(vectors[0])));
 	tcase_add_test(tc, test_pieces);
+	tcase_add_test(tc, test_unrolled);
 	suite_add_tcase(s, tc);
 	return s;
 }

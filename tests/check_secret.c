@@ -2,9 +2,14 @@
 #include <check.h>
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/wait.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "secret.h"
+#include "text.h"
 #include "testutil.h"
 
 static const struct {
@@ -128,6 +133,42 @@ START_TEST(test_hash)
 	/* Empty values hash too. */
 	secret_hash(&k, "VPN_Password", "", 0, b);
 	ck_assert(secret_matches(&k, "VPN_Password", "", 0, b));
+}
+END_TEST
+
+/* The stored form never changes: HMAC-SHA256 over name NUL value, the
+ * same bytes OpenSSL's one-shot HMAC() gives, whichever key was used
+ * last (the keyed context is kept between calls and keyed again when the
+ * key changes). */
+START_TEST(test_hash_stable)
+{
+	static const char *const values[] = { "admin1234", "", "x\ty" };
+	struct secret_key keys[2];
+	char got[SECRET_HASH_LEN + 1], want[SECRET_HASH_LEN + 1];
+	unsigned char msg[64], mac[32];
+	unsigned int mac_len;
+
+	memset(keys[0].bytes, 7, sizeof(keys[0].bytes));
+	memset(keys[1].bytes, 0xa5, sizeof(keys[1].bytes));
+	for (int round = 0; round < 6; round++) {
+		const struct secret_key *k = &keys[round % 2 == 0 || round > 3];
+		const char *v = values[round % 3];
+		size_t n = strlen(v);
+
+		memcpy(msg, "SIP_Password\0", 13);
+		memcpy(msg + 13, v, n);
+		HMAC(EVP_sha256(), k->bytes, (int)sizeof(k->bytes), msg, 13 + n,
+		    mac, &mac_len);
+		memcpy(want, SECRET_HASH_PREFIX, strlen(SECRET_HASH_PREFIX));
+		hex_encode(mac, 32, 0, want + strlen(SECRET_HASH_PREFIX));
+		want[SECRET_HASH_LEN] = '\0';
+		secret_hash(k, "SIP_Password", v, n, got);
+		ck_assert_msg(strcmp(got, want) == 0, "round %d", round);
+	}
+	/* One known answer, so that a change of both sides shows too. */
+	secret_hash(&keys[0], "Admin_Password", "x", 1, got);
+	ck_assert_str_eq(got, "hmac-sha256:9bc9f4a9fa1968b6b52c2ec7d96ec287"
+	    "cb0202b28ad3a09b14f96dc8ae11d66a");
 }
 END_TEST
 
@@ -277,6 +318,7 @@ secret_suite(void)
 	    (int)(sizeof(names) / sizeof(names[0])));
 	tcase_add_test(tc, test_name_lists);
 	tcase_add_test(tc, test_hash);
+	tcase_add_test(tc, test_hash_stable);
 	tcase_add_test(tc, test_is_hash);
 	tcase_add_test(tc, test_key_create_and_reload);
 	tcase_add_test(tc, test_key_refused);

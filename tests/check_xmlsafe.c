@@ -108,6 +108,9 @@ static const struct {
 	{ __LINE__, X("<?xml version=\"1.0\" encoding=\"UTF-8\"?><a/>"), 0, OK },
 	{ __LINE__, X("<?xml version=\"1.0\" encoding=\"us-ascii\"?><a/>"), 0,
 	    OK },
+	/* A UTF-8 byte order mark is read as one, not as text. */
+	{ __LINE__, X("\xef\xbb\xbf<?xml version=\"1.0\"?>\n<a/>"), 0, OK },
+	{ __LINE__, X("\xef\xbb\xbf<a/>"), 0, OK },
 	/* Markup that looks like attributes is not counted. */
 	{ __LINE__, X("<a x='1' y=\"2\"><!-- <b c=\"1\" d=\"2\"> --><?p e=\"1\" "
 	    "f=\"2\"?><![CDATA[<g h=\"1\" i=\"2\">]]></a>"), 2, OK },
@@ -144,24 +147,80 @@ static const struct {
 	{ __LINE__, X("<a>\n\n\x01</a>"), 0, 1, XMLSAFE_E_SYNTAX, 3, NULL },
 };
 
-START_TEST(test_rows)
+static void
+check_row(int i)
 {
 	struct seen s = { 0 };
-	int rc = parse(&s, rows[_i].doc, rows[_i].len, rows[_i].max_attrs, 0);
+	int rc = parse(&s, rows[i].doc, rows[i].len, rows[i].max_attrs, 0);
 
-	ck_assert_msg(rc == (rows[_i].fails ? -1 : 0), "line %d: rc %d (%s)",
-	    rows[_i].line, rc, s.msg);
-	ck_assert_msg(s.problems == rows[_i].fails, "line %d: %d problems",
-	    rows[_i].line, s.problems);
-	if (rows[_i].fails) {
-		ck_assert_msg(s.p.why == rows[_i].why && s.p.line == rows[_i].at,
-		    "line %d: why %d at line %u (%s)", rows[_i].line,
+	ck_assert_msg(rc == (rows[i].fails ? -1 : 0), "line %d: rc %d (%s)",
+	    rows[i].line, rc, s.msg);
+	ck_assert_msg(s.problems == rows[i].fails, "line %d: %d problems",
+	    rows[i].line, s.problems);
+	if (rows[i].fails) {
+		ck_assert_msg(s.p.why == rows[i].why && s.p.line == rows[i].at,
+		    "line %d: why %d at line %u (%s)", rows[i].line,
 		    (int)s.p.why, s.p.line, s.msg);
-		ck_assert_msg(rows[_i].msg == NULL ||
-		    strstr(s.msg, rows[_i].msg) != NULL, "line %d: %s",
-		    rows[_i].line, s.msg);
+		ck_assert_msg(rows[i].msg == NULL ||
+		    strstr(s.msg, rows[i].msg) != NULL, "line %d: %s",
+		    rows[i].line, s.msg);
 	}
 	buf_free(&s.log);
+}
+
+START_TEST(test_rows)
+{
+	check_row(_i);
+}
+END_TEST
+
+/* A parse that ended well leaves its context for the next one: every row
+ * gives the same answer, lines included, on a context that has parsed a
+ * good document (several lines, other names, attributes) just before, and
+ * on one whose parse was stopped or failed. */
+START_TEST(test_rows_reused)
+{
+	static const char good[] = "<?xml version=\"1.0\"?>\n<r>\n<p x=\"1\">"
+	    "v</p>\n<q/>\n</r>\n";
+	struct seen s = { 0 };
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		ck_assert_int_eq(parse(&s, good, sizeof(good) - 1, 0, 0), 0);
+		ck_assert_str_eq(s.log.data, "<r 0>\n<p 1>v</>\n<q 0></>\n</>");
+		ck_assert_uint_gt(xmlsafe_kept_names(), 0);
+		buf_free(&s.log);
+		check_row((int)i);
+		check_row((int)i);
+	}
+	s.stop_at = "p";
+	ck_assert_int_eq(parse(&s, good, sizeof(good) - 1, 0, 0), -1);
+	ck_assert_uint_eq(xmlsafe_kept_names(), 0);
+	buf_free(&s.log);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		check_row((int)i);
+}
+END_TEST
+
+/* The names a kept context remembers are bounded: a document of 2 MB of
+ * distinct element names is parsed, and its context is not kept. */
+START_TEST(test_kept_names_bounded)
+{
+	struct seen s = { 0 };
+	struct buf doc;
+
+	buf_init(&doc);
+	buf_adds(&doc, "<r>");
+	for (int i = 0; doc.len < 2 * XMLSAFE_DICT_KEEP; i++)
+		buf_printf(&doc, "<n%040d/>", i);
+	buf_adds(&doc, "</r>");
+	ck_assert_int_eq(parse(&s, doc.data, doc.len, 0, 0), 0);
+	ck_assert_uint_eq(xmlsafe_kept_names(), 0);
+	buf_free(&s.log);
+	ck_assert_int_eq(parse(&s, X("<r><n/></r>"), 0, 0), 0);
+	ck_assert_uint_gt(xmlsafe_kept_names(), 0);
+	ck_assert_uint_lt(xmlsafe_kept_names(), XMLSAFE_DICT_KEEP);
+	buf_free(&s.log);
+	buf_free(&doc);
 }
 END_TEST
 
@@ -334,6 +393,8 @@ xmlsafe_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_loop_test(tc, test_rows, 0, sizeof(rows) / sizeof(rows[0]));
+	tcase_add_test(tc, test_rows_reused);
+	tcase_add_test(tc, test_kept_names_bounded);
 	tcase_add_test(tc, test_handlers);
 	tcase_add_test(tc, test_stop);
 	tcase_add_test(tc, test_attribute_bomb);

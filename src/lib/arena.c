@@ -195,10 +195,25 @@ arena_calloc(struct arena *a, size_t n, size_t size)
 	return p;
 }
 
+/* Text needs no alignment: from the current chunk at once when it has
+ * room (every name and value of a report comes here). */
+char *
+arena_alloc_bytes(struct arena *a, size_t n)
+{
+	struct arena_chunk *c = a->head;
+
+	if (a->region == NULL && c != NULL && c->size - c->used >= n) {
+		c->used += n;
+		a->total += n;
+		return (char *)c->data + c->used - n;
+	}
+	return arena_alloc_aligned(a, n, 1);
+}
+
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc_aligned(a, n + 1, 1);
+	char *p = arena_alloc_bytes(a, n + 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';

@@ -35,5 +35,7 @@ void	 arena_free(struct arena *);
 void	*arena_alloc(struct arena *, size_t);
 void	*arena_calloc(struct arena *, size_t n, size_t size);
 char	*arena_strndup(struct arena *, const char *, size_t);
+/* n bytes with no alignment (text), borrowed until arena_free(). */
+char	*arena_alloc_bytes(struct arena *, size_t n);
 
 #endif

@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,33 +170,105 @@ buf_add_xml(struct buf *b, const char *s, size_t n)
 	buf_add(b, s + start, n - start);
 }
 
+#define ONES	UINT64_C(0x0101010101010101)
+#define HIGHS	UINT64_C(0x8080808080808080)
+
+/* True when one of the eight bytes of w needs an escape in JSON: below
+ * 0x20, '"', '\\' or DEL (the word tests of "Bit Twiddling Hacks",
+ * https://graphics.stanford.edu/~seander/bithacks.html#HasLessInWord). */
+static inline __attribute__((always_inline)) int
+json_word_special(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), bs = w ^ (ONES * '\\');
+	uint64_t del = w ^ (ONES * 0x7f);
+
+	return ((((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) |
+	    ((bs - ONES) & ~bs) | ((del - ONES) & ~del)) & HIGHS) != 0;
+}
+
+/* What a byte becomes in a JSON string: 0 itself, 1 a backslash and
+ * itself, 2 a \\u00XX escape. */
+static const unsigned char json_class[256] = {
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	['"'] = 1, ['\\'] = 1, [0x7f] = 2,
+};
+
+static char *
+json_escape_bytes(char *o, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		switch (json_class[c]) {
+		case 0:
+			*o++ = (char)c;
+			break;
+		case 1:
+			*o++ = '\\';
+			*o++ = (char)c;
+			break;
+		default:
+			memcpy(o, "\\u00", 4);
+			o[4] = hex[c >> 4];
+			o[5] = hex[c & 15];
+			o += 6;
+		}
+	}
+	return o;
+}
+
+/* Writes s[0..n) escaped at o (room for six bytes per input byte);
+ * returns the end.  Eight plain bytes at a time, and the plain tail of a
+ * longer string in one copy: a stored report is 70 KB of mostly plain
+ * names and values of a few dozen bytes. */
+static char *
+json_escape(char *o, const char *s, size_t n)
+{
+	size_t i = 0, k;
+	uint64_t w;
+
+	while (n - i >= 8) {
+		memcpy(&w, s + i, 8);
+		if (json_word_special(w))
+			o = json_escape_bytes(o, s + i, 8);
+		else {
+			memcpy(o, &w, 8);
+			o += 8;
+		}
+		i += 8;
+	}
+	if ((k = n - i) == 0)
+		return o;
+	/* The last eight bytes, some of them written already. */
+	if (n >= 8) {
+		memcpy(&w, s + n - 8, 8);
+		if (!json_word_special(w)) {
+			memcpy(o, s + i, k);
+			return o + k;
+		}
+	}
+	return json_escape_bytes(o, s + i, k);
+}
+
 void
 buf_add_json_str(struct buf *b, const char *s, size_t n)
 {
-	size_t i = 0, run;
-	unsigned char c;
+	char *o;
 
-	/* Runs of bytes that need no escape go in with one copy: a stored
-	 * report is 70 KB of mostly plain text. */
-	buf_reserve(b, n + 2);
-	buf_addc(b, '"');
-	while (i < n) {
-		for (run = i; run < n; run++) {
-			c = (unsigned char)s[run];
-			if (c == '"' || c == '\\' || c < 0x20 || c == 0x7f)
-				break;
-		}
-		buf_add(b, s + i, run - i);
-		if ((i = run) == n)
-			break;
-		c = (unsigned char)s[i++];
-		if (c == '"' || c == '\\') {
-			buf_addc(b, '\\');
-			buf_addc(b, (char)c);
-		} else
-			buf_printf(b, "\\u%04x", c);
+	if (n > (SIZE_MAX - 3) / 6) {
+		fprintf(stderr, "deskprov: out of memory (JSON string)\n");
+		abort();
 	}
-	buf_addc(b, '"');
+	buf_reserve(b, n * 6 + 2);
+	o = b->data + b->len;
+	*o++ = '"';
+	o = json_escape(o, s, n);
+	*o++ = '"';
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
 }
 
 char *

@@ -4,6 +4,7 @@
 #include "arena.h"
 #include "cmpnames.h"
 #include "hash.h"
+#include "report.h"
 #include "secret.h"
 #include "strmap.h"
 
@@ -15,6 +16,7 @@ static struct {
 	uint64_t	 fingerprint;
 	struct strmap	 map;
 	struct arena	 names;
+	uint64_t	 id;	/* of this table, for memos; never 0 */
 } cache;
 
 static uint64_t
@@ -59,6 +61,7 @@ start(uint64_t fp)
 	arena_init(&cache.names);
 	cache.fingerprint = fp;
 	cache.ready = 1;
+	cache.id++;
 }
 
 void
@@ -88,9 +91,9 @@ decide(const struct comparison_settings *cmp, const char *name)
 }
 
 unsigned
-cmpnames_flags(const struct comparison_settings *cmp, const char *name)
+cmpnames_flags_hashed(const struct comparison_settings *cmp, const char *name,
+    size_t n, uint32_t hash)
 {
-	size_t n = strlen(name);
 	uintptr_t v;
 	char *key;
 
@@ -98,10 +101,34 @@ cmpnames_flags(const struct comparison_settings *cmp, const char *name)
 		cmpnames_bind(cmp);
 	if (cache.map.n >= CMPNAMES_MAX)
 		start(cache.fingerprint);
-	if ((v = (uintptr_t)strmap_get(&cache.map, name, n)) != 0)
+	if ((v = (uintptr_t)strmap_get_hashed(&cache.map, name, n, hash)) != 0)
 		return (unsigned)(v - 1);
 	v = decide(cmp, name);
 	key = arena_strndup(&cache.names, name, n);
-	strmap_put(&cache.map, key, n, (void *)(v + 1));
+	strmap_put_hashed(&cache.map, key, n, hash, (void *)(v + 1));
 	return (unsigned)v;
+}
+
+unsigned
+cmpnames_flags_param(const struct comparison_settings *cmp,
+    struct report_param *p)
+{
+	unsigned f;
+
+	if (!cache.ready || cmp != cache.bound)
+		cmpnames_bind(cmp);
+	if (p->cmp_table == cache.id)
+		return p->cmp_flags;
+	f = cmpnames_flags_hashed(cmp, p->name, p->name_len, p->name_hash);
+	p->cmp_flags = (uint8_t)f;
+	p->cmp_table = cache.id;
+	return f;
+}
+
+unsigned
+cmpnames_flags(const struct comparison_settings *cmp, const char *name)
+{
+	size_t n = strlen(name);
+
+	return cmpnames_flags_hashed(cmp, name, n, strmap_hash(name, n));
 }

@@ -18,6 +18,7 @@
 #define DESKPROV_CMPNAMES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "settings.h"
 
@@ -39,6 +40,15 @@ void		cmpnames_bind(const struct comparison_settings *cmp);
  * the bound one binds first. */
 unsigned	cmpnames_flags(const struct comparison_settings *cmp,
 		    const char *name);
+/* The same for a NUL-terminated name of len bytes whose strmap_hash() is
+ * `hash` (a report's parameters carry theirs): no strlen, no hashing. */
+unsigned	cmpnames_flags_hashed(const struct comparison_settings *cmp,
+		    const char *name, size_t len, uint32_t hash);
+struct report_param;
+/* The same for a report's parameter, remembered in it (report.h): the
+ * store and the comparison of one report ask once between them. */
+unsigned	cmpnames_flags_param(const struct comparison_settings *cmp,
+		    struct report_param *p);
 /* Forgets every name (tests; the next call rebuilds). */
 void		cmpnames_reset(void);
 

@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,21 +33,80 @@ cmp_expected_free(struct cmp_expected *e)
 	memset(e, 0, sizeof(*e));
 }
 
-void
-cmp_expected_add(struct cmp_expected *e, const char *name, const char *value)
+/* Adds name[0..len) whose strmap_hash() is known. */
+static void
+expected_add_hashed(struct cmp_expected *e, const char *name, size_t len,
+    uint32_t hash, const char *value)
 {
 	if (e->n == e->cap) {
 		e->cap = e->cap ? e->cap * 2 : 256;
 		e->items = xrealloc(e->items, e->cap * sizeof(*e->items));
 	}
-	e->items[e->n].name = name;
-	e->items[e->n++].value = value;
+	e->items[e->n++] = (struct cmp_param){ .name = name, .value = value,
+	    .name_len = len, .name_hash = hash };
 }
 
+void
+cmp_expected_add(struct cmp_expected *e, const char *name, const char *value)
+{
+	size_t n = strlen(name);
+
+	expected_add_hashed(e, name, n, strmap_hash(name, n), value);
+}
+
+/* The hashes of a snapshot's base list, by slot: every phone expects the
+ * base list (a phone's own value replaces a slot under the same name),
+ * and hashing its 1,100 names for every report was a fifth of a
+ * comparison.  Kept for one snapshot content at a time: the source hash
+ * says when the base list may differ (another snapshot at the same
+ * address included).  Like cmpnames.h, one per process. */
+static struct {
+	uint64_t	 source_hash, base_hash;
+	size_t		 n_base;
+	uint32_t	*hash;
+} base_hashes;
+
+static const uint32_t *
+base_hashes_of(const struct snapshot *s)
+{
+	if (base_hashes.hash != NULL && base_hashes.n_base == s->n_base &&
+	    base_hashes.source_hash == s->source_hash &&
+	    base_hashes.base_hash == s->base_hash)
+		return base_hashes.hash;
+	free(base_hashes.hash);
+	base_hashes.hash = xcalloc(s->n_base + 1, sizeof(uint32_t));
+	for (size_t i = 0; i < s->n_base; i++)
+		base_hashes.hash[i] = strmap_hash(s->base[i].name,
+		    s->base[i].name_len);
+	base_hashes.n_base = s->n_base;
+	base_hashes.source_hash = s->source_hash;
+	base_hashes.base_hash = s->base_hash;
+	return base_hashes.hash;
+}
+
+struct effective_ctx {
+	struct cmp_expected	*e;
+	const struct snapshot	*s;
+	const uint32_t		*hash;	/* base_hashes_of(s) */
+};
+
+/* A parameter of the base list or one in a base slot has its name's hash
+ * in the table; an extra of the phone is hashed here. */
 static void
 add_effective(void *ctx, const struct effective_param *p)
 {
-	cmp_expected_add(ctx, p->param->name, p->param->value);
+	const struct effective_ctx *c = ctx;
+	const struct param *q = p->param;
+	size_t slot = p->layer == LAYER_PHONE ? q->slot :
+	    (size_t)(q - c->s->base);
+
+	if (slot < c->s->n_base && (q->name == c->s->base[slot].name ||
+	    (q->name_len == c->s->base[slot].name_len && memcmp(q->name,
+	    c->s->base[slot].name, q->name_len) == 0)))
+		expected_add_hashed(c->e, q->name, q->name_len, c->hash[slot],
+		    q->value);
+	else
+		cmp_expected_add(c->e, q->name, q->value);
 }
 
 /* A device's main file, rendered as the phone would get it and read back
@@ -84,11 +144,14 @@ void
 cmp_expected_from_phone(struct cmp_expected *e, const struct snapshot *s,
     const struct phone *ph)
 {
+	struct effective_ctx c = { e, s, NULL };
+
 	if (ph->pack != NULL) {
 		expected_from_device(e, s, ph);
 		return;
 	}
-	flatprofile_params(s, ph, add_effective, e);
+	c.hash = base_hashes_of(s);
+	flatprofile_params(s, ph, add_effective, &c);
 	e->comparable = 1;
 }
 
@@ -204,12 +267,18 @@ cmp_list_free(struct cmp_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+#define SEEN	0x80	/* above every CMPNAME_* bit */
+
 /* Working state of one compare_run(). */
 struct run {
 	const struct comparison_settings	*cmp;
 	const struct secret_key			*key;
 	struct cmp_result			*out;
 	struct buf				 na, nb;
+	/* Per reported parameter: its cmpnames flags | SEEN when its name
+	 * is expected too (found from the expected side: no second lookup
+	 * of the flags), else 0. */
+	unsigned char				*expected;
 };
 
 /* A stored hash marks a secret even when the name rule has changed since
@@ -242,9 +311,8 @@ compare_secret(struct run *r, const struct cmp_param *e, const char *got)
 
 static void
 compare_one(struct run *r, const struct cmp_param *e, unsigned flags,
-    const struct report *rep)
+    const struct report_param *p)
 {
-	const struct report_param *p = report_get(rep, e->name);
 	int secret = is_secret(flags, p ? p->value : NULL);
 
 	r->out->n_expected++;
@@ -266,63 +334,95 @@ blacklisted(const struct comparison_settings *cmp, const char *name)
 	return cmp != NULL && (cmpnames_flags(cmp, name) & CMPNAME_BLACKLISTED);
 }
 
-/* Expected names → position of their last occurrence (the one that
- * counts, as in a profile): filled from the end, since strmap_put keeps
- * the first value it is given for a key. */
+/* Reported names nobody expects, in reported order; a blacklisted one is
+ * only counted as excluded (when expected, the expected side counted it). */
 static void
-index_expected(const struct cmp_expected *exp, struct strmap *m)
-{
-	strmap_init(m, exp->n);
-	for (size_t i = exp->n; i-- > 0;)
-		strmap_put(m, exp->items[i].name, strlen(exp->items[i].name),
-		    (void *)(uintptr_t)(i + 1));
-}
-
-static void
-find_unexpected(struct run *r, const struct strmap *m,
-    const struct report *rep)
+find_unexpected(struct run *r, const struct report *rep)
 {
 	for (size_t i = 0; i < rep->n; i++) {
-		const struct report_param *p = &rep->params[i];
-		unsigned flags = cmpnames_flags(r->cmp, p->name);
+		struct report_param *p = &rep->params[i];
+		unsigned flags = r->expected[i] ? r->expected[i] & ~SEEN :
+		    cmpnames_flags_param(r->cmp, p);
 
 		if (r->cmp != NULL && (flags & CMPNAME_BLACKLISTED)) {
-			if (strmap_get(m, p->name, p->name_len) == NULL)
+			if (!r->expected[i])
 				r->out->n_excluded++;
 			continue;
 		}
 		r->out->n_reported++;
-		if (strmap_get(m, p->name, p->name_len) == NULL)
+		if (!r->expected[i])
 			list_add(&r->out->unexpected, p->name, NULL, p->value,
 			    is_secret(flags, p->value), CMP_UNEXPECTED);
 	}
 }
 
+static void
+list_reverse(struct cmp_list *l)
+{
+	for (size_t i = 0; i < l->n / 2; i++) {
+		struct cmp_item t = l->items[i];
+
+		l->items[i] = l->items[l->n - 1 - i];
+		l->items[l->n - 1 - i] = t;
+	}
+}
+
+/* True when an expected item of this name came later (the last one
+ * counts, as in a profile).  Walking from the end, a reported name is
+ * taken once it is marked in r->expected; a name the report lacks (few)
+ * is remembered in `absent`. */
+static int
+overridden(struct run *r, const struct cmp_param *e, ptrdiff_t at,
+    struct strmap *absent)
+{
+	if (at >= 0)
+		return r->expected[at] != 0;
+	return strmap_put_hashed(absent, e->name, e->name_len, e->name_hash,
+	    r) != NULL;
+}
+
+/* Every name is hashed once (cmp_expected_add(), report_set()) and each
+ * expected name looked up once in the report's own index, which also
+ * tells which reported names are expected.  The expected side is walked
+ * from its end, so that a later duplicate wins without an index of its
+ * own, and its lists are turned round at the end. */
 void
 compare_run(const struct cmp_expected *exp, const struct report *rep,
     const struct comparison_settings *cmp, const struct secret_key *key,
     struct cmp_result *out)
 {
-	struct run r = { cmp, key, out, { NULL, 0, 0 }, { NULL, 0, 0 } };
-	struct strmap m;
+	struct run r = { cmp, key, out, { NULL, 0, 0 }, { NULL, 0, 0 },
+	    xcalloc(rep->n + 1, 1) };
+	struct strmap absent;
 
 	memset(out, 0, sizeof(*out));
 	cmpnames_bind(cmp);
-	index_expected(exp, &m);
-	for (size_t i = 0; i < exp->n; i++) {
+	strmap_init(&absent, 16);
+	for (size_t i = exp->n; i-- > 0;) {
 		const struct cmp_param *e = &exp->items[i];
+		const struct report_param *p = report_lookup(rep, e->name,
+		    e->name_len, e->name_hash);
+		ptrdiff_t at = p != NULL ? p - rep->params : -1;
 		unsigned flags;
 
-		if ((uintptr_t)strmap_get(&m, e->name, strlen(e->name)) != i + 1)
-			continue;	/* a later duplicate wins */
-		flags = cmpnames_flags(cmp, e->name);
+		if (overridden(&r, e, at, &absent))
+			continue;
+		flags = at >= 0 ? cmpnames_flags_param(cmp, &rep->params[at]) :
+		    cmpnames_flags_hashed(cmp, e->name, e->name_len,
+		    e->name_hash);
+		if (at >= 0)
+			r.expected[at] = (unsigned char)(flags | SEEN);
 		if (cmp != NULL && (flags & CMPNAME_BLACKLISTED))
 			out->n_excluded++;
 		else
-			compare_one(&r, e, flags, rep);
+			compare_one(&r, e, flags, p);
 	}
-	find_unexpected(&r, &m, rep);
-	strmap_free(&m);
+	list_reverse(&out->mismatches);
+	list_reverse(&out->missing);
+	list_reverse(&out->secrets);
+	find_unexpected(&r, rep);
+	strmap_free(&absent);
+	free(r.expected);
 	buf_free(&r.na);
 	buf_free(&r.nb);
 }

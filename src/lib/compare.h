@@ -16,6 +16,7 @@
 #define DESKPROV_COMPARE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "buf.h"
@@ -24,10 +25,13 @@
 #include "secret.h"
 #include "settings.h"
 
-/* One expected parameter; both strings borrowed. */
+/* One expected parameter; both strings borrowed.  cmp_expected_add()
+ * measures and hashes the name once for every lookup of the comparison. */
 struct cmp_param {
 	const char	*name;
 	const char	*value;
+	size_t		 name_len;
+	uint32_t	 name_hash;	/* strmap_hash() */
 };
 
 /* The expected side: a name → value list (caller keeps the strings alive;

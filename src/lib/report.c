@@ -34,37 +34,70 @@ report_free(struct report *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* Room for about n parameters without growing the list or its index
+ * (growing rehashes every name); only on an empty report. */
+static void
+report_reserve(struct report *r, size_t n)
+{
+	if (r->n > 0 || n <= r->cap)
+		return;
+	r->cap = n;
+	r->params = xrealloc(r->params, n * sizeof(*r->params));
+	strmap_free(&r->index);
+	strmap_init(&r->index, n);
+}
+
 void
 report_set(struct report *r, const char *name, size_t name_len,
     const char *value, size_t value_len)
 {
+	uint32_t h = strmap_hash(name, name_len);
 	struct report_param *p;
 	uintptr_t at;
+	char *both;
 
-	at = (uintptr_t)strmap_get(&r->index, name, name_len);
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->params = xrealloc(r->params, r->cap * sizeof(*r->params));
+	}
+	/* The name and its value in one piece of the arena, and one probe
+	 * of the index: a name seen before (rare) leaves its copy unused.
+	 * One hash per name: the parameter keeps it for every later lookup
+	 * (the comparison, cmpnames.h, the store). */
+	both = arena_alloc_bytes(&r->arena, name_len + value_len + 2);
+	memcpy(both, name, name_len);
+	both[name_len] = '\0';
+	memcpy(both + name_len + 1, value, value_len);
+	both[name_len + 1 + value_len] = '\0';
+	at = (uintptr_t)strmap_put_hashed(&r->index, both, name_len, h,
+	    (void *)(uintptr_t)(r->n + 1));
 	if (at != 0) {
 		p = &r->params[at - 1];
-	} else {
-		if (r->n == r->cap) {
-			r->cap = r->cap ? r->cap * 2 : 64;
-			r->params = xrealloc(r->params,
-			    r->cap * sizeof(*r->params));
-		}
-		p = &r->params[r->n++];
-		p->name = arena_strndup(&r->arena, name, name_len);
-		p->name_len = name_len;
-		strmap_put(&r->index, p->name, name_len, (void *)(uintptr_t)r->n);
+		p->value = both + name_len + 1;
+		p->value_len = value_len;
+		return;
 	}
-	p->value = arena_strndup(&r->arena, value, value_len);
-	p->value_len = value_len;
+	r->params[r->n++] = (struct report_param){ .name = both,
+	    .name_len = name_len, .value = both + name_len + 1,
+	    .value_len = value_len, .name_hash = h };
+}
+
+const struct report_param *
+report_lookup(const struct report *r, const char *name, size_t name_len,
+    uint32_t name_hash)
+{
+	uintptr_t at = (uintptr_t)strmap_get_hashed(&r->index, name, name_len,
+	    name_hash);
+
+	return at ? &r->params[at - 1] : NULL;
 }
 
 const struct report_param *
 report_get(const struct report *r, const char *name)
 {
-	uintptr_t at = (uintptr_t)strmap_get(&r->index, name, strlen(name));
+	size_t n = strlen(name);
 
-	return at ? &r->params[at - 1] : NULL;
+	return report_lookup(r, name, n, strmap_hash(name, n));
 }
 
 void
@@ -363,12 +396,17 @@ on_end(struct xmlsafe *x, const char *name)
 	s->depth--;
 }
 
+/* XML's white space (S): the only text allowed between elements, and
+ * most of the text of an indented report. */
+static const unsigned char xml_space[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+};
+
 static int
 all_blank(const char *ch, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
-		if (ch[i] != ' ' && ch[i] != '\t' && ch[i] != '\n' &&
-		    ch[i] != '\r')
+		if (!xml_space[(unsigned char)ch[i]])
 			return 0;
 	return 1;
 }
@@ -479,6 +517,10 @@ report_parse(const char *body, size_t len, enum report_kind kind,
 		return s.err;
 	s.out = out;
 	s.lim = lim;
+	/* A Cisco report spends about 65 bytes on a parameter: room for
+	 * that many up front, so the list and its index never grow. */
+	report_reserve(out, (len / 48 < lim->max_params ? len / 48 :
+	    lim->max_params) + 1);
 	buf_init(&s.value);
 	run_sax(&s, body, len);
 	buf_free(&s.value);

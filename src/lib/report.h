@@ -30,6 +30,7 @@
 #define DESKPROV_REPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "strmap.h"
@@ -69,6 +70,13 @@ struct report_param {
 	const char	*value;		/* NUL-terminated, valid XML text */
 	size_t		 name_len;
 	size_t		 value_len;
+	uint32_t	 name_hash;	/* strmap_hash() of the name */
+	/* cmpnames.h's memo of the name's flags and of the table they came
+	 * from (0: none yet).  Written through a const report by the store
+	 * and the comparison, which both ask for every name: not part of
+	 * the report's value. */
+	uint8_t		 cmp_flags;
+	uint64_t	 cmp_table;
 };
 
 /* An ordered parameter list with unique names: setting a name again
@@ -119,6 +127,10 @@ void	report_set(struct report *, const char *name, size_t name_len,
  * absent. */
 const struct report_param	*report_get(const struct report *,
 				    const char *name);
+/* The same for a name whose strmap_hash() the caller has already. */
+const struct report_param	*report_lookup(const struct report *,
+				    const char *name, size_t name_len,
+				    uint32_t name_hash);
 /* Sets every parameter of src on dst, in src order: a delta on top of a
  * state. */
 void	report_merge(struct report *dst, const struct report *src);

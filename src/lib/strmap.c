@@ -74,10 +74,16 @@ grow(struct strmap *m)
 		free(old);
 }
 
-void *
-strmap_put(struct strmap *m, const char *key, size_t len, void *value)
+uint32_t
+strmap_hash(const char *key, size_t len)
 {
-	uint32_t h = (uint32_t)hash_bytes(HASH_SEED, key, len);
+	return (uint32_t)hash_bytes(HASH_SEED, key, len);
+}
+
+void *
+strmap_put_hashed(struct strmap *m, const char *key, size_t len, uint32_t h,
+    void *value)
+{
 	struct strmap_slot *s;
 
 	/* Linear probing stays short up to three quarters full. */
@@ -95,12 +101,25 @@ strmap_put(struct strmap *m, const char *key, size_t len, void *value)
 }
 
 void *
-strmap_get(const struct strmap *m, const char *key, size_t len)
+strmap_put(struct strmap *m, const char *key, size_t len, void *value)
+{
+	return strmap_put_hashed(m, key, len, strmap_hash(key, len), value);
+}
+
+void *
+strmap_get_hashed(const struct strmap *m, const char *key, size_t len,
+    uint32_t h)
 {
 	struct strmap_slot *s;
 
 	if (m->cap == 0)
 		return NULL;
-	s = find_slot(m, key, len, (uint32_t)hash_bytes(HASH_SEED, key, len));
+	s = find_slot(m, key, len, h);
 	return s->key != NULL ? s->value : NULL;
+}
+
+void *
+strmap_get(const struct strmap *m, const char *key, size_t len)
+{
+	return strmap_get_hashed(m, key, len, strmap_hash(key, len));
 }

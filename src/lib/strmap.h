@@ -36,4 +36,14 @@ void	 strmap_free(struct strmap *);
 void	*strmap_put(struct strmap *, const char *key, size_t len, void *value);
 void	*strmap_get(const struct strmap *, const char *key, size_t len);
 
+/* The hash the table keeps for a key.  A caller that looks one name up in
+ * several tables (a report's parameter names: its own index, the
+ * comparison, cmpnames.h) computes it once and passes it to the _hashed
+ * forms, which behave as the plain ones given that hash. */
+uint32_t strmap_hash(const char *key, size_t len);
+void	*strmap_put_hashed(struct strmap *, const char *key, size_t len,
+	    uint32_t hash, void *value);
+void	*strmap_get_hashed(const struct strmap *, const char *key, size_t len,
+	    uint32_t hash);
+
 #endif

@@ -9,6 +9,7 @@
 #include <libxml/SAX2.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlversion.h>
+#include <libxml/dict.h>
 
 #include "xmlsafe.h"
 
@@ -33,13 +34,18 @@ scan_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* A byte that may be part of a name: a superset of XML's names, so that
- * the scan never sees fewer attributes than libxml2 would parse. */
+/* Bytes that end a name: a name is anything else, a superset of XML's
+ * names, so that the scan never sees fewer attributes than libxml2 would
+ * parse.  A table, since the scan looks at every byte of every tag. */
+static const unsigned char name_end[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['='] = 1, ['>'] = 1,
+	['/'] = 1, ['<'] = 1, ['"'] = 1, ['\''] = 1,
+};
+
 static int
 scan_name_byte(char c)
 {
-	return !scan_space(c) && c != '=' && c != '>' && c != '/' &&
-	    c != '<' && c != '"' && c != '\'';
+	return !name_end[(unsigned char)c];
 }
 
 /* Index just past the first `end` at or after i, or n.  Each step moves
@@ -337,13 +343,61 @@ precheck(struct xmlsafe *x, const char *buf, size_t len)
 	return 0;
 }
 
+/* The parser context of the last parse that ended well, kept for the
+ * next one: a new context builds a new name dictionary, and for a report
+ * of 1,100 parameters growing and freeing it was a tenth of the parse.
+ * xmlCtxtResetPush() keeps the dictionary and resets the rest as a new
+ * push context starts (the encoding detected from the first bytes
+ * again).  A context whose parse failed or was stopped is freed, and so
+ * is one whose dictionary has grown past XMLSAFE_DICT_KEEP bytes of names
+ * (documents full of distinct names), so the memory kept is bounded.
+ * One per process: like the rest of this file, not for two threads. */
+static xmlParserCtxtPtr kept;
+
+size_t
+xmlsafe_kept_names(void)
+{
+	return kept != NULL ? xmlDictGetUsage(kept->dict) : 0;
+}
+
+static xmlParserCtxtPtr
+ctxt_take(struct xmlsafe *x)
+{
+	xmlParserCtxtPtr c = kept;
+	xmlSAXHandler h;
+
+	kept = NULL;
+	if (c != NULL && xmlCtxtResetPush(c, NULL, 0, NULL, NULL) == 0) {
+		c->charset = XML_CHAR_ENCODING_NONE;
+		c->userData = x;
+		return c;
+	}
+	if (c != NULL)
+		xmlFreeParserCtxt(c);
+	sax_handler(&h);
+	return xmlCreatePushParserCtxt(&h, x, NULL, 0, NULL);
+}
+
+static void
+ctxt_release(struct xmlsafe *x)
+{
+	xmlParserCtxtPtr c = x->ctxt;
+
+	x->ctxt = NULL;
+	if (!x->stopped && c->wellFormed && c->nsNr == 0 && c->dict != NULL &&
+	    xmlDictGetUsage(c->dict) < XMLSAFE_DICT_KEEP) {
+		c->userData = NULL;
+		kept = c;
+	} else
+		xmlFreeParserCtxt(c);
+}
+
 /* One push parse of the whole buffer; the globals it swaps are put back
  * before it returns. */
 int
 xmlsafe_parse(const struct xmlsafe_opts *opts, const char *buf, size_t len)
 {
 	struct xmlsafe x = { NULL, opts, 0 };
-	xmlSAXHandler h;
 	xmlStructuredErrorFunc old_err = xmlStructuredError;
 	void *old_err_ctx = xmlStructuredErrorContext;
 	xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
@@ -352,8 +406,7 @@ xmlsafe_parse(const struct xmlsafe_opts *opts, const char *buf, size_t len)
 		return -1;
 	xmlSetStructuredErrorFunc(NULL, on_global_error);
 	xmlSetExternalEntityLoader(no_external);
-	sax_handler(&h);
-	x.ctxt = xmlCreatePushParserCtxt(&h, &x, NULL, 0, NULL);
+	x.ctxt = ctxt_take(&x);
 	if (x.ctxt == NULL) {
 		report(&x, XMLSAFE_E_INTERNAL, 0, 0, "cannot create an XML "
 		    "parser");
@@ -362,7 +415,7 @@ xmlsafe_parse(const struct xmlsafe_opts *opts, const char *buf, size_t len)
 		xmlParseChunk(x.ctxt, buf, (int)len, 1);
 		if (!x.ctxt->wellFormed)
 			report(&x, XMLSAFE_E_SYNTAX, 0, 0, "not well-formed XML");
-		xmlFreeParserCtxt(x.ctxt);
+		ctxt_release(&x);
 	}
 	xmlSetExternalEntityLoader(old_loader);
 	xmlSetStructuredErrorFunc(old_err_ctx, old_err);

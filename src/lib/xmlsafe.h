@@ -78,6 +78,11 @@ struct xmlsafe_opts {
 int		 xmlsafe_parse(const struct xmlsafe_opts *, const char *buf,
 		    size_t len);
 
+/* Bytes of names in the dictionary of the parser context kept for the
+ * next parse (0: none is kept), at most XMLSAFE_DICT_KEEP: for tests. */
+#define XMLSAFE_DICT_KEEP	((size_t)1 << 20)
+size_t		 xmlsafe_kept_names(void);
+
 /* For the handlers, during the parse: */
 void		*xmlsafe_user(const struct xmlsafe *);
 /* The line libxml2 is on, 1-based. */
