@@ -59,7 +59,18 @@ struct loader {
 	struct extra_files	 devs;		/* devices.d/<id>.yml */
 	const char		*cur_name;	/* a devices.d file, or NULL */
 	const struct config_override *ov;	/* or NULL */
+	/* phones.yml's bytes, parsed last and as a stream (load_phones());
+	 * phones_raw is ours to free (read here), NULL when borrowed. */
+	const char		*phones_data;
+	size_t			 phones_len;
+	char			*phones_raw;
+	/* The phones a streamed load has built, before they move into the
+	 * arena in one array (their count is known only at the end). */
+	struct phone		*vec;
+	size_t			 n_vec, cap_vec;
 };
+
+static int	phones_parse(struct loader *);
 
 /* The name diagnostics give the file being checked. */
 static const char *
@@ -868,7 +879,23 @@ load_device_file(struct loader *l, const struct extra_file *f,
 }
 
 static int
-load_phones(struct loader *l)
+phones_tail(struct loader *l)
+{
+	struct snapshot *s = l->snap;
+
+	l->cur_name = NULL;
+	if (links_index(s, l->err) < 0)
+		return -1;
+	/* Vendor files without secrets go to any phone of the fleet. */
+	if (s->svc.ip_policy == IP_POLICY_FLEET || s->n_devices > 0)
+		index_fleet_ips(s);
+	return 0;
+}
+
+/* phones.yml from its whole tree, each phone indexed as it is loaded:
+ * the problem it reports is the first in the file. */
+static int
+load_phones_tree(struct loader *l)
 {
 	struct snapshot *s = l->snap;
 	const struct ynode *phones;
@@ -901,12 +928,143 @@ load_phones(struct loader *l)
 		if (ph->pack == NULL)
 			ph->tag = flatprofile_hash(s, ph);
 	}
-	l->cur_name = NULL;
-	if (links_index(s, l->err) < 0)
+	return phones_tail(l);
+}
+
+/* The next phone of a streamed load, zeroed. */
+static struct phone *
+vec_next(struct loader *l)
+{
+	if (l->n_vec == l->cap_vec) {
+		l->cap_vec = l->cap_vec ? l->cap_vec * 2 : 1024;
+		l->vec = xrealloc(l->vec, l->cap_vec * sizeof(*l->vec));
+	}
+	memset(&l->vec[l->n_vec], 0, sizeof(*l->vec));
+	return &l->vec[l->n_vec];
+}
+
+/* One entry of phones.yml as the parser hands it over (yamltree.h). */
+static int
+phone_entry(void *ctx, const struct ynode *key, const struct ynode *v)
+{
+	struct loader *l = ctx;
+	struct phone *ph = vec_next(l);
+
+	if (load_phone(l, key, v, ph) < 0)
 		return -1;
-	/* Vendor files without secrets go to any phone of the fleet. */
-	if (s->svc.ip_policy == IP_POLICY_FLEET || s->n_devices > 0)
-		index_fleet_ips(s);
+	if (ph->pack == NULL)
+		ph->tag = flatprofile_hash(l->snap, ph);
+	l->n_vec++;
+	return 0;
+}
+
+/* Indexes the phones of a streamed load, in file order: the keys a
+ * phone has are compared with those before it only, as when each is
+ * indexed after it is loaded.  Sized for the keys there are. */
+static int
+index_all(struct loader *l)
+{
+	struct snapshot *s = l->snap;
+	size_t keys = 0;
+
+	for (size_t i = 0; i < s->n_phones; i++)
+		keys += 1 + (s->phones[i].mac[0] != '\0') +
+		    (s->phones[i].serial != NULL);
+	strmap_init_arena(&s->by_ident, keys, &s->arena);
+	l->cur = CF_PHONES;
+	for (size_t i = 0; i < s->n_phones; i++) {
+		l->cur_name = i < s->n_phones_yml ? NULL :
+		    l->devs.v[i - s->n_phones_yml].rel;
+		if (index_phone(l, &s->phones[i]) < 0)
+			return -1;
+	}
+	l->cur_name = NULL;
+	return 0;
+}
+
+/* phones.yml as a stream of entries, each loaded as it ends and its tree
+ * let go, then devices.d; the phones move into the arena in one array
+ * and are indexed there.  -1 for any problem: the caller then loads the
+ * whole tree, which finds the first problem of the file in file order
+ * (a duplicate name is a duplicate key there). */
+static int
+load_phones_stream(struct loader *l)
+{
+	struct snapshot *s = l->snap;
+	int rc;
+
+	l->cur = CF_PHONES;
+	if (ydoc_stream_string(&l->docs[CF_PHONES], l->phones_data,
+	    l->phones_len, "phones", phone_entry, l, l->err) != 0)
+		return -1;
+	(void)root_section(l, CF_PHONES, "phones", &rc);
+	if (rc < 0)
+		return -1;
+	s->n_phones_yml = l->n_vec;
+	for (size_t i = 0; i < l->devs.n; i++) {
+		struct phone *ph = vec_next(l);
+		if (load_device_bytes(l, l->devs.v[i].rel, l->devs.v[i].data,
+		    l->devs.v[i].len, ph) < 0)
+			return -1;
+		if (ph->pack == NULL)
+			ph->tag = flatprofile_hash(s, ph);
+		l->n_vec++;
+	}
+	l->cur_name = NULL;
+	s->n_phones = l->n_vec;
+	s->phones = arena_calloc(&s->arena, s->n_phones ? s->n_phones : 1,
+	    sizeof(*s->phones));
+	if (s->n_phones > 0)
+		memcpy(s->phones, l->vec, s->n_phones * sizeof(*s->phones));
+	free(l->vec);
+	l->vec = NULL;
+	l->n_vec = l->cap_vec = 0;
+	if (index_all(l) < 0)
+		return -1;
+	return phones_tail(l);
+}
+
+/* The phones: streamed, and from the whole tree when that fails (the
+ * first problem, or a file the stream cannot take).  What a failed
+ * stream left in the arena stays unused; its warnings and counts go. */
+static int
+load_phones(struct loader *l)
+{
+	struct snapshot *s = l->snap;
+	size_t warnings = s->n_warnings, devices = s->n_devices;
+
+	if (!l->present[CF_PHONES])
+		return load_phones_tree(l);
+	if (load_phones_stream(l) == 0)
+		return 0;
+	free(l->vec);
+	l->vec = NULL;
+	l->n_vec = l->cap_vec = 0;
+	s->n_warnings = warnings;
+	s->n_devices = devices;
+	s->phones = NULL;
+	s->n_phones = s->n_phones_yml = 0;
+	strmap_free(&s->by_ident);
+	strmap_free(&s->by_link_key);
+	strmap_free(&s->fleet_hosts);
+	memset(&s->fleet_ranges, 0, sizeof(s->fleet_ranges));
+	l->cur_name = NULL;
+	diag_clear(l->err);
+	if (phones_parse(l) < 0)
+		return -1;
+	return load_phones_tree(l);
+}
+
+/* phones.yml's whole tree, as every other file's is read. */
+static int
+phones_parse(struct loader *l)
+{
+	ydoc_free(&l->docs[CF_PHONES]);
+	if (ydoc_load_string(&l->docs[CF_PHONES], l->phones_data,
+	    l->phones_len, l->err) < 0) {
+		diag_set_file(l->err, file_names[CF_PHONES]);
+		return -1;
+	}
 	return 0;
 }
 
@@ -940,13 +1098,18 @@ read_src(struct loader *l, const struct config_files *src)
 			l->hash = hash_file(l->hash, NULL, 0);
 			continue;
 		}
+		l->hash = hash_file(l->hash, src->data[f], src->len[f]);
+		l->present[f] = 1;
+		if (f == CF_PHONES) {
+			l->phones_data = src->data[f];
+			l->phones_len = src->len[f];
+			continue;
+		}
 		if (ydoc_load_string(&l->docs[f], src->data[f], src->len[f],
 		    l->err) < 0) {
 			diag_set_file(l->err, file_names[f]);
 			return -1;
 		}
-		l->hash = hash_file(l->hash, src->data[f], src->len[f]);
-		l->present[f] = 1;
 	}
 	l->cur = CF_SCHEMA;
 	if (extra_files_copy(&l->extra, &src->extra) < 0)
@@ -1013,14 +1176,23 @@ read_files(struct loader *l, const char *etc, const char *schema_dir)
 			l->hash = hash_file(l->hash, NULL, 0);
 			continue;
 		}
-		if (ydoc_load_file_raw(&l->docs[f], paths[f], f == CF_PHONES ?
-		    CONFIG_PHONES_MAX : CONFIG_FILE_MAX,
+		if (f == CF_PHONES) {
+			if (ydoc_read_file(paths[f], CONFIG_PHONES_MAX, l->err,
+			    &l->phones_raw, &l->phones_len) < 0) {
+				diag_set_file(l->err, file_names[f]);
+				return -1;
+			}
+			l->phones_data = l->phones_raw;
+			l->hash = hash_file(l->hash, l->phones_raw,
+			    l->phones_len);
+			l->present[f] = 1;
+			continue;
+		}
+		if (ydoc_load_file_raw(&l->docs[f], paths[f], CONFIG_FILE_MAX,
 		    l->err, &raw, &len) < 0) {
 			diag_set_file(l->err, file_names[f]);
 			return -1;
 		}
-		/* Hashed and dropped at once: the bytes of a large phones.yml
-		 * should not sit in memory beside its tree. */
 		l->hash = hash_file(l->hash, raw, len);
 		free(raw);
 		l->present[f] = 1;
@@ -1224,9 +1396,19 @@ snapshot_load_with(const char *etc, const char *schema_dir,
 	if (rc == 0) {
 		render_base(s);
 		rc = o->no_phones ? 0 : load_phones(&l);
+	} else if (l.phones_data != NULL) {
+		/* phones.yml is read first: a syntax error in it is the first
+		 * problem, before any of a later stage. */
+		struct diag first;
+		l.err = &first;
+		if (phones_parse(&l) < 0)
+			*err = first;
+		l.err = err;
 	}
 	for (int f = 0; f < CF_COUNT; f++)
 		ydoc_free(&l.docs[f]);
+	free(l.phones_raw);
+	free(l.vec);
 	extra_files_free(&l.extra);
 	extra_files_free(&l.devs);
 	strmap_free(&l.names);
