@@ -68,6 +68,14 @@ struct loader {
 	 * arena in one array (their count is known only at the end). */
 	struct phone		*vec;
 	size_t			 n_vec, cap_vec;
+	/* A phone's parameters while it loads (then copied, exactly). */
+	struct param		*pbuf;
+	size_t			 pbuf_cap;
+	/* Phones' strings packed in blocks of the arena (str_copy()), in a
+	 * whole load only: a one-entry check would waste a block a call. */
+	int			 pack_strings;
+	char			*str_at;
+	size_t			 str_left;
 };
 
 static int	phones_parse(struct loader *);
@@ -141,6 +149,31 @@ snapshot_warnings_kept(const struct snapshot *s)
 	    SNAPSHOT_WARN_MAX;
 }
 
+/* A phone's strings, packed: an arena allocation is aligned for any
+ * type (16 bytes), which a million phones' short strings (names, values,
+ * index keys) paid in a tenth of the image.  Blocks of STR_BLOCK bytes
+ * from the arena, filled byte by byte; a long string gets its own. */
+#define STR_BLOCK	((size_t)64 << 10)
+
+static char *
+str_copy(struct loader *l, const char *s, size_t n)
+{
+	char *p;
+
+	if (!l->pack_strings || n >= STR_BLOCK / 4)
+		return arena_strndup(&l->snap->arena, s, n);
+	if (l->str_left < n + 1) {
+		l->str_at = arena_alloc(&l->snap->arena, STR_BLOCK);
+		l->str_left = STR_BLOCK;
+	}
+	p = l->str_at;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	l->str_at += n + 1;
+	l->str_left -= n + 1;
+	return p;
+}
+
 static const char *
 intern_name(struct loader *l, const char *s, size_t n)
 {
@@ -194,7 +227,7 @@ load_param(struct loader *l, const struct ynode *key, const struct ynode *v,
 		p->value = l->empty;
 		p->value_len = 0;
 	} else {
-		p->value = arena_strndup(&l->snap->arena, val->str, val->len);
+		p->value = str_copy(l, val->str, val->len);
 		p->value_len = (uint32_t)val->len;
 	}
 	p->ua = ua ? l->ua_words[ua->str[0] == 'n' ? 0 : ua->str[0] == 'r' &&
@@ -564,7 +597,7 @@ load_phone_meta(struct loader *l, struct phone *ph, const char *key,
 		if (text_line_problem(v->str, v->len) != NULL || v->len > 47)
 			return fail(l, v->line, "phone '%s': model must be a "
 			    "short line of text", ph->id);
-		ph->model = arena_strndup(&l->snap->arena, v->str, v->len);
+		ph->model = str_copy(l, v->str, v->len);
 	} else if (strcmp(key, "sip_contact") == 0 && !v->is_null) {
 		if (load_sip_contact(l, ph, v) < 0)
 			return -1;
@@ -572,7 +605,7 @@ load_phone_meta(struct loader *l, struct phone *ph, const char *key,
 		if (!ident_plausible(v->str, v->len))
 			return fail(l, v->line, "phone '%s': serial_number may "
 			    "hold only letters, digits and . _ - :", ph->id);
-		ph->serial = arena_strndup(&l->snap->arena, v->str, v->len);
+		ph->serial = str_copy(l, v->str, v->len);
 	}
 	return 0;
 }
@@ -747,7 +780,7 @@ load_phone(struct loader *l, const struct ynode *key, const struct ynode *v,
 		return fail(l, key->line, "phone name %s may hold only "
 		    "letters, digits and . _ - : (at most 64)",
 		    DIAG_Q(key->str));
-	ph->id = arena_strndup(&s->arena, key->str, key->len);
+	ph->id = str_copy(l, key->str, key->len);
 	ph->line = key->line;
 	if (v->kind == YN_SCALAR && v->is_null)
 		return 0;
@@ -755,8 +788,11 @@ load_phone(struct loader *l, const struct ynode *key, const struct ynode *v,
 		return fail(l, v->line, "phone '%s' must be a mapping", ph->id);
 	if (ymap_get(v, "vendor") != NULL)
 		return load_device(l, v, ph);
-	params = arena_calloc(&s->arena, YMAP_N(v) ? YMAP_N(v) : 1,
-	    sizeof(*params));
+	if (l->pbuf_cap < YMAP_N(v)) {
+		l->pbuf_cap = YMAP_N(v);
+		l->pbuf = xrealloc(l->pbuf, l->pbuf_cap * sizeof(*l->pbuf));
+	}
+	params = l->pbuf;
 	for (size_t i = 0; i < YMAP_N(v); i++) {
 		const struct ynode *k = YMAP_KEY(v, i);
 		const struct param *base;
@@ -776,7 +812,11 @@ load_phone(struct loader *l, const struct ynode *key, const struct ynode *v,
 		np++;
 	}
 	sort_by_slot(params, np);
-	ph->params = params;
+	/* As many as it has: the meta keys take none. */
+	ph->params = arena_alloc(&s->arena, (np ? np : 1) * sizeof(*params));
+	if (np > 0)
+		memcpy((struct param *)(uintptr_t)ph->params, params,
+		    np * sizeof(*params));
 	ph->n_params = (uint32_t)np;
 	return 0;
 }
@@ -792,7 +832,7 @@ index_key(struct loader *l, struct phone *ph, const char *what,
 	char *k;
 
 	ident_key(ident, strlen(ident), key);
-	k = arena_strndup(&s->arena, key, strlen(key));
+	k = str_copy(l, key, strlen(key));
 	other = strmap_put(&s->by_ident, k, strlen(k), ph);
 	if (other != NULL && other != ph)
 		return fail(l, ph->line, "phone '%s': %s '%s' also identifies "
@@ -1373,6 +1413,7 @@ snapshot_load_with(const char *etc, const char *schema_dir,
 	l.err = err;
 	l.opts = o;
 	l.ov = o->ov;
+	l.pack_strings = 1;
 	if (o->region != NULL)
 		arena_init_region(&s->arena, o->region, o->region_cap);
 	else
@@ -1409,6 +1450,7 @@ snapshot_load_with(const char *etc, const char *schema_dir,
 		ydoc_free(&l.docs[f]);
 	free(l.phones_raw);
 	free(l.vec);
+	free(l.pbuf);
 	extra_files_free(&l.extra);
 	extra_files_free(&l.devs);
 	strmap_free(&l.names);
@@ -1639,17 +1681,18 @@ config_check_device(struct config_check *c, const char *rel,
 	struct phone *ph = arena_calloc(&c->scratch.arena, 1, sizeof(*ph));
 	const char *keys[4], *what[4];
 	size_t klen[4], n;
+	int rc;
 
 	memset(&l, 0, sizeof(l));
 	diag_clear(err);
 	l.snap = &c->scratch;
 	l.err = err;
 	l.names = c->names;
-	if (load_device_bytes(&l, rel, data, len, ph) < 0) {
-		c->names = l.names;
-		return NULL;
-	}
+	rc = load_device_bytes(&l, rel, data, len, ph);
 	c->names = l.names;
+	free(l.pbuf);
+	if (rc < 0)
+		return NULL;
 	n = phone_keys(c, ph, keys, klen, what);
 	if (check_keys(c, &l, ph, keys, klen, what, n) < 0)
 		return NULL;
