@@ -1115,7 +1115,9 @@ hash_file(uint64_t h, const char *data, size_t len)
 	uint64_t n = data ? (uint64_t)len : UINT64_MAX;
 
 	h = hash_bytes(h, &n, sizeof(n));
-	return data ? hash_bytes(h, data, len) : h;
+	/* Word by word: phones.yml of a million phones is 280 MB, which
+	 * FNV-1a byte by byte took a second of the compile to hash. */
+	return data ? hash_words(h, data, len) : h;
 }
 
 static void	apply_override(struct extra_files *,

@@ -112,26 +112,11 @@ snap_layout(void)
 	return hash_bytes(HASH_SEED, v, sizeof(v));
 }
 
-/* A checksum over words (the file is page-aligned), in four lanes so that
- * the multiplications overlap: several GB/s, where byte-wise FNV-1a does
- * well under one.  It finds damage, not tampering. */
+/* A checksum over words (hash_words()): it finds damage, not tampering. */
 static uint64_t
 snap_sum(const void *p, size_t n)
 {
-	const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
-	uint64_t lane[4] = { 1, 2, 3, 4 }, w, h;
-	const unsigned char *c = p;
-	size_t i = 0;
-
-	for (; i + 32 <= n; i += 32)
-		for (int j = 0; j < 4; j++) {
-			memcpy(&w, c + i + 8 * j, 8);
-			lane[j] = (lane[j] ^ w) * k;
-			lane[j] ^= lane[j] >> 29;
-		}
-	h = hash_bytes(HASH_SEED, lane, sizeof(lane));
-	h = hash_bytes(h, c + i, n - i);
-	return hash_bytes(h, &n, sizeof(n));
+	return hash_words(HASH_SEED, p, n);
 }
 
 static uint64_t
