@@ -978,6 +978,7 @@ vec_next(struct loader *l)
 	if (l->n_vec == l->cap_vec) {
 		l->cap_vec = l->cap_vec ? l->cap_vec * 2 : 1024;
 		l->vec = xrealloc(l->vec, l->cap_vec * sizeof(*l->vec));
+		buf_advise_huge(l->vec, l->cap_vec * sizeof(*l->vec));
 	}
 	memset(&l->vec[l->n_vec], 0, sizeof(*l->vec));
 	return &l->vec[l->n_vec];
