@@ -71,6 +71,7 @@ struct loader {
 	/* A phone's parameters while it loads (then copied, exactly). */
 	struct param		*pbuf;
 	size_t			 pbuf_cap;
+	struct buf		 tagbuf;	/* flatprofile_hash_with() */
 	/* Phones' strings packed in blocks of the arena (str_copy()), in a
 	 * whole load only: a one-entry check would waste a block a call. */
 	int			 pack_strings;
@@ -994,7 +995,7 @@ phone_entry(void *ctx, const struct ynode *key, const struct ynode *v)
 	if (load_phone(l, key, v, ph) < 0)
 		return -1;
 	if (ph->pack == NULL)
-		ph->tag = flatprofile_hash(l->snap, ph);
+		ph->tag = flatprofile_hash_with(l->snap, ph, &l->tagbuf);
 	l->n_vec++;
 	return 0;
 }
@@ -1454,6 +1455,7 @@ snapshot_load_with(const char *etc, const char *schema_dir,
 	free(l.phones_raw);
 	free(l.vec);
 	free(l.pbuf);
+	buf_free(&l.tagbuf);
 	extra_files_free(&l.extra);
 	extra_files_free(&l.devs);
 	strmap_free(&l.names);
@@ -1694,6 +1696,7 @@ config_check_device(struct config_check *c, const char *rel,
 	rc = load_device_bytes(&l, rel, data, len, ph);
 	c->names = l.names;
 	free(l.pbuf);
+	buf_free(&l.tagbuf);
 	if (rc < 0)
 		return NULL;
 	n = phone_keys(c, ph, keys, klen, what);
