@@ -520,6 +520,57 @@ START_TEST(test_phones_stream_shapes)
 }
 END_TEST
 
+/* The loader remembers the keys of the phone before, by position: a
+ * phone with other keys there (another name of the same length, a meta
+ * key where a parameter was, a key unknown to the base) gets its own
+ * names, slots, meta fields and warnings; so does a phone of more keys
+ * than are remembered. */
+START_TEST(test_keys_by_position)
+{
+	struct diag err;
+	char dir[TU_DIR_MAX];
+	const struct phone *a, *b, *c;
+	struct snapshot *s;
+	struct buf t;
+
+	buf_init(&t);
+	buf_adds(&t, "phones:\n"
+	    "  a: {Station_Name: x, Extra_A: 1, model: SPA525G}\n"
+	    "  b: {Station_Name: y, Extra_B: 2, Proxy_1_: p}\n"
+	    "  c: {mac: \"00:11:22:33:44:66\", Extra_B: 3, Proxy_1_: q,\n");
+	for (int i = 0; i < 40; i++)
+		buf_printf(&t, "      Own_%02d: v%d,\n", i, i);
+	buf_adds(&t, "      Station_Name: z}\n");
+	tu_copy_dir(GOOD, dir);
+	tu_write_n(dir, "phones.yml", t.data, t.len);
+	buf_free(&t);
+	s = load(dir, &err);
+	tu_remove_dir(dir);
+	ck_assert_msg(s != NULL, "%s:%d: %s", err.file, err.line, err.msg);
+	a = find(s, "a");
+	b = find(s, "b");
+	c = find(s, "c");
+	ck_assert_ptr_nonnull(phone_param(a, "Extra_A"));
+	ck_assert_ptr_null(phone_param(b, "Extra_A"));
+	ck_assert_str_eq(phone_param(b, "Extra_B")->value, "2");
+	ck_assert_uint_eq(phone_param(b, "Extra_B")->slot, SLOT_NONE);
+	ck_assert_str_eq(a->model, "SPA525G");
+	ck_assert_ptr_null(b->model);
+	ck_assert_str_eq(phone_param(b, "Proxy_1_")->value, "p");
+	ck_assert_uint_ne(phone_param(b, "Proxy_1_")->slot, SLOT_NONE);
+	ck_assert_uint_eq(phone_param(b, "Proxy_1_")->slot,
+	    phone_param(c, "Proxy_1_")->slot);
+	ck_assert_str_eq(c->mac, "001122334466");
+	ck_assert_uint_eq(c->n_params, 43);
+	ck_assert_str_eq(phone_param(c, "Own_39")->value, "v39");
+	ck_assert_str_eq(phone_param(c, "Station_Name")->value, "z");
+	ck_assert_uint_eq(phone_param(c, "Station_Name")->slot,
+	    phone_param(a, "Station_Name")->slot);
+	ck_assert_uint_eq(s->n_warnings, 0);
+	snapshot_free(s);
+}
+END_TEST
+
 START_TEST(test_overlay)
 {
 	struct diag err;
@@ -873,6 +924,7 @@ config_suite(void)
 	tcase_add_test(tc, test_error_format);
 	tcase_add_test(tc, test_phones_syntax_first);
 	tcase_add_test(tc, test_phones_stream_shapes);
+	tcase_add_test(tc, test_keys_by_position);
 	tcase_add_loop_test(tc, test_overlay, 0,
 	    (int)(sizeof(overlays) / sizeof(overlays[0])));
 	suite_add_tcase(s, tc);

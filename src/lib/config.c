@@ -36,6 +36,9 @@ static const char *const meta_keys[] = {
 	NULL
 };
 
+/* Keys of a phone remembered from the phone before (key_seen()). */
+#define KEY_MEMO	32
+
 struct loader {
 	struct snapshot		*snap;
 	struct ydoc		 docs[CF_COUNT];
@@ -72,6 +75,12 @@ struct loader {
 	struct param		*pbuf;
 	size_t			 pbuf_cap;
 	struct buf		 tagbuf;	/* flatprofile_hash_with() */
+	/* The keys of the phone loaded last, by position (key_seen()). */
+	struct key_memo {
+		const char	*name;		/* interned, or a meta key */
+		uint32_t	 len, slot;
+		int		 meta;
+	}			 memo[KEY_MEMO];
 	/* Phones' strings packed in blocks of the arena (str_copy()), in a
 	 * whole load only: a one-entry check would waste a block a call. */
 	int			 pack_strings;
@@ -187,17 +196,15 @@ intern_name(struct loader *l, const char *s, size_t n)
 	return p;
 }
 
-/* Reads one parameter: `Name: value` or `Name: {value: v, ua: rw}`. */
+/* The value of one parameter: `Name: value` or `Name: {value: v, ua:
+ * rw}`; its name is the caller's (load_param()). */
 static int
-load_param(struct loader *l, const struct ynode *key, const struct ynode *v,
-    struct param *p)
+load_param_value(struct loader *l, const struct ynode *key,
+    const struct ynode *v, struct param *p)
 {
 	const struct ynode *val = v, *ua = NULL;
 	const char *problem;
 
-	if (!param_name_ok(key->str, key->len))
-		return fail(l, key->line, "invalid parameter name %s "
-		    "(letters, digits, _ . - only)", DIAG_Q(key->str));
 	if (v->kind == YN_MAP) {
 		val = ymap_get(v, "value");
 		ua = ymap_get(v, "ua");
@@ -222,8 +229,6 @@ load_param(struct loader *l, const struct ynode *key, const struct ynode *v,
 	    strcmp(ua->str, "rw"))))
 		return fail(l, ua->line, "parameter '%.80s': ua must be na, "
 		    "ro or rw", key->str);
-	p->name = intern_name(l, key->str, key->len);
-	p->name_len = (uint32_t)key->len;
 	if (val->is_null) {
 		p->value = l->empty;
 		p->value_len = 0;
@@ -234,6 +239,21 @@ load_param(struct loader *l, const struct ynode *key, const struct ynode *v,
 	p->ua = ua ? l->ua_words[ua->str[0] == 'n' ? 0 : ua->str[0] == 'r' &&
 	    ua->str[1] == 'o' ? 1 : 2] : NULL;
 	p->slot = SLOT_NONE;
+	return 0;
+}
+
+/* Reads one parameter, name and value. */
+static int
+load_param(struct loader *l, const struct ynode *key, const struct ynode *v,
+    struct param *p)
+{
+	if (!param_name_ok(key->str, key->len))
+		return fail(l, key->line, "invalid parameter name %s "
+		    "(letters, digits, _ . - only)", DIAG_Q(key->str));
+	if (load_param_value(l, key, v, p) < 0)
+		return -1;
+	p->name = intern_name(l, key->str, key->len);
+	p->name_len = (uint32_t)key->len;
 	return 0;
 }
 
@@ -492,13 +512,20 @@ load_settings(struct loader *l)
 	return rc;
 }
 
-static int
-is_meta(const char *key)
+/* The meta key's own name (a string of meta_keys[]), or NULL. */
+static const char *
+meta_name(const char *key)
 {
 	for (int i = 0; meta_keys[i]; i++)
 		if (strcmp(meta_keys[i], key) == 0)
-			return 1;
-	return 0;
+			return meta_keys[i];
+	return NULL;
+}
+
+static int
+is_meta(const char *key)
+{
+	return meta_name(key) != NULL;
 }
 
 static int
@@ -769,6 +796,43 @@ load_device(struct loader *l, const struct ynode *v, struct phone *ph)
 	return 0;
 }
 
+/* What the i-th key k of a phone is, when the phone before had the same
+ * key there (a fleet's phones mostly repeat their keys in one order):
+ * a parameter's interned name and base slot, or that it is a meta key.
+ * Otherwise a memo with no name, and meta set when k is a meta key. */
+static const struct key_memo *
+key_seen(struct loader *l, size_t i, const struct ynode *k)
+{
+	static const struct key_memo meta = { .meta = 1 }, none = { 0 };
+	struct key_memo *m = i < KEY_MEMO ? &l->memo[i] : NULL;
+	const char *name;
+
+	if (m != NULL && m->name != NULL && m->len == k->len &&
+	    memcmp(m->name, k->str, k->len) == 0)
+		return m;
+	if ((name = meta_name(k->str)) == NULL)
+		return &none;
+	if (m != NULL)
+		*m = (struct key_memo){ .name = name,
+		    .len = (uint32_t)strlen(name), .meta = 1 };
+	return &meta;
+}
+
+/* Looks up the base slot of parameter p, just loaded as the i-th key,
+ * and remembers both for the next phone.  Always 0. */
+static int
+key_learn(struct loader *l, size_t i, struct param *p)
+{
+	const struct param *base = strmap_get(&l->snap->base_slots, p->name,
+	    p->name_len);
+
+	p->slot = base != NULL ? base->slot : SLOT_NONE;
+	if (i < KEY_MEMO)
+		l->memo[i] = (struct key_memo){ .name = p->name,
+		    .len = p->name_len, .slot = p->slot };
+	return 0;
+}
+
 static int
 load_phone(struct loader *l, const struct ynode *key, const struct ynode *v,
     struct phone *ph)
@@ -796,19 +860,24 @@ load_phone(struct loader *l, const struct ynode *key, const struct ynode *v,
 	params = l->pbuf;
 	for (size_t i = 0; i < YMAP_N(v); i++) {
 		const struct ynode *k = YMAP_KEY(v, i);
-		const struct param *base;
+		const struct key_memo *m = key_seen(l, i, k);
 
-		if (is_meta(k->str)) {
+		if (m->meta) {
 			if (load_phone_meta(l, ph, k->str, YMAP_VAL(v, i)) < 0)
 				return -1;
 			continue;
 		}
-		if (load_param(l, k, YMAP_VAL(v, i), &params[np]) < 0)
+		if (m->name != NULL) {
+			if (load_param_value(l, k, YMAP_VAL(v, i),
+			    &params[np]) < 0)
+				return -1;
+			params[np].name = m->name;
+			params[np].name_len = m->len;
+			params[np].slot = m->slot;
+		} else if (load_param(l, k, YMAP_VAL(v, i), &params[np]) < 0 ||
+		    key_learn(l, i, &params[np]) < 0)
 			return -1;
-		base = strmap_get(&s->base_slots, k->str, k->len);
-		if (base != NULL)
-			params[np].slot = base->slot;
-		else
+		if (params[np].slot == SLOT_NONE)
 			check_phone_key(l, ph, k, params[np].name);
 		np++;
 	}
