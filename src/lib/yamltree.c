@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,12 +20,9 @@ struct frame {
 	uint64_t	  expanded;	/* 1 + the children's so far */
 	/* The streamed section (ydoc_stream_string): its entries go to the
 	 * consumer, not into kids; key is the entry's key until its value
-	 * ends; bad_key and dup are the first problems check_keys() would
-	 * name, kept for the mapping's end (check_section_end()). */
+	 * ends. */
 	int		  section;
 	struct ynode	 *key;
-	int		  bad_key;	/* line of a key that is no scalar */
-	struct ynode	 *dup;		/* a key seen before, or NULL */
 };
 
 struct builder {
@@ -41,13 +37,11 @@ struct builder {
 	 * it later). */
 	int		 in_section;
 	int		 keep_entries;
-	/* Streaming (ydoc_stream_string): the section's key, the consumer
-	 * (NULL: check only, with the section's keys in seen), and why the
-	 * parse stopped early. */
+	/* Streaming (ydoc_stream_string): the section's key (NULL: the
+	 * whole tree), the consumer, and why the parse stopped early. */
 	const char	*section;
 	ydoc_entry_fn	 fn;
 	void		*ctx;
-	struct strmap	 seen;
 	int		 stopped;	/* YDOC_STREAM_STOPPED / _CANNOT */
 	/* The budget (yamltree.h) and what is spent: the open frames'
 	 * expanded nodes, and the bytes of their kid vectors. */
@@ -445,6 +439,9 @@ end_collection(struct builder *b)
 	int rc = 0, merged = 0;
 
 	f->anchor = NULL;
+	/* The section's own node and items are the document's. */
+	if (f->section)
+		b->in_section = 0;
 	if (n->kind == YN_MAP) {
 		if ((rc = check_keys(b, f)) < 0)
 			goto out;
@@ -468,7 +465,6 @@ end_collection(struct builder *b)
 		/* Hollow, but counted as if its entries were there. */
 		n->expanded = f->expanded > UINT32_MAX ? UINT32_MAX :
 		    (uint32_t)f->expanded;
-		b->in_section = 0;
 		if (!b->keep_entries)
 			pool_reset(&b->doc->entries);
 	}
