@@ -552,6 +552,7 @@ START_TEST(test_stream_section)
 	buf_addc(&c.out, '\0');
 	ck_assert_str_eq(c.out.data, want.data);
 	ck_assert_int_eq(c.calls, 4);
+	ck_assert_int_eq(doc.hollow, 1);
 	sec = ymap_get(doc.root, "phones");
 	ck_assert_int_eq(sec->kind, YN_MAP);
 	ck_assert_uint_eq(sec->len, 0);
@@ -560,6 +561,14 @@ START_TEST(test_stream_section)
 	ck_assert_str_eq(ymap_get(top(&doc, "after"), "x")->str, "1");
 	ydoc_free(&doc);
 	ydoc_free(&whole);
+
+	/* A section that is no mapping is not streamed: the document is
+	 * the whole tree (the loader takes it as it is). */
+	ck_assert_int_eq(ydoc_stream_string(&doc, "phones: [a, b]\n", 15,
+	    "phones", collect, &c, &err), 0);
+	ck_assert_int_eq(doc.hollow, 0);
+	ck_assert_uint_eq(ymap_get(doc.root, "phones")->len, 2);
+	ydoc_free(&doc);
 
 	/* The consumer's refusal stops the parse there. */
 	c.calls = 0;

@@ -1099,9 +1099,11 @@ index_all(struct loader *l)
 
 /* phones.yml as a stream of entries, each loaded as it ends and its tree
  * let go, then devices.d; the phones move into the arena in one array
- * and are indexed there.  -1 for any problem: the caller then loads the
+ * and are indexed there.  1 for any problem: the caller then loads the
  * whole tree, which finds the first problem of the file in file order
- * (a duplicate name is a duplicate key there). */
+ * (a duplicate name is a duplicate key there).  When nothing was
+ * streamed (phones: is no mapping), the parse was the whole tree's: its
+ * error is final (-1), or the tree loads as it is. */
 static int
 load_phones_stream(struct loader *l)
 {
@@ -1109,18 +1111,25 @@ load_phones_stream(struct loader *l)
 	int rc;
 
 	l->cur = CF_PHONES;
-	if (ydoc_stream_string(&l->docs[CF_PHONES], l->phones_data,
-	    l->phones_len, "phones", phone_entry, l, l->err) != 0)
+	rc = ydoc_stream_string(&l->docs[CF_PHONES], l->phones_data,
+	    l->phones_len, "phones", phone_entry, l, l->err);
+	if (!l->docs[CF_PHONES].hollow && rc == 0)
+		return load_phones_tree(l);
+	if (!l->docs[CF_PHONES].hollow && rc == -1) {
+		diag_set_file(l->err, file_names[CF_PHONES]);
 		return -1;
+	}
+	if (rc != 0)
+		return 1;
 	(void)root_section(l, CF_PHONES, "phones", &rc);
 	if (rc < 0)
-		return -1;
+		return 1;
 	s->n_phones_yml = l->n_vec;
 	for (size_t i = 0; i < l->devs.n; i++) {
 		struct phone *ph = vec_next(l);
 		if (load_device_bytes(l, l->devs.v[i].rel, l->devs.v[i].data,
 		    l->devs.v[i].len, ph) < 0)
-			return -1;
+			return 1;
 		if (ph->pack == NULL)
 			ph->tag = flatprofile_hash(s, ph);
 		l->n_vec++;
@@ -1134,9 +1143,9 @@ load_phones_stream(struct loader *l)
 	free(l->vec);
 	l->vec = NULL;
 	l->n_vec = l->cap_vec = 0;
-	if (index_all(l) < 0)
-		return -1;
-	return phones_tail(l);
+	if (index_all(l) < 0 || phones_tail(l) < 0)
+		return 1;
+	return 0;
 }
 
 /* The phones: streamed, and from the whole tree when that fails (the
@@ -1147,11 +1156,12 @@ load_phones(struct loader *l)
 {
 	struct snapshot *s = l->snap;
 	size_t warnings = s->n_warnings, devices = s->n_devices;
+	int rc;
 
 	if (!l->present[CF_PHONES])
 		return load_phones_tree(l);
-	if (load_phones_stream(l) == 0)
-		return 0;
+	if ((rc = load_phones_stream(l)) <= 0)
+		return rc;
 	free(l->vec);
 	l->vec = NULL;
 	l->n_vec = l->cap_vec = 0;

@@ -514,7 +514,7 @@ start_collection(struct builder *b, enum ynode_kind kind,
 	f->expanded = 1;
 	f->section = section;
 	if (section)
-		b->in_section = 1;
+		b->in_section = b->doc->hollow = 1;
 	return 0;
 }
 
@@ -662,6 +662,7 @@ parse(struct ydoc *doc, const char *s, size_t n, const char *section,
 
 	arena_init(&doc->arena);
 	memset(&doc->entries, 0, sizeof(doc->entries));
+	doc->hollow = 0;
 	doc->root = NULL;
 	memset(&b, 0, sizeof(b));
 	b.doc = doc;
@@ -750,6 +751,7 @@ ydoc_load_file_raw(struct ydoc *doc, const char *path, size_t max_bytes,
 
 	arena_init(&doc->arena);
 	memset(&doc->entries, 0, sizeof(doc->entries));
+	doc->hollow = 0;
 	doc->root = NULL;
 	if (ydoc_read_file(path, max_bytes, err, &data, &off) < 0)
 		return -1;

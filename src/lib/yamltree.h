@@ -46,6 +46,10 @@ struct ydoc {
 	struct arena	 arena;		/* owns every node */
 	struct ynode	*root;		/* NULL for an empty file */
 	struct ypool	 entries;
+	/* ydoc_stream_string() streamed a section: root has it empty.
+	 * Otherwise the document is the whole tree, or its error the whole
+	 * tree's. */
+	int		 hollow;
 };
 
 #define YAML_MAX_DEPTH	64
