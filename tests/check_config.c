@@ -418,7 +418,158 @@ static const struct {
 	{ __LINE__, "schema.yml",
 	    "schema:\n  flat_profile_params:\n    \"x&y\": ''\n", 3,
 	    "invalid parameter name" },
+	/* phones.yml is loaded as a stream of entries; what it reports
+	 * first is still the first problem of the whole file: a name
+	 * twice is a duplicate key (not a name that identifies another
+	 * phone), a problem of the file's shape after the phones beats a
+	 * phone's, and a phone's names are checked against the phones
+	 * before it before a later phone is loaded. */
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    Station_Name: x\n  b:\n    Station_Name: y\n"
+	    "  a:\n    Station_Name: z\n", 6, "duplicate key 'a'" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    ip_address: bad\nextra: 1\n", 4,
+	    "unknown key 'extra' at the top" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    ip_address: bad\n  b: [\n", 5,
+	    "did not find expected node content" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a:\n    mac: \"001122334455\"\n"
+	    "  b:\n    mac: \"00:11:22:33:44:55\"\n"
+	    "  c:\n    ip_address: bad\n", 4, "also identifies phone 'a'" },
+	{ __LINE__, "phones.yml",
+	    "phones:\n  a: {Station_Name: x}\nphones:\n  b: {Station_Name: y}\n",
+	    3, "duplicate key 'phones'" },
 };
+
+/* phones.yml's syntax error is the first problem of a directory with
+ * others: it is the first file read, even though it is parsed after the
+ * others now (streamed, it needs their base list and packs). */
+START_TEST(test_phones_syntax_first)
+{
+	struct diag err;
+	char dir[TU_DIR_MAX];
+	struct snapshot *s;
+
+	tu_copy_dir(GOOD, dir);
+	tu_write(dir, "phones.yml", "phones:\n  a:\n    b: [\n");
+	tu_write(dir, "common.yml", "common:\n  Station_Name: x\nextra: 1\n");
+	s = load(dir, &err);
+	ck_assert_ptr_null(s);
+	ck_assert_str_eq(err.file, "phones.yml");
+	ck_assert_uint_eq(err.line, 4);
+	tu_write(dir, "phones.yml", "phones:\n  a:\n    b: x\n");
+	s = load(dir, &err);
+	ck_assert_ptr_null(s);
+	ck_assert_str_eq(err.file, "common.yml");
+	ck_assert_uint_eq(err.line, 3);
+	tu_remove_dir(dir);
+}
+END_TEST
+
+/* What the stream cannot take loads from the whole tree, as before: a
+ * merge key among the phones (a mapping of phones merged in), phones
+ * written as aliases of an earlier phone, and an anchor in one phone
+ * that later phones merge, also across the loader's emptying of the
+ * entries it has loaded (a thousand phones between). */
+START_TEST(test_phones_stream_shapes)
+{
+	struct diag err;
+	char dir[TU_DIR_MAX];
+	const struct phone *ph;
+	struct snapshot *s;
+	struct buf b;
+
+	tu_copy_dir(GOOD, dir);
+	tu_write(dir, "phones.yml", "phones:\n"
+	    "  <<: {x: {Station_Name: merged}}\n"
+	    "  y: {Station_Name: own}\n");
+	s = load(dir, &err);
+	ck_assert_msg(s != NULL, "%s:%d: %s", err.file, err.line, err.msg);
+	ck_assert_uint_eq(s->n_phones, 2);
+	ck_assert_str_eq(phone_param(find(s, "x"), "Station_Name")->value,
+	    "merged");
+	ck_assert_uint_eq(find(s, "y")->line, 3);
+	snapshot_free(s);
+
+	buf_init(&b);
+	buf_adds(&b, "phones:\n  first: &base\n    Station_Name: shared\n"
+	    "    Proxy_1_: pbx\n");
+	for (int i = 0; i < 1000; i++)
+		buf_printf(&b, "  p%04d: {Station_Name: own%d}\n", i, i);
+	buf_adds(&b, "  last:\n    <<: *base\n    Proxy_1_: mine\n"
+	    "  same: *base\n");
+	tu_write_n(dir, "phones.yml", b.data, b.len);
+	buf_free(&b);
+	s = load(dir, &err);
+	ck_assert_msg(s != NULL, "%s:%d: %s", err.file, err.line, err.msg);
+	ck_assert_uint_eq(s->n_phones, 1003);
+	ph = find(s, "last");
+	ck_assert_str_eq(phone_param(ph, "Station_Name")->value, "shared");
+	ck_assert_str_eq(phone_param(ph, "Proxy_1_")->value, "mine");
+	ck_assert_int_eq(ph->line, 1005);
+	ph = find(s, "same");
+	ck_assert_str_eq(phone_param(ph, "Proxy_1_")->value, "pbx");
+	ck_assert_str_eq(phone_param(find(s, "p0999"), "Station_Name")->value,
+	    "own999");
+	/* In file order, as phones.yml has them. */
+	ck_assert_str_eq(s->phones[0].id, "first");
+	ck_assert_str_eq(s->phones[1002].id, "same");
+	snapshot_free(s);
+	tu_remove_dir(dir);
+}
+END_TEST
+
+/* The loader remembers the keys of the phone before, by position: a
+ * phone with other keys there (another name of the same length, a meta
+ * key where a parameter was, a key unknown to the base) gets its own
+ * names, slots, meta fields and warnings; so does a phone of more keys
+ * than are remembered. */
+START_TEST(test_keys_by_position)
+{
+	struct diag err;
+	char dir[TU_DIR_MAX];
+	const struct phone *a, *b, *c;
+	struct snapshot *s;
+	struct buf t;
+
+	buf_init(&t);
+	buf_adds(&t, "phones:\n"
+	    "  a: {Station_Name: x, Extra_A: 1, model: SPA525G}\n"
+	    "  b: {Station_Name: y, Extra_B: 2, Proxy_1_: p}\n"
+	    "  c: {mac: \"00:11:22:33:44:66\", Extra_B: 3, Proxy_1_: q,\n");
+	for (int i = 0; i < 40; i++)
+		buf_printf(&t, "      Own_%02d: v%d,\n", i, i);
+	buf_adds(&t, "      Station_Name: z}\n");
+	tu_copy_dir(GOOD, dir);
+	tu_write_n(dir, "phones.yml", t.data, t.len);
+	buf_free(&t);
+	s = load(dir, &err);
+	tu_remove_dir(dir);
+	ck_assert_msg(s != NULL, "%s:%d: %s", err.file, err.line, err.msg);
+	a = find(s, "a");
+	b = find(s, "b");
+	c = find(s, "c");
+	ck_assert_ptr_nonnull(phone_param(a, "Extra_A"));
+	ck_assert_ptr_null(phone_param(b, "Extra_A"));
+	ck_assert_str_eq(phone_param(b, "Extra_B")->value, "2");
+	ck_assert_uint_eq(phone_param(b, "Extra_B")->slot, SLOT_NONE);
+	ck_assert_str_eq(a->model, "SPA525G");
+	ck_assert_ptr_null(b->model);
+	ck_assert_str_eq(phone_param(b, "Proxy_1_")->value, "p");
+	ck_assert_uint_ne(phone_param(b, "Proxy_1_")->slot, SLOT_NONE);
+	ck_assert_uint_eq(phone_param(b, "Proxy_1_")->slot,
+	    phone_param(c, "Proxy_1_")->slot);
+	ck_assert_str_eq(c->mac, "001122334466");
+	ck_assert_uint_eq(c->n_params, 43);
+	ck_assert_str_eq(phone_param(c, "Own_39")->value, "v39");
+	ck_assert_str_eq(phone_param(c, "Station_Name")->value, "z");
+	ck_assert_uint_eq(phone_param(c, "Station_Name")->slot,
+	    phone_param(a, "Station_Name")->slot);
+	ck_assert_uint_eq(s->n_warnings, 0);
+	snapshot_free(s);
+}
+END_TEST
 
 START_TEST(test_overlay)
 {
@@ -771,6 +922,9 @@ config_suite(void)
 	tcase_add_loop_test(tc, test_broken, 0,
 	    (int)(sizeof(broken) / sizeof(broken[0])));
 	tcase_add_test(tc, test_error_format);
+	tcase_add_test(tc, test_phones_syntax_first);
+	tcase_add_test(tc, test_phones_stream_shapes);
+	tcase_add_test(tc, test_keys_by_position);
 	tcase_add_loop_test(tc, test_overlay, 0,
 	    (int)(sizeof(overlays) / sizeof(overlays[0])));
 	suite_add_tcase(s, tc);

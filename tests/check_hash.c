@@ -47,6 +47,32 @@ START_TEST(test_unrolled)
 }
 END_TEST
 
+/* hash_words(): every byte counts, in the words and in the tail, and so
+ * does the length (zeros of two lengths differ); h carries what came
+ * before. */
+START_TEST(test_words)
+{
+	unsigned char a[100], b[100];
+	uint64_t h;
+
+	memset(a, 0x5a, sizeof(a));
+	h = hash_words(HASH_SEED, a, sizeof(a));
+	for (size_t i = 0; i < sizeof(a); i++) {
+		memcpy(b, a, sizeof(b));
+		b[i] ^= 1;
+		ck_assert_msg(hash_words(HASH_SEED, b, sizeof(b)) != h,
+		    "byte %zu does not count", i);
+	}
+	memset(a, 0, sizeof(a));
+	for (size_t n = 0; n < 64; n++)
+		ck_assert(hash_words(HASH_SEED, a, n) !=
+		    hash_words(HASH_SEED, a, n + 1));
+	ck_assert(hash_words(1, a, 40) != hash_words(2, a, 40));
+	ck_assert(hash_words(HASH_SEED, "abc", 3) !=
+	    hash_bytes(HASH_SEED, "abc", 3));
+}
+END_TEST
+
 Suite *hash_suite(void);
 
 Suite *
@@ -59,6 +85,7 @@ hash_suite(void)
 	    (int)(sizeof(vectors) / sizeof(vectors[0])));
 	tcase_add_test(tc, test_pieces);
 	tcase_add_test(tc, test_unrolled);
+	tcase_add_test(tc, test_words);
 	suite_add_tcase(s, tc);
 	return s;
 }

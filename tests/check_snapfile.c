@@ -337,6 +337,40 @@ START_TEST(test_clean_temps)
 }
 END_TEST
 
+/* The image is built inside a shared mapping of its temporary file,
+ * sparse and larger than the image while it grows: what is renamed into
+ * place is exactly the header's length, on disk as much as it is long,
+ * the temporary file is gone, and a second compile over it (a new
+ * temporary file of the same name pattern) replaces it whole. */
+START_TEST(test_written_in_place)
+{
+	char dir[TU_DIR_MAX], path[512], tmp[600];
+	struct snapfile_info info;
+	struct stat st;
+	enum snapfile_error why;
+	struct snapshot *s;
+	struct diag err;
+
+	stage(dir);
+	for (int i = 0; i < 2; i++) {
+		compile_into(dir, path);
+		ck_assert_int_eq(snapfile_peek(path, &info), 0);
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_uint_eq((uint64_t)st.st_size, info.length);
+		ck_assert_uint_le((uint64_t)st.st_blocks * 512,
+		    info.length + 65536);
+		snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+		ck_assert_int_eq(stat(tmp, &st), -1);
+		ck_assert_int_eq(errno, ENOENT);
+		s = snapfile_open(path, SNAPFILE_CHECK_ALL, NULL, &why, &err);
+		ck_assert_msg(s != NULL, "open: %s", err.msg);
+		ck_assert_ptr_nonnull(snapshot_find(s, "api-1"));
+		snapshot_free(s);
+	}
+	unstage(dir);
+}
+END_TEST
+
 /* Every pointer struct phone holds, and where an image keeps what it
  * points to: the arena, or the pinned pack tables.  When struct phone
  * (or struct phone_rules) changes, test_walker_fields fails: list each
@@ -437,6 +471,7 @@ snapfile_suite(void)
 	    sizeof(refusals) / sizeof(refusals[0]));
 	tcase_add_test(tc, test_broken_config_keeps_file);
 	tcase_add_test(tc, test_clean_temps);
+	tcase_add_test(tc, test_written_in_place);
 	tcase_add_test(tc, test_walker_fields);
 	tcase_add_test(tc, test_walker_catches);
 	suite_add_tcase(s, tc);

@@ -2,6 +2,7 @@
  * quoting, nulls) and what must be an error with a line (duplicate keys,
  * unknown aliases, runaway nesting, NUL bytes), plus alias bombs. */
 #include <check.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -491,6 +492,130 @@ START_TEST(test_memory_budget)
 }
 END_TEST
 
+/* ydoc_stream_string(): the section's entries come one at a time, each
+ * as the whole tree has it (key, value, lines, anchors and merges across
+ * entries), the rest of the document stays, the section is left empty. */
+struct collected {
+	struct buf	 out;
+	int		 calls, stop_at;
+};
+
+static void
+dump(struct buf *b, const struct ynode *n)
+{
+	buf_printf(b, "%d:", n->line);
+	if (n->kind == YN_SCALAR) {
+		buf_printf(b, "%s%s;", n->str, n->is_null ? "(null)" : "");
+		return;
+	}
+	buf_adds(b, n->kind == YN_MAP ? "{" : "[");
+	for (uint32_t i = 0; i < (n->kind == YN_MAP ? 2 * n->len : n->len);
+	    i++)
+		dump(b, n->items[i]);
+	buf_adds(b, "}");
+}
+
+static int
+collect(void *ctx, const struct ynode *key, const struct ynode *value)
+{
+	struct collected *c = ctx;
+
+	if (++c->calls == c->stop_at)
+		return -1;
+	dump(&c->out, key);
+	dump(&c->out, value);
+	return 0;
+}
+
+START_TEST(test_stream_section)
+{
+	static const char text[] = "before: 1\nphones:\n"
+	    "  a: &A {x: 1, y: [p, q]}\n  b: {<<: *A, x: 2}\n  c:\n"
+	    "  d: *A\nafter: *A\n";
+	struct ydoc doc, whole;
+	struct collected c = { .stop_at = -1 };
+	const struct ynode *sec, *phones;
+	struct buf want;
+	struct diag err;
+
+	buf_init(&c.out);
+	buf_init(&want);
+	ck_assert_int_eq(ydoc_stream_string(&doc, text, strlen(text),
+	    "phones", collect, &c, &err), 0);
+	load(&whole, text, 1, &err);
+	phones = ymap_get(whole.root, "phones");
+	for (uint32_t i = 0; i < phones->len; i++) {
+		dump(&want, YMAP_KEY(phones, i));
+		dump(&want, YMAP_VAL(phones, i));
+	}
+	buf_addc(&want, '\0');
+	buf_addc(&c.out, '\0');
+	ck_assert_str_eq(c.out.data, want.data);
+	ck_assert_int_eq(c.calls, 4);
+	ck_assert_int_eq(doc.hollow, 1);
+	sec = ymap_get(doc.root, "phones");
+	ck_assert_int_eq(sec->kind, YN_MAP);
+	ck_assert_uint_eq(sec->len, 0);
+	ck_assert_int_eq(sec->line, 3);
+	ck_assert_str_eq(top_str(&doc, "before"), "1");
+	ck_assert_str_eq(ymap_get(top(&doc, "after"), "x")->str, "1");
+	ydoc_free(&doc);
+	ydoc_free(&whole);
+
+	/* A section that is no mapping is not streamed: the document is
+	 * the whole tree (the loader takes it as it is). */
+	ck_assert_int_eq(ydoc_stream_string(&doc, "phones: [a, b]\n", 15,
+	    "phones", collect, &c, &err), 0);
+	ck_assert_int_eq(doc.hollow, 0);
+	ck_assert_uint_eq(ymap_get(doc.root, "phones")->len, 2);
+	ydoc_free(&doc);
+
+	/* The consumer's refusal stops the parse there. */
+	c.calls = 0;
+	c.stop_at = 2;
+	ck_assert_int_eq(ydoc_stream_string(&doc, text, strlen(text),
+	    "phones", collect, &c, &err), YDOC_STREAM_STOPPED);
+	ck_assert_int_eq(c.calls, 2);
+	ydoc_free(&doc);
+	buf_free(&c.out);
+	buf_free(&want);
+}
+END_TEST
+
+/* What a section cannot be streamed as: a merge key or a key that is no
+ * scalar among its entries, or an anchor on it (an alias would find it
+ * empty).  A syntax error is the tree's error, with its line. */
+START_TEST(test_stream_cannot)
+{
+	static const struct {
+		int		 line;
+		const char	*text;
+		int		 rc;
+	} cases[] = {
+		{ __LINE__, "phones:\n  <<: {a: 1}\n  b: 2\n",
+		    YDOC_STREAM_CANNOT },
+		{ __LINE__, "phones:\n  ? [a]\n  : 1\n", YDOC_STREAM_CANNOT },
+		{ __LINE__, "phones: &p\n  a: 1\n", YDOC_STREAM_CANNOT },
+		{ __LINE__, "phones:\n  a: 1\n  b: [\n", -1 },
+		{ __LINE__, "phones:\n  a: {x: 1, x: 2}\n", -1 },
+		{ __LINE__, "other:\n  <<: {a: 1}\nphones: {a: 1}\n", 0 },
+	};
+	struct collected c = { .stop_at = -1 };
+	struct ydoc doc;
+	struct diag err;
+
+	buf_init(&c.out);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = ydoc_stream_string(&doc, cases[i].text,
+		    strlen(cases[i].text), "phones", collect, &c, &err);
+		ck_assert_msg(rc == cases[i].rc, "line %d: %d", cases[i].line,
+		    rc);
+		ydoc_free(&doc);
+	}
+	buf_free(&c.out);
+}
+END_TEST
+
 START_TEST(test_ymap_get)
 {
 	struct ydoc doc;
@@ -561,6 +686,8 @@ yamltree_suite(void)
 	tcase_add_test(tc, test_anchors_share);
 	tcase_add_test(tc, test_merge_keys);
 	tcase_add_test(tc, test_ymap_get);
+	tcase_add_test(tc, test_stream_section);
+	tcase_add_test(tc, test_stream_cannot);
 	tcase_add_test(tc, test_load_file);
 	suite_add_tcase(s, tc);
 

@@ -66,6 +66,7 @@ af_read_fd(int fd, size_t max, char **out, size_t *len)
 	if ((uintmax_t)st.st_size > max)
 		return -EFBIG;
 	*out = xmalloc((size_t)st.st_size + 1);
+	buf_advise_huge(*out, (size_t)st.st_size + 1);
 	if ((rc = af_read_all(fd, *out, (size_t)st.st_size)) < 0) {
 		free(*out);
 		*out = NULL;

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/mman.h>
 
 #include "buf.h"
 
@@ -280,4 +282,16 @@ buf_detach(struct buf *b)
 		p = xstrdup("");
 	buf_init(b);
 	return p;
+}
+
+#define HUGE_PAGE	((uintptr_t)2 << 20)
+
+void
+buf_advise_huge(void *p, size_t n)
+{
+	uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	uintptr_t hi = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
+
+	if (n >= 2 * HUGE_PAGE && hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
 }

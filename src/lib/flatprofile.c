@@ -49,6 +49,14 @@ phone_fragments(const struct snapshot *s, const struct phone *ph,
 }
 
 uint64_t
+flatprofile_hash_with(const struct snapshot *s, const struct phone *ph,
+    struct buf *scratch)
+{
+	scratch->len = 0;
+	return phone_fragments(s, ph, scratch, NULL);
+}
+
+uint64_t
 flatprofile_hash(const struct snapshot *s, const struct phone *ph)
 {
 	struct buf frag;

@@ -18,6 +18,10 @@ uint64_t	flatprofile_render(const struct snapshot *, const struct phone *,
 		    struct buf *);
 /* The same hash without building the body (for If-None-Match). */
 uint64_t	flatprofile_hash(const struct snapshot *, const struct phone *);
+/* The same with the caller's scratch buffer (emptied first), so that a
+ * load of a million phones does not allocate one per phone. */
+uint64_t	flatprofile_hash_with(const struct snapshot *,
+		    const struct phone *, struct buf *scratch);
 
 /* Where a parameter's value came from, lowest layer first. */
 enum param_layer { LAYER_SCHEMA, LAYER_COMMON, LAYER_PHONE };

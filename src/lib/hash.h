@@ -11,5 +11,10 @@
 /* FNV-1a of p[0..n), continued from `h` (start with HASH_SEED), so that
  * several pieces hash as one. */
 uint64_t	hash_bytes(uint64_t h, const void *p, size_t n);
+/* The same job for many bytes (a file, a snapshot image): a multiply-xor
+ * over 64-bit words in four lanes, several GB/s where FNV-1a's one
+ * multiplication per byte does well under one, continued from h.  Not
+ * hash_bytes()'s value: a hash kept over time stays with one of them. */
+uint64_t	hash_words(uint64_t h, const void *p, size_t n);
 
 #endif

@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <yaml.h>
@@ -16,6 +18,11 @@ struct frame {
 	struct ynode	**kids;
 	size_t		  n, cap;
 	uint64_t	  expanded;	/* 1 + the children's so far */
+	/* The streamed section (ydoc_stream_string): its entries go to the
+	 * consumer, not into kids; key is the entry's key until its value
+	 * ends. */
+	int		  section;
+	struct ynode	 *key;
 };
 
 struct builder {
@@ -24,6 +31,18 @@ struct builder {
 	int		 depth;
 	struct strmap	 anchors;	/* name → completed node */
 	struct diag	*err;
+	/* Where new nodes go: the document's arena, or while a section is
+	 * streamed (in_section), doc->entries, emptied between entries
+	 * unless an anchor was set in one (keep_entries: an alias may name
+	 * it later). */
+	int		 in_section;
+	int		 keep_entries;
+	/* Streaming (ydoc_stream_string): the section's key (NULL: the
+	 * whole tree), the consumer, and why the parse stopped early. */
+	const char	*section;
+	ydoc_entry_fn	 fn;
+	void		*ctx;
+	int		 stopped;	/* YDOC_STREAM_STOPPED / _CANNOT */
 	/* The budget (yamltree.h) and what is spent: the open frames'
 	 * expanded nodes, and the bytes of their kid vectors. */
 	uint64_t	 max_nodes, nodes;
@@ -46,7 +65,8 @@ spend_bytes(struct builder *b, size_t more, int line)
 {
 	char msg[160];
 
-	if (b->doc->arena.total + b->heap + more <= b->max_bytes &&
+	if (b->doc->arena.total + b->doc->entries.used + b->heap + more <=
+	    b->max_bytes &&
 	    more <= b->max_bytes)
 		return 0;
 	snprintf(msg, sizeof(msg), "the file needs more than %zu MB to load "
@@ -72,9 +92,14 @@ spend_nodes(struct builder *b, uint64_t more, int line)
 
 /* Adds a finished node (or an alias of one) to the open collection: its
  * expanded nodes count once more each time. */
+static int	section_kid(struct builder *, struct frame *, struct ynode *,
+		    int);
+
 static int
 push_kid(struct builder *b, struct frame *f, struct ynode *n, int line)
 {
+	if (f->section)
+		return section_kid(b, f, n, line);
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 16;
 		if (spend_bytes(b, (cap - f->cap) * sizeof(*f->kids), line) < 0)
@@ -107,6 +132,9 @@ remember_anchor(struct builder *b, const char *name, struct ynode *n)
 	size_t len = strlen(name);
 	char *key = arena_strndup(&b->doc->arena, name, len);
 
+	if (b->in_section)
+		b->keep_entries = 1;
+
 	/* A later anchor of the same name replaces the earlier one (YAML
 	 * spec); strmap keeps the first, so update in place. */
 	if (strmap_put(&b->anchors, key, len, n) != NULL) {
@@ -138,6 +166,129 @@ static int
 is_merge_key(const struct ynode *k)
 {
 	return k->kind == YN_SCALAR && k->plain && strcmp(k->str, "<<") == 0;
+}
+
+/* Bytes of a section's entries kept before they are let go, and the
+ * blocks of the pool they take. */
+#define ENTRIES_KEEP	((size_t)256 << 10)
+#define POOL_BLOCK	((size_t)64 << 10)
+
+/* The entries' pool: blocks from the heap, zeroed as they are handed
+ * out, kept when it is emptied and used again, so that a million
+ * entries cost no allocation each (an arena's chunks, freed and taken
+ * again, cost the heap's trim: an munmap and a TLB flush each time). */
+struct ypool_block {
+	struct ypool_block	*next;
+	size_t			 used, size;
+	_Alignas(max_align_t) unsigned char data[];
+};
+
+static void *
+pool_alloc(struct ypool *p, size_t n)
+{
+	struct ypool_block *b = p->head, **spare = &p->spare;
+	size_t at = b ? (b->used + 15) & ~(size_t)15 : 0;
+
+	if (b == NULL || b->size < at || b->size - at < n) {
+		while (*spare != NULL && (*spare)->size < n)
+			spare = &(*spare)->next;
+		if ((b = *spare) != NULL)
+			*spare = b->next;
+		else {
+			size_t size = n > POOL_BLOCK ? n : POOL_BLOCK;
+			b = xmalloc(sizeof(*b) + size);
+			b->size = size;
+		}
+		b->next = p->head;
+		p->head = b;
+		at = 0;
+	}
+	b->used = at + n;
+	p->used += n;
+	memset(b->data + at, 0, n);
+	return b->data + at;
+}
+
+/* Empties the pool, keeping its blocks for what comes next. */
+static void
+pool_reset(struct ypool *p)
+{
+	struct ypool_block *b, *next;
+
+	for (b = p->head; b != NULL; b = next) {
+		next = b->next;
+		b->used = 0;
+		b->next = p->spare;
+		p->spare = b;
+	}
+	p->head = NULL;
+	p->used = 0;
+}
+
+static void
+pool_free(struct ypool *p)
+{
+	struct ypool_block *b, *next;
+
+	pool_reset(p);
+	for (b = p->spare; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	p->spare = NULL;
+}
+
+/* n zeroed bytes where the builder's nodes go now. */
+static void *
+node_mem(struct builder *b, size_t n)
+{
+	return b->in_section ? pool_alloc(&b->doc->entries, n) :
+	    arena_calloc(&b->doc->arena, 1, n);
+}
+
+/* One node of the streamed section: a key, kept until its value ends,
+ * or a value, handed with its key to the consumer; then the entry's
+ * nodes go, unless an anchor was set among them.  A merge key or a key
+ * that is no scalar cannot be streamed (check_keys() and apply_merges()
+ * need the whole mapping): the parse stops, and the caller loads the
+ * whole tree instead. */
+static int
+section_kid(struct builder *b, struct frame *f, struct ynode *n, int line)
+{
+	f->expanded += n->expanded;
+	if (spend_nodes(b, n->expanded, line) < 0)
+		return -1;
+	if (f->key == NULL) {
+		if (n->kind != YN_SCALAR || is_merge_key(n)) {
+			b->stopped = YDOC_STREAM_CANNOT;
+			return -1;
+		}
+		f->key = n;
+		return 0;
+	}
+	if (b->fn(b->ctx, f->key, n) < 0) {
+		b->stopped = YDOC_STREAM_STOPPED;
+		return -1;
+	}
+	f->key = NULL;
+	if (!b->keep_entries && b->doc->entries.used > ENTRIES_KEEP)
+		pool_reset(&b->doc->entries);
+	return 0;
+}
+
+/* 1 when a mapping starting now is the section to stream: the value of
+ * the top mapping's key named b->section. */
+static int
+is_section(const struct builder *b)
+{
+	const struct frame *top = &b->stack[0];
+	const struct ynode *k;
+
+	if (b->section == NULL || b->depth != 1 || top->node->kind != YN_MAP ||
+	    top->n % 2 != 1)
+		return 0;
+	k = top->kids[top->n - 1];
+	return k->kind == YN_SCALAR && strcmp(k->str, b->section) == 0;
 }
 
 /* Checks the explicit keys of a mapping for duplicates. */
@@ -288,6 +439,9 @@ end_collection(struct builder *b)
 	int rc = 0, merged = 0;
 
 	f->anchor = NULL;
+	/* The section's own node and items are the document's. */
+	if (f->section)
+		b->in_section = 0;
 	if (n->kind == YN_MAP) {
 		if ((rc = check_keys(b, f)) < 0)
 			goto out;
@@ -303,11 +457,17 @@ end_collection(struct builder *b)
 		n->len = (uint32_t)count;
 	if ((rc = spend_bytes(b, count * sizeof(*kv), n->line)) < 0)
 		goto out;
-	n->items = arena_alloc(&b->doc->arena, (count ? count : 1) *
-	    sizeof(*n->items));
+	n->items = node_mem(b, (count ? count : 1) * sizeof(*n->items));
 	if (count)
 		memcpy(n->items, kv, count * sizeof(*kv));
 	n->expanded = expanded_of(n->items, count);
+	if (f->section) {
+		/* Hollow, but counted as if its entries were there. */
+		n->expanded = f->expanded > UINT32_MAX ? UINT32_MAX :
+		    (uint32_t)f->expanded;
+		if (!b->keep_entries)
+			pool_reset(&b->doc->entries);
+	}
 out:
 	if (kv != f->kids)
 		free(kv);
@@ -322,7 +482,7 @@ out:
 static struct ynode *
 new_node(struct builder *b, enum ynode_kind kind, const yaml_event_t *ev)
 {
-	struct ynode *n = arena_calloc(&b->doc->arena, 1, sizeof(*n));
+	struct ynode *n = node_mem(b, sizeof(*n));
 
 	n->kind = kind;
 	n->line = (int32_t)ev->start_mark.line + 1;
@@ -334,10 +494,16 @@ start_collection(struct builder *b, enum ynode_kind kind,
     const yaml_event_t *ev, const yaml_char_t *anchor)
 {
 	int line = (int)ev->start_mark.line + 1;
+	int section = kind == YN_MAP && is_section(b);
 	struct frame *f;
 
 	if (b->depth == YAML_MAX_DEPTH)
 		return fail(b, line, "nesting deeper than the limit", NULL);
+	/* An alias of the section would find it empty. */
+	if (section && anchor != NULL) {
+		b->stopped = YDOC_STREAM_CANNOT;
+		return -1;
+	}
 	if (spend_bytes(b, sizeof(struct ynode), line) < 0 ||
 	    spend_nodes(b, 1, line) < 0)
 		return -1;
@@ -346,6 +512,9 @@ start_collection(struct builder *b, enum ynode_kind kind,
 	f->node = new_node(b, kind, ev);
 	f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
 	f->expanded = 1;
+	f->section = section;
+	if (section)
+		b->in_section = b->doc->hollow = 1;
 	return 0;
 }
 
@@ -369,7 +538,8 @@ scalar(struct builder *b, const yaml_event_t *ev)
 	n->is_null = n->plain && (len == 0 || strcmp(v, "~") == 0 ||
 	    strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
 	    strcmp(v, "NULL") == 0);
-	n->str = arena_strndup(&b->doc->arena, v, len);
+	n->str = node_mem(b, len + 1);
+	memcpy((char *)(uintptr_t)n->str, v, len);
 	n->len = (uint32_t)len;
 	return attach(b, n, (const char *)ev->data.scalar.anchor);
 }
@@ -480,9 +650,10 @@ budget(struct builder *b, size_t n)
 	b->max_bytes = bytes < SIZE_MAX ? (size_t)bytes : SIZE_MAX;
 }
 
-int
-ydoc_load_string(struct ydoc *doc, const char *s, size_t n,
-    struct diag *err)
+/* The one parse behind ydoc_load_string() and ydoc_stream_string(). */
+static int
+parse(struct ydoc *doc, const char *s, size_t n, const char *section,
+    ydoc_entry_fn fn, void *ctx, struct diag *err)
 {
 	struct builder b;
 	yaml_parser_t parser;
@@ -490,10 +661,15 @@ ydoc_load_string(struct ydoc *doc, const char *s, size_t n,
 	int rc = 0, done = 0;
 
 	arena_init(&doc->arena);
+	memset(&doc->entries, 0, sizeof(doc->entries));
+	doc->hollow = 0;
 	doc->root = NULL;
 	memset(&b, 0, sizeof(b));
 	b.doc = doc;
 	b.err = err;
+	b.section = section;
+	b.fn = fn;
+	b.ctx = ctx;
 	err->line = err->col = 0;
 	err->msg[0] = '\0';
 	budget(&b, n);
@@ -516,7 +692,46 @@ ydoc_load_string(struct ydoc *doc, const char *s, size_t n,
 	}
 	yaml_parser_delete(&parser);
 	strmap_free(&b.anchors);
-	return rc;
+	return b.stopped ? b.stopped : rc;
+}
+
+int
+ydoc_load_string(struct ydoc *doc, const char *s, size_t n,
+    struct diag *err)
+{
+	return parse(doc, s, n, NULL, NULL, NULL, err);
+}
+
+int
+ydoc_stream_string(struct ydoc *doc, const char *s, size_t n,
+    const char *section, ydoc_entry_fn fn, void *ctx, struct diag *err)
+{
+	return parse(doc, s, n, section, fn, ctx, err);
+}
+
+int
+ydoc_read_file(const char *path, size_t max_bytes, struct diag *err,
+    char **data, size_t *len)
+{
+	int rc;
+
+	err->line = err->col = 0;
+	/* Symbolic links are followed (config files are the admin's, and
+	 * linking them in from a managed location is common), but only to a
+	 * regular file, opened without blocking: a FIFO never hangs us. */
+	rc = af_read_path(path, max_bytes, data, len);
+	if (rc == -EFBIG)
+		return diag_set(err, NULL, 0, 0, "file larger than %zu bytes",
+		    max_bytes);
+	if (rc == -EINVAL)
+		return diag_set(err, NULL, 0, 0, "not a regular file");
+	if (rc == -ENOENT || rc == -EACCES || rc == -ELOOP || rc == -ENOTDIR)
+		return diag_set(err, NULL, 0, 0, "cannot open: %s",
+		    strerror(-rc));
+	if (rc < 0)
+		return diag_set(err, NULL, 0, 0, "cannot read: %s",
+		    strerror(-rc));
+	return 0;
 }
 
 int
@@ -535,23 +750,11 @@ ydoc_load_file_raw(struct ydoc *doc, const char *path, size_t max_bytes,
 	int rc;
 
 	arena_init(&doc->arena);
+	memset(&doc->entries, 0, sizeof(doc->entries));
+	doc->hollow = 0;
 	doc->root = NULL;
-	err->line = err->col = 0;
-	/* Symbolic links are followed (config files are the admin's, and
-	 * linking them in from a managed location is common), but only to a
-	 * regular file, opened without blocking: a FIFO never hangs us. */
-	rc = af_read_path(path, max_bytes, &data, &off);
-	if (rc == -EFBIG)
-		return diag_set(err, NULL, 0, 0, "file larger than %zu bytes",
-		    max_bytes);
-	if (rc == -EINVAL)
-		return diag_set(err, NULL, 0, 0, "not a regular file");
-	if (rc == -ENOENT || rc == -EACCES || rc == -ELOOP || rc == -ENOTDIR)
-		return diag_set(err, NULL, 0, 0, "cannot open: %s",
-		    strerror(-rc));
-	if (rc < 0)
-		return diag_set(err, NULL, 0, 0, "cannot read: %s",
-		    strerror(-rc));
+	if (ydoc_read_file(path, max_bytes, err, &data, &off) < 0)
+		return -1;
 	rc = ydoc_load_string(doc, data, off, err);
 	if (raw != NULL && rc == 0) {
 		*raw = data;
@@ -565,6 +768,7 @@ void
 ydoc_free(struct ydoc *doc)
 {
 	arena_free(&doc->arena);
+	pool_free(&doc->entries);
 	doc->root = NULL;
 }
 

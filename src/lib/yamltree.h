@@ -34,9 +34,22 @@ struct ynode {
 	uint32_t	 expanded;	/* nodes here with aliases expanded */
 };
 
+/* A streamed section's entries (ydoc_stream_string), while they are
+ * handed out, and after it when an anchor was set in one. */
+struct ypool_block;
+struct ypool {
+	struct ypool_block	*head, *spare;
+	size_t			 used;
+};
+
 struct ydoc {
 	struct arena	 arena;		/* owns every node */
 	struct ynode	*root;		/* NULL for an empty file */
+	struct ypool	 entries;
+	/* ydoc_stream_string() streamed a section: root has it empty.
+	 * Otherwise the document is the whole tree, or its error the whole
+	 * tree's. */
+	int		 hollow;
 };
 
 #define YAML_MAX_DEPTH	64
@@ -64,6 +77,33 @@ int	ydoc_load_file_raw(struct ydoc *, const char *path, size_t max_bytes,
 int	ydoc_load_string(struct ydoc *, const char *s, size_t n,
 	    struct diag *);
 void	ydoc_free(struct ydoc *);
+/* Reads a file of at most max_bytes as ydoc_load_file() does, with its
+ * messages: 0 with *data (caller frees) and *len, or -1 with err. */
+int	ydoc_read_file(const char *path, size_t max_bytes, struct diag *,
+	    char **data, size_t *len);
+
+/* Streaming one section of a large file (phones.yml's phones: a million
+ * entries need not be a tree of a gigabyte at once).  The entries of the
+ * mapping under the top-level key `section` are handed to fn one at a
+ * time, key and value as ydoc_load_string() would build them, and let go
+ * after it returns; doc keeps the rest of the tree, the section's mapping
+ * with no entries (its line kept).  The budget is ydoc_load_string()'s,
+ * counted over the entries as if they were kept, but the memory it
+ * measures is what is held, so a section that would not fit as a tree
+ * may load streamed.  Duplicate keys of the section itself are the
+ * consumer's to find.  Returns 0; -1 with err as ydoc_load_string()
+ * would; YDOC_STREAM_STOPPED when fn returned < 0 (err is what fn left);
+ * YDOC_STREAM_CANNOT when the section cannot be streamed (a merge key or
+ * a key that is no scalar at its level, an anchor on it): load the
+ * whole tree instead.  The caller frees doc with ydoc_free() in every
+ * case.  The nodes fn gets are borrowed until it returns, and those
+ * an alias names later for as long as doc. */
+typedef int	(*ydoc_entry_fn)(void *ctx, const struct ynode *key,
+		    const struct ynode *value);
+#define YDOC_STREAM_STOPPED	(-2)
+#define YDOC_STREAM_CANNOT	(-3)
+int	ydoc_stream_string(struct ydoc *, const char *s, size_t n,
+	    const char *section, ydoc_entry_fn fn, void *ctx, struct diag *);
 
 /* Looks up a key in a mapping (NULL when absent or not a mapping). */
 const struct ynode	*ymap_get(const struct ynode *, const char *key);
