@@ -11,7 +11,11 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "compare.h"
 #include "contact.h"
@@ -700,6 +704,46 @@ START_TEST(test_spooled)
 }
 END_TEST
 
+/* A spool left with records and no drainer (its drainer held off, then
+ * the spool full) is drained when a report processed in the request
+ * finds it so: before, nothing drained it until a report was spooled
+ * again, which a full spool never does. */
+START_TEST(test_spool_full_drained)
+{
+	struct fixture f;
+	struct call c = { "PUT", "/report/" MAC1, NULL, NULL, UA_P1, NULL,
+	    BODY_OK };
+	struct body b = { 0 };
+	struct response rs;
+	struct buf log;
+	char svc[128], path[TU_DIR_MAX + 32];
+	int held;
+
+	snprintf(svc, sizeof(svc), "reports:\n  spool_always: true\n"
+	    "  spool_max_bytes: %zu\n", 4096 + strlen(BODY_OK) + 50);
+	setup(&f, svc, 0);
+	snprintf(path, sizeof(path), "%s/spool", f.data);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/spool/drain.lock", f.data);
+	ck_assert_int_ge(held = open(path, O_RDWR | O_CREAT, 0600), 0);
+	ck_assert_int_eq(flock(held, LOCK_EX), 0);
+	run(&f, &c, &b, &rs, &log);
+	ck_assert_str_eq(rs.outcome, "spooled");
+	ck_assert_int_eq(f.app.drainer, 0);
+	response_free(&rs);
+	buf_free(&log);
+	close(held);
+	memset(&b, 0, sizeof(b));
+	run(&f, &c, &b, &rs, &log);
+	ck_assert_str_eq(rs.outcome, "stored");
+	response_free(&rs);
+	buf_free(&log);
+	wait_drainer(&f);
+	ck_assert_int_eq(count_reports(f.data, MAC1), 2);
+	teardown(&f);
+}
+END_TEST
+
 /* A stored report teaches deskprov notify the phone's SIP contact: the
  * report's address and the port it states.  A refused one teaches
  * nothing, and neither does an unknown phone in discovery mode. */
@@ -1010,6 +1054,7 @@ app_report_suite(void)
 	tcase_add_test(tc, test_cap_exact);
 	tcase_add_test(tc, test_secrets_hashed);
 	tcase_add_test(tc, test_spooled);
+	tcase_add_test(tc, test_spool_full_drained);
 	tcase_add_test(tc, test_retention);
 	tcase_add_test(tc, test_store_failure);
 	tcase_add_test(tc, test_no_config);

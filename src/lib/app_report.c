@@ -684,8 +684,13 @@ receive(struct app *app, const struct snapshot *s,
 		return;
 	logline_int(log, "length", (long long)len);
 	if (!spool_wanted(app, s, len, &lane, log) ||
-	    spool_report(app, rq, t, ip, body, len, rs, log) < 0)
+	    spool_report(app, rq, t, ip, body, len, rs, log) < 0) {
 		process(app, s, &meta, t->kind, ph, body, len, rs, log);
+		/* A full spool, or one whose drainer was killed as a burst
+		 * ended, is drained all the same. */
+		if (app->spool != NULL && spool_backlog(app->spool) > 0)
+			start_drainer(app, app->spool);
+	}
 	if (lane >= 0)
 		close(lane);
 	free(body);

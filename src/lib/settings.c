@@ -565,7 +565,7 @@ settings_defaults(struct service_settings *s, struct firmware_settings *f,
 	s->default_ua = "na";
 	s->report_max_body = 1024L * 1024;
 	s->report_retention = 50;
-	s->report_spool_max = 1L << 30;
+	s->report_spool_max = 4L << 30;
 	s->links.plain = LINKS_PLAIN_ON;
 	s->links.once_max = 10000;
 	s->abuse.enabled = 1;
