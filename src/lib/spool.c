@@ -236,13 +236,14 @@ spool_close(struct spool *sp)
 	EVP_CIPHER_CTX_free(sp->ctx);
 	free(sp->out);
 	OPENSSL_cleanse(sp->key, sizeof(sp->key));
-	for (int *fd = &sp->dfd; fd <= &sp->sync_fd; fd++)
-		if (*fd >= 0)
-			close(*fd);
-	if (sp->wfd >= 0)
-		close(sp->wfd);
-	if (sp->rfd >= 0)
-		close(sp->rfd);
+	{
+		int fds[] = { sp->dfd, sp->append_fd, sp->sync_fd, sp->wfd,
+		    sp->rfd };
+
+		for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
+	}
 	free(sp);
 }
 
