@@ -5,11 +5,14 @@
  * refused report), the log line (never a value) and the metrics kept on
  * arrival. */
 #define _GNU_SOURCE		/* nftw, memmem */
+#define _GNU_SOURCE		/* SCHED_IDLE */
 #include <check.h>
 #include <errno.h>
+#include <sched.h>
 #include <ftw.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -640,12 +643,39 @@ post_expect(struct fixture *f, const struct call *c, const char *outcome)
 	buf_free(&log);
 }
 
+/* The scheduling policy of a process, alive or a zombie not yet waited
+ * for: field 41 of /proc/PID/stat, proc(5). */
+static int
+sched_policy_of(pid_t pid)
+{
+	char path[64], line[1024], *p;
+	int field = 3, policy = -1;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	ck_assert_ptr_nonnull(fp = fopen(path, "r"));
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), fp));
+	fclose(fp);
+	/* After the name in parentheses, which may hold spaces: field 3. */
+	ck_assert_ptr_nonnull(p = strrchr(line, ')'));
+	for (p = strtok(p + 1, " "); p != NULL; p = strtok(NULL, " "), field++)
+		if (field == 41)
+			policy = atoi(p);
+	return policy;
+}
+
+/* Waits for the drainer a request started, which must have run on idle
+ * CPU time only (SCHED_IDLE) and ended well. */
 static void
 wait_drainer(struct fixture *f)
 {
+	siginfo_t si;
 	int status;
 
 	ck_assert_int_gt(f->app.drainer, 0);
+	ck_assert_int_eq(waitid(P_PID, (id_t)f->app.drainer, &si, WEXITED |
+	    WNOWAIT), 0);
+	ck_assert_int_eq(sched_policy_of(f->app.drainer), SCHED_IDLE);
 	ck_assert_int_eq(waitpid(f->app.drainer, &status, 0), f->app.drainer);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	f->app.drainer = 0;

@@ -1,5 +1,7 @@
+#define _GNU_SOURCE		/* SCHED_IDLE */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <json-c/json.h>
 #include <signal.h>
 #include <stdio.h>
@@ -7,6 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -578,9 +581,33 @@ drain_all(struct app *app, struct spool *sp)
 	return 0;
 }
 
+/* The drainer runs on what answering phones leaves over: the CPU no
+ * process that answers wants (SCHED_IDLE, where a nice value would still
+ * take a share of a busy machine) and the disk's idle time (I/O class
+ * idle: its stores and fsyncs queue behind the spool's fdatasyncs, which
+ * phones wait for).  sched(7), ioprio_set(2).  The drain goes on at full
+ * speed when a burst is over; a record waits, durable, until then.  Where
+ * either is refused, a lower priority is the next best thing. */
+static void
+drainer_yields(void)
+{
+	const struct sched_param none = { .sched_priority = 0 };
+	/* ioprio_set(2): class idle (3) in the top bits, data 0; no glibc
+	 * wrapper and no header in the C library for these values. */
+	const int who_process = 1, idle_class = 3 << 13;
+
+	if (sched_setscheduler(0, SCHED_IDLE, &none) < 0 &&
+	    setpriority(PRIO_PROCESS, 0, 10) < 0) {
+		/* the default priority still drains */
+	}
+	if (syscall(SYS_ioprio_set, who_process, 0, idle_class) < 0) {
+		/* the best-effort class still drains */
+	}
+}
+
 /* The drainer, a child of the process that found the spool unattended:
- * it holds the drain lock (lockfd) until the spool is empty, at a lower
- * priority than the processes that answer phones, and ends with its
+ * it holds the drain lock (lockfd) until the spool is empty, on what the
+ * processes that answer phones leave over, and ends with its
  * parent.  A record appended as it gives up the lock is seen by its last
  * look or by the appender's own try for the lock. */
 static void __attribute__((noreturn))
@@ -594,9 +621,7 @@ drain(struct app *app, struct spool *sp, int lockfd, pid_t parent)
 	/* Told apart from the processes that answer, in ps and top. */
 	prctl(PR_SET_NAME, "report-drain");
 	signal(SIGTERM, SIG_DFL);
-	if (setpriority(PRIO_PROCESS, 0, 10) < 0) {
-		/* the default priority still drains */
-	}
+	drainer_yields();
 	/* The FastCGI listening socket is the parent's to accept on. */
 	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
 		dup2(null, 0);
