@@ -231,6 +231,9 @@ START_TEST(test_throttle)
 	tu_copy_dir(GOOD, dir);
 	config_state_init_dirs(&cs, "test", dir, dir);
 	first = cs.snap;
+	/* The throttle is under test, not the machine's speed: the next
+	 * look is a minute away whatever this run's pace. */
+	cs.next_check += 60;
 	tu_write(dir, "common.yml", common_ok);
 	ck_assert_ptr_eq(config_state_get(&cs), first);
 	ck_assert_str_eq(base_value(config_state_get(&cs), "Proxy_1_"),
@@ -239,6 +242,36 @@ START_TEST(test_throttle)
 	ck_assert_str_eq(base_value(config_state_get(&cs), "Proxy_1_"),
 	    "pbx2.example.net");
 	config_state_free(&cs);
+	tu_remove_dir(dir);
+}
+END_TEST
+
+/* A due look sees a changed config file at once, without walking the
+ * packs and templates, whose signature is taken again only when its own
+ * interval is over, or by an explicit refresh. */
+START_TEST(test_look_interval)
+{
+	struct config_state cs;
+	char dir[TU_DIR_MAX], tpl[TU_DIR_MAX + 32];
+	uint64_t extra;
+
+	ck_assert(RELOAD_CHECK_INTERVAL <= 0.1);
+	tu_copy_dir(GOOD, dir);
+	config_state_init_dirs(&cs, "test", dir, dir);
+	extra = cs.extra_sig;
+	cs.extra_next += 60;
+	snprintf(tpl, sizeof(tpl), "%s/templates", dir);
+	ck_assert_int_eq(mkdir(tpl, 0700), 0);
+	tu_write(tpl, "extra.tpl", "{{Proxy_1_}}\n");
+	tu_write(dir, "common.yml", common_ok);
+	cs.next_check = 0;	/* the look is due */
+	ck_assert_str_eq(base_value(config_state_get(&cs), "Proxy_1_"),
+	    "pbx2.example.net");
+	ck_assert(cs.extra_sig == extra);
+	config_state_refresh(&cs);
+	ck_assert(cs.extra_sig != extra);
+	config_state_free(&cs);
+	tu_remove_dir(tpl);
 	tu_remove_dir(dir);
 }
 END_TEST
@@ -683,6 +716,7 @@ config_state_suite(void)
 	tcase_add_test(tc, test_every_file_watched);
 	tcase_add_test(tc, test_same_size_rewrite);
 	tcase_add_test(tc, test_throttle);
+	tcase_add_test(tc, test_look_interval);
 	tcase_add_test(tc, test_file_removed);
 	tcase_add_test(tc, test_edit_undone);
 	tcase_add_test(tc, test_missing_directory);

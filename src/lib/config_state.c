@@ -43,16 +43,21 @@ monotonic(void)
 }
 
 static void
-take_sigs(const struct config_state *cs, struct file_sig sig[SIG_COUNT])
+take_sigs(struct config_state *cs, struct file_sig sig[SIG_COUNT])
 {
 	char paths[CF_COUNT][4096];
 	struct stat st;
+	double now = monotonic();
 
 	config_paths(cs->etc, cs->schema_dir, paths);
 	memset(sig, 0, sizeof(struct file_sig) * SIG_COUNT);
 	/* Packs and templates: one hash over their stat(2) data. */
+	if (now >= cs->extra_next) {
+		cs->extra_sig = extra_files_sig(cs->etc, cs->schema_dir);
+		cs->extra_next = now + RELOAD_EXTRA_INTERVAL;
+	}
 	sig[CF_COUNT].exists = 1;
-	sig[CF_COUNT].size = (off_t)extra_files_sig(cs->etc, cs->schema_dir);
+	sig[CF_COUNT].size = (off_t)cs->extra_sig;
 	for (int i = 0; i < CF_COUNT; i++) {
 		if (stat(paths[i], &st) < 0)
 			continue;
@@ -212,8 +217,9 @@ files_known(struct config_state *cs, const struct file_sig *now)
 	return cs->have_bad && sigs_equal(now, cs->bad);
 }
 
-const struct snapshot *
-config_state_refresh(struct config_state *cs)
+/* A look at the files, due or asked for. */
+static const struct snapshot *
+refresh(struct config_state *cs)
 {
 	struct file_sig now[SIG_COUNT];
 
@@ -244,7 +250,14 @@ config_state_get(struct config_state *cs)
 	 * look is taken now, not at the next look at the files. */
 	if (monotonic() < cs->next_check && gen_now(cs) == cs->gen_seen)
 		return cs->snap;
-	return config_state_refresh(cs);
+	return refresh(cs);
+}
+
+const struct snapshot *
+config_state_refresh(struct config_state *cs)
+{
+	cs->extra_next = 0;
+	return refresh(cs);
 }
 
 void

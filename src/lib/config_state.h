@@ -38,6 +38,11 @@ struct config_state {
 	time_t		 last_attempt;
 	time_t		 last_good;
 	double		 next_check;	/* monotonic seconds */
+	/* Packs and templates are many files: their signature is taken
+	 * again at most every RELOAD_EXTRA_INTERVAL, the config files'
+	 * at every look.  An explicit refresh takes both. */
+	uint64_t	 extra_sig;
+	double		 extra_next;	/* monotonic seconds */
 	unsigned long	 reloads_ok, reloads_failed;
 	struct metrics	*metrics;	/* borrowed; NULL: not counted */
 	char		 data_dir[2048];	/* last-good copy; "": none */
@@ -122,8 +127,12 @@ void	config_state_attach_metrics(struct config_state *, struct metrics *);
  * returned before stays valid until then. */
 void	config_state_after_request(struct config_state *);
 
-/* Seconds between two looks at the files' mtimes. */
-#define RELOAD_CHECK_INTERVAL	1.0
+/* Seconds between two looks at the config files' stat data (a stat(2)
+ * of each, about a microsecond apiece): a change is served within about
+ * this, plus its compile. */
+#define RELOAD_CHECK_INTERVAL	0.1
+/* The same for packs and templates, which take a walk of directories. */
+#define RELOAD_EXTRA_INTERVAL	1.0
 /* The same while a compile is under way and the compile counter
  * (snapshot/gen) cannot be mapped, so that the new image is taken soon
  * after it appears (a stat and a read of its header).  With the counter,
