@@ -30,11 +30,11 @@ e2e_copy_etc "$E2E_TOP/etc"
 etc_sed serviceconfig.yml 's/^  retention: .*/  retention: 1000/'
 start_lighttpd
 for _ in $(seq 50); do
-	[ "$(fcgi_pids report.fcgi | wc -w)" -eq 3 ] && break
+	[ "$(fcgi_pids report.fcgi | wc -w)" -eq 8 ] && break
 	sleep 0.1
 done
-check "lighttpd spawned 3 report.fcgi processes" \
-    test "$(fcgi_pids report.fcgi | wc -w)" -eq 3
+check "lighttpd spawned the example's 8 report.fcgi processes (min-procs and max-procs)" \
+    test "$(fcgi_pids report.fcgi | wc -w)" -eq 8
 
 # The clients: CLIENTS threads, PER_CLIENT reports each, one connection a
 # report as phones send them; a 1,100-parameter body (about the size of a

@@ -153,11 +153,11 @@ else
 fi
 start_lighttpd
 for _ in $(seq 50); do		# lighttpd spawns them at start-up
-	[ "$(fcgi_pids report.fcgi | wc -w)" -eq 3 ] && break
+	[ "$(fcgi_pids report.fcgi | wc -w)" -eq 8 ] && break
 	sleep 0.1
 done
-check "lighttpd spawned 3 report.fcgi processes" \
-    test "$(fcgi_pids report.fcgi | wc -w)" -eq 3
+check "lighttpd spawned the example's 8 report.fcgi processes (min-procs and max-procs)" \
+    test "$(fcgi_pids report.fcgi | wc -w)" -eq 8
 REPORT_PIDS=$(fcgi_pids report.fcgi)
 
 # ---------------------------------------------------------------- uploads
