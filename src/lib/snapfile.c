@@ -367,17 +367,11 @@ image_map(struct image_out *o, unsigned char *base, uint64_t src_bytes)
 }
 
 /* Gives the temporary file the image's len bytes (cut to length, or
- * written from memory), renames it over the name and makes both durable.
- *
- * The rename comes before the fsync of the image (tens of megabytes, a
- * few tenths of a second on a busy disk): the processes that look at the
- * file see it whole in the page cache at once.  What a crash before the
- * fsync can leave is a short or torn image; its checksums refuse it and
- * the next process compiles the files again, as after a crash during the
- * compile, when there is no image under the name either (the one before
- * was retired first).  The image is derived from the YAML, which is the
- * durable copy.  A caller still gets its answer only once it is all on
- * disk. */
+ * written from memory), makes it durable and renames it over the name.
+ * The fsync must come first: the servers map their own images checking
+ * only the header and the tail (SNAPFILE_CHECK_TAIL), so an image renamed
+ * before its body reached the disk could come back from a power loss
+ * whole-looking with zeros inside, and be served. */
 static int
 image_publish(struct image_out *o, const void *data, size_t len)
 {
@@ -388,6 +382,11 @@ image_publish(struct image_out *o, const void *data, size_t len)
 		rc = -errno;
 	else if (!o->mapped)
 		rc = af_write_all(o->fd, data, len);
+	if (rc == 0 && fsync(o->fd) < 0)
+		rc = -errno;
+	if (close(o->fd) < 0 && rc == 0)
+		rc = -errno;
+	o->fd = -1;
 	/* Compiled by root (deskprov compile) into a directory the servers
 	 * own: theirs to read, as if they had compiled it. */
 	if (rc == 0 && geteuid() == 0 && fstat(o->dfd, &st) == 0 &&
@@ -396,11 +395,6 @@ image_publish(struct image_out *o, const void *data, size_t len)
 		rc = -errno;
 	if (rc == 0 && renameat(o->dfd, o->tmp, o->dfd, o->name) < 0)
 		rc = -errno;
-	if (rc == 0 && fsync(o->fd) < 0)
-		rc = -errno;
-	if (close(o->fd) < 0 && rc == 0)
-		rc = -errno;
-	o->fd = -1;
 	if (rc == 0 && fsync(o->dfd) < 0)
 		rc = -errno;
 	return rc;
