@@ -4,8 +4,7 @@
  * answers, what reaches the disk (secrets only as hashes, nothing for a
  * refused report), the log line (never a value) and the metrics kept on
  * arrival. */
-#define _GNU_SOURCE		/* nftw, memmem */
-#define _GNU_SOURCE		/* SCHED_IDLE */
+#define _GNU_SOURCE		/* nftw, memmem, SCHED_IDLE */
 #include <check.h>
 #include <errno.h>
 #include <sched.h>

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <json-c/json.h>
+#include <linux/ioprio.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -592,15 +593,14 @@ static void
 drainer_yields(void)
 {
 	const struct sched_param none = { .sched_priority = 0 };
-	/* ioprio_set(2): class idle (3) in the top bits, data 0; no glibc
-	 * wrapper and no header in the C library for these values. */
-	const int who_process = 1, idle_class = 3 << 13;
 
 	if (sched_setscheduler(0, SCHED_IDLE, &none) < 0 &&
 	    setpriority(PRIO_PROCESS, 0, 10) < 0) {
 		/* the default priority still drains */
 	}
-	if (syscall(SYS_ioprio_set, who_process, 0, idle_class) < 0) {
+	/* ioprio_set(2) has no glibc wrapper; the values are the kernel's. */
+	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
+	    IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 0)) < 0) {
 		/* the best-effort class still drains */
 	}
 }
