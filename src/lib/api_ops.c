@@ -505,11 +505,8 @@ batch_begin(struct app *app, struct api_batch *b, int dry_run, int defer,
 static void
 batch_end(struct api_batch *b)
 {
-	/* This process's next look at the files walks devices.d as well
-	 * (config_state.h, RELOAD_EXTRA_INTERVAL): its own writes are
-	 * served within a look, not a second. */
 	if (!b->dry_run)
-		b->app->cs.extra_next = 0;
+		config_state_extra_changed(&b->app->cs);
 	for (size_t i = 0; i < b->n_pend; i++) {
 		free(b->pend[i].id);
 		free(b->pend[i].yaml);

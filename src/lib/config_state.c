@@ -253,10 +253,16 @@ config_state_get(struct config_state *cs)
 	return refresh(cs);
 }
 
+void
+config_state_extra_changed(struct config_state *cs)
+{
+	cs->extra_next = 0;
+}
+
 const struct snapshot *
 config_state_refresh(struct config_state *cs)
 {
-	cs->extra_next = 0;
+	config_state_extra_changed(cs);
 	return refresh(cs);
 }
 

@@ -118,6 +118,11 @@ void	config_state_init_dirs(struct config_state *, const char *prog,
 const struct snapshot	*config_state_get(struct config_state *);
 /* Checks the files now, whatever the throttle says. */
 const struct snapshot	*config_state_refresh(struct config_state *);
+/* The next look (due or asked for) takes the signature of packs,
+ * templates and devices.d too, whatever RELOAD_EXTRA_INTERVAL says: for a
+ * process that has just written some of them, so that it serves its own
+ * writes at its next look, not up to a second later. */
+void	config_state_extra_changed(struct config_state *);
 void	config_state_free(struct config_state *);
 /* Counts this and every later load in `m` (borrowed). */
 void	config_state_attach_metrics(struct config_state *, struct metrics *);
