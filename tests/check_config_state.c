@@ -555,16 +555,18 @@ await_child(pid_t pid)
 	ck_assert(WIFEXITED(status));
 }
 
-/* The second process of test_shared_next_request_sees_compile: maps
- * the image, says so on `ready`, waits for `go`, then looks once with
- * its next look at the files far away.  Exit status 0 when that look
- * served the edit. */
+/* The second process of the next_request_sees tests: maps the image,
+ * says so on `ready`, waits for `go`, then looks once with its next look
+ * at the files, and at packs and templates, far away.  Exit status 0 when
+ * that look served the edit: the config file's (Proxy_1_), or for a
+ * template (`extra`), the image compiled from it. */
 static void
-second_process(const struct shared_dirs *d, int ready, int go)
+second_process(const struct shared_dirs *d, int extra, int ready, int go)
 {
 	struct config_state b;
 	const struct snapshot *s;
-	char c = 'r';
+	char c = 'r', cur[TU_DIR_MAX + 32];
+	struct stat st;
 	int ok;
 
 	config_state_init_shared(&b, "b", d->etc, d->etc, d->data, NULL);
@@ -572,22 +574,31 @@ second_process(const struct shared_dirs *d, int ready, int go)
 	if (write(ready, &c, 1) != 1 || read(go, &c, 1) != 1)
 		_exit(2);
 	b.next_check = 1e300;	/* the files would not be looked at */
+	b.extra_next = 1e300;	/* nor packs and templates walked */
 	s = config_state_get(&b);
-	ok = ok && s != NULL && base_value(s, "Proxy_1_") != NULL &&
-	    strcmp(base_value(s, "Proxy_1_"), "pbx2.example.net") == 0;
+	if (extra) {
+		snprintf(cur, sizeof(cur), "%s/current", d->snap);
+		ok = ok && s != NULL && stat(cur, &st) == 0 &&
+		    st.st_ino == b.image_ino;
+	} else
+		ok = ok && s != NULL && base_value(s, "Proxy_1_") != NULL &&
+		    strcmp(base_value(s, "Proxy_1_"), "pbx2.example.net") == 0;
 	_exit(ok ? 0 : 1);
 }
 
 /* Another process, which looked at the files a moment ago, serves a
- * compile that ended on its very next request, not a second later: the
- * compile counter (snapshot/gen) moved. */
-START_TEST(test_shared_next_request_sees_compile)
+ * compile that ended on its very next request, not up to a second later:
+ * the compile counter (snapshot/gen) moved.  `extra`: the edit is a new
+ * template, whose signature that process would otherwise take only at
+ * its next walk of packs and templates. */
+static void
+next_request_sees(int extra)
 {
 	struct config_state a;
 	struct shared_dirs d;
 	int ready[2], go[2], status;
+	char c, tpl[TU_DIR_MAX + 32];
 	pid_t pid;
-	char c;
 
 	shared_setup(&d);
 	ck_assert_int_eq(pipe(ready), 0);
@@ -595,13 +606,18 @@ START_TEST(test_shared_next_request_sees_compile)
 	/* Forked before this process maps anything, so that it maps the
 	 * image at its own address, as another server process would. */
 	if ((pid = fork()) == 0)
-		second_process(&d, ready[1], go[0]);
+		second_process(&d, extra, ready[1], go[0]);
 	ck_assert_int_gt(pid, 0);
 	ck_assert_int_eq(read(ready[0], &c, 1), 1);
 	config_state_init_shared(&a, "a", d.etc, d.etc, d.data, NULL);
 	a.compile_wait = 0;
 	tick();
-	tu_write(d.etc, "common.yml", common_ok);
+	snprintf(tpl, sizeof(tpl), "%s/templates", d.etc);
+	if (extra) {
+		ck_assert_int_eq(mkdir(tpl, 0700), 0);
+		tu_write(tpl, "extra.tpl", "{{Proxy_1_}}\n");
+	} else
+		tu_write(d.etc, "common.yml", common_ok);
 	config_state_refresh(&a);
 	config_state_after_request(&a);
 	await_child(a.compiler);
@@ -615,7 +631,25 @@ START_TEST(test_shared_next_request_sees_compile)
 		close(ready[i]);
 		close(go[i]);
 	}
+	if (extra)
+		tu_remove_dir(tpl);
 	shared_teardown(&d);
+}
+
+START_TEST(test_shared_next_request_sees_compile)
+{
+	next_request_sees(0);
+}
+END_TEST
+
+/* The same for a template: a moved counter means files changed, so the
+ * look it starts walks packs and templates too, whenever the last walk
+ * was.  Before, that process kept its old snapshot up to a second longer
+ * (test_links_servers: a device the API had just written was a 404 on
+ * another process). */
+START_TEST(test_shared_next_request_sees_extra)
+{
+	next_request_sees(1);
 }
 END_TEST
 
@@ -728,6 +762,7 @@ config_state_suite(void)
 	tcase_add_test(tc, test_shared_small_waits);
 	tcase_add_test(tc, test_shared_swap_and_broken);
 	tcase_add_test(tc, test_shared_next_request_sees_compile);
+	tcase_add_test(tc, test_shared_next_request_sees_extra);
 	tcase_add_test(tc, test_shared_retired_image_swept);
 	tcase_add_test(tc, test_shipped_refused_keeps);
 	suite_add_tcase(s, tc);

@@ -720,9 +720,15 @@ shared_refresh(struct config_state *cs)
 	struct file_sig now[SIG_COUNT];
 	struct snapfile_info info;
 	struct diag why;
-	uint64_t sig;
+	uint64_t sig, gen = gen_now(cs);
 
-	cs->gen_seen = gen_now(cs);
+	/* A compile ended: files changed, maybe packs, templates or
+	 * devices.d, so this look walks them too, whenever the last walk
+	 * was; else the image's signature is not this look's, and the old
+	 * snapshot would serve until the next walk. */
+	if (gen != cs->gen_seen)
+		config_state_extra_changed(cs);
+	cs->gen_seen = gen;
 	reap(cs);
 	if (cs->shipped)
 		return shipped_refresh(cs);
