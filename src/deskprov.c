@@ -564,13 +564,15 @@ cmd_compile(int argc, char **argv)
 		return 1;
 	rc = snapfile_compile(app.etc, app.schema_dir, path,
 	    config_state_sig(app.etc, app.schema_dir), &info, &err);
-	if (lockfd >= 0)
-		close(lockfd);
 	if (rc < 0) {
 		diag_format(&err, msg, sizeof(msg));
 		cli_error("%s: %s", app.etc, msg);
+	} else if ((rc = snapfile_settle(path)) < 0)
+		cli_error("cannot put %s on disk: %s", path, strerror(-rc));
+	if (lockfd >= 0)
+		close(lockfd);
+	if (rc < 0)
 		return 1;
-	}
 	printf("%s: %" PRIu64 " phones, %" PRIu64 " bytes, compiled in %.3f "
 	    "s\n", path, info.n_phones, info.length, info.compile_seconds);
 	return 0;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "hash.h"
 #include "links.h"
 #include "snapfile.h"
 #include "testutil.h"
@@ -263,7 +264,7 @@ static const struct {
 	{ __LINE__, EXTENDED, "truncated or extended" },
 	{ __LINE__, FOREIGN, "not a deskprov snapshot" },
 	{ __LINE__, VERSION, "format version 99, this deskprov reads "
-	    "version 1" },
+	    "version 2" },
 	{ __LINE__, BODY_BYTE, "damaged (checksum)" },
 	{ __LINE__, PHONE_BYTE, "damaged (checksum)" },
 	{ __LINE__, HEADER_BYTE, "its header is damaged" },
@@ -293,6 +294,63 @@ START_TEST(test_refused)
 	if (refusals[_i].d == BODY_BYTE)
 		ck_assert_ptr_null(snapfile_open(path, SNAPFILE_CHECK_TAIL,
 		    NULL, &why, &err));
+	unstage(dir);
+}
+END_TEST
+
+/* Where struct snap_header (src/lib/snapfile.c) keeps the compiling
+ * boot's id and its own checksum, over the bytes before it. */
+#define HEADER_BOOT	104
+#define HEADER_SUM	136
+
+/* Makes the image look written in another boot, its header still whole. */
+static void
+stamp_other_boot(const char *path)
+{
+	unsigned char h[HEADER_SUM];
+	uint64_t sum;
+	int fd = open(path, O_RDWR);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, h, sizeof(h), 0), (ssize_t)sizeof(h));
+	h[HEADER_BOOT] ^= 0x5a;
+	sum = hash_words(HASH_SEED, h, sizeof(h));
+	ck_assert_int_eq(pwrite(fd, h, sizeof(h), 0), (ssize_t)sizeof(h));
+	ck_assert_int_eq(pwrite(fd, &sum, sizeof(sum), HEADER_SUM),
+	    (ssize_t)sizeof(sum));
+	close(fd);
+}
+
+/* An image is renamed into place before its fsync: this boot reads it
+ * whole from the page cache, and the tail check is enough.  One from
+ * another boot may be what a power loss left of a write, holes and all:
+ * every byte of it is checked, even when only the tail was asked for. */
+START_TEST(test_other_boot_checked_whole)
+{
+	char dir[TU_DIR_MAX], path[512];
+	enum snapfile_error why;
+	struct snapshot *s;
+	struct diag err;
+
+	stage(dir);
+	compile_into(dir, path);
+	ck_assert_int_eq(snapfile_settle(path), 0);
+	stamp_other_boot(path);
+	s = snapfile_open(path, SNAPFILE_CHECK_TAIL, NULL, &why, &err);
+	ck_assert_msg(s != NULL, "open: %s", err.msg);
+	snapshot_free(s);
+	/* A byte of the phones, outside the tail, damaged. */
+	compile_into(dir, path);
+	damage(path, PHONE_BYTE);
+	s = snapfile_open(path, SNAPFILE_CHECK_TAIL, NULL, &why, &err);
+	ck_assert_msg(s != NULL, "this boot's image: %s", err.msg);
+	snapshot_free(s);
+	stamp_other_boot(path);
+	ck_assert_ptr_null(snapfile_open(path, SNAPFILE_CHECK_TAIL, NULL, &why,
+	    &err));
+	ck_assert_int_eq(why, SNAPFILE_BAD);
+	ck_assert_msg(strstr(err.msg, "damaged (checksum)") != NULL, "%s",
+	    err.msg);
 	unstage(dir);
 }
 END_TEST
@@ -469,6 +527,7 @@ snapfile_suite(void)
 	tcase_add_test(tc, test_two_images);
 	tcase_add_loop_test(tc, test_refused, 0,
 	    sizeof(refusals) / sizeof(refusals[0]));
+	tcase_add_test(tc, test_other_boot_checked_whole);
 	tcase_add_test(tc, test_broken_config_keeps_file);
 	tcase_add_test(tc, test_clean_temps);
 	tcase_add_test(tc, test_written_in_place);

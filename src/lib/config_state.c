@@ -558,6 +558,21 @@ sweep_retired(const char *snap_dir)
 	closedir(d);
 }
 
+/* Puts the image just announced on disk, after the others had it from
+ * the page cache: its fsync is no longer on the way to them.  Until it is
+ * done a power loss may cost the image (snapfile_open() checks an image
+ * from another boot whole, and the files are compiled again). */
+static void
+settle(const struct config_state *cs)
+{
+	int rc = snapfile_settle(cs->snap_path);
+
+	if (rc < 0)
+		log_msg(cs->prog, "warning", "cannot put the snapshot %s on "
+		    "disk: %s; it serves from memory until the next compile",
+		    cs->snap_path, strerror(-rc));
+}
+
 /* Compiles here and now; the caller holds the lock. */
 static void
 compile_here(struct config_state *cs, const struct file_sig *now,
@@ -573,6 +588,7 @@ compile_here(struct config_state *cs, const struct file_sig *now,
 		gen_bump(cs);
 		log_compiled(cs, &info);
 		take_image(cs, now);
+		settle(cs);
 		return;
 	}
 	note_failure(cs, sig, &err);
@@ -613,8 +629,10 @@ compile_child(struct config_state *cs, int lockfd, uint64_t sig)
 		if (rc < 0)
 			note_failure(cs, sig, &err);
 		gen_bump(cs);
-		if (rc == 0)
+		if (rc == 0) {
 			log_compiled(cs, &info);
+			settle(cs);
+		}
 		(void)lockfd;
 		_exit(rc == 0 ? 0 : 1);
 	}

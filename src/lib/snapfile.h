@@ -3,7 +3,7 @@
  *
  * The compiler runs the ordinary loader (config.c) with its arena inside
  * an anonymous region at a fixed address B chosen per compile, then writes
- * the region, behind a header, to a file (temporary name, fsync, rename).
+ * the region, behind a header, to a file (temporary name, rename, fsync).
  * A reader maps the file read-only at B, so every pointer the phones and
  * indexes hold is valid as it is: a lookup touches a few pages of the page
  * cache and nothing is decoded.  The small, fleet-independent part (the
@@ -21,7 +21,7 @@
 #include "config.h"
 #include "diag.h"
 
-#define SNAPFILE_VERSION	1
+#define SNAPFILE_VERSION	2
 
 /* What a header says (snapfile_peek) and what a compile wrote. */
 struct snapfile_info {
@@ -47,9 +47,12 @@ enum snapfile_error {
 };
 
 /* Compiles etc (schema.yml from etc, else schema_dir) into an image at
- * path: written under "<path>.tmp.<pid>", fsynced, renamed over path, the
- * directory fsynced, so that a reader sees the old file or the new one,
- * never a part.  sig is recorded in the header (config_state.c records
+ * path: written under "<path>.tmp.<pid>" and renamed over path, so that a
+ * reader sees the old file or the new one, never a part; the caller makes
+ * it durable with snapfile_settle() once the others may map it.  The
+ * header names this boot (boot_id, proc(5)): an image from another boot,
+ * which a power loss may have caught before its bytes were on disk, is
+ * checked whole by snapfile_open().  sig is recorded in the header (config_state.c records
  * the stat signature of the files it saw before reading).  0 with info
  * filled (info may be NULL), or -1 with err: a config problem with its
  * file and line, or an I/O problem with the path's name. */
@@ -57,11 +60,15 @@ int	snapfile_compile(const char *etc, const char *schema_dir,
 	    const char *path, uint64_t sig, struct snapfile_info *info,
 	    struct diag *err);
 
+/* Makes the image at path and its name durable (fsync of the file and
+ * of its directory): 0 or -errno. */
+int	snapfile_settle(const char *path);
 /* How much of a file snapfile_open() checks besides the header (magic,
  * version, layout, length, its own checksum): the tail it parses (the
  * root and the small files), or every byte.  A file that came from
  * elsewhere (DESKPROV_SNAPSHOT) is checked whole; one this machine's
- * servers compiled and renamed into place, only its tail. */
+ * servers compiled and renamed into place in this boot, only its tail:
+ * SNAPFILE_CHECK_TAIL of an image from another boot checks every byte. */
 enum snapfile_check { SNAPFILE_CHECK_TAIL, SNAPFILE_CHECK_ALL };
 
 /* Opens an image: a new snapshot (caller frees with snapshot_free) whose
