@@ -252,6 +252,27 @@ START_TEST(test_full)
 }
 END_TEST
 
+START_TEST(test_drainer_waits_for_a_burst)
+{
+	struct spool *sp = open_spool(0x5a);
+	uint64_t before = spool_now_ns(), last;
+
+	/* nothing appended yet: nothing to wait for */
+	ck_assert(!spool_drain_waits(sp, 1 << 20, before));
+	append(sp, "001122334455", REPORT_CONFIG, "<flat-profile/>");
+	last = spool_now_ns();
+	ck_assert(spool_drain_waits(sp, 1 << 20, last));
+	ck_assert(spool_drain_waits(sp, 1 << 20, last + 1000000));
+	ck_assert(!spool_drain_waits(sp, 1 << 20, last + 10000000));
+	/* a clock before the append (another boot's state): no burst */
+	ck_assert(!spool_drain_waits(sp, 1 << 20, before - 1));
+	/* half of the spool's room waits: drained all the same */
+	ck_assert(!spool_drain_waits(sp, 8192, last));
+	expect(sp, "001122334455", "<flat-profile/>");
+	spool_close(sp);
+}
+END_TEST
+
 START_TEST(test_foreign_state_refused)
 {
 	char sub[TU_DIR_MAX + 16], err[300];
@@ -283,6 +304,7 @@ spool_suite(void)
 	tcase_add_test(tc, test_torn_tail_cut);
 	tcase_add_test(tc, test_segments_roll_over);
 	tcase_add_test(tc, test_full);
+	tcase_add_test(tc, test_drainer_waits_for_a_burst);
 	tcase_add_test(tc, test_foreign_state_refused);
 	suite_add_tcase(s, tc);
 	return s;

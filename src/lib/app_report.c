@@ -559,6 +559,19 @@ drain_one(struct app *app, const struct spool_record *rec)
 	return rs.status >= 500 ? -1 : 0;
 }
 
+/* Lets a burst of reports pass first (spool_drain_waits()). */
+static void
+wait_for_quiet(struct app *app, struct spool *sp)
+{
+	const struct timespec nap = { 0, SPOOL_QUIET_NS };
+	const struct snapshot *s;
+
+	while ((s = config_state_get(&app->cs)) != NULL &&
+	    spool_drain_waits(sp, (uint64_t)s->svc.report_spool_max,
+	    spool_now_ns()))
+		nanosleep(&nap, NULL);
+}
+
 /* Every record there is, oldest first; -1 to stop draining. */
 static int
 drain_all(struct app *app, struct spool *sp)
@@ -567,7 +580,10 @@ drain_all(struct app *app, struct spool *sp)
 	char err[300], *owned;
 	int rc;
 
-	while ((rc = spool_next(sp, &rec, &owned, err, sizeof(err))) != 0) {
+	for (;;) {
+		wait_for_quiet(app, sp);
+		if ((rc = spool_next(sp, &rec, &owned, err, sizeof(err))) == 0)
+			break;
 		if (rc < 0) {
 			log_msg(app->prog, "error", "report spool: %s", err);
 			continue;

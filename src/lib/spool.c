@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "spool.h"
@@ -41,6 +42,8 @@ struct spool_state {
 	_Atomic uint64_t	tail;	/* the next record to process */
 	_Atomic uint64_t	pending;	/* bytes appended, not processed */
 	_Atomic uint64_t	seq;	/* records ever appended */
+	_Atomic uint64_t	last_append;	/* spool_now_ns() of the
+						 * newest append */
 };
 
 struct spool {
@@ -286,6 +289,26 @@ int
 spool_full(const struct spool *sp, uint64_t max_bytes, size_t body_len)
 {
 	return atomic_load(&sp->st->pending) + body_len + 4096 > max_bytes;
+}
+
+uint64_t
+spool_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int
+spool_drain_waits(const struct spool *sp, uint64_t max_bytes,
+    uint64_t now_ns)
+{
+	uint64_t last = atomic_load(&sp->st->last_append);
+
+	/* A time after now was written before this boot: no burst. */
+	return last <= now_ns && now_ns - last < SPOOL_QUIET_NS &&
+	    !spool_full(sp, max_bytes / 2, 0);
 }
 
 /* ---- sealing ---- */
@@ -570,6 +593,7 @@ append_locked(struct spool *sp, const unsigned char *rec, size_t n,
 	*at = POS(seg, end + n);
 	atomic_store(&sp->st->head, *at);
 	atomic_fetch_add(&sp->st->pending, n);
+	atomic_store(&sp->st->last_append, spool_now_ns());
 	return 0;
 }
 

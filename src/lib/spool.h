@@ -73,6 +73,18 @@ uint64_t	 spool_backlog(const struct spool *);
 int		 spool_full(const struct spool *, uint64_t max_bytes,
 		    size_t body_len);
 
+/* CLOCK_MONOTONIC in nanoseconds, the clock of the next two. */
+uint64_t	 spool_now_ns(void);
+/* The drainer's manners: 1 while phones are sending, a record appended
+ * less than SPOOL_QUIET_NS before now_ns, and what waits is under half
+ * of max_bytes: it waits then instead of processing the next record, so
+ * that the disk, the journal and the CPU caches are the answering
+ * processes' (SCHED_IDLE gives them the CPU only).  A burst that fills
+ * half the spool is drained all the same, beside it. */
+#define SPOOL_QUIET_NS	3000000u
+int		 spool_drain_waits(const struct spool *, uint64_t max_bytes,
+		    uint64_t now_ns);
+
 /* Seals and appends the record and returns once it and every record
  * before it is on disk: 0, or -1 with err filled (nothing acknowledged). */
 int		 spool_append(struct spool *, const struct spool_record *,
