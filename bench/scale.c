@@ -195,16 +195,23 @@ main(int argc, char **argv)
 	}
 	printf("%zu phones, %zu in the index; medians of %d answers\n",
 	    s->n_phones, summary_count(sum), rounds);
-	/* The first view after a load also orders the configuration's
-	 * phones by name, MAC and vendor (page_fleet.c): shown apart. */
+	/* The first view of a configuration numbers its vendors and models
+	 * and plans the walk over the index (page_fleet.c; the orders come
+	 * with the snapshot): shown apart.  The process's first touch of
+	 * the index's pages is shown apart too, by a /metrics before it (a
+	 * running process has them mapped when the configuration
+	 * changes). */
 	t0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
 	rounds_saved = rounds;
 	rounds = 1;
+	measure(&app, "/metrics", 1, 98);
+	printf("  (the process's first walk of the index, above: %.0f ms "
+	    "CPU)\n", clock_ms(CLOCK_PROCESS_CPUTIME_ID) - t0);
+	t0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
 	measure(&app, "/?sort=mac", 0, 99);
 	rounds = rounds_saved;
-	printf("  (the first view, above: %.0f ms CPU, the orders of a new "
-	    "configuration included)\n", clock_ms(CLOCK_PROCESS_CPUTIME_ID) -
-	    t0);
+	printf("  (the first view of this configuration, above: %.0f ms "
+	    "CPU)\n", clock_ms(CLOCK_PROCESS_CPUTIME_ID) - t0);
 	for (int i = 4; i < argc; i++)
 		measure(&app, argv[i], strncmp(argv[i], "/metrics", 8) == 0 ||
 		    strncmp(argv[i], "/status", 7) == 0, i - 4);

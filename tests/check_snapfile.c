@@ -172,6 +172,56 @@ START_TEST(test_open_is_the_load)
 }
 END_TEST
 
+/* The fleet page's orders come with the image, made by the compile: in
+ * strcmp() order of name, MAC and vendor, ties by position, and inside
+ * the mapping, so that no process sorts the fleet again. */
+START_TEST(test_orders_in_image)
+{
+	struct snapshot *img;
+	struct snapfile_info info;
+	enum snapfile_error why;
+	char dir[TU_DIR_MAX], path[512];
+	struct diag err;
+	const unsigned char *lo, *hi;
+
+	stage(dir);
+	compile_into(dir, path);
+	img = snapfile_open(path, SNAPFILE_CHECK_ALL, &info, &why, &err);
+	ck_assert_msg(img != NULL, "%s", err.msg);
+	ck_assert_uint_eq(img->n_ranked, img->n_phones);
+	ck_assert_uint_ge(img->n_phones, 3);
+	lo = (const unsigned char *)img->phones;
+	hi = lo + info.length;
+	for (int k = 0; k < SNAPSHOT_ORDERS; k++) {
+		const uint32_t *pos = img->rank[k];
+		uint32_t *again = calloc(img->n_phones, sizeof(*again));
+
+		ck_assert_ptr_nonnull(again);
+		ck_assert((const unsigned char *)pos > lo &&
+		    (const unsigned char *)pos < hi);
+		snapshot_rank(img, (enum snapshot_order)k, again);
+		ck_assert_int_eq(memcmp(pos, again, img->n_phones *
+		    sizeof(*pos)), 0);
+		free(again);
+	}
+	/* by name: phone i before phone j exactly when its name sorts first */
+	for (size_t i = 0; i < img->n_phones; i++)
+		for (size_t j = 0; j < img->n_phones; j++) {
+			int c = strcmp(img->phones[i].id, img->phones[j].id);
+			if (i != j && (c < 0 || (c == 0 && i < j)))
+				ck_assert_uint_lt(
+				    img->rank[SNAPSHOT_BY_NAME][i],
+				    img->rank[SNAPSHOT_BY_NAME][j]);
+		}
+	ck_assert_str_eq(snapshot_vendor_name(&img->phones[img->n_phones -
+	    2]), "yealink");
+	ck_assert_str_eq(snapshot_vendor_name(&img->phones[0]),
+	    "cisco (flat)");
+	snapshot_free(img);
+	unstage(dir);
+}
+END_TEST
+
 /* A process may hold two images while it switches: each compile takes
  * another address, and the same file twice is refused as taken. */
 START_TEST(test_two_images)
@@ -524,6 +574,7 @@ snapfile_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_open_is_the_load);
+	tcase_add_test(tc, test_orders_in_image);
 	tcase_add_test(tc, test_two_images);
 	tcase_add_loop_test(tc, test_refused, 0,
 	    sizeof(refusals) / sizeof(refusals[0]));

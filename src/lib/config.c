@@ -988,6 +988,70 @@ load_device_file(struct loader *l, const struct extra_file *f,
 	return index_phone(l, ph);
 }
 
+/* ---- the fleet page's orders ---- */
+
+const char *
+snapshot_vendor_name(const struct phone *ph)
+{
+	return ph->pack != NULL ? ph->pack->name : "cisco (flat)";
+}
+
+static const char *
+order_text(const struct phone *ph, enum snapshot_order k)
+{
+	switch (k) {
+	case SNAPSHOT_BY_MAC:
+		return ph->mac;
+	case SNAPSHOT_BY_VENDOR:
+		return snapshot_vendor_name(ph);
+	default:
+		return ph->id;
+	}
+}
+
+struct ranked {
+	const char	*text;
+	uint32_t	 i;
+};
+
+static int
+ranked_cmp(const void *pa, const void *pb)
+{
+	const struct ranked *a = pa, *b = pb;
+	int c = strcmp(a->text, b->text);
+
+	return c != 0 ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+void
+snapshot_rank(const struct snapshot *s, enum snapshot_order k, uint32_t *pos)
+{
+	struct ranked *r = xcalloc(s->n_phones ? s->n_phones : 1, sizeof(*r));
+
+	for (size_t i = 0; i < s->n_phones; i++) {
+		r[i].text = order_text(&s->phones[i], k);
+		r[i].i = (uint32_t)i;
+	}
+	qsort(r, s->n_phones, sizeof(*r), ranked_cmp);
+	for (size_t j = 0; j < s->n_phones; j++)
+		pos[r[j].i] = (uint32_t)j;
+	free(r);
+}
+
+/* Sorting 100,000 names took a fleet page view 30 ms or more, in every
+ * process after every change; done here, it is done once, by the
+ * compile, and mapped by all. */
+static void
+rank_all(struct snapshot *s)
+{
+	for (int k = 0; k < SNAPSHOT_ORDERS; k++) {
+		s->rank[k] = arena_calloc(&s->arena, s->n_phones ?
+		    s->n_phones : 1, sizeof(*s->rank[k]));
+		snapshot_rank(s, (enum snapshot_order)k, s->rank[k]);
+	}
+	s->n_ranked = s->n_phones;
+}
+
 static int
 phones_tail(struct loader *l)
 {
@@ -996,6 +1060,7 @@ phones_tail(struct loader *l)
 	l->cur_name = NULL;
 	if (links_index(s, l->err) < 0)
 		return -1;
+	rank_all(s);
 	/* Vendor files without secrets go to any phone of the fleet. */
 	if (s->svc.ip_policy == IP_POLICY_FLEET || s->n_devices > 0)
 		index_fleet_ips(s);

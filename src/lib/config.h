@@ -80,6 +80,13 @@ struct phone {
 /* Warnings a snapshot keeps (the first ones; the count goes on). */
 #define SNAPSHOT_WARN_MAX	32
 
+/* The fleet page's orders, computed once per configuration (by the
+ * compile, for every process that maps its image). */
+enum snapshot_order {
+	SNAPSHOT_BY_NAME, SNAPSHOT_BY_MAC, SNAPSHOT_BY_VENDOR,
+	SNAPSHOT_ORDERS
+};
+
 struct snapshot {
 	struct arena		 arena;
 	struct phone		*phones;
@@ -125,6 +132,12 @@ struct snapshot {
 	 * n_warnings counts them all. */
 	struct diag		 warnings[SNAPSHOT_WARN_MAX];
 	size_t			 n_warnings;
+
+	/* rank[k][i]: phone i's place when the phones are ordered by
+	 * snapshot_order k (text, then position), for the first n_ranked
+	 * phones: valid while n_ranked == n_phones. */
+	uint32_t		*rank[SNAPSHOT_ORDERS];
+	size_t			 n_ranked;
 
 	/* A snapshot compiled into or opened from an image (snapfile.h):
 	 * the pack tables copied to the fixed address `pin`, so that the
@@ -225,5 +238,10 @@ const struct phone	*snapshot_find(const struct snapshot *, const char *key);
 /* Finds a phone by canonical MAC. */
 const struct phone	*snapshot_find_mac(const struct snapshot *,
 			    const char *mac);
+/* The vendor as pages name it: the pack, or Cisco's flat profile. */
+const char		*snapshot_vendor_name(const struct phone *);
+/* pos[i] (n_phones of them): phone i's place in order k, computed. */
+void			 snapshot_rank(const struct snapshot *,
+			    enum snapshot_order k, uint32_t *pos);
 
 #endif

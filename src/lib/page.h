@@ -74,8 +74,6 @@ void	page_mac(struct buf *, const char *mac);
  * text for monitors, who may not follow the link. */
 void	page_phone_link(const struct page *, struct buf *,
 	    const struct phone *);
-/* The vendor as the pages name it: the pack, or "cisco (flat)". */
-const char	*page_vendor_name(const struct phone *);
 /* A value on a page: its text, or an "empty" marker. */
 void	page_value(struct buf *, const char *value);
 /* The badge of a phone. */

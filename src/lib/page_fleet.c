@@ -223,26 +223,29 @@ row_model(const struct fleet_row *r)
 static const char *
 row_vendor(const struct fleet_row *r)
 {
-	return r->ph != NULL ? page_vendor_name(r->ph) : "";
+	return r->ph != NULL ? snapshot_vendor_name(r->ph) : "";
 }
 
 /* ---- what the configuration decides, once per configuration ---- */
 
-enum conf_order { CO_NAME, CO_MAC, CO_VENDOR, CO_COUNT };
+enum conf_order { CO_NAME = SNAPSHOT_BY_NAME, CO_MAC = SNAPSHOT_BY_MAC,
+	CO_VENDOR = SNAPSHOT_BY_VENDOR, CO_COUNT = SNAPSHOT_ORDERS };
 
 /* What the page needs of phones.yml alone: each phone's place in name,
- * MAC and vendor order, its vendor and configured model as small numbers,
- * and its name in lowercase for q=.  Computed by the first fleet page
- * after a configuration (re)load and kept by the process until the
- * configuration changes (keyed by the snapshot's source hash and fleet
- * size; phones by position, no pointer into a snapshot), because sorting
- * 100,000 names costs two million strcmp() calls over memory spread across
- * the snapshot: tens of milliseconds, every view.  The scratch arrays are
- * kept too: a fresh 4 MB allocation a view costs a page fault per 4 KiB. */
+ * MAC and vendor order (the snapshot's, made by the compile: sorting
+ * 100,000 names took 50 ms or more, in every process after every
+ * change), its vendor and configured model as small numbers, and its name
+ * in lowercase for q= (made by the first search).  Kept by the process
+ * until the configuration changes (keyed by the snapshot's source hash
+ * and fleet size; phones by position; the orders taken from the snapshot
+ * of each view), because numbering them costs tens of milliseconds at
+ * 100,000 phones.  The scratch arrays are kept too: a fresh 4 MB
+ * allocation a view costs a page fault per 4 KiB. */
 struct fleet_conf {
 	uint64_t	 source_hash;
 	size_t		 n;
-	uint32_t	*pos[CO_COUNT];
+	const uint32_t	*pos[CO_COUNT];	/* the snapshot's, or own_pos */
+	uint32_t	*own_pos[CO_COUNT];
 	uint32_t	*vendor, *model;	/* indexes in vendors, models */
 	char		**vendors, **models;	/* copies; models[0] is "" */
 	size_t		 n_vendors, n_models;
@@ -263,49 +266,6 @@ struct brief {
 };
 
 static struct fleet_conf *conf_cache;	/* the process's, see above */
-
-struct ranked {
-	const char	*text;
-	uint32_t	 i;
-};
-
-static int
-ranked_cmp(const void *pa, const void *pb)
-{
-	const struct ranked *a = pa, *b = pb;
-	int c = strcmp(a->text, b->text);
-
-	return c != 0 ? c : (a->i > b->i) - (a->i < b->i);
-}
-
-/* pos[i]: the place of phone i when ordered by text(i), then by i. */
-static void
-rank_by(const struct snapshot *s, const char *(*text)(const struct phone *),
-    uint32_t *pos)
-{
-	struct ranked *r = xcalloc(s->n_phones ? s->n_phones : 1, sizeof(*r));
-
-	for (size_t i = 0; i < s->n_phones; i++) {
-		r[i].text = text(&s->phones[i]);
-		r[i].i = (uint32_t)i;
-	}
-	qsort(r, s->n_phones, sizeof(*r), ranked_cmp);
-	for (size_t k = 0; k < s->n_phones; k++)
-		pos[r[k].i] = (uint32_t)k;
-	free(r);
-}
-
-static const char *
-phone_name_of(const struct phone *ph)
-{
-	return ph->id;
-}
-
-static const char *
-phone_mac_of(const struct phone *ph)
-{
-	return ph->mac;
-}
 
 static const char *
 phone_model_of(const struct phone *ph)
@@ -358,7 +318,7 @@ conf_free(struct fleet_conf *c)
 	if (c == NULL)
 		return;
 	for (int k = 0; k < CO_COUNT; k++)
-		free(c->pos[k]);
+		free(c->own_pos[k]);
 	for (size_t k = 0; k < c->n_vendors; k++)
 		free(c->vendors[k]);
 	for (size_t k = 0; k < c->n_models; k++)
@@ -394,6 +354,25 @@ conf_lower_names(struct fleet_conf *c, const struct snapshot *s)
 	}
 }
 
+/* Order k from this snapshot (the compile made it), or made here once
+ * for a snapshot that has none.  Taken from the snapshot at every view:
+ * the cache outlives the snapshot it was made for (the same files
+ * loaded again give another snapshot with the same source hash). */
+static void
+conf_order(struct fleet_conf *c, const struct snapshot *s, int k)
+{
+	if (s->rank[k] != NULL && s->n_ranked == s->n_phones) {
+		c->pos[k] = s->rank[k];
+		return;
+	}
+	if (c->own_pos[k] == NULL) {
+		c->own_pos[k] = xcalloc(s->n_phones ? s->n_phones : 1,
+		    sizeof(*c->own_pos[k]));
+		snapshot_rank(s, (enum snapshot_order)k, c->own_pos[k]);
+	}
+	c->pos[k] = c->own_pos[k];
+}
+
 /* The process's fleet_conf for s, built when s is another configuration
  * than the last one's.  Owned by this file; freed when replaced. */
 static struct fleet_conf *
@@ -403,22 +382,22 @@ conf_of(const struct snapshot *s)
 	size_t n = s->n_phones ? s->n_phones : 1;
 
 	if (c != NULL && c->source_hash == s->source_hash &&
-	    c->n == s->n_phones)
+	    c->n == s->n_phones) {
+		for (int k = 0; k < CO_COUNT; k++)
+			conf_order(c, s, k);
 		return c;
+	}
 	conf_free(c);
 	c = xcalloc(1, sizeof(*c));
 	c->source_hash = s->source_hash;
 	c->n = s->n_phones;
 	for (int k = 0; k < CO_COUNT; k++)
-		c->pos[k] = xcalloc(n, sizeof(*c->pos[k]));
-	rank_by(s, phone_name_of, c->pos[CO_NAME]);
-	rank_by(s, phone_mac_of, c->pos[CO_MAC]);
-	rank_by(s, page_vendor_name, c->pos[CO_VENDOR]);
+		conf_order(c, s, k);
 	c->vendor = xcalloc(n, sizeof(*c->vendor));
 	c->model = xcalloc(n, sizeof(*c->model));
-	number_all(s, page_vendor_name, c->vendor, &c->vendors, &c->n_vendors);
+	number_all(s, snapshot_vendor_name, c->vendor, &c->vendors,
+	    &c->n_vendors);
 	number_all(s, phone_model_of, c->model, &c->models, &c->n_models);
-	conf_lower_names(c, s);
 	c->briefs = xcalloc(n, sizeof(*c->briefs));
 	c->sel = xcalloc(n, sizeof(*c->sel));
 	conf_cache = c;
@@ -1038,10 +1017,16 @@ static int
 configured(struct page *pg, struct summary *sum, const struct fleet_query *fq,
     struct buf *out, struct tally *t)
 {
-	struct walk w = { .pg = pg, .conf = conf_of(pg->snap), .fq = fq };
+	struct fleet_conf *c = conf_of(pg->snap);
+	struct walk w = { .pg = pg, .conf = c, .fq = fq };
 	struct fleet_row r;
 	size_t per = PAGE_FLEET_PER_PAGE, n, pages, first;
 
+	/* Made for the first text search only: the other views of a new
+	 * configuration need not touch every name. */
+	if (fq->v[FQ_Q] != NULL && fq->v[FQ_Q][0] != '\0' &&
+	    c->lower == NULL)
+		conf_lower_names(c, pg->snap);
 	texts_init(&w.texts);
 	n = collect(&w, sum, t);
 	texts_free(&w.texts);

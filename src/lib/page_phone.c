@@ -31,13 +31,6 @@ dl_item(struct buf *b, const char *term)
 	buf_adds(b, "</dt><dd>");
 }
 
-/* The vendor as a page names it: the pack, or Cisco's flat profile. */
-const char *
-page_vendor_name(const struct phone *ph)
-{
-	return ph->pack != NULL ? ph->pack->name : "cisco (flat)";
-}
-
 static void
 address_rule(struct buf *b, const struct phone *ph)
 {
@@ -104,7 +97,7 @@ identity(struct page *pg, const struct phone_view *v)
 	dl_item(b, "MAC");
 	page_mac(b, ph->mac);
 	dl_item(b, "Vendor");
-	html_text(b, page_vendor_name(ph));
+	html_text(b, snapshot_vendor_name(ph));
 	dl_item(b, "Model");
 	model_name(b, ph, v);
 	dl_item(b, "Serial number");

@@ -84,6 +84,8 @@ struct snap_root {
 	struct netlist		 fleet_ranges;
 	struct diag		 warnings[SNAPSHOT_WARN_MAX];
 	size_t			 n_warnings;
+	uint32_t		*rank[SNAPSHOT_ORDERS];
+	size_t			 n_ranked;
 	struct snap_file	*files;
 	size_t			 n_files;
 };
@@ -264,6 +266,9 @@ root_escape(const struct snap_root *r, const unsigned char *lo,
 		    pin + SNAP_PIN))
 			return inside(r->phones[i].id, lo, hi) ?
 			    r->phones[i].id : "a phone";
+	for (int k = 0; k < SNAPSHOT_ORDERS; k++)
+		if (!inside(r->rank[k], lo, hi))
+			return "the indexes";
 	if (!map_inside(&r->by_ident, lo, hi, 1) ||
 	    !map_inside(&r->by_link_key, lo, hi, 1) ||
 	    !map_inside(&r->fleet_hosts, lo, hi, 0) ||
@@ -330,6 +335,8 @@ build_root(struct snapshot *s, const struct config_files *f)
 	r->fleet_ranges = s->fleet_ranges;
 	memcpy(r->warnings, s->warnings, sizeof(r->warnings));
 	r->n_warnings = s->n_warnings;
+	memcpy(r->rank, s->rank, sizeof(r->rank));
+	r->n_ranked = s->n_ranked;
 	add_files(a, r, f);
 	return r;
 }
@@ -832,6 +839,8 @@ attach(struct snapfile_map *m, const struct snap_header *h,
 	s->fleet_ranges = r->fleet_ranges;
 	memcpy(s->warnings, r->warnings, sizeof(s->warnings));
 	s->n_warnings = r->n_warnings;
+	memcpy(s->rank, r->rank, sizeof(s->rank));
+	s->n_ranked = r->n_ranked;
 	s->source_hash = h->source_hash;
 	s->load_seconds = h->compile_seconds;
 	return s;
