@@ -1023,8 +1023,9 @@ ranked_cmp(const void *pa, const void *pb)
 	return c != 0 ? c : (a->i > b->i) - (a->i < b->i);
 }
 
-void
-snapshot_rank(const struct snapshot *s, enum snapshot_order k, uint32_t *pos)
+/* pos[i] (n_phones of them): phone i's place in order k. */
+static void
+rank_by(const struct snapshot *s, enum snapshot_order k, uint32_t *pos)
 {
 	struct ranked *r = xcalloc(s->n_phones ? s->n_phones : 1, sizeof(*r));
 
@@ -1047,9 +1048,8 @@ rank_all(struct snapshot *s)
 	for (int k = 0; k < SNAPSHOT_ORDERS; k++) {
 		s->rank[k] = arena_calloc(&s->arena, s->n_phones ?
 		    s->n_phones : 1, sizeof(*s->rank[k]));
-		snapshot_rank(s, (enum snapshot_order)k, s->rank[k]);
+		rank_by(s, (enum snapshot_order)k, s->rank[k]);
 	}
-	s->n_ranked = s->n_phones;
 }
 
 static int

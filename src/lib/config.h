@@ -134,10 +134,9 @@ struct snapshot {
 	size_t			 n_warnings;
 
 	/* rank[k][i]: phone i's place when the phones are ordered by
-	 * snapshot_order k (text, then position), for the first n_ranked
-	 * phones: valid while n_ranked == n_phones. */
+	 * snapshot_order k (text, then position); every load makes them
+	 * for all n_phones (phones_tail()), an image carries them. */
 	uint32_t		*rank[SNAPSHOT_ORDERS];
-	size_t			 n_ranked;
 
 	/* A snapshot compiled into or opened from an image (snapfile.h):
 	 * the pack tables copied to the fixed address `pin`, so that the
@@ -240,8 +239,5 @@ const struct phone	*snapshot_find_mac(const struct snapshot *,
 			    const char *mac);
 /* The vendor as pages name it: the pack, or Cisco's flat profile. */
 const char		*snapshot_vendor_name(const struct phone *);
-/* pos[i] (n_phones of them): phone i's place in order k, computed. */
-void			 snapshot_rank(const struct snapshot *,
-			    enum snapshot_order k, uint32_t *pos);
 
 #endif

@@ -228,24 +228,17 @@ row_vendor(const struct fleet_row *r)
 
 /* ---- what the configuration decides, once per configuration ---- */
 
-enum conf_order { CO_NAME = SNAPSHOT_BY_NAME, CO_MAC = SNAPSHOT_BY_MAC,
-	CO_VENDOR = SNAPSHOT_BY_VENDOR, CO_COUNT = SNAPSHOT_ORDERS };
-
-/* What the page needs of phones.yml alone: each phone's place in name,
- * MAC and vendor order (the snapshot's, made by the compile: sorting
- * 100,000 names took 50 ms or more, in every process after every
- * change), its vendor and configured model as small numbers, and its name
- * in lowercase for q= (made by the first search).  Kept by the process
+/* What the page needs of phones.yml alone, beside the name, MAC and
+ * vendor orders the snapshot carries (snapshot.rank): each phone's
+ * vendor and configured model as small numbers, and its name in
+ * lowercase for q= (made by the first search).  Kept by the process
  * until the configuration changes (keyed by the snapshot's source hash
- * and fleet size; phones by position; the orders taken from the snapshot
- * of each view), because numbering them costs tens of milliseconds at
- * 100,000 phones.  The scratch arrays are kept too: a fresh 4 MB
+ * and fleet size; phones by position, no pointer into a snapshot),
+ * because numbering them costs tens of milliseconds at 100,000 phones.  The scratch arrays are kept too: a fresh 4 MB
  * allocation a view costs a page fault per 4 KiB. */
 struct fleet_conf {
 	uint64_t	 source_hash;
 	size_t		 n;
-	const uint32_t	*pos[CO_COUNT];	/* the snapshot's, or own_pos */
-	uint32_t	*own_pos[CO_COUNT];
 	uint32_t	*vendor, *model;	/* indexes in vendors, models */
 	char		**vendors, **models;	/* copies; models[0] is "" */
 	size_t		 n_vendors, n_models;
@@ -317,8 +310,6 @@ conf_free(struct fleet_conf *c)
 {
 	if (c == NULL)
 		return;
-	for (int k = 0; k < CO_COUNT; k++)
-		free(c->own_pos[k]);
 	for (size_t k = 0; k < c->n_vendors; k++)
 		free(c->vendors[k]);
 	for (size_t k = 0; k < c->n_models; k++)
@@ -354,25 +345,6 @@ conf_lower_names(struct fleet_conf *c, const struct snapshot *s)
 	}
 }
 
-/* Order k from this snapshot (the compile made it), or made here once
- * for a snapshot that has none.  Taken from the snapshot at every view:
- * the cache outlives the snapshot it was made for (the same files
- * loaded again give another snapshot with the same source hash). */
-static void
-conf_order(struct fleet_conf *c, const struct snapshot *s, int k)
-{
-	if (s->rank[k] != NULL && s->n_ranked == s->n_phones) {
-		c->pos[k] = s->rank[k];
-		return;
-	}
-	if (c->own_pos[k] == NULL) {
-		c->own_pos[k] = xcalloc(s->n_phones ? s->n_phones : 1,
-		    sizeof(*c->own_pos[k]));
-		snapshot_rank(s, (enum snapshot_order)k, c->own_pos[k]);
-	}
-	c->pos[k] = c->own_pos[k];
-}
-
 /* The process's fleet_conf for s, built when s is another configuration
  * than the last one's.  Owned by this file; freed when replaced. */
 static struct fleet_conf *
@@ -382,17 +354,12 @@ conf_of(const struct snapshot *s)
 	size_t n = s->n_phones ? s->n_phones : 1;
 
 	if (c != NULL && c->source_hash == s->source_hash &&
-	    c->n == s->n_phones) {
-		for (int k = 0; k < CO_COUNT; k++)
-			conf_order(c, s, k);
+	    c->n == s->n_phones)
 		return c;
-	}
 	conf_free(c);
 	c = xcalloc(1, sizeof(*c));
 	c->source_hash = s->source_hash;
 	c->n = s->n_phones;
-	for (int k = 0; k < CO_COUNT; k++)
-		conf_order(c, s, k);
 	c->vendor = xcalloc(n, sizeof(*c->vendor));
 	c->model = xcalloc(n, sizeof(*c->model));
 	number_all(s, snapshot_vendor_name, c->vendor, &c->vendors,
@@ -632,13 +599,13 @@ brief_item(const struct walk *w, size_t i, const struct brief *b,
 
 	switch (w->fq->sort) {
 	case SK_NAME:
-		it.key = w->conf->pos[CO_NAME][i];
+		it.key = w->pg->snap->rank[SNAPSHOT_BY_NAME][i];
 		break;
 	case SK_MAC:
-		it.key = w->conf->pos[CO_MAC][i];
+		it.key = w->pg->snap->rank[SNAPSHOT_BY_MAC][i];
 		break;
 	case SK_VENDOR:
-		it.key = w->conf->pos[CO_VENDOR][i];
+		it.key = w->pg->snap->rank[SNAPSHOT_BY_VENDOR][i];
 		break;
 	case SK_MODEL:
 		it.key = w->texts.rank[brief_model(w, i, b)];

@@ -85,7 +85,6 @@ struct snap_root {
 	struct diag		 warnings[SNAPSHOT_WARN_MAX];
 	size_t			 n_warnings;
 	uint32_t		*rank[SNAPSHOT_ORDERS];
-	size_t			 n_ranked;
 	struct snap_file	*files;
 	size_t			 n_files;
 };
@@ -336,7 +335,6 @@ build_root(struct snapshot *s, const struct config_files *f)
 	memcpy(r->warnings, s->warnings, sizeof(r->warnings));
 	r->n_warnings = s->n_warnings;
 	memcpy(r->rank, s->rank, sizeof(r->rank));
-	r->n_ranked = s->n_ranked;
 	add_files(a, r, f);
 	return r;
 }
@@ -840,7 +838,6 @@ attach(struct snapfile_map *m, const struct snap_header *h,
 	memcpy(s->warnings, r->warnings, sizeof(s->warnings));
 	s->n_warnings = r->n_warnings;
 	memcpy(s->rank, r->rank, sizeof(s->rank));
-	s->n_ranked = r->n_ranked;
 	s->source_hash = h->source_hash;
 	s->load_seconds = h->compile_seconds;
 	return s;
